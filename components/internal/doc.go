@@ -1,10 +1,12 @@
-// Package internal holds what two or more berth components share. Its
-// subpackages are the one place for each piece of shared logic:
+// Package internal holds what two or more berth components share and only
+// components use. Its subpackage naming derives physical cloud names that
+// always fit a cloud's length and character rules and never change between
+// runs.
 //
-//   - validate: the Problems collector and the Error every component returns
-//     when its Args break a rule, all problems at once.
-//   - naming: physical names that always fit a cloud's length and character
-//     rules and never change between runs.
-//   - mocks: the recording Pulumi mock monitor used by component tests and by
-//     the offline `berth plan`.
+// What the program in infra/ and the CLI in cmd/berth share with the
+// components lives in the module's top-level internal/ instead, because Go
+// lets only packages under components/ import this folder: validate (the
+// Problems collector and the Error every component returns, all problems at
+// once) and mocks (the recording Pulumi mock monitor of the component tests
+// and of `berth plan`).
 package internal

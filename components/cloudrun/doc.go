@@ -1,0 +1,80 @@
+// Package cloudrun runs a stateless HTTP container on Google Cloud Run (v2
+// API) as one Pulumi component, `berth:cloudrun:Service`, with secure
+// defaults.
+//
+// NewService validates every argument against Cloud Run's real limits before
+// it registers anything, and reports all problems in one *validate.Error
+// whose lines name the field (`cpu`, `secrets[1].path`,
+// `vpc.connector.ipCidrRange`). Then it creates, as children of the
+// component:
+//
+//   - NAME-sa: a dedicated service account (account ID of 6 to 30
+//     characters derived from the component name) that holds no project
+//     role;
+//   - NAME-secret-KEY: one roles/secretmanager.secretAccessor binding on each
+//     secret the service reads, and nothing project-wide;
+//   - NAME-connector: a Serverless VPC Access connector, when asked;
+//   - NAME-svc: the Cloud Run service, created after the secret bindings so
+//     that its first revision can read its secrets;
+//   - NAME-invoker-MEMBER: one roles/run.invoker binding per invoker, and on
+//     allUsers only with AllowUnauthenticated.
+//
+// # Defaults
+//
+// The zero value of every optional field is the safe choice: 1 CPU and
+// 512Mi on gen2, CPU only during requests, concurrency 80, 0 to 100
+// instances, a 300s timeout, port 8080, startup and liveness HTTP probes on
+// /healthz, ingress from everywhere but every request authenticated (no
+// allUsers invoker), no VPC access, and when VPC access is set, egress of
+// private ranges only. The service's fields that the API would otherwise
+// fill in (launch stage GA, CPU and memory limits, cpuIdle, scaling, timeout,
+// execution environment, traffic 100% to the latest revision) are set
+// explicitly, so that a second deployment shows no diff.
+//
+// # CPU and memory
+//
+// Cloud Run offers 0.08 to 0.999 CPU in steps of 0.001, or 1, 2, 4, 6 or 8
+// CPUs, with this much memory (at least 512Mi on gen2, 128Mi on gen1):
+//
+//	cpu          memory
+//	< 0.5        up to 512Mi
+//	0.5 - < 1    up to 1Gi
+//	1            up to 4Gi
+//	2            up to 8Gi
+//	4            2Gi - 16Gi
+//	6            4Gi - 24Gi
+//	8            4Gi - 32Gi
+//
+// Below 1 CPU, concurrency must be 1, CPU is allocated only during requests
+// and the gen1 environment is required: an empty ExecutionEnvironment
+// becomes gen1, an explicit gen2 is an error.
+//
+// # Secrets
+//
+// Each Secret exposes one pinned version of a Secret Manager secret either
+// as an environment variable (read once, when an instance starts, so it must
+// pin a number) or as a read-only file (mode 0444 unless set). A file secret
+// at /etc/secrets/db/password mounts the secret as its own volume on
+// /etc/secrets/db holding the file "password"; Cloud Run mounts one secret
+// per directory, so two file secrets need two directories, neither inside
+// the other. A file secret may follow "latest" only with AllowLatest.
+//
+// # VPC access
+//
+// VPC takes exactly one of: Connector (create a connector with a /28 range
+// on a network, or on an existing /28 subnet), ConnectorID (an existing
+// connector) or Network/Subnetwork (Direct VPC egress). Egress covers private
+// ranges only unless AllTraffic is set.
+//
+// # When the first deployment fails
+//
+// If the first revision never passes its startup probe (HealthPath must
+// answer 2xx on Port within about 10 seconds of the container starting),
+// Cloud Run keeps the half-created service and the next `pulumi up` fails
+// with 409 "already exists". Fix the image or HealthPath, then either delete
+// the service (`gcloud run services delete NAME --region REGION`) or adopt it
+// with `pulumi import`, and deploy again.
+//
+// See https://cloud.google.com/run/docs and berth's gcp.md design notes for the
+// rules this package enforces.
+package cloudrun

@@ -1,0 +1,448 @@
+package cloudrun
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/berth-dev/berth/internal/mocks"
+	"github.com/berth-dev/berth/internal/validate"
+)
+
+// Provider type tokens of the children.
+const (
+	typeAccount      = "gcp:serviceaccount/account:Account"
+	typeSecretMember = "gcp:secretmanager/secretIamMember:SecretIamMember"
+	typeConnector    = "gcp:vpcaccess/connector:Connector"
+	typeCloudRun     = "gcp:cloudrunv2/service:Service"
+	typeInvoker      = "gcp:cloudrunv2/serviceIamMember:ServiceIamMember"
+	testImage        = "us-docker.pkg.dev/berth-mock-project/apps/api@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+)
+
+var (
+	// testAccountID is the derived account ID, service name and connector
+	// name of a component "api" in project berth, stack test.
+	testAccountID      = "api-" + hash7("berth/test/api")
+	testServiceAccount = testAccountID + "@" + mocks.GCPProject + ".iam.gserviceaccount.com"
+)
+
+// hash7 is the hash naming.Physical appends for seed.
+func hash7(seed string) string {
+	sum := sha256.Sum256([]byte(seed))
+	return hex.EncodeToString(sum[:])[:7]
+}
+
+// typicalArgs is a service with a created connector, an env secret, a file
+// secret, a plain variable and one invoker.
+func typicalArgs() *ServiceArgs {
+	return &ServiceArgs{
+		Image:    pulumi.String(testImage),
+		Region:   "us-central1",
+		Env:      map[string]string{"LOG_LEVEL": "info"},
+		Invokers: []string{"serviceAccount:caller@berth-mock-project.iam.gserviceaccount.com"},
+		Secrets: []Secret{
+			{Secret: pulumi.String("db-url"), Version: pulumi.String("3"), Env: "DATABASE_URL"},
+			{Secret: pulumi.String("projects/berth-mock-project/secrets/tls-key"), Version: pulumi.String("7"), Path: "/etc/secrets/tls/key.pem"},
+		},
+		VPC: &VPC{Connector: &Connector{Network: pulumi.String("default"), IPCIDRRange: "10.8.0.0/28"}},
+	}
+}
+
+// run creates one service named "api" under a fresh mock monitor.
+func run(t *testing.T, args *ServiceArgs) (*mocks.Monitor, *Service) {
+	t.Helper()
+	m := mocks.New("berth", "test")
+	var svc *Service
+	err := m.Run(func(ctx *pulumi.Context) error {
+		var err error
+		svc, err = NewService(ctx, "api", args)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("NewService: %v", err)
+	}
+	return m, svc
+}
+
+// prop walks r's recorded inputs along path (map keys and slice indexes).
+func prop(t *testing.T, r mocks.Resource, path ...any) any {
+	t.Helper()
+	var v any = r.Inputs.Mappable()
+	for i, step := range path {
+		switch s := step.(type) {
+		case string:
+			mm, ok := v.(map[string]any)
+			if !ok {
+				t.Fatalf("%s %s: %v at %v is not an object", r.Type, r.Name, path[:i], v)
+			}
+			v = mm[s]
+		case int:
+			list, ok := v.([]any)
+			if !ok || s >= len(list) {
+				t.Fatalf("%s %s: %v at %v is not a list with index %d", r.Type, r.Name, path[:i], v, s)
+			}
+			v = list[s]
+		}
+	}
+	return v
+}
+
+func assertEqual(t *testing.T, what string, got, want any) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s =\n  %#v\nwant\n  %#v", what, got, want)
+	}
+}
+
+func TestNewServiceCreatesTheCompleteResourceSet(t *testing.T) {
+	t.Parallel()
+	m, _ := run(t, typicalArgs())
+	var got []string
+	for _, r := range m.Resources() {
+		got = append(got, r.Type+" "+r.Name)
+	}
+	want := []string{
+		"berth:cloudrun:Service api",
+		typeAccount + " api-sa",
+		typeSecretMember + " api-secret-db-url-" + hash7("db-url"),
+		typeSecretMember + " api-secret-tls-key-" + hash7("projects/berth-mock-project/secrets/tls-key"),
+		typeConnector + " api-connector",
+		typeCloudRun + " api-svc",
+		typeInvoker + " api-invoker-serviceaccount-caller-berth-mock-project-" + hash7("serviceAccount:caller@berth-mock-project.iam.gserviceaccount.com"),
+	}
+	// Registration order depends on when each resource's inputs resolve.
+	slices.Sort(got)
+	slices.Sort(want)
+	assertEqual(t, "resources", got, want)
+
+	comp := m.One(t, "berth:cloudrun:Service")
+	for _, r := range m.Resources() {
+		if r.URN != comp.URN && r.Parent != comp.URN {
+			t.Errorf("%s %s parent = %q, want the component", r.Type, r.Name, r.Parent)
+		}
+	}
+}
+
+func TestServiceAccountGetsOnlyPerSecretBindings(t *testing.T) {
+	t.Parallel()
+	m, _ := run(t, typicalArgs())
+	sa := m.One(t, typeAccount)
+	assertEqual(t, "accountId", prop(t, sa, "accountId"), testAccountID)
+
+	for _, r := range m.Resources() {
+		if strings.Contains(strings.ToLower(r.Type), "iam") && r.Type != typeSecretMember && r.Type != typeInvoker {
+			t.Errorf("unexpected IAM resource %s %s", r.Type, r.Name)
+		}
+	}
+	var got []map[string]any
+	for _, r := range m.ByType(typeSecretMember) {
+		got = append(got, r.Inputs.Mappable())
+	}
+	slices.SortFunc(got, func(a, b map[string]any) int { return strings.Compare(a["secretId"].(string), b["secretId"].(string)) })
+	want := []map[string]any{
+		{"secretId": "db-url", "role": "roles/secretmanager.secretAccessor", "member": "serviceAccount:" + testServiceAccount},
+		{"secretId": "projects/berth-mock-project/secrets/tls-key", "role": "roles/secretmanager.secretAccessor", "member": "serviceAccount:" + testServiceAccount},
+	}
+	assertEqual(t, "secret bindings", got, want)
+	// The invokers bind on the service, never the service account.
+	for _, r := range m.ByType(typeInvoker) {
+		if strings.Contains(fmt.Sprint(prop(t, r, "member")), testAccountID) {
+			t.Errorf("service account is an invoker: %v", r.Inputs)
+		}
+	}
+}
+
+func TestCloudRunServiceDependsOnEverySecretBinding(t *testing.T) {
+	t.Parallel()
+	m, _ := run(t, typicalArgs())
+	svc := m.One(t, typeCloudRun)
+	bindings := m.ByType(typeSecretMember)
+	if len(bindings) != 2 {
+		t.Fatalf("want 2 bindings, got %d", len(bindings))
+	}
+	for _, b := range bindings {
+		if !slices.Contains(svc.Dependencies, b.URN) {
+			t.Errorf("service dependencies %v lack binding %s", svc.Dependencies, b.URN)
+		}
+	}
+	connector := m.One(t, typeConnector)
+	if !slices.Contains(svc.Dependencies, connector.URN) {
+		t.Errorf("service dependencies %v lack the connector", svc.Dependencies)
+	}
+}
+
+func TestSecretsLandInEnvAndVolumesWithPinnedVersions(t *testing.T) {
+	t.Parallel()
+	m, _ := run(t, typicalArgs())
+	svc := m.One(t, typeCloudRun)
+	container := []any{"template", "containers", 0}
+
+	assertEqual(t, "envs", prop(t, svc, append(container, "envs")...), []any{
+		map[string]any{"name": "DATABASE_URL", "valueSource": map[string]any{
+			"secretKeyRef": map[string]any{"secret": "db-url", "version": "3"},
+		}},
+		map[string]any{"name": "LOG_LEVEL", "value": "info"},
+	})
+	volume := "secret-tls-" + hash7("volume:/etc/secrets/tls")
+	assertEqual(t, "volumes", prop(t, svc, "template", "volumes"), []any{
+		map[string]any{"name": volume, "secret": map[string]any{
+			"secret":      "projects/berth-mock-project/secrets/tls-key",
+			"defaultMode": float64(0o444),
+			"items": []any{
+				map[string]any{"path": "key.pem", "version": "7", "mode": float64(0o444)},
+			},
+		}},
+	})
+	assertEqual(t, "volumeMounts", prop(t, svc, append(container, "volumeMounts")...), []any{
+		map[string]any{"name": volume, "mountPath": "/etc/secrets/tls"},
+	})
+}
+
+func TestDefaultsReachTheTemplateExplicitly(t *testing.T) {
+	t.Parallel()
+	m, _ := run(t, &ServiceArgs{Image: pulumi.String(testImage), Region: "europe-west4"})
+	svc := m.One(t, typeCloudRun)
+	want := map[string]any{
+		"name":        testAccountID,
+		"location":    "europe-west4",
+		"ingress":     "INGRESS_TRAFFIC_ALL",
+		"launchStage": "GA",
+		"labels":      map[string]any{"managed-by": "berth"},
+		"traffics":    []any{map[string]any{"type": "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", "percent": float64(100)}},
+		"template": map[string]any{
+			"serviceAccount":                testServiceAccount,
+			"maxInstanceRequestConcurrency": float64(80),
+			"scaling":                       map[string]any{"minInstanceCount": float64(0), "maxInstanceCount": float64(100)},
+			"timeout":                       "300s",
+			"executionEnvironment":          "EXECUTION_ENVIRONMENT_GEN2",
+			"sessionAffinity":               false,
+			"containers": []any{map[string]any{
+				"image": testImage,
+				"ports": []any{map[string]any{"name": "http1", "containerPort": float64(8080)}},
+				"resources": map[string]any{
+					"limits":          map[string]any{"cpu": "1", "memory": "512Mi"},
+					"cpuIdle":         true,
+					"startupCpuBoost": false,
+				},
+				"startupProbe": map[string]any{
+					"httpGet":             map[string]any{"path": "/healthz", "port": float64(8080)},
+					"initialDelaySeconds": float64(0),
+					"periodSeconds":       float64(1),
+					"timeoutSeconds":      float64(1),
+					"failureThreshold":    float64(10),
+				},
+				"livenessProbe": map[string]any{
+					"httpGet":             map[string]any{"path": "/healthz", "port": float64(8080)},
+					"initialDelaySeconds": float64(0),
+					"periodSeconds":       float64(10),
+					"timeoutSeconds":      float64(1),
+					"failureThreshold":    float64(3),
+				},
+			}},
+		},
+	}
+	assertEqual(t, "service inputs", svc.Inputs.Mappable(), want)
+	if n := len(m.ByType(typeInvoker)); n != 0 {
+		t.Errorf("default service has %d invokers, want none", n)
+	}
+	if n := len(m.ByType(typeSecretMember)); n != 0 {
+		t.Errorf("default service has %d secret bindings, want none", n)
+	}
+}
+
+func TestKnobsReachTheTemplateFields(t *testing.T) {
+	t.Parallel()
+	m, _ := run(t, &ServiceArgs{
+		Image:              pulumi.String(testImage),
+		Region:             "us-central1",
+		Project:            "other-project",
+		ServiceName:        "orders",
+		CPU:                "2",
+		Memory:             "4Gi",
+		CPUAlwaysAllocated: true,
+		StartupCPUBoost:    true,
+		Concurrency:        250,
+		MinInstances:       1,
+		MaxInstances:       20,
+		Timeout:            15 * time.Minute,
+		Port:               9000,
+		HealthPath:         "/livez",
+		Ingress:            IngressInternalLoadBalancer,
+		Labels:             map[string]string{"team": "payments", "managed-by": "platform"},
+		VPC:                &VPC{ConnectorID: pulumi.String("projects/net/locations/us-central1/connectors/shared"), AllTraffic: true},
+	})
+	svc := m.One(t, typeCloudRun)
+	checks := []struct {
+		path []any
+		want any
+	}{
+		{[]any{"name"}, "orders"},
+		{[]any{"project"}, "other-project"},
+		{[]any{"ingress"}, "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER"},
+		{[]any{"labels"}, map[string]any{"team": "payments", "managed-by": "platform"}},
+		{[]any{"template", "containers", 0, "resources"}, map[string]any{
+			"limits": map[string]any{"cpu": "2", "memory": "4Gi"}, "cpuIdle": false, "startupCpuBoost": true,
+		}},
+		{[]any{"template", "maxInstanceRequestConcurrency"}, float64(250)},
+		{[]any{"template", "scaling"}, map[string]any{"minInstanceCount": float64(1), "maxInstanceCount": float64(20)}},
+		{[]any{"template", "timeout"}, "900s"},
+		{[]any{"template", "executionEnvironment"}, "EXECUTION_ENVIRONMENT_GEN2"},
+		{[]any{"template", "containers", 0, "ports", 0, "containerPort"}, float64(9000)},
+		{[]any{"template", "containers", 0, "startupProbe", "httpGet"}, map[string]any{"path": "/livez", "port": float64(9000)}},
+		{[]any{"template", "containers", 0, "livenessProbe", "httpGet"}, map[string]any{"path": "/livez", "port": float64(9000)}},
+		{[]any{"template", "vpcAccess"}, map[string]any{
+			"connector": "projects/net/locations/us-central1/connectors/shared", "egress": "ALL_TRAFFIC",
+		}},
+	}
+	for _, c := range checks {
+		assertEqual(t, fmt.Sprint(c.path), prop(t, svc, c.path...), c.want)
+	}
+	if n := len(m.ByType(typeConnector)); n != 0 {
+		t.Errorf("existing connector created %d connectors", n)
+	}
+	assertEqual(t, "account project", prop(t, m.One(t, typeAccount), "project"), "other-project")
+}
+
+func TestFractionalCPUPicksGen1AndConcurrencyOne(t *testing.T) {
+	t.Parallel()
+	m, _ := run(t, &ServiceArgs{Image: pulumi.String(testImage), Region: "us-central1", CPU: "0.5", Memory: "256Mi"})
+	svc := m.One(t, typeCloudRun)
+	assertEqual(t, "executionEnvironment", prop(t, svc, "template", "executionEnvironment"), "EXECUTION_ENVIRONMENT_GEN1")
+	assertEqual(t, "concurrency", prop(t, svc, "template", "maxInstanceRequestConcurrency"), float64(1))
+	assertEqual(t, "resources", prop(t, svc, "template", "containers", 0, "resources"), map[string]any{
+		"limits": map[string]any{"cpu": "0.5", "memory": "256Mi"}, "cpuIdle": true, "startupCpuBoost": false,
+	})
+}
+
+func TestCreatedConnectorIsExplicitAndUsedWithPrivateEgress(t *testing.T) {
+	t.Parallel()
+	m, svc := run(t, typicalArgs())
+	conn := m.One(t, typeConnector)
+	assertEqual(t, "connector inputs", conn.Inputs.Mappable(), map[string]any{
+		"name":         testAccountID,
+		"region":       "us-central1",
+		"network":      "default",
+		"ipCidrRange":  "10.8.0.0/28",
+		"minInstances": float64(2),
+		"maxInstances": float64(3),
+		"machineType":  "e2-micro",
+	})
+	wantID := "projects/" + mocks.GCPProject + "/locations/us-central1/connectors/" + testAccountID
+	assertEqual(t, "vpcAccess", prop(t, m.One(t, typeCloudRun), "template", "vpcAccess"), map[string]any{
+		"connector": wantID, "egress": "PRIVATE_RANGES_ONLY",
+	})
+	if svc.Connector == nil {
+		t.Fatal("Service.Connector is nil")
+	}
+}
+
+func TestDirectVPCEgressUsesTheNetworkInterface(t *testing.T) {
+	t.Parallel()
+	args := &ServiceArgs{Image: pulumi.String(testImage), Region: "us-central1", VPC: &VPC{
+		Network: pulumi.String("default"), Subnetwork: pulumi.String("run-egress"), NetworkTags: []string{"api"},
+	}}
+	m, _ := run(t, args)
+	assertEqual(t, "vpcAccess", prop(t, m.One(t, typeCloudRun), "template", "vpcAccess"), map[string]any{
+		"egress": "PRIVATE_RANGES_ONLY",
+		"networkInterfaces": []any{map[string]any{
+			"network": "default", "subnetwork": "run-egress", "tags": []any{"api"},
+		}},
+	})
+	if n := len(m.ByType(typeConnector)); n != 0 {
+		t.Errorf("direct egress created %d connectors", n)
+	}
+}
+
+func TestInvokersAreExactAndAllUsersOnlyWhenAsked(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		invokers    []string
+		allowPublic bool
+		want        []string
+	}{
+		{name: "none by default", want: nil},
+		{name: "listed members only", invokers: []string{"user:ops@example.com", "group:eng@example.com"}, want: []string{"user:ops@example.com", "group:eng@example.com"}},
+		{name: "allUsers with AllowUnauthenticated", invokers: []string{"user:ops@example.com"}, allowPublic: true, want: []string{"user:ops@example.com", "allUsers"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			m, _ := run(t, &ServiceArgs{Image: pulumi.String(testImage), Region: "us-central1", Invokers: tt.invokers, AllowUnauthenticated: tt.allowPublic})
+			svc := m.One(t, typeCloudRun)
+			var got []string
+			for _, r := range m.ByType(typeInvoker) {
+				assertEqual(t, r.Name+" inputs", r.Inputs.Mappable(), map[string]any{
+					"name":     testAccountID,
+					"location": "us-central1",
+					"role":     "roles/run.invoker",
+					"member":   prop(t, r, "member"),
+				})
+				if !slices.Contains(r.Dependencies, svc.URN) {
+					t.Errorf("%s does not depend on the service", r.Name)
+				}
+				got = append(got, prop(t, r, "member").(string))
+			}
+			slices.Sort(got)
+			slices.Sort(tt.want)
+			assertEqual(t, "members", got, tt.want)
+		})
+	}
+}
+
+func TestOutputsAreTypedFields(t *testing.T) {
+	t.Parallel()
+	m := mocks.New("berth", "test")
+	var url, name, rev, email, connector, noConnector string
+	err := m.Run(func(ctx *pulumi.Context) error {
+		svc, err := NewService(ctx, "api", typicalArgs())
+		if err != nil {
+			return err
+		}
+		plain, err := NewService(ctx, "plain", &ServiceArgs{Image: pulumi.String(testImage), Region: "us-central1"})
+		if err != nil {
+			return err
+		}
+		// Record the values; the assertions run after Run returns.
+		svc.URL.ApplyT(func(s string) string { url = s; return s })
+		svc.ServiceName.ApplyT(func(s string) string { name = s; return s })
+		svc.LatestRevision.ApplyT(func(s string) string { rev = s; return s })
+		svc.ServiceAccountEmail.ApplyT(func(s string) string { email = s; return s })
+		svc.ConnectorID.ApplyT(func(s string) string { connector = s; return s })
+		plain.ConnectorID.ApplyT(func(s string) string { noConnector = s; return s })
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertEqual(t, "URL", url, mocks.Placeholder("api-svc", "uri"))
+	assertEqual(t, "ServiceName", name, testAccountID)
+	assertEqual(t, "LatestRevision", rev, mocks.Placeholder("api-svc", "latestReadyRevision"))
+	assertEqual(t, "ServiceAccountEmail", email, testServiceAccount)
+	assertEqual(t, "ConnectorID", connector, "projects/"+mocks.GCPProject+"/locations/us-central1/connectors/"+testAccountID)
+	assertEqual(t, "ConnectorID without VPC", noConnector, "")
+}
+
+func TestNilArgsIsAnError(t *testing.T) {
+	t.Parallel()
+	m := mocks.New("berth", "test")
+	err := m.Run(func(ctx *pulumi.Context) error {
+		_, err := NewService(ctx, "api", nil)
+		return err
+	})
+	var verr *validate.Error
+	if !errors.As(err, &verr) || !slices.Equal(verr.Fields(), []string{"args"}) {
+		t.Fatalf("err = %v, want a validation error naming args", err)
+	}
+	if n := len(m.Resources()); n != 0 {
+		t.Errorf("registered %d resources", n)
+	}
+}

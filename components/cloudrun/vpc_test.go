@@ -1,0 +1,85 @@
+package cloudrun
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/berth-dev/berth/internal/validate"
+)
+
+func TestConnectorRangeProblem(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, wantErr string }{
+		{in: "10.8.0.0/28"},
+		{in: "192.168.100.16/28"},
+		{in: "10.8.0.0/27", wantErr: "is a /27"},
+		{in: "10.8.0.0/29", wantErr: "is a /29"},
+		{in: "10.8.0.1/28", wantErr: "host bits"},
+		{in: "10.8.0.0", wantErr: "not an IPv4 CIDR range"},
+		{in: "fd00::/28", wantErr: "not an IPv4 CIDR range"},
+		{in: "", wantErr: "not an IPv4 CIDR range"},
+	}
+	for _, tt := range tests {
+		got := connectorRangeProblem(tt.in)
+		if tt.wantErr == "" && got != "" || tt.wantErr != "" && !strings.Contains(got, tt.wantErr) {
+			t.Errorf("connectorRangeProblem(%q) = %q, want %q", tt.in, got, tt.wantErr)
+		}
+	}
+}
+
+func TestConnectorDefaults(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name             string
+		c                Connector
+		wantMin, wantMax int
+	}{
+		{"smallest valid", Connector{}, 2, 3},
+		{"max follows a raised min", Connector{MinInstances: 5}, 5, 6},
+		{"explicit", Connector{MinInstances: 3, MaxInstances: 10}, 3, 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := tt.c
+			c.Subnet = pulumi.String("connector-subnet")
+			var ps validate.Problems
+			p := resolveConnector(&c, "berth/test/api", "api", &ps)
+			if !ps.Empty() {
+				t.Fatalf("problems: %v", ps.List())
+			}
+			if p.minInstances != tt.wantMin || p.maxInstances != tt.wantMax || p.machineType != "e2-micro" {
+				t.Errorf("connector = %+v", p)
+			}
+			if msg := connectorNameProblem(p.name); msg != "" {
+				t.Error(msg)
+			}
+		})
+	}
+}
+
+func TestVPCEgressDefaultsToPrivateRanges(t *testing.T) {
+	t.Parallel()
+	for allTraffic, want := range map[bool]string{false: "PRIVATE_RANGES_ONLY", true: "ALL_TRAFFIC"} {
+		var ps validate.Problems
+		p := resolveVPC(&VPC{Subnetwork: pulumi.String("egress"), AllTraffic: allTraffic}, "seed", "api", &ps)
+		if !ps.Empty() || p.egress != want {
+			t.Errorf("AllTraffic %v: egress %q, problems %v; want %q", allTraffic, p.egress, ps.List(), want)
+		}
+	}
+}
+
+func TestConnectorOnExistingSubnet(t *testing.T) {
+	t.Parallel()
+	a := validArgs()
+	a.VPC = &VPC{Connector: &Connector{Subnet: pulumi.String("connector-subnet"), MachineType: "e2-standard-4"}}
+	m, _ := run(t, a)
+	conn := m.One(t, typeConnector)
+	assertEqual(t, "subnet", prop(t, conn, "subnet"), map[string]any{"name": "connector-subnet"})
+	assertEqual(t, "machineType", prop(t, conn, "machineType"), "e2-standard-4")
+	if _, ok := conn.Inputs["ipCidrRange"]; ok {
+		t.Error("ipCidrRange set together with subnet")
+	}
+}
