@@ -1,0 +1,207 @@
+package main_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/berth-dev/berth/internal/containerbuild"
+)
+
+// The container test builds app/Dockerfile on a real Docker engine with the
+// local Go builder image (scripts/setup.sh makes both available), runs the
+// image locked down as a platform would, and stops it under load.
+
+const containerImage = "berth-app:test"
+
+func TestContainerServesAndStopsGracefully(t *testing.T) {
+	requireDocker(t)
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	if err := containerbuild.Build(ctx, root, containerImage); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("image is non-root and shell-less", func(t *testing.T) {
+		var cfg struct {
+			User       string
+			Entrypoint []string
+			Cmd        []string
+		}
+		out := docker(t, "image", "inspect", "-f", "{{json .Config}}", containerImage)
+		if err := json.Unmarshal([]byte(out), &cfg); err != nil {
+			t.Fatalf("parsing image config %q: %v", out, err)
+		}
+		if cfg.User != "65532:65532" {
+			t.Errorf("User = %q, want 65532:65532", cfg.User)
+		}
+		if strings.Join(cfg.Entrypoint, " ") != "/app" || len(cfg.Cmd) != 0 {
+			t.Errorf("Entrypoint = %q, Cmd = %q, want exec form [/app] and no Cmd", cfg.Entrypoint, cfg.Cmd)
+		}
+		for _, shell := range []string{"/bin/sh", "/bin/bash", "/busybox"} {
+			if err := exec.Command("docker", "run", "--rm", "--entrypoint", shell, containerImage, "-c", "true").Run(); err == nil {
+				t.Errorf("%s ran inside the image; it must have no shell", shell)
+			}
+		}
+	})
+
+	port := freePort(t)
+	name := fmt.Sprintf("berth-ct-%d", os.Getpid())
+	docker(t, "run", "-d", "--name", name,
+		"--read-only", "--user", "65532:65532", "--cap-drop", "ALL", "--memory", "256m",
+		"--network", "host",
+		"-e", "PORT="+strconv.Itoa(port), "-e", "DRAIN_DELAY=2s", "-e", "SHUTDOWN_TIMEOUT=5s",
+		containerImage)
+	t.Cleanup(func() { _ = exec.Command("docker", "rm", "-f", name).Run() })
+
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	waitFor200(t, base+"/healthz", 30*time.Second)
+
+	// Load from several keep-alive clients while the container is stopped.
+	type result struct {
+		start time.Time
+		err   error
+	}
+	var (
+		mu      sync.Mutex
+		results []result
+		stop    atomic.Bool
+		wg      sync.WaitGroup
+	)
+	client := &http.Client{Timeout: 10 * time.Second}
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !stop.Load() {
+				start := time.Now()
+				err := getOK(client, base+"/")
+				mu.Lock()
+				results = append(results, result{start, err})
+				mu.Unlock()
+				if err != nil {
+					// Connection refused once the listener is closed: back off.
+					time.Sleep(20 * time.Millisecond)
+				}
+			}
+		}()
+	}
+	time.Sleep(500 * time.Millisecond)
+
+	sigterm := time.Now()
+	docker(t, "stop", "-t", "15", name) // SIGTERM, then SIGKILL after 15 s
+	stop.Store(true)
+	wg.Wait()
+
+	var before, servedAfter int
+	for _, r := range results {
+		if r.start.Before(sigterm) {
+			before++
+			if r.err != nil {
+				t.Errorf("request sent before SIGTERM failed: %v", r.err)
+			}
+		} else if r.err == nil {
+			servedAfter++
+		}
+	}
+	if before == 0 {
+		t.Fatal("no request was sent before SIGTERM")
+	}
+	if servedAfter == 0 {
+		t.Error("no request was served after SIGTERM; DRAIN_DELAY=2s should keep serving")
+	}
+	if code := strings.TrimSpace(docker(t, "inspect", "-f", "{{.State.ExitCode}}", name)); code != "0" {
+		t.Errorf("container exit code = %s, want 0; logs:\n%s", code, docker(t, "logs", name))
+	}
+	logs := docker(t, "logs", name)
+	for _, line := range strings.Split(strings.TrimSpace(logs), "\n") {
+		var entry map[string]any
+		if err := json.Unmarshal([]byte(line), &entry); err != nil {
+			t.Errorf("log line is not JSON: %q", line)
+			continue
+		}
+		if entry["severity"] == nil || entry["message"] == nil {
+			t.Errorf("log line lacks severity or message: %q", line)
+		}
+	}
+}
+
+// requireDocker skips the test when no Docker engine or builder image is
+// there, or fails it under CI, where .ci/run must have set both up.
+func requireDocker(t *testing.T) {
+	t.Helper()
+	for _, err := range []error{containerbuild.EngineErr(), containerbuild.BuilderErr()} {
+		if err == nil {
+			continue
+		}
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("container test cannot run under CI: %v", err)
+		}
+		t.Skipf("%v; run scripts/setup.sh to run this test", err)
+	}
+}
+
+func docker(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := exec.Command("docker", args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("docker %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// waitFor200 polls url until it answers 200, failing the test after limit.
+func waitFor200(t *testing.T, url string, limit time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	var last error
+	for time.Now().Before(deadline) {
+		if last = getOK(http.DefaultClient, url); last == nil {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s did not answer 200 within %s: %v", url, limit, last)
+}
+
+// getOK requires a 200 with a complete body.
+func getOK(c *http.Client, url string) error {
+	resp, err := c.Get(url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		return fmt.Errorf("reading body: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("status %d", resp.StatusCode)
+	}
+	return nil
+}

@@ -1,0 +1,203 @@
+package httpapi
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/berth-dev/berth/app/internal/logging"
+)
+
+// RequestIDHeader carries the request ID in both directions.
+const RequestIDHeader = "X-Request-Id"
+
+// ServeHTTP runs every request through the same steps, outermost first:
+// request ID, trace context and server span, access log and metric, panic
+// recovery, body limit, routing.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	id := r.Header.Get(RequestIDHeader)
+	if !validRequestID(id) {
+		id = newRequestID()
+	}
+	w.Header().Set(RequestIDHeader, id)
+	if a.opts.Readiness.Draining() {
+		// Ask clients to open new connections, which the load balancer
+		// sends elsewhere, so that none is idle here when the server stops.
+		w.Header().Set("Connection", "close")
+	}
+	ctx := logging.WithRequestID(r.Context(), id)
+	ctx = a.opts.Propagator.Extract(ctx, propagation.HeaderCarrier(r.Header))
+	ctx, span := a.tracer.Start(ctx, r.Method, trace.WithSpanKind(trace.SpanKindServer), trace.WithAttributes(
+		attribute.String("http.request.method", r.Method),
+		attribute.String("url.path", r.URL.Path),
+		attribute.String("url.scheme", scheme(r)),
+		attribute.String("user_agent.original", r.UserAgent()),
+		attribute.String("network.protocol.version", fmt.Sprintf("%d.%d", r.ProtoMajor, r.ProtoMinor)),
+	))
+	r = r.WithContext(ctx)
+	_, pattern := a.mux.Handler(r)
+	route := routeOf(pattern)
+	rw := &responseWriter{ResponseWriter: w}
+
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			a.opts.Logger.ErrorContext(ctx, "panic serving request", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			span.RecordError(fmt.Errorf("panic: %v", v))
+			if !rw.wroteHeader {
+				writeError(rw, http.StatusInternalServerError, "internal", "internal error")
+			}
+		}
+		a.finish(r, rw, span, route, start)
+	}()
+
+	r.Body = http.MaxBytesReader(rw, r.Body, a.opts.MaxBodyBytes)
+	a.route(rw, r, pattern)
+}
+
+// finish ends the span, records the duration and writes the access log line.
+func (a *API) finish(r *http.Request, rw *responseWriter, span trace.Span, route string, start time.Time) {
+	status := rw.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	elapsed := time.Since(start)
+	ctx := r.Context()
+
+	if route != "" {
+		span.SetName(r.Method + " " + route)
+		span.SetAttributes(attribute.String("http.route", route))
+	}
+	span.SetAttributes(attribute.Int("http.response.status_code", status))
+	if status >= 500 {
+		span.SetStatus(codes.Error, http.StatusText(status))
+	}
+	span.End()
+
+	if a.duration != nil {
+		attrs := []attribute.KeyValue{
+			attribute.String("http.request.method", r.Method),
+			attribute.Int("http.response.status_code", status),
+			attribute.String("url.scheme", scheme(r)),
+		}
+		if route != "" {
+			attrs = append(attrs, attribute.String("http.route", route))
+		}
+		a.duration.Record(ctx, elapsed.Seconds(), metric.WithAttributes(attrs...))
+	}
+
+	level := slog.LevelInfo
+	if status >= 500 && route != "/readyz" {
+		level = slog.LevelWarn
+	}
+	a.opts.Logger.LogAttrs(ctx, level, "request",
+		slog.String("method", r.Method),
+		slog.String("route", route),
+		slog.String("path", r.URL.Path),
+		slog.Int("status", status),
+		slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
+		slog.Int64("bytes", rw.bytes),
+		// https://cloud.google.com/logging/docs/reference/v2/rest/v2/LogEntry#HttpRequest
+		slog.Group("httpRequest",
+			slog.String("requestMethod", r.Method),
+			slog.String("requestUrl", r.URL.RequestURI()),
+			slog.Int("status", status),
+			slog.String("responseSize", strconv.FormatInt(rw.bytes, 10)),
+			slog.String("latency", strconv.FormatFloat(elapsed.Seconds(), 'f', 6, 64)+"s"),
+			slog.String("userAgent", r.UserAgent()),
+			slog.String("remoteIp", remoteIP(r)),
+			slog.String("protocol", r.Proto),
+		),
+	)
+}
+
+// routeOf turns a mux pattern such as "GET /v1/notes/{id}" into the
+// http.route form "/v1/notes/{id}"; "" when nothing matched.
+func routeOf(pattern string) string {
+	if _, path, ok := strings.Cut(pattern, " "); ok {
+		pattern = path
+	}
+	return strings.TrimSuffix(pattern, "{$}")
+}
+
+func scheme(r *http.Request) string {
+	if r.TLS != nil {
+		return "https"
+	}
+	return "http"
+}
+
+func remoteIP(r *http.Request) string {
+	host := r.RemoteAddr
+	if i := strings.LastIndexByte(host, ':'); i >= 0 {
+		host = host[:i]
+	}
+	return strings.Trim(host, "[]")
+}
+
+// maxRequestIDLength keeps a client-chosen ID from bloating every log line.
+const maxRequestIDLength = 128
+
+// validRequestID accepts IDs of letters, digits and - _ . : only, so that
+// a client cannot inject anything odd into logs or response headers.
+func validRequestID(id string) bool {
+	if id == "" || len(id) > maxRequestIDLength {
+		return false
+	}
+	for _, c := range []byte(id) {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_', c == '.', c == ':':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func newRequestID() string {
+	var b [16]byte
+	rand.Read(b[:]) // Never fails since Go 1.24.
+	return hex.EncodeToString(b[:])
+}
+
+// responseWriter records the status and size of the response.
+type responseWriter struct {
+	http.ResponseWriter
+	status      int
+	bytes       int64
+	wroteHeader bool
+}
+
+func (w *responseWriter) WriteHeader(code int) {
+	if !w.wroteHeader {
+		w.status, w.wroteHeader = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *responseWriter) Write(b []byte) (int, error) {
+	if !w.wroteHeader {
+		w.WriteHeader(http.StatusOK)
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

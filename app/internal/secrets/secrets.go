@@ -1,0 +1,119 @@
+// Package secrets loads secret values from the environment or from files.
+//
+// A secret NAME is read from the environment variable NAME, or, when
+// NAME_FILE is set instead, from the file at that path with one trailing
+// newline removed. The file form is what Docker and Kubernetes secrets, Cloud
+// Run secret volumes and ECS secrets mounted as files provide. Setting both
+// NAME and NAME_FILE is an error, so that it is never unclear which one wins.
+//
+// A [Secret] never prints its value: String, GoString, LogValue and
+// MarshalJSON all describe only whether it is set and where it came from.
+package secrets
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+)
+
+// Source says where a secret's value came from.
+type Source string
+
+// The sources of a secret.
+const (
+	// SourceNone means that neither NAME nor NAME_FILE is set.
+	SourceNone Source = ""
+	// SourceEnv means that the value came from the variable NAME.
+	SourceEnv Source = "env"
+	// SourceFile means that the value came from the file named by NAME_FILE.
+	SourceFile Source = "file"
+)
+
+// Secret is a value loaded by [Load]. The zero value is an unset secret.
+type Secret struct {
+	// Name is the environment variable name, such as DATABASE_URL.
+	Name string
+	// Source is where the value came from; SourceNone when unset.
+	Source Source
+	// Path is the file the value was read from; empty unless Source is SourceFile.
+	Path  string
+	value string
+}
+
+// Value returns the secret value; empty when the secret is unset.
+func (s Secret) Value() string { return s.value }
+
+// IsSet reports whether the secret has a value.
+func (s Secret) IsSet() bool { return s.Source != SourceNone }
+
+// Describe returns a description safe to log: "not set", "set from env" or
+// "set from file /path".
+func (s Secret) Describe() string {
+	switch s.Source {
+	case SourceEnv:
+		return "set from env " + s.Name
+	case SourceFile:
+		return "set from file " + s.Path
+	default:
+		return "not set"
+	}
+}
+
+// String returns [Secret.Describe], never the value.
+func (s Secret) String() string { return s.Describe() }
+
+// GoString returns [Secret.Describe], never the value, so that %#v is safe.
+func (s Secret) GoString() string { return s.Describe() }
+
+// LogValue returns [Secret.Describe], never the value.
+func (s Secret) LogValue() slog.Value { return slog.StringValue(s.Describe()) }
+
+// MarshalJSON encodes [Secret.Describe], never the value.
+func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(s.Describe()) }
+
+// FileSuffix is appended to a secret's name to form the variable that holds
+// a path to a file containing the value.
+const FileSuffix = "_FILE"
+
+// Load reads the secret name from getenv(name) or from the file named by
+// getenv(name+"_FILE"), using readFile to read it (os.ReadFile in
+// production). An empty variable counts as unset. It returns an error,
+// which names the variables but never the value, when both are set, when
+// the file cannot be read or when the file is empty.
+func Load(name string, getenv func(string) string, readFile func(string) ([]byte, error)) (Secret, error) {
+	fileVar := name + FileSuffix
+	direct, path := getenv(name), getenv(fileVar)
+	switch {
+	case direct != "" && path != "":
+		return Secret{Name: name}, fmt.Errorf("%s and %s are both set (allowed: set only one of them)", name, fileVar)
+	case direct != "":
+		return Secret{Name: name, Source: SourceEnv, value: direct}, nil
+	case path != "":
+		b, err := readFile(path)
+		if err != nil {
+			return Secret{Name: name}, fmt.Errorf("%s: reading %q: %w (allowed: a readable file holding the value of %s)", fileVar, path, unwrapPathError(err), name)
+		}
+		v := string(b)
+		if strings.HasSuffix(v, "\r\n") {
+			v = v[:len(v)-2]
+		} else {
+			v = strings.TrimSuffix(v, "\n")
+		}
+		if v == "" {
+			return Secret{Name: name}, fmt.Errorf("%s: file %q is empty (allowed: a file holding the value of %s)", fileVar, path, name)
+		}
+		return Secret{Name: name, Source: SourceFile, Path: path, value: v}, nil
+	default:
+		return Secret{Name: name}, nil
+	}
+}
+
+// unwrapPathError drops the *fs.PathError wrapper, whose text repeats the path.
+func unwrapPathError(err error) error {
+	if u := errors.Unwrap(err); u != nil {
+		return u
+	}
+	return err
+}

@@ -1,0 +1,243 @@
+// Command app is berth's sample HTTP service: a small JSON API of notes in
+// PostgreSQL, with the probes, logs, traces and shutdown behaviour that
+// Google Cloud Run and AWS ECS Fargate expect.
+//
+// Run it with `go run ./app`. All configuration comes from environment
+// variables, validated before anything starts (see package config for each
+// variable, its default and its allowed values): PORT, LOG_LEVEL,
+// SHUTDOWN_TIMEOUT, DRAIN_DELAY, MAX_BODY_BYTES, GOOGLE_CLOUD_PROJECT,
+// DATABASE_URL (or DATABASE_URL_FILE), API_TOKEN (or API_TOKEN_FILE) and the
+// standard OTEL_* variables.
+//
+// Start-up listens before doing anything that could wait: the database pool
+// connects lazily, and the readiness checker, schema migration and ECS
+// metadata fetch run in the background.
+//
+// On SIGTERM or SIGINT the service fails /readyz at once, keeps serving for
+// DRAIN_DELAY (asking clients to close their connections), then shuts the
+// server down gracefully within SHUTDOWN_TIMEOUT, closes the database pool
+// and flushes telemetry. A second signal exits at once.
+//
+// Exit codes:
+//
+//	0    clean shutdown
+//	1    failure at run time: cannot listen, the server failed, or shutdown
+//	     did not finish within SHUTDOWN_TIMEOUT
+//	2    invalid configuration or arguments; each problem printed on stderr
+//	130  a second SIGINT arrived during shutdown (128 + 2, as shells report)
+//	143  a second SIGTERM arrived during shutdown (128 + 15)
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/berth-dev/berth/app/internal/config"
+	"github.com/berth-dev/berth/app/internal/httpapi"
+	"github.com/berth-dev/berth/app/internal/lifecycle"
+	"github.com/berth-dev/berth/app/internal/logging"
+	"github.com/berth-dev/berth/app/internal/platform"
+	"github.com/berth-dev/berth/app/internal/store"
+	"github.com/berth-dev/berth/app/internal/telemetry"
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args, os.Getenv, os.Stdout, os.Stderr))
+}
+
+// HTTP server limits. Each carries its reason.
+const (
+	// readHeaderTimeout stops slow-header (Slowloris) clients from holding connections.
+	readHeaderTimeout = 5 * time.Second
+	// readTimeout covers headers and a 1 MiB body on a slow mobile link.
+	readTimeout = 30 * time.Second
+	// writeTimeout is well above every handler's own bound (5 s per database call).
+	writeTimeout = 30 * time.Second
+	// idleTimeout exceeds the AWS ALB's default 60 s idle timeout, so that
+	// the load balancer, not the service, closes idle keep-alive
+	// connections; the other order causes sporadic 502s.
+	idleTimeout = 120 * time.Second
+	// maxHeaderBytes is 64 KiB: ample for real headers, and 1/16 of Go's default.
+	maxHeaderBytes = 64 << 10
+)
+
+// run is the whole program; main only supplies the process's environment
+// and exits with the returned code. Cancelling ctx starts a graceful
+// shutdown, as the first SIGTERM or SIGINT does.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) > 1 {
+		fmt.Fprintf(stderr, "invalid arguments: %q: this service takes no arguments; configure it with environment variables\n", args[1:])
+		return 2
+	}
+	cfg, err := config.Load(getenv, os.ReadFile)
+	if err != nil {
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintln(stderr, "invalid configuration: "+line)
+		}
+		return 2
+	}
+	logger := logging.New(stdout, cfg.LogLevel, cfg.GCPProject)
+
+	// Subscribe before listening so that no early signal is lost.
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGTERM, os.Interrupt)
+	defer signal.Stop(sigs)
+
+	ln, err := net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
+	if err != nil {
+		logger.Error("cannot listen", "port", cfg.Port, "error", err)
+		return 1
+	}
+
+	tel := telemetry.New(cfg.Telemetry, cfg.ServiceName, logger)
+	ready := &lifecycle.Readiness{}
+	meta := platform.Detect(getenv)
+	bgCtx, stopBackground := context.WithCancel(context.Background())
+	defer stopBackground()
+	var background sync.WaitGroup
+	background.Go(func() {
+		if err := meta.Fetch(bgCtx); err != nil {
+			logger.Warn("instance metadata unavailable; using the hostname", "error", err)
+		}
+	})
+
+	opts := httpapi.Options{
+		Logger:         logger,
+		Readiness:      ready,
+		Identity:       meta.Identity,
+		ServiceName:    cfg.ServiceName,
+		MaxBodyBytes:   cfg.MaxBodyBytes,
+		APIToken:       cfg.APIToken.Value(),
+		TracerProvider: tel.TracerProvider,
+		MeterProvider:  tel.MeterProvider,
+		Propagator:     tel.Propagator,
+	}
+	var db *store.Postgres
+	if cfg.Database != nil {
+		if db, err = store.New(cfg.Database); err != nil {
+			logger.Error("cannot create the database pool", "error", err)
+			return 1
+		}
+		opts.Store = db
+		checker := &lifecycle.Checker{Dependency: db, Readiness: ready, Logger: logger}
+		background.Go(func() { checker.Run(bgCtx) })
+	}
+
+	srv := &http.Server{
+		Handler:           httpapi.New(opts),
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	ready.SetStarted()
+
+	if cfg.PortDefaulted {
+		logger.Info("PORT not set; defaulting", "port", config.DefaultPort)
+	}
+	for _, w := range cfg.Warnings {
+		logger.Warn(w)
+	}
+	logger.Info("listening",
+		"addr", ln.Addr().String(),
+		"service", cfg.ServiceName,
+		"platform", meta.Identity().Platform,
+		"log_level", cfg.LogLevel.String(),
+		"shutdown_timeout", cfg.ShutdownTimeout.String(),
+		"drain_delay", cfg.DrainDelay.String(),
+		"max_body_bytes", cfg.MaxBodyBytes,
+		"database_url", cfg.DatabaseURL,
+		"api_token", cfg.APIToken,
+		"otlp_traces_endpoint", cfg.Telemetry.Traces.Endpoint,
+		"otlp_metrics_endpoint", cfg.Telemetry.Metrics.Endpoint,
+		"otlp_headers", cfg.Telemetry.Traces.Headers,
+	)
+
+	var first os.Signal
+	select {
+	case err := <-serveErr:
+		logger.Error("server failed", "error", err)
+		return 1
+	case first = <-sigs:
+	case <-ctx.Done():
+	}
+	ready.SetDraining()
+	logger.Info("shutdown started", "signal", fmt.Sprint(first), "drain_delay", cfg.DrainDelay.String(), "shutdown_timeout", cfg.ShutdownTimeout.String())
+
+	done := make(chan int, 1)
+	go func() {
+		done <- shutdown(cfg, logger, srv, db, tel, stopBackground, &background)
+	}()
+	select {
+	case code := <-done:
+		return code
+	case s := <-sigs:
+		code := 128 + int(signalNumber(s))
+		logger.Error("second signal during shutdown; exiting at once", "signal", s.String(), "exit_code", code)
+		return code
+	}
+}
+
+// shutdown drains, stops the server within SHUTDOWN_TIMEOUT, then releases
+// the pool and flushes telemetry within what remains of it.
+func shutdown(cfg *config.Config, logger *slog.Logger, srv *http.Server, db *store.Postgres, tel *telemetry.Telemetry, stopBackground func(), background *sync.WaitGroup) int {
+	if cfg.DrainDelay > 0 {
+		// Load balancers keep sending until they see /readyz fail; serve
+		// them meanwhile. Responses now carry "Connection: close" (see
+		// httpapi), so clients move off this instance's connections.
+		time.Sleep(cfg.DrainDelay)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+
+	code := 0
+	if err := srv.Shutdown(ctx); err != nil {
+		logger.Error("requests still running at SHUTDOWN_TIMEOUT; closing their connections", "error", err)
+		srv.Close()
+		code = 1
+	}
+	stopBackground()
+	waitOrGiveUp(ctx, background.Wait)
+	if db != nil && !waitOrGiveUp(ctx, db.Close) {
+		logger.Warn("database pool did not close within SHUTDOWN_TIMEOUT")
+	}
+	if err := tel.Shutdown(ctx); err != nil {
+		logger.Warn("flushing telemetry", "error", err)
+	}
+	logger.Info("shutdown complete", "exit_code", code)
+	return code
+}
+
+// waitOrGiveUp runs f and reports whether it returned before ctx ended.
+func waitOrGiveUp(ctx context.Context, f func()) bool {
+	done := make(chan struct{})
+	go func() { f(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func signalNumber(s os.Signal) syscall.Signal {
+	if n, ok := s.(syscall.Signal); ok {
+		return n
+	}
+	return syscall.SIGTERM
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian machine for berth's tests and benchmarks, idempotently:
+# installs and starts PostgreSQL and the Docker engine, creates the test
+# database, and builds the local Go builder image that app/Dockerfile uses on
+# machines that cannot pull images. Run as root (or with sudo).
+#
+#   bash scripts/setup.sh
+#
+# Afterwards `go test ./...` runs every test, none skipped.
+set -euo pipefail
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+# PostgreSQL role and database the tests use (app/internal/testenv reads
+# BERTH_TEST_DATABASE_URL and defaults to exactly this).
+PG_USER=berth PG_PASSWORD=berth PG_DB=berth
+BUILDER_IMAGE=${BERTH_GO_IMAGE:-berth-local/golang}
+
+need=()
+command -v dockerd >/dev/null || need+=(docker.io)
+command -v pg_ctlcluster >/dev/null || need+=(postgresql)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
+command -v wrk >/dev/null || need+=(wrk)
+if ((${#need[@]})); then
+	log "installing ${need[*]}"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# PostgreSQL: start the first cluster, create the role and database once.
+read -r pg_version pg_cluster _ < <(pg_lsclusters --no-header | head -n 1)
+if ! pg_lsclusters --no-header | head -n 1 | grep -q online; then
+	log "starting PostgreSQL $pg_version/$pg_cluster"
+	pg_ctlcluster "$pg_version" "$pg_cluster" start
+fi
+if ! su postgres -c "psql -tAc \"SELECT 1 FROM pg_roles WHERE rolname = '$PG_USER'\"" | grep -q 1; then
+	# SUPERUSER so that tests can create a fresh database each.
+	su postgres -c "psql -qc \"CREATE ROLE $PG_USER LOGIN SUPERUSER PASSWORD '$PG_PASSWORD'\""
+fi
+if ! su postgres -c "psql -tAc \"SELECT 1 FROM pg_database WHERE datname = '$PG_DB'\"" | grep -q 1; then
+	su postgres -c "createdb -O $PG_USER $PG_DB"
+fi
+
+# Docker engine: start dockerd when no engine answers, then wait for it.
+if ! docker info >/dev/null 2>&1; then
+	log "starting dockerd"
+	nohup dockerd >/var/log/berth-dockerd.log 2>&1 &
+	for _ in $(seq 1 60); do
+		docker info >/dev/null 2>&1 && break
+		sleep 1
+	done
+	docker info >/dev/null 2>&1 || { log "dockerd did not start; see /var/log/berth-dockerd.log"; exit 1; }
+fi
+
+# The Go builder image, made from this machine's own Go toolchain: empty tmp/
+# (mode 1777) and root/, then GOROOT and the CA certificates.
+if ! docker image inspect "$BUILDER_IMAGE" >/dev/null 2>&1; then
+	goroot=$(go env GOROOT)
+	log "building $BUILDER_IMAGE from $goroot"
+	work=$(mktemp -d)
+	trap 'rm -rf "$work"' EXIT
+	mkdir -p "$work/fs/tmp" "$work/fs/root"
+	chmod 1777 "$work/fs/tmp"
+	tar -C "$work/fs" -cf "$work/img.tar" tmp root
+	mkdir -p "$work/fs/usr/local"
+	if [ "$goroot" != /usr/local/go ]; then
+		ln -s "$goroot" "$work/fs/usr/local/go"
+		tar -C "$work/fs" -rhf "$work/img.tar" usr/local/go
+	else
+		tar -C / -rf "$work/img.tar" usr/local/go
+	fi
+	tar -C / -rf "$work/img.tar" etc/ssl/certs
+	docker import -c 'ENV PATH=/usr/local/go/bin:/usr/bin:/bin' -c 'ENV HOME=/root' \
+		"$work/img.tar" "$BUILDER_IMAGE" >/dev/null
+fi
+log "ready: PostgreSQL at postgres://$PG_USER:***@127.0.0.1:5432/$PG_DB, Docker engine, $BUILDER_IMAGE"
