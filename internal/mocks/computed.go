@@ -16,7 +16,7 @@ type typeOutputs struct {
 }
 
 // outputTables lists every per-cloud table; a type appears in at most one.
-var outputTables = []map[string]typeOutputs{gcpOutputs, awsOutputs, dockerOutputs}
+var outputTables = []map[string]typeOutputs{gcpOutputs, awsOutputs, dockerOutputs, registryOutputs}
 
 func (c computed) table() (typeOutputs, bool) {
 	for _, t := range outputTables {

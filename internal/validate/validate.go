@@ -38,10 +38,18 @@ type Error struct {
 	Problems []Problem
 }
 
+// StackConfig stands in Error.Component when the problems are in a stack's
+// configuration rather than in a component's Args; Error.Name is the stack.
+const StackConfig = "stack configuration"
+
 // Error renders a header line and then one problem per line.
 func (e *Error) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "invalid arguments for %s %q:", e.Component, e.Name)
+	if e.Component == StackConfig {
+		fmt.Fprintf(&b, "invalid configuration of stack %q:", e.Name)
+	} else {
+		fmt.Fprintf(&b, "invalid arguments for %s %q:", e.Component, e.Name)
+	}
 	for _, p := range e.Problems {
 		b.WriteString("\n  ")
 		b.WriteString(p.String())

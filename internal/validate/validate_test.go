@@ -56,3 +56,13 @@ func TestOneOf(t *testing.T) {
 		t.Fatalf("OneOf = %s, want %s", got, want)
 	}
 }
+
+func TestStackConfigHeader(t *testing.T) {
+	t.Parallel()
+	var p Problems
+	p.Addf("service.memory", "too much")
+	want := "invalid configuration of stack \"dev\":\n  service.memory: too much"
+	if got := p.Err(StackConfig, "dev").Error(); got != want {
+		t.Fatalf("Error() = %q, want %q", got, want)
+	}
+}

@@ -1,0 +1,398 @@
+package image
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/berth-dev/berth/components/internal/naming"
+	"github.com/berth-dev/berth/internal/validate"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Defaults applied to a zero ImageArgs.
+const (
+	// DefaultContext is the build context when ImageArgs.Context is empty:
+	// the program's working directory.
+	DefaultContext = "."
+	// DefaultKeepCount is how many of the most recently pushed images a
+	// repository keeps when its KeepCount is zero: enough to roll back a few
+	// deployments, few enough that storage stays small.
+	DefaultKeepCount = 10
+	// DefaultUntaggedExpiryDays is after how many days an untagged image is
+	// deleted when UntaggedExpiryDays is zero. berth tags every image it
+	// pushes; untagged ones are leftovers (attestations, interrupted pushes)
+	// that nothing deploys.
+	DefaultUntaggedExpiryDays = 7
+)
+
+// ImageArgs configures an Image. Exactly one of Registry, ArtifactRegistry and
+// ECR must be set.
+type ImageArgs struct {
+	// Context is the directory sent to Docker as the build context, absolute
+	// or relative to the program's working directory. It must exist; its
+	// .dockerignore applies. Default: ".".
+	Context string
+	// Dockerfile is the path of the Dockerfile, absolute or relative to the
+	// program's working directory (not to Context), as the Docker provider
+	// resolves it. It must exist. Default: "Dockerfile" inside Context.
+	Dockerfile string
+	// Platform is the platform the image is built for. Allowed: "linux/amd64",
+	// "linux/arm64". It must equal RequiredPlatform when that is set.
+	// Default: RequiredPlatform if set, otherwise "linux/amd64".
+	Platform string
+	// RequiredPlatform is the platform that the service deploying the image
+	// runs, set by the caller from the service: CloudRunPlatform for Cloud
+	// Run, ArchitecturePlatform(cpuArchitecture) for Fargate. A Platform that
+	// differs is a validation error, caught before a wrong image is built.
+	// Allowed: "", "linux/amd64", "linux/arm64". Default: "" (no requirement).
+	RequiredPlatform string
+	// BuildArgs are the Dockerfile's ARG values. They are stored in the
+	// image's history and in the Pulumi state in plain text: never pass
+	// secrets here. Every value is part of the image tag, so a value that
+	// changes on every run (a timestamp, a random ID) rebuilds and pushes the
+	// image on every run. Names must not be empty or contain "=" or
+	// whitespace. Default: none.
+	BuildArgs map[string]string
+	// Target is the Dockerfile stage to build. It must start with a letter
+	// and contain only letters, digits, "_", "-" and ".". Default: "" (the
+	// last stage).
+	Target string
+
+	// Registry pushes to any Docker registry the caller already has.
+	// Conflicts with ArtifactRegistry and ECR. Default: nil.
+	Registry *RegistryArgs
+	// ArtifactRegistry creates a Google Artifact Registry Docker repository
+	// with a cleanup policy and pushes to it with the client's access token.
+	// Conflicts with Registry and ECR. Default: nil.
+	ArtifactRegistry *ArtifactRegistryArgs
+	// ECR creates an Amazon ECR repository with scan on push, immutable tags
+	// and a lifecycle policy, and pushes to it with an ECR authorization
+	// token. Conflicts with Registry and ArtifactRegistry. Default: nil.
+	ECR *ECRArgs
+}
+
+// RegistryArgs names an existing registry repository and its credentials.
+type RegistryArgs struct {
+	// Repository is the image repository without a tag, for example
+	// "ghcr.io/acme/app" or "registry.example.com:5000/app". Required.
+	Repository pulumi.StringInput
+	// Server is the registry host the credentials are for, for example
+	// "ghcr.io". Required.
+	Server pulumi.StringInput
+	// Username is the registry user. Set it together with Password.
+	// Default: nil (Docker's configured credentials apply).
+	Username pulumi.StringInput
+	// Password is the registry password or token. The component marks it
+	// secret, so it is encrypted in the state. Set it together with Username.
+	// Default: nil.
+	Password pulumi.StringInput
+}
+
+// ArtifactRegistryArgs configures the Artifact Registry repository an Image
+// creates and pushes to. The image is
+// LOCATION-docker.pkg.dev/PROJECT/REPOSITORY_ID/IMAGE_NAME:TAG.
+type ArtifactRegistryArgs struct {
+	// Location is the region or multi-region of the repository, for example
+	// "us-central1" or "europe". Lowercase letters, digits and hyphens.
+	// Required.
+	Location string
+	// Project is the Google Cloud project ID of the repository: 6-30
+	// lowercase letters, digits and hyphens, starting with a letter.
+	// Default: the provider's project.
+	Project string
+	// RepositoryID is the repository's name: 1-63 lowercase letters, digits
+	// and hyphens, starting with a letter and not ending with a hyphen.
+	// Default: derived from the component name plus a stable hash of project,
+	// stack and component name, for example "app-1a2b3c4".
+	RepositoryID string
+	// ImageName is the image's path inside the repository: lowercase path
+	// components of letters and digits separated by ".", "_", "__" or
+	// hyphens, joined by "/". Default: the component name, sanitized.
+	ImageName string
+	// KeepCount is how many of the most recently pushed images the cleanup
+	// policy always keeps; older tagged images are deleted. At least 1.
+	// Default: 10.
+	KeepCount int
+	// UntaggedExpiryDays is the age in days after which the cleanup policy
+	// deletes untagged images. At least 1. Default: 7.
+	UntaggedExpiryDays int
+}
+
+// ECRArgs configures the ECR repository an Image creates and pushes to. The
+// image is ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPOSITORY_NAME:TAG.
+type ECRArgs struct {
+	// RepositoryName is the repository's name: 2-256 characters, lowercase
+	// letters and digits separated by ".", "_", "-" or "/". Default: derived
+	// from the component name plus a stable hash of project, stack and
+	// component name, for example "app-1a2b3c4".
+	RepositoryName string
+	// KeepCount is how many of the most recently pushed images the lifecycle
+	// policy keeps; older ones expire. At least 1. Default: 10.
+	KeepCount int
+	// UntaggedExpiryDays is the age in days after which the lifecycle policy
+	// expires untagged images. At least 1. Default: 7.
+	UntaggedExpiryDays int
+	// MutableTags lets a tag be pushed again with other content. Tags are
+	// immutable by default, which is safe because an Image's tags come from
+	// its content; the one case that needs a mutable tag is reverting the
+	// context to content whose image is still in the repository when Docker
+	// does not rebuild it bit for bit (see the package doc). Services deploy
+	// by digest either way. Default: false (immutable tags).
+	MutableTags bool
+	// ForceDelete lets `pulumi destroy` delete the repository while it still
+	// holds images. Default: false (deleting a non-empty repository fails,
+	// so no image is lost by accident).
+	ForceDelete bool
+}
+
+// Cloud naming rules.
+var (
+	// Artifact Registry repository IDs
+	// (https://cloud.google.com/artifact-registry/docs/repositories/create-repos).
+	arRepositoryIDPattern = regexp.MustCompile(`^[a-z]([a-z0-9-]*[a-z0-9])?$`)
+	// Google Cloud project IDs (https://cloud.google.com/resource-manager/docs/creating-managing-projects).
+	gcpProjectPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{4,28}[a-z0-9]$`)
+	// Google Cloud locations: regions such as us-central1, multi-regions such as us.
+	gcpLocationPattern = regexp.MustCompile(`^[a-z]([a-z0-9-]*[a-z0-9])?$`)
+	// Repository paths of the OCI distribution spec
+	// (https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pulling-manifests).
+	imagePathPattern = regexp.MustCompile(`^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*$`)
+	// ECR repository names
+	// (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html).
+	ecrNamePattern = regexp.MustCompile(`^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
+	// Dockerfile stage names (BuildKit's dockerfile parser).
+	targetPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]*$`)
+)
+
+// Name length limits of the clouds.
+const (
+	arRepositoryIDMax = 63
+	ecrNameMin        = 2
+	ecrNameMax        = 256
+)
+
+// resolved is ImageArgs with every default applied.
+type resolved struct {
+	ImageArgs
+	ar  *ArtifactRegistryArgs
+	ecr *ECRArgs
+	// defaultedPlatform and defaultedDockerfile record that a default filled
+	// the field, so that a problem is reported once, on the field set.
+	defaultedPlatform, defaultedDockerfile bool
+}
+
+// resolve returns a copy of args with defaults applied. seed makes derived
+// repository names unique per project and stack; name is the component's
+// logical name. It does not modify args.
+func resolve(args *ImageArgs, name, seed string) resolved {
+	r := resolved{ImageArgs: *args}
+	if r.Context == "" {
+		r.Context = DefaultContext
+	}
+	if r.Dockerfile == "" {
+		r.Dockerfile = filepath.Join(r.Context, "Dockerfile")
+		r.defaultedDockerfile = true
+	}
+	if r.Platform == "" {
+		r.defaultedPlatform = true
+		r.Platform = r.RequiredPlatform
+	}
+	if r.Platform == "" {
+		r.Platform = DefaultPlatform
+	}
+	if args.ArtifactRegistry != nil {
+		ar := *args.ArtifactRegistry
+		if ar.RepositoryID == "" {
+			ar.RepositoryID = naming.Physical(name, seed, arRepositoryIDMax)
+		}
+		if ar.ImageName == "" {
+			ar.ImageName = naming.Sanitize(name)
+			if ar.ImageName == "" {
+				ar.ImageName = "image"
+			}
+		}
+		ar.KeepCount = orDefault(ar.KeepCount, DefaultKeepCount)
+		ar.UntaggedExpiryDays = orDefault(ar.UntaggedExpiryDays, DefaultUntaggedExpiryDays)
+		r.ar = &ar
+	}
+	if args.ECR != nil {
+		e := *args.ECR
+		if e.RepositoryName == "" {
+			e.RepositoryName = naming.Physical(name, seed, ecrNameMax)
+		}
+		e.KeepCount = orDefault(e.KeepCount, DefaultKeepCount)
+		e.UntaggedExpiryDays = orDefault(e.UntaggedExpiryDays, DefaultUntaggedExpiryDays)
+		r.ecr = &e
+	}
+	return r
+}
+
+func orDefault(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// validate checks the resolved args against the clouds' rules and returns
+// every problem found. It reads the file system to check that the context
+// and the Dockerfile exist.
+func (r resolved) validate() *validate.Problems {
+	var p validate.Problems
+	r.validateBuild(&p)
+
+	var chosen []string
+	for _, c := range []struct {
+		field string
+		set   bool
+	}{{"registry", r.Registry != nil}, {"artifactRegistry", r.ArtifactRegistry != nil}, {"ecr", r.ECR != nil}} {
+		if !c.set {
+			continue
+		}
+		if len(chosen) > 0 {
+			p.Addf(c.field, "conflicts with %s (set exactly one of registry, artifactRegistry and ecr)", chosen[0])
+		}
+		chosen = append(chosen, c.field)
+	}
+	if len(chosen) == 0 {
+		p.Addf("registry", "one of registry, artifactRegistry and ecr is required")
+	}
+	if r.Registry != nil {
+		p.Merge("registry", validateRegistry(r.Registry))
+	}
+	if r.ar != nil {
+		p.Merge("artifactRegistry", validateArtifactRegistry(r.ar))
+	}
+	if r.ecr != nil {
+		p.Merge("ecr", validateECR(r.ecr))
+	}
+	return &p
+}
+
+func (r resolved) validateBuild(p *validate.Problems) {
+	if !r.defaultedPlatform && !validPlatform(r.Platform) {
+		p.Addf("platform", "%q is not a supported platform (allowed: %s)", r.Platform, allowedPlatforms)
+	}
+	if r.RequiredPlatform != "" && !validPlatform(r.RequiredPlatform) {
+		p.Addf("requiredPlatform", "%q is not a supported platform (allowed: %s)", r.RequiredPlatform, allowedPlatforms)
+	} else if r.RequiredPlatform != "" && r.Platform != r.RequiredPlatform {
+		p.Addf("platform", "%q differs from %q, the platform the service runs (set platform to %q or leave it empty)",
+			r.Platform, r.RequiredPlatform, r.RequiredPlatform)
+	}
+
+	contextOK := false
+	if info, err := os.Stat(r.Context); err != nil {
+		p.Addf("context", "build context %q cannot be read: %v", r.Context, unwrapPath(err))
+	} else if !info.IsDir() {
+		p.Addf("context", "build context %q is not a directory", r.Context)
+	} else {
+		contextOK = true
+	}
+	switch info, err := os.Stat(r.Dockerfile); {
+	case r.defaultedDockerfile && !contextOK:
+		// The default Dockerfile lives in the context: report the context only.
+	case err != nil:
+		hint := ""
+		if !filepath.IsAbs(r.Dockerfile) {
+			inContext := filepath.Join(r.Context, r.Dockerfile)
+			if st, err := os.Stat(inContext); err == nil && st.Mode().IsRegular() {
+				hint = fmt.Sprintf(" (the path is relative to the working directory, not to the context: set dockerfile to %q)", inContext)
+			}
+		}
+		p.Addf("dockerfile", "dockerfile %q cannot be read: %v%s", r.Dockerfile, unwrapPath(err), hint)
+	case !info.Mode().IsRegular():
+		p.Addf("dockerfile", "dockerfile %q is not a regular file", r.Dockerfile)
+	}
+
+	for _, k := range sortedKeys(r.BuildArgs) {
+		if k == "" || strings.ContainsAny(k, "= \t\r\n") {
+			p.Addf(fmt.Sprintf("buildArgs[%q]", k), "build argument names must not be empty or contain \"=\" or whitespace")
+		}
+	}
+	if r.Target != "" && !targetPattern.MatchString(r.Target) {
+		p.Addf("target", "%q is not a stage name (start with a letter; letters, digits, \"_\", \"-\" and \".\" only)", r.Target)
+	}
+}
+
+func validateRegistry(g *RegistryArgs) *validate.Problems {
+	var p validate.Problems
+	if g.Repository == nil {
+		p.Addf("repository", "required: the image repository without a tag, for example \"ghcr.io/acme/app\"")
+	}
+	if g.Server == nil {
+		p.Addf("server", "required: the registry host, for example \"ghcr.io\"")
+	}
+	if (g.Username == nil) != (g.Password == nil) {
+		field := "password"
+		if g.Username == nil {
+			field = "username"
+		}
+		p.Addf(field, "set username and password together, or neither to use Docker's configured credentials")
+	}
+	return &p
+}
+
+func validateArtifactRegistry(a *ArtifactRegistryArgs) *validate.Problems {
+	var p validate.Problems
+	switch {
+	case a.Location == "":
+		p.Addf("location", "required: the repository's region or multi-region, for example \"us-central1\"")
+	case !gcpLocationPattern.MatchString(a.Location):
+		p.Addf("location", "%q is not a location (lowercase letters, digits and hyphens, for example \"us-central1\")", a.Location)
+	}
+	if a.Project != "" && !gcpProjectPattern.MatchString(a.Project) {
+		p.Addf("project", "%q is not a project ID (6-30 lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen)", a.Project)
+	}
+	if len(a.RepositoryID) > arRepositoryIDMax || !arRepositoryIDPattern.MatchString(a.RepositoryID) {
+		p.Addf("repositoryId", "%q is not a repository ID (1-%d lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen)", a.RepositoryID, arRepositoryIDMax)
+	}
+	if !imagePathPattern.MatchString(a.ImageName) {
+		p.Addf("imageName", "%q is not an image name (lowercase letters and digits separated by \".\", \"_\", \"__\" or \"-\", path components joined by \"/\")", a.ImageName)
+	}
+	validateRetention(&p, a.KeepCount, a.UntaggedExpiryDays)
+	return &p
+}
+
+func validateECR(e *ECRArgs) *validate.Problems {
+	var p validate.Problems
+	if n := len(e.RepositoryName); n < ecrNameMin || n > ecrNameMax || !ecrNamePattern.MatchString(e.RepositoryName) {
+		p.Addf("repositoryName", "%q is not a repository name (%d-%d lowercase letters and digits separated by \".\", \"_\", \"-\" or \"/\")", e.RepositoryName, ecrNameMin, ecrNameMax)
+	}
+	validateRetention(&p, e.KeepCount, e.UntaggedExpiryDays)
+	return &p
+}
+
+func validateRetention(p *validate.Problems, keepCount, untaggedExpiryDays int) {
+	if keepCount < 1 {
+		p.Addf("keepCount", "%d is not allowed (allowed: 1 or more; 0 means %d)", keepCount, DefaultKeepCount)
+	}
+	if untaggedExpiryDays < 1 {
+		p.Addf("untaggedExpiryDays", "%d is not allowed (allowed: 1 or more; 0 means %d)", untaggedExpiryDays, DefaultUntaggedExpiryDays)
+	}
+}
+
+// unwrapPath drops the path from an *fs.PathError, which the message already
+// names.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// sortedKeys returns the keys of m in order, for stable messages and hashes.
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

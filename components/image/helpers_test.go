@@ -1,0 +1,137 @@
+package image
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Type tokens of the resources an Image registers.
+const (
+	dockerImageType = "docker:index/image:Image"
+	arRepoType      = "gcp:artifactregistry/repository:Repository"
+	ecrRepoType     = "aws:ecr/repository:Repository"
+	ecrPolicyType   = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
+)
+
+// writeFiles creates files (slash-separated names) with mode 0644 under dir.
+// The mode is set explicitly so that hashes do not depend on the umask.
+func writeFiles(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(path, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// newContext returns a fresh build context holding a Dockerfile, one source
+// file and a .dockerignore that leaves out logs.
+func newContext(t testing.TB) string {
+	t.Helper()
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"Dockerfile":    "FROM scratch\nCOPY hello.txt /hello.txt\n",
+		"hello.txt":     "hello\n",
+		".dockerignore": "*.log\n",
+	})
+	return dir
+}
+
+// tagOf returns the content tag of the default build of dir for platform.
+func tagOf(t testing.TB, dir, platform string) string {
+	t.Helper()
+	tag, err := contentTag(build{context: dir, dockerfile: filepath.Join(dir, "Dockerfile"), platform: platform})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tag
+}
+
+// sinkType is the type of the test-only resource that records outputs.
+const sinkType = "test:index/sink:Sink"
+
+type sinkResource struct{ pulumi.CustomResourceState }
+
+// sink registers a resource whose inputs are values, the way a service takes
+// an image's outputs, so that the mock records them once they resolve. The
+// engine waits for every registration, so the values are there when the
+// program's run returns; no test waits inside an ApplyT.
+func sink(ctx *pulumi.Context, values pulumi.Map) error {
+	var r sinkResource
+	return ctx.RegisterResource(sinkType, "sink", values, &r)
+}
+
+// str returns the string at the dotted path of a property map, failing the
+// test when it is missing or not a plain string.
+func str(t testing.TB, m resource.PropertyMap, path string) string {
+	t.Helper()
+	v := lookup(t, m, path)
+	if !v.IsString() {
+		t.Fatalf("%s = %v, want a plain string", path, v)
+	}
+	return v.StringValue()
+}
+
+// lookup returns the value at the dotted path of a property map.
+func lookup(t testing.TB, m resource.PropertyMap, path string) resource.PropertyValue {
+	t.Helper()
+	keys := strings.Split(path, ".")
+	v := resource.NewObjectProperty(m)
+	for _, k := range keys {
+		if !v.IsObject() {
+			t.Fatalf("%s: %v is not an object", path, v)
+		}
+		var ok bool
+		v, ok = v.ObjectValue()[resource.PropertyKey(k)]
+		if !ok {
+			t.Fatalf("%s: no key %q in %v", path, k, m)
+		}
+	}
+	return v
+}
+
+// plaintextContains reports the paths at which s appears in a value that is
+// not wrapped as a secret.
+func plaintextContains(v resource.PropertyValue, s, path string) []string {
+	switch {
+	case v.IsSecret():
+		return nil
+	case v.IsString():
+		if strings.Contains(v.StringValue(), s) {
+			return []string{path}
+		}
+	case v.IsArray():
+		var out []string
+		for i, e := range v.ArrayValue() {
+			out = append(out, plaintextContains(e, s, fmt.Sprintf("%s[%d]", path, i))...)
+		}
+		return out
+	case v.IsObject():
+		var out []string
+		for k, e := range v.ObjectValue() {
+			out = append(out, plaintextContains(e, s, path+"."+string(k))...)
+		}
+		return out
+	case v.IsComputed():
+		return plaintextContains(v.Input().Element, s, path)
+	case v.IsOutput():
+		if v.OutputValue().Secret {
+			return nil
+		}
+		return plaintextContains(v.OutputValue().Element, s, path)
+	}
+	return nil
+}

@@ -1,0 +1,189 @@
+package image
+
+import (
+	"fmt"
+
+	"github.com/berth-dev/berth/components/internal/naming"
+	"github.com/berth-dev/berth/internal/validate"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
+	"github.com/pulumi/pulumi-docker/sdk/v4/go/docker"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/artifactregistry"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// TypeToken is the Pulumi type of the Image component.
+const TypeToken = "berth:image:Image"
+
+// Image builds a Docker image from a local context and pushes it to a
+// registry, creating the registry's repository when it is Artifact Registry
+// or ECR. Deploy Ref, the digest reference, never a tag.
+type Image struct {
+	pulumi.ResourceState
+
+	// Ref is the digest reference of the pushed image,
+	// `REPOSITORY@sha256:HEX`, for a service to deploy. It changes exactly
+	// when the image's content does.
+	Ref pulumi.StringOutput
+	// ImageName is the tagged reference that was pushed, `REPOSITORY:TAG`.
+	ImageName pulumi.StringOutput
+	// Repository is the image repository without tag or digest, for example
+	// `us-central1-docker.pkg.dev/PROJECT/REPOSITORY_ID/IMAGE_NAME` or
+	// `ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME`.
+	Repository pulumi.StringOutput
+	// Tag is the content tag the image was pushed under: TagLength hex
+	// characters of a hash of the build context and build inputs.
+	Tag pulumi.StringOutput
+	// RepositoryArn is the ARN of the ECR repository, to scope an execution
+	// role's pull permissions to it; "" for other registries.
+	RepositoryArn pulumi.StringOutput
+	// RepositoryID identifies the created repository: for Artifact Registry
+	// `projects/PROJECT/locations/LOCATION/repositories/REPOSITORY_ID`, for
+	// ECR the repository name; "" for an existing Registry.
+	RepositoryID pulumi.StringOutput
+
+	// DockerImage is the docker.Image that builds and pushes the image.
+	DockerImage *docker.Image
+	// ArtifactRepository is the Artifact Registry repository; nil unless
+	// ImageArgs.ArtifactRegistry is set.
+	ArtifactRepository *artifactregistry.Repository
+	// ECRRepository is the ECR repository; nil unless ImageArgs.ECR is set.
+	ECRRepository *ecr.Repository
+	// ECRLifecyclePolicy is the ECR repository's lifecycle policy; nil unless
+	// ImageArgs.ECR is set.
+	ECRLifecyclePolicy *ecr.LifecyclePolicy
+}
+
+var _ pulumi.ComponentResource = (*Image)(nil)
+
+// Validate reports every problem NewImage would report for args and name,
+// as a *validate.Error, without registering anything; nil means NewImage
+// would accept them. Use it to validate several components' arguments before
+// creating the first one. It reads the file system to check that the build
+// context and the Dockerfile exist.
+func (args *ImageArgs) Validate(ctx *pulumi.Context, name string) error {
+	_, err := args.check(ctx, name)
+	return err
+}
+
+// check applies the defaults and validates the result.
+func (args *ImageArgs) check(ctx *pulumi.Context, name string) (resolved, error) {
+	if args == nil {
+		return resolved{}, &validate.Error{Component: TypeToken, Name: name, Problems: []validate.Problem{
+			{Field: "args", Message: "required: set one of registry, artifactRegistry and ecr"},
+		}}
+	}
+	r := resolve(args, name, naming.Seed(ctx.Project(), ctx.Stack(), name))
+	if err := r.validate().Err(TypeToken, name); err != nil {
+		return resolved{}, err
+	}
+	return r, nil
+}
+
+// destination is where an image is pushed: the repository and the registry
+// credentials, plus identifiers of a repository the component created.
+type destination struct {
+	repository    pulumi.StringOutput
+	registry      docker.RegistryArgs
+	repositoryArn pulumi.StringOutput
+	repositoryID  pulumi.StringOutput
+}
+
+// NewImage validates args, then registers an Image that builds the context
+// and pushes it under its content tag. Every problem in args is reported at
+// once as a *validate.Error, before anything is registered.
+func NewImage(ctx *pulumi.Context, name string, args *ImageArgs, opts ...pulumi.ResourceOption) (*Image, error) {
+	r, err := args.check(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	tag, err := contentTag(build{
+		context:    r.Context,
+		dockerfile: r.Dockerfile,
+		platform:   r.Platform,
+		target:     r.Target,
+		args:       r.BuildArgs,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("tagging image %q: %w", name, err)
+	}
+
+	c := &Image{}
+	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+		return nil, fmt.Errorf("registering image %q: %w", name, err)
+	}
+
+	var dest destination
+	switch {
+	case r.ar != nil:
+		dest, err = c.artifactRegistry(ctx, name, r.ar)
+	case r.ecr != nil:
+		dest, err = c.ecr(ctx, name, r.ecr)
+	default:
+		dest = existingRegistry(r.Registry)
+	}
+	if err != nil {
+		return nil, err
+	}
+
+	buildArgs := &docker.DockerBuildArgs{
+		Context:    pulumi.String(r.Context),
+		Dockerfile: pulumi.String(r.Dockerfile),
+		Platform:   pulumi.String(r.Platform),
+	}
+	if len(r.BuildArgs) > 0 {
+		buildArgs.Args = pulumi.ToStringMap(r.BuildArgs)
+	}
+	if r.Target != "" {
+		buildArgs.Target = pulumi.String(r.Target)
+	}
+	img, err := docker.NewImage(ctx, name+"-image", &docker.ImageArgs{
+		// The tag is a function of the content, never of time or the run:
+		// anything that changes between runs would rebuild and push every time.
+		ImageName: pulumi.Sprintf("%s:%s", dest.repository, tag),
+		Build:     buildArgs,
+		Registry:  dest.registry,
+	}, pulumi.Parent(c))
+	if err != nil {
+		return nil, fmt.Errorf("creating docker image: %w", err)
+	}
+
+	c.DockerImage = img
+	c.Ref = img.RepoDigest
+	c.ImageName = img.ImageName
+	c.Repository = dest.repository
+	c.Tag = pulumi.String(tag).ToStringOutput()
+	c.RepositoryArn = dest.repositoryArn
+	c.RepositoryID = dest.repositoryID
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"ref":           c.Ref,
+		"imageName":     c.ImageName,
+		"repository":    c.Repository,
+		"tag":           c.Tag,
+		"repositoryArn": c.RepositoryArn,
+		"repositoryId":  c.RepositoryID,
+	}); err != nil {
+		return nil, fmt.Errorf("registering image outputs: %w", err)
+	}
+	return c, nil
+}
+
+// existingRegistry pushes to a repository the caller manages.
+func existingRegistry(g *RegistryArgs) destination {
+	reg := docker.RegistryArgs{Server: g.Server}
+	if g.Username != nil {
+		reg.Username = g.Username
+		reg.Password = secret(g.Password)
+	}
+	empty := pulumi.String("").ToStringOutput()
+	return destination{
+		repository:    g.Repository.ToStringOutput(),
+		registry:      reg,
+		repositoryArn: empty,
+		repositoryID:  empty,
+	}
+}
+
+// secret marks a credential secret so that it is encrypted in the state.
+func secret(s pulumi.StringInput) pulumi.StringOutput {
+	return pulumi.ToSecret(s).(pulumi.StringOutput)
+}

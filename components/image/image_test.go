@@ -1,0 +1,421 @@
+package image
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/berth-dev/berth/internal/mocks"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// outputs holds an Image's outputs as the mock recorded them.
+type outputs struct {
+	ref, imageName, repository, tag, repositoryArn, repositoryID string
+}
+
+// run registers one Image named "app", passes its outputs to a sink and
+// returns the monitor and the outputs.
+func run(t *testing.T, args *ImageArgs) (*mocks.Monitor, outputs) {
+	t.Helper()
+	m := mocks.New("berth", "test")
+	err := m.Run(func(ctx *pulumi.Context) error {
+		img, err := NewImage(ctx, "app", args)
+		if err != nil {
+			return err
+		}
+		return sink(ctx, pulumi.Map{
+			"ref":           img.Ref,
+			"imageName":     img.ImageName,
+			"repository":    img.Repository,
+			"tag":           img.Tag,
+			"repositoryArn": img.RepositoryArn,
+			"repositoryId":  img.RepositoryID,
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := m.One(t, sinkType).Inputs
+	return m, outputs{
+		ref:           str(t, in, "ref"),
+		imageName:     str(t, in, "imageName"),
+		repository:    str(t, in, "repository"),
+		tag:           str(t, in, "tag"),
+		repositoryArn: str(t, in, "repositoryArn"),
+		repositoryID:  str(t, in, "repositoryId"),
+	}
+}
+
+// assertParented fails unless every resource but the component is a child
+// of the Image component.
+func assertParented(t *testing.T, m *mocks.Monitor) {
+	t.Helper()
+	comp := m.One(t, TypeToken)
+	for _, r := range m.Resources() {
+		if r.Type != TypeToken && r.Type != sinkType && r.Parent != comp.URN {
+			t.Errorf("%s %q has parent %q, want the image component", r.Type, r.Name, r.Parent)
+		}
+	}
+}
+
+// assertSecret fails unless the value at path is a secret holding want.
+func assertSecret(t *testing.T, inputs resource.PropertyMap, path, want string) {
+	t.Helper()
+	v := lookup(t, inputs, path)
+	if !v.IsSecret() {
+		t.Fatalf("%s is not secret", path)
+	}
+	if got := v.SecretValue().Element; !got.IsString() || got.StringValue() != want {
+		t.Errorf("%s = %v, want secret %q", path, got, want)
+	}
+}
+
+// assertNoPlaintext fails when secret appears outside a secret anywhere in
+// the recorded inputs or outputs.
+func assertNoPlaintext(t *testing.T, m *mocks.Monitor, secret string) {
+	t.Helper()
+	for _, r := range m.Resources() {
+		for _, state := range []struct {
+			kind string
+			m    resource.PropertyMap
+		}{{"inputs", r.Inputs}, {"outputs", r.Outputs}} {
+			if at := plaintextContains(resource.NewObjectProperty(state.m), secret, r.Name+"."+state.kind); len(at) > 0 {
+				t.Errorf("%q in plain text at %v", secret, at)
+			}
+		}
+	}
+}
+
+func TestArtifactRegistryCreatesARepositoryAndPushesByDigest(t *testing.T) {
+	t.Parallel()
+	dir := newContext(t)
+	m, out := run(t, &ImageArgs{
+		Context:          dir,
+		RequiredPlatform: CloudRunPlatform,
+		ArtifactRegistry: &ArtifactRegistryArgs{Location: "europe-west4"},
+	})
+	tag := tagOf(t, dir, PlatformAMD64)
+
+	repo := m.One(t, arRepoType)
+	if repo.Name != "app-repo" {
+		t.Errorf("repository logical name = %q, want app-repo", repo.Name)
+	}
+	want := resource.NewPropertyMapFromMap(map[string]any{
+		"format":              "DOCKER",
+		"repositoryId":        "app-59888de",
+		"location":            "europe-west4",
+		"cleanupPolicyDryRun": false,
+		"cleanupPolicies": []any{
+			map[string]any{"id": "delete-tagged", "action": "DELETE", "condition": map[string]any{"tagState": "TAGGED"}},
+			map[string]any{"id": "delete-untagged", "action": "DELETE", "condition": map[string]any{"tagState": "UNTAGGED", "olderThan": "604800s"}},
+			map[string]any{"id": "keep-recent", "action": "KEEP", "mostRecentVersions": map[string]any{"keepCount": 10}},
+		},
+	})
+	if !repo.Inputs.DeepEquals(want) {
+		t.Errorf("repository inputs =\n%v\nwant\n%v", repo.Inputs.Mappable(), want.Mappable())
+	}
+
+	img := m.One(t, dockerImageType)
+	repository := "europe-west4-docker.pkg.dev/" + mocks.GCPProject + "/app-59888de/app"
+	if got, want := str(t, img.Inputs, "imageName"), repository+":"+tag; got != want {
+		t.Errorf("imageName = %q, want %q", got, want)
+	}
+	for path, want := range map[string]string{
+		"build.context":     dir,
+		"build.dockerfile":  filepath.Join(dir, "Dockerfile"),
+		"build.platform":    "linux/amd64",
+		"registry.server":   "europe-west4-docker.pkg.dev",
+		"registry.username": "oauth2accesstoken",
+	} {
+		if got := str(t, img.Inputs, path); got != want {
+			t.Errorf("%s = %q, want %q", path, got, want)
+		}
+	}
+	for _, absent := range []string{"args", "target"} {
+		if _, set := img.Inputs["build"].ObjectValue()[resource.PropertyKey(absent)]; set {
+			t.Errorf("build.%s is set, want it absent", absent)
+		}
+	}
+	for _, flag := range []string{"skipPush", "buildOnPreview"} {
+		if v := lookup(t, img.Inputs, flag); !v.IsBool() || v.BoolValue() {
+			t.Errorf("%s = %v, want false", flag, v)
+		}
+	}
+	assertSecret(t, img.Inputs, "registry.password", mocks.AccessToken)
+	assertNoPlaintext(t, m, mocks.AccessToken)
+	assertParented(t, m)
+	if !contains(img.Dependencies, repo.URN) {
+		t.Errorf("image dependencies %v do not include the repository", img.Dependencies)
+	}
+
+	digest := str(t, img.Outputs, "repoDigest")
+	if out.ref != digest || !strings.HasPrefix(digest, repository+"@sha256:") {
+		t.Errorf("Ref = %q, want the pushed repo digest %q of the form %s@sha256:...", out.ref, digest, repository)
+	}
+	for name, got := range map[string][2]string{
+		"ImageName":     {out.imageName, repository + ":" + tag},
+		"Repository":    {out.repository, repository},
+		"Tag":           {out.tag, tag},
+		"RepositoryArn": {out.repositoryArn, ""},
+		"RepositoryID":  {out.repositoryID, "projects/" + mocks.GCPProject + "/locations/europe-west4/repositories/app-59888de"},
+	} {
+		if got[0] != got[1] {
+			t.Errorf("%s = %q, want %q", name, got[0], got[1])
+		}
+	}
+}
+
+func TestArtifactRegistryHonoursExplicitNamesAndRetention(t *testing.T) {
+	t.Parallel()
+	dir := newContext(t)
+	m, _ := run(t, &ImageArgs{
+		Context: dir,
+		ArtifactRegistry: &ArtifactRegistryArgs{
+			Location:           "us",
+			Project:            "acme-prod",
+			RepositoryID:       "images",
+			ImageName:          "team/api",
+			KeepCount:          3,
+			UntaggedExpiryDays: 1,
+		},
+	})
+	repo := m.One(t, arRepoType)
+	for path, want := range map[string]string{"project": "acme-prod", "repositoryId": "images", "location": "us"} {
+		if got := str(t, repo.Inputs, path); got != want {
+			t.Errorf("%s = %q, want %q", path, got, want)
+		}
+	}
+	policies := lookup(t, repo.Inputs, "cleanupPolicies").ArrayValue()
+	if got := policies[1].ObjectValue()["condition"].ObjectValue()["olderThan"].StringValue(); got != "86400s" {
+		t.Errorf("untagged olderThan = %q, want 86400s", got)
+	}
+	if got := policies[2].ObjectValue()["mostRecentVersions"].ObjectValue()["keepCount"].NumberValue(); got != 3 {
+		t.Errorf("keepCount = %v, want 3", got)
+	}
+	img := m.One(t, dockerImageType)
+	if got, want := str(t, img.Inputs, "imageName"), "us-docker.pkg.dev/acme-prod/images/team/api:"+tagOf(t, dir, PlatformAMD64); got != want {
+		t.Errorf("imageName = %q, want %q", got, want)
+	}
+}
+
+func TestExistingRegistryPushesWithSecretPassword(t *testing.T) {
+	t.Parallel()
+	dir := newContext(t)
+	const password = "ghp_plaintextPAT"
+	m, out := run(t, &ImageArgs{
+		Context:   dir,
+		Platform:  PlatformARM64,
+		BuildArgs: map[string]string{"VERSION": "1.2.3"},
+		Target:    "runtime",
+		Registry: &RegistryArgs{
+			Repository: pulumi.String("ghcr.io/acme/app"),
+			Server:     pulumi.String("ghcr.io"),
+			Username:   pulumi.String("acme-bot"),
+			Password:   pulumi.String(password),
+		},
+	})
+	tag, err := contentTag(build{
+		context: dir, dockerfile: filepath.Join(dir, "Dockerfile"), platform: PlatformARM64,
+		target: "runtime", args: map[string]string{"VERSION": "1.2.3"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range m.Resources() {
+		if r.Type != TypeToken && r.Type != dockerImageType && r.Type != sinkType {
+			t.Errorf("registered a %s; an existing registry needs only the docker image", r.Type)
+		}
+	}
+	img := m.One(t, dockerImageType)
+	for path, want := range map[string]string{
+		"imageName":          "ghcr.io/acme/app:" + tag,
+		"build.platform":     "linux/arm64",
+		"build.target":       "runtime",
+		"build.args.VERSION": "1.2.3",
+		"registry.server":    "ghcr.io",
+		"registry.username":  "acme-bot",
+	} {
+		if got := str(t, img.Inputs, path); got != want {
+			t.Errorf("%s = %q, want %q", path, got, want)
+		}
+	}
+	assertSecret(t, img.Inputs, "registry.password", password)
+	assertNoPlaintext(t, m, password)
+	assertParented(t, m)
+	if !strings.HasPrefix(out.ref, "ghcr.io/acme/app@sha256:") {
+		t.Errorf("Ref = %q, want ghcr.io/acme/app@sha256:...", out.ref)
+	}
+	if out.repositoryArn != "" || out.repositoryID != "" {
+		t.Errorf("RepositoryArn, RepositoryID = %q, %q, want empty for an existing registry", out.repositoryArn, out.repositoryID)
+	}
+}
+
+func TestExistingRegistryWithoutCredentialsUsesDockersOwn(t *testing.T) {
+	t.Parallel()
+	m, _ := run(t, &ImageArgs{
+		Context: newContext(t),
+		Registry: &RegistryArgs{
+			Repository: pulumi.String("localhost:5000/app"),
+			Server:     pulumi.String("localhost:5000"),
+		},
+	})
+	registry := lookup(t, m.One(t, dockerImageType).Inputs, "registry").ObjectValue()
+	want := resource.NewPropertyMapFromMap(map[string]any{"server": "localhost:5000"})
+	if !registry.DeepEquals(want) {
+		t.Errorf("registry = %v, want %v", registry.Mappable(), want.Mappable())
+	}
+}
+
+func TestECRCreatesAnImmutableScannedRepositoryWithLifecyclePolicy(t *testing.T) {
+	t.Parallel()
+	dir := newContext(t)
+	platform, err := ArchitecturePlatform("ARM64")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, out := run(t, &ImageArgs{
+		Context:          dir,
+		RequiredPlatform: platform,
+		ECR:              &ECRArgs{},
+	})
+	tag := tagOf(t, dir, PlatformARM64)
+
+	repo := m.One(t, ecrRepoType)
+	want := resource.NewPropertyMapFromMap(map[string]any{
+		"name":                       "app-59888de",
+		"imageTagMutability":         "IMMUTABLE",
+		"imageScanningConfiguration": map[string]any{"scanOnPush": true},
+		"forceDelete":                false,
+	})
+	if !repo.Inputs.DeepEquals(want) {
+		t.Errorf("repository inputs =\n%v\nwant\n%v", repo.Inputs.Mappable(), want.Mappable())
+	}
+
+	policy := m.One(t, ecrPolicyType)
+	if policy.Name != "app-lifecycle" {
+		t.Errorf("lifecycle policy logical name = %q, want app-lifecycle", policy.Name)
+	}
+	if got := str(t, policy.Inputs, "repository"); got != "app-59888de" {
+		t.Errorf("lifecycle policy repository = %q, want app-59888de", got)
+	}
+	const wantPolicy = `{"rules":[` +
+		`{"rulePriority":1,"description":"Expire untagged images after 7 days","selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":7},"action":{"type":"expire"}},` +
+		`{"rulePriority":2,"description":"Keep the 10 most recent images","selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":10},"action":{"type":"expire"}}]}`
+	if got := str(t, policy.Inputs, "policy"); got != wantPolicy {
+		t.Errorf("lifecycle policy =\n%s\nwant\n%s", got, wantPolicy)
+	}
+
+	repository := mocks.AWSAccount + ".dkr.ecr." + mocks.AWSRegion + ".amazonaws.com/app-59888de"
+	img := m.One(t, dockerImageType)
+	for path, want := range map[string]string{
+		"imageName":         repository + ":" + tag,
+		"build.platform":    "linux/arm64",
+		"registry.server":   mocks.AWSAccount + ".dkr.ecr." + mocks.AWSRegion + ".amazonaws.com",
+		"registry.username": "AWS",
+	} {
+		if got := str(t, img.Inputs, path); got != want {
+			t.Errorf("%s = %q, want %q", path, got, want)
+		}
+	}
+	assertSecret(t, img.Inputs, "registry.password", mocks.ECRPassword)
+	assertNoPlaintext(t, m, mocks.ECRPassword)
+	assertParented(t, m)
+
+	if digest := str(t, img.Outputs, "repoDigest"); out.ref != digest || !strings.HasPrefix(digest, repository+"@sha256:") {
+		t.Errorf("Ref = %q, want the pushed repo digest %q", out.ref, digest)
+	}
+	if want := "arn:aws:ecr:" + mocks.AWSRegion + ":" + mocks.AWSAccount + ":repository/app-59888de"; out.repositoryArn != want {
+		t.Errorf("RepositoryArn = %q, want %q", out.repositoryArn, want)
+	}
+	if out.repositoryID != "app-59888de" {
+		t.Errorf("RepositoryID = %q, want app-59888de", out.repositoryID)
+	}
+}
+
+func TestECRHonoursItsOptions(t *testing.T) {
+	t.Parallel()
+	m, _ := run(t, &ImageArgs{
+		Context: newContext(t),
+		ECR: &ECRArgs{
+			RepositoryName: "team/api", KeepCount: 30, UntaggedExpiryDays: 2, ForceDelete: true, MutableTags: true,
+		},
+	})
+	repo := m.One(t, ecrRepoType)
+	if got := str(t, repo.Inputs, "imageTagMutability"); got != "MUTABLE" {
+		t.Errorf("imageTagMutability = %q, want MUTABLE", got)
+	}
+	if got := str(t, repo.Inputs, "name"); got != "team/api" {
+		t.Errorf("name = %q, want team/api", got)
+	}
+	if !lookup(t, repo.Inputs, "forceDelete").BoolValue() {
+		t.Errorf("forceDelete = false, want true")
+	}
+	policy := str(t, m.One(t, ecrPolicyType).Inputs, "policy")
+	for _, want := range []string{`"countUnit":"days","countNumber":2}`, `"countType":"imageCountMoreThan","countNumber":30}`} {
+		if !strings.Contains(policy, want) {
+			t.Errorf("policy %s does not contain %s", policy, want)
+		}
+	}
+}
+
+// TestUnchangedContextGivesIdenticalImageInputs is the no-rebuild promise:
+// the Docker provider rebuilds and pushes only when the image's inputs or its
+// context digest change, and two runs over the same context register the
+// same inputs.
+func TestUnchangedContextGivesIdenticalImageInputs(t *testing.T) {
+	t.Parallel()
+	dir := newContext(t)
+	args := func() *ImageArgs {
+		return &ImageArgs{Context: dir, ArtifactRegistry: &ArtifactRegistryArgs{Location: "us-central1"}}
+	}
+	first, _ := run(t, args())
+	second, _ := run(t, args())
+	a, b := first.One(t, dockerImageType).Inputs, second.One(t, dockerImageType).Inputs
+	if !a.DeepEquals(b) {
+		t.Errorf("inputs differ between runs:\n%v\n%v", a.Mappable(), b.Mappable())
+	}
+
+	writeFiles(t, dir, map[string]string{"hello.txt": "changed\n"})
+	third, _ := run(t, args())
+	if str(t, third.One(t, dockerImageType).Inputs, "imageName") == str(t, a, "imageName") {
+		t.Errorf("imageName unchanged after a context change; an immutable registry would reject the push")
+	}
+}
+
+func TestPlatformDefaultsToTheServicesPlatform(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name              string
+		platform, require string
+		want              string
+	}{
+		{"nothing set", "", "", "linux/amd64"},
+		{"required only", "", "linux/arm64", "linux/arm64"},
+		{"both agree", "linux/arm64", "linux/arm64", "linux/arm64"},
+		{"platform only", "linux/arm64", "", "linux/arm64"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			m, _ := run(t, &ImageArgs{
+				Context:          newContext(t),
+				Platform:         tc.platform,
+				RequiredPlatform: tc.require,
+				ECR:              &ECRArgs{},
+			})
+			if got := str(t, m.One(t, dockerImageType).Inputs, "build.platform"); got != tc.want {
+				t.Errorf("build.platform = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, e := range list {
+		if e == s {
+			return true
+		}
+	}
+	return false
+}
