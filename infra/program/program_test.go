@@ -1,0 +1,231 @@
+package program
+
+import (
+	"encoding/json"
+	"errors"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/berth-dev/berth/internal/mocks"
+	"github.com/berth-dev/berth/internal/validate"
+)
+
+// canary is a secret value that must never appear in plaintext.
+const canary = "canary-secret-value-0123456789"
+
+// gcpConfig is a dev-like stack: an env secret by reference, a file secret
+// by value, a connector and one invoker.
+func gcpConfig() map[string]any {
+	return map[string]any{
+		"gcp:project": "berth-dev-467312",
+		"gcp:region":  "us-central1",
+		"berth:cloud": "gcp",
+		"berth:service": map[string]any{
+			"name": "api", "cpu": 1, "memory": "512Mi", "concurrency": 40,
+			"minInstances": 0, "maxInstances": 3, "timeout": "30s",
+			"env": map[string]any{"LOG_LEVEL": "debug", "API_TOKEN_FILE": "/var/secrets/api-token/token"},
+			"secrets": []any{
+				map[string]any{"env": "DATABASE_URL", "ref": "db-url", "version": "4"},
+				map[string]any{"path": "/var/secrets/api-token/token", "value": canary},
+			},
+		},
+		"berth:gcp": map[string]any{
+			"vpc":      map[string]any{"connector": map[string]any{"network": "default", "ipCidrRange": "10.8.0.0/28"}},
+			"invokers": []any{"group:devs@example.com"},
+		},
+	}
+}
+
+// withConfig passes cfg to the program as the Pulumi CLI does: objects as
+// JSON, the keys holding secure values listed as secret.
+func withConfig(t *testing.T, cfg map[string]any, secretKeys ...string) pulumi.RunOption {
+	t.Helper()
+	flat := map[string]string{}
+	for k, v := range cfg {
+		if s, ok := v.(string); ok {
+			flat[k] = s
+			continue
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		flat[k] = string(b)
+	}
+	return func(info *pulumi.RunInfo) {
+		info.Config = flat
+		info.ConfigSecretKeys = secretKeys
+	}
+}
+
+// deploy runs Deploy under a fresh mock monitor for stack dev.
+func deploy(t *testing.T, cfg map[string]any, secretKeys ...string) (*mocks.Monitor, error) {
+	t.Helper()
+	m := mocks.New("berth", "dev")
+	err := m.Run(func(ctx *pulumi.Context) error {
+		_, err := Deploy(ctx)
+		return err
+	}, withConfig(t, cfg, secretKeys...))
+	return m, err
+}
+
+func TestGCPStackRegistersTheWholeService(t *testing.T) {
+	t.Parallel()
+	m, err := deploy(t, gcpConfig(), "berth:service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range m.Resources() {
+		got = append(got, r.Type+" "+r.Name)
+	}
+	sort.Strings(got)
+	want := []string{
+		"berth:cloudrun:Service api",
+		"berth:image:Image api",
+		"docker:index/image:Image api-image",
+		"gcp:artifactregistry/repository:Repository api-repo",
+		"gcp:cloudrunv2/service:Service api-svc",
+		"gcp:cloudrunv2/serviceIamMember:ServiceIamMember api-invoker-group-devs-example-com-1228bdc",
+		"gcp:secretmanager/secret:Secret api-token",
+		"gcp:secretmanager/secretIamMember:SecretIamMember api-secret-db-url-fb657ba",
+		"gcp:secretmanager/secretIamMember:SecretIamMember api-secret-token-48c90a7",
+		"gcp:secretmanager/secretVersion:SecretVersion api-token",
+		"gcp:serviceaccount/account:Account api-sa",
+		"gcp:vpcaccess/connector:Connector api-connector",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("resources:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestValueSecretIsCreatedEncryptedAndPinned(t *testing.T) {
+	t.Parallel()
+	m, err := deploy(t, gcpConfig(), "berth:service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := m.One(t, "gcp:secretmanager/secret:Secret")
+	if got := secret.Inputs["secretId"].StringValue(); got != "api-dev-token" {
+		t.Errorf("secretId = %q, want api-dev-token", got)
+	}
+	version := m.One(t, "gcp:secretmanager/secretVersion:SecretVersion")
+	data := version.Inputs["secretData"]
+	if !data.IsSecret() || data.SecretValue().Element.StringValue() != canary {
+		t.Errorf("secretData = %v, want the value as a secret", data)
+	}
+	svc := m.One(t, "gcp:cloudrunv2/service:Service")
+	vols := svc.Inputs["template"].ObjectValue()["volumes"].ArrayValue()
+	if len(vols) != 1 {
+		t.Fatalf("volumes = %v, want one", vols)
+	}
+	s := vols[0].ObjectValue()["secret"].ObjectValue()
+	// The mock gives a new secret's first version the number 1.
+	item := s["items"].ArrayValue()[0].ObjectValue()
+	if got, want := s["secret"].StringValue(), "api-dev-token"; got != want {
+		t.Errorf("volume secret = %q, want %q", got, want)
+	}
+	if got := item["version"].StringValue(); got != "1" {
+		t.Errorf("volume item version = %q, want the created version 1", got)
+	}
+	if got := item["path"].StringValue(); got != "token" {
+		t.Errorf("volume item path = %q, want token", got)
+	}
+	envs := svc.Inputs["template"].ObjectValue()["containers"].ArrayValue()[0].ObjectValue()["envs"].ArrayValue()
+	var ref resource.PropertyMap
+	for _, e := range envs {
+		if e.ObjectValue()["name"].StringValue() == "DATABASE_URL" {
+			ref = e.ObjectValue()["valueSource"].ObjectValue()["secretKeyRef"].ObjectValue()
+		}
+	}
+	if ref == nil || ref["secret"].StringValue() != "db-url" || ref["version"].StringValue() != "4" {
+		t.Errorf("DATABASE_URL secretKeyRef = %v, want db-url version 4", ref)
+	}
+	for _, r := range m.Resources() {
+		b, _ := json.Marshal(r.Inputs.Mappable())
+		if strings.Contains(string(b), canary) && r.Type != "gcp:secretmanager/secretVersion:SecretVersion" {
+			t.Errorf("%s %s holds the secret value in plaintext", r.Type, r.Name)
+		}
+	}
+}
+
+func TestCloudNeutralKnobsReachCloudRun(t *testing.T) {
+	t.Parallel()
+	m, err := deploy(t, gcpConfig(), "berth:service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := m.One(t, "gcp:cloudrunv2/service:Service").Inputs["template"].ObjectValue()
+	limits := tmpl["containers"].ArrayValue()[0].ObjectValue()["resources"].ObjectValue()["limits"].ObjectValue()
+	scaling := tmpl["scaling"].ObjectValue()
+	for _, c := range []struct {
+		name string
+		got  any
+		want any
+	}{
+		{"cpu", limits["cpu"].StringValue(), "1"},
+		{"memory", limits["memory"].StringValue(), "512Mi"},
+		{"concurrency", tmpl["maxInstanceRequestConcurrency"].NumberValue(), 40.0},
+		{"min instances", scaling["minInstanceCount"].NumberValue(), 0.0},
+		{"max instances", scaling["maxInstanceCount"].NumberValue(), 3.0},
+		{"timeout", tmpl["timeout"].StringValue(), "30s"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
+		}
+	}
+}
+
+func TestInvalidConfigNamesEveryPathAndRegistersNothing(t *testing.T) {
+	t.Parallel()
+	cfg := gcpConfig()
+	svc := cfg["berth:service"].(map[string]any)
+	svc["memory"] = "64Gi"
+	svc["concurrency"] = 5000
+	svc["timeout"] = "soon"
+	svc["colour"] = "blue"
+	svc["secrets"] = append(svc["secrets"].([]any), map[string]any{"env": "X", "path": "/a/b", "ref": "r", "version": "1"})
+	cfg["berth:gcp"].(map[string]any)["ingress"] = "everyone"
+	m, err := deploy(t, cfg, "berth:service")
+	var verr *validate.Error
+	if !errors.As(err, &verr) {
+		t.Fatalf("err = %v, want a *validate.Error", err)
+	}
+	want := []string{"gcp.ingress", "service.colour", "service.concurrency", "service.memory", "service.secrets[2]", "service.timeout"}
+	if got := verr.Fields(); !slices.Equal(got, want) {
+		t.Errorf("fields = %v, want %v\n%v", got, want, err)
+	}
+	if !strings.Contains(err.Error(), `invalid configuration of stack "dev":`) {
+		t.Errorf("error header: %v", err)
+	}
+	if n := len(m.Resources()); n != 0 {
+		t.Errorf("%d resources registered, want none", n)
+	}
+}
+
+func TestPlaintextSecretValueIsRejected(t *testing.T) {
+	t.Parallel()
+	_, err := deploy(t, gcpConfig()) // berth:service not marked secret
+	var verr *validate.Error
+	if !errors.As(err, &verr) || !slices.Equal(verr.Fields(), []string{"service.secrets[1].value"}) {
+		t.Fatalf("err = %v, want one problem at service.secrets[1].value", err)
+	}
+	if strings.Contains(err.Error(), canary) {
+		t.Errorf("error quotes the secret value: %v", err)
+	}
+}
+
+func TestCloudIsRequired(t *testing.T) {
+	t.Parallel()
+	cfg := gcpConfig()
+	delete(cfg, "berth:cloud")
+	_, err := deploy(t, cfg, "berth:service")
+	if err == nil || !strings.Contains(err.Error(), `cloud: required (allowed: "gcp", "aws")`) {
+		t.Fatalf("err = %v", err)
+	}
+}
