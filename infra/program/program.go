@@ -37,7 +37,7 @@ func Run(ctx *pulumi.Context) error {
 func Deploy(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 	var p validate.Problems
 	cfg := LoadConfig(ctx, &p)
-	build, err := findBuildContext()
+	build, err := findBuildContext(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -50,30 +50,33 @@ func Deploy(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 	return nil, p.Err(validate.StackConfig, ctx.Stack())
 }
 
-// buildContext is where the app's image is built from.
+// buildContext is where the app's image is built from, relative to the
+// working directory, which the program and the Docker provider share.
+// Relative paths keep plans of two checkouts in different folders equal.
 type buildContext struct {
-	// dir is the repository root, the Docker build context.
+	// dir is the project root, the Docker build context.
 	dir string
 	// dockerfile is app/Dockerfile under dir.
 	dockerfile string
 }
 
-// findBuildContext finds the project root (the directory holding
-// Pulumi.yaml) from the working directory, which is infra/ under `pulumi up`
-// and the root or below it under `berth plan`.
-func findBuildContext() (buildContext, error) {
+// findBuildContext locates the project root (the directory holding
+// Pulumi.yaml, ctx.RootDirectory) relative to the working directory: ".."
+// from infra/ under `pulumi up`, "." from the root under `berth plan`.
+func findBuildContext(ctx *pulumi.Context) (buildContext, error) {
 	wd, err := os.Getwd()
 	if err != nil {
 		return buildContext{}, fmt.Errorf("finding the project root: %w", err)
 	}
-	for dir := wd; ; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "Pulumi.yaml")); err == nil {
-			return buildContext{dir: dir, dockerfile: filepath.Join(dir, "app", "Dockerfile")}, nil
-		}
-		if filepath.Dir(dir) == dir {
-			return buildContext{}, fmt.Errorf("finding the project root: no Pulumi.yaml in %s or above", wd)
-		}
+	root := ctx.RootDirectory()
+	if root == "" {
+		return buildContext{}, fmt.Errorf("finding the project root: the engine gave no root directory")
 	}
+	rel, err := filepath.Rel(wd, root)
+	if err != nil {
+		return buildContext{}, fmt.Errorf("finding the project root from %s: %w", wd, err)
+	}
+	return buildContext{dir: rel, dockerfile: filepath.Join(rel, "app", "Dockerfile")}, nil
 }
 
 // secretKey names a secret by where its value goes: the environment

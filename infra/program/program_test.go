@@ -3,6 +3,7 @@ package program
 import (
 	"encoding/json"
 	"errors"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -57,9 +58,14 @@ func withConfig(t *testing.T, cfg map[string]any, secretKeys ...string) pulumi.R
 		}
 		flat[k] = string(b)
 	}
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
 	return func(info *pulumi.RunInfo) {
 		info.Config = flat
 		info.ConfigSecretKeys = secretKeys
+		info.RootDirectory = root
 	}
 }
 
@@ -217,6 +223,25 @@ func TestPlaintextSecretValueIsRejected(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), canary) {
 		t.Errorf("error quotes the secret value: %v", err)
+	}
+}
+
+func TestImageIsBuiltFromTheProjectRootByRelativePath(t *testing.T) {
+	t.Parallel()
+	m, err := deploy(t, gcpConfig(), "berth:service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	build := m.One(t, "docker:index/image:Image").Inputs["build"].ObjectValue()
+	// The test runs in infra/program, two levels below Pulumi.yaml.
+	if got, want := build["context"].StringValue(), filepath.Join("..", ".."); got != want {
+		t.Errorf("build context = %q, want %q", got, want)
+	}
+	if got, want := build["dockerfile"].StringValue(), filepath.Join("..", "..", "app", "Dockerfile"); got != want {
+		t.Errorf("dockerfile = %q, want %q", got, want)
+	}
+	if got := build["platform"].StringValue(); got != "linux/amd64" {
+		t.Errorf("platform = %q, want linux/amd64 (Cloud Run)", got)
 	}
 }
 

@@ -1,0 +1,173 @@
+package plan
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+const serviceStack = `config:
+  berth:service:
+    name: api
+    memory: 512Mi
+    env:
+      MODE: prod
+    secrets:
+      - env: DB_PASSWORD
+        ref: db-password
+        version: "3"
+  gcp:region: us-central1
+`
+
+func TestOverridesSetValuesByPath(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		sets []string
+		key  string
+		want string
+	}{
+		{"nested map key", []string{"service.env.LOG_LEVEL=debug"}, "berth:service",
+			`{"env":{"LOG_LEVEL":"debug","MODE":"prod"},"memory":"512Mi","name":"api","secrets":[{"env":"DB_PASSWORD","ref":"db-password","version":"3"}]}`},
+		{"replaces a string", []string{"service.memory=2Gi"}, "berth:service",
+			`{"env":{"MODE":"prod"},"memory":"2Gi","name":"api","secrets":[{"env":"DB_PASSWORD","ref":"db-password","version":"3"}]}`},
+		{"list index, YAML number", []string{"service.secrets[0].version=4"}, "berth:service",
+			`{"env":{"MODE":"prod"},"memory":"512Mi","name":"api","secrets":[{"env":"DB_PASSWORD","ref":"db-password","version":4}]}`},
+		{"quoted YAML string stays a string", []string{"service.secrets[0].version='4'"}, "berth:service",
+			`{"env":{"MODE":"prod"},"memory":"512Mi","name":"api","secrets":[{"env":"DB_PASSWORD","ref":"db-password","version":"4"}]}`},
+		{"empty list", []string{"service.secrets=[]"}, "berth:service",
+			`{"env":{"MODE":"prod"},"memory":"512Mi","name":"api","secrets":[]}`},
+		{"list of strings, boolean, float", []string{`service.args=["a","b"]`, "service.public=true", "service.cpu=0.5"}, "berth:service",
+			`{"args":["a","b"],"cpu":0.5,"env":{"MODE":"prod"},"memory":"512Mi","name":"api","public":true,"secrets":[{"env":"DB_PASSWORD","ref":"db-password","version":"3"}]}`},
+		{"object value", []string{"service.env={A: 1, B: x}"}, "berth:service",
+			`{"env":{"A":1,"B":"x"},"memory":"512Mi","name":"api","secrets":[{"env":"DB_PASSWORD","ref":"db-password","version":"3"}]}`},
+		{"quoted key with dots", []string{`service.env["a.b"]=c`}, "berth:service",
+			`{"env":{"MODE":"prod","a.b":"c"},"memory":"512Mi","name":"api","secrets":[{"env":"DB_PASSWORD","ref":"db-password","version":"3"}]}`},
+		{"namespaced key", []string{"gcp:region=europe-west1"}, "gcp:region", "europe-west1"},
+		{"new top-level key", []string{"berth:cloud=gcp"}, "berth:cloud", "gcp"},
+		{"top-level number", []string{"replicas=3"}, "berth:replicas", "3"},
+		{"empty value", []string{"service.env.EMPTY="}, "berth:service",
+			`{"env":{"EMPTY":"","MODE":"prod"},"memory":"512Mi","name":"api","secrets":[{"env":"DB_PASSWORD","ref":"db-password","version":"3"}]}`},
+		{"later wins", []string{"service.memory=1Gi", "service.memory=2Gi"}, "berth:service",
+			`{"env":{"MODE":"prod"},"memory":"2Gi","name":"api","secrets":[{"env":"DB_PASSWORD","ref":"db-password","version":"3"}]}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := writeProject(t, map[string]string{"Pulumi.yaml": testProject, "Pulumi.test.yaml": serviceStack})
+			cfg := load(t, dir, tt.sets...)
+			if got := cfg.Values[tt.key]; got != tt.want {
+				t.Errorf("%s = %s\nwant %s", tt.key, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseOverrideRejectsMalformedInput(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, wantErr string }{
+		{"service.memory", "want PATH=VALUE"},
+		{"=2Gi", "empty config path"},
+		{"gcp:=x", "empty config path"},
+		{":region=x", "empty namespace"},
+		{"service..memory=1", "empty key"},
+		{"service.env[=1", "invalid config path"},
+		{"[0]=1", "must start with a key"},
+		{"service.env=[unclosed", "parsing value as YAML"},
+	}
+	for _, tt := range tests {
+		_, err := ParseOverride(tt.in)
+		if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.Contains(err.Error(), tt.in) {
+			t.Errorf("ParseOverride(%q) error = %v, want one quoting the input and containing %q", tt.in, err, tt.wantErr)
+		}
+	}
+}
+
+const schemaProject = `name: berth
+runtime: go
+config:
+  berth:cloud:
+    type: string
+  berth:service:
+    type: object
+  replicas:
+    type: integer
+    default: 2
+  region:
+    type: string
+    default: us-central1
+  tags:
+    type: array
+    items:
+      type: string
+    default: [a, b]
+`
+
+func TestLoadConfigAppliesProjectDefaults(t *testing.T) {
+	t.Parallel()
+	dir := writeProject(t, map[string]string{
+		"Pulumi.yaml":      schemaProject,
+		"Pulumi.test.yaml": "config:\n  berth:cloud: gcp\n  berth:service: {name: api}\n  berth:region: europe-west1\n",
+	})
+	cfg := load(t, dir)
+	want := map[string]string{
+		"berth:cloud":    "gcp",
+		"berth:service":  `{"name":"api"}`,
+		"berth:replicas": "2",
+		"berth:region":   "europe-west1",
+		"berth:tags":     `["a","b"]`,
+	}
+	if !reflect.DeepEqual(cfg.Values, want) {
+		t.Errorf("values = %v, want %v", cfg.Values, want)
+	}
+	if cfg.Project != "berth" || cfg.Stack != "test" || cfg.RootDirectory != dir {
+		t.Errorf("project, stack, root = %q, %q, %q", cfg.Project, cfg.Stack, cfg.RootDirectory)
+	}
+}
+
+func TestLoadConfigReportsEveryProblemWithItsKey(t *testing.T) {
+	t.Parallel()
+	dir := writeProject(t, map[string]string{
+		"Pulumi.yaml":      schemaProject,
+		"Pulumi.test.yaml": "config:\n  berth:service: api\n  berth:replicas: many\n",
+	})
+	o, err := ParseOverride("tags=[1, 2]")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = LoadConfig(LoadOptions{Dir: dir, Stack: "test", Overrides: []Override{o}})
+	var ce *ConfigError
+	if !errors.As(err, &ce) {
+		t.Fatalf("error = %v, want a *ConfigError", err)
+	}
+	want := []string{
+		"berth:cloud: required (Pulumi.yaml declares it with type string and no default); set it in Pulumi.test.yaml",
+		"berth:replicas: must be of type integer, as Pulumi.yaml declares (got a string)",
+		"berth:service: must be of type object, as Pulumi.yaml declares (got a string)",
+		"berth:tags: must be of type array<string>, as Pulumi.yaml declares (got a list)",
+	}
+	if !reflect.DeepEqual(ce.Problems, want) {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(ce.Problems, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestLoadConfigFindsTheProjectUpwardsAndNamesMissingStacks(t *testing.T) {
+	t.Parallel()
+	dir := writeProject(t, map[string]string{"Pulumi.yaml": testProject, "Pulumi.dev.yaml": "", "Pulumi.prod.yaml": ""})
+	sub := dir + "/infra/program"
+	if err := mkdirAll(sub); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := LoadConfig(LoadOptions{Dir: sub, Stack: "dev"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.RootDirectory != dir {
+		t.Errorf("root = %q, want %q", cfg.RootDirectory, dir)
+	}
+	_, err = LoadConfig(LoadOptions{Dir: sub, Stack: "dve"})
+	if !errors.Is(err, ErrStackNotFound) || !strings.Contains(err.Error(), "Pulumi.dve.yaml") || !strings.Contains(err.Error(), "stacks here: dev, prod") {
+		t.Errorf("error = %v, want ErrStackNotFound naming the file and the stacks", err)
+	}
+}

@@ -1,0 +1,174 @@
+package plan
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// inlineWidth is the widest value that WriteText prints on its key's line;
+// wider lists and objects are printed as indented blocks.
+const inlineWidth = 80
+
+// WriteText writes p for people to read: each resource under its parent,
+// with its type, name, dependencies and inputs, then the stack outputs.
+// Inputs that hold a JSON document (an IAM policy, say) are pretty-printed.
+// Nothing is truncated.
+func (p *Plan) WriteText(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	t := textWriter{w: bw, names: map[string]string{}, children: map[string][]int{}}
+	known := map[string]bool{}
+	count := map[string]int{}
+	for _, r := range p.Resources {
+		count[r.Name]++
+	}
+	for _, r := range p.Resources {
+		known[r.URN] = true
+		t.names[r.URN] = r.Name
+		if count[r.Name] > 1 {
+			t.names[r.URN] = r.Name + " (" + r.Type + ")"
+		}
+	}
+	var roots []int
+	for i, r := range p.Resources {
+		if r.Parent == "" || !known[r.Parent] {
+			roots = append(roots, i)
+		} else {
+			t.children[r.Parent] = append(t.children[r.Parent], i)
+		}
+	}
+	fmt.Fprintf(bw, "Plan for %s/%s: %d resources\n", p.Project, p.Stack, len(p.Resources))
+	for _, i := range roots {
+		bw.WriteString("\n")
+		t.resource(p.Resources, i, 0)
+	}
+	bw.WriteString("\nOutputs:\n")
+	if len(p.Outputs) == 0 {
+		bw.WriteString("  (none)\n")
+	}
+	for _, k := range sortedKeys(p.Outputs) {
+		t.field(k, p.Outputs[k], 1)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("writing plan: %w", err)
+	}
+	return nil
+}
+
+type textWriter struct {
+	w        *bufio.Writer
+	names    map[string]string // URN -> logical name (with type if shared), for dependencies
+	children map[string][]int  // parent URN -> indexes of its children
+}
+
+func (t textWriter) indent(depth int) string { return strings.Repeat("  ", depth) }
+
+// resource writes resource i and, below it, its inputs and children.
+func (t textWriter) resource(rs []Resource, i, depth int) {
+	r := rs[i]
+	fmt.Fprintf(t.w, "%s%s  %s\n", t.indent(depth), r.Name, r.Type)
+	if len(r.DependsOn) > 0 {
+		deps := make([]string, len(r.DependsOn))
+		for j, d := range r.DependsOn {
+			if n, ok := t.names[d]; ok {
+				deps[j] = n
+			} else {
+				deps[j] = d
+			}
+		}
+		fmt.Fprintf(t.w, "%s  depends on: %s\n", t.indent(depth), strings.Join(deps, ", "))
+	}
+	for _, k := range sortedKeys(r.Inputs) {
+		t.field(k, r.Inputs[k], depth+1)
+	}
+	for _, c := range t.children[r.URN] {
+		t.resource(rs, c, depth+1)
+	}
+}
+
+// field writes `key: value` at depth, breaking wide values into blocks.
+func (t textWriter) field(key string, v any, depth int) {
+	ind := t.indent(depth)
+	if s, ok := v.(string); ok {
+		if doc, ok := jsonDocument(s); ok {
+			fmt.Fprintf(t.w, "%s%s: (JSON)\n", ind, key)
+			for _, line := range strings.Split(doc, "\n") {
+				fmt.Fprintf(t.w, "%s  %s\n", ind, line)
+			}
+			return
+		}
+	}
+	if in := inline(v); len(ind)+len(key)+2+len(in) <= inlineWidth || !isContainer(v) {
+		fmt.Fprintf(t.w, "%s%s: %s\n", ind, key, in)
+		return
+	}
+	fmt.Fprintf(t.w, "%s%s:\n", ind, key)
+	t.block(v, depth+1)
+}
+
+// block writes a list or object that is too wide for one line.
+func (t textWriter) block(v any, depth int) {
+	ind := t.indent(depth)
+	switch v := v.(type) {
+	case map[string]any:
+		for _, k := range sortedKeys(v) {
+			t.field(k, v[k], depth)
+		}
+	case []any:
+		for i, e := range v {
+			t.field("["+strconv.Itoa(i)+"]", e, depth)
+		}
+	default:
+		fmt.Fprintf(t.w, "%s%s\n", ind, inline(v))
+	}
+}
+
+func isContainer(v any) bool {
+	switch v.(type) {
+	case map[string]any, []any:
+		return true
+	}
+	return false
+}
+
+// inline renders v on one line: JSON, except that the markers print bare.
+func inline(v any) string {
+	if s, ok := v.(string); ok && (s == SecretMarker || s == UnknownMarker) {
+		return s
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Sprint(v)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// jsonDocument reports whether s holds a JSON object or list and returns it
+// indented.
+func jsonDocument(s string) (string, bool) {
+	trimmed := strings.TrimSpace(s)
+	if len(trimmed) < 2 || (trimmed[0] != '{' && trimmed[0] != '[') || !json.Valid([]byte(trimmed)) {
+		return "", false
+	}
+	var b bytes.Buffer
+	if err := json.Indent(&b, []byte(trimmed), "", "  "); err != nil {
+		return "", false
+	}
+	return b.String(), true
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

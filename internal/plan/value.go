@@ -1,0 +1,232 @@
+package plan
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/archive"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/asset"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// minSubstringSecret is the shortest secret plaintext that is redacted
+// wherever it occurs inside a string. Shorter ones are redacted only where a
+// whole string equals them: redacting every "1" or "ab" would hide most of
+// the plan without protecting anything.
+const minSubstringSecret = 4
+
+// redactor replaces strings that carry a secret's plaintext.
+type redactor struct{ secrets []string }
+
+// str returns s, or SecretMarker when s holds a secret plaintext.
+func (r redactor) str(s string) string {
+	for _, secret := range r.secrets {
+		if s == secret || (len(secret) >= minSubstringSecret && strings.Contains(s, secret)) {
+			return SecretMarker
+		}
+	}
+	return s
+}
+
+// text returns s with every long enough secret plaintext replaced by
+// SecretMarker; it is used for messages, where the rest stays readable.
+func (r redactor) text(s string) string {
+	for _, secret := range r.secrets {
+		if len(secret) >= minSubstringSecret {
+			s = strings.ReplaceAll(s, secret, SecretMarker)
+		}
+	}
+	return s
+}
+
+// properties renders a property map as JSON values, skipping the engine's
+// internal keys (`__defaults`, `__meta`, ...), which are no resource setting.
+func (r redactor) properties(m resource.PropertyMap) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if strings.HasPrefix(string(k), "__") {
+			continue
+		}
+		out[string(k)] = r.property(v)
+	}
+	return out
+}
+
+// property renders one property value as a JSON value.
+func (r redactor) property(v resource.PropertyValue) any {
+	switch {
+	case v.IsNull():
+		return nil
+	case v.IsBool():
+		return v.BoolValue()
+	case v.IsNumber():
+		return v.NumberValue()
+	case v.IsString():
+		return r.str(v.StringValue())
+	case v.IsArray():
+		arr := v.ArrayValue()
+		out := make([]any, len(arr))
+		for i, e := range arr {
+			out[i] = r.property(e)
+		}
+		return out
+	case v.IsObject():
+		out := map[string]any{}
+		for k, e := range v.ObjectValue() {
+			out[string(k)] = r.property(e)
+		}
+		return out
+	case v.IsSecret():
+		return SecretMarker
+	case v.IsComputed():
+		return UnknownMarker
+	case v.IsOutput():
+		o := v.OutputValue()
+		switch {
+		case o.Secret:
+			return SecretMarker
+		case !o.Known:
+			return UnknownMarker
+		default:
+			return r.property(o.Element)
+		}
+	case v.IsResourceReference():
+		return string(v.ResourceReferenceValue().URN)
+	case v.IsAsset():
+		return describeAsset(v.AssetValue())
+	case v.IsArchive():
+		return describeArchive(v.ArchiveValue())
+	}
+	return fmt.Sprintf("[%s]", v.TypeString())
+}
+
+// describeAsset returns a short description of an asset: its path or URI,
+// or the hash of its text, which shows a change without the content.
+func describeAsset(a *asset.Asset) string {
+	switch {
+	case a.IsPath():
+		return "[asset file " + a.Path + "]"
+	case a.IsURI():
+		return "[asset uri " + a.URI + "]"
+	case a.IsText():
+		sum := sha256.Sum256([]byte(a.Text))
+		return fmt.Sprintf("[asset text, %d bytes, sha256 %s]", len(a.Text), hex.EncodeToString(sum[:6]))
+	}
+	return "[asset]"
+}
+
+// describeArchive returns a short description of an archive.
+func describeArchive(a *archive.Archive) string {
+	switch {
+	case a.IsPath():
+		return "[archive file " + a.Path + "]"
+	case a.IsURI():
+		return "[archive uri " + a.URI + "]"
+	case a.IsAssets():
+		names := make([]string, 0, len(a.Assets))
+		for n := range a.Assets {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		return "[archive of " + strings.Join(names, ", ") + "]"
+	}
+	return "[archive]"
+}
+
+// plain renders a resolved Go value of a stack output as a JSON value.
+func (r redactor) plain(v any) any {
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case string:
+		return r.str(v)
+	case bool:
+		return v
+	case pulumi.Asset:
+		return plainAsset(v)
+	case pulumi.Archive:
+		return plainArchive(v)
+	case pulumi.Resource:
+		return "[resource]" // its URN is an output of its own
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return float64(rv.Int())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return float64(rv.Uint())
+	case reflect.Float32, reflect.Float64:
+		return rv.Float()
+	case reflect.String:
+		return r.str(rv.String())
+	case reflect.Bool:
+		return rv.Bool()
+	case reflect.Pointer, reflect.Interface:
+		if rv.IsNil() {
+			return nil
+		}
+		return r.plain(rv.Elem().Interface())
+	case reflect.Slice, reflect.Array:
+		out := make([]any, rv.Len())
+		for i := range out {
+			out[i] = r.plain(rv.Index(i).Interface())
+		}
+		return out
+	case reflect.Map:
+		out := map[string]any{}
+		iter := rv.MapRange()
+		for iter.Next() {
+			out[fmt.Sprint(iter.Key().Interface())] = r.plain(iter.Value().Interface())
+		}
+		return out
+	case reflect.Struct:
+		out := map[string]any{}
+		t := rv.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name := f.Name
+			if tag := strings.Split(f.Tag.Get("pulumi"), ",")[0]; tag != "" {
+				name = tag
+			} else if tag := strings.Split(f.Tag.Get("json"), ",")[0]; tag != "" && tag != "-" {
+				name = tag
+			}
+			out[name] = r.plain(rv.Field(i).Interface())
+		}
+		return out
+	}
+	return fmt.Sprint(v)
+}
+
+func plainAsset(a pulumi.Asset) string {
+	switch {
+	case a.Path() != "":
+		return "[asset file " + a.Path() + "]"
+	case a.URI() != "":
+		return "[asset uri " + a.URI() + "]"
+	}
+	sum := sha256.Sum256([]byte(a.Text()))
+	return fmt.Sprintf("[asset text, %d bytes, sha256 %s]", len(a.Text()), hex.EncodeToString(sum[:6]))
+}
+
+func plainArchive(a pulumi.Archive) string {
+	switch {
+	case a.Path() != "":
+		return "[archive file " + a.Path() + "]"
+	case a.URI() != "":
+		return "[archive uri " + a.URI() + "]"
+	}
+	names := make([]string, 0, len(a.Assets()))
+	for n := range a.Assets() {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return "[archive of " + strings.Join(names, ", ") + "]"
+}
