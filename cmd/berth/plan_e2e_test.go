@@ -1,0 +1,346 @@
+package main_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/berth-dev/berth/internal/plan"
+)
+
+// These tests run the built berth binary on the repository's own stacks, as
+// a pull request's preview job does: the real infra program, the real stack
+// files, nothing replaced.
+
+// devToken is the plaintext of the secure value in Pulumi.dev.yaml.
+const (
+	devPassphrase = "berth-sample-passphrase"
+	devToken      = "dev-api-token-not-a-real-secret"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// berthBinary builds cmd/berth once per test run.
+func berthBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "berth-e2e-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "berth")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = &buildError{err: err, out: string(out)}
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("building berth: %v", buildErr)
+	}
+	return binPath
+}
+
+type buildError struct {
+	err error
+	out string
+}
+
+func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
+
+// runBerth runs the binary in the repository root with env added.
+func runBerth(t *testing.T, env []string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(berthBinary(t), args...)
+	cmd.Dir = filepath.Join("..", "..")
+	cmd.Env = append(os.Environ(), env...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return o.String(), e.String(), ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return o.String(), e.String(), 0
+}
+
+// planDev plans the dev stack as JSON with extra flags and returns the plan.
+func planDev(t *testing.T, env []string, flags ...string) *plan.Plan {
+	t.Helper()
+	stdout, stderr, code := runBerth(t, env, append([]string{"plan", "--stack", "dev", "--format", "json"}, flags...)...)
+	if code != 0 {
+		t.Fatalf("berth plan exited %d: %s", code, stderr)
+	}
+	p, err := plan.Read(strings.NewReader(stdout))
+	if err != nil {
+		t.Fatalf("reading plan: %v", err)
+	}
+	return p
+}
+
+func byType(p *plan.Plan, typ string) []plan.Resource {
+	var out []plan.Resource
+	for _, r := range p.Resources {
+		if r.Type == typ {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func one(t *testing.T, p *plan.Plan, typ string) plan.Resource {
+	t.Helper()
+	rs := byType(p, typ)
+	if len(rs) != 1 {
+		t.Fatalf("want one %s, got %d", typ, len(rs))
+	}
+	return rs[0]
+}
+
+// at walks a plan value along map keys and list indexes.
+func at(t *testing.T, v any, path ...any) any {
+	t.Helper()
+	for _, step := range path {
+		switch s := step.(type) {
+		case string:
+			m, ok := v.(map[string]any)
+			if !ok {
+				t.Fatalf("at %v: %T is not a map", path, v)
+			}
+			v = m[s]
+		case int:
+			l, ok := v.([]any)
+			if !ok || s >= len(l) {
+				t.Fatalf("at %v: %v has no index %d", path, v, s)
+			}
+			v = l[s]
+		}
+	}
+	return v
+}
+
+func TestPlanDevStackRegistersExactlyTheDevService(t *testing.T) {
+	t.Parallel()
+	p := planDev(t, nil)
+	var got []string
+	for _, r := range p.Resources {
+		got = append(got, r.Type+" "+r.Name)
+	}
+	sort.Strings(got)
+	want := []string{
+		"berth:cloudrun:Service berth-app",
+		"berth:image:Image berth-app",
+		"docker:index/image:Image berth-app-image",
+		"gcp:artifactregistry/repository:Repository berth-app-repo",
+		"gcp:cloudrunv2/service:Service berth-app-svc",
+		"gcp:cloudrunv2/serviceIamMember:ServiceIamMember berth-app-invoker-group-berth-developers-example-com-1e3faef",
+		"gcp:secretmanager/secret:Secret berth-app-token",
+		"gcp:secretmanager/secretIamMember:SecretIamMember berth-app-secret-berth-dev-database-url-8400c7c",
+		"gcp:secretmanager/secretIamMember:SecretIamMember berth-app-secret-token-48c90a7",
+		"gcp:secretmanager/secretVersion:SecretVersion berth-app-token",
+		"gcp:serviceaccount/account:Account berth-app-sa",
+		"gcp:vpcaccess/connector:Connector berth-app-connector",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("resources:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if p.Project != "berth" || p.Stack != "dev" {
+		t.Errorf("project/stack = %s/%s", p.Project, p.Stack)
+	}
+}
+
+func TestPlanDevServiceAccountHoldsOnlyItsSecretBindings(t *testing.T) {
+	t.Parallel()
+	p := planDev(t, nil)
+	sa := one(t, p, "gcp:serviceaccount/account:Account")
+	member := "serviceAccount:" + at(t, sa.Inputs, "accountId").(string) + "@berth-dev-467312.iam.gserviceaccount.com"
+	var grants []string
+	for _, r := range p.Resources {
+		if m, ok := r.Inputs["member"]; ok && m == member {
+			grants = append(grants, r.Type+" "+r.Inputs["role"].(string)+" "+r.Inputs["secretId"].(string))
+		}
+	}
+	sort.Strings(grants)
+	want := []string{
+		"gcp:secretmanager/secretIamMember:SecretIamMember roles/secretmanager.secretAccessor berth-app-dev-token",
+		"gcp:secretmanager/secretIamMember:SecretIamMember roles/secretmanager.secretAccessor berth-dev-database-url",
+	}
+	if !slices.Equal(grants, want) {
+		t.Errorf("grants to %s:\n%s\nwant:\n%s", member, strings.Join(grants, "\n"), strings.Join(want, "\n"))
+	}
+	svc := one(t, p, "gcp:cloudrunv2/service:Service")
+	for _, b := range byType(p, "gcp:secretmanager/secretIamMember:SecretIamMember") {
+		if !slices.Contains(svc.DependsOn, b.URN) {
+			t.Errorf("service does not depend on %s", b.Name)
+		}
+	}
+	if got := at(t, svc.Inputs, "template", "serviceAccount"); got != strings.TrimPrefix(member, "serviceAccount:") {
+		t.Errorf("service account = %v", got)
+	}
+	inv := one(t, p, "gcp:cloudrunv2/serviceIamMember:ServiceIamMember")
+	if inv.Inputs["member"] != "group:berth-developers@example.com" || inv.Inputs["role"] != "roles/run.invoker" {
+		t.Errorf("invoker = %v %v", inv.Inputs["member"], inv.Inputs["role"])
+	}
+}
+
+func TestPlanDevSecretsAndKnobsReachTheTemplate(t *testing.T) {
+	t.Parallel()
+	p := planDev(t, nil)
+	tmpl := at(t, one(t, p, "gcp:cloudrunv2/service:Service").Inputs, "template")
+	c := at(t, tmpl, "containers", 0)
+	var dbRef any
+	for _, e := range at(t, c, "envs").([]any) {
+		if at(t, e, "name") == "DATABASE_URL" {
+			dbRef = at(t, e, "valueSource", "secretKeyRef")
+		}
+	}
+	if want := map[string]any{"secret": "berth-dev-database-url", "version": "1"}; !reflect.DeepEqual(dbRef, want) {
+		t.Errorf("DATABASE_URL secretKeyRef = %v, want %v", dbRef, want)
+	}
+	if got := at(t, c, "volumeMounts", 0, "mountPath"); got != "/var/secrets/api-token" {
+		t.Errorf("mountPath = %v", got)
+	}
+	vol := at(t, tmpl, "volumes", 0, "secret")
+	wantVol := map[string]any{
+		"secret":      "berth-app-dev-token",
+		"defaultMode": float64(0o444),
+		"items":       []any{map[string]any{"path": "token", "version": "1", "mode": float64(0o444)}},
+	}
+	if !reflect.DeepEqual(vol, wantVol) {
+		t.Errorf("secret volume = %v, want %v", vol, wantVol)
+	}
+	for _, k := range []struct {
+		path []any
+		want any
+	}{
+		{[]any{"containers", 0, "resources", "limits", "cpu"}, "1"},
+		{[]any{"containers", 0, "resources", "limits", "memory"}, "512Mi"},
+		{[]any{"maxInstanceRequestConcurrency"}, float64(80)},
+		{[]any{"scaling", "minInstanceCount"}, float64(0)},
+		{[]any{"scaling", "maxInstanceCount"}, float64(3)},
+		{[]any{"timeout"}, "30s"},
+		{[]any{"vpcAccess", "egress"}, "PRIVATE_RANGES_ONLY"},
+	} {
+		if got := at(t, tmpl, k.path...); got != k.want {
+			t.Errorf("template %v = %v, want %v", k.path, got, k.want)
+		}
+	}
+	if got := one(t, p, "gcp:secretmanager/secretVersion:SecretVersion").Inputs["secretData"]; got != plan.SecretMarker {
+		t.Errorf("secretData = %v, want %s", got, plan.SecretMarker)
+	}
+	if ref, _ := p.Outputs["image"].(string); !strings.Contains(ref, "/berth-app@sha256:") {
+		t.Errorf("image output = %v, want a digest reference", p.Outputs["image"])
+	}
+}
+
+func TestPlanDevOverridesReachTheirFields(t *testing.T) {
+	t.Parallel()
+	p := planDev(t, nil,
+		"--set", "service.memory=1Gi",
+		"--set", "service.maxInstances=7",
+		"--set", "service.public=true",
+		"--set", "service.secrets[0].version=4",
+		"--set", "gcp.invokers=[]")
+	tmpl := at(t, one(t, p, "gcp:cloudrunv2/service:Service").Inputs, "template")
+	if got := at(t, tmpl, "containers", 0, "resources", "limits", "memory"); got != "1Gi" {
+		t.Errorf("memory = %v, want 1Gi", got)
+	}
+	if got := at(t, tmpl, "scaling", "maxInstanceCount"); got != float64(7) {
+		t.Errorf("max instances = %v, want 7", got)
+	}
+	var members []string
+	for _, r := range byType(p, "gcp:cloudrunv2/serviceIamMember:ServiceIamMember") {
+		members = append(members, r.Inputs["member"].(string))
+	}
+	if !slices.Equal(members, []string{"allUsers"}) {
+		t.Errorf("invoker members = %v, want [allUsers]", members)
+	}
+	for _, e := range at(t, tmpl, "containers", 0, "envs").([]any) {
+		if at(t, e, "name") == "DATABASE_URL" {
+			if got := at(t, e, "valueSource", "secretKeyRef", "version"); got != "4" {
+				t.Errorf("DATABASE_URL version = %v, want 4", got)
+			}
+		}
+	}
+}
+
+func TestPlanDevRejectsBadInputWithEveryPathOnStderr(t *testing.T) {
+	t.Parallel()
+	stdout, stderr, code := runBerth(t, nil, "plan", "--stack", "dev",
+		"--set", "service.memory=64Gi",
+		"--set", "service.port=70000",
+		"--set", "gcp.vpc.egress=everything",
+		"--set", "service.secrets[0].version=latest")
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if stdout != "" {
+		t.Errorf("stdout = %q, want nothing", stdout)
+	}
+	for _, path := range []string{"service.memory:", "service.port:", "gcp.vpc.egress:", "service.secrets[0].version:"} {
+		found := false
+		for _, line := range strings.Split(stderr, "\n") {
+			if strings.HasPrefix(strings.TrimSpace(line), path) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("stderr has no line for %s:\n%s", path, stderr)
+		}
+	}
+	if !strings.Contains(stderr, `(allowed: "private-ranges-only", "all-traffic")`) {
+		t.Errorf("egress problem does not list the allowed values:\n%s", stderr)
+	}
+}
+
+func TestPlanDevNeverPrintsTheDecryptedSecret(t *testing.T) {
+	t.Parallel()
+	env := []string{"PULUMI_CONFIG_PASSPHRASE=" + devPassphrase}
+	for _, format := range []string{"json", "text"} {
+		stdout, stderr, code := runBerth(t, env, "plan", "--stack", "dev", "--format", format)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", format, code, stderr)
+		}
+		if strings.Contains(stdout+stderr, devToken) {
+			t.Errorf("%s output contains the decrypted secret", format)
+		}
+		if !strings.Contains(stdout, plan.SecretMarker) {
+			t.Errorf("%s output has no %s marker", format, plan.SecretMarker)
+		}
+	}
+	_, stderr, code := runBerth(t, []string{"PULUMI_CONFIG_PASSPHRASE=wrong"}, "plan", "--stack", "dev")
+	if code != 1 || !strings.Contains(stderr, "incorrect passphrase") {
+		t.Errorf("wrong passphrase: exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestPlanDevIsDeterministic(t *testing.T) {
+	t.Parallel()
+	a, _, _ := runBerth(t, nil, "plan", "--stack", "dev", "--format", "json")
+	b, _, _ := runBerth(t, nil, "plan", "--stack", "dev", "--format", "json")
+	if a != b {
+		t.Error("two plans of the same stack differ")
+	}
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(a), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"project", "stack", "resources", "outputs"} {
+		if _, ok := doc[key]; !ok {
+			t.Errorf("plan JSON lacks %q", key)
+		}
+	}
+}
