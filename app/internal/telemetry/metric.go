@@ -35,9 +35,7 @@ type meterProvider struct {
 	mu         sync.Mutex
 	histograms []*histogram
 
-	stop     chan struct{}
-	stopped  chan struct{}
-	stopOnce sync.Once
+	stopper
 }
 
 func newMeterProvider(c *client, resource []attribute.KeyValue, temporality string, interval, timeout time.Duration, logger *slog.Logger) *meterProvider {
@@ -46,7 +44,7 @@ func newMeterProvider(c *client, resource []attribute.KeyValue, temporality stri
 		// Histograms are delta under both "delta" and "lowmemory" preferences.
 		delta:    temporality == "delta" || temporality == "lowmemory",
 		interval: interval, timeout: timeout,
-		stop: make(chan struct{}), stopped: make(chan struct{}),
+		stopper: newStopper(),
 	}
 	go p.loop()
 	return p
@@ -84,17 +82,6 @@ func (p *meterProvider) export() {
 	defer cancel()
 	if err := p.client.post(ctx, body); err != nil {
 		p.logger.Warn("exporting metrics", "error", err)
-	}
-}
-
-// Shutdown exports once more and stops, giving up when ctx ends.
-func (p *meterProvider) Shutdown(ctx context.Context) error {
-	p.stopOnce.Do(func() { close(p.stop) })
-	select {
-	case <-p.stopped:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
 

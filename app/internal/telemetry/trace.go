@@ -39,11 +39,9 @@ type tracerProvider struct {
 	client   *client
 	logger   *slog.Logger
 
-	queue    chan *span
-	flush    chan chan struct{}
-	stop     chan struct{}
-	stopped  chan struct{}
-	stopOnce sync.Once
+	queue chan *span
+	flush chan chan struct{}
+	stopper
 	dropped  uint64 // spans lost to a full queue; guarded by droppedM
 	droppedM sync.Mutex
 }
@@ -58,8 +56,7 @@ func newTracerProvider(c *client, resource []attribute.KeyValue, sampler string,
 		logger:   logger,
 		queue:    make(chan *span, maxQueueSize),
 		flush:    make(chan chan struct{}),
-		stop:     make(chan struct{}),
-		stopped:  make(chan struct{}),
+		stopper:  newStopper(),
 	}
 	go p.loop()
 	return p
@@ -161,18 +158,6 @@ func (p *tracerProvider) loop() {
 			export(context.Background())
 			return
 		}
-	}
-}
-
-// Shutdown exports what is queued and stops, giving up when ctx ends. The
-// export itself is bounded by the exporter timeout.
-func (p *tracerProvider) Shutdown(ctx context.Context) error {
-	p.stopOnce.Do(func() { close(p.stop) })
-	select {
-	case <-p.stopped:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
 
