@@ -344,3 +344,117 @@ func TestPlanDevIsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+func TestPlanProdStackEndToEnd(t *testing.T) {
+	t.Parallel()
+	stdout, stderr, code := runBerth(t, nil, "plan", "--stack", "prod", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	p, err := plan.Read(strings.NewReader(stdout))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(p.Resources); n != 29 {
+		t.Errorf("%d resources, want 29", n)
+	}
+
+	// The execution role may do exactly this, on exactly these resources.
+	var policy any
+	if err := json.Unmarshal([]byte(one(t, p, "aws:iam/rolePolicy:RolePolicy").Inputs["policy"].(string)), &policy); err != nil {
+		t.Fatal(err)
+	}
+	repo := "arn:aws:ecr:us-east-1:123456789012:repository/" + one(t, p, "aws:ecr/repository:Repository").Inputs["name"].(string)
+	logs := "arn:aws:logs:us-east-1:123456789012:log-group:" + one(t, p, "aws:cloudwatch/logGroup:LogGroup").Inputs["name"].(string) + ":*"
+	wantPolicy := map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []any{
+			map[string]any{"Sid": "AuthenticateToECR", "Effect": "Allow", "Action": []any{"ecr:GetAuthorizationToken"}, "Resource": []any{"*"}},
+			map[string]any{"Sid": "PullImage", "Effect": "Allow", "Action": []any{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"}, "Resource": []any{repo}},
+			map[string]any{"Sid": "WriteLogs", "Effect": "Allow", "Action": []any{"logs:CreateLogStream", "logs:PutLogEvents"}, "Resource": []any{logs}},
+			map[string]any{"Sid": "ReadSecrets", "Effect": "Allow", "Action": []any{"secretsmanager:GetSecretValue"}, "Resource": []any{"arn:aws:secretsmanager:us-east-1:123456789012:secret:berth-prod-db-Xy12Ab"}},
+			map[string]any{"Sid": "ReadParameters", "Effect": "Allow", "Action": []any{"ssm:GetParameters"}, "Resource": []any{"arn:aws:ssm:us-east-1:123456789012:parameter/berth/prod/api-token"}},
+		},
+	}
+	if !reflect.DeepEqual(policy, wantPolicy) {
+		got, _ := json.MarshalIndent(policy, "", "  ")
+		t.Errorf("execution role policy:\n%s", got)
+	}
+	if rs := byType(p, "aws:iam/rolePolicyAttachment:RolePolicyAttachment"); len(rs) != 0 {
+		t.Errorf("%d managed policy attachments, want none", len(rs))
+	}
+
+	// Only the load balancer's listener ports are open to the internet; the
+	// tasks admit the load balancer's group on the container port only.
+	var open []string
+	for _, r := range byType(p, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") {
+		if c4, c6 := r.Inputs["cidrIpv4"], r.Inputs["cidrIpv6"]; c4 != nil || c6 != nil {
+			open = append(open, r.Inputs["securityGroupId"].(string)+" "+jsonString(r.Inputs["fromPort"]))
+		} else if r.Inputs["referencedSecurityGroupId"] != "${berth-app-lb-sg.id}" || r.Inputs["fromPort"] != float64(8080) {
+			t.Errorf("unexpected ingress rule %s: %v", r.Name, r.Inputs)
+		}
+	}
+	sort.Strings(open)
+	wantOpen := []string{"${berth-app-lb-sg.id} 443", "${berth-app-lb-sg.id} 443", "${berth-app-lb-sg.id} 80", "${berth-app-lb-sg.id} 80"}
+	if !slices.Equal(open, wantOpen) {
+		t.Errorf("rules open to CIDRs: %v, want %v", open, wantOpen)
+	}
+
+	var https, redirect bool
+	for _, l := range byType(p, "aws:lb/listener:Listener") {
+		switch l.Inputs["port"] {
+		case float64(443):
+			https = l.Inputs["protocol"] == "HTTPS" && l.Inputs["sslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-2021-06" &&
+				at(t, l.Inputs, "defaultActions", 0, "type") == "forward"
+		case float64(80):
+			redirect = reflect.DeepEqual(at(t, l.Inputs, "defaultActions", 0, "redirect"),
+				map[string]any{"port": "443", "protocol": "HTTPS", "statusCode": "HTTP_301"})
+		}
+	}
+	if !https || !redirect {
+		t.Errorf("listeners: https forward %v, http redirect %v; want both", https, redirect)
+	}
+
+	var defs []map[string]any
+	if err := json.Unmarshal([]byte(one(t, p, "aws:ecs/taskDefinition:TaskDefinition").Inputs["containerDefinitions"].(string)), &defs); err != nil {
+		t.Fatal(err)
+	}
+	wantSecrets := []any{
+		map[string]any{"name": "API_TOKEN", "valueFrom": "/berth/prod/api-token"},
+		map[string]any{"name": "DATABASE_URL", "valueFrom": "arn:aws:secretsmanager:us-east-1:123456789012:secret:berth-prod-db-Xy12Ab:url::"},
+	}
+	if !reflect.DeepEqual(defs[0]["secrets"], wantSecrets) {
+		t.Errorf("container secrets = %v", defs[0]["secrets"])
+	}
+	if defs[0]["readonlyRootFilesystem"] != true || defs[0]["privileged"] != false || defs[0]["stopTimeout"] != float64(30) {
+		t.Errorf("container hardening: readonly %v privileged %v stopTimeout %v", defs[0]["readonlyRootFilesystem"], defs[0]["privileged"], defs[0]["stopTimeout"])
+	}
+	target := one(t, p, "aws:appautoscaling/target:Target")
+	if target.Inputs["minCapacity"] != float64(2) || target.Inputs["maxCapacity"] != float64(10) {
+		t.Errorf("scaling %v-%v, want 2-10", target.Inputs["minCapacity"], target.Inputs["maxCapacity"])
+	}
+	if url, _ := p.Outputs["url"].(string); url != "https://${berth-app-lb.dnsName}" {
+		t.Errorf("url output = %v", p.Outputs["url"])
+	}
+}
+
+func TestPlanProdRejectsCloudRunOnlyValues(t *testing.T) {
+	t.Parallel()
+	stdout, stderr, code := runBerth(t, nil, "plan", "--stack", "prod", "--set", "service.cpu=0.08", "--set", "service.memory=8Gi")
+	if code != 1 || stdout != "" {
+		t.Fatalf("exit %d, stdout %q", code, stdout)
+	}
+	if !strings.Contains(stderr, "service.cpu: 0.08 vCPU is not a Fargate task size (allowed on aws: 0.25, 0.5, 1, 2, 4, 8, 16)") {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+	// The same values plan on Cloud Run: 0.08 vCPU with up to 512Mi.
+	_, stderr, code = runBerth(t, nil, "plan", "--stack", "dev", "--set", "service.cpu=0.08", "--set", "service.memory=512Mi", "--set", "service.concurrency=1")
+	if code != 0 {
+		t.Errorf("dev with cpu 0.08: exit %d: %s", code, stderr)
+	}
+}
+
+func jsonString(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}

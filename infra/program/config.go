@@ -21,9 +21,13 @@ type Config struct {
 	Service Service
 	// GCP holds the settings used when Cloud is "gcp".
 	GCP GCP
+	// AWS holds the settings used when Cloud is "aws".
+	AWS AWS
 	// GCPProject and GCPRegion are the provider settings `gcp:project` and
 	// `gcp:region`.
 	GCPProject, GCPRegion string
+	// AWSRegion is the provider setting `aws:region`.
+	AWSRegion string
 
 	stack string
 }
@@ -47,9 +51,10 @@ type Service struct {
 	// Default: 0, the component's default (80, or 1 below one vCPU on Cloud
 	// Run, which requires it). Allowed: 1-1000.
 	Concurrency int `json:"concurrency"`
-	// MinInstances is the lowest instance (task) count. Default: 0 (scale to
-	// zero where the cloud can).
-	MinInstances int `json:"minInstances"`
+	// MinInstances is the lowest instance (task) count. Default: 0 on Cloud
+	// Run (scale to zero); on Fargate, which cannot scale a load-balanced
+	// service to zero, the component's default of 2, and 0 is an error.
+	MinInstances *int `json:"minInstances"`
 	// MaxInstances is the highest instance (task) count. Default: 10.
 	MaxInstances int `json:"maxInstances"`
 	// Timeout is the request timeout as a duration such as 60s or 5m.
@@ -99,6 +104,38 @@ type GCP struct {
 	// Invokers are IAM members granted roles/run.invoker, such as
 	// `serviceAccount:ci@p.iam.gserviceaccount.com`. Default: none.
 	Invokers []string `json:"invokers"`
+}
+
+// AWS is the `berth:aws` block.
+type AWS struct {
+	// VpcID is the VPC of the load balancer and the tasks. Required.
+	VpcID string `json:"vpcId"`
+	// PublicSubnetIDs are the load balancer's subnets, at least two in
+	// different Availability Zones. Required.
+	PublicSubnetIDs []string `json:"publicSubnetIds"`
+	// PrivateSubnetIDs are the tasks' subnets. Required.
+	PrivateSubnetIDs []string `json:"privateSubnetIds"`
+	// CertificateARN is the ACM certificate of the HTTPS listener. Without
+	// it the load balancer serves plain HTTP, fit for dev only.
+	CertificateARN string `json:"certificateArn"`
+	// AllowedCIDRs may reach the listeners. Default: the whole internet,
+	// IPv4 and IPv6, on 80 and 443 only.
+	AllowedCIDRs []string `json:"allowedCidrs"`
+	// Architecture is the tasks' CPU architecture, X86_64 or ARM64; the
+	// image is built for it. Default: X86_64.
+	Architecture string `json:"architecture"`
+	// ClusterARN runs the service in an existing cluster. Default: a new
+	// cluster with Container Insights.
+	ClusterARN string `json:"clusterArn"`
+	// AssignPublicIP gives tasks public IPs, for VPCs without NAT. Default:
+	// false.
+	AssignPublicIP bool `json:"assignPublicIp"`
+	// LogRetentionDays is how long CloudWatch keeps the logs. Default: 30.
+	LogRetentionDays int `json:"logRetentionDays"`
+	// KMSKeyARN is the customer-managed key of the secrets, if any.
+	KMSKeyARN string `json:"kmsKeyArn"`
+	// EnableExec turns on ECS Exec. Default: false.
+	EnableExec bool `json:"enableExec"`
 }
 
 // GCPVPC is `berth:gcp.vpc`: exactly one of Connector, ConnectorID and
@@ -176,16 +213,23 @@ func LoadConfig(ctx *pulumi.Context, p *validate.Problems) *Config {
 	}
 
 	readObject(ctx, "service", &cfg.Service, p)
-	if cfg.Cloud == "gcp" {
+	switch cfg.Cloud {
+	case "gcp":
 		readObject(ctx, "gcp", &cfg.GCP, p)
+	case "aws":
+		readObject(ctx, "aws", &cfg.AWS, p)
 	}
 	cfg.GCPProject, _ = ctx.GetConfig("gcp:project")
 	cfg.GCPRegion, _ = ctx.GetConfig("gcp:region")
+	cfg.AWSRegion, _ = ctx.GetConfig("aws:region")
 
 	cfg.Service.applyDefaults()
 	cfg.Service.check(ctx.IsConfigSecret("berth:service"), p)
 	if cfg.Cloud == "gcp" && cfg.GCPRegion == "" {
 		p.Addf("gcp:region", "required for cloud gcp (set it with `pulumi config set gcp:region us-central1`)")
+	}
+	if cfg.Cloud == "aws" && cfg.AWSRegion == "" {
+		p.Addf("aws:region", "required for cloud aws (set it with `pulumi config set aws:region us-east-1`)")
 	}
 	return cfg
 }
@@ -243,14 +287,14 @@ func (s *Service) check(secretConfig bool, p *validate.Problems) {
 	if s.Concurrency < 0 {
 		p.Addf("service.concurrency", "%d must not be negative (allowed: 1-1000)", s.Concurrency)
 	}
-	if s.MinInstances < 0 {
-		p.Addf("service.minInstances", "%d must not be negative", s.MinInstances)
+	if s.MinInstances != nil && *s.MinInstances < 0 {
+		p.Addf("service.minInstances", "%d must not be negative", *s.MinInstances)
 	}
 	if s.MaxInstances < 1 {
 		p.Addf("service.maxInstances", "%d must be at least 1", s.MaxInstances)
 	}
-	if s.MaxInstances < s.MinInstances {
-		p.Addf("service.maxInstances", "%d is below service.minInstances %d", s.MaxInstances, s.MinInstances)
+	if s.MinInstances != nil && s.MaxInstances < *s.MinInstances {
+		p.Addf("service.maxInstances", "%d is below service.minInstances %d", s.MaxInstances, *s.MinInstances)
 	}
 	if d, err := time.ParseDuration(s.Timeout); err != nil || d <= 0 || d%time.Second != 0 {
 		p.Addf("service.timeout", "%q is not a whole number of seconds (allowed: a duration such as 60s or 5m)", s.Timeout)
@@ -282,6 +326,41 @@ func (s *Service) check(secretConfig bool, p *validate.Problems) {
 			p.Addf(path+".version", "applies to ref only; the version created from value is used")
 		}
 	}
+}
+
+// minInstances returns service.minInstances, or 0 when unset.
+func (s *Service) minInstances() int {
+	if s.MinInstances == nil {
+		return 0
+	}
+	return *s.MinInstances
+}
+
+// The sample app's shutdown settings (app/internal/config): the time from
+// SIGTERM to exit is DRAIN_DELAY plus at most SHUTDOWN_TIMEOUT.
+const (
+	appDrainDelayVar      = "DRAIN_DELAY"
+	appShutdownTimeoutVar = "SHUTDOWN_TIMEOUT"
+	appShutdownDefault    = 8 * time.Second
+)
+
+// shutdownBudget is the longest the app takes from SIGTERM to exit, from
+// the service's env and the app's defaults. Unparsable values are reported
+// (the app would refuse to start) and count as the defaults.
+func (s *Service) shutdownBudget(p *validate.Problems) time.Duration {
+	read := func(name string, def time.Duration) time.Duration {
+		v, ok := s.Env[name]
+		if !ok {
+			return def
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			p.Addf("service.env."+name, "%q is not a duration the app accepts (allowed: such as 8s or 500ms)", v)
+			return def
+		}
+		return d
+	}
+	return read(appDrainDelayVar, 0) + read(appShutdownTimeoutVar, appShutdownDefault)
 }
 
 // timeout returns the parsed service timeout; check has replaced an

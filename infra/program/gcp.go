@@ -2,6 +2,7 @@ package program
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/secretmanager"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -32,6 +33,7 @@ var cloudRunFields = fieldMap{
 	"invokers":             "gcp.invokers",
 	"env":                  "service.env",
 	"secrets":              "service.secrets",
+	"secrets[].secret":     "service.secrets[].ref",
 	"vpc":                  "gcp.vpc",
 	"vpc.network":          "gcp.vpc.directVpc.network",
 	"vpc.subnetwork":       "gcp.vpc.directVpc.subnetwork",
@@ -52,6 +54,10 @@ var gcpIngress = map[string]cloudrun.Ingress{
 	"internal-and-cloud-load-balancing": cloudrun.IngressInternalLoadBalancer,
 }
 
+// cloudRunShutdownGrace is the time Cloud Run gives an instance between
+// SIGTERM and SIGKILL.
+const cloudRunShutdownGrace = 10 * time.Second
+
 // Egress values of `berth:gcp.vpc.egress`.
 const (
 	egressPrivateRanges = "private-ranges-only"
@@ -63,6 +69,10 @@ const (
 func deployGCP(ctx *pulumi.Context, cfg *Config, build buildContext, p *validate.Problems) (map[string]pulumi.Output, error) {
 	name := cfg.Service.Name
 	checkGCP(&cfg.GCP, p)
+	if budget := cfg.Service.shutdownBudget(p); budget > cloudRunShutdownGrace {
+		p.Addf("service.env."+appShutdownTimeoutVar, "the app may take %s from SIGTERM to exit (%s + %s), more than Cloud Run's %s before SIGKILL (allowed: a sum of at most %s)",
+			budget, appDrainDelayVar, appShutdownTimeoutVar, cloudRunShutdownGrace, cloudRunShutdownGrace)
+	}
 
 	imgArgs := &image.ImageArgs{
 		Context:          build.dir,
@@ -132,7 +142,7 @@ func cloudRunArgs(cfg *Config, secretOf func(i int) (secret, version pulumi.Stri
 		CPU:                  strconv.FormatFloat(s.CPU, 'f', -1, 64),
 		Memory:               s.Memory,
 		Concurrency:          s.Concurrency,
-		MinInstances:         s.MinInstances,
+		MinInstances:         s.minInstances(),
 		MaxInstances:         s.MaxInstances,
 		Timeout:              s.timeout(),
 		AllowUnauthenticated: s.Public,

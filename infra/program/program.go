@@ -45,7 +45,7 @@ func Deploy(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 	case "gcp":
 		return deployGCP(ctx, cfg, build, &p)
 	case "aws":
-		p.Addf("cloud", "\"aws\" is not supported yet by this program (allowed: \"gcp\")")
+		return deployAWS(ctx, cfg, build, &p)
 	}
 	return nil, p.Err(validate.StackConfig, ctx.Stack())
 }

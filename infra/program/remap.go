@@ -2,6 +2,7 @@ package program
 
 import (
 	"errors"
+	"regexp"
 	"strings"
 
 	"github.com/berth-dev/berth/internal/validate"
@@ -9,7 +10,10 @@ import (
 
 // fieldMap translates a component's Args field path to the config path a
 // user sets, so that a component's validation error names `service.memory`
-// rather than `memory`. Entries are prefixes; the longest match wins.
+// rather than `memory`. Entries are prefixes; the longest match wins. "[]"
+// in an entry stands for any list index, which the translation keeps:
+// "secrets[].name" -> "service.secrets[].env" turns secrets[2].name into
+// service.secrets[2].env.
 type fieldMap map[string]string
 
 // addComponentProblems records the problems of a component's validation
@@ -37,14 +41,21 @@ func addComponentProblems(p *validate.Problems, err error, m fieldMap) {
 }
 
 func (m fieldMap) translate(field string) string {
+	shape, indexes := indexPattern.ReplaceAllString(field, "[]"), indexPattern.FindAllString(field, -1)
 	best := ""
 	for from := range m {
-		if len(from) > len(best) && (field == from || strings.HasPrefix(field, from+".") || strings.HasPrefix(field, from+"[")) {
+		if len(from) > len(best) && (shape == from || strings.HasPrefix(shape, from+".") || strings.HasPrefix(shape, from+"[")) {
 			best = from
 		}
 	}
 	if best == "" {
 		return field
 	}
-	return m[best] + field[len(best):]
+	out := m[best] + shape[len(best):]
+	for _, idx := range indexes {
+		out = strings.Replace(out, "[]", idx, 1)
+	}
+	return out
 }
+
+var indexPattern = regexp.MustCompile(`\[\d+\]`)

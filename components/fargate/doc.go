@@ -1,0 +1,107 @@
+// Package fargate runs a stateless HTTP container on Amazon ECS Fargate
+// behind an Application Load Balancer as one Pulumi component,
+// `berth:fargate:Service`, with secure defaults.
+//
+// NewService validates every argument against AWS's real limits before it
+// registers anything, and reports all problems in one *validate.Error whose
+// lines name the field (`cpu`, `memory`, `secrets[1].valueFrom`,
+// `healthCheck.interval`). ServiceArgs.Validate runs the same checks without
+// an image, for programs that build the image in the same deployment. Then
+// NewService creates, as children of the component:
+//
+//   - NAME-logs: a CloudWatch Logs group, /berth/NAME-HASH, that keeps logs
+//     for 30 days unless told otherwise, never forever;
+//   - NAME-exec-role and NAME-exec-policy: the execution role, with one
+//     inline policy computed from the inputs: ECR pull on exactly the image's
+//     repository (ecr:GetAuthorizationToken on "*", the only wildcard, as AWS
+//     requires), log writes on exactly the log group, reads of exactly the
+//     declared secrets and parameters, kms:Decrypt on exactly the given key;
+//     no managed policy;
+//   - NAME-task-role and NAME-task-policy: the app's identity, with no
+//     permission unless TaskPolicyStatements or EnableExec add some (the
+//     policy exists only then);
+//   - NAME-lb-sg and NAME-task-sg: security groups whose rules are separate
+//     resources (NAME-lb-in-PORT-CIDR, NAME-lb-out, NAME-task-in,
+//     NAME-task-out-ipv4, NAME-task-out-ipv6). The load balancer admits only
+//     its listener ports from AllowedCIDRs and sends only to the tasks; the
+//     tasks admit only the load balancer's group on the container port and
+//     send anywhere (through NAT or VPC endpoints they reach ECR, Secrets
+//     Manager, SSM, CloudWatch Logs and the APIs the app calls);
+//   - NAME-lb, NAME-tg, NAME-https, NAME-http: the load balancer (names of
+//     at most 32 characters derived from the component name), an ip target
+//     group with a fast HTTP health check, and the listeners;
+//   - NAME-cluster: an ECS cluster with Container Insights, unless ClusterARN
+//     names an existing one;
+//   - NAME-taskdef: the task definition of one container, built from typed
+//     Go values and marshalled once;
+//   - NAME-svc: the ECS service;
+//   - NAME-scaling, NAME-cpu, NAME-requests: Application Auto Scaling of the
+//     task count with two target tracking policies.
+//
+// # HTTPS
+//
+// With CertificateARN, port 443 terminates TLS with
+// ELBSecurityPolicy-TLS13-1-2-2021-06 (TLS 1.2 and 1.3, forward-secret
+// ciphers only; TLS13Only offers TLS 1.3 alone, at the cost of older
+// clients) and port 80 answers every request with a 301 redirect to HTTPS.
+// Without a certificate, port 80 forwards plain HTTP to the tasks: fit for
+// development only.
+//
+// # Deployments that take a minute, not ten
+//
+// ECS replaces a task in this order: start the new task, wait for the target
+// group to see it healthy, deregister the old one, wait the deregistration
+// delay, send SIGTERM, wait StopTimeout, send SIGKILL. berth sizes each step
+// for an HTTP service rather than using AWS's defaults (5 healthy checks 30 s
+// apart, a 300 s delay):
+//
+//   - health checks every 10 s, healthy after 2 successes (about 20 s);
+//   - the deregistration delay is RequestTimeout (30 s by default): once the
+//     load balancer stops sending a task new requests, the requests in flight
+//     get that long to finish;
+//   - StopTimeout (30 s by default, at most 120 s) then covers the app's own
+//     drain delay and shutdown; for berth's sample app, make it at least
+//     DRAIN_DELAY + SHUTDOWN_TIMEOUT.
+//
+// Deployments start new tasks before stopping old ones (100% minimum
+// healthy, 200% maximum), roll back by themselves when new tasks keep
+// failing (the circuit breaker), and `pulumi up` waits until the service is
+// steady, so a failed release fails the update.
+//
+// # Secrets
+//
+// Each Secret becomes an environment variable that ECS reads when a task
+// starts. ValueFrom is a Secrets Manager secret ARN (optionally with
+// ":jsonKey:versionStage:versionId", every colon present, or with JSONKey,
+// VersionStage and VersionID set separately), an SSM parameter name in the
+// service's Region, or an SSM parameter ARN. The execution role gets
+// secretsmanager:GetSecretValue on each secret's ARN without the suffix (a
+// partial ARN, without the 6-character random suffix, as "NAME-??????") and
+// ssm:GetParameters on each parameter's ARN, built from the account and
+// Region of the provider for a name.
+//
+// # Scaling
+//
+// The task count stays between MinTasks (2) and MaxTasks (10), tracking two
+// targets, whichever asks for more tasks: average CPU utilization
+// (CPUTarget, 60%) and requests per task per minute
+// (ALBRequestCountPerTarget). The request target comes from Little's law:
+// Concurrency requests in flight at a mean response time of Latency arrive
+// at Concurrency/Latency per second, so the target is
+// round(60 × Concurrency / Latency in seconds); the defaults, 80 in flight
+// at 200 ms, give 24000 requests per task per minute. Scaling out waits 60 s
+// between steps, scaling in 300 s. The service's desired count is ignored
+// after creation, because autoscaling owns it.
+//
+// # Defaults
+//
+// The zero value of every optional field is the safe choice: 256 CPU units
+// and 512 MiB on X86_64, platform LATEST, port 8080, tasks without public
+// IPs, an internet-facing load balancer open to the whole internet on 80
+// and 443 only, a 60 s idle timeout, a read-only root filesystem, never
+// privileged, no ECS Exec, logs kept 30 days.
+//
+// See berth's aws.md design notes and
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ for the rules
+// this package enforces.
+package fargate

@@ -1,0 +1,159 @@
+package fargate
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/berth-dev/berth/components/internal/iampolicy"
+	"github.com/berth-dev/berth/internal/mocks"
+)
+
+// Provider type tokens of the children.
+const (
+	typeComponent     = "berth:fargate:Service"
+	typeLogGroup      = "aws:cloudwatch/logGroup:LogGroup"
+	typeRole          = "aws:iam/role:Role"
+	typeRolePolicy    = "aws:iam/rolePolicy:RolePolicy"
+	typeSecurityGroup = "aws:ec2/securityGroup:SecurityGroup"
+	typeIngress       = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	typeEgress        = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+	typeLoadBalancer  = "aws:lb/loadBalancer:LoadBalancer"
+	typeTargetGroup   = "aws:lb/targetGroup:TargetGroup"
+	typeListener      = "aws:lb/listener:Listener"
+	typeCluster       = "aws:ecs/cluster:Cluster"
+	typeTaskDef       = "aws:ecs/taskDefinition:TaskDefinition"
+	typeService       = "aws:ecs/service:Service"
+	typeScaling       = "aws:appautoscaling/target:Target"
+	typePolicy        = "aws:appautoscaling/policy:Policy"
+
+	testRepo    = "123456789012.dkr.ecr.us-east-1.amazonaws.com/api"
+	testImage   = testRepo + "@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	testRepoARN = "arn:aws:ecr:us-east-1:123456789012:repository/api"
+	testCert    = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+	testKMS     = "arn:aws:kms:us-east-1:123456789012:key/66666666-7777-8888-9999-000000000000"
+	testDBARN   = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf"
+)
+
+// hash7 is the hash naming.Physical appends for seed.
+func hash7(seed string) string {
+	sum := sha256.Sum256([]byte(seed))
+	return hex.EncodeToString(sum[:])[:7]
+}
+
+// testName is the derived name of most children of a component "api" in
+// project berth, stack test.
+var testName = "api-" + hash7("berth/test/api")
+
+// minimalArgs is the smallest valid ServiceArgs: plain HTTP, defaults.
+func minimalArgs() *ServiceArgs {
+	return &ServiceArgs{
+		Image:                 pulumi.String(testImage),
+		VpcID:                 pulumi.String("vpc-0abc"),
+		LoadBalancerSubnetIDs: pulumi.ToStringArray([]string{"subnet-pub1", "subnet-pub2"}),
+		TaskSubnetIDs:         pulumi.ToStringArray([]string{"subnet-priv1", "subnet-priv2"}),
+	}
+}
+
+// typicalArgs is a production service: HTTPS, secrets of every form, a
+// customer key, an environment variable and one task statement.
+func typicalArgs() *ServiceArgs {
+	a := minimalArgs()
+	a.RepositoryARN = pulumi.String(testRepoARN)
+	a.CertificateARN = pulumi.String(testCert)
+	a.KMSKeyARN = pulumi.String(testKMS)
+	a.Env = map[string]string{"LOG_LEVEL": "info"}
+	a.Secrets = []Secret{
+		{Name: "DATABASE_URL", ValueFrom: pulumi.String(testDBARN)},
+		{Name: "DB_PASSWORD", ValueFrom: pulumi.String(testDBARN), JSONKey: "password"},
+		{Name: "API_TOKEN", ValueFrom: pulumi.String("arn:aws:secretsmanager:us-east-1:123456789012:secret:api-token")},
+		{Name: "SIGNING_KEY", ValueFrom: pulumi.String("arn:aws:secretsmanager:us-east-1:123456789012:secret:signing-QwErTy:key:AWSPREVIOUS:")},
+		{Name: "FEATURE_FLAGS", ValueFrom: pulumi.String("/api/flags")},
+		{Name: "SMTP_URL", ValueFrom: pulumi.String("arn:aws:ssm:eu-west-1:123456789012:parameter/shared/smtp")},
+	}
+	a.TaskPolicyStatements = []iampolicy.Statement{
+		{Action: []string{"s3:GetObject"}, Resource: []string{"arn:aws:s3:::uploads/*"}},
+	}
+	return a
+}
+
+// run creates one service named "api" under a fresh mock monitor.
+func run(t *testing.T, args *ServiceArgs) (*mocks.Monitor, *Service) {
+	t.Helper()
+	m := mocks.New("berth", "test")
+	var svc *Service
+	err := m.Run(func(ctx *pulumi.Context) error {
+		var err error
+		svc, err = NewService(ctx, "api", args)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("NewService: %v", err)
+	}
+	return m, svc
+}
+
+// prop walks r's recorded inputs along path (map keys and slice indexes).
+func prop(t *testing.T, r mocks.Resource, path ...any) any {
+	t.Helper()
+	var v any = r.Inputs.Mappable()
+	for i, step := range path {
+		switch s := step.(type) {
+		case string:
+			mm, ok := v.(map[string]any)
+			if !ok {
+				t.Fatalf("%s %s: %v at %v is not an object", r.Type, r.Name, path[:i], v)
+			}
+			v = mm[s]
+		case int:
+			list, ok := v.([]any)
+			if !ok || s >= len(list) {
+				t.Fatalf("%s %s: %v at %v is not a list with index %d", r.Type, r.Name, path[:i], v, s)
+			}
+			v = list[s]
+		}
+	}
+	return v
+}
+
+// policyOf parses the JSON policy document at key of r's inputs.
+func policyOf(t *testing.T, r mocks.Resource, key string) iampolicy.Document {
+	t.Helper()
+	s, ok := prop(t, r, key).(string)
+	if !ok {
+		t.Fatalf("%s %s: %s is %v, not a JSON string", r.Type, r.Name, key, prop(t, r, key))
+	}
+	d, err := iampolicy.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// containerOf parses the task definition's only container definition.
+func containerOf(t *testing.T, m *mocks.Monitor) map[string]any {
+	t.Helper()
+	raw, ok := prop(t, m.One(t, typeTaskDef), "containerDefinitions").(string)
+	if !ok {
+		t.Fatal("containerDefinitions is not a string")
+	}
+	var defs []map[string]any
+	if err := json.Unmarshal([]byte(raw), &defs); err != nil {
+		t.Fatal(err)
+	}
+	if len(defs) != 1 {
+		t.Fatalf("%d container definitions, want 1", len(defs))
+	}
+	return defs[0]
+}
+
+func assertEqual(t *testing.T, what string, got, want any) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s =\n  %#v\nwant\n  %#v", what, got, want)
+	}
+}

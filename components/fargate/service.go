@@ -1,0 +1,464 @@
+package fargate
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/appautoscaling"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/berth-dev/berth/components/internal/iampolicy"
+	"github.com/berth-dev/berth/internal/validate"
+)
+
+// Deployment and scaling settings that are not knobs.
+const (
+	// minHealthyPercent and maxPercent make a deployment start every new
+	// task before it stops an old one, so capacity never drops.
+	minHealthyPercent = 100
+	maxPercent        = 200
+	// scaleOutCooldown reacts within a minute to load; scaleInCooldown waits
+	// five minutes (ECS's default) so that a dip does not remove tasks that
+	// the next burst needs.
+	scaleOutCooldown = 60
+	scaleInCooldown  = 300
+)
+
+// Service is an ECS Fargate service behind an Application Load Balancer,
+// with its cluster (or an existing one), log group, execution and task
+// roles, security groups and autoscaling.
+type Service struct {
+	pulumi.ResourceState
+
+	// Cluster is the created ECS cluster; nil when ServiceArgs.ClusterARN is
+	// set.
+	Cluster *ecs.Cluster
+	// LogGroup is the container's CloudWatch Logs group.
+	LogGroup *cloudwatch.LogGroup
+	// ExecutionRole is the role ECS uses to pull the image, write logs and
+	// read secrets.
+	ExecutionRole *iam.Role
+	// ExecutionPolicy is the execution role's only policy, computed from
+	// the repository, log group, secrets and key.
+	ExecutionPolicy *iam.RolePolicy
+	// TaskRole is the app's own identity.
+	TaskRole *iam.Role
+	// TaskPolicy holds ServiceArgs.TaskPolicyStatements and the ECS Exec
+	// grants; nil when there are none.
+	TaskPolicy *iam.RolePolicy
+	// LoadBalancerSecurityGroup admits the listener ports from
+	// ServiceArgs.AllowedCIDRs and sends only to the tasks.
+	LoadBalancerSecurityGroup *ec2.SecurityGroup
+	// TaskSecurityGroup admits only the load balancer, on the container
+	// port.
+	TaskSecurityGroup *ec2.SecurityGroup
+	// LoadBalancer is the Application Load Balancer.
+	LoadBalancer *lb.LoadBalancer
+	// TargetGroup holds the tasks' IP addresses.
+	TargetGroup *lb.TargetGroup
+	// HTTPSListener serves 443 with the certificate; nil without one.
+	HTTPSListener *lb.Listener
+	// HTTPListener serves 80: a redirect to HTTPS with a certificate, plain
+	// forwarding without.
+	HTTPListener *lb.Listener
+	// TaskDefinition is the task definition of the one container.
+	TaskDefinition *ecs.TaskDefinition
+	// Service is the ECS service.
+	Service *ecs.Service
+	// ScalingTarget is the Application Auto Scaling target of the task
+	// count, MinTasks to MaxTasks.
+	ScalingTarget *appautoscaling.Target
+	// CPUScaling tracks average CPU utilization at CPUTarget.
+	CPUScaling *appautoscaling.Policy
+	// RequestScaling tracks ALBRequestCountPerTarget at the target derived
+	// from Concurrency and Latency.
+	RequestScaling *appautoscaling.Policy
+
+	// URL is "https://DNS_NAME" with a certificate, "http://DNS_NAME"
+	// without; point a DNS record at LoadBalancerDNSName to use your own
+	// name.
+	URL pulumi.StringOutput
+	// LoadBalancerDNSName is the ALB's DNS name,
+	// "NAME-ID.REGION.elb.amazonaws.com".
+	LoadBalancerDNSName pulumi.StringOutput
+	// ClusterName is the ECS cluster's name.
+	ClusterName pulumi.StringOutput
+	// ServiceName is the ECS service's name.
+	ServiceName pulumi.StringOutput
+	// TaskRoleName is the task role's name, to attach more policies to it.
+	TaskRoleName pulumi.StringOutput
+	// TaskRoleARN is the task role's ARN,
+	// "arn:aws:iam::ACCOUNT:role/NAME".
+	TaskRoleARN pulumi.StringOutput
+	// TaskSecurityGroupID is the tasks' security group, to admit them to a
+	// database.
+	TaskSecurityGroupID pulumi.StringOutput
+	// LogGroupName is the CloudWatch Logs group of the container's output.
+	LogGroupName pulumi.StringOutput
+}
+
+var _ pulumi.ComponentResource = (*Service)(nil)
+
+// env is what the resources are built in: the account, Region and
+// partition of the provider, from invokes.
+type env struct {
+	account, region, partition pulumi.StringOutput
+}
+
+// NewService validates args, then creates the log group, the roles, the
+// security groups, the load balancer with its listeners and target group,
+// the cluster unless one is given, the task definition, the service and
+// its autoscaling. When args break a rule it returns a *validate.Error
+// listing every problem, and nothing is registered.
+func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pulumi.ResourceOption) (*Service, error) {
+	if args == nil {
+		var ps validate.Problems
+		ps.Addf("args", "required (at least image, vpcId, loadBalancerSubnetIds and taskSubnetIds)")
+		return nil, ps.Err(typeToken, name)
+	}
+	p, err := args.resolve(ctx.Project(), ctx.Stack(), name)
+	if err != nil {
+		return nil, err
+	}
+
+	c := &Service{}
+	if err := ctx.RegisterComponentResource(typeToken, name, c, opts...); err != nil {
+		return nil, fmt.Errorf("registering component: %w", err)
+	}
+	parent := pulumi.Parent(c)
+	e := env{
+		account:   aws.GetCallerIdentityOutput(ctx, aws.GetCallerIdentityOutputArgs{}, parent).AccountId(),
+		region:    aws.GetRegionOutput(ctx, aws.GetRegionOutputArgs{}, parent).Name(),
+		partition: aws.GetPartitionOutput(ctx, aws.GetPartitionOutputArgs{}, parent).Partition(),
+	}
+	tags := pulumi.ToStringMap(p.tags)
+
+	c.LogGroup, err = cloudwatch.NewLogGroup(ctx, name+"-logs", &cloudwatch.LogGroupArgs{
+		Name:            pulumi.String(p.logGroup),
+		RetentionInDays: pulumi.Int(p.retentionDays),
+		Tags:            tags,
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("creating log group: %w", err)
+	}
+
+	if err := c.newRoles(ctx, name, p, args, e, tags, parent); err != nil {
+		return nil, err
+	}
+	if err := c.newNetwork(ctx, name, p, args, tags, parent); err != nil {
+		return nil, err
+	}
+
+	var clusterARN, clusterName pulumi.StringOutput
+	if args.ClusterARN != nil {
+		clusterARN = args.ClusterARN.ToStringOutput()
+		clusterName = clusterARN.ApplyT(clusterNameFromARN).(pulumi.StringOutput)
+	} else {
+		c.Cluster, err = ecs.NewCluster(ctx, name+"-cluster", &ecs.ClusterArgs{
+			Name: pulumi.String(p.cluster),
+			Settings: ecs.ClusterSettingArray{
+				ecs.ClusterSettingArgs{Name: pulumi.String("containerInsights"), Value: pulumi.String("enabled")},
+			},
+			Tags: tags,
+		}, parent)
+		if err != nil {
+			return nil, fmt.Errorf("creating cluster: %w", err)
+		}
+		clusterARN, clusterName = c.Cluster.Arn, c.Cluster.Name
+	}
+
+	c.TaskDefinition, err = ecs.NewTaskDefinition(ctx, name+"-taskdef", p.taskDefinitionArgs(args, c, e, tags), parent)
+	if err != nil {
+		return nil, fmt.Errorf("creating task definition: %w", err)
+	}
+
+	// The service's tasks need their permissions when they start, and ECS
+	// rejects a service whose target group has no listener yet.
+	deps := []pulumi.Resource{c.ExecutionPolicy, c.HTTPListener}
+	if c.HTTPSListener != nil {
+		deps = append(deps, c.HTTPSListener)
+	}
+	if c.TaskPolicy != nil {
+		deps = append(deps, c.TaskPolicy)
+	}
+	c.Service, err = ecs.NewService(ctx, name+"-svc", p.serviceArgs(args, c, clusterARN, tags), parent,
+		pulumi.DependsOn(deps),
+		// Autoscaling owns the task count after the first deployment.
+		pulumi.IgnoreChanges([]string{"desiredCount"}))
+	if err != nil {
+		return nil, fmt.Errorf("creating service: %w", err)
+	}
+	if err := c.newScaling(ctx, name, p, clusterName, tags, parent); err != nil {
+		return nil, err
+	}
+
+	scheme := "http://"
+	if p.https {
+		scheme = "https://"
+	}
+	c.LoadBalancerDNSName = c.LoadBalancer.DnsName
+	c.URL = pulumi.Sprintf("%s%s", scheme, c.LoadBalancer.DnsName)
+	c.ClusterName = clusterName
+	c.ServiceName = c.Service.Name
+	c.TaskRoleName = c.TaskRole.Name
+	c.TaskRoleARN = c.TaskRole.Arn
+	c.TaskSecurityGroupID = c.TaskSecurityGroup.ID().ToStringOutput()
+	c.LogGroupName = c.LogGroup.Name
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"url":                 c.URL,
+		"loadBalancerDnsName": c.LoadBalancerDNSName,
+		"clusterName":         c.ClusterName,
+		"serviceName":         c.ServiceName,
+		"taskRoleName":        c.TaskRoleName,
+		"taskRoleArn":         c.TaskRoleARN,
+		"taskSecurityGroupId": c.TaskSecurityGroupID,
+		"logGroupName":        c.LogGroupName,
+	}); err != nil {
+		return nil, fmt.Errorf("registering outputs: %w", err)
+	}
+	return c, nil
+}
+
+// newRoles creates the execution role with its computed policy and the
+// task role with the caller's statements, if any.
+func (c *Service) newRoles(ctx *pulumi.Context, name string, p *plan, args *ServiceArgs, e env, tags pulumi.StringMap, parent pulumi.ResourceOption) error {
+	trust := e.account.ApplyT(func(account string) (string, error) {
+		return iampolicy.Marshal(assumeRolePolicy(account))
+	}).(pulumi.StringOutput)
+
+	var err error
+	c.ExecutionRole, err = iam.NewRole(ctx, name+"-exec-role", &iam.RoleArgs{
+		Name:             pulumi.String(p.execRole),
+		Description:      pulumi.String("ECS execution role of berth service " + name + ": pulls its image, writes its logs, reads its secrets"),
+		AssumeRolePolicy: trust,
+		Tags:             tags,
+	}, parent)
+	if err != nil {
+		return fmt.Errorf("creating execution role: %w", err)
+	}
+	c.ExecutionPolicy, err = iam.NewRolePolicy(ctx, name+"-exec-policy", &iam.RolePolicyArgs{
+		Name:   pulumi.String("least-privilege"),
+		Role:   c.ExecutionRole.Name,
+		Policy: p.executionPolicyJSON(args, c.LogGroup.Arn, e),
+	}, parent)
+	if err != nil {
+		return fmt.Errorf("creating execution policy: %w", err)
+	}
+
+	c.TaskRole, err = iam.NewRole(ctx, name+"-task-role", &iam.RoleArgs{
+		Name:             pulumi.String(p.taskRole),
+		Description:      pulumi.String("ECS task role of berth service " + name + ": the app's own AWS identity"),
+		AssumeRolePolicy: trust,
+		Tags:             tags,
+	}, parent)
+	if err != nil {
+		return fmt.Errorf("creating task role: %w", err)
+	}
+	if doc, ok := taskPolicy(p.taskStatements, p.exec); ok {
+		policy, err := iampolicy.Marshal(doc)
+		if err != nil {
+			return fmt.Errorf("building task policy: %w", err)
+		}
+		c.TaskPolicy, err = iam.NewRolePolicy(ctx, name+"-task-policy", &iam.RolePolicyArgs{
+			Name:   pulumi.String("task"),
+			Role:   c.TaskRole.Name,
+			Policy: pulumi.String(policy),
+		}, parent)
+		if err != nil {
+			return fmt.Errorf("creating task policy: %w", err)
+		}
+	}
+	return nil
+}
+
+// executionPolicyJSON computes the execution role's policy once the
+// repository, log group, secrets and key are known: the one place it is
+// marshalled.
+func (p *plan) executionPolicyJSON(args *ServiceArgs, logGroupARN pulumi.StringOutput, e env) pulumi.StringOutput {
+	var repo pulumi.StringOutput
+	if args.RepositoryARN != nil {
+		repo = args.RepositoryARN.ToStringOutput()
+	} else {
+		repo = args.Image.ToStringOutput().ApplyT(repositoryFromImage).(pulumi.StringOutput)
+	}
+	kms := pulumi.String("").ToStringOutput()
+	if args.KMSKeyARN != nil {
+		kms = args.KMSKeyARN.ToStringOutput()
+	}
+	inputs := []any{e.partition, e.region, e.account, repo, logGroupARN, kms}
+	for _, s := range p.secrets {
+		inputs = append(inputs, s.valueFrom.ToStringOutput())
+	}
+	return pulumi.All(inputs...).ApplyT(func(v []any) (string, error) {
+		in := execInputs{
+			partition:     v[0].(string),
+			region:        v[1].(string),
+			account:       v[2].(string),
+			repositoryARN: v[3].(string),
+			logGroupARN:   v[4].(string),
+			kmsKeyARN:     v[5].(string),
+		}
+		for i, s := range p.secrets {
+			parsed, _, err := s.resolve(i, v[6+i].(string))
+			if err != nil {
+				return "", err
+			}
+			in.secrets = append(in.secrets, parsed)
+		}
+		return iampolicy.Marshal(executionPolicy(in))
+	}).(pulumi.StringOutput)
+}
+
+// resolve parses a secret's resolved valueFrom (an output's value is only
+// known now) and returns it with the full valueFrom ECS reads.
+func (s plannedSecret) resolve(i int, v string) (parsedValueFrom, string, error) {
+	parsed, err := parseValueFrom(v)
+	if err == nil && s.suffix != "" && (parsed.kind != secretsManager || parsed.suffix != "") {
+		err = fmt.Errorf("%q takes no jsonKey, versionStage or versionId (allowed with them: a plain Secrets Manager secret ARN)", v)
+	}
+	if err != nil {
+		return parsedValueFrom{}, "", fmt.Errorf("secrets[%d].valueFrom: %w", i, err)
+	}
+	return parsed, s.fullValueFrom(v), nil
+}
+
+// taskDefinitionArgs builds the task definition; its container definitions
+// JSON is built in one ApplyT over the image, the log group, the Region and
+// the secrets' valueFroms.
+func (p *plan) taskDefinitionArgs(args *ServiceArgs, c *Service, e env, tags pulumi.StringMap) *ecs.TaskDefinitionArgs {
+	inputs := []any{args.Image.ToStringOutput(), c.LogGroup.Name, e.region}
+	for _, s := range p.secrets {
+		inputs = append(inputs, s.valueFrom.ToStringOutput())
+	}
+	defs := pulumi.All(inputs...).ApplyT(func(v []any) (string, error) {
+		in := containerInputs{image: v[0].(string), logGroup: v[1].(string), region: v[2].(string)}
+		for i, s := range p.secrets {
+			_, full, err := s.resolve(i, v[3+i].(string))
+			if err != nil {
+				return "", err
+			}
+			in.valueFroms = append(in.valueFroms, full)
+		}
+		return p.containerDefinitions(in)
+	}).(pulumi.StringOutput)
+
+	td := &ecs.TaskDefinitionArgs{
+		Family:                  pulumi.String(p.family),
+		ContainerDefinitions:    defs,
+		Cpu:                     pulumi.String(strconv.Itoa(p.cpu)),
+		Memory:                  pulumi.String(strconv.Itoa(p.memory)),
+		NetworkMode:             pulumi.String("awsvpc"),
+		RequiresCompatibilities: pulumi.StringArray{pulumi.String("FARGATE")},
+		RuntimePlatform: &ecs.TaskDefinitionRuntimePlatformArgs{
+			CpuArchitecture:       pulumi.String(string(p.arch)),
+			OperatingSystemFamily: pulumi.String("LINUX"),
+		},
+		ExecutionRoleArn: c.ExecutionRole.Arn,
+		TaskRoleArn:      c.TaskRole.Arn,
+		Tags:             tags,
+	}
+	if p.ephemeralGiB > 0 {
+		td.EphemeralStorage = &ecs.TaskDefinitionEphemeralStorageArgs{SizeInGib: pulumi.Int(p.ephemeralGiB)}
+	}
+	return td
+}
+
+// serviceArgs builds the ECS service: Fargate in the task subnets, rolling
+// deployments that never drop below the current capacity, the circuit
+// breaker with rollback, and a deployment that waits for steady state.
+func (p *plan) serviceArgs(args *ServiceArgs, c *Service, clusterARN pulumi.StringOutput, tags pulumi.StringMap) *ecs.ServiceArgs {
+	return &ecs.ServiceArgs{
+		Name:            pulumi.String(p.service),
+		Cluster:         clusterARN,
+		TaskDefinition:  c.TaskDefinition.Arn,
+		DesiredCount:    pulumi.Int(p.minTasks),
+		LaunchType:      pulumi.String("FARGATE"),
+		PlatformVersion: pulumi.String(p.platformVersion),
+		NetworkConfiguration: &ecs.ServiceNetworkConfigurationArgs{
+			Subnets:        args.TaskSubnetIDs,
+			SecurityGroups: pulumi.StringArray{c.TaskSecurityGroup.ID()},
+			AssignPublicIp: pulumi.Bool(p.publicIP),
+		},
+		LoadBalancers: ecs.ServiceLoadBalancerArray{
+			ecs.ServiceLoadBalancerArgs{
+				TargetGroupArn: c.TargetGroup.Arn,
+				ContainerName:  pulumi.String(p.container),
+				ContainerPort:  pulumi.Int(p.port),
+			},
+		},
+		DeploymentCircuitBreaker: &ecs.ServiceDeploymentCircuitBreakerArgs{
+			Enable:   pulumi.Bool(true),
+			Rollback: pulumi.Bool(true),
+		},
+		DeploymentMinimumHealthyPercent: pulumi.Int(minHealthyPercent),
+		DeploymentMaximumPercent:        pulumi.Int(maxPercent),
+		HealthCheckGracePeriodSeconds:   pulumi.Int(p.gracePeriod),
+		EnableExecuteCommand:            pulumi.Bool(p.exec),
+		EnableEcsManagedTags:            pulumi.Bool(true),
+		PropagateTags:                   pulumi.String("SERVICE"),
+		WaitForSteadyState:              pulumi.Bool(true),
+		Tags:                            tags,
+	}
+}
+
+// newScaling creates the scaling target and its CPU and request count
+// target tracking policies.
+func (c *Service) newScaling(ctx *pulumi.Context, name string, p *plan, clusterName pulumi.StringOutput, tags pulumi.StringMap, parent pulumi.ResourceOption) error {
+	var err error
+	c.ScalingTarget, err = appautoscaling.NewTarget(ctx, name+"-scaling", &appautoscaling.TargetArgs{
+		ServiceNamespace:  pulumi.String("ecs"),
+		ScalableDimension: pulumi.String("ecs:service:DesiredCount"),
+		ResourceId:        pulumi.Sprintf("service/%s/%s", clusterName, c.Service.Name),
+		MinCapacity:       pulumi.Int(p.minTasks),
+		MaxCapacity:       pulumi.Int(p.maxTasks),
+		Tags:              tags,
+	}, parent)
+	if err != nil {
+		return fmt.Errorf("creating scaling target: %w", err)
+	}
+	policy := func(suffix, metric string, target int, label pulumi.StringInput) (*appautoscaling.Policy, error) {
+		spec := &appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs{
+			PredefinedMetricType: pulumi.String(metric),
+		}
+		if label != nil {
+			spec.ResourceLabel = label
+		}
+		return appautoscaling.NewPolicy(ctx, name+"-"+suffix, &appautoscaling.PolicyArgs{
+			Name:              pulumi.String(p.service + "-" + suffix),
+			PolicyType:        pulumi.String("TargetTrackingScaling"),
+			ServiceNamespace:  c.ScalingTarget.ServiceNamespace,
+			ScalableDimension: c.ScalingTarget.ScalableDimension,
+			ResourceId:        c.ScalingTarget.ResourceId,
+			TargetTrackingScalingPolicyConfiguration: &appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs{
+				TargetValue:                   pulumi.Float64(float64(target)),
+				PredefinedMetricSpecification: spec,
+				ScaleOutCooldown:              pulumi.Int(scaleOutCooldown),
+				ScaleInCooldown:               pulumi.Int(scaleInCooldown),
+				DisableScaleIn:                pulumi.Bool(false),
+			},
+		}, parent)
+	}
+	c.CPUScaling, err = policy("cpu", "ECSServiceAverageCPUUtilization", p.cpuTarget, nil)
+	if err != nil {
+		return fmt.Errorf("creating CPU scaling policy: %w", err)
+	}
+	// The metric's resource label is app/LB_NAME/LB_ID/targetgroup/TG_NAME/TG_ID.
+	label := pulumi.Sprintf("%s/%s", c.LoadBalancer.ArnSuffix, c.TargetGroup.ArnSuffix)
+	c.RequestScaling, err = policy("requests", "ALBRequestCountPerTarget", p.requestTarget, label)
+	if err != nil {
+		return fmt.Errorf("creating request scaling policy: %w", err)
+	}
+	return nil
+}
+
+// clusterNameFromARN returns NAME of "arn:aws:ecs:REGION:ACCOUNT:cluster/NAME".
+func clusterNameFromARN(arn string) string {
+	return arn[strings.LastIndex(arn, "/")+1:]
+}
