@@ -21,6 +21,7 @@ command -v dockerd >/dev/null || need+=(docker.io)
 command -v pg_ctlcluster >/dev/null || need+=(postgresql)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 command -v wrk >/dev/null || need+=(wrk)
+command -v shellcheck >/dev/null || need+=(shellcheck) # actionlint checks workflow scripts with it
 if ((${#need[@]})); then
 	log "installing ${need[*]}"
 	apt-get update -qq

@@ -2,6 +2,8 @@
 //
 //	berth plan --stack dev                 what the dev stack would create
 //	berth plan --stack prod --format json  the same as JSON, for berth diff
+//	berth plan --stack dev --format mermaid  a Mermaid graph of it
+//	berth diff base.json head.json         what changes between two plans
 //
 // Run `berth <command> -h` for a command's flags. Exit status: 0 on success,
 // 1 when the configuration or the program is wrong (problems on stderr, one
@@ -26,6 +28,8 @@ network needed.
 Commands:
   plan    run the infra program against a mock engine and print what it
           would create
+  diff    compare two plans and flag the changes that deserve a careful
+          look
 
 Run 'berth <command> -h' for a command's flags.
 `
@@ -47,10 +51,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "plan":
 		err = runPlan(ctx, args[1:], stdout)
+	case "diff":
+		err = runDiff(ctx, args[1:], stdout)
 	case "-h", "-help", "--help", "help":
 		_, err = io.WriteString(stdout, usage)
 	default:
-		err = usageErrorf("", "unknown command %q (commands: plan)", args[0])
+		err = usageErrorf("", "unknown command %q (commands: plan, diff)", args[0])
 	}
 	return report(stderr, err)
 }

@@ -209,7 +209,7 @@ func TestUsageErrorsNameTheFlag(t *testing.T) {
 		{"stack without value", []string{"plan", "--stack"}, "berth plan: flag needs an argument: --stack"},
 		{"stack twice", []string{"plan", "--stack", "dev", "--stack", "prod"}, `berth plan: invalid value "prod" for flag --stack: given twice ("dev" and "prod")`},
 		{"unknown flag", []string{"plan", "--stack", "dev", "--cwd", "."}, "berth plan: flag provided but not defined: --cwd"},
-		{"bad format", []string{"plan", "--stack", "dev", "--format", "yaml"}, `berth plan: --format "yaml": must be text or json`},
+		{"bad format", []string{"plan", "--stack", "dev", "--format", "yaml"}, `berth plan: --format "yaml": must be text, json or mermaid`},
 		{"set without value", []string{"plan", "--stack", "dev", "--set", "service.memory"}, `berth plan: --set "service.memory": want PATH=VALUE`},
 		{"set with bad YAML", []string{"plan", "--stack", "dev", "--set", "service.env=[a"}, `berth plan: --set "service.env=[a": parsing value as YAML`},
 		{"positional argument", []string{"plan", "--stack", "dev", "extra"}, `berth plan: unexpected argument "extra"`},
@@ -246,7 +246,7 @@ func TestHelpGoesToStdout(t *testing.T) {
 		}
 	}
 	stdout, _, _ := berth(t, "plan", "-h")
-	for _, flag := range []string{"--stack NAME", "--set PATH=VALUE    Optional", "--format text|json  Optional", "--dir DIR           Optional"} {
+	for _, flag := range []string{"--stack NAME", "--set PATH=VALUE    Optional", "--format text|json|mermaid\n                      Optional", "--dir DIR           Optional"} {
 		if !strings.Contains(stdout, flag) {
 			t.Errorf("plan help lacks %q", flag)
 		}

@@ -15,7 +15,7 @@ import (
 	"github.com/berth-dev/berth/internal/plan"
 )
 
-const planUsage = `Usage: berth plan --stack NAME [--set PATH=VALUE ...] [--format text|json] [--dir DIR]
+const planUsage = `Usage: berth plan --stack NAME [--set PATH=VALUE ...] [--format text|json|mermaid] [--dir DIR]
 
 Runs the infra program offline against a recording mock engine and prints
 every resource it would register, with its inputs, and the stack outputs.
@@ -32,8 +32,11 @@ Flags:
                       PATH without a namespace means berth:; use gcp:region=...
                       for others. VALUE is YAML: [], ["a","b"], 4 and true
                       are a list, a number and a boolean; '4' is a string.
-  --format text|json  Optional. Output format. Default: text. json is the
-                      document that 'berth diff' compares.
+  --format text|json|mermaid
+                      Optional. Output format. Default: text. json is the
+                      document that 'berth diff' compares; mermaid is a
+                      flowchart of components and dependencies in a
+                      ` + "```mermaid" + ` block, which GitHub renders.
   --dir DIR           Optional. Where to look for Pulumi.yaml, searching
                       upwards. Default: the current directory.
 
@@ -83,8 +86,10 @@ func runPlan(ctx context.Context, args []string, stdout io.Writer) error {
 		write = (*plan.Plan).WriteText
 	case "json":
 		write = (*plan.Plan).WriteJSON
+	case "mermaid":
+		write = (*plan.Plan).WriteMermaid
 	default:
-		return usageErrorf("plan", "--format %q: must be text or json", format.value)
+		return usageErrorf("plan", "--format %q: must be text, json or mermaid", format.value)
 	}
 	opts := plan.LoadOptions{Dir: dir.value, Stack: stack.value}
 	for _, s := range sets {

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/berth-dev/berth/internal/diff"
+	"github.com/berth-dev/berth/internal/plan"
+)
+
+const diffUsage = `Usage: berth diff BASE.json HEAD.json [--format text|markdown|json]
+
+Compares two plans of one stack, as 'berth plan --format json' writes them,
+and prints the resources created, updated, replaced and deleted, with the
+old and new value of each changed input, and risk flags for the changes that
+deserve a careful look: replace, delete, iam, exposure, secret, capacity.
+
+Secrets print as [secret]. A change between two secret values cannot be seen
+in plans and shows no change.
+
+Arguments:
+  BASE.json           The plan before the change, such as the pull request's
+                      base revision. Required.
+  HEAD.json           The plan after the change. Required; the same project
+                      and stack as BASE.json.
+
+Flags:
+  --format text|markdown|json
+                      Optional. Output format. Default: text. markdown is a
+                      pull request comment section; json is
+                      {"changes": [...], "flags": [...]}.
+
+Exit status: 0 with the diff on stdout, whether or not anything changed;
+1 when a plan cannot be read or the plans are of different stacks; 2 on a
+usage error.
+`
+
+// runDiff implements `berth diff`. It writes to stdout only on success.
+func runDiff(_ context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("berth diff", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	var format onceString
+	fs.Var(&format, "format", "")
+	// Flags may come before, between or after the two files.
+	var files []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				_, err := io.WriteString(stdout, diffUsage)
+				return err
+			}
+			return usageErrorf("diff", "%s", doubleDash(err.Error()))
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files = append(files, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(files) != 2 {
+		return usageErrorf("diff", "want two plan files, BASE.json and HEAD.json (got %d)", len(files))
+	}
+	var write func(*diff.Result, io.Writer) error
+	switch format.value {
+	case "", "text":
+		write = (*diff.Result).WriteText
+	case "markdown":
+		write = (*diff.Result).WriteMarkdown
+	case "json":
+		write = (*diff.Result).WriteJSON
+	default:
+		return usageErrorf("diff", "--format %q: must be text, markdown or json", format.value)
+	}
+	base, err := readPlan(files[0])
+	if err != nil {
+		return err
+	}
+	head, err := readPlan(files[1])
+	if err != nil {
+		return err
+	}
+	r, err := diff.Compare(base, head)
+	if err != nil {
+		return fmt.Errorf("comparing %s and %s: %w", files[0], files[1], err)
+	}
+	var buf bytes.Buffer
+	if err := write(r, &buf); err != nil {
+		return err
+	}
+	_, err = stdout.Write(buf.Bytes())
+	return err
+}
+
+// readPlan reads a plan file; "-" is stdin.
+func readPlan(path string) (*plan.Plan, error) {
+	var r io.Reader = os.Stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("reading plan: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	p, err := plan.Read(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return p, nil
+}

@@ -1,0 +1,374 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/berth-dev/berth/internal/plan"
+)
+
+// repoRoot is the project whose shipped stacks the diff tests plan.
+const repoRoot = "../.."
+
+// shippedPlan plans a stack of the repository with the real infra program
+// and --set style overrides, writes it as JSON into a temporary file and
+// returns the file's path.
+func shippedPlan(t *testing.T, stack string, sets ...string) string {
+	t.Helper()
+	opts := plan.LoadOptions{Dir: repoRoot, Stack: stack}
+	for _, s := range sets {
+		o, err := plan.ParseOverride(s)
+		if err != nil {
+			t.Fatalf("ParseOverride(%q): %v", s, err)
+		}
+		opts.Overrides = append(opts.Overrides, o)
+	}
+	cfg, err := plan.LoadConfig(opts)
+	if err != nil {
+		t.Fatalf("loading stack %s %v: %v", stack, sets, err)
+	}
+	p, err := plan.Run(context.Background(), cfg, infraProgram)
+	if err != nil {
+		t.Fatalf("planning stack %s %v: %v", stack, sets, err)
+	}
+	var b bytes.Buffer
+	if err := p.WriteJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), stack+".json")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// diffDoc is the JSON form of berth diff.
+type diffDoc struct {
+	Changes []struct {
+		URN    string   `json:"urn"`
+		Type   string   `json:"type"`
+		Op     string   `json:"op"`
+		Paths  []string `json:"paths"`
+		OldURN string   `json:"oldUrn"`
+	} `json:"changes"`
+	Flags []struct {
+		Kind   string `json:"kind"`
+		URN    string `json:"urn"`
+		Reason string `json:"reason"`
+	} `json:"flags"`
+}
+
+// diffJSON runs berth diff --format json and decodes its output.
+func diffJSON(t *testing.T, base, head string) diffDoc {
+	t.Helper()
+	stdout, stderr, code := berth(t, "diff", base, head, "--format", "json")
+	if code != 0 || stderr != "" {
+		t.Fatalf("berth diff: exit %d, stderr:\n%s", code, stderr)
+	}
+	var d diffDoc
+	if err := json.Unmarshal([]byte(stdout), &d); err != nil {
+		t.Fatalf("decoding diff: %v\n%s", err, stdout)
+	}
+	return d
+}
+
+func TestDiffFlagsRiskyChangesToTheDevStack(t *testing.T) {
+	t.Parallel()
+	base := shippedPlan(t, "dev")
+	tests := []struct {
+		name  string
+		sets  []string
+		ops   map[string]int // op -> count
+		flags []string       // "kind: regexp of the reason"
+	}{
+		{
+			name:  "public service",
+			sets:  []string{"service.public=true"},
+			ops:   map[string]int{"create": 1},
+			flags: []string{`iam: ^grants roles/run.invoker to allUsers$`, `exposure: ^grants roles/run.invoker to allUsers: open to anyone`},
+		},
+		{
+			name: "secret removed",
+			sets: []string{`service.secrets=[{"env": "DATABASE_URL", "ref": "berth-dev-database-url", "version": "1"}]`},
+			ops:  map[string]int{"update": 1, "delete": 3},
+			flags: []string{
+				`delete: ^Secret Manager secret berth-app-token is deleted`,
+				`delete: ^secret version berth-app-token is deleted`,
+				`secret: ^secret berth-app-dev-token version 1 removed from file /var/secrets/api-token/token$`,
+			},
+		},
+		{
+			name:  "secret version",
+			sets:  []string{"service.secrets[0].version=2"},
+			ops:   map[string]int{"update": 1},
+			flags: []string{`secret: ^secret berth-dev-database-url at env DATABASE_URL: version 1 -> 2$`},
+		},
+		{
+			name:  "max instances",
+			sets:  []string{"service.maxInstances=20"},
+			ops:   map[string]int{"update": 1},
+			flags: []string{`capacity: ^max instances 3 -> 20 \(template.scaling.maxInstanceCount\)$`},
+		},
+		{
+			name:  "memory",
+			sets:  []string{"service.memory=1Gi"},
+			ops:   map[string]int{"update": 1},
+			flags: []string{`capacity: ^memory "512Mi" -> "1Gi"`},
+		},
+		{
+			name:  "no change",
+			ops:   map[string]int{},
+			flags: nil,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d := diffJSON(t, base, shippedPlan(t, "dev", tt.sets...))
+			ops := map[string]int{}
+			for _, c := range d.Changes {
+				ops[c.Op]++
+			}
+			if !equalCounts(ops, tt.ops) {
+				t.Errorf("operations = %v, want %v", ops, tt.ops)
+			}
+			if len(d.Flags) != len(tt.flags) {
+				t.Errorf("got %d flags, want %d: %+v", len(d.Flags), len(tt.flags), d.Flags)
+			}
+			for i, want := range tt.flags {
+				if i >= len(d.Flags) {
+					break
+				}
+				kind, re, _ := strings.Cut(want, ": ")
+				if f := d.Flags[i]; f.Kind != kind || !regexp.MustCompile(re).MatchString(f.Reason) {
+					t.Errorf("flag %d = %s: %s, want %s", i, f.Kind, f.Reason, want)
+				}
+			}
+		})
+	}
+}
+
+func equalCounts(a, b map[string]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func TestDiffReportsARenamedServiceAsReplaced(t *testing.T) {
+	t.Parallel()
+	d := diffJSON(t, shippedPlan(t, "dev"), shippedPlan(t, "dev", "service.name=other"))
+	if len(d.Changes) == 0 {
+		t.Fatal("no changes")
+	}
+	for _, c := range d.Changes {
+		if c.Op != "replace" || c.OldURN == "" || !strings.Contains(c.OldURN, "berth-app") || !strings.Contains(c.URN, "other") {
+			t.Errorf("change %+v, want a replace from berth-app to other", c)
+		}
+	}
+	replaced := map[string]bool{}
+	for _, f := range d.Flags {
+		if f.Kind == "replace" {
+			replaced[f.URN] = true
+		}
+	}
+	for _, typ := range []string{"gcp:serviceaccount/account:Account", "gcp:artifactregistry/repository:Repository", "gcp:cloudrunv2/service:Service", "gcp:vpcaccess/connector:Connector"} {
+		found := false
+		for urn := range replaced {
+			found = found || strings.Contains(urn, typ)
+		}
+		if !found {
+			t.Errorf("no replace flag on %s; flags: %+v", typ, d.Flags)
+		}
+	}
+}
+
+func TestDiffOfEachShippedStackWithItselfIsEmpty(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob(filepath.Join(repoRoot, "Pulumi.*.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no stack files in %s (%v)", repoRoot, err)
+	}
+	for _, f := range files {
+		stack := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "Pulumi."), ".yaml")
+		t.Run(stack, func(t *testing.T) {
+			t.Parallel()
+			p := shippedPlan(t, stack)
+			stdout, stderr, code := berth(t, "diff", p, p, "--format", "json")
+			if code != 0 || stderr != "" {
+				t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+			}
+			if want := "{\n  \"changes\": [],\n  \"flags\": []\n}\n"; stdout != want {
+				t.Errorf("diff of a plan with itself:\n%s\nwant:\n%s", stdout, want)
+			}
+		})
+	}
+}
+
+// TestCanarySecretNeverReachesAnyOutput plans a copy of the dev stack whose
+// secure value is a canary, in every plan format, and diffs it against a
+// copy with another canary and more changes, in every diff format. Neither
+// canary may appear anywhere. It swaps the program berth plan runs and sets
+// the passphrase in the environment, so it does not run in parallel.
+func TestCanarySecretNeverReachesAnyOutput(t *testing.T) {
+	const phrase = "canary-passphrase"
+	canaries := []string{"CANARY-7f3a9c1e-base-value", "CANARY-0b5d2e8a-head-value"}
+	t.Setenv("PULUMI_CONFIG_PASSPHRASE", phrase)
+	defer func(p plan.Program) { deploy = p }(deploy)
+	deploy = infraProgram
+
+	stackFile, err := os.ReadFile(filepath.Join(repoRoot, "Pulumi.dev.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	projectFile, err := os.ReadFile(filepath.Join(repoRoot, "Pulumi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := filepath.Abs(filepath.Join(repoRoot, "app"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	secure := regexp.MustCompile(`secure: v1:\S+`)
+	if len(secure.FindAll(stackFile, -1)) == 0 {
+		t.Fatal("Pulumi.dev.yaml has no secure value to replace")
+	}
+	dirs := make([]string, len(canaries))
+	for i, canary := range canaries {
+		salt, crypter, err := plan.NewEncryptionSalt(phrase, []byte("canary0"+string(rune('0'+i))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ct, err := crypter.EncryptValue(context.Background(), canary)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stack := regexp.MustCompile(`(?m)^encryptionsalt: .*$`).ReplaceAllLiteral(stackFile, []byte("encryptionsalt: "+salt))
+		stack = secure.ReplaceAllLiteral(stack, []byte("secure: "+ct))
+		dirs[i] = t.TempDir()
+		for name, content := range map[string][]byte{"Pulumi.yaml": projectFile, "Pulumi.dev.yaml": stack} {
+			if err := os.WriteFile(filepath.Join(dirs[i], name), content, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.Symlink(app, filepath.Join(dirs[i], "app")); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	var outputs []string
+	check := func(args ...string) string {
+		t.Helper()
+		stdout, stderr, code := berth(t, args...)
+		if code != 0 {
+			t.Fatalf("berth %v: exit %d, stderr:\n%s", args, code, stderr)
+		}
+		outputs = append(outputs, stdout, stderr)
+		return stdout
+	}
+	headSets := []string{"--set", "service.public=true", "--set", "service.memory=1Gi", "--set", "service.env.CANARY_NEIGHBOUR=plain"}
+	var planFiles []string
+	for i, dir := range dirs {
+		args := []string{"plan", "--stack", "dev", "--dir", dir}
+		if i == 1 {
+			args = append(args, headSets...)
+		}
+		for _, format := range []string{"text", "mermaid"} {
+			check(append(args, "--format", format)...)
+		}
+		f := filepath.Join(t.TempDir(), "plan.json")
+		if err := os.WriteFile(f, []byte(check(append(args, "--format", "json")...)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		planFiles = append(planFiles, f)
+	}
+	for _, format := range []string{"text", "markdown", "json"} {
+		out := check("diff", planFiles[0], planFiles[1], "--format", format)
+		if strings.Contains(out, "secretData") {
+			t.Errorf("diff --format %s shows a change of secretData, which two [secret] values cannot show:\n%s", format, out)
+		}
+	}
+	if !strings.Contains(outputs[4], `"secretData": "[secret]"`) {
+		t.Errorf("the plan lacks the secret marker where the canary went:\n%s", outputs[4])
+	}
+	for i, out := range outputs {
+		for _, canary := range canaries {
+			if strings.Contains(out, canary) {
+				t.Errorf("output %d contains the canary %q:\n%s", i, canary, out)
+			}
+		}
+	}
+}
+
+func TestDiffUsage(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	dev := write("dev.json", `{"project": "berth", "stack": "dev"}`)
+	prod := write("prod.json", `{"project": "berth", "stack": "prod"}`)
+	bad := write("bad.json", `{"project": `)
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+		stdout string
+	}{
+		{"no files", []string{"diff"}, 2, "berth diff: want two plan files, BASE.json and HEAD.json (got 0)\nRun 'berth diff -h' for usage.\n", ""},
+		{"one file", []string{"diff", dev}, 2, "berth diff: want two plan files, BASE.json and HEAD.json (got 1)", ""},
+		{"three files", []string{"diff", dev, dev, dev}, 2, "(got 3)", ""},
+		{"bad format", []string{"diff", dev, dev, "--format", "html"}, 2, `berth diff: --format "html": must be text, markdown or json`, ""},
+		{"format twice", []string{"diff", "--format", "json", dev, dev, "--format", "text"}, 2, `invalid value "text" for flag --format: given twice`, ""},
+		{"unknown flag", []string{"diff", dev, dev, "--stack", "dev"}, 2, "berth diff: flag provided but not defined: --stack", ""},
+		{"missing file", []string{"diff", dev, filepath.Join(dir, "nope.json")}, 1, "berth: reading plan: open ", ""},
+		{"malformed plan", []string{"diff", dev, bad}, 1, "berth: " + bad + ": reading plan: ", ""},
+		{"different stacks", []string{"diff", dev, prod}, 1, "berth: comparing " + dev + " and " + prod + ": plans of different stacks: base is berth/dev, head is berth/prod\n", ""},
+		{"flags first", []string{"diff", "--format", "json", dev, dev}, 0, "", "{\n  \"changes\": [],\n  \"flags\": []\n}\n"},
+		{"flags between", []string{"diff", dev, "--format=text", dev}, 0, "", "Diff of berth/dev: 0 to create, 0 to update, 0 to replace, 0 to delete; 0 flags\n\nNo changes.\n"},
+		{"help", []string{"diff", "-h"}, 0, "", "Usage: berth diff BASE.json HEAD.json [--format text|markdown|json]\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, code := berth(t, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit status = %d, want %d (stderr %q)", code, tt.code, stderr)
+			}
+			if !strings.Contains(stderr, tt.stderr) || (tt.stderr == "" && stderr != "") {
+				t.Errorf("stderr = %q, want it to contain %q", stderr, tt.stderr)
+			}
+			if !strings.HasPrefix(stdout, tt.stdout) || (tt.stdout == "" && stdout != "") {
+				t.Errorf("stdout = %q, want it to start with %q", stdout, tt.stdout)
+			}
+		})
+	}
+}
+
+func TestPlanPrintsMermaid(t *testing.T) {
+	t.Parallel()
+	stdout, stderr, code := berth(t, "plan", "--stack", "dev", "--dir", project(t), "--format", "mermaid")
+	if code != 0 || stderr != "" {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	want := "```mermaid\nflowchart LR\n  subgraph r0[\"api<br/><small>berth:test:Service</small>\"]\n    r1[\"api-sa<br/><small>gcp:serviceaccount/account:Account</small>\"]\n  end\n```\n"
+	if stdout != want {
+		t.Errorf("stdout:\n%s\nwant:\n%s", stdout, want)
+	}
+}

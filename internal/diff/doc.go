@@ -1,0 +1,67 @@
+// Package diff compares two plans of one stack, as `berth plan --format
+// json` writes them, and says what would change and which changes deserve a
+// careful look.
+//
+//	base, _ := plan.Read(baseFile)
+//	head, _ := plan.Read(headFile)
+//	r, err := diff.Compare(base, head)
+//	err = r.WriteMarkdown(os.Stdout) // or WriteText, WriteJSON
+//
+// # Changes
+//
+// Resources are matched by URN. A resource only in head is created, one only
+// in base is deleted, and one in both with different inputs is updated, or
+// replaced when a changed input is one that the provider cannot change in
+// place (see ReplaceProperties). A deleted and a created resource of the same
+// type under the same parent (after the parent's own match) are one resource
+// whose logical name changed: Pulumi deletes and re-creates it, so it is
+// reported as replaced, with OldURN set. When several of one type and parent
+// are renamed at once, each is paired with the candidate that shares the
+// most inputs.
+//
+// Inputs are compared leaf by leaf. Paths read `template.scaling.maxInstanceCount`;
+// lists index by position (`ports[0]`) unless every element is an object
+// with a distinct `name`, in which case they are matched by name
+// (`envs[name=LOG_LEVEL]`), so that inserting one element does not show every
+// later one as changed. Strings holding a JSON document (IAM policies, ECS
+// container definitions) are compared as documents.
+//
+// A created resource lists every input leaf; a deleted one lists none.
+//
+// # Secrets
+//
+// A plan shows secrets as plan.SecretMarker and nothing else, so neither does
+// a diff. A change between two secret values cannot be seen: two markers
+// compare equal, and a new secret value (a rotated password in the stack
+// configuration) shows no change. Only a change to or from a secret shows,
+// as the marker.
+//
+// # Flags
+//
+// Flags point at changes that deserve a careful look; each has a Kind, the
+// resource's URN and a one-line reason:
+//
+//   - replace: a resource is replaced (a replace-on-change input or its
+//     logical name changed). ECS task definition revisions and components
+//     are exempt: a new revision per deployment is how ECS works, and a
+//     component has no cloud resource of its own.
+//   - delete: a stateful or hard-to-recreate resource is deleted: image
+//     repositories, log groups, load balancers, service accounts, VPC
+//     connectors, secrets and their versions.
+//   - iam: permissions widen: new or wildcard actions, wildcard resources or
+//     new principals in IAM policy documents (`policy`, `assumeRolePolicy`,
+//     `inlinePolicies[].policy`), managed policies attached, new role/member
+//     pairs in GCP IAM member, binding and policy resources.
+//   - exposure: network exposure widens: ingress open to 0.0.0.0/0 or ::/0,
+//     a load balancer that is or becomes internet-facing, Cloud Run ingress
+//     widened (internal < internal and load balancer < all), an allUsers or
+//     allAuthenticatedUsers grant, tasks given public IPs.
+//   - secret: a secret reference is added, removed, or points at another
+//     secret or version (Cloud Run env and volume secrets, ECS container
+//     secrets). Only names and versions are shown.
+//   - capacity: instance counts, CPU, memory or concurrency change on an
+//     existing resource.
+//
+// The result is deterministic: changes are sorted by component then URN,
+// flags by kind then URN then reason.
+package diff
