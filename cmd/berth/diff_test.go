@@ -154,6 +154,31 @@ func TestDiffFlagsRiskyChangesToTheDevStack(t *testing.T) {
 	}
 }
 
+func TestDiffFlagsAWildcardInTheFargateTaskRole(t *testing.T) {
+	t.Parallel()
+	base := shippedPlan(t, "prod",
+		`aws.taskPolicy=[{"actions": ["s3:GetObject"], "resources": ["arn:aws:s3:::berth-uploads/*"]}]`)
+	head := shippedPlan(t, "prod",
+		`aws.taskPolicy=[{"actions": ["s3:GetObject", "s3:*"], "resources": ["arn:aws:s3:::berth-uploads/*"]}]`)
+	d := diffJSON(t, base, head)
+	var iam []string
+	for _, f := range d.Flags {
+		if f.Kind == "iam" {
+			iam = append(iam, f.URN+": "+f.Reason)
+		}
+	}
+	if len(iam) == 0 {
+		t.Fatalf("no iam flag; flags: %+v", d.Flags)
+	}
+	found := false
+	for _, f := range iam {
+		found = found || strings.Contains(f, "aws:iam/rolePolicy:RolePolicy") && strings.Contains(f, "s3:*")
+	}
+	if !found {
+		t.Errorf("no iam flag naming s3:* on the task role policy: %v", iam)
+	}
+}
+
 func equalCounts(a, b map[string]int) bool {
 	if len(a) != len(b) {
 		return false

@@ -117,6 +117,12 @@ const typeToken = "berth:fargate:Service"
 // listener ports are open.
 var defaultAllowedCIDRs = []string{"0.0.0.0/0", "::/0"}
 
+// PolicyStatement is one statement of an IAM policy document: Sid, Effect
+// ("Allow" or "Deny"; "" means Allow), Action and Resource lists, and an
+// optional Condition. It is the type of ServiceArgs.TaskPolicyStatements,
+// exported here so that other modules can build statements.
+type PolicyStatement = iampolicy.Statement
+
 // HealthCheck configures the target group's HTTP health check. Every zero
 // field takes its default.
 type HealthCheck struct {
@@ -310,7 +316,7 @@ type ServiceArgs struct {
 	// resource "*" only with AllowWildcardResources. To grant access to a
 	// resource created in the same program, attach a policy to TaskRoleName
 	// instead. Default: none, the task role has no permission.
-	TaskPolicyStatements []iampolicy.Statement
+	TaskPolicyStatements []PolicyStatement
 
 	// AllowWildcardResources lets TaskPolicyStatements use the resource
 	// "*", for actions that have no resource-level permissions.

@@ -191,25 +191,26 @@ func fargateMemory(q string, p *validate.Problems) int {
 func fargateArgs(cfg *Config, cpu, memory int, stop time.Duration, arch fargate.CPUArchitecture, arnOf func(i int) pulumi.StringInput) *fargate.ServiceArgs {
 	s, a := cfg.Service, cfg.AWS
 	args := &fargate.ServiceArgs{
-		VpcID:                 pulumi.String(a.VpcID),
-		LoadBalancerSubnetIDs: pulumi.ToStringArray(a.PublicSubnetIDs),
-		TaskSubnetIDs:         pulumi.ToStringArray(a.PrivateSubnetIDs),
-		AssignPublicIP:        a.AssignPublicIP,
-		Internal:              !s.Public,
-		AllowedCIDRs:          a.AllowedCIDRs,
-		CPU:                   cpu,
-		Memory:                memory,
-		CPUArchitecture:       arch,
-		Port:                  s.Port,
-		HealthCheck:           fargate.HealthCheck{Path: s.HealthPath},
-		RequestTimeout:        s.timeout(),
-		Env:                   s.Env,
-		LogRetentionDays:      a.LogRetentionDays,
-		EnableExec:            a.EnableExec,
-		StopTimeout:           stop,
-		MaxTasks:              s.MaxInstances,
-		Concurrency:           s.Concurrency,
-		Tags:                  map[string]string{"stack": cfg.stack},
+		VpcID:                  pulumi.String(a.VpcID),
+		LoadBalancerSubnetIDs:  pulumi.ToStringArray(a.PublicSubnetIDs),
+		TaskSubnetIDs:          pulumi.ToStringArray(a.PrivateSubnetIDs),
+		AssignPublicIP:         a.AssignPublicIP,
+		Internal:               !s.Public,
+		AllowedCIDRs:           a.AllowedCIDRs,
+		CPU:                    cpu,
+		Memory:                 memory,
+		CPUArchitecture:        arch,
+		Port:                   s.Port,
+		HealthCheck:            fargate.HealthCheck{Path: s.HealthPath},
+		RequestTimeout:         s.timeout(),
+		Env:                    s.Env,
+		LogRetentionDays:       a.LogRetentionDays,
+		EnableExec:             a.EnableExec,
+		AllowWildcardResources: a.AllowWildcardResources,
+		StopTimeout:            stop,
+		MaxTasks:               s.MaxInstances,
+		Concurrency:            s.Concurrency,
+		Tags:                   map[string]string{"stack": cfg.stack},
 	}
 	if s.MinInstances != nil {
 		args.MinTasks = *s.MinInstances
@@ -225,6 +226,11 @@ func fargateArgs(cfg *Config, cpu, memory int, stop time.Duration, arch fargate.
 	}
 	if a.KMSKeyARN != "" {
 		args.KMSKeyARN = pulumi.String(a.KMSKeyARN)
+	}
+	for _, st := range a.TaskPolicy {
+		args.TaskPolicyStatements = append(args.TaskPolicyStatements, fargate.PolicyStatement{
+			Sid: st.Sid, Effect: st.Effect, Action: st.Actions, Resource: st.Resources,
+		})
 	}
 	for i, sec := range s.Secrets {
 		fs := fargate.Secret{Name: sec.Env, JSONKey: sec.Key}

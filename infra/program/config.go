@@ -136,6 +136,25 @@ type AWS struct {
 	KMSKeyARN string `json:"kmsKeyArn"`
 	// EnableExec turns on ECS Exec. Default: false.
 	EnableExec bool `json:"enableExec"`
+	// TaskPolicy lists the task role's statements: the app's own AWS
+	// permissions. No "*" or "iam:*" actions. Default: none, an empty task
+	// role.
+	TaskPolicy []AWSStatement `json:"taskPolicy"`
+	// AllowWildcardResources lets TaskPolicy name the resource "*", for
+	// actions without resource-level permissions. Default: false.
+	AllowWildcardResources bool `json:"allowWildcardResources"`
+}
+
+// AWSStatement is one item of `berth:aws.taskPolicy`.
+type AWSStatement struct {
+	// Sid names the statement: letters and digits. Default: none.
+	Sid string `json:"sid"`
+	// Effect is Allow or Deny. Default: Allow.
+	Effect string `json:"effect"`
+	// Actions lists the actions, such as s3:GetObject. Required.
+	Actions []string `json:"actions"`
+	// Resources lists the resource ARNs. Required.
+	Resources []string `json:"resources"`
 }
 
 // GCPVPC is `berth:gcp.vpc`: exactly one of Connector, ConnectorID and
