@@ -63,12 +63,12 @@ var ecrImageFields = fieldMap{
 // them, with their CPU units (aws.md).
 var fargateCPUs = []float64{0.25, 0.5, 1, 2, 4, 8, 16}
 
-// stopMargin is added to the app's shutdown budget for the container's
-// stopTimeout: the time the process needs to exit after its last step.
-const stopMargin = 2 * time.Second
-
-// fargateMaxStopTimeout is the longest stopTimeout Fargate accepts (aws.md).
+// fargateMaxStopTimeout is the longest container stopTimeout Fargate
+// accepts (aws.md).
 const fargateMaxStopTimeout = 120 * time.Second
+
+// appIdleTimeout is the sample app's keep-alive idle timeout (app/main.go).
+const appIdleTimeout = 120 * time.Second
 
 // versionID matches a Secrets Manager version ID; any other version is a
 // staging label such as AWSCURRENT.
@@ -86,16 +86,29 @@ func deployAWS(ctx *pulumi.Context, cfg *Config, build buildContext, p *validate
 	}
 	stop := fargate.DefaultStopTimeout
 	budget := cfg.Service.shutdownBudget(p)
-	if need := budget + stopMargin; need > fargateMaxStopTimeout {
+	if need := budget + exitMargin; need > fargateMaxStopTimeout {
 		p.Addf("service.env."+appShutdownTimeoutVar, "the app may take %s from SIGTERM to exit (%s + %s), more than Fargate's %s stopTimeout maximum allows (allowed: a sum of at most %s)",
-			budget, appDrainDelayVar, appShutdownTimeoutVar, fargateMaxStopTimeout, fargateMaxStopTimeout-stopMargin)
+			budget, appDrainDelayVar, appShutdownTimeoutVar, fargateMaxStopTimeout, fargateMaxStopTimeout-exitMargin)
 	} else if need > stop {
-		stop = need.Round(time.Second)
+		// stopTimeout is whole seconds: round up, never below the need.
+		stop = (need + time.Second - 1).Truncate(time.Second)
+	}
+	// The load balancer closes a connection idle for longer than its idle
+	// timeout: it must outlast the request timeout.
+	// The app's keep-alive idle timeout must outlast it in turn, or the load
+	// balancer reuses connections the app has just closed (502s).
+	idle := max(fargate.DefaultIdleTimeout, cfg.Service.timeout())
+	if idle >= appIdleTimeout {
+		p.Addf("service.timeout", "%s needs a load balancer idle timeout of as long, which must stay below the app's %s keep-alive timeout (allowed on aws: less than %s)", cfg.Service.timeout(), appIdleTimeout, appIdleTimeout)
+		idle = fargate.DefaultIdleTimeout
 	}
 	for i, sec := range cfg.Service.Secrets {
+		field := validate.Index("service.secrets", i)
 		if sec.Path != "" {
-			p.Addf(validate.Join(validate.Index("service.secrets", i), "path"),
-				"ECS injects secrets as environment variables only (allowed on aws: env)")
+			p.Addf(validate.Join(field, "path"), "ECS injects secrets as environment variables only (allowed on aws: env)")
+		}
+		if sec.Version != "" && !versionID.MatchString(sec.Version) && allDigits(sec.Version) {
+			p.Addf(validate.Join(field, "version"), "%q is a Secret Manager version number; Secrets Manager names versions by staging label or ID (allowed on aws: AWSCURRENT, AWSPREVIOUS, another label, or a version UUID)", sec.Version)
 		}
 	}
 	arch := fargate.CPUArchitecture(cfg.AWS.Architecture)
@@ -113,7 +126,7 @@ func deployAWS(ctx *pulumi.Context, cfg *Config, build buildContext, p *validate
 		RequiredPlatform: platform,
 		ECR:              &image.ECRArgs{},
 	}
-	svcArgs := fargateArgs(cfg, cpu, memory, stop, arch, func(i int) pulumi.StringInput {
+	svcArgs := fargateArgs(cfg, cpu, memory, stop, idle, arch, func(i int) pulumi.StringInput {
 		// Not created yet: validate with the form the created ARN takes.
 		return pulumi.String(fmt.Sprintf("arn:aws:secretsmanager:%s:123456789012:secret:%s-AbCdEf", cfg.AWSRegion, valueSecretID(ctx, cfg, i)))
 	})
@@ -131,7 +144,7 @@ func deployAWS(ctx *pulumi.Context, cfg *Config, build buildContext, p *validate
 	if err != nil {
 		return nil, err
 	}
-	svcArgs = fargateArgs(cfg, cpu, memory, stop, arch, func(i int) pulumi.StringInput { return arns[i] })
+	svcArgs = fargateArgs(cfg, cpu, memory, stop, idle, arch, func(i int) pulumi.StringInput { return arns[i] })
 	svcArgs.Image = img.Ref
 	svcArgs.RepositoryARN = img.RepositoryArn
 	svc, err := fargate.NewService(ctx, name, svcArgs)
@@ -188,7 +201,7 @@ func fargateMemory(q string, p *validate.Problems) int {
 
 // fargateArgs translates the configuration into the component's Args.
 // arnOf gives the ARN of the i-th secret created from a value.
-func fargateArgs(cfg *Config, cpu, memory int, stop time.Duration, arch fargate.CPUArchitecture, arnOf func(i int) pulumi.StringInput) *fargate.ServiceArgs {
+func fargateArgs(cfg *Config, cpu, memory int, stop, idle time.Duration, arch fargate.CPUArchitecture, arnOf func(i int) pulumi.StringInput) *fargate.ServiceArgs {
 	s, a := cfg.Service, cfg.AWS
 	args := &fargate.ServiceArgs{
 		VpcID:                  pulumi.String(a.VpcID),
@@ -208,6 +221,7 @@ func fargateArgs(cfg *Config, cpu, memory int, stop time.Duration, arch fargate.
 		EnableExec:             a.EnableExec,
 		AllowWildcardResources: a.AllowWildcardResources,
 		StopTimeout:            stop,
+		IdleTimeout:            idle,
 		MaxTasks:               s.MaxInstances,
 		Concurrency:            s.Concurrency,
 		Tags:                   map[string]string{"stack": cfg.stack},
@@ -260,7 +274,11 @@ func createAWSValueSecrets(ctx *pulumi.Context, cfg *Config) (map[int]pulumi.Str
 		key := secretKey(sec)
 		secret, err := secretsmanager.NewSecret(ctx, cfg.Service.Name+"-"+key, &secretsmanager.SecretArgs{
 			Name: pulumi.String(valueSecretID(ctx, cfg, i)),
-			Tags: pulumi.StringMap{"managed-by": pulumi.String("berth"), "stack": pulumi.String(ctx.Stack())},
+			// Deleted at once, not after a 30-day recovery window that would
+			// block creating the same name again: the value lives in the
+			// stack configuration.
+			RecoveryWindowInDays: pulumi.Int(0),
+			Tags:                 pulumi.StringMap{"managed-by": pulumi.String("berth"), "stack": pulumi.String(ctx.Stack())},
 		})
 		if err != nil {
 			return nil, err
@@ -279,4 +297,14 @@ func createAWSValueSecrets(ctx *pulumi.Context, cfg *Config) (map[int]pulumi.Str
 		}).(pulumi.StringOutput)
 	}
 	return arns, nil
+}
+
+// allDigits reports whether s is a non-empty run of decimal digits.
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
 }

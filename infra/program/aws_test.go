@@ -219,3 +219,62 @@ func TestCloudRunShutdownMustFitItsGracePeriod(t *testing.T) {
 		t.Fatalf("err = %v, want one problem at service.env.SHUTDOWN_TIMEOUT", err)
 	}
 }
+
+func TestAWSReviewRules(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		change func(svc, aws map[string]any)
+		field  string
+	}{
+		{"value with key", func(svc, _ map[string]any) {
+			svc["secrets"].([]any)[2].(map[string]any)["key"] = "k"
+		}, "service.secrets[2].key"},
+		{"numeric version", func(svc, _ map[string]any) {
+			svc["secrets"].([]any)[0].(map[string]any)["version"] = "1"
+		}, "service.secrets[0].version"},
+		{"timeout beyond the app's keep-alive", func(svc, _ map[string]any) {
+			svc["timeout"] = "300s"
+		}, "service.timeout"},
+		{"shutdown beyond stopTimeout maximum", func(svc, _ map[string]any) {
+			svc["env"].(map[string]any)["SHUTDOWN_TIMEOUT"] = "119s"
+		}, "service.env.SHUTDOWN_TIMEOUT"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := awsConfig()
+			tt.change(cfg["berth:service"].(map[string]any), cfg["berth:aws"].(map[string]any))
+			m, err := deploy(t, cfg, "berth:service")
+			var verr *validate.Error
+			if !errors.As(err, &verr) || !slices.Equal(verr.Fields(), []string{tt.field}) {
+				t.Fatalf("err = %v, want one problem at %s", err, tt.field)
+			}
+			if n := len(m.Resources()); n != 0 {
+				t.Errorf("%d resources registered, want none", n)
+			}
+		})
+	}
+}
+
+func TestAWSTimeoutsFollowTheService(t *testing.T) {
+	t.Parallel()
+	cfg := awsConfig()
+	svc := cfg["berth:service"].(map[string]any)
+	svc["timeout"] = "90s"
+	svc["env"].(map[string]any)["SHUTDOWN_TIMEOUT"] = "29400ms"
+	m, err := deploy(t, cfg, "berth:service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.One(t, "aws:lb/loadBalancer:LoadBalancer").Inputs["idleTimeout"].NumberValue(); got != 90 {
+		t.Errorf("idleTimeout = %v, want the 90 s request timeout", got)
+	}
+	// 29.4 s + 2 s rounds up, never down.
+	if got := containerDef(t, m)["stopTimeout"]; got != float64(32) {
+		t.Errorf("stopTimeout = %v, want 32", got)
+	}
+	if got := m.One(t, "aws:secretsmanager/secret:Secret").Inputs["recoveryWindowInDays"].NumberValue(); got != 0 {
+		t.Errorf("recoveryWindowInDays = %v, want 0", got)
+	}
+}

@@ -344,6 +344,9 @@ func (s *Service) check(secretConfig bool, p *validate.Problems) {
 		if sec.Value != nil && sec.Version != "" {
 			p.Addf(path+".version", "applies to ref only; the version created from value is used")
 		}
+		if sec.Value != nil && sec.Key != "" {
+			p.Addf(path+".key", "applies to ref only: a secret created from value holds the plain value, not JSON")
+		}
 	}
 }
 
@@ -362,6 +365,10 @@ const (
 	appShutdownTimeoutVar = "SHUTDOWN_TIMEOUT"
 	appShutdownDefault    = 8 * time.Second
 )
+
+// exitMargin is what the platform should allow beyond the app's shutdown
+// budget: the time the process needs to exit after its last step.
+const exitMargin = 2 * time.Second
 
 // shutdownBudget is the longest the app takes from SIGTERM to exit, from
 // the service's env and the app's defaults. Unparsable values are reported

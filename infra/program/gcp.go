@@ -69,9 +69,14 @@ const (
 func deployGCP(ctx *pulumi.Context, cfg *Config, build buildContext, p *validate.Problems) (map[string]pulumi.Output, error) {
 	name := cfg.Service.Name
 	checkGCP(&cfg.GCP, p)
-	if budget := cfg.Service.shutdownBudget(p); budget > cloudRunShutdownGrace {
-		p.Addf("service.env."+appShutdownTimeoutVar, "the app may take %s from SIGTERM to exit (%s + %s), more than Cloud Run's %s before SIGKILL (allowed: a sum of at most %s)",
-			budget, appDrainDelayVar, appShutdownTimeoutVar, cloudRunShutdownGrace, cloudRunShutdownGrace)
+	if budget := cfg.Service.shutdownBudget(p); budget+exitMargin > cloudRunShutdownGrace {
+		p.Addf("service.env."+appShutdownTimeoutVar, "the app may take %s from SIGTERM to exit (%s + %s), too long for Cloud Run's %s before SIGKILL (allowed: a sum of at most %s, leaving %s to exit)",
+			budget, appDrainDelayVar, appShutdownTimeoutVar, cloudRunShutdownGrace, cloudRunShutdownGrace-exitMargin, exitMargin)
+	}
+	for i, sec := range cfg.Service.Secrets {
+		if sec.Key != "" {
+			p.Addf(validate.Join(validate.Index("service.secrets", i), "key"), "JSON keys are an AWS Secrets Manager feature (allowed on gcp: no key; store the value itself in its own secret)")
+		}
 	}
 
 	imgArgs := &image.ImageArgs{

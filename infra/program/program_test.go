@@ -245,6 +245,17 @@ func TestImageIsBuiltFromTheProjectRootByRelativePath(t *testing.T) {
 	}
 }
 
+func TestGCPRejectsAWSOnlySecretKeys(t *testing.T) {
+	t.Parallel()
+	cfg := gcpConfig()
+	cfg["berth:service"].(map[string]any)["secrets"].([]any)[0].(map[string]any)["key"] = "password"
+	_, err := deploy(t, cfg, "berth:service")
+	var verr *validate.Error
+	if !errors.As(err, &verr) || !slices.Equal(verr.Fields(), []string{"service.secrets[0].key"}) {
+		t.Fatalf("err = %v, want one problem at service.secrets[0].key", err)
+	}
+}
+
 func TestCloudIsRequired(t *testing.T) {
 	t.Parallel()
 	cfg := gcpConfig()
