@@ -152,7 +152,7 @@ func cloudRunArgs(cfg *Config, secretOf func(i int) (secret, version pulumi.Stri
 		Timeout:              s.timeout(),
 		AllowUnauthenticated: s.Public,
 		Invokers:             cfg.GCP.Invokers,
-		Env:                  s.Env,
+		Env:                  cloudRunEnv(s.Env, cfg.GCPProject),
 		Ingress:              gcpIngress[cfg.GCP.Ingress],
 		Labels:               map[string]string{"stack": cfg.stack},
 	}
@@ -198,6 +198,22 @@ func cloudRunArgs(cfg *Config, secretOf func(i int) (secret, version pulumi.Stri
 	}
 	return args
 }
+
+// cloudRunEnv is the service's env plus GOOGLE_CLOUD_PROJECT, which the app
+// needs to write Cloud Logging's trace field and Cloud Run does not set.
+func cloudRunEnv(env map[string]string, project string) map[string]string {
+	out := make(map[string]string, len(env)+1)
+	for k, v := range env {
+		out[k] = v
+	}
+	if _, set := out[gcpProjectVar]; !set && project != "" {
+		out[gcpProjectVar] = project
+	}
+	return out
+}
+
+// gcpProjectVar is the app's variable for the Google Cloud project.
+const gcpProjectVar = "GOOGLE_CLOUD_PROJECT"
 
 // secretRef is a created secret and its version.
 type secretRef struct {

@@ -180,6 +180,7 @@ func TestCloudNeutralKnobsReachCloudRun(t *testing.T) {
 		{"min instances", scaling["minInstanceCount"].NumberValue(), 0.0},
 		{"max instances", scaling["maxInstanceCount"].NumberValue(), 3.0},
 		{"timeout", tmpl["timeout"].StringValue(), "30s"},
+		{"project for the log trace field", envValue(tmpl, "GOOGLE_CLOUD_PROJECT"), "berth-dev-467312"},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
@@ -264,4 +265,14 @@ func TestCloudIsRequired(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `cloud: required (allowed: "gcp", "aws")`) {
 		t.Fatalf("err = %v", err)
 	}
+}
+
+// envValue returns the plain value of the first container's env var name.
+func envValue(tmpl resource.PropertyMap, name string) string {
+	for _, e := range tmpl["containers"].ArrayValue()[0].ObjectValue()["envs"].ArrayValue() {
+		if o := e.ObjectValue(); o["name"].StringValue() == name && o["value"].IsString() {
+			return o["value"].StringValue()
+		}
+	}
+	return ""
 }
