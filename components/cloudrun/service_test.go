@@ -28,10 +28,13 @@ const (
 )
 
 var (
-	// testAccountID is the derived account ID, service name and connector
-	// name of a component "api" in project berth, stack test.
+	// testAccountID is the derived account ID and service name of a
+	// component "api" in project berth, stack test.
 	testAccountID      = "api-" + hash7("berth/test/api")
 	testServiceAccount = testAccountID + "@" + mocks.GCPProject + ".iam.gserviceaccount.com"
+	// testConnector is the derived name of the connector of typicalArgs:
+	// its network and range are part of the hash.
+	testConnector = "api-" + hash7("berth/test/api/default/10.8.0.0/28/")
 )
 
 // hash7 is the hash naming.Physical appends for seed.
@@ -327,7 +330,7 @@ func TestCreatedConnectorIsExplicitAndUsedWithPrivateEgress(t *testing.T) {
 	m, svc := run(t, typicalArgs())
 	conn := m.One(t, typeConnector)
 	assertEqual(t, "connector inputs", conn.Inputs.Mappable(), map[string]any{
-		"name":         testAccountID,
+		"name":         testConnector,
 		"region":       "us-central1",
 		"network":      "default",
 		"ipCidrRange":  "10.8.0.0/28",
@@ -335,7 +338,7 @@ func TestCreatedConnectorIsExplicitAndUsedWithPrivateEgress(t *testing.T) {
 		"maxInstances": float64(3),
 		"machineType":  "e2-micro",
 	})
-	wantID := "projects/" + mocks.GCPProject + "/locations/us-central1/connectors/" + testAccountID
+	wantID := "projects/" + mocks.GCPProject + "/locations/us-central1/connectors/" + testConnector
 	assertEqual(t, "vpcAccess", prop(t, m.One(t, typeCloudRun), "template", "vpcAccess"), map[string]any{
 		"connector": wantID, "egress": "PRIVATE_RANGES_ONLY",
 	})
@@ -427,7 +430,7 @@ func TestOutputsAreTypedFields(t *testing.T) {
 	assertEqual(t, "ServiceName", name, testAccountID)
 	assertEqual(t, "LatestRevision", rev, mocks.Placeholder("api-svc", "latestReadyRevision"))
 	assertEqual(t, "ServiceAccountEmail", email, testServiceAccount)
-	assertEqual(t, "ConnectorID", connector, "projects/"+mocks.GCPProject+"/locations/us-central1/connectors/"+testAccountID)
+	assertEqual(t, "ConnectorID", connector, "projects/"+mocks.GCPProject+"/locations/us-central1/connectors/"+testConnector)
 	assertEqual(t, "ConnectorID without VPC", noConnector, "")
 }
 

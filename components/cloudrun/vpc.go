@@ -186,7 +186,12 @@ func resolveConnector(c *Connector, seed, name string, ps *validate.Problems) *p
 		machineType:  c.MachineType,
 	}
 	if p.name == "" {
-		p.name = naming.Physical(name, seed, maxConnectorName)
+		// Network, range and subnet force a replacement, which Pulumi
+		// creates before it deletes the old connector: hashing them in keeps
+		// the two names apart.
+		network, _ := knownString(c.Network)
+		subnet, _ := knownString(c.Subnet)
+		p.name = naming.Physical(name, naming.Seed(seed, network, c.IPCIDRRange, subnet), maxConnectorName)
 	} else if msg := connectorNameProblem(p.name); msg != "" {
 		ps.Addf("name", "%s", msg)
 	}

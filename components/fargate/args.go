@@ -342,11 +342,13 @@ type ServiceArgs struct {
 	// that scaling keeps. Default: 60.
 	CPUTarget int
 
-	// Concurrency is the number of requests in flight per task that
-	// request-based scaling aims for, 1 to 10000. With the mean response
-	// time Latency, Little's law gives the target of the
-	// ALBRequestCountPerTarget metric (requests per task per minute):
-	// round(60 × Concurrency / Latency in seconds). Default: 80.
+	// Concurrency is the number of requests one task serves at once, 1 to
+	// 10000, as on Cloud Run. Request-based scaling aims at
+	// ConcurrencyUtilization of it, so that tasks are added before they
+	// saturate. With the mean response time Latency, Little's law gives the
+	// target of the ALBRequestCountPerTarget metric (requests per task per
+	// minute): round(0.7 × 60 × Concurrency / Latency in seconds).
+	// Default: 80.
 	Concurrency int
 
 	// Latency is the service's mean response time, from 1ms to 1m, used
@@ -515,7 +517,10 @@ func resolveLoadBalancer(a *ServiceArgs, p *plan, seed string, ps *validate.Prob
 	p.targetGroup = a.TargetGroupName
 	if p.targetGroup == "" {
 		base := seed[strings.LastIndex(seed, "/")+1:]
-		p.targetGroup = naming.Physical(base, fmt.Sprintf("%s/tg/%d", seed, portOr(a.Port)), maxLBName)
+		// The port and VPC force a replacement, which Pulumi creates before
+		// it deletes the old group: hashing them in keeps the two names apart.
+		vpc, _ := knownString(a.VpcID)
+		p.targetGroup = naming.Physical(base, fmt.Sprintf("%s/tg/%d/%s", seed, portOr(a.Port), vpc), maxLBName)
 	} else if msg := lbNameProblem(p.targetGroup, false); msg != "" {
 		ps.Addf("targetGroupName", "%s", msg)
 	}
@@ -720,13 +725,18 @@ func resolveScaling(a *ServiceArgs, p *plan, ps *validate.Problems) {
 	p.requestTarget = requestsPerTargetPerMinute(concurrency, latency)
 }
 
-// requestsPerTargetPerMinute turns a concurrency target into the target of
-// the ALBRequestCountPerTarget metric, which counts requests per target per
+// ConcurrencyUtilization is the share of Concurrency that request-based
+// scaling keeps each task at: Knative's (and so Cloud Run's) default target
+// of 70%, so a task has headroom while a new one starts.
+const ConcurrencyUtilization = 0.7
+
+// requestsPerTargetPerMinute turns a concurrency into the target of the
+// ALBRequestCountPerTarget metric, which counts requests per target per
 // minute. By Little's law, C requests in flight at a mean latency of L
-// seconds arrive at C/L per second, 60·C/L per minute. The result is at
-// least 1.
+// seconds arrive at C/L per second, 60·C/L per minute; scaling aims at
+// ConcurrencyUtilization of that. The result is at least 1.
 func requestsPerTargetPerMinute(concurrency int, latency time.Duration) int {
-	n := int(math.Round(60 * float64(concurrency) / latency.Seconds()))
+	n := int(math.Round(ConcurrencyUtilization * 60 * float64(concurrency) / latency.Seconds()))
 	return max(n, 1)
 }
 

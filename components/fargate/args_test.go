@@ -283,7 +283,7 @@ func TestResolveAppliesDefaults(t *testing.T) {
 		"minTasks":            {p.minTasks, 2},
 		"maxTasks":            {p.maxTasks, 10},
 		"cpuTarget":           {p.cpuTarget, 60},
-		"requestTarget":       {p.requestTarget, 24000},
+		"requestTarget":       {p.requestTarget, 16800},
 		"cidrs":               {fmt.Sprint(p.cidrs), "[0.0.0.0/0 ::/0]"},
 		"loadBalancer":        {p.loadBalancer, testName},
 		"execRole":            {p.execRole, testExecRole},

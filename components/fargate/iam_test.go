@@ -33,10 +33,10 @@ func TestRequestTargetFollowsLittlesLaw(t *testing.T) {
 		latency     time.Duration
 		want        int
 	}{
-		{80, 200 * time.Millisecond, 24000},
-		{1, time.Second, 60},
-		{10, 50 * time.Millisecond, 12000},
-		{3, 7 * time.Second, 26},
+		{80, 200 * time.Millisecond, 16800}, // 0.7 × 60 × 80 / 0.2
+		{1, time.Second, 42},
+		{10, 50 * time.Millisecond, 8400},
+		{3, 7 * time.Second, 18},
 		{1, time.Minute, 1},
 	}
 	for _, tt := range tests {

@@ -88,26 +88,30 @@ func (c *Service) newNetwork(ctx *pulumi.Context, name string, p *plan, args *Se
 			}
 		}
 	}
-	if _, err := vpc.NewSecurityGroupEgressRule(ctx, name+"-lb-out", &vpc.SecurityGroupEgressRuleArgs{
+	lbOut, err := vpc.NewSecurityGroupEgressRule(ctx, name+"-lb-out", &vpc.SecurityGroupEgressRuleArgs{
 		SecurityGroupId:           lbSG,
 		Description:               pulumi.String("to the tasks on the container port"),
 		IpProtocol:                pulumi.String("tcp"),
 		FromPort:                  pulumi.Int(p.port),
 		ToPort:                    pulumi.Int(p.port),
 		ReferencedSecurityGroupId: taskSG,
-	}, parent); err != nil {
+	}, parent)
+	if err != nil {
 		return fmt.Errorf("creating load balancer egress rule: %w", err)
 	}
-	if _, err := vpc.NewSecurityGroupIngressRule(ctx, name+"-task-in", &vpc.SecurityGroupIngressRuleArgs{
+	taskIn, err := vpc.NewSecurityGroupIngressRule(ctx, name+"-task-in", &vpc.SecurityGroupIngressRuleArgs{
 		SecurityGroupId:           taskSG,
 		Description:               pulumi.String("from the load balancer on the container port"),
 		IpProtocol:                pulumi.String("tcp"),
 		FromPort:                  pulumi.Int(p.port),
 		ToPort:                    pulumi.Int(p.port),
 		ReferencedSecurityGroupId: lbSG,
-	}, parent); err != nil {
+	}, parent)
+	if err != nil {
 		return fmt.Errorf("creating task ingress rule: %w", err)
 	}
+	// Health checks reach the tasks only through these two rules.
+	c.trafficRules = []pulumi.Resource{lbOut, taskIn}
 	for _, out := range []struct{ key, cidr string }{{"ipv4", "0.0.0.0/0"}, {"ipv6", "::/0"}} {
 		rule := &vpc.SecurityGroupEgressRuleArgs{
 			SecurityGroupId: taskSG,

@@ -40,6 +40,11 @@ func TestStackWidePolicies(t *testing.T) {
 			args := cfg.args()
 			m, _ := run(t, args)
 			port := float64(portOr(args.Port))
+			// The checks below range over these; an empty set would pass
+			// them without checking anything.
+			if in, out, sgs, roles := len(m.ByType(typeIngress)), len(m.ByType(typeEgress)), len(m.ByType(typeSecurityGroup)), len(m.ByType(typeRole)); in < 2 || out < 2 || sgs != 2 || roles != 2 {
+				t.Fatalf("got %d ingress rules, %d egress rules, %d security groups, %d roles; want at least 2, at least 2, 2, 2", in, out, sgs, roles)
+			}
 
 			for _, r := range m.ByType(typeIngress) {
 				in := r.Inputs.Mappable()

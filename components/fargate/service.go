@@ -59,6 +59,10 @@ type Service struct {
 	// TaskSecurityGroup admits only the load balancer, on the container
 	// port.
 	TaskSecurityGroup *ec2.SecurityGroup
+
+	// trafficRules are the security group rules between the load balancer
+	// and the tasks, which the ECS service waits for.
+	trafficRules []pulumi.Resource
 	// LoadBalancer is the Application Load Balancer.
 	LoadBalancer *lb.LoadBalancer
 	// TargetGroup holds the tasks' IP addresses.
@@ -179,9 +183,10 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		return nil, fmt.Errorf("creating task definition: %w", err)
 	}
 
-	// The service's tasks need their permissions when they start, and ECS
-	// rejects a service whose target group has no listener yet.
-	deps := []pulumi.Resource{c.ExecutionPolicy, c.HTTPListener}
+	// The service's tasks need their permissions when they start, ECS
+	// rejects a service whose target group has no listener yet, and health
+	// checks fail until the rules between the groups exist.
+	deps := append([]pulumi.Resource{c.ExecutionPolicy, c.HTTPListener}, c.trafficRules...)
 	if c.HTTPSListener != nil {
 		deps = append(deps, c.HTTPSListener)
 	}

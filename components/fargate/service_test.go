@@ -16,7 +16,7 @@ import (
 )
 
 var (
-	testTGName    = "api-" + hash7("berth/test/api/tg/8080")
+	testTGName    = "api-" + hash7("berth/test/api/tg/8080/vpc-0abc")
 	testLBARN     = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/" + testName + "/0123456789abcdef"
 	testTGARN     = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/" + testTGName + "/0123456789abcdef"
 	testLogGroup  = "/berth/" + testName
@@ -454,12 +454,15 @@ func TestServiceDeploysSafelyInPrivateSubnets(t *testing.T) {
 		"waitForSteadyState":              true,
 		"tags":                            map[string]any{"managed-by": "berth"},
 	})
-	// The service starts after its permissions and listeners exist.
+	// The service starts after its permissions, listeners and the rules
+	// that let health checks reach the tasks exist.
 	for _, dep := range []mocks.Resource{
 		m.Named(t, typeRolePolicy, "api-exec-policy"),
 		m.Named(t, typeRolePolicy, "api-task-policy"),
 		m.Named(t, typeListener, "api-https"),
 		m.Named(t, typeListener, "api-http"),
+		m.Named(t, typeIngress, "api-task-in"),
+		m.Named(t, typeEgress, "api-lb-out"),
 	} {
 		if !slices.Contains(svc.Dependencies, dep.URN) {
 			t.Errorf("service does not depend on %s", dep.Name)
@@ -507,9 +510,10 @@ func TestScalingTargetAndPoliciesAreExact(t *testing.T) {
 	}
 	assertEqual(t, "cpu policy", m.Named(t, typePolicy, "api-cpu").Inputs.Mappable(),
 		policy("cpu", 50, map[string]any{"predefinedMetricType": "ECSServiceAverageCPUUtilization"}))
-	// 20 requests in flight at 50 ms each: 400 per second, 24000 per minute.
+	// 20 requests in flight at 50 ms each: 400 per second, 24000 per minute;
+	// scaling aims at 70% of that.
 	assertEqual(t, "request policy", m.Named(t, typePolicy, "api-requests").Inputs.Mappable(),
-		policy("requests", 24000, map[string]any{
+		policy("requests", 16800, map[string]any{
 			"predefinedMetricType": "ALBRequestCountPerTarget",
 			"resourceLabel":        "app/" + testName + "/0123456789abcdef/targetgroup/" + testTGName + "/0123456789abcdef",
 		}))
