@@ -2,8 +2,9 @@ package cloudrun
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -265,7 +266,7 @@ func (a *ServiceArgs) resolve(project, stack, name string) (*plan, error) {
 
 	if a.Image == nil {
 		ps.Addf("image", "required (the image reference, preferably by digest)")
-	} else if s, ok := knownString(a.Image); ok && strings.TrimSpace(s) == "" {
+	} else if s, ok := validate.Known(a.Image); ok && strings.TrimSpace(s) == "" {
 		ps.Addf("image", "must not be empty (the image reference, preferably by digest)")
 	}
 	if msg := regionProblem(a.Region); msg != "" {
@@ -444,7 +445,7 @@ func envNameProblem(name string) string {
 
 // resolveEnv checks the plain environment variables.
 func resolveEnv(env map[string]string, ps *validate.Problems) map[string]string {
-	for _, k := range sortedKeys(env) {
+	for _, k := range slices.Sorted(maps.Keys(env)) {
 		if msg := envNameProblem(k); msg != "" {
 			ps.Addf(fmt.Sprintf("env[%q]", k), "%s", msg)
 		}
@@ -455,7 +456,7 @@ func resolveEnv(env map[string]string, ps *validate.Problems) map[string]string 
 // resolveLabels checks the caller's labels and adds managed-by=berth.
 func resolveLabels(labels map[string]string, ps *validate.Problems) map[string]string {
 	out := map[string]string{"managed-by": "berth"}
-	for _, k := range sortedKeys(labels) {
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
 		field := fmt.Sprintf("labels[%q]", k)
 		kp, vp := labelProblems(k, labels[k])
 		if kp != "" {
@@ -470,25 +471,6 @@ func resolveLabels(labels map[string]string, ps *validate.Problems) map[string]s
 		ps.Addf("labels", "%d labels with managed-by (allowed: at most %d)", len(out), maxLabels)
 	}
 	return out
-}
-
-// sortedKeys returns the keys of m in order, for stable messages and inputs.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// knownString returns the value of in when it is a plain string known before
-// deployment (pulumi.String), so that it can be validated now.
-func knownString(in pulumi.StringInput) (string, bool) {
-	if s, ok := in.(pulumi.String); ok {
-		return string(s), true
-	}
-	return "", false
 }
 
 // Validate checks args against every rule NewService applies and returns a

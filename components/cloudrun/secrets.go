@@ -111,7 +111,7 @@ func resolveSecrets(secrets []Secret, env map[string]string, ps *validate.Proble
 
 		if s.Secret == nil {
 			ps.Addf(validate.Join(field, "secret"), "required (a secret ID such as \"db-password\" or \"projects/P/secrets/S\")")
-		} else if id, ok := knownString(s.Secret); ok && !secretIDPattern.MatchString(id) {
+		} else if id, ok := validate.Known(s.Secret); ok && !secretIDPattern.MatchString(id) {
 			hint := ""
 			if strings.Contains(id, "/versions/") {
 				hint = "; put the version in version"
@@ -163,7 +163,7 @@ func resolveSecrets(secrets []Secret, env map[string]string, ps *validate.Proble
 			q.volume = naming.Physical("secret-"+path.Base(q.mountDir), "volume:"+q.mountDir, 63)
 		}
 
-		version, known := knownString(s.Version)
+		version, known := validate.Known(s.Version)
 		switch {
 		case s.Version == nil || known && version == "":
 			ps.Addf(validate.Join(field, "version"), "required (allowed: a version number such as \"1\"%s)", latestHint(s))
@@ -235,7 +235,7 @@ func mountClash(a, b string) string {
 // to the same secret (the same plain string, or the very same output), so
 // that no two bindings hold the same grant: deleting one would revoke both.
 func addBinding(bindings []plannedBinding, s Secret) []plannedBinding {
-	key, known := knownString(s.Secret)
+	key, known := validate.Known(s.Secret)
 	if !known {
 		key = "env:" + s.Env
 		if s.Path != "" {

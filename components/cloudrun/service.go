@@ -66,9 +66,7 @@ var _ pulumi.ComponentResource = (*Service)(nil)
 // registered.
 func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pulumi.ResourceOption) (*Service, error) {
 	if args == nil {
-		var ps validate.Problems
-		ps.Addf("args", "required (at least image and region)")
-		return nil, ps.Err(typeToken, name)
+		return nil, validate.MissingArgs(typeToken, name, "image and region")
 	}
 	p, err := args.resolve(ctx.Project(), ctx.Stack(), name)
 	if err != nil {

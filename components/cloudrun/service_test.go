@@ -75,29 +75,6 @@ func run(t *testing.T, args *ServiceArgs) (*mocks.Monitor, *Service) {
 	return m, svc
 }
 
-// prop walks r's recorded inputs along path (map keys and slice indexes).
-func prop(t *testing.T, r mocks.Resource, path ...any) any {
-	t.Helper()
-	var v any = r.Inputs.Mappable()
-	for i, step := range path {
-		switch s := step.(type) {
-		case string:
-			mm, ok := v.(map[string]any)
-			if !ok {
-				t.Fatalf("%s %s: %v at %v is not an object", r.Type, r.Name, path[:i], v)
-			}
-			v = mm[s]
-		case int:
-			list, ok := v.([]any)
-			if !ok || s >= len(list) {
-				t.Fatalf("%s %s: %v at %v is not a list with index %d", r.Type, r.Name, path[:i], v, s)
-			}
-			v = list[s]
-		}
-	}
-	return v
-}
-
 func assertEqual(t *testing.T, what string, got, want any) {
 	t.Helper()
 	if !reflect.DeepEqual(got, want) {
@@ -138,7 +115,7 @@ func TestServiceAccountGetsOnlyPerSecretBindings(t *testing.T) {
 	t.Parallel()
 	m, _ := run(t, typicalArgs())
 	sa := m.One(t, typeAccount)
-	assertEqual(t, "accountId", prop(t, sa, "accountId"), testAccountID)
+	assertEqual(t, "accountId", mocks.Prop(t, sa, "accountId"), testAccountID)
 
 	for _, r := range m.Resources() {
 		if strings.Contains(strings.ToLower(r.Type), "iam") && r.Type != typeSecretMember && r.Type != typeInvoker {
@@ -157,7 +134,7 @@ func TestServiceAccountGetsOnlyPerSecretBindings(t *testing.T) {
 	assertEqual(t, "secret bindings", got, want)
 	// The invokers bind on the service, never the service account.
 	for _, r := range m.ByType(typeInvoker) {
-		if strings.Contains(fmt.Sprint(prop(t, r, "member")), testAccountID) {
+		if strings.Contains(fmt.Sprint(mocks.Prop(t, r, "member")), testAccountID) {
 			t.Errorf("service account is an invoker: %v", r.Inputs)
 		}
 	}
@@ -188,14 +165,14 @@ func TestSecretsLandInEnvAndVolumesWithPinnedVersions(t *testing.T) {
 	svc := m.One(t, typeCloudRun)
 	container := []any{"template", "containers", 0}
 
-	assertEqual(t, "envs", prop(t, svc, append(container, "envs")...), []any{
+	assertEqual(t, "envs", mocks.Prop(t, svc, append(container, "envs")...), []any{
 		map[string]any{"name": "DATABASE_URL", "valueSource": map[string]any{
 			"secretKeyRef": map[string]any{"secret": "db-url", "version": "3"},
 		}},
 		map[string]any{"name": "LOG_LEVEL", "value": "info"},
 	})
 	volume := "secret-tls-" + hash7("volume:/etc/secrets/tls")
-	assertEqual(t, "volumes", prop(t, svc, "template", "volumes"), []any{
+	assertEqual(t, "volumes", mocks.Prop(t, svc, "template", "volumes"), []any{
 		map[string]any{"name": volume, "secret": map[string]any{
 			"secret":      "projects/berth-mock-project/secrets/tls-key",
 			"defaultMode": float64(0o444),
@@ -204,7 +181,7 @@ func TestSecretsLandInEnvAndVolumesWithPinnedVersions(t *testing.T) {
 			},
 		}},
 	})
-	assertEqual(t, "volumeMounts", prop(t, svc, append(container, "volumeMounts")...), []any{
+	assertEqual(t, "volumeMounts", mocks.Prop(t, svc, append(container, "volumeMounts")...), []any{
 		map[string]any{"name": volume, "mountPath": "/etc/secrets/tls"},
 	})
 }
@@ -306,21 +283,21 @@ func TestKnobsReachTheTemplateFields(t *testing.T) {
 		}},
 	}
 	for _, c := range checks {
-		assertEqual(t, fmt.Sprint(c.path), prop(t, svc, c.path...), c.want)
+		assertEqual(t, fmt.Sprint(c.path), mocks.Prop(t, svc, c.path...), c.want)
 	}
 	if n := len(m.ByType(typeConnector)); n != 0 {
 		t.Errorf("existing connector created %d connectors", n)
 	}
-	assertEqual(t, "account project", prop(t, m.One(t, typeAccount), "project"), "other-project")
+	assertEqual(t, "account project", mocks.Prop(t, m.One(t, typeAccount), "project"), "other-project")
 }
 
 func TestFractionalCPUPicksGen1AndConcurrencyOne(t *testing.T) {
 	t.Parallel()
 	m, _ := run(t, &ServiceArgs{Image: pulumi.String(testImage), Region: "us-central1", CPU: "0.5", Memory: "256Mi"})
 	svc := m.One(t, typeCloudRun)
-	assertEqual(t, "executionEnvironment", prop(t, svc, "template", "executionEnvironment"), "EXECUTION_ENVIRONMENT_GEN1")
-	assertEqual(t, "concurrency", prop(t, svc, "template", "maxInstanceRequestConcurrency"), float64(1))
-	assertEqual(t, "resources", prop(t, svc, "template", "containers", 0, "resources"), map[string]any{
+	assertEqual(t, "executionEnvironment", mocks.Prop(t, svc, "template", "executionEnvironment"), "EXECUTION_ENVIRONMENT_GEN1")
+	assertEqual(t, "concurrency", mocks.Prop(t, svc, "template", "maxInstanceRequestConcurrency"), float64(1))
+	assertEqual(t, "resources", mocks.Prop(t, svc, "template", "containers", 0, "resources"), map[string]any{
 		"limits": map[string]any{"cpu": "0.5", "memory": "256Mi"}, "cpuIdle": true, "startupCpuBoost": false,
 	})
 }
@@ -339,7 +316,7 @@ func TestCreatedConnectorIsExplicitAndUsedWithPrivateEgress(t *testing.T) {
 		"machineType":  "e2-micro",
 	})
 	wantID := "projects/" + mocks.GCPProject + "/locations/us-central1/connectors/" + testConnector
-	assertEqual(t, "vpcAccess", prop(t, m.One(t, typeCloudRun), "template", "vpcAccess"), map[string]any{
+	assertEqual(t, "vpcAccess", mocks.Prop(t, m.One(t, typeCloudRun), "template", "vpcAccess"), map[string]any{
 		"connector": wantID, "egress": "PRIVATE_RANGES_ONLY",
 	})
 	if svc.Connector == nil {
@@ -353,7 +330,7 @@ func TestDirectVPCEgressUsesTheNetworkInterface(t *testing.T) {
 		Network: pulumi.String("default"), Subnetwork: pulumi.String("run-egress"), NetworkTags: []string{"api"},
 	}}
 	m, _ := run(t, args)
-	assertEqual(t, "vpcAccess", prop(t, m.One(t, typeCloudRun), "template", "vpcAccess"), map[string]any{
+	assertEqual(t, "vpcAccess", mocks.Prop(t, m.One(t, typeCloudRun), "template", "vpcAccess"), map[string]any{
 		"egress": "PRIVATE_RANGES_ONLY",
 		"networkInterfaces": []any{map[string]any{
 			"network": "default", "subnetwork": "run-egress", "tags": []any{"api"},
@@ -387,12 +364,12 @@ func TestInvokersAreExactAndAllUsersOnlyWhenAsked(t *testing.T) {
 					"name":     testAccountID,
 					"location": "us-central1",
 					"role":     "roles/run.invoker",
-					"member":   prop(t, r, "member"),
+					"member":   mocks.Prop(t, r, "member"),
 				})
 				if !slices.Contains(r.Dependencies, svc.URN) {
 					t.Errorf("%s does not depend on the service", r.Name)
 				}
-				got = append(got, prop(t, r, "member").(string))
+				got = append(got, mocks.Prop(t, r, "member").(string))
 			}
 			slices.Sort(got)
 			slices.Sort(tt.want)

@@ -189,8 +189,8 @@ func resolveConnector(c *Connector, seed, name string, ps *validate.Problems) *p
 		// Network, range and subnet force a replacement, which Pulumi
 		// creates before it deletes the old connector: hashing them in keeps
 		// the two names apart.
-		network, _ := knownString(c.Network)
-		subnet, _ := knownString(c.Subnet)
+		network, _ := validate.Known(c.Network)
+		subnet, _ := validate.Known(c.Subnet)
 		p.name = naming.Physical(name, naming.Seed(seed, network, c.IPCIDRRange, subnet), maxConnectorName)
 	} else if msg := connectorNameProblem(p.name); msg != "" {
 		ps.Addf("name", "%s", msg)

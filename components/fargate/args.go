@@ -2,10 +2,11 @@ package fargate
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"net/netip"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -446,33 +447,33 @@ func (a *ServiceArgs) resolve(project, stack, name string) (*plan, error) {
 func resolveInputs(a *ServiceArgs, ps *validate.Problems) {
 	if a.Image == nil {
 		ps.Addf("image", "required (the image reference, preferably by digest)")
-	} else if s, ok := knownString(a.Image); ok && strings.TrimSpace(s) == "" {
+	} else if s, ok := validate.Known(a.Image); ok && strings.TrimSpace(s) == "" {
 		ps.Addf("image", "must not be empty (the image reference, preferably by digest)")
 	}
 	if a.RepositoryARN != nil {
-		if s, ok := knownString(a.RepositoryARN); ok && s != "" && !arnOf(s, "ecr", "repository/") {
+		if s, ok := validate.Known(a.RepositoryARN); ok && s != "" && !arnOf(s, "ecr", "repository/") {
 			ps.Addf("repositoryArn", "%q is not an ECR repository ARN (allowed: arn:PARTITION:ecr:REGION:ACCOUNT:repository/NAME, or empty for no ECR grant)", s)
 		}
 	}
 	if a.VpcID == nil {
 		ps.Addf("vpcId", "required (the ID of the VPC, such as \"vpc-0123456789abcdef0\")")
-	} else if s, ok := knownString(a.VpcID); ok && !strings.HasPrefix(s, "vpc-") {
+	} else if s, ok := validate.Known(a.VpcID); ok && !strings.HasPrefix(s, "vpc-") {
 		ps.Addf("vpcId", "%q is not a VPC ID (allowed: \"vpc-\" followed by hex digits)", s)
 	}
 	subnets(ps, "loadBalancerSubnetIds", a.LoadBalancerSubnetIDs, 2, "at least two subnets in different Availability Zones")
 	subnets(ps, "taskSubnetIds", a.TaskSubnetIDs, 1, "at least one subnet")
 	if a.CertificateARN != nil {
-		if s, ok := knownString(a.CertificateARN); ok && !arnOf(s, "acm", "certificate/") && !arnOf(s, "iam", "server-certificate/") {
+		if s, ok := validate.Known(a.CertificateARN); ok && !arnOf(s, "acm", "certificate/") && !arnOf(s, "iam", "server-certificate/") {
 			ps.Addf("certificateArn", "%q is not a certificate ARN (allowed: arn:PARTITION:acm:REGION:ACCOUNT:certificate/ID, or nil for plain HTTP)", s)
 		}
 	}
 	if a.ClusterARN != nil {
-		if s, ok := knownString(a.ClusterARN); ok && !arnOf(s, "ecs", "cluster/") {
+		if s, ok := validate.Known(a.ClusterARN); ok && !arnOf(s, "ecs", "cluster/") {
 			ps.Addf("clusterArn", "%q is not an ECS cluster ARN (allowed: arn:PARTITION:ecs:REGION:ACCOUNT:cluster/NAME, or nil for a new cluster)", s)
 		}
 	}
 	if a.KMSKeyARN != nil {
-		if s, ok := knownString(a.KMSKeyARN); ok && !arnOf(s, "kms", "key/") {
+		if s, ok := validate.Known(a.KMSKeyARN); ok && !arnOf(s, "kms", "key/") {
 			ps.Addf("kmsKeyArn", "%q is not a KMS key ARN (allowed: arn:PARTITION:kms:REGION:ACCOUNT:key/ID; an alias ARN does not authorize kms:Decrypt)", s)
 		}
 	}
@@ -490,7 +491,7 @@ func subnets(ps *validate.Problems, field string, in pulumi.StringArrayInput, le
 	}
 	seen := map[string]int{}
 	for i, el := range list {
-		s, known := knownString(el)
+		s, known := validate.Known(el)
 		if !known {
 			continue
 		}
@@ -519,7 +520,7 @@ func resolveLoadBalancer(a *ServiceArgs, p *plan, seed string, ps *validate.Prob
 		base := seed[strings.LastIndex(seed, "/")+1:]
 		// The port and VPC force a replacement, which Pulumi creates before
 		// it deletes the old group: hashing them in keeps the two names apart.
-		vpc, _ := knownString(a.VpcID)
+		vpc, _ := validate.Known(a.VpcID)
 		p.targetGroup = naming.Physical(base, fmt.Sprintf("%s/tg/%d/%s", seed, portOr(a.Port), vpc), maxLBName)
 	} else if msg := lbNameProblem(p.targetGroup, false); msg != "" {
 		ps.Addf("targetGroupName", "%s", msg)
@@ -665,7 +666,7 @@ func resolveTask(a *ServiceArgs, p *plan, ps *validate.Problems) {
 		ps.Addf("logRetentionDays", "%s", msg)
 	}
 
-	for _, k := range sortedKeys(a.Env) {
+	for _, k := range slices.Sorted(maps.Keys(a.Env)) {
 		field := fmt.Sprintf("env[%q]", k)
 		if msg := envNameProblem(k); msg != "" {
 			ps.Addf(field, "%s", msg)
@@ -798,7 +799,7 @@ func resolveTaskStatements(statements []iampolicy.Statement, allowWildcard bool,
 // resolveTags checks the caller's tags and adds managed-by=berth.
 func resolveTags(tags map[string]string, ps *validate.Problems) map[string]string {
 	out := map[string]string{"managed-by": "berth"}
-	for _, k := range sortedKeys(tags) {
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
 		field := fmt.Sprintf("tags[%q]", k)
 		switch {
 		case k == "" || len(k) > 128:
@@ -866,25 +867,6 @@ func arnOf(s, service, resourcePrefix string) bool {
 		return false
 	}
 	return strings.HasPrefix(parts[5], resourcePrefix) && len(parts[5]) > len(resourcePrefix)
-}
-
-// sortedKeys returns the keys of m in order, for stable messages and inputs.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// knownString returns the value of in when it is a plain string known before
-// deployment (pulumi.String), so that it can be validated now.
-func knownString(in pulumi.StringInput) (string, bool) {
-	if s, ok := in.(pulumi.String); ok {
-		return string(s), true
-	}
-	return "", false
 }
 
 // Validate checks args against every rule NewService applies and returns a

@@ -19,19 +19,10 @@ import (
 // validation error and how many resources were registered.
 func validateArgs(t *testing.T, args *ServiceArgs) (*validate.Error, int) {
 	t.Helper()
-	m := mocks.New("berth", "test")
-	err := m.Run(func(ctx *pulumi.Context) error {
+	return mocks.RunValidation(t, func(ctx *pulumi.Context) error {
 		_, err := NewService(ctx, "api", args)
 		return err
 	})
-	if err == nil {
-		return nil, len(m.Resources())
-	}
-	var verr *validate.Error
-	if !errors.As(err, &verr) {
-		t.Fatalf("err = %v (%T), want a *validate.Error", err, err)
-	}
-	return verr, len(m.Resources())
 }
 
 // TestValidationNamesTheField has one case per rule: the error names exactly

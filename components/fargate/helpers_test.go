@@ -97,35 +97,12 @@ func run(t *testing.T, args *ServiceArgs) (*mocks.Monitor, *Service) {
 	return m, svc
 }
 
-// prop walks r's recorded inputs along path (map keys and slice indexes).
-func prop(t *testing.T, r mocks.Resource, path ...any) any {
-	t.Helper()
-	var v any = r.Inputs.Mappable()
-	for i, step := range path {
-		switch s := step.(type) {
-		case string:
-			mm, ok := v.(map[string]any)
-			if !ok {
-				t.Fatalf("%s %s: %v at %v is not an object", r.Type, r.Name, path[:i], v)
-			}
-			v = mm[s]
-		case int:
-			list, ok := v.([]any)
-			if !ok || s >= len(list) {
-				t.Fatalf("%s %s: %v at %v is not a list with index %d", r.Type, r.Name, path[:i], v, s)
-			}
-			v = list[s]
-		}
-	}
-	return v
-}
-
 // policyOf parses the JSON policy document at key of r's inputs.
 func policyOf(t *testing.T, r mocks.Resource, key string) iampolicy.Document {
 	t.Helper()
-	s, ok := prop(t, r, key).(string)
+	s, ok := mocks.Prop(t, r, key).(string)
 	if !ok {
-		t.Fatalf("%s %s: %s is %v, not a JSON string", r.Type, r.Name, key, prop(t, r, key))
+		t.Fatalf("%s %s: %s is %v, not a JSON string", r.Type, r.Name, key, mocks.Prop(t, r, key))
 	}
 	d, err := iampolicy.Parse(s)
 	if err != nil {
@@ -137,7 +114,7 @@ func policyOf(t *testing.T, r mocks.Resource, key string) iampolicy.Document {
 // containerOf parses the task definition's only container definition.
 func containerOf(t *testing.T, m *mocks.Monitor) map[string]any {
 	t.Helper()
-	raw, ok := prop(t, m.One(t, typeTaskDef), "containerDefinitions").(string)
+	raw, ok := mocks.Prop(t, m.One(t, typeTaskDef), "containerDefinitions").(string)
 	if !ok {
 		t.Fatal("containerDefinitions is not a string")
 	}

@@ -62,18 +62,18 @@ func TestStackWidePolicies(t *testing.T) {
 				}
 			}
 			for _, sg := range m.ByType(typeSecurityGroup) {
-				if prop(t, sg, "ingress") != nil {
+				if mocks.Prop(t, sg, "ingress") != nil {
 					t.Errorf("%s has inline ingress rules", sg.Name)
 				}
 			}
 			// Only the load balancer sends to the tasks' port.
 			for _, r := range m.ByType(typeEgress) {
-				if prop(t, r, "securityGroupId") == testLBSG && prop(t, r, "referencedSecurityGroupId") != testTaskSG {
+				if mocks.Prop(t, r, "securityGroupId") == testLBSG && mocks.Prop(t, r, "referencedSecurityGroupId") != testTaskSG {
 					t.Errorf("the load balancer sends elsewhere than the tasks: %v", r.Inputs)
 				}
 			}
 
-			if got := prop(t, m.One(t, typeService), "networkConfiguration", "assignPublicIp"); got != cfg.publicIP {
+			if got := mocks.Prop(t, m.One(t, typeService), "networkConfiguration", "assignPublicIp"); got != cfg.publicIP {
 				t.Errorf("assignPublicIp = %v, want %v", got, cfg.publicIP)
 			}
 
@@ -83,7 +83,7 @@ func TestStackWidePolicies(t *testing.T) {
 				}
 			}
 			for _, r := range m.ByType(typeRole) {
-				if v := prop(t, r, "managedPolicyArns"); v != nil {
+				if v := mocks.Prop(t, r, "managedPolicyArns"); v != nil {
 					t.Errorf("%s has managed policies %v", r.Name, v)
 				}
 			}

@@ -200,7 +200,7 @@ func resolveSecrets(secrets []Secret, env map[string]string, ps *validate.Proble
 
 		if s.ValueFrom == nil {
 			ps.Addf(validate.Join(field, "valueFrom"), "required (a Secrets Manager secret ARN, or an SSM parameter name or ARN)")
-		} else if v, ok := knownString(s.ValueFrom); ok {
+		} else if v, ok := validate.Known(s.ValueFrom); ok {
 			p, err := parseValueFrom(v)
 			switch {
 			case err != nil:

@@ -123,9 +123,7 @@ type env struct {
 // listing every problem, and nothing is registered.
 func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pulumi.ResourceOption) (*Service, error) {
 	if args == nil {
-		var ps validate.Problems
-		ps.Addf("args", "required (at least image, vpcId, loadBalancerSubnetIds and taskSubnetIds)")
-		return nil, ps.Err(typeToken, name)
+		return nil, validate.MissingArgs(typeToken, name, "image, vpcId, loadBalancerSubnetIds and taskSubnetIds")
 	}
 	p, err := args.resolve(ctx.Project(), ctx.Stack(), name)
 	if err != nil {

@@ -79,7 +79,7 @@ func TestExecutionPolicyGrantsExactlyTheDeclaredResources(t *testing.T) {
 	t.Parallel()
 	m, _ := run(t, typicalArgs())
 	policy := m.Named(t, typeRolePolicy, "api-exec-policy")
-	assertEqual(t, "role", prop(t, policy, "role"), testExecRole)
+	assertEqual(t, "role", mocks.Prop(t, policy, "role"), testExecRole)
 	want := iampolicy.Document{Version: "2012-10-17", Statement: []iampolicy.Statement{
 		{Sid: "AuthenticateToECR", Effect: "Allow", Action: []string{"ecr:GetAuthorizationToken"}, Resource: []string{"*"}},
 		{Sid: "PullImage", Effect: "Allow", Action: []string{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"}, Resource: []string{testRepoARN}},
@@ -148,12 +148,12 @@ func TestRolesTrustOnlyECSTasksOfTheAccount(t *testing.T) {
 	}
 	for _, r := range roles {
 		assertEqual(t, r.Name+" trust policy", policyOf(t, r, "assumeRolePolicy"), want)
-		if v := prop(t, r, "managedPolicyArns"); v != nil {
+		if v := mocks.Prop(t, r, "managedPolicyArns"); v != nil {
 			t.Errorf("%s has managed policies %v", r.Name, v)
 		}
 	}
-	assertEqual(t, "execution role name", prop(t, m.Named(t, typeRole, "api-exec-role"), "name"), testExecRole)
-	assertEqual(t, "task role name", prop(t, m.Named(t, typeRole, "api-task-role"), "name"), testTaskRole)
+	assertEqual(t, "execution role name", mocks.Prop(t, m.Named(t, typeRole, "api-exec-role"), "name"), testExecRole)
+	assertEqual(t, "task role name", mocks.Prop(t, m.Named(t, typeRole, "api-task-role"), "name"), testTaskRole)
 }
 
 func TestTaskRoleIsEmptyUnlessAsked(t *testing.T) {
@@ -175,7 +175,7 @@ func TestTaskPolicyHoldsTheStatementsAndExecGrants(t *testing.T) {
 	a.EnableExec, a.WritableRootFilesystem = true, true
 	m, _ := run(t, a)
 	policy := m.Named(t, typeRolePolicy, "api-task-policy")
-	assertEqual(t, "role", prop(t, policy, "role"), testTaskRole)
+	assertEqual(t, "role", mocks.Prop(t, policy, "role"), testTaskRole)
 	want := iampolicy.Document{Version: "2012-10-17", Statement: []iampolicy.Statement{
 		{Effect: "Allow", Action: []string{"s3:GetObject"}, Resource: []string{"arn:aws:s3:::uploads/*"}},
 		{Sid: "EcsExec", Effect: "Allow", Action: []string{
@@ -184,7 +184,7 @@ func TestTaskPolicyHoldsTheStatementsAndExecGrants(t *testing.T) {
 		}, Resource: []string{"*"}},
 	}}
 	assertEqual(t, "task policy", policyOf(t, policy, "policy"), want)
-	assertEqual(t, "enableExecuteCommand", prop(t, m.One(t, typeService), "enableExecuteCommand"), true)
+	assertEqual(t, "enableExecuteCommand", mocks.Prop(t, m.One(t, typeService), "enableExecuteCommand"), true)
 	assertEqual(t, "readonlyRootFilesystem", containerOf(t, m)["readonlyRootFilesystem"], false)
 }
 
@@ -234,10 +234,10 @@ func TestSecurityGroupRulesAreExact(t *testing.T) {
 		"api-task-out-ipv6": out("cidrIpv6", "::/0"),
 	})
 	for _, sg := range m.ByType(typeSecurityGroup) {
-		if prop(t, sg, "ingress") != nil || prop(t, sg, "egress") != nil {
+		if mocks.Prop(t, sg, "ingress") != nil || mocks.Prop(t, sg, "egress") != nil {
 			t.Errorf("%s has inline rules: %v", sg.Name, sg.Inputs)
 		}
-		assertEqual(t, sg.Name+" vpcId", prop(t, sg, "vpcId"), "vpc-0abc")
+		assertEqual(t, sg.Name+" vpcId", mocks.Prop(t, sg, "vpcId"), "vpc-0abc")
 	}
 }
 
@@ -246,8 +246,8 @@ func TestWithoutCertificateOnlyPort80IsOpen(t *testing.T) {
 	m, _ := run(t, minimalArgs())
 	var ports []float64
 	for _, r := range m.ByType(typeIngress) {
-		if prop(t, r, "securityGroupId") == testLBSG {
-			ports = append(ports, prop(t, r, "fromPort").(float64), prop(t, r, "toPort").(float64))
+		if mocks.Prop(t, r, "securityGroupId") == testLBSG {
+			ports = append(ports, mocks.Prop(t, r, "fromPort").(float64), mocks.Prop(t, r, "toPort").(float64))
 		}
 	}
 	assertEqual(t, "load balancer ports", ports, []float64{80, 80, 80, 80})
@@ -281,7 +281,7 @@ func TestHTTPSListenerForwardsAndHTTPRedirects(t *testing.T) {
 func TestDefaultTLSPolicyAllowsTLS12And13(t *testing.T) {
 	t.Parallel()
 	m, _ := run(t, typicalArgs())
-	assertEqual(t, "sslPolicy", prop(t, m.Named(t, typeListener, "api-https"), "sslPolicy"), "ELBSecurityPolicy-TLS13-1-2-2021-06")
+	assertEqual(t, "sslPolicy", mocks.Prop(t, m.Named(t, typeListener, "api-https"), "sslPolicy"), "ELBSecurityPolicy-TLS13-1-2-2021-06")
 }
 
 func TestWithoutCertificatePort80Forwards(t *testing.T) {
@@ -348,8 +348,8 @@ func TestTargetGroupDefaultsDrainWithinAMinute(t *testing.T) {
 	t.Parallel()
 	m, _ := run(t, minimalArgs())
 	tg := m.One(t, typeTargetGroup)
-	assertEqual(t, "deregistrationDelay", prop(t, tg, "deregistrationDelay"), float64(30))
-	assertEqual(t, "healthCheck", prop(t, tg, "healthCheck"), map[string]any{
+	assertEqual(t, "deregistrationDelay", mocks.Prop(t, tg, "deregistrationDelay"), float64(30))
+	assertEqual(t, "healthCheck", mocks.Prop(t, tg, "healthCheck"), map[string]any{
 		"enabled": true, "protocol": "HTTP", "port": "traffic-port", "path": "/healthz",
 		"interval": float64(10), "timeout": float64(5), "healthyThreshold": float64(2), "unhealthyThreshold": float64(3), "matcher": "200",
 	})
@@ -517,7 +517,7 @@ func TestScalingTargetAndPoliciesAreExact(t *testing.T) {
 			"predefinedMetricType": "ALBRequestCountPerTarget",
 			"resourceLabel":        "app/" + testName + "/0123456789abcdef/targetgroup/" + testTGName + "/0123456789abcdef",
 		}))
-	assertEqual(t, "desiredCount", prop(t, m.One(t, typeService), "desiredCount"), float64(3))
+	assertEqual(t, "desiredCount", mocks.Prop(t, m.One(t, typeService), "desiredCount"), float64(3))
 }
 
 func TestExistingClusterIsUsedNotCreated(t *testing.T) {
@@ -531,8 +531,8 @@ func TestExistingClusterIsUsedNotCreated(t *testing.T) {
 	if svc.Cluster != nil {
 		t.Error("Service.Cluster is set for an existing cluster")
 	}
-	assertEqual(t, "service cluster", prop(t, m.One(t, typeService), "cluster"), "arn:aws:ecs:us-east-1:123456789012:cluster/shared")
-	assertEqual(t, "scaling resourceId", prop(t, m.One(t, typeScaling), "resourceId"), "service/shared/"+testName)
+	assertEqual(t, "service cluster", mocks.Prop(t, m.One(t, typeService), "cluster"), "arn:aws:ecs:us-east-1:123456789012:cluster/shared")
+	assertEqual(t, "scaling resourceId", mocks.Prop(t, m.One(t, typeScaling), "resourceId"), "service/shared/"+testName)
 }
 
 func TestInternalLoadBalancerAndPublicTaskIPs(t *testing.T) {
@@ -541,9 +541,9 @@ func TestInternalLoadBalancerAndPublicTaskIPs(t *testing.T) {
 	a.Internal, a.AssignPublicIP = true, true
 	m, _ := run(t, a)
 	lb := m.One(t, typeLoadBalancer)
-	assertEqual(t, "internal", prop(t, lb, "internal"), true)
-	assertEqual(t, "name", prop(t, lb, "name"), "api-"+hash7("berth/test/api/internal"))
-	assertEqual(t, "assignPublicIp", prop(t, m.One(t, typeService), "networkConfiguration", "assignPublicIp"), true)
+	assertEqual(t, "internal", mocks.Prop(t, lb, "internal"), true)
+	assertEqual(t, "name", mocks.Prop(t, lb, "name"), "api-"+hash7("berth/test/api/internal"))
+	assertEqual(t, "assignPublicIp", mocks.Prop(t, m.One(t, typeService), "networkConfiguration", "assignPublicIp"), true)
 }
 
 func TestOutputsAreTypedFields(t *testing.T) {

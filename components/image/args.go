@@ -4,15 +4,17 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/berth-dev/berth/components/internal/naming"
 	"github.com/berth-dev/berth/internal/validate"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // Defaults applied to a zero ImageArgs.
@@ -310,7 +312,7 @@ func (r resolved) validateBuild(p *validate.Problems) {
 		p.Addf("dockerfile", "dockerfile %q is not a regular file", r.Dockerfile)
 	}
 
-	for _, k := range sortedKeys(r.BuildArgs) {
+	for _, k := range slices.Sorted(maps.Keys(r.BuildArgs)) {
 		if k == "" || strings.ContainsAny(k, "= \t\r\n") {
 			p.Addf(fmt.Sprintf("buildArgs[%q]", k), "build argument names must not be empty or contain \"=\" or whitespace")
 		}
@@ -385,14 +387,4 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-// sortedKeys returns the keys of m in order, for stable messages and hashes.
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

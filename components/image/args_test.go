@@ -7,9 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
 	"github.com/berth-dev/berth/internal/mocks"
 	"github.com/berth-dev/berth/internal/validate"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 func TestNewImageRejectsInvalidArgsBeforeRegisteringAnything(t *testing.T) {

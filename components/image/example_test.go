@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
 	"github.com/berth-dev/berth/components/image"
 	"github.com/berth-dev/berth/internal/mocks"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // The smallest useful Image: build ./testdata/app for Cloud Run, push it to

@@ -3,12 +3,13 @@ package image
 import (
 	"fmt"
 
-	"github.com/berth-dev/berth/components/internal/naming"
-	"github.com/berth-dev/berth/internal/validate"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
 	"github.com/pulumi/pulumi-docker/sdk/v4/go/docker"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/artifactregistry"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/berth-dev/berth/components/internal/naming"
+	"github.com/berth-dev/berth/internal/validate"
 )
 
 // TypeToken is the Pulumi type of the Image component.
@@ -68,9 +69,7 @@ func (args *ImageArgs) Validate(ctx *pulumi.Context, name string) error {
 // check applies the defaults and validates the result.
 func (args *ImageArgs) check(ctx *pulumi.Context, name string) (resolved, error) {
 	if args == nil {
-		return resolved{}, &validate.Error{Component: TypeToken, Name: name, Problems: []validate.Problem{
-			{Field: "args", Message: "required: set one of registry, artifactRegistry and ecr"},
-		}}
+		return resolved{}, validate.MissingArgs(TypeToken, name, "one of registry, artifactRegistry and ecr")
 	}
 	r := resolve(args, name, naming.Seed(ctx.Project(), ctx.Stack(), name))
 	if err := r.validate().Err(TypeToken, name); err != nil {

@@ -5,9 +5,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/berth-dev/berth/internal/mocks"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/berth-dev/berth/internal/mocks"
 )
 
 // outputs holds an Image's outputs as the mock recorded them.

@@ -10,9 +10,11 @@ import (
 	"hash"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -53,7 +55,7 @@ func contentTag(b build) (string, error) {
 	field("version", tagVersion)
 	field("platform", b.platform)
 	field("target", b.target)
-	for _, k := range sortedKeys(b.args) {
+	for _, k := range slices.Sorted(maps.Keys(b.args)) {
 		field("arg", k)
 		field("value", b.args[k])
 	}

@@ -1,0 +1,56 @@
+package mocks
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/berth-dev/berth/internal/validate"
+)
+
+// Prop walks r's recorded inputs along path, map keys (string) and list
+// indexes (int), and returns the value there in its plain Go form (nil when
+// a map key is absent). A step into something that is not a map or a list
+// long enough fails t.
+func Prop(t testing.TB, r Resource, path ...any) any {
+	t.Helper()
+	var v any = r.Inputs.Mappable()
+	for i, step := range path {
+		switch s := step.(type) {
+		case string:
+			m, ok := v.(map[string]any)
+			if !ok {
+				t.Fatalf("%s %s: %v at %v is not an object", r.Type, r.Name, path[:i], v)
+			}
+			v = m[s]
+		case int:
+			list, ok := v.([]any)
+			if !ok || s >= len(list) {
+				t.Fatalf("%s %s: %v at %v is not a list with index %d", r.Type, r.Name, path[:i], v, s)
+			}
+			v = list[s]
+		default:
+			t.Fatalf("Prop: path step %v is neither a string nor an int", step)
+		}
+	}
+	return v
+}
+
+// RunValidation runs program under a fresh monitor (project berth, stack
+// test) and returns the *validate.Error it failed with, nil when it
+// succeeded, and how many resources were registered. Any other error fails
+// t.
+func RunValidation(t testing.TB, program pulumi.RunFunc) (*validate.Error, int) {
+	t.Helper()
+	m := New("berth", "test")
+	err := m.Run(program)
+	if err == nil {
+		return nil, len(m.Resources())
+	}
+	var verr *validate.Error
+	if !errors.As(err, &verr) {
+		t.Fatalf("err = %v (%T), want a *validate.Error", err, err)
+	}
+	return verr, len(m.Resources())
+}
