@@ -3,7 +3,6 @@ package cloudrun
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -14,7 +13,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/berth-dev/berth/internal/mocks"
-	"github.com/berth-dev/berth/internal/validate"
 )
 
 // Provider type tokens of the children.
@@ -413,16 +411,14 @@ func TestOutputsAreTypedFields(t *testing.T) {
 
 func TestNilArgsIsAnError(t *testing.T) {
 	t.Parallel()
-	m := mocks.New("berth", "test")
-	err := m.Run(func(ctx *pulumi.Context) error {
+	verr, n := mocks.RunValidation(t, func(ctx *pulumi.Context) error {
 		_, err := NewService(ctx, "api", nil)
 		return err
 	})
-	var verr *validate.Error
-	if !errors.As(err, &verr) || !slices.Equal(verr.Fields(), []string{"args"}) {
-		t.Fatalf("err = %v, want a validation error naming args", err)
+	if verr == nil || !slices.Equal(verr.Fields(), []string{"args"}) {
+		t.Fatalf("err = %v, want a validation error naming args", verr)
 	}
-	if n := len(m.Resources()); n != 0 {
+	if n != 0 {
 		t.Errorf("registered %d resources", n)
 	}
 }

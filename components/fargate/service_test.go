@@ -1,7 +1,6 @@
 package fargate
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/berth-dev/berth/components/internal/iampolicy"
 	"github.com/berth-dev/berth/internal/mocks"
-	"github.com/berth-dev/berth/internal/validate"
 )
 
 var (
@@ -600,16 +598,14 @@ func TestOutputsAreTypedFields(t *testing.T) {
 
 func TestNilArgsIsAnError(t *testing.T) {
 	t.Parallel()
-	m := mocks.New("berth", "test")
-	err := m.Run(func(ctx *pulumi.Context) error {
+	verr, n := mocks.RunValidation(t, func(ctx *pulumi.Context) error {
 		_, err := NewService(ctx, "api", nil)
 		return err
 	})
-	var verr *validate.Error
-	if !errors.As(err, &verr) || !slices.Equal(verr.Fields(), []string{"args"}) {
-		t.Fatalf("err = %v, want a validation error naming args", err)
+	if verr == nil || !slices.Equal(verr.Fields(), []string{"args"}) {
+		t.Fatalf("err = %v, want a validation error naming args", verr)
 	}
-	if n := len(m.Resources()); n != 0 {
+	if n != 0 {
 		t.Errorf("registered %d resources", n)
 	}
 }
