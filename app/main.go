@@ -11,12 +11,27 @@
 //
 // Start-up listens before doing anything that could wait: the database pool
 // connects lazily, and the readiness checker, schema migration and ECS
-// metadata fetch run in the background.
+// metadata fetch run in the background. When DATABASE_URL is set, /readyz
+// answers 503 from the first request until the checker has reached the
+// database and migrated it; afterwards it answers 503 once two checks in a
+// row (2 s apart) fail, and 200 again after one succeeds. A pool merely
+// busy with requests counts as up. The /readyz body gives a fixed reason
+// ("database unavailable"); the cause, which names the database's host,
+// user and name, is logged at WARNING.
+//
+// The "listening" log line shows the configuration with secrets hidden:
+// DATABASE_URL and API_TOKEN only as where they were set from, OTLP headers
+// only by name, and OTLP endpoints without their password and query (see
+// config.RedactURL); export errors show endpoints the same way.
+// Every request's log line carries trace_id and span_id, taken from an
+// incoming traceparent or made up, whether or not traces are exported.
 //
 // On SIGTERM or SIGINT the service fails /readyz at once, keeps serving for
 // DRAIN_DELAY (asking clients to close their connections), then shuts the
 // server down gracefully within SHUTDOWN_TIMEOUT, closes the database pool
-// and flushes telemetry. A second signal exits at once.
+// and flushes telemetry. A second signal exits at once. If the server
+// itself fails, the service still closes the pool and flushes telemetry,
+// within SHUTDOWN_TIMEOUT, before exiting 1.
 //
 // Exit codes:
 //
@@ -74,7 +89,9 @@ const (
 
 // run is the whole program; main only supplies the process's environment
 // and exits with the returned code. Cancelling ctx starts a graceful
-// shutdown, as the first SIGTERM or SIGINT does.
+// shutdown, as the first SIGTERM or SIGINT does; the "shutdown started"
+// line then gives context.Cause(ctx) as its "reason" where a signal gives
+// "signal".
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	if len(args) > 1 {
 		fmt.Fprintf(stderr, "invalid arguments: %q: this service takes no arguments; configure it with environment variables\n", args[1:])
@@ -130,6 +147,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return 1
 		}
 		opts.Store = db
+		// Declared here, before SetStarted, so that /readyz fails until
+		// the checker has reached the database at least once.
+		ready.ExpectDependency()
 		checker := &lifecycle.Checker{Dependency: db, Readiness: ready, Logger: logger}
 		background.Go(func() { checker.Run(bgCtx) })
 	}
@@ -163,26 +183,31 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		"max_body_bytes", cfg.MaxBodyBytes,
 		"database_url", cfg.DatabaseURL,
 		"api_token", cfg.APIToken,
-		"otlp_traces_endpoint", cfg.Telemetry.Traces.Endpoint,
-		"otlp_metrics_endpoint", cfg.Telemetry.Metrics.Endpoint,
+		"otlp_traces_endpoint", cfg.Telemetry.Traces.RedactedEndpoint(),
+		"otlp_metrics_endpoint", cfg.Telemetry.Metrics.RedactedEndpoint(),
 		"otlp_headers", cfg.Telemetry.Traces.Headers,
 	)
 
-	var first os.Signal
+	res := &resources{logger: logger, db: db, tel: tel, stopBackground: stopBackground, background: &background}
 	select {
 	case err := <-serveErr:
 		logger.Error("server failed", "error", err)
+		ready.SetDraining()
+		srv.Close()
+		releaseCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+		defer cancel()
+		res.release(releaseCtx)
+		logger.Info("shutdown complete", "exit_code", 1)
 		return 1
-	case first = <-sigs:
+	case s := <-sigs:
+		logger.Info("shutdown started", "signal", s.String(), "drain_delay", cfg.DrainDelay.String(), "shutdown_timeout", cfg.ShutdownTimeout.String())
 	case <-ctx.Done():
+		logger.Info("shutdown started", "reason", context.Cause(ctx).Error(), "drain_delay", cfg.DrainDelay.String(), "shutdown_timeout", cfg.ShutdownTimeout.String())
 	}
 	ready.SetDraining()
-	logger.Info("shutdown started", "signal", fmt.Sprint(first), "drain_delay", cfg.DrainDelay.String(), "shutdown_timeout", cfg.ShutdownTimeout.String())
 
 	done := make(chan int, 1)
-	go func() {
-		done <- shutdown(cfg, logger, srv, db, tel, stopBackground, &background)
-	}()
+	go func() { done <- shutdown(cfg, srv, res) }()
 	select {
 	case code := <-done:
 		return code
@@ -193,9 +218,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 }
 
+// resources are what run releases on the way out, after the server stopped.
+type resources struct {
+	logger         *slog.Logger
+	db             *store.Postgres // nil without DATABASE_URL
+	tel            *telemetry.Telemetry
+	stopBackground func()
+	background     *sync.WaitGroup
+}
+
 // shutdown drains, stops the server within SHUTDOWN_TIMEOUT, then releases
-// the pool and flushes telemetry within what remains of it.
-func shutdown(cfg *config.Config, logger *slog.Logger, srv *http.Server, db *store.Postgres, tel *telemetry.Telemetry, stopBackground func(), background *sync.WaitGroup) int {
+// the pool and flushes telemetry within what remains of it. It returns 1
+// when requests were still running at SHUTDOWN_TIMEOUT, else 0.
+func shutdown(cfg *config.Config, srv *http.Server, res *resources) int {
 	if cfg.DrainDelay > 0 {
 		// Load balancers keep sending until they see /readyz fail; serve
 		// them meanwhile. Responses now carry "Connection: close" (see
@@ -207,20 +242,26 @@ func shutdown(cfg *config.Config, logger *slog.Logger, srv *http.Server, db *sto
 
 	code := 0
 	if err := srv.Shutdown(ctx); err != nil {
-		logger.Error("requests still running at SHUTDOWN_TIMEOUT; closing their connections", "error", err)
+		res.logger.Error("requests still running at SHUTDOWN_TIMEOUT; closing their connections", "error", err)
 		srv.Close()
 		code = 1
 	}
-	stopBackground()
-	waitOrGiveUp(ctx, background.Wait)
-	if db != nil && !waitOrGiveUp(ctx, db.Close) {
-		logger.Warn("database pool did not close within SHUTDOWN_TIMEOUT")
-	}
-	if err := tel.Shutdown(ctx); err != nil {
-		logger.Warn("flushing telemetry", "error", err)
-	}
-	logger.Info("shutdown complete", "exit_code", code)
+	res.release(ctx)
+	res.logger.Info("shutdown complete", "exit_code", code)
 	return code
+}
+
+// release stops the background work, closes the pool and flushes
+// telemetry, giving up on each when ctx ends.
+func (r *resources) release(ctx context.Context) {
+	r.stopBackground()
+	waitOrGiveUp(ctx, r.background.Wait)
+	if r.db != nil && !waitOrGiveUp(ctx, r.db.Close) {
+		r.logger.Warn("database pool did not close within SHUTDOWN_TIMEOUT")
+	}
+	if err := r.tel.Shutdown(ctx); err != nil {
+		r.logger.Warn("flushing telemetry", "error", err)
+	}
 }
 
 // waitOrGiveUp runs f and reports whether it returned before ctx ended.

@@ -166,6 +166,8 @@ func TestLoadRejects(t *testing.T) {
 		{"OTEL_EXPORTER_OTLP_METRICS_PROTOCOL grpc", map[string]string{"OTEL_EXPORTER_OTLP_METRICS_PROTOCOL": "grpc"}, "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", `"grpc"`, ""},
 		{"OTEL_EXPORTER_OTLP_ENDPOINT not a URL", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4318"}, "OTEL_EXPORTER_OTLP_ENDPOINT", "absolute http or https URL", ""},
 		{"OTEL_EXPORTER_OTLP_ENDPOINT hides password", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "ftp://u:hunter2@c"}, "OTEL_EXPORTER_OTLP_ENDPOINT", "ftp://", "hunter2"},
+		{"OTEL_EXPORTER_OTLP_ENDPOINT hides the query", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "ftp://c/?api_key=hunter2"}, "OTEL_EXPORTER_OTLP_ENDPOINT", "ftp://c/", "hunter2"},
+		{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT hides password and query", map[string]string{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "ftp://u:hunter2@c/?k=hunter2"}, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "ftp://", "hunter2"},
 		{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT not a URL", map[string]string{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "/v1/traces"}, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", `"/v1/traces"`, ""},
 		{"OTEL_EXPORTER_OTLP_METRICS_ENDPOINT not a URL", map[string]string{"OTEL_EXPORTER_OTLP_METRICS_ENDPOINT": "grpc://c"}, "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", `"grpc://c"`, ""},
 		{"OTEL_EXPORTER_OTLP_HEADERS malformed", map[string]string{"OTEL_EXPORTER_OTLP_HEADERS": "api-key hunter2"}, "OTEL_EXPORTER_OTLP_HEADERS", "entry 1", "hunter2"},
@@ -258,5 +260,53 @@ func TestHeadersNeverPrintValues(t *testing.T) {
 	h := Headers{"api-key": "hunter2"}
 	if s := h.String(); strings.Contains(s, "hunter2") || !strings.Contains(s, "api-key") {
 		t.Fatalf("String() = %q", s)
+	}
+}
+
+func TestBaseEndpointGetsTheSignalPath(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		base, wantTraces, wantMetrics string
+	}{
+		{"http://c:4318", "http://c:4318/v1/traces", "http://c:4318/v1/metrics"},
+		{"http://c:4318/", "http://c:4318/v1/traces", "http://c:4318/v1/metrics"},
+		{"https://c/otlp", "https://c/otlp/v1/traces", "https://c/otlp/v1/metrics"},
+		{"https://c/otlp/", "https://c/otlp/v1/traces", "https://c/otlp/v1/metrics"},
+		{"https://c/otlp?api_key=k&x=1", "https://c/otlp/v1/traces?api_key=k&x=1", "https://c/otlp/v1/metrics?api_key=k&x=1"},
+		{"https://c:4318/?api_key=k", "https://c:4318/v1/traces?api_key=k", "https://c:4318/v1/metrics?api_key=k"},
+		{"https://u:p@c/a%2Fb", "https://u:p@c/a%2Fb/v1/traces", "https://u:p@c/a%2Fb/v1/metrics"},
+	}
+	for _, tt := range tests {
+		c, err := Load(envFunc(map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": tt.base}), readFiles(nil))
+		if err != nil {
+			t.Fatalf("%s: Load() error = %v", tt.base, err)
+		}
+		if got := c.Telemetry.Traces.Endpoint; got != tt.wantTraces {
+			t.Errorf("%s: traces endpoint = %q, want %q", tt.base, got, tt.wantTraces)
+		}
+		if got := c.Telemetry.Metrics.Endpoint; got != tt.wantMetrics {
+			t.Errorf("%s: metrics endpoint = %q, want %q", tt.base, got, tt.wantMetrics)
+		}
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in, want string
+	}{
+		{"http://c:4318/v1/traces", "http://c:4318/v1/traces"},
+		{"https://user:hunter2@c/v1/traces", "https://user:xxxxx@c/v1/traces"},
+		{"https://c/v1/traces?api_key=hunter2", "https://c/v1/traces?xxxxx"},
+		{"https://user:hunter2@c/otlp/v1/metrics?api_key=hunter2&a=b#hunter2", "https://user:xxxxx@c/otlp/v1/metrics?xxxxx#xxxxx"},
+		{"http://u:hunter2%zz@c/", "(value not shown: not a valid URL)"},
+	}
+	for _, tt := range tests {
+		if got := RedactURL(tt.in); got != tt.want {
+			t.Errorf("RedactURL(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	if got := (Exporter{}).RedactedEndpoint(); got != "" {
+		t.Errorf("RedactedEndpoint() of an unset endpoint = %q, want empty", got)
 	}
 }

@@ -59,8 +59,10 @@ type Attribute struct{ Key, Value string }
 // Exporter is the configuration of one OTLP/HTTP exporter (traces or metrics).
 type Exporter struct {
 	// Endpoint is the full URL to POST to: OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT
-	// as given, else OTEL_EXPORTER_OTLP_ENDPOINT plus "/v1/traces" or
-	// "/v1/metrics". Default: empty, meaning this signal is not exported.
+	// as given, else OTEL_EXPORTER_OTLP_ENDPOINT with "/v1/traces" or
+	// "/v1/metrics" appended to its path, its query kept. It may hold
+	// credentials (user:password@, ?api_key=); log [Exporter.RedactedEndpoint].
+	// Default: empty, meaning this signal is not exported.
 	// Allowed: an absolute http or https URL.
 	Endpoint string
 	// Headers are sent with every export, from OTEL_EXPORTER_OTLP_HEADERS
@@ -157,7 +159,7 @@ func loadTelemetry(getenv func(string) string, errs *problems) Telemetry {
 
 	base := getenv("OTEL_EXPORTER_OTLP_ENDPOINT")
 	if base != "" && !validEndpoint(base) {
-		errs.add("OTEL_EXPORTER_OTLP_ENDPOINT", "%q is not an absolute http or https URL (allowed: e.g. http://localhost:4318; default unset, nothing exported)", redactURL(base))
+		errs.add("OTEL_EXPORTER_OTLP_ENDPOINT", "%q is not an absolute http or https URL (allowed: e.g. http://localhost:4318; default unset, nothing exported)", RedactURL(base))
 		base = ""
 	}
 	baseHeaders := parseHeaders("OTEL_EXPORTER_OTLP_HEADERS", getenv, errs)
@@ -181,10 +183,10 @@ func loadTelemetry(getenv func(string) string, errs *problems) Telemetry {
 			if validEndpoint(v) {
 				e.Endpoint = v
 			} else {
-				errs.add(endpointVar, "%q is not an absolute http or https URL (allowed: e.g. http://localhost:4318%s; default OTEL_EXPORTER_OTLP_ENDPOINT plus %s)", redactURL(v), path, path)
+				errs.add(endpointVar, "%q is not an absolute http or https URL (allowed: e.g. http://localhost:4318%s; default OTEL_EXPORTER_OTLP_ENDPOINT plus %s)", RedactURL(v), path, path)
 			}
 		} else if base != "" {
-			e.Endpoint = strings.TrimSuffix(base, "/") + path
+			e.Endpoint = joinEndpoint(base, path)
 		}
 		switch v := getenv(exporterVar); v {
 		case "", "otlp":
@@ -247,12 +249,45 @@ func validEndpoint(v string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
-// redactURL hides a password in a URL's user information.
-func redactURL(v string) string {
-	if u, err := url.Parse(v); err == nil {
-		return u.Redacted()
+// joinEndpoint appends a signal path such as "/v1/traces" to the path of
+// the base endpoint, keeping its query: "http://c:4318/otlp?k=v" becomes
+// "http://c:4318/otlp/v1/traces?k=v". base must be a valid endpoint.
+func joinEndpoint(base, signalPath string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return strings.TrimSuffix(base, "/") + signalPath
 	}
-	return v
+	return u.JoinPath(strings.TrimPrefix(signalPath, "/")).String()
+}
+
+// RedactURL returns a URL fit for logs and error messages: a password in
+// its user information becomes "xxxxx" (as url.URL.Redacted does), and its
+// query and fragment, where collectors often take API keys, become
+// "?xxxxx" and "#xxxxx". A value that does not parse as a URL is not shown
+// at all, since what it holds cannot be told apart.
+func RedactURL(v string) string {
+	u, err := url.Parse(v)
+	if err != nil {
+		return "(value not shown: not a valid URL)"
+	}
+	hasQuery, hasFragment := u.RawQuery != "" || u.ForceQuery, u.Fragment != ""
+	u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = "", false, "", ""
+	s := u.Redacted()
+	if hasQuery {
+		s += "?xxxxx"
+	}
+	if hasFragment {
+		s += "#xxxxx"
+	}
+	return s
+}
+
+// RedactedEndpoint returns Endpoint as [RedactURL] shows it, for logs.
+func (e Exporter) RedactedEndpoint() string {
+	if e.Endpoint == "" {
+		return ""
+	}
+	return RedactURL(e.Endpoint)
 }
 
 func parseMillis(name string, def time.Duration, getenv func(string) string, errs *problems) time.Duration {

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -25,34 +26,52 @@ func TestBadConfigurationExitsWithCode2BeforeServing(t *testing.T) {
 }
 
 // TestSIGTERMUnderLoad checks the whole shutdown sequence: readiness fails
-// as soon as the signal is handled, every request made during the drain
-// delay succeeds, and the process exits 0 within its shutdown budget.
+// as soon as the signal is handled, every request sent before SIGTERM plus
+// DRAIN_DELAY gets its full 200, and the process exits 0 within its
+// shutdown budget.
+//
+// The load runs until /readyz has answered 503 for half of DRAIN_DELAY.
+// The drain began before that first 503, so every request is sent before
+// the drain ends, with half of DRAIN_DELAY to spare however slowly this
+// test notices the 503; no assertion depends on timing.
 func TestSIGTERMUnderLoad(t *testing.T) {
 	t.Parallel()
-	a := startApp(t, "DRAIN_DELAY=2s", "SHUTDOWN_TIMEOUT=5s")
+	const drainDelay = 4 * time.Second
+	a := startApp(t, "DRAIN_DELAY="+drainDelay.String(), "SHUTDOWN_TIMEOUT=5s")
 	a.waitStatus("/readyz", 200)
 
-	var stop atomic.Bool
-	var ok, failed atomic.Int64
+	// Both paths answer 200 whatever the state of the service.
+	wantBody := map[string]func(string) bool{
+		"/healthz": func(b string) bool { return b == `{"status":"ok"}`+"\n" },
+		"/": func(b string) bool {
+			var r struct{ Service string }
+			return strings.HasSuffix(b, "}\n") && json.Unmarshal([]byte(b), &r) == nil && r.Service == "berth-app"
+		},
+	}
+	var stop, draining atomic.Bool
+	var ok, okDuringDrain atomic.Int64
 	var failMu sync.Mutex
 	var failures []string
 	var wg sync.WaitGroup
-	started := make(chan struct{}, 20)
-	for i := range 20 {
+	const clients = 10
+	started := make(chan struct{}, clients)
+	for i := range clients {
 		wg.Go(func() {
 			client := &http.Client{Timeout: bound}
-			path := []string{"/healthz", "/", "/v1/notes/1"}[i%3]
-			want := map[string]int{"/healthz": 200, "/": 200, "/v1/notes/1": 503}[path]
+			path := []string{"/healthz", "/"}[i%2]
 			first := true
 			for !stop.Load() {
+				duringDrain := draining.Load()
 				code, body, err := do(client, "GET", a.base+path, "")
-				if err != nil || code != want || !strings.HasSuffix(body, "}\n") {
-					failed.Add(1)
+				if err != nil || code != 200 || !wantBody[path](body) {
 					failMu.Lock()
-					failures = append(failures, fmt.Sprintf("%s: %d %q %v", path, code, body, err))
+					failures = append(failures, fmt.Sprintf("%s (sent during the drain: %v): %d %q %v", path, duringDrain, code, body, err))
 					failMu.Unlock()
 				} else {
 					ok.Add(1)
+					if duringDrain {
+						okDuringDrain.Add(1)
+					}
 				}
 				if first {
 					started <- struct{}{}
@@ -61,21 +80,26 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 			}
 		})
 	}
-	for range 20 {
+	for range clients {
 		<-started
 	}
 
 	a.signal(syscall.SIGTERM)
 	a.waitLog("shutdown started")
 	if code, body, err := a.get("/readyz"); err != nil || code != 503 || !strings.Contains(body, "shutting down") {
+		stop.Store(true)
+		wg.Wait()
 		t.Fatalf("first /readyz after the signal = %d %q %v, want 503 shutting down", code, body, err)
 	}
-	// Keep the load on for half of DRAIN_DELAY: all of it must succeed.
-	time.Sleep(time.Second)
+	draining.Store(true)
+	time.Sleep(drainDelay / 2)
 	stop.Store(true)
 	wg.Wait()
-	if failed.Load() > 0 {
-		t.Fatalf("%d of %d requests failed during the drain, e.g. %v", failed.Load(), failed.Load()+ok.Load(), failures[:min(5, len(failures))])
+	if len(failures) > 0 {
+		t.Fatalf("%d of %d requests failed before SIGTERM + DRAIN_DELAY, e.g. %v", len(failures), len(failures)+int(ok.Load()), failures[:min(5, len(failures))])
+	}
+	if okDuringDrain.Load() == 0 {
+		t.Fatal("no request was sent during the drain")
 	}
 
 	// Readiness stays 503 until the listener closes.
@@ -93,9 +117,6 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 		t.Fatalf("exit code = %d, want 0", code)
 	}
 	a.waitLog("shutdown complete")
-	if ok.Load() == 0 {
-		t.Fatal("no request succeeded")
-	}
 }
 
 func TestHealthzStaysUpWhileDraining(t *testing.T) {
@@ -148,5 +169,11 @@ func TestEveryResponseHasARequestIDAndEveryRequestOneLogLine(t *testing.T) {
 	l := a.waitLog("request")
 	if l["request_id"] != "e2e-123" || l["status"] != float64(404) || l["severity"] != "INFO" {
 		t.Fatalf("request log line = %v", l)
+	}
+	// No OTLP endpoint is set, yet the line carries a trace.
+	traceID, _ := l["trace_id"].(string)
+	spanID, _ := l["span_id"].(string)
+	if len(traceID) != 32 || len(spanID) != 16 || strings.Trim(traceID, "0") == "" {
+		t.Fatalf("request log line without trace_id/span_id: %v", l)
 	}
 }

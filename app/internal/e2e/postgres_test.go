@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -76,8 +77,19 @@ func TestDatabaseOutage(t *testing.T) {
 
 	p.cut()
 	a.waitStatus("/readyz", 503)
-	if code, body, _ := a.get("/readyz"); !strings.Contains(body, "database") {
+	code, body, _ := a.get("/readyz")
+	if !strings.Contains(body, "database unavailable") {
 		t.Fatalf("/readyz during the outage = %d %s, want the database named", code, body)
+	}
+	// The cause, which names the database's address, user and name, is
+	// logged, not shown to whoever can reach /readyz.
+	for _, detail := range []string{p.addr(), u.User.Username(), strings.TrimPrefix(u.Path, "/")} {
+		if strings.Contains(body, detail) {
+			t.Errorf("/readyz during the outage shows %q: %s", detail, body)
+		}
+	}
+	if l := a.waitLog("database is not ready"); l["severity"] != "WARNING" || !strings.Contains(fmt.Sprint(l["reason"]), "unreachable") {
+		t.Errorf("database is not ready line = %v, want a WARNING with the cause", l)
 	}
 	if code, _, err := a.get("/healthz"); err != nil || code != 200 {
 		t.Fatalf("/healthz during the outage = %d %v, want 200", code, err)

@@ -6,7 +6,9 @@
 // routes (404) and wrong methods (405, with Allow), is JSON of the form
 // {"error":{"code":"...","message":"..."}}. Each request is traced (W3C
 // trace context in, span out), counted in the http.server.request.duration
-// histogram, and logged as one JSON line.
+// histogram, and logged as one JSON line. In span and metric attributes a
+// method outside the nine standard ones is "_OTHER", as the OpenTelemetry
+// semantic conventions ask, so that clients cannot add metric series.
 package httpapi
 
 import (

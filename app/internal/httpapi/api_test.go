@@ -360,10 +360,15 @@ func TestReadyz(t *testing.T) {
 		}
 	}
 	check(503, lifecycle.ReasonStarting)
+	f.ready.ExpectDependency()
 	f.ready.SetStarted()
-	f.ready.SetDependency("database: unreachable")
-	check(503, "database: unreachable")
-	f.ready.SetDependency("")
+	check(503, lifecycle.ReasonDependencyUnchecked)
+	f.ready.SetDependency(false)
+	check(503, "database unavailable")
+	if rec := f.do(t, "GET", "/readyz", ""); rec.Body.String() != `{"status":"not ready","reason":"database unavailable"}`+"\n" {
+		t.Fatalf("readyz body with the database down = %s, want only the generic reason", rec.Body)
+	}
+	f.ready.SetDependency(true)
 	check(200, "")
 	f.ready.SetDraining()
 	check(503, lifecycle.ReasonDraining)

@@ -21,7 +21,10 @@ func (a *API) healthz(w http.ResponseWriter, r *http.Request) {
 
 // readyz is the readiness probe: 200 only when started, not draining and
 // the configured database is reachable and migrated. It reads state kept by
-// the background checker and never touches the database itself.
+// the background checker and never touches the database itself. The reason
+// is one of lifecycle's fixed Reason strings, such as "database
+// unavailable": the probe may be reachable by anyone, so why the database
+// is down (its host, user and name) is only logged, by the checker.
 func (a *API) readyz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	if ok, reason := a.opts.Readiness.Ready(); !ok {

@@ -26,6 +26,13 @@ const RequestIDHeader = "X-Request-Id"
 // ServeHTTP runs every request through the same steps, outermost first:
 // request ID, trace context and server span, access log and metric, panic
 // recovery, body limit, routing.
+//
+// A panic before the response has started becomes a 500. A panic after it
+// has started cannot change the status, so, once logged, it aborts the
+// connection (by panicking with http.ErrAbortHandler) so that the client
+// sees a broken response rather than a truncated one that looks complete.
+// A handler's own http.ErrAbortHandler is passed on the same way. Either
+// way the span ends and the access log line is written, marked "aborted".
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	id := r.Header.Get(RequestIDHeader)
@@ -38,62 +45,113 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// sends elsewhere, so that none is idle here when the server stops.
 		w.Header().Set("Connection", "close")
 	}
-	ctx := logging.WithRequestID(r.Context(), id)
-	ctx = a.opts.Propagator.Extract(ctx, propagation.HeaderCarrier(r.Header))
-	ctx, span := a.tracer.Start(ctx, r.Method, trace.WithSpanKind(trace.SpanKindServer), trace.WithAttributes(
-		attribute.String("http.request.method", r.Method),
+	method := methodAttribute(r.Method)
+	spanName := method
+	if method == otherMethod {
+		// The semantic conventions name such spans "HTTP".
+		spanName = "HTTP"
+	}
+	attrs := []attribute.KeyValue{
+		attribute.String("http.request.method", method),
 		attribute.String("url.path", r.URL.Path),
 		attribute.String("url.scheme", scheme(r)),
 		attribute.String("user_agent.original", r.UserAgent()),
 		attribute.String("network.protocol.version", fmt.Sprintf("%d.%d", r.ProtoMajor, r.ProtoMinor)),
-	))
+	}
+	if method != r.Method {
+		attrs = append(attrs, attribute.String("http.request.method_original", r.Method))
+	}
+	ctx := logging.WithRequestID(r.Context(), id)
+	ctx = a.opts.Propagator.Extract(ctx, propagation.HeaderCarrier(r.Header))
+	ctx, span := a.tracer.Start(ctx, spanName, trace.WithSpanKind(trace.SpanKindServer), trace.WithAttributes(attrs...))
 	r = r.WithContext(ctx)
 	_, pattern := a.mux.Handler(r)
 	route := routeOf(pattern)
 	rw := &responseWriter{ResponseWriter: w}
 
 	defer func() {
-		if v := recover(); v != nil {
-			if v == http.ErrAbortHandler {
-				panic(v)
-			}
+		v := recover()
+		if v == nil {
+			a.finish(r, rw, span, route, start, false)
+			return
+		}
+		if v != http.ErrAbortHandler {
 			a.opts.Logger.ErrorContext(ctx, "panic serving request", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 			span.RecordError(fmt.Errorf("panic: %v", v))
 			if !rw.wroteHeader {
 				writeError(rw, http.StatusInternalServerError, "internal", "internal error")
+				a.finish(r, rw, span, route, start, false)
+				return
 			}
 		}
-		a.finish(r, rw, span, route, start)
+		a.finish(r, rw, span, route, start, true)
+		panic(http.ErrAbortHandler)
 	}()
 
 	r.Body = http.MaxBytesReader(rw, r.Body, a.opts.MaxBodyBytes)
 	a.route(rw, r, pattern)
 }
 
-// finish ends the span, records the duration and writes the access log line.
-func (a *API) finish(r *http.Request, rw *responseWriter, span trace.Span, route string, start time.Time) {
+// otherMethod replaces a non-standard method in telemetry attributes.
+const otherMethod = "_OTHER"
+
+// methodAttribute returns the method for the http.request.method attribute:
+// the method if it is one of the nine of RFC 9110 and RFC 5789, else
+// "_OTHER", so that clients cannot create metric series at will
+// (https://opentelemetry.io/docs/specs/semconv/http/http-spans/#http-server).
+func methodAttribute(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete,
+		http.MethodConnect, http.MethodOptions, http.MethodTrace, http.MethodPatch:
+		return m
+	}
+	return otherMethod
+}
+
+// finish ends the span, records the duration and writes the access log
+// line. aborted means the connection is being aborted: the response, if
+// it started at all, is incomplete.
+func (a *API) finish(r *http.Request, rw *responseWriter, span trace.Span, route string, start time.Time, aborted bool) {
+	// Status 0 stands for "no status was sent": the connection was aborted
+	// before the response started.
 	status := rw.status
-	if status == 0 {
+	if status == 0 && !aborted {
 		status = http.StatusOK
 	}
 	elapsed := time.Since(start)
 	ctx := r.Context()
+	method := methodAttribute(r.Method)
 
 	if route != "" {
-		span.SetName(r.Method + " " + route)
+		if method == otherMethod {
+			span.SetName("HTTP " + route)
+		} else {
+			span.SetName(method + " " + route)
+		}
 		span.SetAttributes(attribute.String("http.route", route))
 	}
-	span.SetAttributes(attribute.Int("http.response.status_code", status))
-	if status >= 500 {
+	if status != 0 {
+		span.SetAttributes(attribute.Int("http.response.status_code", status))
+	}
+	switch {
+	case aborted:
+		span.SetAttributes(attribute.String("error.type", abortedErrorType))
+		span.SetStatus(codes.Error, "response aborted")
+	case status >= 500:
 		span.SetStatus(codes.Error, http.StatusText(status))
 	}
 	span.End()
 
 	if a.duration != nil {
 		attrs := []attribute.KeyValue{
-			attribute.String("http.request.method", r.Method),
-			attribute.Int("http.response.status_code", status),
+			attribute.String("http.request.method", method),
 			attribute.String("url.scheme", scheme(r)),
+		}
+		if status != 0 {
+			attrs = append(attrs, attribute.Int("http.response.status_code", status))
+		}
+		if aborted {
+			attrs = append(attrs, attribute.String("error.type", abortedErrorType))
 		}
 		if route != "" {
 			attrs = append(attrs, attribute.String("http.route", route))
@@ -102,10 +160,10 @@ func (a *API) finish(r *http.Request, rw *responseWriter, span trace.Span, route
 	}
 
 	level := slog.LevelInfo
-	if status >= 500 && route != "/readyz" {
+	if (status >= 500 && route != "/readyz") || aborted {
 		level = slog.LevelWarn
 	}
-	a.opts.Logger.LogAttrs(ctx, level, "request",
+	logAttrs := []slog.Attr{
 		slog.String("method", r.Method),
 		slog.String("route", route),
 		slog.String("path", r.URL.Path),
@@ -123,8 +181,16 @@ func (a *API) finish(r *http.Request, rw *responseWriter, span trace.Span, route
 			slog.String("remoteIp", remoteIP(r)),
 			slog.String("protocol", r.Proto),
 		),
-	)
+	}
+	if aborted {
+		logAttrs = append(logAttrs, slog.Bool("aborted", true))
+	}
+	a.opts.Logger.LogAttrs(ctx, level, "request", logAttrs...)
 }
+
+// abortedErrorType is the error.type attribute of a request whose
+// connection was aborted.
+const abortedErrorType = "aborted"
 
 // routeOf turns a mux pattern such as "GET /v1/notes/{id}" into the
 // http.route form "/v1/notes/{id}"; "" when nothing matched.

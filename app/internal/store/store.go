@@ -62,9 +62,30 @@ func New(cfg *pgxpool.Config) (*Postgres, error) {
 // Close closes the pool, waiting for acquired connections to be released.
 func (p *Postgres) Close() { p.pool.Close() }
 
-// Ping checks that a connection can be acquired and used.
+// Ping checks that a connection can be acquired and used. Requests and Ping
+// share the pool, so when every connection is in use by requests Ping may
+// not get one before ctx ends; it then returns nil, because a database busy
+// serving requests is up, and a pool that is merely full must not fail
+// readiness. A database that hangs fills the pool too, but each request
+// gives its connection up within its own timeout (5 s), after which Ping
+// gets a connection and reports the hang. Connect errors and ctx ending
+// while a connection is being made are errors.
 func (p *Postgres) Ping(ctx context.Context) error {
-	return classify(p.pool.Ping(ctx))
+	c, err := p.pool.Acquire(ctx)
+	if err != nil {
+		if ctx.Err() != nil && p.busy() {
+			return nil
+		}
+		return classify(err)
+	}
+	defer c.Release()
+	return classify(c.Ping(ctx))
+}
+
+// busy reports whether every connection the pool may hold is acquired.
+func (p *Postgres) busy() bool {
+	s := p.pool.Stat()
+	return s.AcquiredConns() >= s.MaxConns()
 }
 
 // migrationLockID is the key of the advisory lock that serializes

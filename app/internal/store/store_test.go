@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"sync"
 	"testing"
 	"time"
@@ -144,6 +145,75 @@ func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
 		if !errors.Is(err, ErrUnavailable) {
 			t.Errorf("%s error = %v, want ErrUnavailable", name, err)
 		}
+	}
+}
+
+// TestPingCountsAFullPoolAsUp holds the pool's only connection, as a burst
+// of requests would, and checks that Ping, unable to get a connection
+// before its context ends, still reports the database up.
+func TestPingCountsAFullPoolAsUp(t *testing.T) {
+	t.Parallel()
+	cfg, err := pgxpool.ParseConfig(testenv.DatabaseURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.MaxConns = 1
+	p, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	ctx := testContext(t)
+	held, err := p.pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	defer cancel()
+	if err := p.Ping(pingCtx); err != nil {
+		t.Fatalf("Ping() with every connection in use = %v, want nil", err)
+	}
+	held.Release()
+	if err := p.Ping(ctx); err != nil {
+		t.Fatalf("Ping() with a free connection = %v", err)
+	}
+}
+
+// TestPingFailsWhileConnecting points the pool at a server that accepts
+// TCP connections and never answers: the context ends while a connection
+// is being made, which is an outage, not a busy pool.
+func TestPingFailsWhileConnecting(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	var conns []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	p := open(t, "postgres://u:p@"+ln.Addr().String()+"/x?sslmode=disable&connect_timeout=30")
+	ctx, cancel := context.WithTimeout(testContext(t), 100*time.Millisecond)
+	defer cancel()
+	if err := p.Ping(ctx); !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("Ping() while connecting = %v, want ErrUnavailable", err)
 	}
 }
 

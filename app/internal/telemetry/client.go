@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -17,15 +19,18 @@ import (
 // (https://opentelemetry.io/docs/specs/otlp/#otlphttp).
 type client struct {
 	endpoint string
-	headers  map[string]string
-	gzip     bool
-	timeout  time.Duration
-	http     *http.Client
+	// shown is endpoint as errors show it, without its credentials.
+	shown   string
+	headers map[string]string
+	gzip    bool
+	timeout time.Duration
+	http    *http.Client
 }
 
 func newClient(e config.Exporter) *client {
 	return &client{
 		endpoint: e.Endpoint,
+		shown:    e.RedactedEndpoint(),
 		headers:  e.Headers,
 		gzip:     e.Compression == "gzip",
 		timeout:  e.Timeout,
@@ -79,7 +84,8 @@ func (c *client) post(ctx context.Context, body []byte) error {
 func (c *client) send(ctx context.Context, body []byte) (retryAfter time.Duration, err error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint, bytes.NewReader(body))
 	if err != nil {
-		return -1, fmt.Errorf("building OTLP request: %w", err)
+		// url.Parse errors quote the URL; show only the redacted one.
+		return -1, fmt.Errorf("building OTLP request for %s: invalid URL", c.shown)
 	}
 	for k, v := range c.headers {
 		req.Header.Set(k, v)
@@ -90,7 +96,13 @@ func (c *client) send(ctx context.Context, body []byte) (retryAfter time.Duratio
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return 0, fmt.Errorf("sending OTLP request to %s: %w", c.endpoint, err)
+		// A *url.Error quotes the URL with its query (and its user name);
+		// keep only what it wraps.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return 0, fmt.Errorf("sending OTLP request to %s: %w", c.shown, err)
 	}
 	defer resp.Body.Close()
 	// Drain a little so the connection can be reused; the body is a
@@ -99,7 +111,7 @@ func (c *client) send(ctx context.Context, body []byte) (retryAfter time.Duratio
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return 0, nil
 	}
-	err = fmt.Errorf("sending OTLP request to %s: status %s", c.endpoint, resp.Status)
+	err = fmt.Errorf("sending OTLP request to %s: status %s", c.shown, resp.Status)
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		if s, perr := strconv.Atoi(resp.Header.Get("Retry-After")); perr == nil && s > 0 {

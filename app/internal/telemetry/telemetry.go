@@ -3,9 +3,10 @@
 // Spans and metrics are exported with OTLP over HTTP with protobuf encoding
 // only when an endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT or a
 // per-signal endpoint) and OTEL_SDK_DISABLED is not true. Otherwise no
-// exporter, SDK provider or goroutine is created: the providers are no-ops,
-// and trace context is still propagated so that logs carry the trace ID
-// of incoming requests.
+// exporter or goroutine is created: the meter provider is a no-op, and the
+// tracer provider records and exports nothing but still gives every span a
+// W3C trace ID (the incoming traceparent's, or a new one) and span ID, so
+// that every request's log lines carry trace_id and span_id.
 //
 // Size drives the design. The official exporters (otlptracehttp,
 // otlpmetrichttp) depend on the generated OTLP packages, which link in gRPC
@@ -28,14 +29,14 @@ import (
 	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
-	tracenoop "go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/berth-dev/berth/app/internal/config"
 )
 
 // Telemetry holds the providers the service instruments itself with.
 type Telemetry struct {
-	// TracerProvider creates tracers; a no-op when traces are not exported.
+	// TracerProvider creates tracers. When traces are not exported its
+	// spans record nothing but still carry trace and span IDs.
 	TracerProvider trace.TracerProvider
 	// MeterProvider creates meters; a no-op when metrics are not exported.
 	MeterProvider metric.MeterProvider
@@ -51,7 +52,7 @@ type Telemetry struct {
 // resolves that order). Export errors are logged through logger.
 func New(cfg config.Telemetry, serviceName string, logger *slog.Logger) *Telemetry {
 	t := &Telemetry{
-		TracerProvider: tracenoop.NewTracerProvider(),
+		TracerProvider: newIDTracerProvider(),
 		MeterProvider:  metricnoop.NewMeterProvider(),
 		Propagator:     propagator(cfg.Propagators),
 	}

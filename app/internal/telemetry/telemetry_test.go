@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -86,10 +88,29 @@ func TestNoEndpointCreatesNoExporter(t *testing.T) {
 	if tel.Enabled() {
 		t.Fatal("Enabled() without an endpoint")
 	}
-	_, span := tel.TracerProvider.Tracer("x").Start(context.Background(), "s")
+	tracer := tel.TracerProvider.Tracer("x")
+	ctx, span := tracer.Start(context.Background(), "s")
 	if span.IsRecording() {
-		t.Fatal("no-op tracer records")
+		t.Fatal("tracer without an exporter records")
 	}
+	root := trace.SpanContextFromContext(ctx)
+	if !root.TraceID().IsValid() || !root.SpanID().IsValid() {
+		t.Fatalf("span without a parent has no IDs: %v", root)
+	}
+	span.End()
+
+	parent := trace.NewSpanContext(trace.SpanContextConfig{
+		TraceID: trace.TraceID{0x4b, 0xf9, 15: 0x36}, SpanID: trace.SpanID{0x00, 0xf0, 7: 0xb7}, TraceFlags: trace.FlagsSampled, Remote: true,
+	})
+	ctx, child := tracer.Start(trace.ContextWithRemoteSpanContext(context.Background(), parent), "s")
+	got := trace.SpanContextFromContext(ctx)
+	if got.TraceID() != parent.TraceID() || !got.SpanID().IsValid() || got.SpanID() == parent.SpanID() {
+		t.Fatalf("span under traceparent %v has %v, want the same trace ID and a new span ID", parent, got)
+	}
+	if child.IsRecording() {
+		t.Fatal("tracer without an exporter records a sampled caller's span")
+	}
+	child.End()
 	if err := tel.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -248,15 +269,42 @@ func TestRetriesRetryableStatus(t *testing.T) {
 
 func TestDoesNotRetryBadRequest(t *testing.T) {
 	t.Parallel()
-	calls := 0
+	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls++
+		calls.Add(1)
 		w.WriteHeader(http.StatusBadRequest)
 	}))
 	defer srv.Close()
 	c := newClient(config.Exporter{Endpoint: srv.URL, Timeout: 10 * time.Second})
-	if err := c.post(context.Background(), []byte{1}); err == nil || calls != 1 {
-		t.Fatalf("post() = %v after %d calls, want an error after 1", err, calls)
+	if err := c.post(context.Background(), []byte{1}); err == nil || calls.Load() != 1 {
+		t.Fatalf("post() = %v after %d calls, want an error after 1", err, calls.Load())
+	}
+}
+
+// TestExportErrorsHideEndpointCredentials checks both kinds of export
+// error, a refused connection and an error status, for an endpoint with a
+// password and an API key in its query.
+func TestExportErrorsHideEndpointCredentials(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusUnauthorized)
+	}))
+	defer srv.Close()
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	for _, base := range []string{srv.URL, closed.URL} {
+		endpoint := strings.Replace(base, "://", "://user:pa55word@", 1) + "/v1/traces?api_key=k3y"
+		c := newClient(config.Exporter{Endpoint: endpoint, Timeout: 200 * time.Millisecond})
+		err := c.post(context.Background(), []byte{1})
+		if err == nil {
+			t.Fatalf("post(%s) succeeded, want an error", base)
+		}
+		if strings.Contains(err.Error(), "pa55word") || strings.Contains(err.Error(), "k3y") {
+			t.Errorf("export error shows a credential: %v", err)
+		}
+		if !strings.Contains(err.Error(), "/v1/traces") {
+			t.Errorf("export error does not name the endpoint: %v", err)
+		}
 	}
 }
 

@@ -62,6 +62,15 @@ func newTracerProvider(c *client, resource []attribute.KeyValue, sampler string,
 	return p
 }
 
+// newIDTracerProvider returns a provider for when traces are not exported:
+// its spans record nothing and are never exported, and it runs no
+// goroutine, but each span still gets a W3C trace ID (the caller's, from
+// traceparent, or a new one) and a new span ID, so that every request's log
+// lines carry trace_id and span_id.
+func newIDTracerProvider() *tracerProvider {
+	return &tracerProvider{sample: func(trace.SpanContext, trace.TraceID) bool { return false }}
+}
+
 func (p *tracerProvider) Tracer(name string, opts ...trace.TracerOption) trace.Tracer {
 	c := trace.NewTracerConfig(opts...)
 	return &tracer{p: p, scope: scope{name: name, version: c.InstrumentationVersion()}}
