@@ -42,16 +42,18 @@ type options struct {
 	duration time.Duration
 	dbURL    string
 	docker   bool
+	cold     bool
 }
 
 func run(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	var o options
-	fs.IntVar(&o.runs, "runs", 25, "cold starts per server (optional)")
+	fs.IntVar(&o.runs, "runs", 51, "cold starts per server, taken in turn (optional)")
 	fs.IntVar(&o.conns, "conns", 80, "concurrent connections for the load figures (optional)")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "length of each load run (optional)")
 	fs.StringVar(&o.dbURL, "database-url", envOr("BERTH_TEST_DATABASE_URL", "postgres://berth:berth@127.0.0.1:5432/berth?sslmode=disable"), "PostgreSQL for the API figures (optional)")
 	fs.BoolVar(&o.docker, "docker", true, "build the image to measure its size (optional)")
+	fs.BoolVar(&o.cold, "cold-start-only", false, "measure only the cold start (optional)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -75,16 +77,16 @@ func run(ctx context.Context, args []string) error {
 		fmt.Printf("binary size: %.2f MiB\n", mib(fi.Size()))
 	}
 
-	app, err := coldStart(ctx, appBin, o.runs, nil)
+	medians, err := coldStarts(ctx, o.runs, appBin, minBin)
 	if err != nil {
-		return fmt.Errorf("cold start of app: %w", err)
+		return err
 	}
-	floor, err := coldStart(ctx, minBin, o.runs, nil)
-	if err != nil {
-		return fmt.Errorf("cold start of minimal server: %w", err)
-	}
-	fmt.Printf("cold start (exec to first 200 on /healthz, median of %d): app %s, minimal net/http %s, ratio %.2f (target <= 1.5)\n",
+	app, floor := medians[0], medians[1]
+	fmt.Printf("cold start (exec to first 200 on /healthz, median of %d, interleaved): app %s, minimal net/http %s, ratio %.2f (target <= 1.5)\n",
 		o.runs, ms(app), ms(floor), float64(app)/float64(floor))
+	if o.cold {
+		return nil
+	}
 
 	if o.docker {
 		size, err := imageSize(ctx)

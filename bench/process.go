@@ -118,25 +118,34 @@ func waitReady(ctx context.Context, s *server, path string, limit time.Duration)
 	return fmt.Errorf("%s not 200 within %s", path, limit)
 }
 
-// coldStart returns the median time from exec to the first 200 on /healthz.
-func coldStart(ctx context.Context, bin string, runs int, env []string) (time.Duration, error) {
-	var times []time.Duration
+// coldStarts returns, for each of bins, the median time from exec to the
+// first 200 on /healthz. The binaries start in turn, run after run, so that
+// both see the same machine: load from other processes shifts their figures
+// together instead of skewing their ratio.
+func coldStarts(ctx context.Context, runs int, bins ...string) ([]time.Duration, error) {
+	times := make([][]time.Duration, len(bins))
 	for range runs {
-		t0 := time.Now()
-		s, err := start(ctx, bin, env)
-		if err != nil {
-			return 0, err
+		for i, bin := range bins {
+			t0 := time.Now()
+			s, err := start(ctx, bin, nil)
+			if err != nil {
+				return nil, err
+			}
+			err = waitReady(ctx, s, "/healthz", 10*time.Second)
+			elapsed := time.Since(t0)
+			s.kill()
+			if err != nil {
+				return nil, fmt.Errorf("cold start of %s: %w", bin, err)
+			}
+			times[i] = append(times[i], elapsed)
 		}
-		err = waitReady(ctx, s, "/healthz", 10*time.Second)
-		elapsed := time.Since(t0)
-		s.kill()
-		if err != nil {
-			return 0, err
-		}
-		times = append(times, elapsed)
 	}
-	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
-	return times[len(times)/2], nil
+	medians := make([]time.Duration, len(bins))
+	for i, ts := range times {
+		sort.Slice(ts, func(a, b int) bool { return ts[a] < ts[b] })
+		medians[i] = ts[len(ts)/2]
+	}
+	return medians, nil
 }
 
 // idleRSS starts bin, waits until ready and idle, and reads VmRSS.

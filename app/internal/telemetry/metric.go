@@ -2,6 +2,7 @@ package telemetry
 
 import (
 	"context"
+	"encoding/binary"
 	"log/slog"
 	"math"
 	"slices"
@@ -11,7 +12,6 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 	metricnoop "go.opentelemetry.io/otel/metric/noop"
-	"google.golang.org/protobuf/encoding/protowire"
 )
 
 // This file is a small meter that implements the OpenTelemetry metric API
@@ -204,10 +204,10 @@ func (h *histogram) encode(delta bool, now time.Time) []byte {
 		p = appendDouble(p, 5, pt.sum)
 		var counts, bounds []byte
 		for _, c := range pt.counts {
-			counts = protowire.AppendFixed64(counts, c)
+			counts = binary.LittleEndian.AppendUint64(counts, c)
 		}
 		for _, b := range h.bounds {
-			bounds = protowire.AppendFixed64(bounds, math.Float64bits(b))
+			bounds = binary.LittleEndian.AppendUint64(bounds, math.Float64bits(b))
 		}
 		p = appendBytes(p, 6, counts)
 		p = appendBytes(p, 7, bounds)

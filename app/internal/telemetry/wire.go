@@ -1,58 +1,85 @@
 package telemetry
 
 import (
+	"encoding/binary"
 	"math"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
-	"google.golang.org/protobuf/encoding/protowire"
 )
 
-// This file writes OTLP protobuf messages field by field with protowire,
-// following opentelemetry-proto v1 (https://github.com/open-telemetry/opentelemetry-proto,
-// common/v1/common.proto and resource/v1/resource.proto). The generated
-// OTLP types and the official exporters are not used because they link in
-// gRPC and grpc-gateway, which would double the binary size. Tests decode
-// the output with the generated types to prove it matches.
+// This file writes OTLP protobuf messages field by field, following
+// opentelemetry-proto v1 (https://github.com/open-telemetry/opentelemetry-proto,
+// common/v1/common.proto and resource/v1/resource.proto) and the protobuf
+// wire format (https://protobuf.dev/programming-guides/encoding/). The
+// generated OTLP types and the official exporters are not used because they
+// link in gRPC and grpc-gateway, which would double the binary size; not
+// even protowire is, because its package init reads the whole executable to
+// seed a hash, which costs every cold start. Tests decode the output with
+// the generated types to prove it matches.
 
-func appendMessage(b []byte, num protowire.Number, msg []byte) []byte {
-	b = protowire.AppendTag(b, num, protowire.BytesType)
-	return protowire.AppendBytes(b, msg)
+// fieldNumber is a protobuf field number.
+type fieldNumber int32
+
+// wireType is a protobuf wire type.
+type wireType uint8
+
+// The wire types OTLP uses.
+const (
+	varintType  wireType = 0
+	fixed64Type wireType = 1
+	bytesType   wireType = 2
+	fixed32Type wireType = 5
+)
+
+// appendTag appends a field's key: its number and wire type as a varint.
+func appendTag(b []byte, num fieldNumber, t wireType) []byte {
+	return binary.AppendUvarint(b, uint64(num)<<3|uint64(t))
 }
 
-func appendString(b []byte, num protowire.Number, s string) []byte {
+// appendLengthDelimited appends v's length as a varint, then v.
+func appendLengthDelimited(b []byte, v []byte) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(v))), v...)
+}
+
+func appendMessage(b []byte, num fieldNumber, msg []byte) []byte {
+	b = appendTag(b, num, bytesType)
+	return appendLengthDelimited(b, msg)
+}
+
+func appendString(b []byte, num fieldNumber, s string) []byte {
 	if s == "" {
 		return b
 	}
-	b = protowire.AppendTag(b, num, protowire.BytesType)
-	return protowire.AppendString(b, s)
+	b = appendTag(b, num, bytesType)
+	return appendLengthDelimited(b, []byte(s))
 }
 
-func appendBytes(b []byte, num protowire.Number, v []byte) []byte {
-	b = protowire.AppendTag(b, num, protowire.BytesType)
-	return protowire.AppendBytes(b, v)
+func appendBytes(b []byte, num fieldNumber, v []byte) []byte {
+	b = appendTag(b, num, bytesType)
+	return appendLengthDelimited(b, v)
 }
 
-func appendVarint(b []byte, num protowire.Number, v uint64) []byte {
+func appendVarint(b []byte, num fieldNumber, v uint64) []byte {
 	if v == 0 {
 		return b
 	}
-	b = protowire.AppendTag(b, num, protowire.VarintType)
-	return protowire.AppendVarint(b, v)
+	b = appendTag(b, num, varintType)
+	return binary.AppendUvarint(b, v)
 }
 
-func appendFixed64(b []byte, num protowire.Number, v uint64) []byte {
-	b = protowire.AppendTag(b, num, protowire.Fixed64Type)
-	return protowire.AppendFixed64(b, v)
+func appendFixed64(b []byte, num fieldNumber, v uint64) []byte {
+	b = appendTag(b, num, fixed64Type)
+	return binary.LittleEndian.AppendUint64(b, v)
 }
 
-func appendDouble(b []byte, num protowire.Number, v float64) []byte {
+func appendDouble(b []byte, num fieldNumber, v float64) []byte {
 	return appendFixed64(b, num, math.Float64bits(v))
 }
 
-func appendFixed32(b []byte, num protowire.Number, v uint32) []byte {
-	b = protowire.AppendTag(b, num, protowire.Fixed32Type)
-	return protowire.AppendFixed32(b, v)
+func appendFixed32(b []byte, num fieldNumber, v uint32) []byte {
+	b = appendTag(b, num, fixed32Type)
+	return binary.LittleEndian.AppendUint32(b, v)
 }
 
 func unixNano(t time.Time) uint64 {
@@ -66,16 +93,16 @@ func unixNano(t time.Time) uint64 {
 func appendAnyValue(b []byte, v attribute.Value) []byte {
 	switch v.Type() {
 	case attribute.BOOL:
-		b = protowire.AppendTag(b, 2, protowire.VarintType)
-		return protowire.AppendVarint(b, protowire.EncodeBool(v.AsBool()))
+		b = appendTag(b, 2, varintType)
+		return binary.AppendUvarint(b, boolVarint(v.AsBool()))
 	case attribute.INT64:
-		b = protowire.AppendTag(b, 3, protowire.VarintType)
-		return protowire.AppendVarint(b, uint64(v.AsInt64()))
+		b = appendTag(b, 3, varintType)
+		return binary.AppendUvarint(b, uint64(v.AsInt64()))
 	case attribute.FLOAT64:
 		return appendDouble(b, 4, v.AsFloat64())
 	case attribute.STRING:
-		b = protowire.AppendTag(b, 1, protowire.BytesType)
-		return protowire.AppendString(b, v.AsString())
+		b = appendTag(b, 1, bytesType)
+		return appendLengthDelimited(b, []byte(v.AsString()))
 	case attribute.BOOLSLICE:
 		return appendArray(b, v.AsBoolSlice(), attribute.BoolValue)
 	case attribute.INT64SLICE:
@@ -85,8 +112,8 @@ func appendAnyValue(b []byte, v attribute.Value) []byte {
 	case attribute.STRINGSLICE:
 		return appendArray(b, v.AsStringSlice(), attribute.StringValue)
 	default:
-		b = protowire.AppendTag(b, 1, protowire.BytesType)
-		return protowire.AppendString(b, v.Emit())
+		b = appendTag(b, 1, bytesType)
+		return appendLengthDelimited(b, []byte(v.Emit()))
 	}
 }
 
@@ -99,7 +126,7 @@ func appendArray[T any](b []byte, vs []T, conv func(T) attribute.Value) []byte {
 }
 
 // appendKeyValues writes each attribute as a repeated KeyValue field num.
-func appendKeyValues(b []byte, num protowire.Number, kvs []attribute.KeyValue) []byte {
+func appendKeyValues(b []byte, num fieldNumber, kvs []attribute.KeyValue) []byte {
 	for _, kv := range kvs {
 		var m []byte
 		m = appendString(m, 1, string(kv.Key))
@@ -110,7 +137,7 @@ func appendKeyValues(b []byte, num protowire.Number, kvs []attribute.KeyValue) [
 }
 
 // appendResource writes a Resource message as field num.
-func appendResource(b []byte, num protowire.Number, attrs []attribute.KeyValue) []byte {
+func appendResource(b []byte, num fieldNumber, attrs []attribute.KeyValue) []byte {
 	return appendMessage(b, num, appendKeyValues(nil, 1, attrs))
 }
 
@@ -118,9 +145,17 @@ func appendResource(b []byte, num protowire.Number, attrs []attribute.KeyValue) 
 type scope struct{ name, version string }
 
 // appendScope writes an InstrumentationScope message as field num.
-func appendScope(b []byte, num protowire.Number, s scope) []byte {
+func appendScope(b []byte, num fieldNumber, s scope) []byte {
 	var m []byte
 	m = appendString(m, 1, s.name)
 	m = appendString(m, 2, s.version)
 	return appendMessage(b, num, m)
+}
+
+// boolVarint is a bool's varint value: 1 for true, 0 for false.
+func boolVarint(v bool) uint64 {
+	if v {
+		return 1
+	}
+	return 0
 }
