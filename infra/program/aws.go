@@ -219,6 +219,9 @@ func fargateArgs(cfg *Config, cpu, memory int, stop, idle time.Duration, arch fa
 		Env:                    s.Env,
 		LogRetentionDays:       a.LogRetentionDays,
 		EnableExec:             a.EnableExec,
+		// The ECS Exec agent writes to the root filesystem: opting into
+		// Exec gives up the read-only root, as the component requires.
+		WritableRootFilesystem: a.EnableExec,
 		AllowWildcardResources: a.AllowWildcardResources,
 		StopTimeout:            stop,
 		IdleTimeout:            idle,

@@ -278,3 +278,19 @@ func TestAWSTimeoutsFollowTheService(t *testing.T) {
 		t.Errorf("recoveryWindowInDays = %v, want 0", got)
 	}
 }
+
+func TestAWSEnableExecMakesTheRootWritable(t *testing.T) {
+	t.Parallel()
+	cfg := awsConfig()
+	cfg["berth:aws"].(map[string]any)["enableExec"] = true
+	m, err := deploy(t, cfg, "berth:service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.One(t, "aws:ecs/service:Service").Inputs["enableExecuteCommand"].BoolValue() {
+		t.Error("enableExecuteCommand is false")
+	}
+	if got := containerDef(t, m)["readonlyRootFilesystem"]; got != false {
+		t.Errorf("readonlyRootFilesystem = %v, want false with ECS Exec", got)
+	}
+}

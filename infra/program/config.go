@@ -134,7 +134,8 @@ type AWS struct {
 	LogRetentionDays int `json:"logRetentionDays"`
 	// KMSKeyARN is the customer-managed key of the secrets, if any.
 	KMSKeyARN string `json:"kmsKeyArn"`
-	// EnableExec turns on ECS Exec. Default: false.
+	// EnableExec turns on ECS Exec, which also makes the root filesystem
+	// writable (the Exec agent writes to it). Default: false.
 	EnableExec bool `json:"enableExec"`
 	// TaskPolicy lists the task role's statements: the app's own AWS
 	// permissions. No "*" or "iam:*" actions. Default: none, an empty task
