@@ -179,6 +179,73 @@ func TestDiffFlagsAWildcardInTheFargateTaskRole(t *testing.T) {
 	}
 }
 
+func TestDiffFlagsRiskyChangesToTheProdStack(t *testing.T) {
+	t.Parallel()
+	const oneObject = `aws.taskPolicy=[{"actions":["s3:GetObject"],"resources":["arn:aws:s3:::b/x"]}]`
+	tests := []struct {
+		name       string
+		base, head []string
+		want       []string // "kind: URN suffix: reason substring"
+	}{
+		{
+			name: "task policy resource widened to every bucket",
+			base: []string{oneObject},
+			head: []string{`aws.taskPolicy=[{"actions":["s3:GetObject"],"resources":["arn:aws:s3:::*"]}]`},
+			want: []string{
+				`iam: berth-app-task-policy: allows existing actions on new resources: "s3:GetObject" on "arn:aws:s3:::*"`,
+				`iam: berth-app-task-policy: allows wildcard resources: "arn:aws:s3:::*"`,
+			},
+		},
+		{
+			name: "task policy action granted on a second resource",
+			base: []string{oneObject},
+			head: []string{`aws.taskPolicy=[{"actions":["s3:GetObject"],"resources":["arn:aws:s3:::b/x","arn:aws:s3:::b/y"]}]`},
+			want: []string{`iam: berth-app-task-policy: allows existing actions on new resources: "s3:GetObject" on "arn:aws:s3:::b/y"`},
+		},
+		{
+			name: "HTTPS dropped",
+			head: []string{"aws.certificateArn="},
+			want: []string{
+				"exposure: berth-app-http: forwards plain HTTP instead of redirecting to HTTPS",
+				"exposure: berth-app-https: HTTPS listener on port 443 is deleted",
+			},
+		},
+		{
+			name: "request target halves with concurrency",
+			head: []string{"service.concurrency=40"},
+			want: []string{"capacity: berth-app-requests: scaling target (ALBRequestCountPerTarget) 16800 -> 8400"},
+		},
+		{
+			name: "narrowed CIDRs pair rules by port",
+			head: []string{`aws.allowedCidrs=["10.0.0.0/8"]`},
+			want: []string{
+				"replace: berth-app-lb-in-443-10-0-0-0-8: logical name berth-app-lb-in-443-0-0-0-0-0 -> berth-app-lb-in-443-10-0-0-0-8",
+				"replace: berth-app-lb-in-80-10-0-0-0-8: logical name berth-app-lb-in-80-0-0-0-0-0 -> berth-app-lb-in-80-10-0-0-0-8",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d := diffJSON(t, shippedPlan(t, "prod", tt.base...), shippedPlan(t, "prod", tt.head...))
+			var got []string
+			for _, f := range d.Flags {
+				got = append(got, f.Kind+": "+f.URN[strings.LastIndex(f.URN, "::")+2:]+": "+f.Reason)
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("flags:\n%s\nwant %d:\n%s", strings.Join(got, "\n"), len(tt.want), strings.Join(tt.want, "\n"))
+			}
+			for i, w := range tt.want {
+				kind, rest, _ := strings.Cut(w, ": ")
+				name, reason, _ := strings.Cut(rest, ": ")
+				if !strings.HasPrefix(got[i], kind+": "+name+": ") || !strings.Contains(got[i], reason) {
+					t.Errorf("flag %d = %s\nwant %s", i, got[i], w)
+				}
+			}
+		})
+	}
+}
+
 func equalCounts(a, b map[string]int) bool {
 	if len(a) != len(b) {
 		return false

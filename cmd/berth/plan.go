@@ -30,8 +30,10 @@ Flags:
                       writing the stack file: service.memory=2Gi,
                       service.secrets[0].version=4, service.env.LOG_LEVEL=debug.
                       PATH without a namespace means berth:; use gcp:region=...
-                      for others. VALUE is YAML: [], ["a","b"], 4 and true
-                      are a list, a number and a boolean; '4' is a string.
+                      for others. VALUE is typed as there: true and false
+                      are booleans, 4 and -4 are integers, [] ["a","b"] and
+                      {a: 1} are lists and objects (YAML or JSON), anything
+                      else (0.5, 010, a #b, empty) is the string as written.
   --format text|json|mermaid
                       Optional. Output format. Default: text. json is the
                       document that 'berth diff' compares; mermaid is a

@@ -77,12 +77,13 @@ const (
 	KindDelete Kind = "delete"
 	// KindIAM flags widened permissions.
 	KindIAM Kind = "iam"
-	// KindExposure flags widened network exposure.
+	// KindExposure flags widened network exposure or weakened transport
+	// security (HTTPS listeners, TLS policies).
 	KindExposure Kind = "exposure"
 	// KindSecret flags a secret reference added, removed or re-pointed.
 	KindSecret Kind = "secret"
-	// KindCapacity flags changed instance counts, CPU, memory or
-	// concurrency.
+	// KindCapacity flags changed instance counts, CPU, memory,
+	// concurrency or autoscaling targets.
 	KindCapacity Kind = "capacity"
 )
 
@@ -139,6 +140,7 @@ func Compare(base, head *plan.Plan) (*Result, error) {
 		r.names[res.URN] = res.Type + " " + res.Name
 	}
 
+	lbs := newLBIndex(head)
 	for _, p := range match(base, head) {
 		var c Change
 		switch {
@@ -166,7 +168,7 @@ func Compare(base, head *plan.Plan) (*Result, error) {
 			c.Paths[i] = v.Path
 		}
 		component := (p.old != nil && baseComp[p.old.URN]) || (p.new != nil && headComp[p.new.URN])
-		r.Flags = append(r.Flags, flags(&c, p.old, p.new, component)...)
+		r.Flags = append(r.Flags, flags(&c, p.old, p.new, component, lbs)...)
 		r.Changes = append(r.Changes, c)
 	}
 
@@ -248,6 +250,10 @@ func match(base, head *plan.Plan) []pair {
 			candidates[k] = append(candidates[k], j)
 		}
 	}
+	// renamed maps the base logical name of each renamed resource to its
+	// head name, so that a placeholder such as ${old-sg.id} in an identity
+	// input matches ${new-sg.id}.
+	renamed := map[string]string{}
 	var deleted []*plan.Resource
 	// Base order puts parents before children, so a parent's match is known
 	// when its children look for theirs.
@@ -265,14 +271,22 @@ func match(base, head *plan.Plan) []pair {
 		}
 		best, bestScore := 0, -1
 		for ci, j := range cands {
+			if !sameIdentity(r.Type, r.Inputs, head.Resources[j].Inputs, renamed) {
+				continue
+			}
 			if s := similarity(r.Inputs, head.Resources[j].Inputs); s > bestScore {
 				best, bestScore = ci, s
 			}
+		}
+		if bestScore < 0 {
+			deleted = append(deleted, r)
+			continue
 		}
 		j := cands[best]
 		candidates[k] = append(cands[:best:best], cands[best+1:]...)
 		oldFor[j] = r
 		oldToNew[r.URN] = head.Resources[j].URN
+		renamed[r.Name] = head.Resources[j].Name
 	}
 
 	pairs := make([]pair, 0, len(head.Resources)+len(deleted))
@@ -283,6 +297,52 @@ func match(base, head *plan.Plan) []pair {
 		pairs = append(pairs, pair{old: r})
 	}
 	return pairs
+}
+
+// identityInputs lists, per type, the inputs that say which thing a
+// resource is, such as the ports of a security group rule. A renamed
+// resource is paired with a new one only when these are equal: a rule for
+// port 443 that disappears while one for port 80 appears is a deletion and a
+// creation, not one rule renamed.
+var identityInputs = map[string][]string{
+	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {"securityGroupId", "ipProtocol", "fromPort", "toPort"},
+	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   {"securityGroupId", "ipProtocol", "fromPort", "toPort"},
+	"aws:ec2/securityGroupRule:SecurityGroupRule":               {"securityGroupId", "type", "protocol", "fromPort", "toPort"},
+	"aws:lb/listener:Listener":                                  {"port"},
+}
+
+// sameIdentity reports whether two resources of type typ agree on its
+// identity inputs; a missing input agrees only with a missing one. renamed
+// maps base logical names to head ones, for placeholders.
+func sameIdentity(typ string, a, b map[string]any, renamed map[string]string) bool {
+	for _, k := range identityInputs[typ] {
+		v, okA := a[k]
+		w, okB := b[k]
+		if s, ok := v.(string); ok {
+			v = renamePlaceholder(s, renamed)
+		}
+		if okA != okB || (okA && !equal(v, w)) {
+			return false
+		}
+	}
+	return true
+}
+
+// renamePlaceholder rewrites a placeholder `${NAME.prop}` of a renamed
+// resource to its head name.
+func renamePlaceholder(s string, renamed map[string]string) string {
+	rest, ok := strings.CutPrefix(s, "${")
+	if !ok {
+		return s
+	}
+	i := strings.LastIndexByte(rest, '.')
+	if i < 0 {
+		return s
+	}
+	if n, ok := renamed[rest[:i]]; ok {
+		return "${" + n + rest[i:]
+	}
+	return s
 }
 
 // similarity counts the top-level inputs two resources share.

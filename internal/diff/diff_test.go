@@ -37,6 +37,16 @@ func cloudRun(name string, mutate func(svc map[string]any)) *plan.Plan {
 	return plnOf(comp, sa, res("gcp:cloudrunv2/service:Service", name+"-svc", comp.URN, svc))
 }
 
+// sgRule is an aws:vpc ingress rule for TCP port on security group sg
+// (a placeholder such as ${lb-sg.id}), with source inputs added.
+func sgRule(name, sg string, port float64, source map[string]any) plan.Resource {
+	in := map[string]any{"securityGroupId": sg, "ipProtocol": "tcp", "fromPort": port, "toPort": port, "description": "listener"}
+	for k, v := range source {
+		in[k] = v
+	}
+	return res("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name, "", in)
+}
+
 func TestEqualPlansGiveEmptyListsNotNull(t *testing.T) {
 	t.Parallel()
 	r := compare(t, cloudRun("api", nil), cloudRun("api", nil))
@@ -125,6 +135,47 @@ func TestOperations(t *testing.T) {
 			base: plnOf(res("gcp:cloudrunv2/serviceIamMember:ServiceIamMember", "inv", "", map[string]any{"member": "group:g@example.com", "role": "roles/run.invoker"})),
 			head: plnOf(),
 			want: []string{"delete inv "},
+		},
+		{
+			name: "renamed security group rules pair only on equal ports",
+			base: plnOf(
+				sgRule("lb-in-443-ipv6-xx-0", "${lb-sg.id}", 443, map[string]any{"cidrIpv6": "::/0"}),
+				sgRule("lb-in-80-0-0-0-0-0", "${lb-sg.id}", 80, map[string]any{"cidrIpv4": "0.0.0.0/0"}),
+			),
+			head: plnOf(sgRule("lb-in-80-10-0-0-0-8", "${lb-sg.id}", 80, map[string]any{"cidrIpv4": "10.0.0.0/8"})),
+			want: []string{
+				"delete lb-in-443-ipv6-xx-0 ",
+				"replace lb-in-80-10-0-0-0-8 cidrIpv4",
+			},
+			flags: []string{`replace: replaced (logical name lb-in-80-0-0-0-0-0 -> lb-in-80-10-0-0-0-8): Pulumi creates the new one and deletes the old one`},
+		},
+		{
+			name: "a rule on another port is a delete and a create, not a rename",
+			base: plnOf(sgRule("lb-in-443", "${lb-sg.id}", 443, map[string]any{"cidrIpv4": "10.0.0.0/8"})),
+			head: plnOf(sgRule("lb-in-80", "${lb-sg.id}", 80, map[string]any{"cidrIpv4": "10.0.0.0/8"})),
+			want: []string{
+				"delete lb-in-443 ",
+				"create lb-in-80 cidrIpv4 description fromPort ipProtocol securityGroupId toPort",
+			},
+		},
+		{
+			name: "a rule renamed with its security group stays paired",
+			base: plnOf(
+				res("aws:ec2/securityGroup:SecurityGroup", "api-sg", "", map[string]any{"vpcId": "vpc-1"}),
+				sgRule("api-in", "${api-sg.id}", 443, map[string]any{"cidrIpv4": "10.0.0.0/8"}),
+			),
+			head: plnOf(
+				res("aws:ec2/securityGroup:SecurityGroup", "web-sg", "", map[string]any{"vpcId": "vpc-1"}),
+				sgRule("web-in", "${web-sg.id}", 443, map[string]any{"cidrIpv4": "10.0.0.0/8"}),
+			),
+			want: []string{
+				"replace web-sg ",
+				"replace web-in securityGroupId",
+			},
+			flags: []string{
+				`replace: replaced (logical name api-sg -> web-sg): Pulumi creates the new one and deletes the old one`,
+				`replace: replaced (logical name api-in -> web-in; securityGroupId "${api-sg.id}" -> "${web-sg.id}"): Pulumi creates the new one and deletes the old one`,
+			},
 		},
 		{
 			name: "ECS task definition revisions replace without a flag",

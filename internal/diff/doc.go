@@ -17,7 +17,10 @@
 // whose logical name changed: Pulumi deletes and re-creates it, so it is
 // reported as replaced, with OldURN set. When several of one type and parent
 // are renamed at once, each is paired with the candidate that shares the
-// most inputs.
+// most inputs. Types with identity inputs pair only when those are equal
+// (security group rules: group, protocol and ports; listeners: port), so a
+// rule for port 443 that goes while one for port 80 comes is reported as a
+// delete and a create.
 //
 // Inputs are compared leaf by leaf. Paths read `template.scaling.maxInstanceCount`;
 // lists index by position (`ports[0]`) unless every element is an object
@@ -48,19 +51,35 @@
 //   - delete: a stateful or hard-to-recreate resource is deleted: image
 //     repositories, log groups, load balancers, service accounts, VPC
 //     connectors, secrets and their versions.
-//   - iam: permissions widen: new or wildcard actions, wildcard resources or
-//     new principals in IAM policy documents (`policy`, `assumeRolePolicy`,
-//     `inlinePolicies[].policy`), managed policies attached, new role/member
-//     pairs in GCP IAM member, binding and policy resources.
+//   - iam: permissions widen. In IAM policy documents (`policy`,
+//     `assumeRolePolicy`, `inlinePolicies[].policy`) the Allow statements
+//     are read as (action, resource) pairs, and every pair that no base
+//     pair covers (equal, or matched by a base wildcard such as `s3:*`) is
+//     raised: new actions (wildcard ones, with `*` or `?`, apart), known
+//     actions on new resources, new wildcard resources (`*`,
+//     `arn:aws:s3:::*`), any new or changed NotAction or NotResource
+//     statement (it allows everything it does not list), and new principals
+//     (NotPrincipal included). Action names compare case-insensitively.
+//     Also managed policies attached, and new (resource, role, member)
+//     triples in GCP IAM member, binding and policy resources, so that a
+//     grant moved to another secret or service counts as new. Not read:
+//     Condition blocks and removed Deny statements.
 //   - exposure: network exposure widens: ingress open to 0.0.0.0/0 or ::/0,
 //     a load balancer that is or becomes internet-facing, Cloud Run ingress
 //     widened (internal < internal and load balancer < all), an allUsers or
-//     allAuthenticatedUsers grant, tasks given public IPs.
+//     allAuthenticatedUsers grant, tasks given public IPs, ECS Exec enabled
+//     on a service (a shell into running tasks; the permissions it needs are
+//     raised by the iam rules where the stack grants them), and listener
+//     changes that weaken transport security: an HTTPS or TLS listener
+//     deleted or downgraded, a redirect to HTTPS replaced by a forward, a
+//     new plain-HTTP listener that forwards to targets (both skipped on load
+//     balancers the head plan shows as internal), or another `sslPolicy`.
 //   - secret: a secret reference is added, removed, or points at another
 //     secret or version (Cloud Run env and volume secrets, ECS container
 //     secrets). Only names and versions are shown.
-//   - capacity: instance counts, CPU, memory or concurrency change on an
-//     existing resource.
+//   - capacity: instance counts, CPU, memory, concurrency or an autoscaling
+//     target (requests per task, CPU percent) change on an existing
+//     resource.
 //
 // The result is deterministic: changes are sorted by component then URN,
 // flags by kind then URN then reason.

@@ -3,7 +3,9 @@ package diff
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/berth-dev/berth/internal/plan"
@@ -11,8 +13,9 @@ import (
 
 // flags returns the risk flags of one change. old is nil for a created
 // resource, new for a deleted one; component says whether the resource is a
-// component, which has no cloud resource of its own.
-func flags(c *Change, old, new *plan.Resource, component bool) []Flag {
+// component, which has no cloud resource of its own; head describes the
+// head plan's load balancers for listener rules.
+func flags(c *Change, old, new *plan.Resource, component bool, head *lbIndex) []Flag {
 	var out []Flag
 	add := func(k Kind, format string, args ...any) {
 		out = append(out, Flag{Kind: k, URN: c.URN, Reason: fmt.Sprintf(format, args...)})
@@ -29,6 +32,9 @@ func flags(c *Change, old, new *plan.Resource, component bool) []Flag {
 		if what, ok := statefulTypes[c.Type]; ok {
 			add(KindDelete, "%s %s is deleted: %s", what.name, old.Name, what.loss)
 		}
+		for _, r := range exposureFindings(c.Type, old.Inputs, nil, head) {
+			add(KindExposure, "%s", r)
+		}
 		return out
 	}
 	var oldIn map[string]any
@@ -39,14 +45,14 @@ func flags(c *Change, old, new *plan.Resource, component bool) []Flag {
 	for _, r := range iamFindings(c.Type, oldIn, newIn) {
 		add(KindIAM, "%s", r)
 	}
-	for _, r := range exposureFindings(c.Type, oldIn, newIn) {
+	for _, r := range exposureFindings(c.Type, oldIn, newIn, head) {
 		add(KindExposure, "%s", r)
 	}
 	for _, r := range secretFindings(c.Type, oldIn, newIn) {
 		add(KindSecret, "%s", r)
 	}
 	if old != nil {
-		for _, r := range capacityFindings(c.Type, c.Values) {
+		for _, r := range capacityFindings(c.Type, newIn, c.Values) {
 			add(KindCapacity, "%s", r)
 		}
 	}
@@ -133,8 +139,8 @@ func iamFindings(typ string, old, new map[string]any) []string {
 		}
 	}
 	if strings.HasPrefix(typ, "gcp:") {
-		for _, g := range added(gcpGrants(typ, old), gcpGrants(typ, new)) {
-			out = append(out, "grants "+g)
+		for _, g := range newGCPGrants(typ, old, new) {
+			out = append(out, "grants "+g.describe(old))
 		}
 	}
 	return out
@@ -145,21 +151,94 @@ func valueAt(m map[string]any, k string) any {
 	return v
 }
 
-// gcpGrants returns the "ROLE to MEMBER" pairs that a GCP IAM member,
-// binding or policy resource grants.
-func gcpGrants(typ string, in map[string]any) []string {
+// gcpGrant is one role granted to one member on one resource by a GCP IAM
+// member, binding or policy resource.
+type gcpGrant struct {
+	// target names the resource the role is granted on: the resource's
+	// inputs other than the grant itself, such as
+	// `location=us-central1, name=api, project=p`.
+	target string
+	role   string
+	member string
+}
+
+// describe says "ROLE to MEMBER", adding the target when it is not the
+// one that the old inputs granted on (the grant moved to another
+// resource).
+func (g gcpGrant) describe(old map[string]any) string {
+	s := g.role + " to " + g.member
+	if old != nil && gcpTarget(old) != g.target {
+		s += " on " + g.target
+	}
+	return s
+}
+
+// gcpGrantInputs are the inputs of GCP IAM resources that say what is
+// granted rather than on what.
+var gcpGrantInputs = map[string]bool{"role": true, "member": true, "members": true, "policyData": true, "condition": true, "etag": true}
+
+// gcpTarget describes the resource that a GCP IAM resource grants on: its
+// other top-level inputs (`secretId`, `name`, `project`, `location`, ...),
+// as sorted key=value pairs.
+func gcpTarget(in map[string]any) string {
+	keys := make([]string, 0, len(in))
+	for k := range in {
+		if !gcpGrantInputs[k] {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, k+"="+strings.Trim(render(in[k], true), `"`))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// newGCPGrants returns the grants of the new inputs that the old inputs do
+// not make, sorted: a (resource, role, member) triple is new when any part
+// of it is, so a grant moved to another secret or service is new too.
+func newGCPGrants(typ string, old, new map[string]any) []gcpGrant {
+	have := map[gcpGrant]bool{}
+	for _, g := range gcpGrants(typ, old) {
+		have[g] = true
+	}
+	var out []gcpGrant
+	for _, g := range gcpGrants(typ, new) {
+		if !have[g] {
+			have[g] = true
+			out = append(out, g)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.role != b.role {
+			return a.role < b.role
+		}
+		if a.member != b.member {
+			return a.member < b.member
+		}
+		return a.target < b.target
+	})
+	return out
+}
+
+// gcpGrants returns the grants that a GCP IAM member, binding or policy
+// resource makes.
+func gcpGrants(typ string, in map[string]any) []gcpGrant {
 	if in == nil {
 		return nil
 	}
-	var out []string
+	target := gcpTarget(in)
+	var out []gcpGrant
 	switch {
 	case strings.HasSuffix(typ, "IamMember") || strings.HasSuffix(typ, "IAMMember"):
 		if m := str(in, "member"); m != "" {
-			out = append(out, str(in, "role")+" to "+m)
+			out = append(out, gcpGrant{target, str(in, "role"), m})
 		}
 	case strings.HasSuffix(typ, "IamBinding") || strings.HasSuffix(typ, "IAMBinding"):
 		for _, m := range stringsOf(valueAt(in, "members")) {
-			out = append(out, str(in, "role")+" to "+m)
+			out = append(out, gcpGrant{target, str(in, "role"), m})
 		}
 	case strings.HasSuffix(typ, "IamPolicy") || strings.HasSuffix(typ, "IAMPolicy"):
 		var doc struct {
@@ -171,7 +250,7 @@ func gcpGrants(typ string, in map[string]any) []string {
 		if parseJSON(str(in, "policyData"), &doc) {
 			for _, b := range doc.Bindings {
 				for _, m := range b.Members {
-					out = append(out, b.Role+" to "+m)
+					out = append(out, gcpGrant{target, b.Role, m})
 				}
 			}
 		}
@@ -179,14 +258,73 @@ func gcpGrants(typ string, in map[string]any) []string {
 	return out
 }
 
-// grants is what the Allow statements of an AWS policy document grant.
+// grant is one (action, resource) pair that an Allow statement grants.
+type grant struct {
+	// action is an action name as written (`s3:GetObject`, `s3:*`), or,
+	// for a NotAction statement, `every action except "a", "b"`.
+	action string
+	// resource is a resource ARN pattern as written, for a NotResource
+	// statement `every resource except "x"`, or "" when the statement
+	// names neither (trust policies).
+	resource string
+	// notAction says whether action stands for a NotAction list.
+	notAction bool
+}
+
+// key identifies a grant. IAM action names are case-insensitive; resource
+// ARNs are not.
+func (g grant) key() string { return strings.ToLower(g.action) + "\x00" + g.resource }
+
+// plain reports whether a grant names its action and resource (patterns
+// included) rather than standing for a NotAction or NotResource list.
+func (g grant) plain() bool {
+	return !g.notAction && !strings.HasPrefix(g.resource, notResourcePrefix)
+}
+
+// globCovers reports whether IAM pattern p (`*` any run of characters, `?`
+// one character) matches every string that pattern s matches: s's own `*`
+// is matched only by a `*` of p, and s's `?` by a `?` or `*` of p. A new
+// grant that an old pattern covers (s3:GetObject under s3:*) grants nothing
+// new.
+func globCovers(p, s string) bool {
+	// ok[j] says whether p[:i] covers s[:j], for the current i.
+	ok := make([]bool, len(s)+1)
+	ok[0] = true
+	for i := 0; i < len(p); i++ {
+		next := make([]bool, len(s)+1)
+		switch p[i] {
+		case '*':
+			next[0] = ok[0]
+			for j := 1; j <= len(s); j++ {
+				next[j] = ok[j] || next[j-1]
+			}
+		case '?':
+			for j := 1; j <= len(s); j++ {
+				next[j] = ok[j-1] && s[j-1] != '*'
+			}
+		default:
+			for j := 1; j <= len(s); j++ {
+				next[j] = ok[j-1] && s[j-1] == p[i]
+			}
+		}
+		ok = next
+	}
+	return ok[len(s)]
+}
+
+// grants is what the Allow statements of an AWS policy document grant:
+// every (action, resource) pair, and the principals they trust.
 type grants struct {
-	actions, resources, principals []string
-	notAction                      bool
+	pairs      []grant
+	principals []string
 }
 
 // policyFindings compares two AWS policy documents held in input what. old
-// is "" for a new document.
+// is "" for a new document. Every (action, resource) pair of the new
+// document's Allow statements that no old pair covers (equal, or matched by
+// an old wildcard pattern) widens permissions; NotAction and NotResource
+// statements allow everything they do not list, so a new or changed one is
+// always raised.
 func policyFindings(what, old, new string) []string {
 	if new == "" || new == old {
 		return nil
@@ -199,31 +337,115 @@ func policyFindings(what, old, new string) []string {
 		return []string{what + " changes and is not a readable policy document"}
 	}
 	og, _ := allowGrants(old)
-	var out []string
-	newActions := added(og.actions, ng.actions)
-	var wild []string
-	for _, a := range newActions {
-		if strings.Contains(a, "*") {
-			wild = append(wild, a)
+	oldPairs, oldResources := map[string]bool{}, map[string]bool{}
+	for _, g := range og.pairs {
+		oldPairs[g.key()] = true
+		oldResources[g.resource] = true
+	}
+	// knownAction reports whether an old plain statement allows action on
+	// some resource; covered, whether one allows it on resource.
+	knownAction := func(action string) bool {
+		for _, o := range og.pairs {
+			if o.plain() && globCovers(strings.ToLower(o.action), strings.ToLower(action)) {
+				return true
+			}
+		}
+		return false
+	}
+	covered := func(g grant) bool {
+		if oldPairs[g.key()] {
+			return true
+		}
+		if !g.plain() {
+			return false
+		}
+		for _, o := range og.pairs {
+			if o.plain() && globCovers(strings.ToLower(o.action), strings.ToLower(g.action)) && globCovers(o.resource, g.resource) {
+				return true
+			}
+		}
+		return false
+	}
+
+	var wildActions, newActions, wildResources, notActions, notResources, extended []string
+	everyResource := false
+	seen := map[string]bool{}
+	for _, g := range ng.pairs {
+		if seen[g.key()] || covered(g) {
+			continue
+		}
+		seen[g.key()] = true
+		on := ""
+		if g.resource != "" {
+			on = " on " + quoteResource(g.resource)
+		}
+		switch {
+		case g.notAction:
+			notActions = append(notActions, g.action+on)
+		case knownAction(g.action):
+			extended = append(extended, strconv.Quote(g.action)+on)
+		case wildcard(g.action):
+			wildActions = appendNew(wildActions, g.action)
+		default:
+			newActions = appendNew(newActions, g.action)
+		}
+		if g.resource == "" || oldResources[g.resource] {
+			continue
+		}
+		switch {
+		case g.resource == "*":
+			everyResource = true
+		case strings.HasPrefix(g.resource, notResourcePrefix):
+			notResources = appendNew(notResources, g.resource)
+		case wildcard(g.resource):
+			wildResources = appendNew(wildResources, g.resource)
 		}
 	}
-	if len(wild) > 0 {
-		out = append(out, what+" allows wildcard actions: "+quoteList(wild))
+
+	var out []string
+	if len(wildActions) > 0 {
+		out = append(out, what+" allows wildcard actions: "+quoteList(sorted(wildActions)))
 	}
-	if rest := len(newActions) - len(wild); rest > 0 {
-		out = append(out, what+" allows new actions: "+quoteList(without(newActions, wild)))
+	if len(newActions) > 0 {
+		out = append(out, what+" allows new actions: "+quoteList(sorted(newActions)))
 	}
-	if slicesContains(ng.resources, "*") && !slicesContains(og.resources, "*") {
+	if len(extended) > 0 {
+		out = append(out, what+" allows existing actions on new resources: "+capList(sorted(extended)))
+	}
+	if everyResource {
 		out = append(out, what+` applies to every resource ("*")`)
+	}
+	if len(wildResources) > 0 {
+		out = append(out, what+" allows wildcard resources: "+quoteList(sorted(wildResources)))
+	}
+	for _, n := range sorted(notActions) {
+		out = append(out, what+" uses NotAction, which allows "+n)
+	}
+	for _, n := range sorted(notResources) {
+		out = append(out, what+" uses NotResource, which applies to "+n)
 	}
 	if p := added(og.principals, ng.principals); len(p) > 0 {
 		out = append(out, what+" trusts new principals: "+quoteList(p))
 	}
-	if ng.notAction && !og.notAction {
-		out = append(out, what+" uses NotAction, which allows everything not listed")
-	}
 	return out
 }
+
+// notResourcePrefix starts the resource of a grant from a NotResource
+// statement.
+const notResourcePrefix = "every resource except "
+
+// quoteResource quotes a resource ARN pattern; a NotResource description
+// stays as it is.
+func quoteResource(r string) string {
+	if strings.HasPrefix(r, notResourcePrefix) {
+		return r
+	}
+	return strconv.Quote(r)
+}
+
+// wildcard reports whether an IAM action or resource pattern holds a
+// wildcard (`*` or `?`).
+func wildcard(s string) bool { return strings.ContainsAny(s, "*?") }
 
 // allowGrants reads the Allow statements of a policy document.
 func allowGrants(doc string) (grants, bool) {
@@ -249,23 +471,50 @@ func allowGrants(doc string) (grants, bool) {
 		if e, _ := m["Effect"].(string); e != "Allow" {
 			continue
 		}
-		g.actions = append(g.actions, stringsOf(m["Action"])...)
-		g.resources = append(g.resources, stringsOf(m["Resource"])...)
-		if _, ok := m["NotAction"]; ok {
-			g.notAction = true
+		type term struct {
+			text string
+			not  bool
 		}
-		switch p := m["Principal"].(type) {
-		case string:
-			g.principals = append(g.principals, p)
-		case map[string]any:
-			for kind, v := range p {
-				for _, id := range stringsOf(v) {
-					g.principals = append(g.principals, kind+":"+id)
-				}
+		var actions []term
+		for _, a := range stringsOf(m["Action"]) {
+			actions = append(actions, term{text: a})
+		}
+		if na, ok := m["NotAction"]; ok {
+			actions = append(actions, term{text: "every action except " + quoteList(sortedFold(stringsOf(na))), not: true})
+		}
+		resources := stringsOf(m["Resource"])
+		if nr, ok := m["NotResource"]; ok {
+			resources = append(resources, notResourcePrefix+quoteList(sorted(stringsOf(nr))))
+		}
+		if len(resources) == 0 {
+			resources = []string{""}
+		}
+		for _, a := range actions {
+			for _, r := range resources {
+				g.pairs = append(g.pairs, grant{action: a.text, resource: r, notAction: a.not})
+			}
+		}
+		g.principals = append(g.principals, principals(m["Principal"], "")...)
+		g.principals = append(g.principals, principals(m["NotPrincipal"], "every principal except ")...)
+	}
+	return g, true
+}
+
+// principals lists the principals of a Principal or NotPrincipal element
+// as "KIND:ID" (or "*"), each prefixed with prefix.
+func principals(v any, prefix string) []string {
+	var out []string
+	switch p := v.(type) {
+	case string:
+		out = append(out, prefix+p)
+	case map[string]any:
+		for kind, ids := range p {
+			for _, id := range stringsOf(ids) {
+				out = append(out, prefix+kind+":"+id)
 			}
 		}
 	}
-	return g, true
+	return out
 }
 
 // --- exposure ---
@@ -281,8 +530,15 @@ var cloudRunIngress = map[string]int{
 // publicMembers are the GCP IAM members that mean "anyone".
 var publicMembers = map[string]bool{"allUsers": true, "allAuthenticatedUsers": true}
 
-// exposureFindings lists the ways in which network exposure widens.
-func exposureFindings(typ string, old, new map[string]any) []string {
+// exposureFindings lists the ways in which network exposure widens. new is
+// nil for a deleted resource; head finds the load balancers of listeners.
+func exposureFindings(typ string, old, new map[string]any, head *lbIndex) []string {
+	if typ == listenerType {
+		return listenerFindings(old, new, head)
+	}
+	if new == nil {
+		return nil
+	}
 	var out []string
 	switch typ {
 	case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
@@ -315,6 +571,14 @@ func exposureFindings(typ string, old, new map[string]any) []string {
 		if pub(new) && (old == nil || !pub(old)) {
 			out = append(out, "tasks get public IP addresses (networkConfiguration.assignPublicIp true)")
 		}
+		// ECS Exec opens an interactive path into running containers, which
+		// is exposure of the tasks rather than a grant: the IAM side
+		// (ecs:ExecuteCommand for operators, ssmmessages for the task role)
+		// is raised by the iam rules where this stack grants it.
+		exec := func(m map[string]any) bool { b, _ := valueAt(m, "enableExecuteCommand").(bool); return b }
+		if exec(new) && (old == nil || !exec(old)) {
+			out = append(out, "ECS Exec is enabled (enableExecuteCommand true): anyone allowed ecs:ExecuteCommand can open a shell in running tasks")
+		}
 	case "gcp:cloudrunv2/service:Service":
 		if old != nil {
 			o, n := ingressOf(old), ingressOf(new)
@@ -324,17 +588,139 @@ func exposureFindings(typ string, old, new map[string]any) []string {
 		}
 	}
 	if strings.HasPrefix(typ, "gcp:") {
-		for _, g := range added(gcpGrants(typ, old), gcpGrants(typ, new)) {
-			if m := g[strings.LastIndex(g, " to ")+4:]; publicMembers[m] {
+		for _, g := range newGCPGrants(typ, old, new) {
+			if publicMembers[g.member] {
 				who := "anyone on the internet, without signing in"
-				if m == "allAuthenticatedUsers" {
+				if g.member == "allAuthenticatedUsers" {
 					who = "anyone with a Google account"
 				}
-				out = append(out, "grants "+g+": open to "+who)
+				out = append(out, "grants "+g.describe(old)+": open to "+who)
 			}
 		}
 	}
 	return out
+}
+
+// listenerType is the Pulumi type of an ALB or NLB listener.
+const listenerType = "aws:lb/listener:Listener"
+
+// listenerFindings lists the ways in which a listener change weakens
+// transport security on a load balancer: an HTTPS (or TLS) listener deleted
+// or downgraded, a redirect to HTTPS replaced by a plain-HTTP forward, a new
+// plain-HTTP listener that forwards to targets, or another TLS policy. The
+// plain-HTTP rules skip listeners of load balancers that the head plan shows
+// as internal; a listener whose load balancer is not found counts as
+// internet-facing. old or new is nil for a created or deleted listener.
+func listenerFindings(old, new map[string]any, head *lbIndex) []string {
+	var out []string
+	if new == nil {
+		if secure(old) {
+			out = append(out, fmt.Sprintf("%s listener on port %s is deleted: clients can no longer connect over TLS on that port", str(old, "protocol"), render(valueAt(old, "port"), true)))
+		}
+		return out
+	}
+	port := render(valueAt(new, "port"), true)
+	if old != nil && secure(old) && !secure(new) {
+		out = append(out, fmt.Sprintf("listener on port %s changes from %s to %s: traffic is no longer encrypted", port, str(old, "protocol"), or(str(new, "protocol"), "(none)")))
+	}
+	if plainHTTP(new) && forwards(new) && !head.internal(str(new, "loadBalancerArn")) {
+		switch {
+		case old != nil && plainHTTP(old) && redirectsToHTTPS(old):
+			out = append(out, fmt.Sprintf("HTTP listener on port %s forwards plain HTTP instead of redirecting to HTTPS (defaultActions redirect -> forward)", port))
+		case old == nil:
+			out = append(out, fmt.Sprintf("new HTTP listener on port %s forwards plain HTTP to targets on an internet-facing load balancer", port))
+		case !plainHTTP(old) || !forwards(old):
+			out = append(out, fmt.Sprintf("listener on port %s now forwards plain HTTP to targets on an internet-facing load balancer", port))
+		}
+	}
+	if old != nil && secure(old) && secure(new) {
+		o, hasO := get(old, "sslPolicy")
+		n, hasN := get(new, "sslPolicy")
+		if !equal(o, n) || hasO != hasN {
+			out = append(out, fmt.Sprintf("listener on port %s TLS policy changes: sslPolicy %s -> %s", port, render(o, hasO), render(n, hasN)))
+		}
+	}
+	return out
+}
+
+// secure reports whether a listener terminates TLS.
+func secure(m map[string]any) bool {
+	p := strings.ToUpper(str(m, "protocol"))
+	return p == "HTTPS" || p == "TLS"
+}
+
+// plainHTTP reports whether a listener speaks plain HTTP; an ALB listener
+// without a protocol does.
+func plainHTTP(m map[string]any) bool {
+	p := strings.ToUpper(str(m, "protocol"))
+	return p == "HTTP" || p == ""
+}
+
+// forwards reports whether a listener's default actions forward to targets.
+func forwards(m map[string]any) bool {
+	for _, a := range list(m, "defaultActions") {
+		am, _ := a.(map[string]any)
+		if str(am, "type") == "forward" {
+			return true
+		}
+	}
+	return false
+}
+
+// redirectsToHTTPS reports whether a listener's default actions redirect to
+// HTTPS.
+func redirectsToHTTPS(m map[string]any) bool {
+	for _, a := range list(m, "defaultActions") {
+		am, _ := a.(map[string]any)
+		if str(am, "type") == "redirect" && strings.EqualFold(str(am, "redirect", "protocol"), "HTTPS") {
+			return true
+		}
+	}
+	return false
+}
+
+// lbIndex records which load balancers of a plan are internal, by the two
+// ways a listener refers to one: the name inside a load balancer ARN
+// (`...:loadbalancer/app/NAME/ID`) and the placeholder of an output
+// (`${LOGICAL-NAME.arn}`).
+type lbIndex struct {
+	byName, byLogical map[string]bool
+}
+
+// newLBIndex indexes the load balancers of p.
+func newLBIndex(p *plan.Plan) *lbIndex {
+	idx := &lbIndex{byName: map[string]bool{}, byLogical: map[string]bool{}}
+	for _, r := range p.Resources {
+		if r.Type != "aws:lb/loadBalancer:LoadBalancer" && r.Type != "aws:alb/loadBalancer:LoadBalancer" {
+			continue
+		}
+		internal, _ := valueAt(r.Inputs, "internal").(bool)
+		if name := str(r.Inputs, "name"); name != "" {
+			idx.byName[name] = internal
+		}
+		idx.byLogical[r.Name] = internal
+	}
+	return idx
+}
+
+// internal reports whether the load balancer that arn refers to is known to
+// be internal.
+func (idx *lbIndex) internal(arn string) bool {
+	if idx == nil {
+		return false
+	}
+	if rest, ok := strings.CutPrefix(arn, "${"); ok {
+		if i := strings.LastIndexByte(rest, '.'); i > 0 {
+			return idx.byLogical[rest[:i]]
+		}
+		return false
+	}
+	if _, rest, ok := strings.Cut(arn, ":loadbalancer/"); ok {
+		if parts := strings.Split(rest, "/"); len(parts) >= 2 {
+			return idx.byName[parts[1]]
+		}
+	}
+	return false
 }
 
 func valueMap(m map[string]any, k string) map[string]any {
@@ -565,6 +951,11 @@ var capacityPaths = compileCapacity(map[string][]capacityPath{
 		{pattern: "minCapacity", label: "min capacity"},
 		{pattern: "maxCapacity", label: "max capacity"},
 	},
+	// A target tracking policy scales out when its metric passes the target:
+	// a lower target (requests per task, CPU percent) runs more tasks.
+	"aws:appautoscaling/policy:Policy": {
+		{pattern: "targetTrackingScalingPolicyConfiguration.targetValue", label: "scaling target"},
+	},
 })
 
 func compileCapacity(m map[string][]capacityPath) map[string][]capacityPath {
@@ -578,17 +969,38 @@ func compileCapacity(m map[string][]capacityPath) map[string][]capacityPath {
 	return m
 }
 
-// capacityFindings lists the capacity changes among the changed values.
-func capacityFindings(typ string, values []Value) []string {
+// capacityFindings lists the capacity changes among the changed values of
+// a resource whose new inputs are in.
+func capacityFindings(typ string, in map[string]any, values []Value) []string {
 	var out []string
 	for _, v := range values {
 		for _, p := range capacityPaths[typ] {
 			if p.re.MatchString(v.Path) {
-				out = append(out, fmt.Sprintf("%s %s -> %s (%s)", p.label, render(v.Old, v.HasOld), render(v.New, v.HasNew), v.Path))
+				label := p.label
+				if m := scalingMetric(typ, in); m != "" {
+					label += " (" + m + ")"
+				}
+				out = append(out, fmt.Sprintf("%s %s -> %s (%s)", label, render(v.Old, v.HasOld), render(v.New, v.HasNew), v.Path))
 			}
 		}
 	}
 	return out
+}
+
+// scalingMetric names the metric of an autoscaling policy's target
+// tracking, such as ALBRequestCountPerTarget, or "" for other resources.
+func scalingMetric(typ string, in map[string]any) string {
+	if typ != "aws:appautoscaling/policy:Policy" {
+		return ""
+	}
+	cfg := valueMap(in, "targetTrackingScalingPolicyConfiguration")
+	if m := str(cfg, "predefinedMetricSpecification", "predefinedMetricType"); m != "" {
+		return m
+	}
+	if m := str(cfg, "customizedMetricSpecification", "metricName"); m != "" {
+		return m
+	}
+	return ""
 }
 
 // --- helpers ---
@@ -610,37 +1022,44 @@ func added(a, b []string) []string {
 	return out
 }
 
-func without(list, drop []string) []string {
-	var out []string
-	for _, s := range list {
-		if !slicesContains(drop, s) {
-			out = append(out, s)
-		}
+// appendNew appends s to list unless list holds it.
+func appendNew(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
 	}
-	return out
+	return append(list, s)
 }
 
-func slicesContains(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
+// sorted returns list sorted, in place.
+func sorted(list []string) []string {
+	sort.Strings(list)
+	return list
+}
+
+// sortedFold returns list sorted case-insensitively, in place, with case
+// duplicates removed: IAM action names are case-insensitive.
+func sortedFold(list []string) []string {
+	sort.Slice(list, func(i, j int) bool { return strings.ToLower(list[i]) < strings.ToLower(list[j]) })
+	return slices.CompactFunc(list, strings.EqualFold)
 }
 
 // quoteList quotes up to six items and counts the rest.
 func quoteList(items []string) string {
-	const shown = 6
-	q := make([]string, 0, shown+1)
+	q := make([]string, len(items))
 	for i, s := range items {
-		if i == shown {
-			q = append(q, fmt.Sprintf("and %d more", len(items)-shown))
-			break
-		}
-		q = append(q, fmt.Sprintf("%q", s))
+		q[i] = strconv.Quote(s)
 	}
-	return strings.Join(q, ", ")
+	return capList(q)
+}
+
+// capList joins up to six items and counts the rest, to keep a reason on
+// one readable line.
+func capList(items []string) string {
+	const shown = 6
+	if len(items) > shown {
+		return strings.Join(items[:shown], ", ") + fmt.Sprintf(", and %d more", len(items)-shown)
+	}
+	return strings.Join(items, ", ")
 }
 
 func or(s, def string) string {

@@ -21,13 +21,51 @@ func pairOf(typ string, old, new map[string]any) (*plan.Plan, *plan.Plan) {
 	return base, head
 }
 
+// lbARN is the ARN of load balancer "lb" as the mock monitor derives it.
+const lbARN = "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/lb/0123"
+
+// httpsListener is an HTTPS listener on port 443 of lbARN that forwards to
+// a target group; sslPolicy "" leaves the policy out.
+func httpsListener(sslPolicy string) map[string]any {
+	m := forwardListener(443)
+	m["protocol"] = "HTTPS"
+	m["certificateArn"] = "arn:aws:acm:us-east-1:1:certificate/c"
+	if sslPolicy != "" {
+		m["sslPolicy"] = sslPolicy
+	}
+	return m
+}
+
+// forwardListener is a plain-HTTP listener on port of lbARN that forwards
+// to a target group.
+func forwardListener(port float64) map[string]any {
+	return map[string]any{"loadBalancerArn": lbARN, "port": port, "protocol": "HTTP",
+		"defaultActions": []any{map[string]any{"type": "forward", "targetGroupArn": "arn:tg"}}}
+}
+
+// redirectListener is a port-80 listener of lbARN that redirects to HTTPS.
+func redirectListener() map[string]any {
+	return map[string]any{"loadBalancerArn": lbARN, "port": 80.0, "protocol": "HTTP",
+		"defaultActions": []any{map[string]any{"type": "redirect", "redirect": map[string]any{"port": "443", "protocol": "HTTPS", "statusCode": "HTTP_301"}}}}
+}
+
 func TestFlagRules(t *testing.T) {
 	t.Parallel()
 	const (
 		rolePolicy = "aws:iam/rolePolicy:RolePolicy"
 		cloudRun   = "gcp:cloudrunv2/service:Service"
 		taskDef    = "aws:ecs/taskDefinition:TaskDefinition"
+		listener   = "aws:lb/listener:Listener"
 	)
+	getObject := func(resources string) string {
+		return `{"Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Resource":[` + resources + `]}]}`
+	}
+	scalingPolicy := func(metric string, target float64) map[string]any {
+		return map[string]any{"policyType": "TargetTrackingScaling", "targetTrackingScalingPolicyConfiguration": map[string]any{
+			"predefinedMetricSpecification": map[string]any{"predefinedMetricType": metric},
+			"targetValue":                   target,
+		}}
+	}
 	readLogs := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:PutLogEvents"],"Resource":["arn:aws:logs:us-east-1:1:log-group:api:*"]}]}`
 	crService := func(ingress string, envs []any, scaling map[string]any, limits map[string]any) map[string]any {
 		return map[string]any{"name": "svc", "ingress": ingress, "template": map[string]any{
@@ -56,8 +94,65 @@ func TestFlagRules(t *testing.T) {
 			[]string{`iam: policy allows wildcard actions: "*"`, `iam: policy applies to every resource ("*")`}},
 		{"new action", rolePolicy,
 			map[string]any{"policy": readLogs},
-			map[string]any{"policy": `{"Statement":[{"Effect":"Allow","Action":["logs:PutLogEvents","s3:GetObject"],"Resource":["arn:aws:s3:::b/*"]}]}`},
+			map[string]any{"policy": `{"Statement":[{"Effect":"Allow","Action":["logs:PutLogEvents","s3:GetObject"],"Resource":["arn:aws:logs:us-east-1:1:log-group:api:*"]}]}`},
 			[]string{`iam: policy allows new actions: "s3:GetObject"`}},
+		{"known action on another resource", rolePolicy,
+			map[string]any{"policy": getObject(`"arn:aws:s3:::b/x"`)},
+			map[string]any{"policy": getObject(`"arn:aws:s3:::b/x","arn:aws:s3:::b/y"`)},
+			[]string{`iam: policy allows existing actions on new resources: "s3:GetObject" on "arn:aws:s3:::b/y"`}},
+		{"resource widened to every bucket", rolePolicy,
+			map[string]any{"policy": getObject(`"arn:aws:s3:::b/x"`)},
+			map[string]any{"policy": getObject(`"arn:aws:s3:::*"`)},
+			[]string{
+				`iam: policy allows existing actions on new resources: "s3:GetObject" on "arn:aws:s3:::*"`,
+				`iam: policy allows wildcard resources: "arn:aws:s3:::*"`,
+			}},
+		{"known action moved to a resource another action had", rolePolicy,
+			map[string]any{"policy": `{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/x"},{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::b"}]}`},
+			map[string]any{"policy": `{"Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:ListBucket"],"Resource":"arn:aws:s3:::b"}]}`},
+			[]string{`iam: policy allows existing actions on new resources: "s3:GetObject" on "arn:aws:s3:::b"`}},
+		{"question mark wildcards", rolePolicy,
+			map[string]any{"policy": getObject(`"arn:aws:s3:::b/x"`)},
+			map[string]any{"policy": `{"Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:Get?bject"],"Resource":["arn:aws:s3:::b/x","arn:aws:s3:::b/?"]}]}`},
+			[]string{
+				`iam: policy allows existing actions on new resources: "s3:GetObject" on "arn:aws:s3:::b/?"`,
+				`iam: policy allows wildcard actions: "s3:Get?bject"`,
+				`iam: policy allows wildcard resources: "arn:aws:s3:::b/?"`,
+			}},
+		{"action case, order and layout changes raise nothing", rolePolicy,
+			map[string]any{"policy": `{"Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::b/x"}]}`},
+			map[string]any{"policy": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:putobject","Resource":["arn:aws:s3:::b/x"]},{"Effect":"Allow","Action":"S3:GetObject","Resource":"arn:aws:s3:::b/x"}]}`},
+			nil},
+		{"narrowing under an old wildcard raises nothing", rolePolicy,
+			map[string]any{"policy": `{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/*"}]}`},
+			map[string]any{"policy": `{"Statement":[{"Effect":"Allow","Action":["s3:GetObject","s3:Put*"],"Resource":["arn:aws:s3:::b/x","arn:aws:s3:::b/in/*"]}]}`},
+			nil},
+		{"a star is wider than a question mark", rolePolicy,
+			map[string]any{"policy": `{"Statement":[{"Effect":"Allow","Action":"s3:Ge?","Resource":"arn:aws:s3:::b/?"}]}`},
+			map[string]any{"policy": `{"Statement":[{"Effect":"Allow","Action":"s3:Ge*","Resource":"arn:aws:s3:::b/?"}]}`},
+			[]string{`iam: policy allows wildcard actions: "s3:Ge*"`}},
+		{"NotAction statement", rolePolicy,
+			map[string]any{"policy": getObject(`"arn:aws:s3:::b/x"`)},
+			map[string]any{"policy": `{"Statement":[{"Effect":"Allow","NotAction":["iam:*","organizations:*"],"Resource":"*"}]}`},
+			[]string{
+				`iam: policy applies to every resource ("*")`,
+				`iam: policy uses NotAction, which allows every action except "iam:*", "organizations:*" on "*"`,
+			}},
+		{"NotAction list shrinks", rolePolicy,
+			map[string]any{"policy": `{"Statement":[{"Effect":"Allow","NotAction":["iam:*","organizations:*"],"Resource":"arn:x"}]}`},
+			map[string]any{"policy": `{"Statement":[{"Effect":"Allow","NotAction":"iam:*","Resource":"arn:x"}]}`},
+			[]string{`iam: policy uses NotAction, which allows every action except "iam:*" on "arn:x"`}},
+		{"NotResource statement", rolePolicy,
+			map[string]any{"policy": getObject(`"arn:aws:s3:::b/x"`)},
+			map[string]any{"policy": `{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","NotResource":"arn:aws:s3:::secret/*"}]}`},
+			[]string{
+				`iam: policy allows existing actions on new resources: "s3:GetObject" on every resource except "arn:aws:s3:::secret/*"`,
+				`iam: policy uses NotResource, which applies to every resource except "arn:aws:s3:::secret/*"`,
+			}},
+		{"NotPrincipal in a trust policy", "aws:iam/role:Role",
+			map[string]any{"assumeRolePolicy": `{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Service":"ecs-tasks.amazonaws.com"}}]}`},
+			map[string]any{"assumeRolePolicy": `{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","NotPrincipal":{"AWS":"arn:aws:iam::2:root"}}]}`},
+			[]string{`iam: assumeRolePolicy trusts new principals: "every principal except AWS:arn:aws:iam::2:root"`}},
 		{"service wildcard", rolePolicy, nil,
 			map[string]any{"policy": `{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b"}]}`},
 			[]string{`iam: policy allows wildcard actions: "s3:*"`}},
@@ -81,6 +176,25 @@ func TestFlagRules(t *testing.T) {
 		{"GCP member granted", "gcp:secretmanager/secretIamMember:SecretIamMember", nil,
 			map[string]any{"secretId": "db", "member": "serviceAccount:sa@p.iam.gserviceaccount.com", "role": "roles/secretmanager.secretAccessor"},
 			[]string{"iam: grants roles/secretmanager.secretAccessor to serviceAccount:sa@p.iam.gserviceaccount.com"}},
+		{"GCP grant moved to another secret", "gcp:secretmanager/secretIamMember:SecretIamMember",
+			map[string]any{"secretId": "db", "project": "p", "member": "serviceAccount:sa@p.iam.gserviceaccount.com", "role": "roles/secretmanager.secretAccessor"},
+			map[string]any{"secretId": "payments-key", "project": "p", "member": "serviceAccount:sa@p.iam.gserviceaccount.com", "role": "roles/secretmanager.secretAccessor"},
+			[]string{
+				`replace: replaced (secretId "db" -> "payments-key"): Pulumi creates the new one and deletes the old one`,
+				"iam: grants roles/secretmanager.secretAccessor to serviceAccount:sa@p.iam.gserviceaccount.com on project=p, secretId=payments-key",
+			}},
+		{"GCP public grant moved to another service", "gcp:cloudrunv2/serviceIamMember:ServiceIamMember",
+			map[string]any{"name": "web", "location": "us-central1", "member": "allUsers", "role": "roles/run.invoker"},
+			map[string]any{"name": "admin", "location": "us-central1", "member": "allUsers", "role": "roles/run.invoker"},
+			[]string{
+				`replace: replaced (name "web" -> "admin"): Pulumi creates the new one and deletes the old one`,
+				"iam: grants roles/run.invoker to allUsers on location=us-central1, name=admin",
+				"exposure: grants roles/run.invoker to allUsers on location=us-central1, name=admin: open to anyone on the internet, without signing in",
+			}},
+		{"GCP grant unchanged apart from another input", "gcp:secretmanager/secretIamMember:SecretIamMember",
+			map[string]any{"secretId": "db", "member": "user:a@example.com", "role": "roles/secretmanager.secretAccessor"},
+			map[string]any{"secretId": "db", "member": "user:a@example.com", "role": "roles/secretmanager.secretAccessor", "condition": map[string]any{"title": "t", "expression": "true"}},
+			[]string{"replace: replaced (condition changes): Pulumi creates the new one and deletes the old one"}},
 		{"GCP binding gains a member", "gcp:projects/iAMBinding:IAMBinding",
 			map[string]any{"role": "roles/viewer", "members": []any{"user:a@example.com"}},
 			map[string]any{"role": "roles/viewer", "members": []any{"user:a@example.com", "user:b@example.com"}},
@@ -132,6 +246,36 @@ func TestFlagRules(t *testing.T) {
 			map[string]any{"networkConfiguration": map[string]any{"assignPublicIp": true}},
 			[]string{"exposure: tasks get public IP addresses (networkConfiguration.assignPublicIp true)"}},
 
+		{"ECS Exec enabled", "aws:ecs/service:Service",
+			map[string]any{"name": "api", "enableExecuteCommand": false},
+			map[string]any{"name": "api", "enableExecuteCommand": true},
+			[]string{"exposure: ECS Exec is enabled (enableExecuteCommand true): anyone allowed ecs:ExecuteCommand can open a shell in running tasks"}},
+		{"new service with ECS Exec", "aws:ecs/service:Service", nil,
+			map[string]any{"name": "api", "enableExecuteCommand": true},
+			[]string{"exposure: ECS Exec is enabled (enableExecuteCommand true): anyone allowed ecs:ExecuteCommand can open a shell in running tasks"}},
+		{"ECS Exec disabled", "aws:ecs/service:Service",
+			map[string]any{"name": "api", "enableExecuteCommand": true}, map[string]any{"name": "api"}, nil},
+		{"HTTPS listener deleted", listener, httpsListener("ELBSecurityPolicy-TLS13-1-2-2021-06"), nil,
+			[]string{"exposure: HTTPS listener on port 443 is deleted: clients can no longer connect over TLS on that port"}},
+		{"HTTP listener deleted", listener, redirectListener(), nil, nil},
+		{"redirect to HTTPS becomes a forward", listener, redirectListener(), forwardListener(80),
+			[]string{"exposure: HTTP listener on port 80 forwards plain HTTP instead of redirecting to HTTPS (defaultActions redirect -> forward)"}},
+		{"new plain-HTTP forward listener", listener, nil, forwardListener(8080),
+			[]string{"exposure: new HTTP listener on port 8080 forwards plain HTTP to targets on an internet-facing load balancer"}},
+		{"new HTTP redirect listener", listener, nil, redirectListener(), nil},
+		{"new HTTPS listener", listener, nil, httpsListener("ELBSecurityPolicy-TLS13-1-2-2021-06"), nil},
+		{"TLS policy changes", listener,
+			httpsListener("ELBSecurityPolicy-TLS13-1-2-2021-06"), httpsListener("ELBSecurityPolicy-2016-08"),
+			[]string{`exposure: listener on port 443 TLS policy changes: sslPolicy "ELBSecurityPolicy-TLS13-1-2-2021-06" -> "ELBSecurityPolicy-2016-08"`}},
+		{"TLS policy removed", listener,
+			httpsListener("ELBSecurityPolicy-TLS13-1-2-2021-06"), httpsListener(""),
+			[]string{`exposure: listener on port 443 TLS policy changes: sslPolicy "ELBSecurityPolicy-TLS13-1-2-2021-06" -> (none)`}},
+		{"HTTPS listener downgraded to HTTP", listener, httpsListener("ELBSecurityPolicy-TLS13-1-2-2021-06"), forwardListener(443),
+			[]string{
+				"exposure: listener on port 443 changes from HTTPS to HTTP: traffic is no longer encrypted",
+				"exposure: listener on port 443 now forwards plain HTTP to targets on an internet-facing load balancer",
+			}},
+
 		// secret
 		{"secret added, removed and re-versioned", cloudRun,
 			crService("", []any{secretEnv("A", "a", "1"), secretEnv("B", "b", "1")}, scaling, limits),
@@ -178,13 +322,19 @@ func TestFlagRules(t *testing.T) {
 			map[string]any{"minCapacity": 1.0, "maxCapacity": 4.0}, map[string]any{"minCapacity": 2.0, "maxCapacity": 10.0},
 			[]string{"capacity: max capacity 4 -> 10 (maxCapacity)", "capacity: min capacity 1 -> 2 (minCapacity)"}},
 		{"new resources raise no capacity flag", "aws:appautoscaling/target:Target", nil, map[string]any{"minCapacity": 1.0, "maxCapacity": 4.0}, nil},
+		{"request count scaling target", "aws:appautoscaling/policy:Policy",
+			scalingPolicy("ALBRequestCountPerTarget", 16800), scalingPolicy("ALBRequestCountPerTarget", 8400),
+			[]string{"capacity: scaling target (ALBRequestCountPerTarget) 16800 -> 8400 (targetTrackingScalingPolicyConfiguration.targetValue)"}},
+		{"CPU scaling target", "aws:appautoscaling/policy:Policy",
+			scalingPolicy("ECSServiceAverageCPUUtilization", 60), scalingPolicy("ECSServiceAverageCPUUtilization", 75),
+			[]string{"capacity: scaling target (ECSServiceAverageCPUUtilization) 60 -> 75 (targetTrackingScalingPolicyConfiguration.targetValue)"}},
 
 		// delete
 		{"log group deleted", "aws:cloudwatch/logGroup:LogGroup", map[string]any{"name": "/ecs/api"}, nil,
 			[]string{"delete: log group r is deleted: its logs are deleted with it"}},
 		{"ECR repository deleted", "aws:ecr/repository:Repository", map[string]any{"name": "api"}, nil,
 			[]string{"delete: ECR repository r is deleted: the images in it are deleted with it"}},
-		{"listener deleted", "aws:lb/listener:Listener", map[string]any{"port": 443.0}, nil, nil},
+		{"listener of unknown protocol deleted", "aws:lb/listener:Listener", map[string]any{"port": 443.0}, nil, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -195,6 +345,65 @@ func TestFlagRules(t *testing.T) {
 				t.Errorf("flags:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
 			}
 		})
+	}
+}
+
+func TestPlainHTTPListenerRulesSkipInternalLoadBalancers(t *testing.T) {
+	t.Parallel()
+	lb := func(name string, internal bool) plan.Resource {
+		return res("aws:lb/loadBalancer:LoadBalancer", name, "", map[string]any{"name": name, "internal": internal})
+	}
+	listen := func(name string, in map[string]any) plan.Resource {
+		return res("aws:lb/listener:Listener", name, "", in)
+	}
+	byARN := forwardListener(8080)
+	byPlaceholder := forwardListener(8081)
+	byPlaceholder["loadBalancerArn"] = "${private.arn}"
+	redirect, forward := redirectListener(), forwardListener(80)
+	internalLB := lb("lb", true)
+	base := plnOf(internalLB, lb("private", true), listen("http", redirect))
+	head := plnOf(internalLB, lb("private", true), listen("http", forward), listen("alt", byARN), listen("alt2", byPlaceholder))
+	if got := flagLines(compare(t, base, head)); len(got) != 0 {
+		t.Errorf("flags on internal load balancers:\n%s", strings.Join(got, "\n"))
+	}
+
+	head.Resources[0] = lb("lb", false)
+	base.Resources[0] = lb("lb", false)
+	want := []string{
+		"exposure: new HTTP listener on port 8080 forwards plain HTTP to targets on an internet-facing load balancer",
+		"exposure: HTTP listener on port 80 forwards plain HTTP instead of redirecting to HTTPS (defaultActions redirect -> forward)",
+	}
+	if got := flagLines(compare(t, base, head)); !reflect.DeepEqual(got, want) {
+		t.Errorf("flags:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestGlobCovers(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		p, s string
+		want bool
+	}{
+		{"*", "", true},
+		{"*", "arn:aws:s3:::b/*", true},
+		{"s3:*", "s3:getobject", true},
+		{"s3:get*", "s3:getobject", true},
+		{"s3:get*", "s3:*", false},
+		{"s3:ge?", "s3:get", true},
+		{"s3:ge?", "s3:ge?", true},
+		{"s3:ge?", "s3:ge*", false},
+		{"s3:ge?", "s3:gets", false},
+		{"arn:aws:s3:::b/*", "arn:aws:s3:::b/x/y", true},
+		{"arn:aws:s3:::b/*", "arn:aws:s3:::c/x", false},
+		{"arn:aws:s3:::b/x", "arn:aws:s3:::b/*", false},
+		{"a*b*c", "aXbYbZc", true},
+		{"", "", true},
+		{"", "x", false},
+	}
+	for _, tt := range tests {
+		if got := globCovers(tt.p, tt.s); got != tt.want {
+			t.Errorf("globCovers(%q, %q) = %v, want %v", tt.p, tt.s, got, tt.want)
+		}
 	}
 }
 

@@ -1,10 +1,13 @@
 package plan
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 )
 
 const serviceStack = `config:
@@ -32,16 +35,20 @@ func TestOverridesSetValuesByPath(t *testing.T) {
 			`{"env":{"LOG_LEVEL":"debug","MODE":"prod"},"memory":"512Mi","name":"api","secrets":[{"env":"DB_PASSWORD","ref":"db-password","version":"3"}]}`},
 		{"replaces a string", []string{"service.memory=2Gi"}, "berth:service",
 			`{"env":{"MODE":"prod"},"memory":"2Gi","name":"api","secrets":[{"env":"DB_PASSWORD","ref":"db-password","version":"3"}]}`},
-		{"list index, YAML number", []string{"service.secrets[0].version=4"}, "berth:service",
+		{"list index, integer", []string{"service.secrets[0].version=4"}, "berth:service",
 			`{"env":{"MODE":"prod"},"memory":"512Mi","name":"api","secrets":[{"env":"DB_PASSWORD","ref":"db-password","version":4}]}`},
-		{"quoted YAML string stays a string", []string{"service.secrets[0].version='4'"}, "berth:service",
-			`{"env":{"MODE":"prod"},"memory":"512Mi","name":"api","secrets":[{"env":"DB_PASSWORD","ref":"db-password","version":"4"}]}`},
+		{"quotes are part of the string, as in pulumi config set", []string{"service.secrets[0].version='4'"}, "berth:service",
+			`{"env":{"MODE":"prod"},"memory":"512Mi","name":"api","secrets":[{"env":"DB_PASSWORD","ref":"db-password","version":"'4'"}]}`},
 		{"empty list", []string{"service.secrets=[]"}, "berth:service",
 			`{"env":{"MODE":"prod"},"memory":"512Mi","name":"api","secrets":[]}`},
-		{"list of strings, boolean, float", []string{`service.args=["a","b"]`, "service.public=true", "service.cpu=0.5"}, "berth:service",
-			`{"args":["a","b"],"cpu":0.5,"env":{"MODE":"prod"},"memory":"512Mi","name":"api","public":true,"secrets":[{"env":"DB_PASSWORD","ref":"db-password","version":"3"}]}`},
+		{"list of strings, boolean, decimal string", []string{`service.args=["a","b"]`, "service.public=true", "service.cpu=0.5"}, "berth:service",
+			`{"args":["a","b"],"cpu":"0.5","env":{"MODE":"prod"},"memory":"512Mi","name":"api","public":true,"secrets":[{"env":"DB_PASSWORD","ref":"db-password","version":"3"}]}`},
 		{"object value", []string{"service.env={A: 1, B: x}"}, "berth:service",
 			`{"env":{"A":1,"B":"x"},"memory":"512Mi","name":"api","secrets":[{"env":"DB_PASSWORD","ref":"db-password","version":"3"}]}`},
+		{"JSON object value", []string{`service.env={"A":"1"}`}, "berth:service",
+			`{"env":{"A":"1"},"memory":"512Mi","name":"api","secrets":[{"env":"DB_PASSWORD","ref":"db-password","version":"3"}]}`},
+		{"false and zero", []string{"service.public=false", "service.min=0", "service.delta=-7"}, "berth:service",
+			`{"delta":-7,"env":{"MODE":"prod"},"memory":"512Mi","min":0,"name":"api","public":false,"secrets":[{"env":"DB_PASSWORD","ref":"db-password","version":"3"}]}`},
 		{"quoted key with dots", []string{`service.env["a.b"]=c`}, "berth:service",
 			`{"env":{"MODE":"prod","a.b":"c"},"memory":"512Mi","name":"api","secrets":[{"env":"DB_PASSWORD","ref":"db-password","version":"3"}]}`},
 		{"namespaced key", []string{"gcp:region=europe-west1"}, "gcp:region", "europe-west1"},
@@ -75,12 +82,74 @@ func TestParseOverrideRejectsMalformedInput(t *testing.T) {
 		{"service.env[=1", "invalid config path"},
 		{"[0]=1", "must start with a key"},
 		{"service.env=[unclosed", "parsing value as YAML"},
+		{"service.env={a: 1", "parsing value as YAML"},
+		{"service.env=[a] b", "parsing value as YAML"},
 	}
 	for _, tt := range tests {
 		_, err := ParseOverride(tt.in)
 		if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !strings.Contains(err.Error(), tt.in) {
 			t.Errorf("ParseOverride(%q) error = %v, want one quoting the input and containing %q", tt.in, err, tt.wantErr)
 		}
+	}
+}
+
+func TestOverrideValuesStayStringsUnlessBooleanIntegerListOrObject(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		value string
+		want  any // the value as the program sees it below a path
+	}{
+		{"a #b", "a #b"},
+		{"010", "010"},
+		{"0x10", "0x10"},
+		{"0o10", "0o10"},
+		{"1e3", "1e3"},
+		{"1_000", "1_000"},
+		{"+1", "+1"},
+		{"-0", "-0"},
+		{"~", "~"},
+		{"null", "null"},
+		{".inf", ".inf"},
+		{"0.5", "0.5"},
+		{"yes", "yes"},
+		{"True", "True"},
+		{"2024-01-02", "2024-01-02"},
+		{"'4'", "'4'"},
+		{" 4", " 4"},
+		{"", ""},
+		{"99999999999999999999", "99999999999999999999"},
+		{"true", true},
+		{"false", false},
+		{"0", float64(0)},
+		{"42", float64(42)},
+		{"-7", float64(-7)},
+		{"[]", []any{}},
+		{`["a", 1]`, []any{"a", float64(1)}},
+		{"{a: x}", map[string]any{"a": "x"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value, func(t *testing.T) {
+			t.Parallel()
+			o, err := ParseOverride("service.x=" + tt.value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := config.Map{}
+			if err := m.Set(o.key("berth"), o.Value, true); err != nil {
+				t.Fatal(err)
+			}
+			raw, err := m[config.MustMakeKey("berth", "service")].Value(config.NopDecrypter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got map[string]any
+			if err := json.Unmarshal([]byte(raw), &got); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got["x"], tt.want) {
+				t.Errorf("service.x=%s sets %#v, want %#v", tt.value, got["x"], tt.want)
+			}
+		})
 	}
 }
 

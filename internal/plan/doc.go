@@ -13,14 +13,20 @@
 //
 // LoadConfig reads Pulumi.yaml and Pulumi.<stack>.yaml as the Pulumi CLI
 // does: project config defaults from Pulumi.yaml, the stack's values,
-// `--set`-style overrides by config path, typed-schema checks, and secure
+// `--set`-style overrides by config path (typed as `pulumi config set
+// --path` types them; see ParseOverride), typed-schema checks, and secure
 // values decrypted with the passphrase secrets provider when a passphrase is
 // given (they stand in as the string "[secret]" otherwise).
 //
 // Secrets never reach a plan: secret inputs and outputs render as
 // SecretMarker, and any string that contains the plaintext of a secure config
 // value is replaced by SecretMarker too, in case the program passed it on as
-// a plain value.
+// a plain value. The plaintext is also looked for as Go's %q and %+q and as
+// JSON escape it (once and twice, for a JSON document inside a quoted
+// message). Inside resource names, URNs, parents, dependencies, map keys and
+// error messages only the secret itself is replaced, so the rest stays
+// readable. Plaintexts shorter than four bytes are replaced only where a
+// whole string (or name) equals them.
 //
 // What a plan holds:
 //

@@ -28,7 +28,7 @@ type Program func(ctx *pulumi.Context) (map[string]pulumi.Output, error)
 // message is the program's own, so that a validation error whose lines are
 // the problems reaches the caller as written (secret plaintexts redacted).
 func Run(ctx context.Context, cfg *Config, program Program) (*Plan, error) {
-	red := redactor{secrets: cfg.secrets}
+	red := newRedactor(cfg.secrets)
 	m := mocks.New(cfg.Project, cfg.Stack)
 	order := newRecorder(cfg.Project, cfg.Stack)
 
@@ -81,6 +81,7 @@ func Run(ctx context.Context, cfg *Config, program Program) (*Plan, error) {
 
 	p := &Plan{Project: cfg.Project, Stack: cfg.Stack, Outputs: map[string]any{}}
 	for name, o := range outputs {
+		name := red.text(name)
 		if o == nil {
 			p.Outputs[name] = nil
 			continue
@@ -113,17 +114,22 @@ func Run(ctx context.Context, cfg *Config, program Program) (*Plan, error) {
 		parent := r.Parent
 		if parent == stackURN {
 			parent = ""
+		} else if parent != "" {
+			parent = red.urn(parent)
 		}
 		deps := []string{}
 		for _, d := range r.Dependencies {
 			if d != stackURN {
-				deps = append(deps, d)
+				deps = append(deps, red.urn(d))
 			}
 		}
+		// A name built from a secure value (config.Get returns it in the
+		// clear) would otherwise print it in the name, URN, parent and
+		// dependencies of every resource derived from it.
 		p.Resources = append(p.Resources, Resource{
-			URN:       r.URN,
+			URN:       red.urn(r.URN),
 			Type:      r.Type,
-			Name:      r.Name,
+			Name:      red.name(r.Name),
 			Parent:    parent,
 			DependsOn: deps,
 			Inputs:    red.properties(r.Inputs),

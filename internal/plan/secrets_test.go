@@ -218,3 +218,220 @@ func TestRedactionCoversProgramErrors(t *testing.T) {
 		t.Errorf("error = %v, want the secret redacted", err)
 	}
 }
+
+// awkwardSecret holds a quote, a backslash, HTML-escaped characters and
+// non-ASCII characters, which %q, %+q and JSON each escape differently.
+const awkwardSecret = `quo"te\back<é>&ü`
+
+// secureStack writes a project whose stack holds the given secure values
+// (key -> plaintext), encrypted with testPassphrase, and loads its
+// configuration with the passphrase.
+func secureStack(t *testing.T, values map[string]string) *Config {
+	t.Helper()
+	salt, crypter, err := NewEncryptionSalt(testPassphrase, []byte("8bytesal"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stack := "encryptionsalt: " + salt + "\nconfig:\n"
+	for k, v := range values {
+		ct, err := crypter.EncryptValue(context.Background(), v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stack += fmt.Sprintf("  %s:\n    secure: %s\n", k, ct)
+	}
+	dir := writeProject(t, map[string]string{"Pulumi.yaml": testProject, "Pulumi.test.yaml": stack})
+	phrase := testPassphrase
+	cfg, err := LoadConfig(LoadOptions{Dir: dir, Stack: "test", Passphrase: &phrase})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// leakedForms returns the ways a secret may appear in a plan or message:
+// as written, in Go's %q and %+q, and in JSON with and without HTML
+// escaping, once and twice escaped.
+func leakedForms(secret string) []string {
+	jsonOf := func(s string, html bool) string {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(html)
+		_ = enc.Encode(s)
+		q := strings.TrimSpace(b.String())
+		return q[1 : len(q)-1]
+	}
+	escape := []func(string) string{
+		func(s string) string { q := fmt.Sprintf("%q", s); return q[1 : len(q)-1] },
+		func(s string) string { q := fmt.Sprintf("%+q", s); return q[1 : len(q)-1] },
+		func(s string) string { return jsonOf(s, true) },
+		func(s string) string { return jsonOf(s, false) },
+	}
+	out := []string{secret}
+	for _, e := range escape {
+		out = append(out, e(secret))
+		for _, e2 := range escape {
+			out = append(out, e2(e(secret)))
+		}
+	}
+	return out
+}
+
+// assertNoLeak fails the test when text holds any form of a secret.
+func assertNoLeak(t *testing.T, where, text string, secrets ...string) {
+	t.Helper()
+	for _, s := range secrets {
+		for _, f := range leakedForms(s) {
+			if strings.Contains(text, f) {
+				t.Errorf("%s contains secret form %q:\n%s", where, f, text)
+			}
+		}
+	}
+}
+
+func TestEscapedSecretsAreRedactedInInputsOutputsAndErrors(t *testing.T) {
+	t.Parallel()
+	cfg := secureStack(t, map[string]string{"berth:awkward": awkwardSecret})
+	program := func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
+		secret := configString(ctx, "berth:awkward")
+		doc, _ := json.Marshal(map[string]string{"password": secret})
+		docNoHTML := strings.TrimSpace(func() string {
+			var b bytes.Buffer
+			enc := json.NewEncoder(&b)
+			enc.SetEscapeHTML(false)
+			_ = enc.Encode(map[string]string{"password": secret})
+			return b.String()
+		}())
+		nested, _ := json.Marshal([]string{string(doc)})
+		var leak thing
+		if err := ctx.RegisterResource("test:index:Thing", "leak", pulumi.Map{
+			"goQuoted":  pulumi.String(fmt.Sprintf("value %q", secret)),
+			"goASCII":   pulumi.String(fmt.Sprintf("value %+q", secret)),
+			"json":      pulumi.String(string(doc)),
+			"jsonPlain": pulumi.String(docNoHTML),
+			"nested":    pulumi.String(string(nested)),
+			"keep":      pulumi.String("quo te"),
+		}, &leak); err != nil {
+			return nil, err
+		}
+		return map[string]pulumi.Output{
+			"quoted": pulumi.String(fmt.Sprintf("%q", secret)).ToStringOutput(),
+			"doc":    pulumi.String(string(doc)).ToStringOutput(),
+		}, nil
+	}
+	p, err := Run(context.Background(), cfg, program)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var js, text bytes.Buffer
+	if err := p.WriteJSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	assertNoLeak(t, "JSON plan", js.String(), awkwardSecret)
+	assertNoLeak(t, "text plan", text.String(), awkwardSecret)
+	in := p.Resources[0].Inputs
+	for _, k := range []string{"goQuoted", "goASCII", "json", "jsonPlain", "nested"} {
+		if in[k] != SecretMarker {
+			t.Errorf("input %s = %v, want %s", k, in[k], SecretMarker)
+		}
+	}
+	if in["keep"] != "quo te" {
+		t.Errorf("input keep = %v, want it unchanged", in["keep"])
+	}
+	if p.Outputs["quoted"] != SecretMarker || p.Outputs["doc"] != SecretMarker {
+		t.Errorf("outputs = %v, want both %s", p.Outputs, SecretMarker)
+	}
+
+	tests := []struct {
+		name   string
+		format string
+	}{
+		{"Go %q", "token %q is not valid"},
+		{"Go %+q", "token %+q is not valid"},
+		{"plain", "token %s is not valid"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Run(context.Background(), cfg, func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
+				return nil, fmt.Errorf(tt.format, configString(ctx, "berth:awkward"))
+			})
+			if err == nil || !strings.Contains(err.Error(), "token "+SecretMarker) && !strings.Contains(err.Error(), `token "`+SecretMarker+`"`) {
+				t.Fatalf("error = %v, want the secret replaced by %s", err, SecretMarker)
+			}
+			assertNoLeak(t, "error", err.Error(), awkwardSecret)
+		})
+	}
+	t.Run("JSON in an error", func(t *testing.T) {
+		_, err := Run(context.Background(), cfg, func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
+			doc, _ := json.Marshal(map[string]string{"password": configString(ctx, "berth:awkward")})
+			return nil, fmt.Errorf("bad document %s, quoted %q", doc, doc)
+		})
+		if err == nil {
+			t.Fatal("no error")
+		}
+		assertNoLeak(t, "error", err.Error(), awkwardSecret)
+		if want := `bad document {"password":"[secret]"}`; !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("error = %v, want it to start with %s", err, want)
+		}
+	})
+}
+
+func TestSecretsInResourceNamesAreRedactedInNamesURNsParentsAndDependencies(t *testing.T) {
+	t.Parallel()
+	cfg := secureStack(t, map[string]string{"berth:tenant": apiToken, "berth:short": "ab1"})
+	program := func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
+		tenant := configString(ctx, "berth:tenant")
+		var g group
+		if err := ctx.RegisterComponentResource("test:index:Group", "grp-"+tenant, &g); err != nil {
+			return nil, err
+		}
+		var child thing
+		if err := ctx.RegisterResource("test:index:Thing", tenant+"-child", pulumi.Map{}, &child, pulumi.Parent(&g)); err != nil {
+			return nil, err
+		}
+		var short thing
+		if err := ctx.RegisterResource("test:index:Thing", configString(ctx, "berth:short"), pulumi.Map{}, &short); err != nil {
+			return nil, err
+		}
+		var dep thing
+		if err := ctx.RegisterResource("test:index:Thing", "dependent", pulumi.Map{}, &dep, pulumi.DependsOn([]pulumi.Resource{&child, &short})); err != nil {
+			return nil, err
+		}
+		return nil, nil
+	}
+	p, err := Run(context.Background(), cfg, program)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var js bytes.Buffer
+	if err := p.WriteJSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	assertNoLeak(t, "JSON plan", js.String(), apiToken)
+	byName := map[string]Resource{}
+	for _, r := range p.Resources {
+		byName[r.Name] = r
+	}
+	grp, ok := byName["grp-"+SecretMarker]
+	if !ok {
+		t.Fatalf("no resource named grp-%s in %v", SecretMarker, js.String())
+	}
+	if !strings.HasSuffix(grp.URN, "::grp-"+SecretMarker) {
+		t.Errorf("group URN = %s, want the name redacted", grp.URN)
+	}
+	child := byName[SecretMarker+"-child"]
+	if child.Parent != grp.URN || !strings.HasSuffix(child.URN, "::"+SecretMarker+"-child") {
+		t.Errorf("child URN, parent = %s, %s; want the name redacted and the group's redacted URN", child.URN, child.Parent)
+	}
+	short, ok := byName[SecretMarker]
+	if !ok {
+		t.Errorf("a resource named after a short secret keeps its name: %s", js.String())
+	}
+	want := []string{child.URN, short.URN}
+	if got := byName["dependent"].DependsOn; strings.Join(got, ",") != strings.Join(want, ",") && strings.Join(got, ",") != want[1]+","+want[0] {
+		t.Errorf("dependsOn = %v, want %v", got, want)
+	}
+}

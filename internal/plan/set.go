@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -29,9 +31,12 @@ type Override struct {
 
 // ParseOverride parses `PATH=VALUE`. PATH is a config path, optionally
 // namespaced (`gcp:region`); without a namespace it means the project's.
-// VALUE is parsed as YAML: `[]`, `["a","b"]` and `{a: 1}` set lists and
-// objects, `4` and `true` set a number and a boolean, `'4'` sets the
-// string "4", and an empty VALUE sets the empty string.
+// VALUE is typed as `pulumi config set --path` types it: `true` and `false`
+// set a boolean, a base-10 integer without leading zeros (`0`, `42`, `-7`)
+// sets an integer, and anything else sets the string as written (`0.5`,
+// `010`, `a #b`, `1e3`, `~` and the empty VALUE are strings). A VALUE that
+// starts with `[` or `{` is a YAML flow list or object, which JSON is too:
+// `[]`, `["a","b"]`, `{a: 1}`; one that does not parse is an error.
 func ParseOverride(s string) (Override, error) {
 	i := strings.IndexByte(s, '=')
 	if i < 0 {
@@ -60,7 +65,7 @@ func ParseOverride(s string) (Override, error) {
 	if emptySegment(o.Path) {
 		return Override{}, fmt.Errorf("%q: empty key in config path", s)
 	}
-	o.Value, err = yamlValue(s[i+1:])
+	o.Value, err = overrideValue(s[i+1:])
 	if err != nil {
 		return Override{}, fmt.Errorf("%q: %w", s, err)
 	}
@@ -77,48 +82,54 @@ func (o Override) key(project string) config.Key {
 	return config.MustMakeKey(ns, o.Path)
 }
 
-// yamlValue turns a YAML document into a typed config value.
-func yamlValue(raw string) (config.Value, error) {
-	if strings.TrimSpace(raw) == "" {
-		return config.NewTypedValue(raw, config.TypeString), nil
+// integerValue matches the integers that `pulumi config set --path` stores
+// as numbers: base 10, an optional minus sign, no leading zeros. Other
+// digit strings (`010`, `+1`, `1_000`) stay strings, as they do there.
+var integerValue = regexp.MustCompile(`^(0|-?[1-9][0-9]*)$`)
+
+// overrideValue types the VALUE of an override; see ParseOverride.
+func overrideValue(raw string) (config.Value, error) {
+	switch {
+	case raw == "true" || raw == "false":
+		return config.NewTypedValue(raw, config.TypeBool), nil
+	case integerValue.MatchString(raw):
+		if _, err := strconv.ParseInt(raw, 10, 64); err == nil {
+			return config.NewTypedValue(raw, config.TypeInt), nil
+		}
+		// Too large for an int64: keep every digit as a string.
+	case strings.HasPrefix(raw, "[") || strings.HasPrefix(raw, "{"):
+		return collectionValue(raw)
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal([]byte(raw), &doc); err != nil {
-		return config.Value{}, fmt.Errorf("parsing value as YAML: %w", err)
+	return config.NewTypedValue(raw, config.TypeString), nil
+}
+
+// collectionValue parses a YAML flow list or object (JSON included) into an
+// object config value.
+func collectionValue(raw string) (config.Value, error) {
+	const what = `parsing value as YAML (a VALUE that starts with "[" or "{" is a list or object)`
+	// A Decoder, unlike yaml.Unmarshal, reports text after the value
+	// (`[a] b`) instead of dropping it.
+	dec := yaml.NewDecoder(strings.NewReader(raw))
+	var doc, extra yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		return config.Value{}, fmt.Errorf("%s: %w", what, err)
+	}
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		if err == nil {
+			err = errors.New("want exactly one value")
+		}
+		return config.Value{}, fmt.Errorf("%s: text after the value: %w", what, err)
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 {
-		return config.Value{}, errors.New("parsing value as YAML: want exactly one value")
+		return config.Value{}, fmt.Errorf("%s: want exactly one value", what)
 	}
 	n := doc.Content[0]
-	if n.Kind == yaml.ScalarNode {
-		switch n.ShortTag() {
-		case "!!int":
-			var i int64
-			if err := n.Decode(&i); err != nil {
-				return config.Value{}, fmt.Errorf("parsing value as YAML: %w", err)
-			}
-			return config.NewTypedValue(strconv.FormatInt(i, 10), config.TypeInt), nil
-		case "!!float":
-			var f float64
-			if err := n.Decode(&f); err != nil {
-				return config.Value{}, fmt.Errorf("parsing value as YAML: %w", err)
-			}
-			return config.NewTypedValue(strconv.FormatFloat(f, 'g', -1, 64), config.TypeFloat), nil
-		case "!!bool":
-			var b bool
-			if err := n.Decode(&b); err != nil {
-				return config.Value{}, fmt.Errorf("parsing value as YAML: %w", err)
-			}
-			return config.NewTypedValue(strconv.FormatBool(b), config.TypeBool), nil
-		case "!!null":
-			return config.NewObjectValue("null"), nil
-		default: // !!str, !!timestamp, !!binary: keep the text as written
-			return config.NewTypedValue(n.Value, config.TypeString), nil
-		}
+	if n.Kind != yaml.SequenceNode && n.Kind != yaml.MappingNode {
+		return config.Value{}, fmt.Errorf("%s: got a single value; drop the bracket or write a list or object", what)
 	}
 	var v any
 	if err := n.Decode(&v); err != nil {
-		return config.Value{}, fmt.Errorf("parsing value as YAML: %w", err)
+		return config.Value{}, fmt.Errorf("%s: %w", what, err)
 	}
 	b, err := json.Marshal(v)
 	if err != nil {

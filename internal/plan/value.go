@@ -3,9 +3,11 @@ package plan
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -20,28 +22,119 @@ import (
 // the plan without protecting anything.
 const minSubstringSecret = 4
 
-// redactor replaces strings that carry a secret's plaintext.
-type redactor struct{ secrets []string }
+// redactor replaces strings that carry a secret's plaintext, as written or
+// escaped. Build it with newRedactor.
+type redactor struct{ forms []secretForm }
 
-// str returns s, or SecretMarker when s holds a secret plaintext.
+// secretForm is one way a secret plaintext can appear in text.
+type secretForm struct {
+	// text is the plaintext, or the inside of a quoted form of it.
+	text string
+	// long says whether the plaintext is at least minSubstringSecret
+	// bytes, so that the form is redacted inside other strings.
+	long bool
+}
+
+// newRedactor returns a redactor of secrets: their plaintexts and the
+// escaped forms in which messages and documents carry them.
+func newRedactor(secrets []string) redactor {
+	var r redactor
+	seen := map[string]bool{}
+	for _, secret := range secrets {
+		if secret == "" {
+			continue
+		}
+		for _, f := range escapedForms(secret) {
+			if !seen[f] {
+				seen[f] = true
+				r.forms = append(r.forms, secretForm{text: f, long: len(secret) >= minSubstringSecret})
+			}
+		}
+	}
+	// Longest first, so that a form containing another is redacted whole.
+	sort.SliceStable(r.forms, func(i, j int) bool { return len(r.forms[i].text) > len(r.forms[j].text) })
+	return r
+}
+
+// escapers turn a string into the inside of a quoted form of it: Go's %q
+// (strconv.Quote) and %+q (strconv.QuoteToASCII), and JSON with and without
+// HTML escaping (encoding/json escapes <, > and & by default).
+var escapers = []func(string) string{
+	func(s string) string { return unquote(strconv.Quote(s)) },
+	func(s string) string { return unquote(strconv.QuoteToASCII(s)) },
+	func(s string) string { return jsonInner(s, true) },
+	func(s string) string { return jsonInner(s, false) },
+}
+
+// escapedForms returns s and its escaped forms, once and twice escaped: a
+// secret in a JSON document that an error message quotes with %q is
+// escaped twice.
+func escapedForms(s string) []string {
+	out := []string{s}
+	for _, e := range escapers {
+		once := e(s)
+		out = append(out, once)
+		for _, e2 := range escapers {
+			out = append(out, e2(once))
+		}
+	}
+	return out
+}
+
+func unquote(q string) string { return q[1 : len(q)-1] }
+
+// jsonInner returns the JSON string literal of s without its quotes.
+func jsonInner(s string, escapeHTML bool) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(escapeHTML)
+	_ = enc.Encode(s) // a string always encodes
+	return unquote(strings.TrimSuffix(b.String(), "\n"))
+}
+
+// str returns s, or SecretMarker when s holds a secret plaintext or an
+// escaped form of one.
 func (r redactor) str(s string) string {
-	for _, secret := range r.secrets {
-		if s == secret || (len(secret) >= minSubstringSecret && strings.Contains(s, secret)) {
+	for _, f := range r.forms {
+		if s == f.text || (f.long && strings.Contains(s, f.text)) {
 			return SecretMarker
 		}
 	}
 	return s
 }
 
-// text returns s with every long enough secret plaintext replaced by
-// SecretMarker; it is used for messages, where the rest stays readable.
+// text returns s with every long enough secret plaintext, and every escaped
+// form of one, replaced by SecretMarker; it is used for messages and names,
+// where the rest stays readable.
 func (r redactor) text(s string) string {
-	for _, secret := range r.secrets {
-		if len(secret) >= minSubstringSecret {
-			s = strings.ReplaceAll(s, secret, SecretMarker)
+	for _, f := range r.forms {
+		if f.long {
+			s = strings.ReplaceAll(s, f.text, SecretMarker)
 		}
 	}
 	return s
+}
+
+// name returns a resource name or URN with secrets replaced by
+// SecretMarker: a name that is a secret, however short, and every long
+// enough secret inside one.
+func (r redactor) name(s string) string {
+	for _, f := range r.forms {
+		if s == f.text {
+			return SecretMarker
+		}
+	}
+	return r.text(s)
+}
+
+// urn returns a URN with secrets replaced by SecretMarker, its name part as
+// name does.
+func (r redactor) urn(u string) string {
+	i := strings.LastIndex(u, "::")
+	if i < 0 {
+		return r.name(u)
+	}
+	return r.text(u[:i+2]) + r.name(u[i+2:])
 }
 
 // properties renders a property map as JSON values, skipping the engine's
@@ -52,7 +145,7 @@ func (r redactor) properties(m resource.PropertyMap) map[string]any {
 		if strings.HasPrefix(string(k), "__") {
 			continue
 		}
-		out[string(k)] = r.property(v)
+		out[r.text(string(k))] = r.property(v)
 	}
 	return out
 }
@@ -78,7 +171,7 @@ func (r redactor) property(v resource.PropertyValue) any {
 	case v.IsObject():
 		out := map[string]any{}
 		for k, e := range v.ObjectValue() {
-			out[string(k)] = r.property(e)
+			out[r.text(string(k))] = r.property(e)
 		}
 		return out
 	case v.IsSecret():
@@ -96,11 +189,11 @@ func (r redactor) property(v resource.PropertyValue) any {
 			return r.property(o.Element)
 		}
 	case v.IsResourceReference():
-		return string(v.ResourceReferenceValue().URN)
+		return r.urn(string(v.ResourceReferenceValue().URN))
 	case v.IsAsset():
-		return describeAsset(v.AssetValue())
+		return r.text(describeAsset(v.AssetValue()))
 	case v.IsArchive():
-		return describeArchive(v.ArchiveValue())
+		return r.text(describeArchive(v.ArchiveValue()))
 	}
 	return fmt.Sprintf("[%s]", v.TypeString())
 }
@@ -148,9 +241,9 @@ func (r redactor) plain(v any) any {
 	case bool:
 		return v
 	case pulumi.Asset:
-		return plainAsset(v)
+		return r.text(plainAsset(v))
 	case pulumi.Archive:
-		return plainArchive(v)
+		return r.text(plainArchive(v))
 	case pulumi.Resource:
 		return "[resource]" // its URN is an output of its own
 	}
@@ -181,7 +274,7 @@ func (r redactor) plain(v any) any {
 		out := map[string]any{}
 		iter := rv.MapRange()
 		for iter.Next() {
-			out[fmt.Sprint(iter.Key().Interface())] = r.plain(iter.Value().Interface())
+			out[r.text(fmt.Sprint(iter.Key().Interface()))] = r.plain(iter.Value().Interface())
 		}
 		return out
 	case reflect.Struct:
@@ -202,7 +295,7 @@ func (r redactor) plain(v any) any {
 		}
 		return out
 	}
-	return fmt.Sprint(v)
+	return r.str(fmt.Sprint(v))
 }
 
 func plainAsset(a pulumi.Asset) string {
