@@ -66,16 +66,12 @@ func runDiff(_ context.Context, args []string, stdout io.Writer) error {
 	if len(files) != 2 {
 		return usageErrorf("diff", "want two plan files, BASE.json and HEAD.json (got %d)", len(files))
 	}
-	var write func(*diff.Result, io.Writer) error
-	switch format.value {
-	case "", "text":
-		write = (*diff.Result).WriteText
-	case "markdown":
-		write = (*diff.Result).WriteMarkdown
-	case "json":
-		write = (*diff.Result).WriteJSON
-	default:
-		return usageErrorf("diff", "--format %q: must be text, markdown or json", format.value)
+	write, err := pickFormat("diff", format.value,
+		outputFormat[*diff.Result]{"text", (*diff.Result).WriteText},
+		outputFormat[*diff.Result]{"markdown", (*diff.Result).WriteMarkdown},
+		outputFormat[*diff.Result]{"json", (*diff.Result).WriteJSON})
+	if err != nil {
+		return err
 	}
 	base, err := readPlan(files[0])
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -114,4 +115,27 @@ func exitCode(err error) int {
 	default:
 		return 1
 	}
+}
+
+// outputFormat is one value of a command's --format flag and its writer.
+type outputFormat[T any] struct {
+	name  string
+	write func(T, io.Writer) error
+}
+
+// pickFormat returns the writer that --format value names; "" means the
+// first format. An unknown value is a usage error listing the formats.
+func pickFormat[T any](command, value string, formats ...outputFormat[T]) (func(T, io.Writer) error, error) {
+	if value == "" {
+		return formats[0].write, nil
+	}
+	names := make([]string, len(formats))
+	for i, f := range formats {
+		if f.name == value {
+			return f.write, nil
+		}
+		names[i] = f.name
+	}
+	allowed := strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+	return nil, usageErrorf(command, "--format %q: must be %s", value, allowed)
 }

@@ -82,16 +82,12 @@ func runPlan(ctx context.Context, args []string, stdout io.Writer) error {
 	if stack.value == "" {
 		return usageErrorf("plan", "--stack is required: the stack whose Pulumi.NAME.yaml to plan")
 	}
-	var write func(*plan.Plan, io.Writer) error
-	switch format.value {
-	case "", "text":
-		write = (*plan.Plan).WriteText
-	case "json":
-		write = (*plan.Plan).WriteJSON
-	case "mermaid":
-		write = (*plan.Plan).WriteMermaid
-	default:
-		return usageErrorf("plan", "--format %q: must be text, json or mermaid", format.value)
+	write, err := pickFormat("plan", format.value,
+		outputFormat[*plan.Plan]{"text", (*plan.Plan).WriteText},
+		outputFormat[*plan.Plan]{"json", (*plan.Plan).WriteJSON},
+		outputFormat[*plan.Plan]{"mermaid", (*plan.Plan).WriteMermaid})
+	if err != nil {
+		return err
 	}
 	opts := plan.LoadOptions{Dir: dir.value, Stack: stack.value}
 	for _, s := range sets {

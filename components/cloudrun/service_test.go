@@ -60,17 +60,9 @@ func typicalArgs() *ServiceArgs {
 // run creates one service named "api" under a fresh mock monitor.
 func run(t *testing.T, args *ServiceArgs) (*mocks.Monitor, *Service) {
 	t.Helper()
-	m := mocks.New("berth", "test")
-	var svc *Service
-	err := m.Run(func(ctx *pulumi.Context) error {
-		var err error
-		svc, err = NewService(ctx, "api", args)
-		return err
+	return mocks.RunComponent(t, func(ctx *pulumi.Context) (*Service, error) {
+		return NewService(ctx, "api", args)
 	})
-	if err != nil {
-		t.Fatalf("NewService: %v", err)
-	}
-	return m, svc
 }
 
 func assertEqual(t *testing.T, what string, got, want any) {

@@ -54,3 +54,21 @@ func RunValidation(t testing.TB, program pulumi.RunFunc) (*validate.Error, int) 
 	}
 	return verr, len(m.Resources())
 }
+
+// RunComponent runs newComponent under a fresh monitor (project berth,
+// stack test) and returns the monitor and what newComponent returned. An
+// error fails t.
+func RunComponent[T any](t testing.TB, newComponent func(ctx *pulumi.Context) (T, error)) (*Monitor, T) {
+	t.Helper()
+	m := New("berth", "test")
+	var c T
+	err := m.Run(func(ctx *pulumi.Context) error {
+		var err error
+		c, err = newComponent(ctx)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("creating the component: %v", err)
+	}
+	return m, c
+}
