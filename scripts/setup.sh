@@ -28,17 +28,26 @@ if ((${#need[@]})); then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-# PostgreSQL: start the first cluster, create the role and database once.
-read -r pg_version pg_cluster _ < <(pg_lsclusters --no-header | head -n 1)
-if ! pg_lsclusters --no-header | head -n 1 | grep -q online; then
+# PostgreSQL: the cluster on port 5432 (created when there is none), started,
+# with the role and database created once.
+cluster=$(pg_lsclusters --no-header | awk '$3 == 5432 {print $1, $2; exit}')
+if [ -z "$cluster" ]; then
+	version=$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V | tail -n 1)
+	log "creating PostgreSQL $version cluster main on port 5432"
+	pg_createcluster --port 5432 "$version" main >/dev/null
+	cluster="$version main"
+fi
+read -r pg_version pg_cluster <<<"$cluster"
+if ! pg_lsclusters --no-header | awk -v v="$pg_version" -v c="$pg_cluster" '$1 == v && $2 == c' | grep -q online; then
 	log "starting PostgreSQL $pg_version/$pg_cluster"
 	pg_ctlcluster "$pg_version" "$pg_cluster" start
 fi
-if ! su postgres -c "psql -tAc \"SELECT 1 FROM pg_roles WHERE rolname = '$PG_USER'\"" | grep -q 1; then
+psql_postgres() { su postgres -c "psql -tAc \"$1\""; }
+if [ "$(psql_postgres "SELECT 1 FROM pg_roles WHERE rolname = '$PG_USER'")" != 1 ]; then
 	# SUPERUSER so that tests can create a fresh database each.
-	su postgres -c "psql -qc \"CREATE ROLE $PG_USER LOGIN SUPERUSER PASSWORD '$PG_PASSWORD'\""
+	psql_postgres "CREATE ROLE $PG_USER LOGIN SUPERUSER PASSWORD '$PG_PASSWORD'" >/dev/null
 fi
-if ! su postgres -c "psql -tAc \"SELECT 1 FROM pg_database WHERE datname = '$PG_DB'\"" | grep -q 1; then
+if [ "$(psql_postgres "SELECT 1 FROM pg_database WHERE datname = '$PG_DB'")" != 1 ]; then
 	su postgres -c "createdb -O $PG_USER $PG_DB"
 fi
 
@@ -54,8 +63,11 @@ if ! docker info >/dev/null 2>&1; then
 fi
 
 # The Go builder image, made from this machine's own Go toolchain: empty tmp/
-# (mode 1777) and root/, then GOROOT and the CA certificates.
-if ! docker image inspect "$BUILDER_IMAGE" >/dev/null 2>&1; then
+# (mode 1777) and root/, then GOROOT and the CA certificates. It is labelled
+# with the Go version and made again when the machine's Go changes.
+go_version=$(go env GOVERSION)
+built_version=$(docker image inspect -f '{{index .Config.Labels "go.version"}}' "$BUILDER_IMAGE" 2>/dev/null || true)
+if [ "$built_version" != "$go_version" ]; then
 	goroot=$(go env GOROOT)
 	log "building $BUILDER_IMAGE from $goroot"
 	work=$(mktemp -d)
@@ -72,6 +84,6 @@ if ! docker image inspect "$BUILDER_IMAGE" >/dev/null 2>&1; then
 	fi
 	tar -C / -rf "$work/img.tar" etc/ssl/certs
 	docker import -c 'ENV PATH=/usr/local/go/bin:/usr/bin:/bin' -c 'ENV HOME=/root' \
-		"$work/img.tar" "$BUILDER_IMAGE" >/dev/null
+		-c "LABEL go.version=$go_version" "$work/img.tar" "$BUILDER_IMAGE" >/dev/null
 fi
 log "ready: PostgreSQL at postgres://$PG_USER:***@127.0.0.1:5432/$PG_DB, Docker engine, $BUILDER_IMAGE"

@@ -2,6 +2,7 @@ package image
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
 	"github.com/pulumi/pulumi-docker/sdk/v4/go/docker"
@@ -147,7 +148,16 @@ func NewImage(ctx *pulumi.Context, name string, args *ImageArgs, opts ...pulumi.
 	}
 
 	c.DockerImage = img
-	c.Ref = img.RepoDigest
+	// RepoDigest is the local image's first repo digest, which may name
+	// another registry the same image was pushed to: take only its digest.
+	c.Ref = pulumi.All(dest.repository, img.RepoDigest).ApplyT(func(v []any) (string, error) {
+		repo, repoDigest := v[0].(string), v[1].(string)
+		_, digest, ok := strings.Cut(repoDigest, "@")
+		if !ok {
+			return "", fmt.Errorf("docker image %s has no digest (repo digest %q)", repo, repoDigest)
+		}
+		return repo + "@" + digest, nil
+	}).(pulumi.StringOutput)
 	c.ImageName = img.ImageName
 	c.Repository = dest.repository
 	c.Tag = pulumi.String(tag).ToStringOutput()

@@ -26,7 +26,7 @@ const TagLength = 12
 
 // tagVersion is hashed first so that a change to what the tag covers yields
 // new tags instead of reusing old ones for different content.
-const tagVersion = "berth-image-tag/v1"
+const tagVersion = "berth-image-tag/v2"
 
 // build is what makes an image: the inputs the Docker provider rebuilds on.
 type build struct {
@@ -44,7 +44,8 @@ type build struct {
 // content).
 //
 // It covers everything the Docker provider's own change detection covers
-// (its context digest plus the build inputs), so the tag changes whenever
+// (its context digest plus the build inputs, paths included), so the tag
+// changes whenever
 // the provider would rebuild and stays the same whenever it would not. That
 // keeps two promises at once: an unchanged context is neither rebuilt nor
 // pushed, and a changed one is pushed under a new tag, which registries with
@@ -53,6 +54,12 @@ func contentTag(b build) (string, error) {
 	h := sha256.New()
 	field := func(k, v string) { fmt.Fprintf(h, "%s=%d:%s\x00", k, len(v), v) }
 	field("version", tagVersion)
+	// The provider also rebuilds when the context or Dockerfile path as
+	// given changes (it compares its inputs), so the paths count too: else
+	// a rebuild from another checkout path would push new bytes under the
+	// old tag, which immutable ECR tags reject.
+	field("context", b.context)
+	field("dockerfile", b.dockerfile)
 	field("platform", b.platform)
 	field("target", b.target)
 	for _, k := range slices.Sorted(maps.Keys(b.args)) {
@@ -134,10 +141,12 @@ func hashEntry(h hash.Hash, name, path string, mode fs.FileMode) error {
 	return nil
 }
 
-// dockerignoreName is the ignore file Docker reads for a Dockerfile:
-// `.dockerignore`, or `NAME.dockerignore` for a Dockerfile named otherwise
+// dockerignoreName is the ignore file for a Dockerfile: `.dockerignore`, or
+// `NAME.dockerignore` for a Dockerfile named otherwise
 // (https://docs.docker.com/build/concepts/context/#filename-and-location).
-// Like Docker, it looks for the file at the root of the context.
+// It is looked for at the root of the context, as the Docker provider's
+// change detection does (BuildKit itself reads `NAME.dockerignore` next to
+// the Dockerfile).
 func dockerignoreName(dockerfile string) string {
 	if base := filepath.Base(dockerfile); base != "Dockerfile" {
 		return base + ".dockerignore"

@@ -91,14 +91,28 @@ func TestMayIncludeSkipsOnlyDirectoriesNoNegationReaches(t *testing.T) {
 	}
 }
 
-// TestContentTagIsStable pins the tag of a known context. If it fails, the
-// tag's recipe changed: every image of every stack would be rebuilt and
-// pushed under a new tag once. Change tagVersion together with the recipe.
+// TestContentTagIsStable pins the tag of a known context, given by a
+// relative path as the tag hashes the paths too. If it fails, the tag's
+// recipe changed: every image of every stack would be rebuilt and pushed
+// under a new tag once. Change tagVersion together with the recipe.
 func TestContentTagIsStable(t *testing.T) {
 	t.Parallel()
-	dir := newContext(t)
-	if got, want := tagOf(t, dir, PlatformAMD64), "02ad9508198a"; got != want {
+	if got, want := tagOf(t, filepath.Join("testdata", "app"), PlatformAMD64), "adaf19e3532b"; got != want {
 		t.Errorf("tag = %q, want %q", got, want)
+	}
+}
+
+func TestContentTagFollowsThePathsAsGiven(t *testing.T) {
+	t.Parallel()
+	dir := newContext(t)
+	other := filepath.Join(t.TempDir(), "copy")
+	if err := os.CopyFS(other, os.DirFS(dir)); err != nil {
+		t.Fatal(err)
+	}
+	// Same content under another path: the provider rebuilds, so the tag
+	// must change too.
+	if a, b := tagOf(t, dir, PlatformAMD64), tagOf(t, other, PlatformAMD64); a == b {
+		t.Errorf("tag %s is the same for two context paths", a)
 	}
 }
 

@@ -58,7 +58,10 @@ type Config struct {
 
 // ConfigError lists every problem found in the configuration, one per line,
 // each naming the config key.
-type ConfigError struct{ Problems []string }
+type ConfigError struct {
+	// Problems lists one problem per item, each naming its config key.
+	Problems []string
+}
 
 // Error returns the problems, one per line.
 func (e *ConfigError) Error() string { return strings.Join(e.Problems, "\n") }

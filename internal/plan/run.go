@@ -141,7 +141,10 @@ func Run(ctx context.Context, cfg *Config, program Program) (*Plan, error) {
 
 // ProgramError is the error the program returned, typically the lines of a
 // configuration validation. Its message is the program's message.
-type ProgramError struct{ Err error }
+type ProgramError struct {
+	// Err is the program's error, its secrets redacted.
+	Err error
+}
 
 // Error returns the program's message.
 func (e *ProgramError) Error() string { return e.Err.Error() }

@@ -54,7 +54,12 @@ type Telemetry struct {
 }
 
 // Attribute is one resource attribute from OTEL_RESOURCE_ATTRIBUTES.
-type Attribute struct{ Key, Value string }
+type Attribute struct {
+	// Key is the attribute name, such as deployment.environment.
+	Key string
+	// Value is the attribute value, percent-decoded.
+	Value string
+}
 
 // Exporter is the configuration of one OTLP/HTTP exporter (traces or metrics).
 type Exporter struct {

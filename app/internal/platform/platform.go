@@ -37,14 +37,25 @@ const FetchTimeout = 2 * time.Second
 
 // Identity describes the running instance. Empty fields are unknown.
 type Identity struct {
-	Platform         string `json:"platform"`
-	Service          string `json:"service,omitempty"`
-	Revision         string `json:"revision,omitempty"`
-	Configuration    string `json:"configuration,omitempty"`
-	TaskARN          string `json:"task_arn,omitempty"`
-	Family           string `json:"family,omitempty"`
+	// Platform is one of CloudRun, ECS and Local.
+	Platform string `json:"platform"`
+	// Service is K_SERVICE on Cloud Run, the task family on ECS.
+	Service string `json:"service,omitempty"`
+	// Revision is K_REVISION on Cloud Run, the task definition revision on
+	// ECS.
+	Revision string `json:"revision,omitempty"`
+	// Configuration is K_CONFIGURATION on Cloud Run.
+	Configuration string `json:"configuration,omitempty"`
+	// TaskARN is the task's ARN from the ECS task metadata endpoint.
+	TaskARN string `json:"task_arn,omitempty"`
+	// Family is the task definition family from the ECS task metadata
+	// endpoint.
+	Family string `json:"family,omitempty"`
+	// AvailabilityZone is the task's zone from the ECS task metadata
+	// endpoint.
 	AvailabilityZone string `json:"availability_zone,omitempty"`
-	Hostname         string `json:"hostname,omitempty"`
+	// Hostname is the kernel's host name, the instance identity everywhere.
+	Hostname string `json:"hostname,omitempty"`
 }
 
 // Metadata holds the instance identity; it is safe for concurrent use.

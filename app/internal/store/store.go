@@ -30,9 +30,13 @@ var (
 
 // Note is one stored note.
 type Note struct {
-	ID        int64
-	Title     string
-	Body      string
+	// ID is assigned by the database (an identity column), from 1.
+	ID int64
+	// Title is 1 to 200 characters after trimming; the API checks it.
+	Title string
+	// Body is at most 10,000 characters; it may be empty.
+	Body string
+	// CreatedAt is set by the database when the note is stored.
 	CreatedAt time.Time
 }
 
