@@ -3,13 +3,13 @@ package cloudrun
 import (
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/berth-dev/berth/components/internal/envvar"
 	"github.com/berth-dev/berth/components/internal/naming"
 	"github.com/berth-dev/berth/internal/validate"
 )
@@ -245,7 +245,6 @@ type plan struct {
 }
 
 var (
-	envNamePattern    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	reservedEnvNames  = []string{"PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"}
 	reservedEnvPrefix = "X_GOOGLE_"
 )
@@ -429,8 +428,8 @@ func formatSeconds(d time.Duration) string {
 // envNameProblem checks an environment variable name against Cloud Run's
 // rules: a C identifier, not reserved.
 func envNameProblem(name string) string {
-	if !envNamePattern.MatchString(name) {
-		return fmt.Sprintf("%q is not an environment variable name (allowed: letters, digits and underscores, not starting with a digit)", name)
+	if msg := envvar.NameProblem(name); msg != "" {
+		return msg
 	}
 	for _, r := range reservedEnvNames {
 		if name == r {

@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/cloudrunv2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/berth-dev/berth/components/internal/envvar"
 	"github.com/berth-dev/berth/components/internal/naming"
 	"github.com/berth-dev/berth/internal/validate"
 )
@@ -99,7 +100,7 @@ var forbiddenMountDirs = []string{"/dev", "/proc", "/sys", "/cloudsql"}
 func resolveSecrets(secrets []Secret, env map[string]string, ps *validate.Problems) ([]plannedSecret, []plannedBinding) {
 	var out []plannedSecret
 	var bindings []plannedBinding
-	envSeen := map[string]int{}
+	envNames := envvar.NewSecretNames(env, envNameProblem, "env")
 	type mount struct {
 		dir   string
 		index int
@@ -125,14 +126,8 @@ func resolveSecrets(secrets []Secret, env map[string]string, ps *validate.Proble
 		case s.Env == "" && s.Path == "":
 			ps.Addf(field, "neither env nor path is set (allowed: exactly one of them)")
 		case s.Env != "":
-			if msg := envNameProblem(s.Env); msg != "" {
+			if msg := envNames.Check(i, s.Env); msg != "" {
 				ps.Addf(validate.Join(field, "env"), "%s", msg)
-			} else if _, clash := env[s.Env]; clash {
-				ps.Addf(validate.Join(field, "env"), "%q is also a plain variable in env (allowed: a name not in env)", s.Env)
-			} else if j, dup := envSeen[s.Env]; dup {
-				ps.Addf(validate.Join(field, "env"), "%q is already the env of secrets[%d] (allowed: each name once)", s.Env, j)
-			} else {
-				envSeen[s.Env] = i
 			}
 			if s.Mode != 0 {
 				ps.Addf(validate.Join(field, "mode"), "only file secrets have a mode (allowed: 0 with env)")

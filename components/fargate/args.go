@@ -12,6 +12,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/berth-dev/berth/components/internal/envvar"
 	"github.com/berth-dev/berth/components/internal/iampolicy"
 	"github.com/berth-dev/berth/components/internal/naming"
 	"github.com/berth-dev/berth/internal/validate"
@@ -398,8 +399,7 @@ type plan struct {
 }
 
 var (
-	envNamePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	actionPattern  = regexp.MustCompile(`^[A-Za-z0-9*-]+:[A-Za-z0-9*?]+$`)
+	actionPattern = regexp.MustCompile(`^[A-Za-z0-9*-]+:[A-Za-z0-9*?]+$`)
 )
 
 // resolve applies the defaults and checks every rule, collecting all
@@ -668,7 +668,7 @@ func resolveTask(a *ServiceArgs, p *plan, ps *validate.Problems) {
 
 	for _, k := range slices.Sorted(maps.Keys(a.Env)) {
 		field := fmt.Sprintf("env[%q]", k)
-		if msg := envNameProblem(k); msg != "" {
+		if msg := envvar.NameProblem(k); msg != "" {
 			ps.Addf(field, "%s", msg)
 		} else if k == "PORT" {
 			ps.Addf(field, "PORT is set from port (allowed: any other name)")
@@ -846,14 +846,6 @@ func threshold(ps *validate.Problems, field string, n, def int) int {
 		ps.Addf(field, "%d is out of range (allowed: %d to %d)", n, minThreshold, maxThreshold)
 	}
 	return n
-}
-
-// envNameProblem checks an environment variable name.
-func envNameProblem(name string) string {
-	if !envNamePattern.MatchString(name) {
-		return fmt.Sprintf("%q is not an environment variable name (allowed: letters, digits and underscores, not starting with a digit)", name)
-	}
-	return ""
 }
 
 // arnOf reports whether s is an ARN of service whose resource part starts

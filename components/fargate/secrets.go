@@ -7,6 +7,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/berth-dev/berth/components/internal/envvar"
 	"github.com/berth-dev/berth/internal/validate"
 )
 
@@ -168,19 +169,13 @@ type plannedSecret struct {
 // which secret variables may not clash with.
 func resolveSecrets(secrets []Secret, env map[string]string, ps *validate.Problems) []plannedSecret {
 	var out []plannedSecret
-	seen := map[string]int{}
+	names := envvar.NewSecretNames(env, envvar.NameProblem, "name")
 	for i, s := range secrets {
 		field := validate.Index("secrets", i)
 		q := plannedSecret{name: s.Name, valueFrom: s.ValueFrom}
 
-		if msg := envNameProblem(s.Name); msg != "" {
+		if msg := names.Check(i, s.Name); msg != "" {
 			ps.Addf(validate.Join(field, "name"), "%s", msg)
-		} else if _, clash := env[s.Name]; clash {
-			ps.Addf(validate.Join(field, "name"), "%q is also a plain variable in env (allowed: a name not in env)", s.Name)
-		} else if j, dup := seen[s.Name]; dup {
-			ps.Addf(validate.Join(field, "name"), "%q is already the name of secrets[%d] (allowed: each name once)", s.Name, j)
-		} else {
-			seen[s.Name] = i
 		}
 
 		for _, part := range []struct{ field, value string }{
