@@ -73,8 +73,8 @@ type ImageArgs struct {
 	// with a cleanup policy and pushes to it with the client's access token.
 	// Conflicts with Registry and ECR. Default: nil.
 	ArtifactRegistry *ArtifactRegistryArgs
-	// ECR creates an Amazon ECR repository with scan on push, immutable tags
-	// and a lifecycle policy, and pushes to it with an ECR authorization
+	// ECR creates an Amazon ECR repository with scan on push and a lifecycle
+	// policy, and pushes to it with an ECR authorization
 	// token. Conflicts with Registry and ArtifactRegistry. Default: nil.
 	ECR *ECRArgs
 }
@@ -140,13 +140,16 @@ type ECRArgs struct {
 	// UntaggedExpiryDays is the age in days after which the lifecycle policy
 	// expires untagged images. At least 1. Default: 7.
 	UntaggedExpiryDays int
-	// MutableTags lets a tag be pushed again with other content. Tags are
-	// immutable by default, which is safe because an Image's tags come from
-	// its content; the one case that needs a mutable tag is reverting the
-	// context to content whose image is still in the repository when Docker
-	// does not rebuild it bit for bit (see the package doc). Services deploy
-	// by digest either way. Default: false (immutable tags).
-	MutableTags bool
+	// ImmutableTags makes the repository refuse a push of a tag it already
+	// holds. Tags are mutable by default because an Image's tag names its
+	// content and services deploy by digest: the one push of an existing tag
+	// is a rebuild of content the repository saw before (a revert, or an
+	// `up` interrupted after its push), whose bytes Docker rarely reproduces,
+	// and an immutable repository rejects it, failing the deployment, for
+	// example the revert of an incident. Set it only where policy demands
+	// immutable tags, knowing that such a rebuild then fails until the
+	// context changes. Default: false (mutable tags, digest deployments).
+	ImmutableTags bool
 	// ForceDelete lets `pulumi destroy` delete the repository while it still
 	// holds images. Default: false (deleting a non-empty repository fails,
 	// so no image is lost by accident).

@@ -16,8 +16,8 @@
 //     older tagged ones and untagged ones after UntaggedExpiryDays) and pushes
 //     as user `oauth2accesstoken` with the access token of the Google
 //     provider's credentials (organizations.GetClientConfig).
-//   - ECR: creates an Amazon ECR repository with scan on push, immutable tags
-//     and a lifecycle policy (expire untagged images after
+//   - ECR: creates an Amazon ECR repository with scan on push, mutable tags
+//     (see below) and a lifecycle policy (expire untagged images after
 //     UntaggedExpiryDays, keep the KeepCount most recent), and pushes with an
 //     ECR authorization token. RepositoryArn lets a Fargate execution role be
 //     scoped to this one repository.
@@ -36,30 +36,37 @@
 //
 // An Image's tag is therefore derived from content only: Tag is TagLength hex
 // characters of a SHA-256, computed while the program runs, over the
-// Dockerfile, every file of the context that .dockerignore keeps (path, mode
-// and content), the platform, the target and the build arguments. It changes
-// exactly when the provider would rebuild, so:
+// context and Dockerfile paths as given, the Dockerfile, every file of the
+// context that the ignore file keeps (path, mode and content), the
+// platform, the target and the build arguments. The ignore file is the one
+// the provider reads, in its order: DOCKERFILE.dockerignore beside the
+// Dockerfile, else CONTEXT/.dockerignore; it is parsed and matched by the
+// provider's own library (moby/patternmatcher). The tag changes exactly
+// when the provider would rebuild, so:
 //
 //   - an unchanged context keeps the same inputs and is neither rebuilt nor
 //     pushed;
-//   - a changed context is pushed under a new tag, which ECR's immutable tags
-//     require (a fixed tag such as the stack name would be rejected on the
-//     second push with different content);
+//   - a changed context is pushed under a new tag;
 //   - equal content built twice, in two stacks or after a revert, gets the
 //     same tag.
 //
-// The one case this leaves open: reverting the context to content whose image
-// is still in an ECR repository (one of the KeepCount most recent) rebuilds
-// it under its old tag, and unless Docker reproduces the image bit for bit (a
-// full build-cache hit does; a fresh CI runner usually does not), ECR's
-// immutable tags reject the push. Change anything in the context, or set
-// ECRArgs.MutableTags; deployments use digests, so a mutable tag does not
-// change what runs. Artifact Registry tags are mutable.
+// A revert to content built before rebuilds it under its old tag, and Docker
+// rarely reproduces the old bytes (a full build-cache hit does; a fresh CI
+// runner does not). The push then moves the tag to the new digest, and the
+// service deploys that digest. This is why ECR repositories have mutable
+// tags by default: with ECRArgs.ImmutableTags, ECR rejects that push and the
+// revert, often the fix of an incident, fails until the context changes.
+// Deployments use digests, so a moved tag never changes what runs.
 //
 // Hashing reads the files of the context that Docker would send, which is
-// what Docker reads for the build anyway; directories that .dockerignore
-// excludes and no `!` pattern reaches are not walked. Keep the context small
-// with a .dockerignore, as for any Docker build.
+// what Docker reads for the build anyway; directories that the ignore file
+// excludes are not walked unless a `!` pattern could re-include something in
+// them. Keep the context small with a .dockerignore, as for any Docker
+// build.
+//
+// Ref requires the provider to report a sha256 digest for the pushed image;
+// its placeholder "<none>@<none>" fails the deployment at the image, naming
+// it, rather than reaching a service.
 //
 // # Platforms
 //

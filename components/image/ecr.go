@@ -13,11 +13,14 @@ import (
 // ecr creates the repository and its lifecycle policy and returns where to
 // push with an ECR authorization token.
 func (c *Image) ecr(ctx *pulumi.Context, name string, e *ECRArgs) (destination, error) {
-	// Content tags are pushed again only when a context reverts to earlier
-	// content, so immutable tags cost little and make a tag mean one image.
-	mutability := "IMMUTABLE"
-	if e.MutableTags {
-		mutability = "MUTABLE"
+	// A content tag is pushed again only when the context returns to
+	// content seen before (a revert), with bytes a rebuild rarely
+	// reproduces: immutable tags would reject that push (ECR
+	// ImageTagAlreadyExistsException), and services deploy by digest, so a
+	// mutable tag never changes what runs.
+	mutability := "MUTABLE"
+	if e.ImmutableTags {
+		mutability = "IMMUTABLE"
 	}
 	repo, err := ecr.NewRepository(ctx, name+"-repo", &ecr.RepositoryArgs{
 		Name:               pulumi.String(e.RepositoryName),

@@ -2,8 +2,9 @@ package image
 
 import (
 	"fmt"
-	"strings"
 
+	"github.com/distribution/reference"
+	"github.com/opencontainers/go-digest"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
 	"github.com/pulumi/pulumi-docker/sdk/v4/go/docker"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/artifactregistry"
@@ -148,15 +149,8 @@ func NewImage(ctx *pulumi.Context, name string, args *ImageArgs, opts ...pulumi.
 	}
 
 	c.DockerImage = img
-	// RepoDigest is the local image's first repo digest, which may name
-	// another registry the same image was pushed to: take only its digest.
 	c.Ref = pulumi.All(dest.repository, img.RepoDigest).ApplyT(func(v []any) (string, error) {
-		repo, repoDigest := v[0].(string), v[1].(string)
-		_, digest, ok := strings.Cut(repoDigest, "@")
-		if !ok {
-			return "", fmt.Errorf("docker image %s has no digest (repo digest %q)", repo, repoDigest)
-		}
-		return repo + "@" + digest, nil
+		return digestRef(name, v[0].(string), v[1].(string))
 	}).(pulumi.StringOutput)
 	c.ImageName = img.ImageName
 	c.Repository = dest.repository
@@ -174,6 +168,24 @@ func NewImage(ctx *pulumi.Context, name string, args *ImageArgs, opts ...pulumi.
 		return nil, fmt.Errorf("registering image outputs: %w", err)
 	}
 	return c, nil
+}
+
+// digestRef returns repository@DIGEST for the docker provider's repoDigest
+// of the image component name. The provider reports the local image's first
+// repo digest, which may name another registry the same image was pushed
+// to, so only its digest is kept; and it reports the placeholder
+// "<none>@<none>" when the image has no digest (pulumi-docker v4.11.2
+// provider/image.go), which must never reach a service as an image. The
+// digest must be a sha256 digest in the OCI grammar
+// (github.com/distribution/reference).
+func digestRef(name, repository, repoDigest string) (string, error) {
+	ref, err := reference.Parse(repoDigest)
+	if err == nil {
+		if d, ok := ref.(reference.Digested); ok && d.Digest().Algorithm() == digest.SHA256 && d.Digest().Validate() == nil {
+			return repository + "@" + d.Digest().String(), nil
+		}
+	}
+	return "", fmt.Errorf("image %q: the docker provider reported %q for %s, not a sha256 digest: the push did not report a digest, so there is no image to deploy", name, repoDigest, repository)
 }
 
 // existingRegistry pushes to a repository the caller manages.

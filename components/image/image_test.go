@@ -269,7 +269,11 @@ func TestExistingRegistryWithoutCredentialsUsesDockersOwn(t *testing.T) {
 	}
 }
 
-func TestECRCreatesAnImmutableScannedRepositoryWithLifecyclePolicy(t *testing.T) {
+// TestECRCreatesAScannedRepositoryWithMutableTagsAndLifecyclePolicy: tags
+// are mutable so that a revert, which pushes an old content tag again with
+// new bytes, deploys instead of failing on ImageTagAlreadyExistsException;
+// the service deploys the digest.
+func TestECRCreatesAScannedRepositoryWithMutableTagsAndLifecyclePolicy(t *testing.T) {
 	t.Parallel()
 	dir := newContext(t)
 	platform, err := ArchitecturePlatform("ARM64")
@@ -286,7 +290,7 @@ func TestECRCreatesAnImmutableScannedRepositoryWithLifecyclePolicy(t *testing.T)
 	repo := m.One(t, ecrRepoType)
 	want := resource.NewPropertyMapFromMap(map[string]any{
 		"name":                       "app-59888de",
-		"imageTagMutability":         "IMMUTABLE",
+		"imageTagMutability":         "MUTABLE",
 		"imageScanningConfiguration": map[string]any{"scanOnPush": true},
 		"forceDelete":                false,
 	})
@@ -340,12 +344,12 @@ func TestECRHonoursItsOptions(t *testing.T) {
 	m, _ := run(t, &ImageArgs{
 		Context: newContext(t),
 		ECR: &ECRArgs{
-			RepositoryName: "team/api", KeepCount: 30, UntaggedExpiryDays: 2, ForceDelete: true, MutableTags: true,
+			RepositoryName: "team/api", KeepCount: 30, UntaggedExpiryDays: 2, ForceDelete: true, ImmutableTags: true,
 		},
 	})
 	repo := m.One(t, ecrRepoType)
-	if got := str(t, repo.Inputs, "imageTagMutability"); got != "MUTABLE" {
-		t.Errorf("imageTagMutability = %q, want MUTABLE", got)
+	if got := str(t, repo.Inputs, "imageTagMutability"); got != "IMMUTABLE" {
+		t.Errorf("imageTagMutability = %q, want IMMUTABLE", got)
 	}
 	if got := str(t, repo.Inputs, "name"); got != "team/api" {
 		t.Errorf("name = %q, want team/api", got)
@@ -419,4 +423,36 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestRefRefusesAnImageWithoutADigest: the docker provider reports
+// "<none>@<none>" when the pushed image has no repo digest, and the image
+// ID (no repository) when it skipped the push; neither may reach a service.
+func TestRefRefusesAnImageWithoutADigest(t *testing.T) {
+	t.Parallel()
+	for _, repoDigest := range []string{
+		"<none>@<none>",
+		"sha256:" + strings.Repeat("a", 64),
+		"localhost:5000/app@md5:" + strings.Repeat("a", 32),
+		"localhost:5000/app@sha256:abc",
+	} {
+		t.Run(repoDigest, func(t *testing.T) {
+			t.Parallel()
+			m := mocks.New("berth", "test")
+			m.SetOutputs(dockerImageType, map[string]any{"repoDigest": repoDigest})
+			err := m.Run(func(ctx *pulumi.Context) error {
+				img, err := NewImage(ctx, "api", &ImageArgs{
+					Context:  newContext(t),
+					Registry: &RegistryArgs{Repository: pulumi.String("localhost:5000/app"), Server: pulumi.String("localhost:5000")},
+				})
+				if err != nil {
+					return err
+				}
+				return sink(ctx, pulumi.Map{"ref": img.Ref})
+			})
+			if err == nil || !strings.Contains(err.Error(), `image "api"`) || !strings.Contains(err.Error(), "not a sha256 digest") {
+				t.Fatalf("err = %v, want the image named and the missing digest explained", err)
+			}
+		})
+	}
 }

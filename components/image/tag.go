@@ -1,8 +1,6 @@
 package image
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -13,9 +11,11 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/moby/patternmatcher"
+	"github.com/moby/patternmatcher/ignorefile"
 )
 
 // TagLength is the number of hex characters of the content hash that make an
@@ -26,7 +26,7 @@ const TagLength = 12
 
 // tagVersion is hashed first so that a change to what the tag covers yields
 // new tags instead of reusing old ones for different content.
-const tagVersion = "berth-image-tag/v2"
+const tagVersion = "berth-image-tag/v3"
 
 // build is what makes an image: the inputs the Docker provider rebuilds on.
 type build struct {
@@ -71,10 +71,9 @@ func contentTag(b build) (string, error) {
 	if err := hashEntry(h, "Dockerfile", b.dockerfile, 0); err != nil {
 		return "", fmt.Errorf("hashing dockerfile: %w", err)
 	}
-	ignoreFile := filepath.Join(b.context, dockerignoreName(b.dockerfile))
-	ignore, err := readDockerignore(ignoreFile)
+	ignore, err := ignorePatterns(b.dockerfile, b.context)
 	if err != nil {
-		return "", fmt.Errorf("reading %s: %w", ignoreFile, err)
+		return "", err
 	}
 	if err := hashContext(h, b.context, ignore); err != nil {
 		return "", fmt.Errorf("hashing build context: %w", err)
@@ -83,8 +82,12 @@ func contentTag(b build) (string, error) {
 }
 
 // hashContext writes every file of the context dir that ignore keeps, in
-// lexical order, into h.
-func hashContext(h hash.Hash, dir string, ignore *dockerignore) error {
+// lexical order, into h. Docker and the provider send and hash a file
+// exactly when ignore does not match it or one of its parent directories
+// (patternmatcher.MatchesUsingParentResults, which tonistiigi/fsutil's Walk
+// uses for the provider's hashContext).
+func hashContext(h hash.Hash, dir string, ignore *patternmatcher.PatternMatcher) error {
+	parents := map[string]patternmatcher.MatchInfo{}
 	return filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -97,22 +100,37 @@ func hashContext(h hash.Hash, dir string, ignore *dockerignore) error {
 			return nil
 		}
 		rel = filepath.ToSlash(rel)
-		excluded := ignore.excludes(rel)
+		excluded, info, err := ignore.MatchesUsingParentResults(rel, parents[parentDir(rel)])
+		if err != nil {
+			return fmt.Errorf("matching %s against .dockerignore: %w", rel, err)
+		}
 		if d.IsDir() {
-			if excluded && !ignore.mayInclude(rel) {
+			// Without `!` patterns nothing under an excluded directory can
+			// come back; with them, walk it and decide file by file.
+			if excluded && !ignore.Exclusions() {
 				return filepath.SkipDir
 			}
+			parents[rel] = info
 			return nil
 		}
 		if excluded {
 			return nil
 		}
-		info, err := d.Info()
+		fi, err := d.Info()
 		if err != nil {
 			return err
 		}
-		return hashEntry(h, rel, path, info.Mode())
+		return hashEntry(h, rel, path, fi.Mode())
 	})
+}
+
+// parentDir is the slash-separated parent of rel, "" at the context root,
+// the key of the parent's match results.
+func parentDir(rel string) string {
+	if i := strings.LastIndexByte(rel, '/'); i >= 0 {
+		return rel[:i]
+	}
+	return ""
 }
 
 // hashEntry writes one file into h: its name, its mode and the hash of its
@@ -121,11 +139,13 @@ func hashEntry(h hash.Hash, name, path string, mode fs.FileMode) error {
 	content := sha256.New()
 	switch {
 	case mode&fs.ModeSymlink != 0:
-		target, err := os.Readlink(path)
+		// The provider hashes where the link resolves to, not what it
+		// points at (pulumi-docker v4.11.2 provider/provider.go hashPath).
+		target, err := filepath.EvalSymlinks(path)
 		if err != nil {
 			return err
 		}
-		io.WriteString(content, target)
+		io.WriteString(content, filepath.ToSlash(filepath.Clean(target)))
 	case mode.IsRegular():
 		f, err := os.Open(path)
 		if err != nil {
@@ -141,177 +161,33 @@ func hashEntry(h hash.Hash, name, path string, mode fs.FileMode) error {
 	return nil
 }
 
-// dockerignoreName is the ignore file for a Dockerfile: `.dockerignore`, or
-// `NAME.dockerignore` for a Dockerfile named otherwise
-// (https://docs.docker.com/build/concepts/context/#filename-and-location).
-// It is looked for at the root of the context, as the Docker provider's
-// change detection does (BuildKit itself reads `NAME.dockerignore` next to
-// the Dockerfile).
-func dockerignoreName(dockerfile string) string {
-	if base := filepath.Base(dockerfile); base != "Dockerfile" {
-		return base + ".dockerignore"
-	}
-	return ".dockerignore"
-}
-
-// dockerignore holds the patterns of a .dockerignore file with Docker's
-// semantics (moby/patternmatcher MatchesOrParentMatches): the last pattern
-// that matches a path or one of its parent directories decides, `!` patterns
-// re-include, `*` and `?` stay within one path segment, `**` spans any
-// number of segments.
-type dockerignore struct {
-	patterns []ignorePattern
-}
-
-// ignorePattern is one compiled line of a .dockerignore file.
-type ignorePattern struct {
-	re *regexp.Regexp
-	// include is true for `!` patterns, which re-include what they match.
-	include bool
-	// literal is the pattern up to its first wildcard or escape: every path
-	// the pattern matches starts with it.
-	literal string
-}
-
-// readDockerignore reads and compiles the ignore file at path; a missing
-// file ignores nothing.
-func readDockerignore(path string) (*dockerignore, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return &dockerignore{}, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return parseDockerignore(data)
-}
-
-// parseDockerignore compiles the lines of a .dockerignore file the way
-// moby/buildkit's dockerignore.ReadAll and moby/patternmatcher do.
-func parseDockerignore(data []byte) (*dockerignore, error) {
-	var ig dockerignore
-	sc := bufio.NewScanner(bytes.NewReader(bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF})))
-	for line := 1; sc.Scan(); line++ {
-		p := sc.Text()
-		if strings.HasPrefix(p, "#") {
+// ignorePatterns reads the .dockerignore the Docker provider uses for a
+// Dockerfile and context, in the provider's order
+// (pulumi-docker v4.11.2 provider/provider.go getIgnorePatterns):
+// `DOCKERFILE.dockerignore` beside the Dockerfile first (the path as given
+// plus ".dockerignore", as BuildKit also reads it), else
+// `CONTEXT/.dockerignore`; none ignores nothing. The patterns are parsed by
+// the provider's own parser and matcher (moby/patternmatcher v0.6.0), so
+// the tag and the provider's rebuild decision cannot disagree.
+func ignorePatterns(dockerfile, context string) (*patternmatcher.PatternMatcher, error) {
+	for _, path := range []string{dockerfile + ".dockerignore", filepath.Join(context, ".dockerignore")} {
+		f, err := os.Open(path)
+		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
-		p = strings.TrimSpace(p)
-		if p == "" {
-			continue
-		}
-		include := p[0] == '!'
-		if include {
-			p = strings.TrimSpace(p[1:])
-			if p == "" {
-				return nil, fmt.Errorf("line %d: illegal exclusion pattern \"!\"", line)
-			}
-		}
-		p = filepath.ToSlash(filepath.Clean(p))
-		if len(p) > 1 && p[0] == '/' {
-			p = p[1:]
-		}
-		if _, err := filepath.Match(p, "."); err != nil {
-			return nil, fmt.Errorf("line %d: pattern %q: %w", line, p, err)
-		}
-		re, err := regexp.Compile(patternRegexp(p))
 		if err != nil {
-			return nil, fmt.Errorf("line %d: pattern %q: %w", line, p, err)
+			return nil, fmt.Errorf("reading %s: %w", path, err)
 		}
-		literal := p
-		if i := strings.IndexAny(p, `*?[\`); i >= 0 {
-			literal = p[:i]
+		patterns, err := ignorefile.ReadAll(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", path, err)
 		}
-		ig.patterns = append(ig.patterns, ignorePattern{re: re, include: include, literal: literal})
+		pm, err := patternmatcher.New(patterns)
+		if err != nil {
+			return nil, fmt.Errorf("parsing %s: %w", path, err)
+		}
+		return pm, nil
 	}
-	return &ig, sc.Err()
-}
-
-// patternRegexp translates a cleaned pattern into an anchored regular
-// expression, as moby/patternmatcher does.
-func patternRegexp(p string) string {
-	var b strings.Builder
-	b.WriteByte('^')
-	rs := []rune(p)
-	for i := 0; i < len(rs); i++ {
-		switch ch := rs[i]; {
-		case ch == '*' && i+1 < len(rs) && rs[i+1] == '*':
-			i++
-			if i+1 < len(rs) && rs[i+1] == '/' {
-				i++
-			}
-			if i+1 == len(rs) {
-				b.WriteString(".*")
-			} else {
-				b.WriteString("(.*/)?")
-			}
-		case ch == '*':
-			b.WriteString("[^/]*")
-		case ch == '?':
-			b.WriteString("[^/]")
-		case strings.ContainsRune(".+()|{}$", ch):
-			b.WriteByte('\\')
-			b.WriteRune(ch)
-		case ch == '\\':
-			if i+1 < len(rs) {
-				i++
-				b.WriteByte('\\')
-				b.WriteRune(rs[i])
-			} else {
-				b.WriteString(`\\`)
-			}
-		default:
-			b.WriteRune(ch)
-		}
-	}
-	b.WriteByte('$')
-	return b.String()
-}
-
-// excludes reports whether Docker leaves the slash-separated context path
-// rel out of the build context.
-func (ig *dockerignore) excludes(rel string) bool {
-	excluded := false
-	var parents []string
-	for dir := rel; ; {
-		i := strings.LastIndexByte(dir, '/')
-		if i < 0 {
-			break
-		}
-		dir = dir[:i]
-		parents = append(parents, dir)
-	}
-	for _, p := range ig.patterns {
-		// A pattern can only flip the current state: exclusions matter while
-		// included, re-inclusions while excluded.
-		if p.include != excluded {
-			continue
-		}
-		match := p.re.MatchString(rel)
-		for _, dir := range parents {
-			if match {
-				break
-			}
-			match = p.re.MatchString(dir)
-		}
-		if match {
-			excluded = !p.include
-		}
-	}
-	return excluded
-}
-
-// mayInclude reports whether some `!` pattern could re-include a path under
-// the excluded directory dir, so that the walk must descend into it. It errs
-// towards true: hashing a file Docker ignores costs at most one extra
-// rebuild, while skipping one Docker sends would keep the tag when the
-// content changed.
-func (ig *dockerignore) mayInclude(dir string) bool {
-	dirSlash := dir + "/"
-	for _, p := range ig.patterns {
-		if p.include && (strings.HasPrefix(dirSlash, p.literal) || strings.HasPrefix(p.literal, dirSlash)) {
-			return true
-		}
-	}
-	return false
+	return patternmatcher.New(nil)
 }

@@ -3,6 +3,7 @@ package image
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -22,13 +23,16 @@ container_test.go
 internal
 `
 
-func TestDockerignoreExcludesLikeDocker(t *testing.T) {
+// TestDockerignoreDecidesWhatTheTagHashes edits one file of a context under
+// a .dockerignore and checks that the tag changes exactly when Docker would
+// send the file: the tag hashes what the provider's matcher keeps.
+func TestDockerignoreDecidesWhatTheTagHashes(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name     string
 		patterns string
 		path     string
-		want     bool
+		ignored  bool
 	}{
 		{"no patterns keep everything", "", "a/b.go", false},
 		{"star ignores top-level files", repoDockerignore, "README.md", true},
@@ -39,27 +43,29 @@ func TestDockerignoreExcludesLikeDocker(t *testing.T) {
 		{"double star matches zero directories", repoDockerignore, "app/main_test.go", true},
 		{"double star matches nested directories", repoDockerignore, "app/internal/store/store_test.go", true},
 		{"directory pattern ignores its files", repoDockerignore, "app/internal/store/testdata/x.sql", true},
-		{"later pattern wins", repoDockerignore, "app/Dockerfile", true},
 		{"pattern without slash is anchored at the root", repoDockerignore, "app/internal/x.go", false},
 		{"star stays within one segment", "*.log", "logs/a.log", false},
 		{"star matches at the root", "*.log", "a.log", true},
 		{"leading slash is the root", "/tmp", "tmp/x", true},
 		{"question mark is one character", "?.txt", "a.txt", true},
-		{"question mark does not match a slash", "a?b", "a/b", false},
-		{"dot is literal", "a.b", "axb", false},
 		{"trailing double star", "build/**", "build/x/y", true},
 		{"leading double star", "**/node_modules", "web/node_modules/x/index.js", true},
 		{"comment lines are ignored", "# *.go\n", "main.go", false},
 		{"negation of a file inside an ignored directory", "vendor\n!vendor/keep.go", "vendor/keep.go", false},
+		{"ignored sibling of a re-included file", "vendor\n!vendor/keep.go", "vendor/drop.go", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			ig, err := parseDockerignore([]byte(tc.patterns))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := ig.excludes(tc.path); got != tc.want {
-				t.Errorf("excludes(%q) with %q = %v, want %v", tc.path, tc.patterns, got, tc.want)
+			dir := t.TempDir()
+			writeFiles(t, dir, map[string]string{
+				"Dockerfile":    "FROM scratch\n",
+				".dockerignore": tc.patterns,
+				tc.path:         "one",
+			})
+			before := tagOf(t, dir, PlatformAMD64)
+			writeFiles(t, dir, map[string]string{tc.path: "two"})
+			if after := tagOf(t, dir, PlatformAMD64); (after == before) != tc.ignored {
+				t.Errorf("editing %s under %q: tag %s -> %s, want ignored = %v", tc.path, tc.patterns, before, after, tc.ignored)
 			}
 		})
 	}
@@ -67,27 +73,88 @@ func TestDockerignoreExcludesLikeDocker(t *testing.T) {
 
 func TestDockerignoreRejectsBarePatternNegation(t *testing.T) {
 	t.Parallel()
-	if _, err := parseDockerignore([]byte("*\n!\n")); err == nil {
-		t.Fatal("want an error for a lone \"!\"")
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"Dockerfile": "FROM scratch\n", ".dockerignore": "*\n!\n"})
+	if _, err := contentTag(defaultBuild(dir)); err == nil || !strings.Contains(err.Error(), ".dockerignore") {
+		t.Fatalf("want an error naming .dockerignore for a lone \"!\", got %v", err)
 	}
 }
 
-func TestMayIncludeSkipsOnlyDirectoriesNoNegationReaches(t *testing.T) {
+// TestContentTagReadsTheIgnoreFileTheProviderReads follows the Docker
+// provider's lookup (pulumi-docker v4.11.2 provider/provider.go
+// getIgnorePatterns): DOCKERFILE.dockerignore beside the Dockerfile first,
+// else CONTEXT/.dockerignore. Each case edits a file that the provider's
+// ignore file excludes, so the provider does not rebuild and the tag must
+// not change either.
+func TestContentTagReadsTheIgnoreFileTheProviderReads(t *testing.T) {
 	t.Parallel()
-	ig, err := parseDockerignore([]byte(repoDockerignore))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for dir, want := range map[string]bool{
-		".git":         false,
-		"infra":        false,
-		"app":          true,
-		"application":  true, // shares the literal prefix "app": walked, never wrongly skipped
-		"components/x": false,
+	for _, tc := range []struct {
+		name       string
+		files      map[string]string
+		dockerfile string
+		edit       string
+	}{
+		{
+			name: "Dockerfile.dockerignore beside the Dockerfile wins over .dockerignore",
+			files: map[string]string{
+				"Dockerfile":              "FROM scratch\n",
+				"Dockerfile.dockerignore": "*_test.go\n",
+				".dockerignore":           "*.log\n",
+				"main_test.go":            "package main\n",
+			},
+			dockerfile: "Dockerfile",
+			edit:       "main_test.go",
+		},
+		{
+			name: "a Dockerfile of another name falls back to the context's .dockerignore",
+			files: map[string]string{
+				"api.Dockerfile": "FROM scratch\n",
+				".dockerignore":  ".git\nREADME.md\n",
+				"README.md":      "docs\n",
+				".git/HEAD":      "ref: refs/heads/main\n",
+			},
+			dockerfile: "api.Dockerfile",
+			edit:       "README.md",
+		},
+		{
+			name: "git metadata under the fallback .dockerignore",
+			files: map[string]string{
+				"api.Dockerfile": "FROM scratch\n",
+				".dockerignore":  ".git\n",
+				".git/HEAD":      "ref: refs/heads/main\n",
+			},
+			dockerfile: "api.Dockerfile",
+			edit:       ".git/HEAD",
+		},
+		{
+			name: "the ignore file beside a Dockerfile outside the context's root",
+			files: map[string]string{
+				"docker/api.Dockerfile":              "FROM scratch\n",
+				"docker/api.Dockerfile.dockerignore": "notes.txt\n",
+				"notes.txt":                          "draft\n",
+			},
+			dockerfile: "docker/api.Dockerfile",
+			edit:       "notes.txt",
+		},
 	} {
-		if got := ig.mayInclude(dir); got != want {
-			t.Errorf("mayInclude(%q) = %v, want %v", dir, got, want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			writeFiles(t, dir, tc.files)
+			b := build{context: dir, dockerfile: filepath.Join(dir, tc.dockerfile), platform: PlatformAMD64}
+			before, err := contentTag(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			writeFiles(t, dir, map[string]string{tc.edit: "edited\n"})
+			after, err := contentTag(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if before != after {
+				t.Errorf("editing %s, which the provider's ignore file excludes, changed the tag %s -> %s", tc.edit, before, after)
+			}
+		})
 	}
 }
 
@@ -97,7 +164,7 @@ func TestMayIncludeSkipsOnlyDirectoriesNoNegationReaches(t *testing.T) {
 // under a new tag once. Change tagVersion together with the recipe.
 func TestContentTagIsStable(t *testing.T) {
 	t.Parallel()
-	if got, want := tagOf(t, filepath.Join("testdata", "app"), PlatformAMD64), "adaf19e3532b"; got != want {
+	if got, want := tagOf(t, filepath.Join("testdata", "app"), PlatformAMD64), "12696306ad53"; got != want {
 		t.Errorf("tag = %q, want %q", got, want)
 	}
 }

@@ -80,6 +80,7 @@ type Monitor struct {
 
 	mu        sync.Mutex
 	resources []Resource
+	overrides map[string]map[string]any
 }
 
 var _ pulumi.MockResourceMonitor = (*Monitor)(nil)
@@ -135,12 +136,27 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 			}
 		}
 	}
-	r.Outputs = outputs
-
 	m.mu.Lock()
+	for key, value := range m.overrides[r.Type] {
+		outputs[resource.PropertyKey(key)] = resource.NewPropertyValue(value)
+	}
+	r.Outputs = outputs
 	m.resources = append(m.resources, r)
 	m.mu.Unlock()
 	return r.ID, outputs, nil
+}
+
+// SetOutputs makes every later resource of type typ answer with outputs in
+// place of the computed values of the same keys, to script what a cloud
+// reports: a rolled-back deployment, a missing digest. Values are plain Go
+// values as resource.NewPropertyValue takes them.
+func (m *Monitor) SetOutputs(typ string, outputs map[string]any) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.overrides == nil {
+		m.overrides = map[string]map[string]any{}
+	}
+	m.overrides[typ] = outputs
 }
 
 // Call answers the invokes the components make.
