@@ -66,6 +66,17 @@
 // connector) or Network/Subnetwork (Direct VPC egress). Egress covers private
 // ranges only unless AllTraffic is set.
 //
+// A created connector keeps any allowed size (2 to 10 instances) across
+// `pulumi up` runs: berth sets its throughput to what the API reports for
+// that size, where the provider would otherwise replace it on every run. A
+// deliberate change of its size, machine type, network, range or subnet
+// replaces it, since the provider can update none of them: the old
+// connector is deleted first, because the new one needs the same name and
+// /28, so the service's VPC egress fails for the few minutes the new one
+// takes to start. To change it without that gap, create a second connector
+// under another name and range, switch the service to it, then remove the
+// first.
+//
 // # When the first deployment fails
 //
 // If the first revision never passes its startup probe (HealthPath must

@@ -30,9 +30,9 @@ var (
 	// component "api" in project berth, stack test.
 	testAccountID      = "api-" + hash7("berth/test/api")
 	testServiceAccount = testAccountID + "@" + mocks.GCPProject + ".iam.gserviceaccount.com"
-	// testConnector is the derived name of the connector of typicalArgs:
-	// its network and range are part of the hash.
-	testConnector = "api-" + hash7("berth/test/api/default/10.8.0.0/28/")
+	// testConnector is the derived name of the connector of typicalArgs,
+	// the same whatever the connector's settings.
+	testConnector = "api-" + hash7("berth/test/api")
 )
 
 // hash7 is the hash naming.Physical appends for seed.
@@ -301,16 +301,44 @@ func TestCreatedConnectorIsExplicitAndUsedWithPrivateEgress(t *testing.T) {
 		"region":       "us-central1",
 		"network":      "default",
 		"ipCidrRange":  "10.8.0.0/28",
-		"minInstances": float64(2),
-		"maxInstances": float64(3),
-		"machineType":  "e2-micro",
+		"minInstances":  float64(2),
+		"maxInstances":  float64(3),
+		"minThroughput": float64(200),
+		"maxThroughput": float64(300),
+		"machineType":   "e2-micro",
 	})
+	if !conn.Options.DeleteBeforeReplace {
+		t.Error("connector is replaced create-before-delete: the new one would collide with the old name and /28")
+	}
 	wantID := "projects/" + mocks.GCPProject + "/locations/us-central1/connectors/" + testConnector
 	assertEqual(t, "vpcAccess", mocks.Prop(t, m.One(t, typeCloudRun), "template", "vpcAccess"), map[string]any{
 		"connector": wantID, "egress": "PRIVATE_RANGES_ONLY",
 	})
 	if svc.Connector == nil {
 		t.Fatal("Service.Connector is nil")
+	}
+}
+
+// TestConnectorThroughputMatchesWhatTheAPIReportsForEverySize: the provider
+// defaults throughput to 200/300 and replaces the connector when the API
+// reports anything else, which it does for every size but 2 to 3 instances
+// (see newConnector); berth sets the reported value, 100 Mbps per instance.
+func TestConnectorThroughputMatchesWhatTheAPIReportsForEverySize(t *testing.T) {
+	t.Parallel()
+	for minInstances := 2; minInstances <= 9; minInstances++ {
+		for maxInstances := minInstances + 1; maxInstances <= 10; maxInstances++ {
+			for _, machine := range connectorMachineTypes {
+				a := typicalArgs()
+				a.VPC.Connector.MinInstances, a.VPC.Connector.MaxInstances, a.VPC.Connector.MachineType = minInstances, maxInstances, machine
+				m, _ := run(t, a)
+				conn := m.One(t, typeConnector)
+				got := []any{mocks.Prop(t, conn, "minThroughput"), mocks.Prop(t, conn, "maxThroughput"), mocks.Prop(t, conn, "name")}
+				want := []any{float64(100 * minInstances), float64(100 * maxInstances), testConnector}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("%s %d-%d: throughput and name %v, want %v", machine, minInstances, maxInstances, got, want)
+				}
+			}
+		}
 	}
 }
 

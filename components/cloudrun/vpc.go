@@ -186,12 +186,10 @@ func resolveConnector(c *Connector, seed, name string, ps *validate.Problems) *p
 		machineType:  c.MachineType,
 	}
 	if p.name == "" {
-		// Network, range and subnet force a replacement, which Pulumi
-		// creates before it deletes the old connector: hashing them in keeps
-		// the two names apart.
-		network, _ := validate.Known(c.Network)
-		subnet, _ := validate.Known(c.Subnet)
-		p.name = naming.Physical(name, naming.Seed(seed, network, c.IPCIDRRange, subnet), maxConnectorName)
+		// Stable across every change: a replacement deletes the old
+		// connector first (see newConnector), so the new one takes the same
+		// name and the service's connector ID does not change.
+		p.name = naming.Physical(name, seed, maxConnectorName)
 	} else if msg := connectorNameProblem(p.name); msg != "" {
 		ps.Addf("name", "%s", msg)
 	}
@@ -251,15 +249,45 @@ func connectorRangeProblem(s string) string {
 	return ""
 }
 
+// connectorThroughputPerInstance is the throughput, in Mbps, that the
+// Serverless VPC Access API reports per connector instance: its
+// minThroughput and maxThroughput "refer to the expected throughput when
+// using an e2-micro machine type", in multiples of 100 from 200 to 1000,
+// for 2 to 10 instances, whatever the machine type
+// (https://cloud.google.com/vpc/docs/reference/vpcaccess/rest/v1/projects.locations.connectors;
+// hashicorp/terraform-provider-google#10244: max_instances 7 reads back as
+// max_throughput 700).
+const connectorThroughputPerInstance = 100
+
 // newConnector creates the planned connector.
+//
+// terraform-provider-google v5.40.0, under pulumi-gcp 7.38.0, defaults
+// min_throughput to 200 and max_throughput to 300 and makes both ForceNew
+// (google/services/vpcaccess/resource_vpc_access_connector.go), while the
+// API derives both from the instance counts and Read writes them back: any
+// size but 2 to 3 instances would be replaced on every `up`
+// (hashicorp/terraform-provider-google#10244, #15278; fixed in provider
+// 6.0). Setting both to what the API reports keeps every allowed size
+// stable.
+//
+// Every field of a connector is ForceNew in that provider (name, network,
+// ip_cidr_range, subnet, machine_type, min/max instances, min/max
+// throughput), and a new connector cannot share the old one's name (unique
+// per project and region) or its /28 (connector ranges may not overlap). The
+// connector is therefore deleted before its replacement is created: a
+// deliberate change of size, machine type or range succeeds, at the price of
+// VPC egress failing for the minutes the new connector takes to start. The
+// service keeps pointing at the same connector ID, so it is not updated.
 func newConnector(ctx *pulumi.Context, name string, p *plan, opts ...pulumi.ResourceOption) (*vpcaccess.Connector, error) {
 	c := p.vpc.connector
 	args := &vpcaccess.ConnectorArgs{
-		Name:         pulumi.String(c.name),
-		Region:       pulumi.String(p.region),
-		MinInstances: pulumi.Int(c.minInstances),
-		MaxInstances: pulumi.Int(c.maxInstances),
-		MachineType:  pulumi.String(c.machineType),
+		Name:          pulumi.String(c.name),
+		Region:        pulumi.String(p.region),
+		MinInstances:  pulumi.Int(c.minInstances),
+		MaxInstances:  pulumi.Int(c.maxInstances),
+		MinThroughput: pulumi.Int(c.minInstances * connectorThroughputPerInstance),
+		MaxThroughput: pulumi.Int(c.maxInstances * connectorThroughputPerInstance),
+		MachineType:   pulumi.String(c.machineType),
 	}
 	if p.project != "" {
 		args.Project = pulumi.String(p.project)
@@ -270,6 +298,7 @@ func newConnector(ctx *pulumi.Context, name string, p *plan, opts ...pulumi.Reso
 		args.Network = stringPtr(c.network)
 		args.IpCidrRange = pulumi.String(c.ipCIDRRange)
 	}
+	opts = append(opts, pulumi.DeleteBeforeReplace(true))
 	return vpcaccess.NewConnector(ctx, name+"-connector", args, opts...)
 }
 

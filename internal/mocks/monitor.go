@@ -64,6 +64,8 @@ type Resource struct {
 	Dependencies []string
 	// Provider is the provider reference, if any.
 	Provider string
+	// Options are the resource options that decide what a change does.
+	Options Options
 	// Inputs are the resource's inputs keyed by provider property names.
 	// Secret inputs are resource.Secret values; unknown ones are Computed.
 	Inputs resource.PropertyMap
@@ -71,6 +73,26 @@ type Resource struct {
 	ID string
 	// Outputs is the state the mock answered with.
 	Outputs resource.PropertyMap
+}
+
+// Options are the lifecycle options a resource was registered with, as the
+// engine receives them.
+type Options struct {
+	// Protect refuses to delete the resource.
+	Protect bool
+	// DeleteBeforeReplace deletes the old resource before its replacement
+	// is created.
+	DeleteBeforeReplace bool
+	// RetainOnDelete leaves the cloud resource in place when Pulumi deletes
+	// it.
+	RetainOnDelete bool
+	// IgnoreChanges lists input paths whose changes are ignored, sorted.
+	IgnoreChanges []string
+	// ReplaceOnChanges lists input paths whose changes force a replacement,
+	// sorted.
+	ReplaceOnChanges []string
+	// DeletedWith is the URN whose deletion deletes this resource too.
+	DeletedWith string
 }
 
 // Monitor is a pulumi.MockResourceMonitor that records every resource. It is
@@ -120,6 +142,14 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 			r.Dependencies = append(r.Dependencies, d)
 		}
 		sort.Strings(r.Dependencies)
+		r.Options = Options{
+			Protect:             rpc.GetProtect(),
+			DeleteBeforeReplace: rpc.GetDeleteBeforeReplace(),
+			RetainOnDelete:      rpc.GetRetainOnDelete(),
+			IgnoreChanges:       sorted(rpc.GetIgnoreChanges()),
+			ReplaceOnChanges:    sorted(rpc.GetReplaceOnChanges()),
+			DeletedWith:         rpc.GetDeletedWith(),
+		}
 	}
 	r.URN = m.urn(r.Parent, r.Type, r.Name)
 
@@ -207,6 +237,16 @@ func (m *Monitor) Named(t testing.TB, typ, name string) Resource {
 	}
 	t.Fatalf("no %s named %q", typ, name)
 	return Resource{}
+}
+
+// sorted returns a sorted copy of s, nil when s is empty.
+func sorted(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	out := append([]string(nil), s...)
+	sort.Strings(out)
+	return out
 }
 
 // urn computes a URN the way the Pulumi engine and its mock monitor do.
