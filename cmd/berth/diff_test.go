@@ -204,7 +204,7 @@ func TestDiffFlagsRiskyChangesToTheProdStack(t *testing.T) {
 		},
 		{
 			name: "HTTPS dropped",
-			head: []string{"aws.certificateArn="},
+			head: []string{"aws.certificateArn=", "aws.plainHttp=true"},
 			want: []string{
 				"exposure: berth-app-http: forwards plain HTTP instead of redirecting to HTTPS",
 				"exposure: berth-app-https: HTTPS listener on port 443 is deleted",

@@ -297,10 +297,10 @@ func TestCreatedConnectorIsExplicitAndUsedWithPrivateEgress(t *testing.T) {
 	m, svc := run(t, typicalArgs())
 	conn := m.One(t, typeConnector)
 	assertEqual(t, "connector inputs", conn.Inputs.Mappable(), map[string]any{
-		"name":         testConnector,
-		"region":       "us-central1",
-		"network":      "default",
-		"ipCidrRange":  "10.8.0.0/28",
+		"name":          testConnector,
+		"region":        "us-central1",
+		"network":       "default",
+		"ipCidrRange":   "10.8.0.0/28",
 		"minInstances":  float64(2),
 		"maxInstances":  float64(3),
 		"minThroughput": float64(200),

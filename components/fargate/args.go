@@ -198,10 +198,17 @@ type ServiceArgs struct {
 	AllowedCIDRs []string
 
 	// CertificateARN is the ACM certificate of the HTTPS listener on 443;
-	// port 80 then redirects to HTTPS with a 301. Without it, port 80
-	// forwards plain HTTP, which is fit for development only.
-	// Default: nil, plain HTTP.
+	// port 80 then redirects to HTTPS with a 301. Required on an
+	// internet-facing load balancer unless PlainHTTP is set.
+	// Default: nil, no HTTPS listener.
 	CertificateARN pulumi.StringInput
+
+	// PlainHTTP serves unencrypted HTTP on port 80 of an internet-facing
+	// load balancer that has no CertificateARN, fit for development only.
+	// It conflicts with CertificateARN; an internal load balancer serves
+	// plain HTTP without it. Default: false, an internet-facing load
+	// balancer without a certificate is a validation error.
+	PlainHTTP bool
 
 	// SSLPolicy is the HTTPS listener's TLS policy: TLS12And13,
 	// TLS12And13Restricted or TLS13Only. Only with CertificateARN.
@@ -462,10 +469,15 @@ func resolveInputs(a *ServiceArgs, ps *validate.Problems) {
 	}
 	subnets(ps, "loadBalancerSubnetIds", a.LoadBalancerSubnetIDs, 2, "at least two subnets in different Availability Zones")
 	subnets(ps, "taskSubnetIds", a.TaskSubnetIDs, 1, "at least one subnet")
-	if a.CertificateARN != nil {
-		if s, ok := validate.Known(a.CertificateARN); ok && !arnOf(s, "acm", "certificate/") && !arnOf(s, "iam", "server-certificate/") {
-			ps.Addf("certificateArn", "%q is not a certificate ARN (allowed: arn:PARTITION:acm:REGION:ACCOUNT:certificate/ID, or nil for plain HTTP)", s)
-		}
+	switch s, known := validate.Known(a.CertificateARN); {
+	case a.CertificateARN != nil && a.PlainHTTP:
+		ps.Addf("plainHttp", "set together with certificateArn (allowed: one of them: certificateArn for HTTPS, plainHttp for unencrypted HTTP)")
+	case a.CertificateARN != nil && known && s == "":
+		ps.Addf("certificateArn", "empty (allowed: an ACM certificate ARN, arn:PARTITION:acm:REGION:ACCOUNT:certificate/ID; to serve unencrypted HTTP instead, leave it unset and set plainHttp)")
+	case a.CertificateARN != nil && known && !arnOf(s, "acm", "certificate/") && !arnOf(s, "iam", "server-certificate/"):
+		ps.Addf("certificateArn", "%q is not a certificate ARN (allowed: arn:PARTITION:acm:REGION:ACCOUNT:certificate/ID)", s)
+	case a.CertificateARN == nil && !a.Internal && !a.PlainHTTP:
+		ps.Addf("certificateArn", "required on an internet-facing load balancer (allowed: an ACM certificate ARN; to serve unencrypted HTTP, fit for development only, set plainHttp)")
 	}
 	if a.ClusterARN != nil {
 		if s, ok := validate.Known(a.ClusterARN); ok && !arnOf(s, "ecs", "cluster/") {

@@ -72,8 +72,12 @@ func TestValidationNamesTheField(t *testing.T) {
 		{"allowed CIDR is a CIDR", func(a *ServiceArgs) { a.AllowedCIDRs = []string{"10.0.0.0/8", "office"} }, "allowedCidrs[1]", "not a CIDR"},
 		{"allowed CIDR without host bits", func(a *ServiceArgs) { a.AllowedCIDRs = []string{"10.1.2.3/8"} }, "allowedCidrs[0]", `"10.0.0.0/8"`},
 		{"allowed CIDR once", func(a *ServiceArgs) { a.AllowedCIDRs = []string{"::/0", "::/0"} }, "allowedCidrs[1]", "already allowedCidrs[0]"},
-		{"certificate is a certificate ARN", func(a *ServiceArgs) { a.CertificateARN = pulumi.String("my-cert") }, "certificateArn", "not a certificate ARN"},
+		{"certificate is a certificate ARN", func(a *ServiceArgs) { a.PlainHTTP = false; a.CertificateARN = pulumi.String("my-cert") }, "certificateArn", "not a certificate ARN"},
+		{"internet-facing needs a certificate or plain HTTP by name", func(a *ServiceArgs) { a.PlainHTTP = false }, "certificateArn", "required on an internet-facing load balancer (allowed: an ACM certificate ARN; to serve unencrypted HTTP, fit for development only, set plainHttp)"},
+		{"an empty certificate is not plain HTTP", func(a *ServiceArgs) { a.PlainHTTP = false; a.CertificateARN = pulumi.String("") }, "certificateArn", "empty (allowed: an ACM certificate ARN"},
+		{"plain HTTP conflicts with a certificate", func(a *ServiceArgs) { a.CertificateARN = pulumi.String(testCert) }, "plainHttp", "set together with certificateArn"},
 		{"ssl policy enum", func(a *ServiceArgs) {
+			a.PlainHTTP = false
 			a.CertificateARN = pulumi.String(testCert)
 			a.SSLPolicy = "ELBSecurityPolicy-2016-08"
 		}, "sslPolicy", `"ELBSecurityPolicy-TLS13-1-2-2021-06"`},

@@ -44,8 +44,10 @@
 // ELBSecurityPolicy-TLS13-1-2-2021-06 (TLS 1.2 and 1.3, forward-secret
 // ciphers only; TLS13Only offers TLS 1.3 alone, at the cost of older
 // clients) and port 80 answers every request with a 301 redirect to HTTPS.
-// Without a certificate, port 80 forwards plain HTTP to the tasks: fit for
-// development only.
+// An internet-facing load balancer without a certificate is an error unless
+// PlainHTTP asks for it by name: then port 80 forwards plain HTTP to the
+// tasks, fit for development only. An internal load balancer (Internal)
+// serves plain HTTP without a certificate.
 //
 // # Deployments that take a minute, not ten
 //
@@ -64,9 +66,33 @@
 //     DRAIN_DELAY + SHUTDOWN_TIMEOUT.
 //
 // Deployments start new tasks before stopping old ones (100% minimum
-// healthy, 200% maximum), roll back by themselves when new tasks keep
-// failing (the circuit breaker), and `pulumi up` waits until the service is
-// steady, so a failed release fails the update.
+// healthy, 200% maximum) and `pulumi up` waits until the service is steady.
+//
+// # A release that does not become healthy
+//
+// When the new tasks keep failing to start or to pass their health checks,
+// the deployment circuit breaker stops the deployment and rolls the service
+// back to the last revision that completed, so the old tasks keep serving.
+// The AWS provider's wait for a steady state counts that rolled-back service
+// as steady and reports success (hashicorp/terraform-provider-aws#20858), so
+// berth checks what the service runs after the wait: when it is not the
+// revision this update registered, TaskDefinitionARN fails and `pulumi up`
+// fails with an error that names the component and the ECS service and
+// shows both revisions. What is left behind:
+//
+//   - the service runs the earlier revision, and its state records that, so
+//     the next `pulumi preview` shows the service's taskDefinition changing
+//     back to the new revision, and the next `pulumi up` deploys it again;
+//   - both revisions stay registered: the task definition is created with
+//     skipDestroy, so replacing it never deregisters an earlier revision
+//     that a rollback returns to (ECS starts no new task, for scaling or to
+//     replace a failed one, from a deregistered revision). Revisions cost
+//     nothing; deregister old ones with `aws ecs deregister-task-definition`
+//     if their number bothers you.
+//
+// The circuit breaker gives up after a number of failed tasks that depends
+// on the desired count (at least 3, at most 200), so a broken release fails
+// `pulumi up` after a few minutes, not at the provider's 20-minute timeout.
 //
 // # Secrets
 //
@@ -88,8 +114,9 @@
 // (ALBRequestCountPerTarget). The request target comes from Little's law:
 // Concurrency requests in flight at a mean response time of Latency arrive
 // at Concurrency/Latency per second, so the target is
-// round(60 × Concurrency / Latency in seconds); the defaults, 80 in flight
-// at 200 ms, give 24000 requests per task per minute. Scaling out waits 60 s
+// round(0.7 × 60 × Concurrency / Latency in seconds), 70% of capacity
+// (ConcurrencyUtilization); the defaults, 80 in flight at 200 ms, give
+// 16800 requests per task per minute. Scaling out waits 60 s
 // between steps, scaling in 300 s. The service's desired count is ignored
 // after creation, because autoscaling owns it.
 //
@@ -97,8 +124,8 @@
 //
 // The zero value of every optional field is the safe choice: 256 CPU units
 // and 512 MiB on X86_64, platform LATEST, port 8080, tasks without public
-// IPs, an internet-facing load balancer open to the whole internet on 80
-// and 443 only, a 60 s idle timeout, a read-only root filesystem, never
+// IPs, an internet-facing load balancer (which needs CertificateARN, or
+// PlainHTTP) open to the whole internet on 80 and 443 only, a 60 s idle timeout, a read-only root filesystem, never
 // privileged, no ECS Exec, logs kept 30 days.
 //
 // See berth's aws.md design notes and

@@ -49,13 +49,15 @@ func hash7(seed string) string {
 // project berth, stack test.
 var testName = "api-" + hash7("berth/test/api")
 
-// minimalArgs is the smallest valid ServiceArgs: plain HTTP, defaults.
+// minimalArgs is the smallest valid ServiceArgs: plain HTTP, asked for by
+// name, and defaults.
 func minimalArgs() *ServiceArgs {
 	return &ServiceArgs{
 		Image:                 pulumi.String(testImage),
 		VpcID:                 pulumi.String("vpc-0abc"),
 		LoadBalancerSubnetIDs: pulumi.ToStringArray([]string{"subnet-pub1", "subnet-pub2"}),
 		TaskSubnetIDs:         pulumi.ToStringArray([]string{"subnet-priv1", "subnet-priv2"}),
+		PlainHTTP:             true,
 	}
 }
 
@@ -64,6 +66,7 @@ func minimalArgs() *ServiceArgs {
 func typicalArgs() *ServiceArgs {
 	a := minimalArgs()
 	a.RepositoryARN = pulumi.String(testRepoARN)
+	a.PlainHTTP = false
 	a.CertificateARN = pulumi.String(testCert)
 	a.KMSKeyARN = pulumi.String(testKMS)
 	a.Env = map[string]string{"LOG_LEVEL": "info"}

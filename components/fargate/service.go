@@ -106,6 +106,13 @@ type Service struct {
 	TaskSecurityGroupID pulumi.StringOutput
 	// LogGroupName is the CloudWatch Logs group of the container's output.
 	LogGroupName pulumi.StringOutput
+	// TaskDefinitionARN is the task definition revision the service runs
+	// after the deployment, "arn:aws:ecs:REGION:ACCOUNT:task-definition/FAMILY:REVISION":
+	// always the revision this deployment registered. When the deployment
+	// circuit breaker rolled the service back to an earlier revision, it
+	// resolves to an error naming the service instead, which fails
+	// `pulumi up` (see the package documentation).
+	TaskDefinitionARN pulumi.StringOutput
 }
 
 var _ pulumi.ComponentResource = (*Service)(nil)
@@ -214,7 +221,11 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	c.TaskRoleARN = c.TaskRole.Arn
 	c.TaskSecurityGroupID = c.TaskSecurityGroup.ID().ToStringOutput()
 	c.LogGroupName = c.LogGroup.Name
+	c.TaskDefinitionARN = pulumi.All(c.Service.Name, c.Service.TaskDefinition, c.TaskDefinition.Arn).ApplyT(func(v []any) (string, error) {
+		return deployedRevision(name, v[0].(string), v[1].(*string), v[2].(string))
+	}).(pulumi.StringOutput)
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"taskDefinitionArn":   c.TaskDefinitionARN,
 		"url":                 c.URL,
 		"loadBalancerDnsName": c.LoadBalancerDNSName,
 		"clusterName":         c.ClusterName,
@@ -227,6 +238,33 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		return nil, fmt.Errorf("registering outputs: %w", err)
 	}
 	return c, nil
+}
+
+// deployedRevision checks that the ECS service named service, of component
+// name, runs the task definition registered, and returns it.
+//
+// With wait_for_steady_state the provider waits until the service is
+// stable, and a deployment that the circuit breaker rolled back is stable
+// too: the waiter returns success (terraform-provider-aws
+// internal/service/ecs/service.go waitServiceStable and
+// statusServiceWaitForStable; hashicorp/terraform-provider-aws#20858). The
+// provider then reads the service back, and DescribeServices reports the
+// revision ECS runs, which after a rollback is the earlier one (the same
+// file, resourceServiceRead: d.Set("task_definition",
+// service.TaskDefinition)). Comparing the two turns a silent rollback into a
+// failed `pulumi up`.
+func deployedRevision(name, service string, running *string, registered string) (string, error) {
+	if running != nil && *running == registered {
+		return registered, nil
+	}
+	runs := "no task definition"
+	if running != nil {
+		runs = *running
+	}
+	return "", fmt.Errorf("fargate service %q: the deployment did not complete: ECS service %s runs %s, not %s, which this update registered; "+
+		"the deployment circuit breaker rolled it back because the new tasks did not become healthy "+
+		"(see `aws ecs describe-services --services %s` events and the stopped tasks' reasons); "+
+		"fix the cause and run `pulumi up` again", name, service, runs, registered, service)
 }
 
 // newRoles creates the execution role with its computed policy and the
@@ -365,7 +403,16 @@ func (p *plan) taskDefinitionArgs(args *ServiceArgs, c *Service, e env, tags pul
 		},
 		ExecutionRoleArn: c.ExecutionRole.Arn,
 		TaskRoleArn:      c.TaskRole.Arn,
-		Tags:             tags,
+		// Every change registers a new revision (the provider replaces the
+		// resource), and deleting the replaced one deregisters it. A
+		// circuit-breaker rollback returns the service to that revision, and
+		// ECS cannot start new tasks, to scale out or replace a failed one,
+		// from a deregistered (INACTIVE) revision. skip_destroy leaves every
+		// revision registered; only the state forgets it
+		// (terraform-provider-aws internal/service/ecs/task_definition.go
+		// resourceTaskDefinitionDelete). Revisions cost nothing.
+		SkipDestroy: pulumi.Bool(true),
+		Tags:        tags,
 	}
 	if p.ephemeralGiB > 0 {
 		td.EphemeralStorage = &ecs.TaskDefinitionEphemeralStorageArgs{SizeInGib: pulumi.Int(p.ephemeralGiB)}

@@ -419,8 +419,51 @@ func TestTaskDefinitionSizeAndRoles(t *testing.T) {
 		"ephemeralStorage":        map[string]any{"sizeInGib": float64(50)},
 		"executionRoleArn":        "arn:aws:iam::123456789012:role/" + testExecRole,
 		"taskRoleArn":             "arn:aws:iam::123456789012:role/" + testTaskRole,
+		"skipDestroy":             true,
 		"tags":                    map[string]any{"managed-by": "berth"},
 	})
+}
+
+// TestARolledBackDeploymentFailsNamingTheService scripts what ECS reports
+// after the circuit breaker rolled a deployment back: the provider's waiter
+// returns success and its read-back of the service names the earlier
+// revision. The component's output must fail, naming the service.
+func TestARolledBackDeploymentFailsNamingTheService(t *testing.T) {
+	t.Parallel()
+	previous := "arn:aws:ecs:us-east-1:123456789012:task-definition/" + testName + ":6"
+	m := mocks.New("berth", "test")
+	m.SetOutputs(typeService, map[string]any{"taskDefinition": previous})
+	err := m.Run(func(ctx *pulumi.Context) error {
+		_, err := NewService(ctx, "api", typicalArgs())
+		return err
+	})
+	registered := "arn:aws:ecs:us-east-1:123456789012:task-definition/" + testName + ":1"
+	for _, want := range []string{`fargate service "api"`, "ECS service " + testName + " runs " + previous + ", not " + registered, "circuit breaker rolled it back"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("err = %v, want it to contain %q", err, want)
+		}
+	}
+}
+
+func TestACompletedDeploymentReportsTheRegisteredRevision(t *testing.T) {
+	t.Parallel()
+	m := mocks.New("berth", "test")
+	err := m.Run(func(ctx *pulumi.Context) error {
+		svc, err := NewService(ctx, "api", typicalArgs())
+		if err != nil {
+			return err
+		}
+		// A resource that takes the output records it once it resolves.
+		var sink pulumi.CustomResourceState
+		return ctx.RegisterResource("test:index/sink:Sink", "sink", pulumi.Map{"arn": svc.TaskDefinitionARN}, &sink)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := mocks.Prop(t, m.One(t, "test:index/sink:Sink"), "arn")
+	if want := "arn:aws:ecs:us-east-1:123456789012:task-definition/" + testName + ":1"; got != want {
+		t.Errorf("TaskDefinitionARN = %q, want %q", got, want)
+	}
 }
 
 func TestServiceDeploysSafelyInPrivateSubnets(t *testing.T) {

@@ -27,6 +27,7 @@ var fargateFields = fieldMap{
 	"internal":               "service.public",
 	"allowedCidrs":           "aws.allowedCidrs",
 	"certificateArn":         "aws.certificateArn",
+	"plainHttp":              "aws.plainHttp",
 	"loadBalancerName":       "service.name",
 	"targetGroupName":        "service.name",
 	"clusterArn":             "aws.clusterArn",
@@ -223,6 +224,7 @@ func fargateArgs(cfg *Config, cpu, memory int, stop, idle time.Duration, arch fa
 		// Exec gives up the read-only root, as the component requires.
 		WritableRootFilesystem: a.EnableExec,
 		AllowWildcardResources: a.AllowWildcardResources,
+		PlainHTTP:              a.PlainHTTP,
 		StopTimeout:            stop,
 		IdleTimeout:            idle,
 		MaxTasks:               s.MaxInstances,

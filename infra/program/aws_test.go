@@ -239,6 +239,12 @@ func TestAWSReviewRules(t *testing.T) {
 		{"shutdown beyond stopTimeout maximum", func(svc, _ map[string]any) {
 			svc["env"].(map[string]any)["SHUTDOWN_TIMEOUT"] = "119s"
 		}, "service.env.SHUTDOWN_TIMEOUT"},
+		{"public without a certificate", func(_, aws map[string]any) {
+			delete(aws, "certificateArn")
+		}, "aws.certificateArn"},
+		{"plain HTTP together with a certificate", func(_, aws map[string]any) {
+			aws["plainHttp"] = true
+		}, "aws.plainHttp"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -115,9 +115,12 @@ type AWS struct {
 	PublicSubnetIDs []string `json:"publicSubnetIds"`
 	// PrivateSubnetIDs are the tasks' subnets. Required.
 	PrivateSubnetIDs []string `json:"privateSubnetIds"`
-	// CertificateARN is the ACM certificate of the HTTPS listener. Without
-	// it the load balancer serves plain HTTP, fit for dev only.
+	// CertificateARN is the ACM certificate of the HTTPS listener. Required
+	// when service.public is true, unless PlainHTTP is set.
 	CertificateARN string `json:"certificateArn"`
+	// PlainHTTP serves unencrypted HTTP on a public load balancer without a
+	// certificate, fit for dev only. Default: false.
+	PlainHTTP bool `json:"plainHttp"`
 	// AllowedCIDRs may reach the listeners. Default: the whole internet,
 	// IPv4 and IPv6, on 80 and 443 only.
 	AllowedCIDRs []string `json:"allowedCidrs"`
