@@ -11,7 +11,7 @@ import (
 
 	"github.com/berth-dev/berth/components/internal/envvar"
 	"github.com/berth-dev/berth/components/internal/naming"
-	"github.com/berth-dev/berth/internal/validate"
+	"github.com/berth-dev/berth/validate"
 )
 
 // ExecutionEnvironment is a Cloud Run execution environment.

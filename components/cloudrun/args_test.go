@@ -10,8 +10,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/berth-dev/berth/internal/mocks"
-	"github.com/berth-dev/berth/internal/validate"
+	"github.com/berth-dev/berth/testkit"
+	"github.com/berth-dev/berth/validate"
 )
 
 // validArgs is the smallest valid ServiceArgs.
@@ -28,7 +28,7 @@ func newConnectorVPC() *VPC {
 // how many resources were registered.
 func validateArgs(t *testing.T, args *ServiceArgs) (*validate.Error, int) {
 	t.Helper()
-	return mocks.RunValidation(t, func(ctx *pulumi.Context) error {
+	return testkit.RunValidation(t, func(ctx *pulumi.Context) error {
 		_, err := NewService(ctx, "api", args)
 		return err
 	})
@@ -382,7 +382,7 @@ func TestDerivedNamesFitTheirLimitsForLongComponentNames(t *testing.T) {
 // other rule still applies, and nothing is registered.
 func TestValidateAcceptsMissingImage(t *testing.T) {
 	t.Parallel()
-	m := mocks.New("berth", "test")
+	m := testkit.New("berth", "test")
 	var okErr, badErr error
 	err := m.Run(func(ctx *pulumi.Context) error {
 		okErr = (&ServiceArgs{Region: "us-central1"}).Validate(ctx, "api")

@@ -7,7 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/berth-dev/berth/components/cloudrun"
-	"github.com/berth-dev/berth/internal/mocks"
+	"github.com/berth-dev/berth/testkit"
 )
 
 // ExampleNewService deploys an image with one secret read as an environment
@@ -29,7 +29,7 @@ func ExampleNewService() {
 		return nil
 	}
 
-	m := mocks.New("berth", "dev")
+	m := testkit.New("berth", "dev")
 	if err := m.Run(program); err != nil {
 		fmt.Println(err)
 		return

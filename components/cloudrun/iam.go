@@ -9,7 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/berth-dev/berth/components/internal/naming"
-	"github.com/berth-dev/berth/internal/validate"
+	"github.com/berth-dev/berth/validate"
 )
 
 // IAM roles this package grants, each on one resource, never on the project.

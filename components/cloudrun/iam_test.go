@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/berth-dev/berth/internal/validate"
+	"github.com/berth-dev/berth/validate"
 )
 
 func TestResolveInvokers(t *testing.T) {

@@ -13,7 +13,7 @@ import (
 
 	"github.com/berth-dev/berth/components/internal/envvar"
 	"github.com/berth-dev/berth/components/internal/naming"
-	"github.com/berth-dev/berth/internal/validate"
+	"github.com/berth-dev/berth/validate"
 )
 
 // DefaultSecretFileMode is the mode of a secret file: read-only, readable by

@@ -12,7 +12,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/berth-dev/berth/internal/mocks"
+	"github.com/berth-dev/berth/testkit"
 )
 
 // Provider type tokens of the children.
@@ -29,7 +29,7 @@ var (
 	// testAccountID is the derived account ID and service name of a
 	// component "api" in project berth, stack test.
 	testAccountID      = "api-" + hash7("berth/test/api")
-	testServiceAccount = testAccountID + "@" + mocks.GCPProject + ".iam.gserviceaccount.com"
+	testServiceAccount = testAccountID + "@" + testkit.GCPProject + ".iam.gserviceaccount.com"
 	// testConnector is the derived name of the connector of typicalArgs,
 	// the same whatever the connector's settings.
 	testConnector = "api-" + hash7("berth/test/api")
@@ -58,9 +58,9 @@ func typicalArgs() *ServiceArgs {
 }
 
 // run creates one service named "api" under a fresh mock monitor.
-func run(t *testing.T, args *ServiceArgs) (*mocks.Monitor, *Service) {
+func run(t *testing.T, args *ServiceArgs) (*testkit.Monitor, *Service) {
 	t.Helper()
-	return mocks.RunComponent(t, func(ctx *pulumi.Context) (*Service, error) {
+	return testkit.RunComponent(t, func(ctx *pulumi.Context) (*Service, error) {
 		return NewService(ctx, "api", args)
 	})
 }
@@ -105,7 +105,7 @@ func TestServiceAccountGetsOnlyPerSecretBindings(t *testing.T) {
 	t.Parallel()
 	m, _ := run(t, typicalArgs())
 	sa := m.One(t, typeAccount)
-	assertEqual(t, "accountId", mocks.Prop(t, sa, "accountId"), testAccountID)
+	assertEqual(t, "accountId", testkit.Prop(t, sa, "accountId"), testAccountID)
 
 	for _, r := range m.Resources() {
 		if strings.Contains(strings.ToLower(r.Type), "iam") && r.Type != typeSecretMember && r.Type != typeInvoker {
@@ -124,7 +124,7 @@ func TestServiceAccountGetsOnlyPerSecretBindings(t *testing.T) {
 	assertEqual(t, "secret bindings", got, want)
 	// The invokers bind on the service, never the service account.
 	for _, r := range m.ByType(typeInvoker) {
-		if strings.Contains(fmt.Sprint(mocks.Prop(t, r, "member")), testAccountID) {
+		if strings.Contains(fmt.Sprint(testkit.Prop(t, r, "member")), testAccountID) {
 			t.Errorf("service account is an invoker: %v", r.Inputs)
 		}
 	}
@@ -155,14 +155,14 @@ func TestSecretsLandInEnvAndVolumesWithPinnedVersions(t *testing.T) {
 	svc := m.One(t, typeCloudRun)
 	container := []any{"template", "containers", 0}
 
-	assertEqual(t, "envs", mocks.Prop(t, svc, append(container, "envs")...), []any{
+	assertEqual(t, "envs", testkit.Prop(t, svc, append(container, "envs")...), []any{
 		map[string]any{"name": "DATABASE_URL", "valueSource": map[string]any{
 			"secretKeyRef": map[string]any{"secret": "db-url", "version": "3"},
 		}},
 		map[string]any{"name": "LOG_LEVEL", "value": "info"},
 	})
 	volume := "secret-tls-" + hash7("volume:/etc/secrets/tls")
-	assertEqual(t, "volumes", mocks.Prop(t, svc, "template", "volumes"), []any{
+	assertEqual(t, "volumes", testkit.Prop(t, svc, "template", "volumes"), []any{
 		map[string]any{"name": volume, "secret": map[string]any{
 			"secret":      "projects/berth-mock-project/secrets/tls-key",
 			"defaultMode": float64(0o444),
@@ -171,7 +171,7 @@ func TestSecretsLandInEnvAndVolumesWithPinnedVersions(t *testing.T) {
 			},
 		}},
 	})
-	assertEqual(t, "volumeMounts", mocks.Prop(t, svc, append(container, "volumeMounts")...), []any{
+	assertEqual(t, "volumeMounts", testkit.Prop(t, svc, append(container, "volumeMounts")...), []any{
 		map[string]any{"name": volume, "mountPath": "/etc/secrets/tls"},
 	})
 }
@@ -273,21 +273,21 @@ func TestKnobsReachTheTemplateFields(t *testing.T) {
 		}},
 	}
 	for _, c := range checks {
-		assertEqual(t, fmt.Sprint(c.path), mocks.Prop(t, svc, c.path...), c.want)
+		assertEqual(t, fmt.Sprint(c.path), testkit.Prop(t, svc, c.path...), c.want)
 	}
 	if n := len(m.ByType(typeConnector)); n != 0 {
 		t.Errorf("existing connector created %d connectors", n)
 	}
-	assertEqual(t, "account project", mocks.Prop(t, m.One(t, typeAccount), "project"), "other-project")
+	assertEqual(t, "account project", testkit.Prop(t, m.One(t, typeAccount), "project"), "other-project")
 }
 
 func TestFractionalCPUPicksGen1AndConcurrencyOne(t *testing.T) {
 	t.Parallel()
 	m, _ := run(t, &ServiceArgs{Image: pulumi.String(testImage), Region: "us-central1", CPU: "0.5", Memory: "256Mi"})
 	svc := m.One(t, typeCloudRun)
-	assertEqual(t, "executionEnvironment", mocks.Prop(t, svc, "template", "executionEnvironment"), "EXECUTION_ENVIRONMENT_GEN1")
-	assertEqual(t, "concurrency", mocks.Prop(t, svc, "template", "maxInstanceRequestConcurrency"), float64(1))
-	assertEqual(t, "resources", mocks.Prop(t, svc, "template", "containers", 0, "resources"), map[string]any{
+	assertEqual(t, "executionEnvironment", testkit.Prop(t, svc, "template", "executionEnvironment"), "EXECUTION_ENVIRONMENT_GEN1")
+	assertEqual(t, "concurrency", testkit.Prop(t, svc, "template", "maxInstanceRequestConcurrency"), float64(1))
+	assertEqual(t, "resources", testkit.Prop(t, svc, "template", "containers", 0, "resources"), map[string]any{
 		"limits": map[string]any{"cpu": "0.5", "memory": "256Mi"}, "cpuIdle": true, "startupCpuBoost": false,
 	})
 }
@@ -310,8 +310,8 @@ func TestCreatedConnectorIsExplicitAndUsedWithPrivateEgress(t *testing.T) {
 	if !conn.Options.DeleteBeforeReplace {
 		t.Error("connector is replaced create-before-delete: the new one would collide with the old name and /28")
 	}
-	wantID := "projects/" + mocks.GCPProject + "/locations/us-central1/connectors/" + testConnector
-	assertEqual(t, "vpcAccess", mocks.Prop(t, m.One(t, typeCloudRun), "template", "vpcAccess"), map[string]any{
+	wantID := "projects/" + testkit.GCPProject + "/locations/us-central1/connectors/" + testConnector
+	assertEqual(t, "vpcAccess", testkit.Prop(t, m.One(t, typeCloudRun), "template", "vpcAccess"), map[string]any{
 		"connector": wantID, "egress": "PRIVATE_RANGES_ONLY",
 	})
 	if svc.Connector == nil {
@@ -332,7 +332,7 @@ func TestConnectorThroughputMatchesWhatTheAPIReportsForEverySize(t *testing.T) {
 				a.VPC.Connector.MinInstances, a.VPC.Connector.MaxInstances, a.VPC.Connector.MachineType = minInstances, maxInstances, machine
 				m, _ := run(t, a)
 				conn := m.One(t, typeConnector)
-				got := []any{mocks.Prop(t, conn, "minThroughput"), mocks.Prop(t, conn, "maxThroughput"), mocks.Prop(t, conn, "name")}
+				got := []any{testkit.Prop(t, conn, "minThroughput"), testkit.Prop(t, conn, "maxThroughput"), testkit.Prop(t, conn, "name")}
 				want := []any{float64(100 * minInstances), float64(100 * maxInstances), testConnector}
 				if !reflect.DeepEqual(got, want) {
 					t.Errorf("%s %d-%d: throughput and name %v, want %v", machine, minInstances, maxInstances, got, want)
@@ -348,7 +348,7 @@ func TestDirectVPCEgressUsesTheNetworkInterface(t *testing.T) {
 		Network: pulumi.String("default"), Subnetwork: pulumi.String("run-egress"), NetworkTags: []string{"api"},
 	}}
 	m, _ := run(t, args)
-	assertEqual(t, "vpcAccess", mocks.Prop(t, m.One(t, typeCloudRun), "template", "vpcAccess"), map[string]any{
+	assertEqual(t, "vpcAccess", testkit.Prop(t, m.One(t, typeCloudRun), "template", "vpcAccess"), map[string]any{
 		"egress": "PRIVATE_RANGES_ONLY",
 		"networkInterfaces": []any{map[string]any{
 			"network": "default", "subnetwork": "run-egress", "tags": []any{"api"},
@@ -382,12 +382,12 @@ func TestInvokersAreExactAndAllUsersOnlyWhenAsked(t *testing.T) {
 					"name":     testAccountID,
 					"location": "us-central1",
 					"role":     "roles/run.invoker",
-					"member":   mocks.Prop(t, r, "member"),
+					"member":   testkit.Prop(t, r, "member"),
 				})
 				if !slices.Contains(r.Dependencies, svc.URN) {
 					t.Errorf("%s does not depend on the service", r.Name)
 				}
-				got = append(got, mocks.Prop(t, r, "member").(string))
+				got = append(got, testkit.Prop(t, r, "member").(string))
 			}
 			slices.Sort(got)
 			slices.Sort(tt.want)
@@ -398,7 +398,7 @@ func TestInvokersAreExactAndAllUsersOnlyWhenAsked(t *testing.T) {
 
 func TestOutputsAreTypedFields(t *testing.T) {
 	t.Parallel()
-	m := mocks.New("berth", "test")
+	m := testkit.New("berth", "test")
 	var url, name, rev, email, connector, noConnector string
 	err := m.Run(func(ctx *pulumi.Context) error {
 		svc, err := NewService(ctx, "api", typicalArgs())
@@ -421,17 +421,17 @@ func TestOutputsAreTypedFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertEqual(t, "URL", url, mocks.Placeholder("api-svc", "uri"))
+	assertEqual(t, "URL", url, testkit.Placeholder("api-svc", "uri"))
 	assertEqual(t, "ServiceName", name, testAccountID)
-	assertEqual(t, "LatestRevision", rev, mocks.Placeholder("api-svc", "latestReadyRevision"))
+	assertEqual(t, "LatestRevision", rev, testkit.Placeholder("api-svc", "latestReadyRevision"))
 	assertEqual(t, "ServiceAccountEmail", email, testServiceAccount)
-	assertEqual(t, "ConnectorID", connector, "projects/"+mocks.GCPProject+"/locations/us-central1/connectors/"+testConnector)
+	assertEqual(t, "ConnectorID", connector, "projects/"+testkit.GCPProject+"/locations/us-central1/connectors/"+testConnector)
 	assertEqual(t, "ConnectorID without VPC", noConnector, "")
 }
 
 func TestNilArgsIsAnError(t *testing.T) {
 	t.Parallel()
-	verr, n := mocks.RunValidation(t, func(ctx *pulumi.Context) error {
+	verr, n := testkit.RunValidation(t, func(ctx *pulumi.Context) error {
 		_, err := NewService(ctx, "api", nil)
 		return err
 	})

@@ -6,8 +6,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/berth-dev/berth/internal/mocks"
-	"github.com/berth-dev/berth/internal/validate"
+	"github.com/berth-dev/berth/testkit"
+	"github.com/berth-dev/berth/validate"
 )
 
 func TestConnectorRangeProblem(t *testing.T) {
@@ -78,8 +78,8 @@ func TestConnectorOnExistingSubnet(t *testing.T) {
 	a.VPC = &VPC{Connector: &Connector{Subnet: pulumi.String("connector-subnet"), MachineType: "e2-standard-4"}}
 	m, _ := run(t, a)
 	conn := m.One(t, typeConnector)
-	assertEqual(t, "subnet", mocks.Prop(t, conn, "subnet"), map[string]any{"name": "connector-subnet"})
-	assertEqual(t, "machineType", mocks.Prop(t, conn, "machineType"), "e2-standard-4")
+	assertEqual(t, "subnet", testkit.Prop(t, conn, "subnet"), map[string]any{"name": "connector-subnet"})
+	assertEqual(t, "machineType", testkit.Prop(t, conn, "machineType"), "e2-standard-4")
 	if _, ok := conn.Inputs["ipCidrRange"]; ok {
 		t.Error("ipCidrRange set together with subnet")
 	}

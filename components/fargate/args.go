@@ -15,7 +15,7 @@ import (
 	"github.com/berth-dev/berth/components/internal/envvar"
 	"github.com/berth-dev/berth/components/internal/iampolicy"
 	"github.com/berth-dev/berth/components/internal/naming"
-	"github.com/berth-dev/berth/internal/validate"
+	"github.com/berth-dev/berth/validate"
 )
 
 // CPUArchitecture is the CPU architecture of the task; the image must be

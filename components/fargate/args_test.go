@@ -11,15 +11,15 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/berth-dev/berth/components/internal/iampolicy"
-	"github.com/berth-dev/berth/internal/mocks"
-	"github.com/berth-dev/berth/internal/validate"
+	"github.com/berth-dev/berth/testkit"
+	"github.com/berth-dev/berth/validate"
 )
 
 // validateArgs runs NewService under a fresh monitor and returns its
 // validation error and how many resources were registered.
 func validateArgs(t *testing.T, args *ServiceArgs) (*validate.Error, int) {
 	t.Helper()
-	return mocks.RunValidation(t, func(ctx *pulumi.Context) error {
+	return testkit.RunValidation(t, func(ctx *pulumi.Context) error {
 		_, err := NewService(ctx, "api", args)
 		return err
 	})
@@ -331,7 +331,7 @@ func TestTargetGroupNameFollowsThePort(t *testing.T) {
 // build the image in the same deployment.
 func TestValidateAcceptsMissingImage(t *testing.T) {
 	t.Parallel()
-	m := mocks.New("berth", "test")
+	m := testkit.New("berth", "test")
 	var okErr, badErr error
 	err := m.Run(func(ctx *pulumi.Context) error {
 		a := minimalArgs()

@@ -7,7 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/berth-dev/berth/components/fargate"
-	"github.com/berth-dev/berth/internal/mocks"
+	"github.com/berth-dev/berth/testkit"
 )
 
 // ExampleNewService deploys an image from ECR behind HTTPS with one secret
@@ -33,7 +33,7 @@ func ExampleNewService() {
 		return nil
 	}
 
-	m := mocks.New("berth", "prod")
+	m := testkit.New("berth", "prod")
 	if err := m.Run(program); err != nil {
 		fmt.Println(err)
 		return

@@ -10,7 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/berth-dev/berth/components/internal/iampolicy"
-	"github.com/berth-dev/berth/internal/mocks"
+	"github.com/berth-dev/berth/testkit"
 )
 
 // Provider type tokens of the children.
@@ -85,19 +85,19 @@ func typicalArgs() *ServiceArgs {
 }
 
 // run creates one service named "api" under a fresh mock monitor.
-func run(t *testing.T, args *ServiceArgs) (*mocks.Monitor, *Service) {
+func run(t *testing.T, args *ServiceArgs) (*testkit.Monitor, *Service) {
 	t.Helper()
-	return mocks.RunComponent(t, func(ctx *pulumi.Context) (*Service, error) {
+	return testkit.RunComponent(t, func(ctx *pulumi.Context) (*Service, error) {
 		return NewService(ctx, "api", args)
 	})
 }
 
 // policyOf parses the JSON policy document at key of r's inputs.
-func policyOf(t *testing.T, r mocks.Resource, key string) iampolicy.Document {
+func policyOf(t *testing.T, r testkit.Resource, key string) iampolicy.Document {
 	t.Helper()
-	s, ok := mocks.Prop(t, r, key).(string)
+	s, ok := testkit.Prop(t, r, key).(string)
 	if !ok {
-		t.Fatalf("%s %s: %s is %v, not a JSON string", r.Type, r.Name, key, mocks.Prop(t, r, key))
+		t.Fatalf("%s %s: %s is %v, not a JSON string", r.Type, r.Name, key, testkit.Prop(t, r, key))
 	}
 	d, err := iampolicy.Parse(s)
 	if err != nil {
@@ -107,9 +107,9 @@ func policyOf(t *testing.T, r mocks.Resource, key string) iampolicy.Document {
 }
 
 // containerOf parses the task definition's only container definition.
-func containerOf(t *testing.T, m *mocks.Monitor) map[string]any {
+func containerOf(t *testing.T, m *testkit.Monitor) map[string]any {
 	t.Helper()
-	raw, ok := mocks.Prop(t, m.One(t, typeTaskDef), "containerDefinitions").(string)
+	raw, ok := testkit.Prop(t, m.One(t, typeTaskDef), "containerDefinitions").(string)
 	if !ok {
 		t.Fatal("containerDefinitions is not a string")
 	}

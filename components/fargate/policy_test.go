@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/berth-dev/berth/internal/mocks"
+	"github.com/berth-dev/berth/testkit"
 )
 
 // TestStackWidePolicies checks, over every configuration, the rules a
@@ -62,18 +62,18 @@ func TestStackWidePolicies(t *testing.T) {
 				}
 			}
 			for _, sg := range m.ByType(typeSecurityGroup) {
-				if mocks.Prop(t, sg, "ingress") != nil {
+				if testkit.Prop(t, sg, "ingress") != nil {
 					t.Errorf("%s has inline ingress rules", sg.Name)
 				}
 			}
 			// Only the load balancer sends to the tasks' port.
 			for _, r := range m.ByType(typeEgress) {
-				if mocks.Prop(t, r, "securityGroupId") == testLBSG && mocks.Prop(t, r, "referencedSecurityGroupId") != testTaskSG {
+				if testkit.Prop(t, r, "securityGroupId") == testLBSG && testkit.Prop(t, r, "referencedSecurityGroupId") != testTaskSG {
 					t.Errorf("the load balancer sends elsewhere than the tasks: %v", r.Inputs)
 				}
 			}
 
-			if got := mocks.Prop(t, m.One(t, typeService), "networkConfiguration", "assignPublicIp"); got != cfg.publicIP {
+			if got := testkit.Prop(t, m.One(t, typeService), "networkConfiguration", "assignPublicIp"); got != cfg.publicIP {
 				t.Errorf("assignPublicIp = %v, want %v", got, cfg.publicIP)
 			}
 
@@ -83,7 +83,7 @@ func TestStackWidePolicies(t *testing.T) {
 				}
 			}
 			for _, r := range m.ByType(typeRole) {
-				if v := mocks.Prop(t, r, "managedPolicyArns"); v != nil {
+				if v := testkit.Prop(t, r, "managedPolicyArns"); v != nil {
 					t.Errorf("%s has managed policies %v", r.Name, v)
 				}
 			}
@@ -111,7 +111,7 @@ func TestStackWidePolicies(t *testing.T) {
 
 // assertNoWorldOpenTaskPort fails when any rule admits 0.0.0.0/0 or ::/0 on
 // the container port.
-func assertNoWorldOpenTaskPort(t *testing.T, m *mocks.Monitor, port float64) {
+func assertNoWorldOpenTaskPort(t *testing.T, m *testkit.Monitor, port float64) {
 	t.Helper()
 	for _, r := range m.ByType(typeIngress) {
 		in := r.Inputs.Mappable()

@@ -10,7 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/berth-dev/berth/components/internal/iampolicy"
-	"github.com/berth-dev/berth/internal/mocks"
+	"github.com/berth-dev/berth/testkit"
 )
 
 var (
@@ -20,8 +20,8 @@ var (
 	testLogGroup  = "/berth/" + testName
 	testExecRole  = "api-exec-" + hash7("berth/test/api")
 	testTaskRole  = "api-task-" + hash7("berth/test/api")
-	testLBSG      = mocks.Placeholder("api-lb-sg", "id")
-	testTaskSG    = mocks.Placeholder("api-task-sg", "id")
+	testLBSG      = testkit.Placeholder("api-lb-sg", "id")
+	testTaskSG    = testkit.Placeholder("api-task-sg", "id")
 	testClusterID = "arn:aws:ecs:us-east-1:123456789012:cluster/" + testName
 )
 
@@ -77,7 +77,7 @@ func TestExecutionPolicyGrantsExactlyTheDeclaredResources(t *testing.T) {
 	t.Parallel()
 	m, _ := run(t, typicalArgs())
 	policy := m.Named(t, typeRolePolicy, "api-exec-policy")
-	assertEqual(t, "role", mocks.Prop(t, policy, "role"), testExecRole)
+	assertEqual(t, "role", testkit.Prop(t, policy, "role"), testExecRole)
 	want := iampolicy.Document{Version: "2012-10-17", Statement: []iampolicy.Statement{
 		{Sid: "AuthenticateToECR", Effect: "Allow", Action: []string{"ecr:GetAuthorizationToken"}, Resource: []string{"*"}},
 		{Sid: "PullImage", Effect: "Allow", Action: []string{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"}, Resource: []string{testRepoARN}},
@@ -138,7 +138,7 @@ func TestRolesTrustOnlyECSTasksOfTheAccount(t *testing.T) {
 		Effect:    "Allow",
 		Principal: &iampolicy.Principal{Service: []string{"ecs-tasks.amazonaws.com"}},
 		Action:    []string{"sts:AssumeRole"},
-		Condition: map[string]map[string][]string{"StringEquals": {"aws:SourceAccount": {mocks.AWSAccount}}},
+		Condition: map[string]map[string][]string{"StringEquals": {"aws:SourceAccount": {testkit.AWSAccount}}},
 	}}}
 	roles := m.ByType(typeRole)
 	if len(roles) != 2 {
@@ -146,12 +146,12 @@ func TestRolesTrustOnlyECSTasksOfTheAccount(t *testing.T) {
 	}
 	for _, r := range roles {
 		assertEqual(t, r.Name+" trust policy", policyOf(t, r, "assumeRolePolicy"), want)
-		if v := mocks.Prop(t, r, "managedPolicyArns"); v != nil {
+		if v := testkit.Prop(t, r, "managedPolicyArns"); v != nil {
 			t.Errorf("%s has managed policies %v", r.Name, v)
 		}
 	}
-	assertEqual(t, "execution role name", mocks.Prop(t, m.Named(t, typeRole, "api-exec-role"), "name"), testExecRole)
-	assertEqual(t, "task role name", mocks.Prop(t, m.Named(t, typeRole, "api-task-role"), "name"), testTaskRole)
+	assertEqual(t, "execution role name", testkit.Prop(t, m.Named(t, typeRole, "api-exec-role"), "name"), testExecRole)
+	assertEqual(t, "task role name", testkit.Prop(t, m.Named(t, typeRole, "api-task-role"), "name"), testTaskRole)
 }
 
 func TestTaskRoleIsEmptyUnlessAsked(t *testing.T) {
@@ -173,7 +173,7 @@ func TestTaskPolicyHoldsTheStatementsAndExecGrants(t *testing.T) {
 	a.EnableExec, a.WritableRootFilesystem = true, true
 	m, _ := run(t, a)
 	policy := m.Named(t, typeRolePolicy, "api-task-policy")
-	assertEqual(t, "role", mocks.Prop(t, policy, "role"), testTaskRole)
+	assertEqual(t, "role", testkit.Prop(t, policy, "role"), testTaskRole)
 	want := iampolicy.Document{Version: "2012-10-17", Statement: []iampolicy.Statement{
 		{Effect: "Allow", Action: []string{"s3:GetObject"}, Resource: []string{"arn:aws:s3:::uploads/*"}},
 		{Sid: "EcsExec", Effect: "Allow", Action: []string{
@@ -182,12 +182,12 @@ func TestTaskPolicyHoldsTheStatementsAndExecGrants(t *testing.T) {
 		}, Resource: []string{"*"}},
 	}}
 	assertEqual(t, "task policy", policyOf(t, policy, "policy"), want)
-	assertEqual(t, "enableExecuteCommand", mocks.Prop(t, m.One(t, typeService), "enableExecuteCommand"), true)
+	assertEqual(t, "enableExecuteCommand", testkit.Prop(t, m.One(t, typeService), "enableExecuteCommand"), true)
 	assertEqual(t, "readonlyRootFilesystem", containerOf(t, m)["readonlyRootFilesystem"], false)
 }
 
 // rules returns the inputs of every rule of type typ, keyed by logical name.
-func rules(m *mocks.Monitor, typ string) map[string]map[string]any {
+func rules(m *testkit.Monitor, typ string) map[string]map[string]any {
 	out := map[string]map[string]any{}
 	for _, r := range m.ByType(typ) {
 		out[r.Name] = r.Inputs.Mappable()
@@ -232,10 +232,10 @@ func TestSecurityGroupRulesAreExact(t *testing.T) {
 		"api-task-out-ipv6": out("cidrIpv6", "::/0"),
 	})
 	for _, sg := range m.ByType(typeSecurityGroup) {
-		if mocks.Prop(t, sg, "ingress") != nil || mocks.Prop(t, sg, "egress") != nil {
+		if testkit.Prop(t, sg, "ingress") != nil || testkit.Prop(t, sg, "egress") != nil {
 			t.Errorf("%s has inline rules: %v", sg.Name, sg.Inputs)
 		}
-		assertEqual(t, sg.Name+" vpcId", mocks.Prop(t, sg, "vpcId"), "vpc-0abc")
+		assertEqual(t, sg.Name+" vpcId", testkit.Prop(t, sg, "vpcId"), "vpc-0abc")
 	}
 }
 
@@ -244,8 +244,8 @@ func TestWithoutCertificateOnlyPort80IsOpen(t *testing.T) {
 	m, _ := run(t, minimalArgs())
 	var ports []float64
 	for _, r := range m.ByType(typeIngress) {
-		if mocks.Prop(t, r, "securityGroupId") == testLBSG {
-			ports = append(ports, mocks.Prop(t, r, "fromPort").(float64), mocks.Prop(t, r, "toPort").(float64))
+		if testkit.Prop(t, r, "securityGroupId") == testLBSG {
+			ports = append(ports, testkit.Prop(t, r, "fromPort").(float64), testkit.Prop(t, r, "toPort").(float64))
 		}
 	}
 	assertEqual(t, "load balancer ports", ports, []float64{80, 80, 80, 80})
@@ -279,7 +279,7 @@ func TestHTTPSListenerForwardsAndHTTPRedirects(t *testing.T) {
 func TestDefaultTLSPolicyAllowsTLS12And13(t *testing.T) {
 	t.Parallel()
 	m, _ := run(t, typicalArgs())
-	assertEqual(t, "sslPolicy", mocks.Prop(t, m.Named(t, typeListener, "api-https"), "sslPolicy"), "ELBSecurityPolicy-TLS13-1-2-2021-06")
+	assertEqual(t, "sslPolicy", testkit.Prop(t, m.Named(t, typeListener, "api-https"), "sslPolicy"), "ELBSecurityPolicy-TLS13-1-2-2021-06")
 }
 
 func TestWithoutCertificatePort80Forwards(t *testing.T) {
@@ -346,8 +346,8 @@ func TestTargetGroupDefaultsDrainWithinAMinute(t *testing.T) {
 	t.Parallel()
 	m, _ := run(t, minimalArgs())
 	tg := m.One(t, typeTargetGroup)
-	assertEqual(t, "deregistrationDelay", mocks.Prop(t, tg, "deregistrationDelay"), float64(30))
-	assertEqual(t, "healthCheck", mocks.Prop(t, tg, "healthCheck"), map[string]any{
+	assertEqual(t, "deregistrationDelay", testkit.Prop(t, tg, "deregistrationDelay"), float64(30))
+	assertEqual(t, "healthCheck", testkit.Prop(t, tg, "healthCheck"), map[string]any{
 		"enabled": true, "protocol": "HTTP", "port": "traffic-port", "path": "/healthz",
 		"interval": float64(10), "timeout": float64(5), "healthyThreshold": float64(2), "unhealthyThreshold": float64(3), "matcher": "200",
 	})
@@ -388,7 +388,7 @@ func TestContainerDefinitionIsExact(t *testing.T) {
 			"logDriver": "awslogs",
 			"options": map[string]any{
 				"awslogs-group":         testLogGroup,
-				"awslogs-region":        mocks.AWSRegion,
+				"awslogs-region":        testkit.AWSRegion,
 				"awslogs-stream-prefix": "app",
 				"mode":                  "non-blocking",
 				"max-buffer-size":       "25m",
@@ -431,7 +431,7 @@ func TestTaskDefinitionSizeAndRoles(t *testing.T) {
 func TestARolledBackDeploymentFailsNamingTheService(t *testing.T) {
 	t.Parallel()
 	previous := "arn:aws:ecs:us-east-1:123456789012:task-definition/" + testName + ":6"
-	m := mocks.New("berth", "test")
+	m := testkit.New("berth", "test")
 	m.SetOutputs(typeService, map[string]any{"taskDefinition": previous})
 	err := m.Run(func(ctx *pulumi.Context) error {
 		_, err := NewService(ctx, "api", typicalArgs())
@@ -447,7 +447,7 @@ func TestARolledBackDeploymentFailsNamingTheService(t *testing.T) {
 
 func TestACompletedDeploymentReportsTheRegisteredRevision(t *testing.T) {
 	t.Parallel()
-	m := mocks.New("berth", "test")
+	m := testkit.New("berth", "test")
 	err := m.Run(func(ctx *pulumi.Context) error {
 		svc, err := NewService(ctx, "api", typicalArgs())
 		if err != nil {
@@ -460,7 +460,7 @@ func TestACompletedDeploymentReportsTheRegisteredRevision(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := mocks.Prop(t, m.One(t, "test:index/sink:Sink"), "arn")
+	got := testkit.Prop(t, m.One(t, "test:index/sink:Sink"), "arn")
 	if want := "arn:aws:ecs:us-east-1:123456789012:task-definition/" + testName + ":1"; got != want {
 		t.Errorf("TaskDefinitionARN = %q, want %q", got, want)
 	}
@@ -497,7 +497,7 @@ func TestServiceDeploysSafelyInPrivateSubnets(t *testing.T) {
 	})
 	// The service starts after its permissions, listeners and the rules
 	// that let health checks reach the tasks exist.
-	for _, dep := range []mocks.Resource{
+	for _, dep := range []testkit.Resource{
 		m.Named(t, typeRolePolicy, "api-exec-policy"),
 		m.Named(t, typeRolePolicy, "api-task-policy"),
 		m.Named(t, typeListener, "api-https"),
@@ -558,7 +558,7 @@ func TestScalingTargetAndPoliciesAreExact(t *testing.T) {
 			"predefinedMetricType": "ALBRequestCountPerTarget",
 			"resourceLabel":        "app/" + testName + "/0123456789abcdef/targetgroup/" + testTGName + "/0123456789abcdef",
 		}))
-	assertEqual(t, "desiredCount", mocks.Prop(t, m.One(t, typeService), "desiredCount"), float64(3))
+	assertEqual(t, "desiredCount", testkit.Prop(t, m.One(t, typeService), "desiredCount"), float64(3))
 }
 
 func TestExistingClusterIsUsedNotCreated(t *testing.T) {
@@ -572,8 +572,8 @@ func TestExistingClusterIsUsedNotCreated(t *testing.T) {
 	if svc.Cluster != nil {
 		t.Error("Service.Cluster is set for an existing cluster")
 	}
-	assertEqual(t, "service cluster", mocks.Prop(t, m.One(t, typeService), "cluster"), "arn:aws:ecs:us-east-1:123456789012:cluster/shared")
-	assertEqual(t, "scaling resourceId", mocks.Prop(t, m.One(t, typeScaling), "resourceId"), "service/shared/"+testName)
+	assertEqual(t, "service cluster", testkit.Prop(t, m.One(t, typeService), "cluster"), "arn:aws:ecs:us-east-1:123456789012:cluster/shared")
+	assertEqual(t, "scaling resourceId", testkit.Prop(t, m.One(t, typeScaling), "resourceId"), "service/shared/"+testName)
 }
 
 func TestInternalLoadBalancerAndPublicTaskIPs(t *testing.T) {
@@ -582,14 +582,14 @@ func TestInternalLoadBalancerAndPublicTaskIPs(t *testing.T) {
 	a.Internal, a.AssignPublicIP = true, true
 	m, _ := run(t, a)
 	lb := m.One(t, typeLoadBalancer)
-	assertEqual(t, "internal", mocks.Prop(t, lb, "internal"), true)
-	assertEqual(t, "name", mocks.Prop(t, lb, "name"), "api-"+hash7("berth/test/api/internal"))
-	assertEqual(t, "assignPublicIp", mocks.Prop(t, m.One(t, typeService), "networkConfiguration", "assignPublicIp"), true)
+	assertEqual(t, "internal", testkit.Prop(t, lb, "internal"), true)
+	assertEqual(t, "name", testkit.Prop(t, lb, "name"), "api-"+hash7("berth/test/api/internal"))
+	assertEqual(t, "assignPublicIp", testkit.Prop(t, m.One(t, typeService), "networkConfiguration", "assignPublicIp"), true)
 }
 
 func TestOutputsAreTypedFields(t *testing.T) {
 	t.Parallel()
-	m := mocks.New("berth", "test")
+	m := testkit.New("berth", "test")
 	got := map[string]*string{}
 	record := func(key string, o pulumi.StringOutput) {
 		v := new(string)
@@ -620,10 +620,10 @@ func TestOutputsAreTypedFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dns := mocks.Placeholder("api-lb", "dnsName")
+	dns := testkit.Placeholder("api-lb", "dnsName")
 	want := map[string]string{
 		"URL":                 "https://" + dns,
-		"plain URL":           "http://" + mocks.Placeholder("plain-lb", "dnsName"),
+		"plain URL":           "http://" + testkit.Placeholder("plain-lb", "dnsName"),
 		"LoadBalancerDNSName": dns,
 		"ClusterName":         testName,
 		"ServiceName":         testName,
@@ -641,7 +641,7 @@ func TestOutputsAreTypedFields(t *testing.T) {
 
 func TestNilArgsIsAnError(t *testing.T) {
 	t.Parallel()
-	verr, n := mocks.RunValidation(t, func(ctx *pulumi.Context) error {
+	verr, n := testkit.RunValidation(t, func(ctx *pulumi.Context) error {
 		_, err := NewService(ctx, "api", nil)
 		return err
 	})
@@ -658,7 +658,7 @@ func TestOutputSecretWithSSMAndJSONKeyFailsTheDeployment(t *testing.T) {
 	a := minimalArgs()
 	// Only known at deployment: the check runs inside the apply.
 	a.Secrets = []Secret{{Name: "DB", ValueFrom: pulumi.String("/app/db").ToStringOutput(), JSONKey: "password"}}
-	m := mocks.New("berth", "test")
+	m := testkit.New("berth", "test")
 	err := m.Run(func(ctx *pulumi.Context) error {
 		_, err := NewService(ctx, "api", a)
 		return err

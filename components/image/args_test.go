@@ -9,8 +9,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/berth-dev/berth/internal/mocks"
-	"github.com/berth-dev/berth/internal/validate"
+	"github.com/berth-dev/berth/testkit"
+	"github.com/berth-dev/berth/validate"
 )
 
 func TestNewImageRejectsInvalidArgsBeforeRegisteringAnything(t *testing.T) {
@@ -117,7 +117,7 @@ func TestNewImageRejectsInvalidArgsBeforeRegisteringAnything(t *testing.T) {
 				ArtifactRegistry: &ArtifactRegistryArgs{Location: "us-central1"},
 			}
 			tc.mod(args)
-			m := mocks.New("berth", "test")
+			m := testkit.New("berth", "test")
 			var validateErr error
 			err := m.Run(func(ctx *pulumi.Context) error {
 				validateErr = args.Validate(ctx, "app")
@@ -149,7 +149,7 @@ func TestNewImageRejectsInvalidArgsBeforeRegisteringAnything(t *testing.T) {
 
 func TestNewImageReportsEveryProblemAtOnce(t *testing.T) {
 	t.Parallel()
-	m := mocks.New("berth", "test")
+	m := testkit.New("berth", "test")
 	err := m.Run(func(ctx *pulumi.Context) error {
 		_, err := NewImage(ctx, "app", &ImageArgs{
 			Context:  filepath.Join(t.TempDir(), "missing"),
@@ -173,7 +173,7 @@ func TestNewImageReportsEveryProblemAtOnce(t *testing.T) {
 
 func TestNewImageRejectsNilArgs(t *testing.T) {
 	t.Parallel()
-	m := mocks.New("berth", "test")
+	m := testkit.New("berth", "test")
 	err := m.Run(func(ctx *pulumi.Context) error {
 		_, err := NewImage(ctx, "app", nil)
 		return err
@@ -186,7 +186,7 @@ func TestNewImageRejectsNilArgs(t *testing.T) {
 
 func TestValidateAcceptsWhatNewImageAccepts(t *testing.T) {
 	t.Parallel()
-	m := mocks.New("berth", "test")
+	m := testkit.New("berth", "test")
 	err := m.Run(func(ctx *pulumi.Context) error {
 		return (&ImageArgs{Context: newContext(t), ECR: &ECRArgs{}}).Validate(ctx, "app")
 	})

@@ -7,14 +7,14 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/berth-dev/berth/components/image"
-	"github.com/berth-dev/berth/internal/mocks"
+	"github.com/berth-dev/berth/testkit"
 )
 
 // The smallest useful Image: build ./testdata/app for Cloud Run, push it to
 // a new Artifact Registry repository and export the digest reference that a
 // service deploys. The mock monitor stands in for the engine and the clouds.
 func ExampleNewImage() {
-	m := mocks.New("berth", "dev")
+	m := testkit.New("berth", "dev")
 	err := m.Run(func(ctx *pulumi.Context) error {
 		img, err := image.NewImage(ctx, "api", &image.ImageArgs{
 			Context:          "testdata/app",

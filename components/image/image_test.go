@@ -8,7 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/berth-dev/berth/internal/mocks"
+	"github.com/berth-dev/berth/testkit"
 )
 
 // outputs holds an Image's outputs as the mock recorded them.
@@ -18,9 +18,9 @@ type outputs struct {
 
 // run registers one Image named "app", passes its outputs to a sink and
 // returns the monitor and the outputs.
-func run(t *testing.T, args *ImageArgs) (*mocks.Monitor, outputs) {
+func run(t *testing.T, args *ImageArgs) (*testkit.Monitor, outputs) {
 	t.Helper()
-	m := mocks.New("berth", "test")
+	m := testkit.New("berth", "test")
 	err := m.Run(func(ctx *pulumi.Context) error {
 		img, err := NewImage(ctx, "app", args)
 		if err != nil {
@@ -51,7 +51,7 @@ func run(t *testing.T, args *ImageArgs) (*mocks.Monitor, outputs) {
 
 // assertParented fails unless every resource but the component is a child
 // of the Image component.
-func assertParented(t *testing.T, m *mocks.Monitor) {
+func assertParented(t *testing.T, m *testkit.Monitor) {
 	t.Helper()
 	comp := m.One(t, TypeToken)
 	for _, r := range m.Resources() {
@@ -75,7 +75,7 @@ func assertSecret(t *testing.T, inputs resource.PropertyMap, path, want string) 
 
 // assertNoPlaintext fails when secret appears outside a secret anywhere in
 // the recorded inputs or outputs.
-func assertNoPlaintext(t *testing.T, m *mocks.Monitor, secret string) {
+func assertNoPlaintext(t *testing.T, m *testkit.Monitor, secret string) {
 	t.Helper()
 	for _, r := range m.Resources() {
 		for _, state := range []struct {
@@ -119,7 +119,7 @@ func TestArtifactRegistryCreatesARepositoryAndPushesByDigest(t *testing.T) {
 	}
 
 	img := m.One(t, dockerImageType)
-	repository := "europe-west4-docker.pkg.dev/" + mocks.GCPProject + "/app-59888de/app"
+	repository := "europe-west4-docker.pkg.dev/" + testkit.GCPProject + "/app-59888de/app"
 	if got, want := str(t, img.Inputs, "imageName"), repository+":"+tag; got != want {
 		t.Errorf("imageName = %q, want %q", got, want)
 	}
@@ -144,8 +144,8 @@ func TestArtifactRegistryCreatesARepositoryAndPushesByDigest(t *testing.T) {
 			t.Errorf("%s = %v, want false", flag, v)
 		}
 	}
-	assertSecret(t, img.Inputs, "registry.password", mocks.AccessToken)
-	assertNoPlaintext(t, m, mocks.AccessToken)
+	assertSecret(t, img.Inputs, "registry.password", testkit.AccessToken)
+	assertNoPlaintext(t, m, testkit.AccessToken)
 	assertParented(t, m)
 	if !contains(img.Dependencies, repo.URN) {
 		t.Errorf("image dependencies %v do not include the repository", img.Dependencies)
@@ -160,7 +160,7 @@ func TestArtifactRegistryCreatesARepositoryAndPushesByDigest(t *testing.T) {
 		"Repository":    {out.repository, repository},
 		"Tag":           {out.tag, tag},
 		"RepositoryArn": {out.repositoryArn, ""},
-		"RepositoryID":  {out.repositoryID, "projects/" + mocks.GCPProject + "/locations/europe-west4/repositories/app-59888de"},
+		"RepositoryID":  {out.repositoryID, "projects/" + testkit.GCPProject + "/locations/europe-west4/repositories/app-59888de"},
 	} {
 		if got[0] != got[1] {
 			t.Errorf("%s = %q, want %q", name, got[0], got[1])
@@ -312,26 +312,26 @@ func TestECRCreatesAScannedRepositoryWithMutableTagsAndLifecyclePolicy(t *testin
 		t.Errorf("lifecycle policy =\n%s\nwant\n%s", got, wantPolicy)
 	}
 
-	repository := mocks.AWSAccount + ".dkr.ecr." + mocks.AWSRegion + ".amazonaws.com/app-59888de"
+	repository := testkit.AWSAccount + ".dkr.ecr." + testkit.AWSRegion + ".amazonaws.com/app-59888de"
 	img := m.One(t, dockerImageType)
 	for path, want := range map[string]string{
 		"imageName":         repository + ":" + tag,
 		"build.platform":    "linux/arm64",
-		"registry.server":   mocks.AWSAccount + ".dkr.ecr." + mocks.AWSRegion + ".amazonaws.com",
+		"registry.server":   testkit.AWSAccount + ".dkr.ecr." + testkit.AWSRegion + ".amazonaws.com",
 		"registry.username": "AWS",
 	} {
 		if got := str(t, img.Inputs, path); got != want {
 			t.Errorf("%s = %q, want %q", path, got, want)
 		}
 	}
-	assertSecret(t, img.Inputs, "registry.password", mocks.ECRPassword)
-	assertNoPlaintext(t, m, mocks.ECRPassword)
+	assertSecret(t, img.Inputs, "registry.password", testkit.ECRPassword)
+	assertNoPlaintext(t, m, testkit.ECRPassword)
 	assertParented(t, m)
 
 	if digest := str(t, img.Outputs, "repoDigest"); out.ref != digest || !strings.HasPrefix(digest, repository+"@sha256:") {
 		t.Errorf("Ref = %q, want the pushed repo digest %q", out.ref, digest)
 	}
-	if want := "arn:aws:ecr:" + mocks.AWSRegion + ":" + mocks.AWSAccount + ":repository/app-59888de"; out.repositoryArn != want {
+	if want := "arn:aws:ecr:" + testkit.AWSRegion + ":" + testkit.AWSAccount + ":repository/app-59888de"; out.repositoryArn != want {
 		t.Errorf("RepositoryArn = %q, want %q", out.repositoryArn, want)
 	}
 	if out.repositoryID != "app-59888de" {
@@ -438,7 +438,7 @@ func TestRefRefusesAnImageWithoutADigest(t *testing.T) {
 	} {
 		t.Run(repoDigest, func(t *testing.T) {
 			t.Parallel()
-			m := mocks.New("berth", "test")
+			m := testkit.New("berth", "test")
 			m.SetOutputs(dockerImageType, map[string]any{"repoDigest": repoDigest})
 			err := m.Run(func(ctx *pulumi.Context) error {
 				img, err := NewImage(ctx, "api", &ImageArgs{

@@ -3,7 +3,7 @@ package image
 import (
 	"fmt"
 
-	"github.com/berth-dev/berth/internal/validate"
+	"github.com/berth-dev/berth/validate"
 )
 
 // Platforms an image can be built for. berth's deploy targets run Linux on

@@ -4,10 +4,9 @@
 // environment variable name rules; iampolicy holds the typed AWS IAM policy
 // documents, marshalled to JSON in one place.
 //
-// What the program in infra/ and the CLI in cmd/berth share with the
-// components lives in the module's top-level internal/ instead, because Go
-// lets only packages under components/ import this folder: validate (the
-// Problems collector and the Error every component returns, all problems at
-// once) and mocks (the recording Pulumi mock monitor of the component tests
-// and of `berth plan`).
+// What callers of the components use too is public instead: the module's
+// validate package (the Problems collector and the Error every component
+// returns, all problems at once, which callers inspect with errors.As) and
+// testkit (the recording Pulumi mock monitor of the component tests, for
+// adopters' unit tests too).
 package internal

@@ -13,7 +13,7 @@ import (
 
 	"github.com/berth-dev/berth/components/fargate"
 	"github.com/berth-dev/berth/components/image"
-	"github.com/berth-dev/berth/internal/validate"
+	"github.com/berth-dev/berth/validate"
 )
 
 // fargateFields maps fargate.ServiceArgs fields to the config paths that set

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/berth-dev/berth/internal/mocks"
-	"github.com/berth-dev/berth/internal/validate"
+	"github.com/berth-dev/berth/testkit"
+	"github.com/berth-dev/berth/validate"
 )
 
 // awsConfig is a prod-like stack: a JSON key of a Secrets Manager secret, an
@@ -38,7 +38,7 @@ func awsConfig() map[string]any {
 }
 
 // containerDef returns the one container definition of the task definition.
-func containerDef(t *testing.T, m *mocks.Monitor) map[string]any {
+func containerDef(t *testing.T, m *testkit.Monitor) map[string]any {
 	t.Helper()
 	td := m.One(t, "aws:ecs/taskDefinition:TaskDefinition")
 	var defs []map[string]any
@@ -161,7 +161,7 @@ func TestAWSSecretsReachTheTaskAndTheExecutionRole(t *testing.T) {
 	policy := m.One(t, "aws:iam/rolePolicy:RolePolicy").Inputs["policy"].StringValue()
 	for _, arn := range []string{
 		"arn:aws:secretsmanager:us-east-1:123456789012:secret:db-Xy12Ab\"",
-		"arn:aws:ssm:us-east-1:" + mocks.AWSAccount + ":parameter/api/token",
+		"arn:aws:ssm:us-east-1:" + testkit.AWSAccount + ":parameter/api/token",
 		createdARN,
 	} {
 		if !strings.Contains(policy, arn) {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/berth-dev/berth/components/cloudrun"
 	"github.com/berth-dev/berth/components/image"
-	"github.com/berth-dev/berth/internal/validate"
+	"github.com/berth-dev/berth/validate"
 )
 
 // cloudRunFields maps cloudrun.ServiceArgs fields to the config paths that

@@ -12,8 +12,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/berth-dev/berth/internal/mocks"
-	"github.com/berth-dev/berth/internal/validate"
+	"github.com/berth-dev/berth/testkit"
+	"github.com/berth-dev/berth/validate"
 )
 
 // canary is a secret value that must never appear in plaintext.
@@ -70,9 +70,9 @@ func withConfig(t *testing.T, cfg map[string]any, secretKeys ...string) pulumi.R
 }
 
 // deploy runs Deploy under a fresh mock monitor for stack dev.
-func deploy(t *testing.T, cfg map[string]any, secretKeys ...string) (*mocks.Monitor, error) {
+func deploy(t *testing.T, cfg map[string]any, secretKeys ...string) (*testkit.Monitor, error) {
 	t.Helper()
-	m := mocks.New("berth", "dev")
+	m := testkit.New("berth", "dev")
 	err := m.Run(func(ctx *pulumi.Context) error {
 		_, err := Deploy(ctx)
 		return err

@@ -5,7 +5,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/berth-dev/berth/internal/validate"
+	"github.com/berth-dev/berth/validate"
 )
 
 // fieldMap translates a component's Args field path to the config path a

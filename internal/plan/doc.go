@@ -2,7 +2,7 @@
 // create: every registered resource with its type, name, parent,
 // dependencies and inputs, and the stack outputs. No credentials, provider
 // plugins or network are needed: the program runs against the recording mock
-// monitor of internal/mocks, which answers each resource with its inputs plus
+// monitor of testkit, which answers each resource with its inputs plus
 // recognizable placeholders (`${name.property}`) for what a cloud computes.
 //
 // A plan is made in two steps:

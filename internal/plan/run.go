@@ -12,7 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 
-	"github.com/berth-dev/berth/internal/mocks"
+	"github.com/berth-dev/berth/testkit"
 )
 
 // Program is a Pulumi program that returns its stack outputs instead of
@@ -29,7 +29,7 @@ type Program func(ctx *pulumi.Context) (map[string]pulumi.Output, error)
 // the problems reaches the caller as written (secret plaintexts redacted).
 func Run(ctx context.Context, cfg *Config, program Program) (*Plan, error) {
 	red := newRedactor(cfg.secrets)
-	m := mocks.New(cfg.Project, cfg.Stack)
+	m := testkit.New(cfg.Project, cfg.Stack)
 	order := newRecorder(cfg.Project, cfg.Stack)
 
 	var (

@@ -1,4 +1,4 @@
-package mocks
+package testkit
 
 // gcpOutputs derives the IDs and computed outputs of the Google Cloud
 // resources berth creates. IDs follow the provider's formats so that

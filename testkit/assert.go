@@ -1,4 +1,4 @@
-package mocks
+package testkit
 
 import (
 	"errors"
@@ -6,7 +6,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/berth-dev/berth/internal/validate"
+	"github.com/berth-dev/berth/validate"
 )
 
 // Prop walks r's recorded inputs along path, map keys (string) and list

@@ -1,4 +1,4 @@
-package mocks
+package testkit
 
 // registryOutputs derives the IDs and computed outputs of the container
 // registry resources components/image creates that no other table covers

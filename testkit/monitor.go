@@ -1,4 +1,4 @@
-// Package mocks provides the one recording Pulumi mock monitor that berth's
+// Package testkit is the recording Pulumi mock monitor that berth's own
 // component tests and the offline `berth plan` use.
 //
 // Monitor keeps every registered resource (type, name, URN, parent,
@@ -13,10 +13,10 @@
 //
 // Usage:
 //
-//	m := mocks.New("berth", "test")
+//	m := testkit.New("berth", "test")
 //	err := m.Run(func(ctx *pulumi.Context) error { ... })
 //	sa := m.One(t, "gcp:serviceaccount/account:Account")
-package mocks
+package testkit
 
 import (
 	"fmt"
@@ -113,7 +113,7 @@ func New(project, stack string) *Monitor {
 }
 
 // Run runs program against the monitor and returns the program's error.
-// Extra run options (for example configuration) are applied after the mocks.
+// Extra run options (for example configuration) are applied after the testkit.
 func (m *Monitor) Run(program pulumi.RunFunc, opts ...pulumi.RunOption) error {
 	return pulumi.RunErr(program, append([]pulumi.RunOption{pulumi.WithMocks(m.project, m.stack, m)}, opts...)...)
 }
@@ -194,7 +194,7 @@ func (m *Monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	if answer, ok := invokes[args.Token]; ok {
 		return resource.NewPropertyMapFromMap(answer), nil
 	}
-	return nil, fmt.Errorf("mocks: no answer for invoke %q; add one to invokes in components/internal/mocks", args.Token)
+	return nil, fmt.Errorf("testkit: no answer for invoke %q; add one to invokes in testkit/invokes.go", args.Token)
 }
 
 // Resources returns every recorded resource in registration order.

@@ -1,4 +1,4 @@
-package mocks
+package testkit
 
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"

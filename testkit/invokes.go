@@ -1,4 +1,4 @@
-package mocks
+package testkit
 
 // invokes holds the fixed answer of every invoke the components make, keyed
 // by the function token.
