@@ -2,7 +2,11 @@ package testkit
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -71,4 +75,50 @@ func RunComponent[T any](t testing.TB, newComponent func(ctx *pulumi.Context) (T
 		t.Fatalf("creating the component: %v", err)
 	}
 	return m, c
+}
+
+// AssertNoPlaintext fails t when secret appears anywhere in the recorded
+// inputs or outputs outside a value marked secret, which the engine would
+// store in the state in plain text.
+func AssertNoPlaintext(t testing.TB, m *Monitor, secret string) {
+	t.Helper()
+	for _, r := range m.Resources() {
+		for kind, props := range map[string]resource.PropertyMap{"inputs": r.Inputs, "outputs": r.Outputs} {
+			if at := plaintextAt(resource.NewObjectProperty(props), secret, r.Name+"."+kind); len(at) > 0 {
+				t.Errorf("%q in plain text at %v", secret, at)
+			}
+		}
+	}
+}
+
+// plaintextAt returns the paths at which s appears in v outside a secret.
+func plaintextAt(v resource.PropertyValue, s, path string) []string {
+	switch {
+	case v.IsSecret():
+		return nil
+	case v.IsString():
+		if strings.Contains(v.StringValue(), s) {
+			return []string{path}
+		}
+	case v.IsArray():
+		var out []string
+		for i, e := range v.ArrayValue() {
+			out = append(out, plaintextAt(e, s, fmt.Sprintf("%s[%d]", path, i))...)
+		}
+		return out
+	case v.IsObject():
+		var out []string
+		for k, e := range v.ObjectValue() {
+			out = append(out, plaintextAt(e, s, path+"."+string(k))...)
+		}
+		return out
+	case v.IsComputed():
+		return plaintextAt(v.Input().Element, s, path)
+	case v.IsOutput():
+		if v.OutputValue().Secret {
+			return nil
+		}
+		return plaintextAt(v.OutputValue().Element, s, path)
+	}
+	return nil
 }

@@ -100,7 +100,7 @@ func TestDiffFlagsRiskyChangesToTheDevStack(t *testing.T) {
 			flags: []string{
 				`delete: ^Secret Manager secret berth-app-token is deleted`,
 				`delete: ^secret version berth-app-token is deleted`,
-				`secret: ^secret berth-app-dev-token version 1 removed from file /var/secrets/api-token/token$`,
+				`secret: ^secret berth-app-token-99a0159 version 1 removed from file /var/secrets/api-token/token$`,
 			},
 		},
 		{
@@ -204,7 +204,7 @@ func TestDiffFlagsRiskyChangesToTheProdStack(t *testing.T) {
 		},
 		{
 			name: "HTTPS dropped",
-			head: []string{"aws.certificateArn=", "aws.plainHttp=true"},
+			head: []string{`aws={vpcId: vpc-0a1b2c3d4e5f60718, loadBalancerSubnetIds: [subnet-0aa1111111111111a, subnet-0bb2222222222222b], taskSubnetIds: [subnet-0cc3333333333333c, subnet-0dd4444444444444d], plainHttp: true, architecture: X86_64, logRetentionDays: 30}`},
 			want: []string{
 				"exposure: berth-app-http: forwards plain HTTP instead of redirecting to HTTPS",
 				"exposure: berth-app-https: HTTPS listener on port 443 is deleted",

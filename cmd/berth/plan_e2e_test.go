@@ -143,13 +143,14 @@ func TestPlanDevStackRegistersExactlyTheDevService(t *testing.T) {
 	want := []string{
 		"berth:cloudrun:Service berth-app",
 		"berth:image:Image berth-app",
+		"berth:index:Service berth-app",
 		"docker:index/image:Image berth-app-image",
 		"gcp:artifactregistry/repository:Repository berth-app-repo",
 		"gcp:cloudrunv2/service:Service berth-app-svc",
 		"gcp:cloudrunv2/serviceIamMember:ServiceIamMember berth-app-invoker-group-berth-developers-example-com-1e3faef",
 		"gcp:secretmanager/secret:Secret berth-app-token",
 		"gcp:secretmanager/secretIamMember:SecretIamMember berth-app-secret-berth-dev-database-url-8400c7c",
-		"gcp:secretmanager/secretIamMember:SecretIamMember berth-app-secret-token-48c90a7",
+		"gcp:secretmanager/secretIamMember:SecretIamMember berth-app-secret-token-55e1ab7",
 		"gcp:secretmanager/secretVersion:SecretVersion berth-app-token",
 		"gcp:serviceaccount/account:Account berth-app-sa",
 		"gcp:vpcaccess/connector:Connector berth-app-connector",
@@ -175,7 +176,7 @@ func TestPlanDevServiceAccountHoldsOnlyItsSecretBindings(t *testing.T) {
 	}
 	sort.Strings(grants)
 	want := []string{
-		"gcp:secretmanager/secretIamMember:SecretIamMember roles/secretmanager.secretAccessor berth-app-dev-token",
+		"gcp:secretmanager/secretIamMember:SecretIamMember roles/secretmanager.secretAccessor berth-app-token-99a0159",
 		"gcp:secretmanager/secretIamMember:SecretIamMember roles/secretmanager.secretAccessor berth-dev-database-url",
 	}
 	if !slices.Equal(grants, want) {
@@ -215,7 +216,7 @@ func TestPlanDevSecretsAndKnobsReachTheTemplate(t *testing.T) {
 	}
 	vol := at(t, tmpl, "volumes", 0, "secret")
 	wantVol := map[string]any{
-		"secret":      "berth-app-dev-token",
+		"secret":      "berth-app-token-99a0159",
 		"defaultMode": float64(0o444),
 		"items":       []any{map[string]any{"path": "token", "version": "1", "mode": float64(0o444)}},
 	}
@@ -355,8 +356,8 @@ func TestPlanProdStackEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(p.Resources); n != 29 {
-		t.Errorf("%d resources, want 29", n)
+	if n := len(p.Resources); n != 30 {
+		t.Errorf("%d resources, want 30", n)
 	}
 
 	// The execution role may do exactly this, on exactly these resources.
@@ -444,7 +445,7 @@ func TestPlanProdRejectsCloudRunOnlyValues(t *testing.T) {
 	if code != 1 || stdout != "" {
 		t.Fatalf("exit %d, stdout %q", code, stdout)
 	}
-	if !strings.Contains(stderr, "service.cpu: 0.08 vCPU is not a Fargate task size (allowed on aws: 0.25, 0.5, 1, 2, 4, 8, 16)") {
+	if !strings.Contains(stderr, "service.cpu: 0.08 vCPU is not a Fargate task size (allowed: 0.25, 0.5, 1, 2, 4, 8, 16)") {
 		t.Errorf("stderr:\n%s", stderr)
 	}
 	// The same values plan on Cloud Run: 0.08 vCPU with up to 512Mi.

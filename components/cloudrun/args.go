@@ -3,14 +3,15 @@ package cloudrun
 import (
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/berth-dev/berth/components/internal/envvar"
 	"github.com/berth-dev/berth/components/internal/naming"
+	"github.com/berth-dev/berth/spec"
 	"github.com/berth-dev/berth/validate"
 )
 
@@ -19,12 +20,17 @@ type ExecutionEnvironment string
 
 const (
 	// Gen1 is the first-generation environment: faster cold starts, required
-	// below 1 CPU and below 512Mi of memory.
+	// below 1 CPU.
 	Gen1 ExecutionEnvironment = "gen1"
 	// Gen2 is the second-generation environment: full Linux compatibility,
-	// faster CPU and network, at least 512Mi of memory.
+	// faster CPU and network, at least 1 CPU and 512Mi of memory.
 	Gen2 ExecutionEnvironment = "gen2"
 )
+
+// Values lists the allowed values, for the schema's enum.
+func (ExecutionEnvironment) Values() []ExecutionEnvironment {
+	return []ExecutionEnvironment{Gen1, Gen2}
+}
 
 // api returns the Cloud Run API value of the environment.
 func (e ExecutionEnvironment) api() string {
@@ -34,197 +40,129 @@ func (e ExecutionEnvironment) api() string {
 	return "EXECUTION_ENVIRONMENT_GEN2"
 }
 
-// Ingress says where requests to the service may come from. The values are
-// the Cloud Run API's.
+// Ingress says where requests to the service may come from, in gcloud's
+// words.
 type Ingress string
 
 const (
 	// IngressAll admits requests from the internet. Callers still need
-	// roles/run.invoker unless AllowUnauthenticated is set.
-	IngressAll Ingress = "INGRESS_TRAFFIC_ALL"
-	// IngressInternalOnly admits requests from the project's VPC networks,
+	// roles/run.invoker unless service.public is set.
+	IngressAll Ingress = "all"
+	// IngressInternal admits requests from the project's VPC networks,
 	// Shared VPC and other Cloud Run services through their VPC egress.
-	IngressInternalOnly Ingress = "INGRESS_TRAFFIC_INTERNAL_ONLY"
-	// IngressInternalLoadBalancer admits internal requests and requests
-	// through an external Application Load Balancer.
-	IngressInternalLoadBalancer Ingress = "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER"
+	IngressInternal Ingress = "internal"
+	// IngressInternalAndCloudLoadBalancing admits internal requests and
+	// requests through an external Application Load Balancer.
+	IngressInternalAndCloudLoadBalancing Ingress = "internal-and-cloud-load-balancing"
 )
 
-// Defaults, applied in one place (ServiceArgs.resolve).
+// Values lists the allowed values, for the schema's enum.
+func (Ingress) Values() []Ingress {
+	return []Ingress{IngressAll, IngressInternal, IngressInternalAndCloudLoadBalancing}
+}
+
+// api returns the Cloud Run API value of the ingress setting.
+func (i Ingress) api() string {
+	switch i {
+	case IngressInternal:
+		return "INGRESS_TRAFFIC_INTERNAL_ONLY"
+	case IngressInternalAndCloudLoadBalancing:
+		return "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER"
+	}
+	return "INGRESS_TRAFFIC_ALL"
+}
+
+// Defaults that only Cloud Run has; spec holds the shared ones.
 const (
-	// DefaultCPU is one whole CPU: the smallest size that allows concurrency
-	// above 1, CPU outside requests and the gen2 environment.
-	DefaultCPU = "1"
-	// DefaultMemory is the gen2 minimum, enough for a Go HTTP service.
-	DefaultMemory = "512Mi"
-	// DefaultConcurrency is Cloud Run's own default of requests per instance.
-	DefaultConcurrency = 80
-	// DefaultMaxInstances is Cloud Run's own default; it bounds cost.
-	DefaultMaxInstances = 100
-	// DefaultTimeout is Cloud Run's own request timeout default.
-	DefaultTimeout = 300 * time.Second
+	// DefaultCPU is one whole vCPU: the smallest size that allows
+	// concurrency above 1, CPU outside requests and the gen2 environment.
+	DefaultCPU = 1.0
 	// MaxTimeout is the longest request timeout Cloud Run allows.
 	MaxTimeout = 3600 * time.Second
-	// DefaultPort is the port Cloud Run sends requests to unless told
-	// otherwise, and the value it puts in PORT.
-	DefaultPort = 8080
-	// DefaultHealthPath is the HTTP path of the startup and liveness probes.
-	DefaultHealthPath = "/healthz"
 	// MaxConcurrency is the most requests per instance Cloud Run allows.
 	MaxConcurrency = 1000
 	// maxEnvVars is Cloud Run's limit of environment variables per container.
 	maxEnvVars = 1000
 )
 
-// typeToken is the component's Pulumi type.
-const typeToken = "berth:cloudrun:Service"
+// TypeToken is the component's Pulumi type.
+const TypeToken = "berth:cloudrun:Service"
 
-// ServiceArgs configures a Cloud Run service. Knobs are plain Go values, so
-// that NewService validates them all before creating anything; only values
+// ServiceArgs configures a Cloud Run service: the cloud-neutral Service and
+// the settings only Cloud Run has. Knobs are plain Go values, so that
+// NewService validates them all before creating anything; only values
 // produced by other resources (image, secrets, VPC references) are Pulumi
-// inputs. The zero value of every optional field is the safe default.
+// inputs.
 type ServiceArgs struct {
-	// Image is the container image to run, preferably by digest
-	// (`us-docker.pkg.dev/P/REPO/app@sha256:...`) so that every change is a
-	// new revision. Cloud Run runs linux/amd64 images only.
-	// Default: none, required.
-	Image pulumi.StringInput
+	// Image is the container image to run, by digest
+	// ("us-docker.pkg.dev/P/REPO/app@sha256:...") so that every change is a
+	// new revision, for example an image.Image's Ref. Cloud Run runs
+	// linux/amd64 images only. Required.
+	Image pulumi.StringInput `pulumi:"image"`
+	// Service describes the service in the words every cloud shares.
+	// Default: every field's own default.
+	Service spec.Service `pulumi:"service,optional"`
+	// GCP holds the settings only Cloud Run has; Region is required.
+	GCP GCP `pulumi:"gcp"`
+}
 
-	// Region is the Google Cloud region of the service and of a created
-	// connector, for example "us-central1". Components do not read stack
-	// configuration; pass the stack's gcp:region.
-	// Default: none, required.
-	Region string
-
-	// Project is the Google Cloud project ID of every created resource.
-	// Default: "", the provider's project.
-	Project string
-
-	// ServiceName is the Cloud Run service name: a lowercase letter, then
-	// lowercase letters, digits and hyphens, not ending with a hyphen, at
-	// most 49 characters. Changing it replaces the service.
-	// Default: the component name, cut to fit, plus a hyphen and a 7-character
-	// hash of project, stack and component name.
-	ServiceName string
-
-	// ServiceAccountID is the account ID of the service's dedicated service
-	// account: 6 to 30 lowercase letters, digits and hyphens, starting with a
-	// letter. Changing it replaces the account.
-	// Default: derived like ServiceName, at most 30 characters.
-	ServiceAccountID string
-
-	// Port is the container port Cloud Run sends requests to (and puts in
-	// PORT), 1 to 65535.
-	// Default: 8080.
-	Port int
-
-	// HealthPath is the HTTP path of the startup probe (every second, 10
-	// failures allowed) and of the liveness probe (every 10 seconds, 3
-	// failures allowed), sent to Port. It must start with "/".
-	// Default: "/healthz".
-	HealthPath string
-
-	// CPU is the CPU limit per instance as a decimal string: 0.08 to 0.999
-	// in steps of 0.001, or "1", "2", "4", "6", "8". It is a string, not a
-	// float64, because the API takes a string and fractional values must
-	// reach it exactly as written. Below 1, Concurrency must be 1, CPU must
-	// not be always allocated and the environment is gen1.
-	// Default: "1".
-	CPU string
-
-	// Memory is the memory limit per instance as a quantity, a whole number
-	// followed by Mi or Gi ("512Mi", "2Gi"), within the range Cloud Run
-	// offers for CPU (see the package documentation); at least 512Mi on
-	// gen2, 128Mi on gen1; at most 32Gi.
-	// Default: "512Mi".
-	Memory string
-
-	// CPUAlwaysAllocated keeps CPU allocated between requests (instance-based
-	// billing, Cloud Run's cpuIdle false). Not allowed below 1 CPU.
-	// Default: false, CPU only during requests.
-	CPUAlwaysAllocated bool
-
-	// StartupCPUBoost gives instances extra CPU while they start.
-	// Default: false.
-	StartupCPUBoost bool
-
-	// Concurrency is the most requests one instance serves at once, 1 to
-	// 1000. Below 1 CPU it must be 1.
-	// Default: 80, or 1 below 1 CPU.
-	Concurrency int
-
-	// MinInstances is the number of instances kept warm, 0 or more and at
-	// most MaxInstances.
-	// Default: 0, scale to zero.
-	MinInstances int
-
-	// MaxInstances is the most instances Cloud Run starts, 1 or more and at
-	// least MinInstances; the project's regional quota also applies.
-	// Default: 100.
-	MaxInstances int
-
-	// Timeout is the request timeout, whole seconds from 1s to 1h.
-	// Default: 5m.
-	Timeout time.Duration
-
-	// ExecutionEnvironment is Gen1 or Gen2. Gen2 needs at least 1 CPU and
-	// 512Mi.
-	// Default: Gen2, or Gen1 when CPU is below 1 or Memory below 512Mi.
-	ExecutionEnvironment ExecutionEnvironment
-
-	// Ingress is IngressAll, IngressInternalOnly or
-	// IngressInternalLoadBalancer. IngressAll makes the service reachable,
-	// but every request still needs an identity with roles/run.invoker
-	// unless AllowUnauthenticated is set.
-	// Default: IngressAll.
-	Ingress Ingress
-
-	// AllowUnauthenticated grants roles/run.invoker to allUsers, making the
-	// service public.
-	// Default: false, only Invokers may call it.
-	AllowUnauthenticated bool
-
+// GCP holds the settings of a service that only Google Cloud has.
+type GCP struct {
+	// Region is the region of the service and of a created connector, for
+	// example "us-central1". Components read no stack configuration: pass
+	// the stack's gcp:region. Required.
+	Region string `pulumi:"region"`
+	// Project is the project ID of every created resource. Default: "", the
+	// provider's project.
+	Project string `pulumi:"project,optional"`
+	// Ingress is where requests may come from: IngressAll, IngressInternal
+	// or IngressInternalAndCloudLoadBalancing. IngressAll makes the service
+	// reachable, but every request still needs an identity with
+	// roles/run.invoker unless service.public is set. Default: IngressAll.
+	Ingress Ingress `pulumi:"ingress,optional"`
 	// Invokers are IAM members granted roles/run.invoker on this service
 	// only: "user:EMAIL", "serviceAccount:EMAIL", "group:EMAIL",
 	// "domain:DOMAIN", "principal://..." or "principalSet://...", each at
-	// most once. "allUsers" and "allAuthenticatedUsers" are allowed only
-	// with AllowUnauthenticated; use AllowUnauthenticated for allUsers.
+	// most once. "allAuthenticatedUsers" is allowed only with
+	// service.public; allUsers comes from service.public itself.
 	// Default: none.
-	Invokers []string
-
-	// Env holds plain environment variables. Names are C identifiers; PORT,
-	// K_SERVICE, K_REVISION, K_CONFIGURATION and the X_GOOGLE_ prefix are
-	// reserved; a name may not also be a secret's Env. Do not put secrets
-	// here: values are stored in plain text in the service.
-	// Default: none.
-	Env map[string]string
-
-	// Secrets are Secret Manager secrets exposed as environment variables
-	// or files, each with a pinned version. The service account may read
-	// exactly these secrets.
-	// Default: none.
-	Secrets []Secret
-
+	Invokers []string `pulumi:"invokers,optional"`
 	// VPC connects the service's outbound traffic to a VPC network through
 	// a new connector, an existing connector or Direct VPC egress.
 	// Default: nil, no VPC access.
-	VPC *VPC
-
-	// Labels are added to the Cloud Run service, after the label
-	// managed-by=berth (which a key of the same name replaces). Keys and
-	// values follow Google Cloud's label rules; the run.googleapis.com,
-	// cloud.googleapis.com, serving.knative.dev and autoscaling.knative.dev
-	// namespaces are reserved.
+	VPC *VPC `pulumi:"vpc,optional"`
+	// ExecutionEnvironment is Gen1 or Gen2; Gen2 needs at least 1 vCPU and
+	// 512Mi. Default: Gen2, or Gen1 when service.cpu is below 1 or
+	// service.memory below 512Mi.
+	ExecutionEnvironment ExecutionEnvironment `pulumi:"executionEnvironment,optional"`
+	// CPUAlwaysAllocated keeps CPU allocated between requests
+	// (instance-based billing, Cloud Run's cpuIdle false). Not allowed below
+	// 1 vCPU. Default: false, CPU only during requests.
+	CPUAlwaysAllocated bool `pulumi:"cpuAlwaysAllocated,optional"`
+	// StartupCPUBoost gives instances extra CPU while they start.
+	// Default: false.
+	StartupCPUBoost bool `pulumi:"startupCpuBoost,optional"`
+	// Labels are added to the Cloud Run service and the secrets it creates,
+	// after the label managed-by=berth (which a key of the same name
+	// replaces). Keys and values follow Google Cloud's label rules; the
+	// run.googleapis.com, cloud.googleapis.com, serving.knative.dev and
+	// autoscaling.knative.dev namespaces are reserved.
 	// Default: only managed-by=berth.
-	Labels map[string]string
+	Labels map[string]string `pulumi:"labels,optional"`
 }
+
+// Defaults are Cloud Run's defaults for the fields of spec.Service that
+// differ between clouds.
+var Defaults = spec.Defaults{CPU: DefaultCPU, MinInstances: 0}
 
 // plan is ServiceArgs with every default resolved and every value checked:
 // what NewService builds from.
 type plan struct {
 	region, project      string
+	name                 string
 	serviceName          string
 	accountID            string
+	seed                 string
 	port                 int
 	healthPath           string
 	cpu, memory          string
@@ -253,124 +191,100 @@ var (
 // problems. project and stack seed the derived names together with name.
 func (a *ServiceArgs) resolve(project, stack, name string) (*plan, error) {
 	var ps validate.Problems
+	g := a.GCP
+	s := spec.Resolve(a.Service, name, Defaults, &ps)
 	p := &plan{
-		region:               a.Region,
-		project:              a.Project,
-		cpuIdle:              !a.CPUAlwaysAllocated,
-		cpuBoost:             a.StartupCPUBoost,
-		minInstances:         a.MinInstances,
-		allowUnauthenticated: a.AllowUnauthenticated,
+		region:               g.Region,
+		project:              g.Project,
+		name:                 s.Name,
+		port:                 s.Port,
+		healthPath:           s.HealthPath,
+		cpuIdle:              !g.CPUAlwaysAllocated,
+		cpuBoost:             g.StartupCPUBoost,
+		minInstances:         s.MinInstances,
+		maxInstances:         s.MaxInstances,
+		allowUnauthenticated: s.Public,
 	}
-	seed := naming.Seed(project, stack, name)
+	p.seed = naming.Seed(project, stack, s.Name)
+	p.serviceName = naming.Physical(s.Name, p.seed, maxServiceName)
+	p.accountID = naming.Physical(s.Name, p.seed, maxAccountID)
 
 	if a.Image == nil {
 		ps.Addf("image", "required (the image reference, preferably by digest)")
-	} else if s, ok := validate.Known(a.Image); ok && strings.TrimSpace(s) == "" {
+	} else if img, ok := validate.Known(a.Image); ok && strings.TrimSpace(img) == "" {
 		ps.Addf("image", "must not be empty (the image reference, preferably by digest)")
 	}
-	if msg := regionProblem(a.Region); msg != "" {
-		ps.Addf("region", "%s", msg)
+	if msg := regionProblem(g.Region); msg != "" {
+		ps.Addf("gcp.region", "%s", msg)
 	}
-	if a.Project != "" {
-		if msg := projectIDProblem(a.Project); msg != "" {
-			ps.Addf("project", "%s", msg)
+	if g.Project != "" {
+		if msg := projectIDProblem(g.Project); msg != "" {
+			ps.Addf("gcp.project", "%s", msg)
 		}
 	}
 
-	p.serviceName = a.ServiceName
-	if p.serviceName == "" {
-		p.serviceName = naming.Physical(name, seed, maxServiceName)
-	} else if msg := serviceNameProblem(p.serviceName); msg != "" {
-		ps.Addf("serviceName", "%s", msg)
-	}
-	p.accountID = a.ServiceAccountID
-	if p.accountID == "" {
-		p.accountID = naming.Physical(name, seed, maxAccountID)
-	} else if msg := accountIDProblem(p.accountID); msg != "" {
-		ps.Addf("serviceAccountId", "%s", msg)
-	}
-
-	p.port = a.Port
-	if p.port == 0 {
-		p.port = DefaultPort
-	} else if p.port < 1 || p.port > 65535 {
-		ps.Addf("port", "%d is out of range (allowed: 1 to 65535)", p.port)
-	}
-	p.healthPath = a.HealthPath
-	if p.healthPath == "" {
-		p.healthPath = DefaultHealthPath
-	} else if !strings.HasPrefix(p.healthPath, "/") || strings.ContainsAny(p.healthPath, " \t\r\n") {
-		ps.Addf("healthPath", "%q is not an HTTP path (allowed: a path starting with \"/\", without spaces, such as %q)", p.healthPath, DefaultHealthPath)
-	}
-
-	resolveSizing(a, p, &ps)
+	resolveSizing(a, s, p, &ps)
 
 	switch {
-	case a.Timeout == 0:
-		p.timeout = formatSeconds(DefaultTimeout)
-	case a.Timeout < time.Second || a.Timeout > MaxTimeout:
-		ps.Addf("timeout", "%s is out of range (allowed: 1s to 1h0m0s)", a.Timeout)
-	case a.Timeout%time.Second != 0:
-		ps.Addf("timeout", "%s is not a whole number of seconds (allowed: whole seconds from 1s to 1h0m0s)", a.Timeout)
+	case s.Timeout > MaxTimeout:
+		ps.Addf("service.timeout", "%q is longer than Cloud Run allows (allowed: 1s to 1h)", a.Service.Timeout)
 	default:
-		p.timeout = formatSeconds(a.Timeout)
+		p.timeout = fmt.Sprintf("%ds", int64(s.Timeout/time.Second))
 	}
 
-	switch a.Ingress {
+	switch g.Ingress {
 	case "":
 		p.ingress = IngressAll
-	case IngressAll, IngressInternalOnly, IngressInternalLoadBalancer:
-		p.ingress = a.Ingress
+	case IngressAll, IngressInternal, IngressInternalAndCloudLoadBalancing:
+		p.ingress = g.Ingress
 	default:
-		ps.Addf("ingress", "%q is not an ingress setting (allowed: %s)", a.Ingress, validate.OneOf(IngressAll, IngressInternalOnly, IngressInternalLoadBalancer))
+		ps.Addf("gcp.ingress", "%q is not an ingress setting (allowed: %s)", g.Ingress, validate.OneOf(g.Ingress.Values()...))
 	}
 
-	p.invokers = resolveInvokers(a.Invokers, a.AllowUnauthenticated, &ps)
-	p.plainEnv = resolveEnv(a.Env, &ps)
-	p.secrets, p.bindings = resolveSecrets(a.Secrets, a.Env, &ps)
-	if n := len(a.Env) + countEnvSecrets(a.Secrets); n > maxEnvVars {
-		ps.Addf("env", "%d environment variables with secrets (allowed: at most %d per container)", n, maxEnvVars)
+	p.invokers = resolveInvokers(g.Invokers, s.Public, &ps)
+	p.plainEnv = resolveEnv(s.Env, &ps)
+	p.secrets = resolveSecrets(s.Secrets, &ps)
+	if n := len(s.Env) + countEnvSecrets(s.Secrets); n > maxEnvVars {
+		ps.Addf("service.env", "%d environment variables with secrets (allowed: at most %d per container)", n, maxEnvVars)
 	}
-	if a.VPC != nil {
+	if g.VPC != nil {
 		var vps validate.Problems
-		p.vpc = resolveVPC(a.VPC, seed, name, &vps)
-		ps.Merge("vpc", &vps)
+		p.vpc = resolveVPC(g.VPC, p.seed, s.Name, &vps)
+		ps.Merge("gcp.vpc", &vps)
 	}
-	p.labels = resolveLabels(a.Labels, &ps)
+	p.labels = resolveLabels(g.Labels, &ps)
 
-	if err := ps.Err(typeToken, name); err != nil {
+	if err := ps.Err(TypeToken, name); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
 // resolveSizing resolves CPU, memory, execution environment, CPU
-// allocation, concurrency and scaling, whose rules depend on each other.
-func resolveSizing(a *ServiceArgs, p *plan, ps *validate.Problems) {
-	p.cpu = a.CPU
-	if p.cpu == "" {
-		p.cpu = DefaultCPU
+// allocation and concurrency, whose rules depend on each other. Messages
+// repeat the values in service's units, as the caller wrote them.
+func resolveSizing(a *ServiceArgs, s spec.Resolved, p *plan, ps *validate.Problems) {
+	g := a.GCP
+	cpuMillis, cpuOK := s.CPU*1000, true
+	if m := math.Round(cpuMillis); math.Abs(m-cpuMillis) > 1e-6 {
+		ps.Addf("service.cpu", "%s vCPU is not a Cloud Run CPU size (allowed: 0.08 to 0.999 in steps of 0.001, or %s)", spec.FormatCPU(s.CPU), validate.OneOf(wholeCPUs...))
+		cpuOK = false
+	} else if msg := cpuProblem(int(m)); msg != "" {
+		ps.Addf("service.cpu", "%s", msg)
+		cpuOK = false
 	}
-	cpuMillis, cpuErr := parseCPU(p.cpu)
-	if cpuErr != nil {
-		ps.Addf("cpu", "%v", cpuErr)
-	} else {
-		p.cpu = formatCPU(cpuMillis)
+	millis := int(math.Round(cpuMillis))
+	if !cpuOK {
+		millis = int(DefaultCPU * 1000)
 	}
-	p.memory = a.Memory
-	if p.memory == "" {
-		p.memory = DefaultMemory
-	}
-	memMiB, memErr := parseMemory(p.memory)
-	if memErr != nil {
-		ps.Addf("memory", "%v", memErr)
-	}
-	fractional := cpuErr == nil && cpuMillis < 1000
+	p.cpu = formatCPU(millis)
+	p.memory = spec.FormatMiB(s.MemoryMiB)
+	fractional := cpuOK && millis < 1000
 
-	switch a.ExecutionEnvironment {
+	switch g.ExecutionEnvironment {
 	case "":
 		p.env = Gen2
-		if fractional || (memErr == nil && memMiB < minMemoryGen2MiB) {
+		if fractional || s.MemoryMiB < minMemoryGen2MiB {
 			p.env = Gen1
 		}
 	case Gen1:
@@ -378,61 +292,37 @@ func resolveSizing(a *ServiceArgs, p *plan, ps *validate.Problems) {
 	case Gen2:
 		p.env = Gen2
 		if fractional {
-			ps.Addf("executionEnvironment", "gen2 needs at least 1 CPU and cpu is %s (allowed below 1 CPU: %q, or leave it empty)", p.cpu, Gen1)
+			ps.Addf("gcp.executionEnvironment", "gen2 needs at least 1 vCPU and service.cpu is %s (allowed below 1 vCPU: %q, or leave it empty)", p.cpu, Gen1)
 		}
 	default:
-		ps.Addf("executionEnvironment", "%q is not an execution environment (allowed: %s)", a.ExecutionEnvironment, validate.OneOf(Gen1, Gen2))
+		ps.Addf("gcp.executionEnvironment", "%q is not an execution environment (allowed: %s)", g.ExecutionEnvironment, validate.OneOf(Gen1, Gen2))
 	}
-	if cpuErr == nil && memErr == nil && p.env != "" {
-		if msg := memoryProblem(cpuMillis, memMiB, p.env); msg != "" {
-			ps.Addf("memory", "%s", msg)
+	if cpuOK && p.env != "" {
+		if msg := memoryProblem(millis, s.MemoryMiB, p.env); msg != "" {
+			ps.Addf("service.memory", "%s", msg)
 		}
 	}
-	if fractional && a.CPUAlwaysAllocated {
-		ps.Addf("cpuAlwaysAllocated", "CPU below 1 must be allocated only during requests and cpu is %s (allowed: false, or cpu 1 or more)", p.cpu)
+	if fractional && g.CPUAlwaysAllocated {
+		ps.Addf("gcp.cpuAlwaysAllocated", "CPU below 1 vCPU must be allocated only during requests and service.cpu is %s (allowed: false, or service.cpu 1 or more)", p.cpu)
 	}
 
-	switch c := a.Concurrency; {
-	case c == 0 && fractional:
+	switch c := s.Concurrency; {
+	case !s.ConcurrencySet && fractional:
 		p.concurrency = 1
-	case c == 0:
-		p.concurrency = DefaultConcurrency
-	case c < 1 || c > MaxConcurrency:
-		ps.Addf("concurrency", "%d is out of range (allowed: 1 to %d)", c, MaxConcurrency)
+	case c > MaxConcurrency:
+		ps.Addf("service.concurrency", "%d is above Cloud Run's maximum (allowed: 1 to %d)", c, MaxConcurrency)
 	case fractional && c != 1:
-		ps.Addf("concurrency", "%d needs at least 1 CPU and cpu is %s (allowed below 1 CPU: 1)", c, p.cpu)
+		ps.Addf("service.concurrency", "%d needs at least 1 vCPU and service.cpu is %s (allowed below 1 vCPU: 1)", c, p.cpu)
 	default:
 		p.concurrency = c
 	}
-
-	p.maxInstances = a.MaxInstances
-	if p.maxInstances == 0 {
-		p.maxInstances = DefaultMaxInstances
-	}
-	if a.MinInstances < 0 {
-		ps.Addf("minInstances", "%d is negative (allowed: 0 to maxInstances)", a.MinInstances)
-	}
-	switch {
-	case a.MaxInstances < 0:
-		ps.Addf("maxInstances", "%d is negative (allowed: 1 or more, at least minInstances)", a.MaxInstances)
-	case a.MinInstances > p.maxInstances:
-		ps.Addf("minInstances", "%d is above maxInstances %d (allowed: 0 to %d)", a.MinInstances, p.maxInstances, p.maxInstances)
-	}
 }
 
-// formatSeconds renders a whole-second duration as the API's "300s".
-func formatSeconds(d time.Duration) string {
-	return fmt.Sprintf("%ds", int64(d/time.Second))
-}
-
-// envNameProblem checks an environment variable name against Cloud Run's
-// rules: a C identifier, not reserved.
+// envNameProblem checks a plain or secret variable name against Cloud
+// Run's reserved names; spec checks the shape.
 func envNameProblem(name string) string {
-	if msg := envvar.NameProblem(name); msg != "" {
-		return msg
-	}
 	for _, r := range reservedEnvNames {
-		if name == r {
+		if name == r && name != "PORT" {
 			return fmt.Sprintf("%q is set by Cloud Run (reserved: %s)", name, validate.OneOf(reservedEnvNames...))
 		}
 	}
@@ -442,11 +332,12 @@ func envNameProblem(name string) string {
 	return ""
 }
 
-// resolveEnv checks the plain environment variables.
+// resolveEnv checks the plain environment variables against Cloud Run's
+// reserved names.
 func resolveEnv(env map[string]string, ps *validate.Problems) map[string]string {
 	for _, k := range slices.Sorted(maps.Keys(env)) {
 		if msg := envNameProblem(k); msg != "" {
-			ps.Addf(fmt.Sprintf("env[%q]", k), "%s", msg)
+			ps.Addf(fmt.Sprintf("service.env[%q]", k), "%s", msg)
 		}
 	}
 	return env
@@ -456,7 +347,7 @@ func resolveEnv(env map[string]string, ps *validate.Problems) map[string]string 
 func resolveLabels(labels map[string]string, ps *validate.Problems) map[string]string {
 	out := map[string]string{"managed-by": "berth"}
 	for _, k := range slices.Sorted(maps.Keys(labels)) {
-		field := fmt.Sprintf("labels[%q]", k)
+		field := fmt.Sprintf("gcp.labels[%q]", k)
 		kp, vp := labelProblems(k, labels[k])
 		if kp != "" {
 			ps.Addf(field, "key %s", kp)
@@ -467,7 +358,7 @@ func resolveLabels(labels map[string]string, ps *validate.Problems) map[string]s
 		out[k] = labels[k]
 	}
 	if len(out) > maxLabels {
-		ps.Addf("labels", "%d labels with managed-by (allowed: at most %d)", len(out), maxLabels)
+		ps.Addf("gcp.labels", "%d labels with managed-by (allowed: at most %d)", len(out), maxLabels)
 	}
 	return out
 }
@@ -477,6 +368,9 @@ func resolveLabels(labels map[string]string, ps *validate.Problems) map[string]s
 // program that builds the image in the same deployment validates the
 // service's args first, so that nothing is registered when either is wrong.
 func (a *ServiceArgs) Validate(ctx *pulumi.Context, name string) error {
+	if a == nil {
+		return validate.MissingArgs(TypeToken, name, "image and gcp.region")
+	}
 	check := *a
 	if check.Image == nil {
 		check.Image = pulumi.String("image-built-later")

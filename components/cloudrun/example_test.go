@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/berth-dev/berth/components/cloudrun"
+	"github.com/berth-dev/berth/spec"
 	"github.com/berth-dev/berth/testkit"
 )
 
@@ -16,11 +17,14 @@ import (
 func ExampleNewService() {
 	program := func(ctx *pulumi.Context) error {
 		svc, err := cloudrun.NewService(ctx, "api", &cloudrun.ServiceArgs{
-			Image:  pulumi.String("us-central1-docker.pkg.dev/my-project/apps/api@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
-			Region: "us-central1",
-			Secrets: []cloudrun.Secret{
-				{Secret: pulumi.String("database-url"), Version: pulumi.String("1"), Env: "DATABASE_URL"},
+			Image: pulumi.String("us-central1-docker.pkg.dev/my-project/apps/api@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
+			Service: spec.Service{
+				Memory: "1Gi",
+				Secrets: []spec.Secret{
+					{Env: "DATABASE_URL", Ref: pulumi.String("database-url"), Version: pulumi.String("1")},
+				},
 			},
+			GCP: cloudrun.GCP{Region: "us-central1"},
 		})
 		if err != nil {
 			return err

@@ -32,20 +32,20 @@ const (
 var memberPrefixes = []string{"user:", "serviceAccount:", "group:", "domain:", "principal://", "principalSet://"}
 
 // resolveInvokers checks the invoker members and returns the members to
-// grant roles/run.invoker, allUsers last when allowUnauthenticated is set.
+// grant roles/run.invoker, allUsers last when the service is public.
 func resolveInvokers(invokers []string, allowUnauthenticated bool, ps *validate.Problems) []string {
 	var out []string
 	seen := map[string]int{}
 	for i, m := range invokers {
-		field := validate.Index("invokers", i)
+		field := validate.Index("gcp.invokers", i)
 		switch {
 		case m == allUsers || m == allAuthenticatedUsers:
 			if !allowUnauthenticated {
-				ps.Addf(field, "%q makes the service public and needs allowUnauthenticated (allowed: a user, service account, group, domain or principal)", m)
+				ps.Addf(field, "%q makes the service public and needs service.public (allowed: a user, service account, group, domain or principal)", m)
 				continue
 			}
 			if m == allUsers {
-				ps.Addf(field, "%q is already granted by allowUnauthenticated (allowed: remove it)", m)
+				ps.Addf(field, "%q is already granted by service.public (allowed: remove it)", m)
 				continue
 			}
 		case !validMember(m):
@@ -53,7 +53,7 @@ func resolveInvokers(invokers []string, allowUnauthenticated bool, ps *validate.
 			continue
 		}
 		if j, dup := seen[m]; dup {
-			ps.Addf(field, "%q is already invokers[%d] (allowed: each member once)", m, j)
+			ps.Addf(field, "%q is already gcp.invokers[%d] (allowed: each member once)", m, j)
 			continue
 		}
 		seen[m] = i

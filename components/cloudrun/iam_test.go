@@ -21,11 +21,11 @@ func TestResolveInvokers(t *testing.T) {
 			want: []string{"user:a@example.com", "serviceAccount:b@p.iam.gserviceaccount.com", "group:g@example.com", "domain:example.com", "principalSet://iam.googleapis.com/x"}},
 		{name: "public adds allUsers last", invokers: []string{"user:a@example.com"}, public: true, want: []string{"user:a@example.com", "allUsers"}},
 		{name: "allAuthenticatedUsers with public", invokers: []string{"allAuthenticatedUsers"}, public: true, want: []string{"allAuthenticatedUsers", "allUsers"}},
-		{name: "allUsers without public", invokers: []string{"allUsers"}, wantFields: []string{"invokers[0]"}},
-		{name: "allAuthenticatedUsers without public", invokers: []string{"allAuthenticatedUsers"}, wantFields: []string{"invokers[0]"}},
-		{name: "bare email", invokers: []string{"a@example.com"}, wantFields: []string{"invokers[0]"}},
-		{name: "prefix without identity", invokers: []string{"user:"}, wantFields: []string{"invokers[0]"}},
-		{name: "duplicate", invokers: []string{"user:a@example.com", "group:g@example.com", "user:a@example.com"}, wantFields: []string{"invokers[2]"}},
+		{name: "allUsers without public", invokers: []string{"allUsers"}, wantFields: []string{"gcp.invokers[0]"}},
+		{name: "allAuthenticatedUsers without public", invokers: []string{"allAuthenticatedUsers"}, wantFields: []string{"gcp.invokers[0]"}},
+		{name: "bare email", invokers: []string{"a@example.com"}, wantFields: []string{"gcp.invokers[0]"}},
+		{name: "prefix without identity", invokers: []string{"user:"}, wantFields: []string{"gcp.invokers[0]"}},
+		{name: "duplicate", invokers: []string{"user:a@example.com", "group:g@example.com", "user:a@example.com"}, wantFields: []string{"gcp.invokers[2]"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

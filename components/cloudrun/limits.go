@@ -2,10 +2,11 @@ package cloudrun
 
 import (
 	"fmt"
-	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/berth-dev/berth/spec"
 	"github.com/berth-dev/berth/validate"
 )
 
@@ -32,41 +33,17 @@ const (
 // wholeCPUs are the CPU counts of 1 and above that Cloud Run offers.
 var wholeCPUs = []int{1, 2, 4, 6, 8}
 
-// cpuPattern is a decimal CPU count with at most three decimals.
-var cpuPattern = regexp.MustCompile(`^([0-9]+)(?:\.([0-9]{1,3}))?$`)
-
-// memoryPattern is a whole number of mebibytes or gibibytes.
-var memoryPattern = regexp.MustCompile(`^([1-9][0-9]{0,6})(Mi|Gi)$`)
-
-// parseCPU returns the CPU count s (such as "1", "2" or "0.5") in
-// millicores, checking it is one Cloud Run offers: 0.08 up to below 1 in
-// steps of 0.001, or 1, 2, 4, 6 or 8.
-func parseCPU(s string) (int, error) {
-	m := cpuPattern.FindStringSubmatch(s)
-	if m == nil {
-		return 0, fmt.Errorf("%q is not a CPU count (allowed: 0.08 to 0.999 in steps of 0.001, or %s)", s, validate.OneOf(wholeCPUs...))
+// cpuProblem checks a CPU size in millicores against the ones Cloud Run
+// offers: 0.08 up to below 1 in steps of 0.001, or 1, 2, 4, 6 or 8.
+func cpuProblem(millis int) string {
+	cpu := formatCPU(millis)
+	if millis < minFractionalCPU {
+		return fmt.Sprintf("%s vCPU is below Cloud Run's minimum of 0.08 (allowed: 0.08 to 0.999, or %s)", cpu, validate.OneOf(wholeCPUs...))
 	}
-	whole, err := strconv.Atoi(m[1])
-	if err != nil || whole > 1000 {
-		return 0, fmt.Errorf("%q is not a CPU count Cloud Run offers (allowed: 0.08 to 0.999, or %s)", s, validate.OneOf(wholeCPUs...))
+	if millis < 1000 || slices.Contains(wholeCPUs, millis/1000) && millis%1000 == 0 {
+		return ""
 	}
-	frac := 0
-	if m[2] != "" {
-		frac, _ = strconv.Atoi(m[2] + strings.Repeat("0", 3-len(m[2])))
-	}
-	millis := whole*1000 + frac
-	if millis < 1000 {
-		if millis < minFractionalCPU {
-			return 0, fmt.Errorf("%q is below the minimum of 0.08 (allowed: 0.08 to 0.999, or %s)", s, validate.OneOf(wholeCPUs...))
-		}
-		return millis, nil
-	}
-	for _, n := range wholeCPUs {
-		if millis == n*1000 {
-			return millis, nil
-		}
-	}
-	return 0, fmt.Errorf("%q is not a CPU count Cloud Run offers (allowed: 0.08 to 0.999, or %s)", s, validate.OneOf(wholeCPUs...))
+	return fmt.Sprintf("%s vCPU is not a Cloud Run CPU size (allowed: 0.08 to 0.999, or %s)", cpu, validate.OneOf(wholeCPUs...))
 }
 
 // formatCPU renders millicores the way Cloud Run's documentation writes CPU
@@ -77,28 +54,6 @@ func formatCPU(millis int) string {
 	}
 	frac := strings.TrimRight(fmt.Sprintf("%03d", millis%1000), "0")
 	return fmt.Sprintf("%d.%s", millis/1000, frac)
-}
-
-// parseMemory returns the memory quantity s (such as "512Mi" or "2Gi") in
-// mebibytes.
-func parseMemory(s string) (int, error) {
-	m := memoryPattern.FindStringSubmatch(s)
-	if m == nil {
-		return 0, fmt.Errorf("%q is not a memory quantity (allowed: a whole number followed by Mi or Gi, such as \"512Mi\" or \"2Gi\")", s)
-	}
-	n, _ := strconv.Atoi(m[1])
-	if m[2] == "Gi" {
-		n *= 1024
-	}
-	return n, nil
-}
-
-// formatMiB renders mebibytes as a quantity, in Gi when whole.
-func formatMiB(mib int) string {
-	if mib%1024 == 0 {
-		return fmt.Sprintf("%dGi", mib/1024)
-	}
-	return fmt.Sprintf("%dMi", mib)
 }
 
 // memoryRange returns the smallest and largest memory, in MiB, that Cloud
@@ -170,13 +125,13 @@ func memoryProblem(cpuMillis, mib int, gen ExecutionEnvironment) string {
 	cpu := formatCPU(cpuMillis)
 	switch {
 	case mib > maxMemoryMiB:
-		return fmt.Sprintf("%s is above the Cloud Run maximum (allowed: %s to 32Gi with cpu %s)", formatMiB(mib), formatMiB(lo), cpu)
+		return fmt.Sprintf("%s is above the Cloud Run maximum (allowed: %s to 32Gi with cpu %s)", spec.FormatMiB(mib), spec.FormatMiB(lo), cpu)
 	case mib < envMin:
-		return fmt.Sprintf("%s is below the %s minimum of %s (allowed: %s to %s with cpu %s)", formatMiB(mib), gen, formatMiB(envMin), formatMiB(lo), formatMiB(hi), cpu)
+		return fmt.Sprintf("%s is below the %s minimum of %s (allowed: %s to %s with cpu %s)", spec.FormatMiB(mib), gen, spec.FormatMiB(envMin), spec.FormatMiB(lo), spec.FormatMiB(hi), cpu)
 	case mib > hi:
-		return fmt.Sprintf("%s needs at least cpu %s (allowed with cpu %s: %s to %s)", formatMiB(mib), formatCPU(minCPUForMemory(mib)), cpu, formatMiB(lo), formatMiB(hi))
+		return fmt.Sprintf("%s needs at least cpu %s (allowed with cpu %s: %s to %s)", spec.FormatMiB(mib), formatCPU(minCPUForMemory(mib)), cpu, spec.FormatMiB(lo), spec.FormatMiB(hi))
 	case mib < lo:
-		return fmt.Sprintf("%s is below the minimum for cpu %s (allowed: %s to %s)", formatMiB(mib), cpu, formatMiB(lo), formatMiB(hi))
+		return fmt.Sprintf("%s is below the minimum for cpu %s (allowed: %s to %s)", spec.FormatMiB(mib), cpu, spec.FormatMiB(lo), spec.FormatMiB(hi))
 	}
 	return ""
 }

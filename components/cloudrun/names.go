@@ -27,6 +27,8 @@ const (
 	maxConnectorName = 25
 	// maxLabels is the number of labels a resource may carry.
 	maxLabels = 64
+	// maxSecretID is Secret Manager's secret ID limit.
+	maxSecretID = 255
 )
 
 var (

@@ -11,8 +11,8 @@ import (
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/cloudrunv2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/berth-dev/berth/components/internal/envvar"
 	"github.com/berth-dev/berth/components/internal/naming"
+	"github.com/berth-dev/berth/spec"
 	"github.com/berth-dev/berth/validate"
 )
 
@@ -21,56 +21,17 @@ import (
 // so 0400 would leave them unreadable to a non-root process.
 const DefaultSecretFileMode = 0o444
 
-// Secret exposes one version of a Secret Manager secret to the container,
-// either as an environment variable (Env) or as a read-only file (Path).
-// Set exactly one of Env and Path.
-//
-// A file secret is mounted as its own volume: the directory of Path is the
-// mount path and its base name the file. Cloud Run mounts one secret per
-// directory, so every file secret needs its own directory, and no mount
-// directory may contain another.
-type Secret struct {
-	// Secret names the secret: its ID in the service's project
-	// ("db-password") or its full name ("projects/P/secrets/S"), for example
-	// a secretmanager.Secret's ID(). Refer to one secret the same way in
-	// every entry: entries with the same plain string share one IAM binding.
-	// Default: none, required.
-	Secret pulumi.StringInput
-
-	// Version is the secret version to read, a positive number such as "3",
-	// or the Version output of a secretmanager.SecretVersion, which follows
-	// the version when the value is replaced. "latest" is allowed only for a
-	// file secret with AllowLatest. Default: none, required.
-	Version pulumi.StringInput
-
-	// Env is the environment variable that receives the secret's value once,
-	// when an instance starts. Same rules as ServiceArgs.Env names.
-	// Default: "", not an environment variable.
-	Env string
-
-	// Path is the absolute path of the file that holds the secret's value,
-	// for example "/etc/secrets/db/password". Its directory may not be "/",
-	// /dev, /proc, /sys, /cloudsql or below them, and may not contain a ":".
-	// Default: "", not a file.
-	Path string
-
-	// Mode is the file's permission bits, 0o1 to 0o777; only with Path.
-	// Default: 0o444 (DefaultSecretFileMode).
-	Mode int
-
-	// AllowLatest lets a file secret use Version "latest": Cloud Run then
-	// reads the newest version whenever the file is read, so rotating the
-	// secret needs no deployment, but deployments stop being reproducible.
-	// Environment secrets are read once per instance and must pin a number.
-	// Default: false, versions are pinned.
-	AllowLatest bool
-}
-
 // plannedSecret is one validated secret entry.
 type plannedSecret struct {
+	// secret and version name the Secret Manager secret version; for a
+	// secret created from value they are set when it is created.
 	secret  pulumi.StringInput
 	version pulumi.StringInput
-	env     string
+	// value is the secret's value when the component creates the secret;
+	// key names it (spec.SecretKey).
+	value pulumi.StringInput
+	key   string
+	env   string
 	// mountDir, file and mode are set for file secrets.
 	mountDir, file string
 	mode           int
@@ -80,8 +41,9 @@ type plannedSecret struct {
 // plannedBinding is one roles/secretmanager.secretAccessor grant on one
 // secret.
 type plannedBinding struct {
-	// key names the binding's logical name: the secret's known ID, or the
-	// first entry's env or path when the ID is an output.
+	// key names the binding's logical name: the secret's known ID, the
+	// created secret's key, or the first entry's env or path when the ID is
+	// an output.
 	key    string
 	secret pulumi.StringInput
 }
@@ -95,93 +57,88 @@ var (
 // may not be mounted on them or below them.
 var forbiddenMountDirs = []string{"/dev", "/proc", "/sys", "/cloudsql"}
 
-// resolveSecrets checks every secret entry and plans their IAM bindings.
-// env is the plain environment, which secret variables may not clash with.
-func resolveSecrets(secrets []Secret, env map[string]string, ps *validate.Problems) ([]plannedSecret, []plannedBinding) {
+// resolveSecrets checks what Cloud Run adds to spec's secret rules: its
+// reserved variable names, mount directories, secret IDs and pinned
+// versions.
+func resolveSecrets(secrets []spec.Secret, ps *validate.Problems) []plannedSecret {
 	var out []plannedSecret
-	var bindings []plannedBinding
-	envNames := envvar.NewSecretNames(env, envNameProblem, "env")
 	type mount struct {
 		dir   string
 		index int
 	}
 	var mounts []mount
 	for i, s := range secrets {
-		field := validate.Index("secrets", i)
-		q := plannedSecret{secret: s.Secret, version: s.Version, env: s.Env}
+		field := validate.Index("service.secrets", i)
+		at := func(sub string) string { return validate.Join(field, sub) }
+		q := plannedSecret{secret: s.Ref, version: s.Version, value: s.Value, env: s.Env}
 
-		if s.Secret == nil {
-			ps.Addf(validate.Join(field, "secret"), "required (a secret ID such as \"db-password\" or \"projects/P/secrets/S\")")
-		} else if id, ok := validate.Known(s.Secret); ok && !secretIDPattern.MatchString(id) {
+		if s.Key != "" {
+			ps.Addf(at("key"), "JSON keys are an AWS Secrets Manager feature (allowed on Cloud Run: no key; store the value in a secret of its own)")
+		}
+		if id, ok := validate.Known(s.Ref); ok && id != "" && !secretIDPattern.MatchString(id) {
 			hint := ""
 			if strings.Contains(id, "/versions/") {
 				hint = "; put the version in version"
 			}
-			ps.Addf(validate.Join(field, "secret"), "%q is not a secret ID (allowed: 1 to 255 letters, digits, hyphens and underscores, optionally after \"projects/P/secrets/\")%s", id, hint)
+			ps.Addf(at("ref"), "%q is not a secret ID (allowed: 1 to 255 letters, digits, hyphens and underscores, optionally after \"projects/P/secrets/\")%s", id, hint)
 		}
-
 		switch {
-		case s.Env != "" && s.Path != "":
-			ps.Addf(field, "env and path are both set (allowed: exactly one of them)")
-		case s.Env == "" && s.Path == "":
-			ps.Addf(field, "neither env nor path is set (allowed: exactly one of them)")
-		case s.Env != "":
-			if msg := envNames.Check(i, s.Env); msg != "" {
-				ps.Addf(validate.Join(field, "env"), "%s", msg)
+		case s.Env != "" && s.Path == "":
+			if msg := envNameProblem(s.Env); msg != "" {
+				ps.Addf(at("env"), "%s", msg)
 			}
-			if s.Mode != 0 {
-				ps.Addf(validate.Join(field, "mode"), "only file secrets have a mode (allowed: 0 with env)")
-			}
-			if s.AllowLatest {
-				ps.Addf(validate.Join(field, "allowLatest"), "environment secrets are read once per instance and must pin a version (allowed: false with env)")
-			}
-		default:
+		case s.Path != "" && s.Env == "":
 			q.mountDir, q.file = path.Split(s.Path)
 			q.mountDir = path.Clean(q.mountDir)
 			if msg := secretPathProblem(s.Path); msg != "" {
-				ps.Addf(validate.Join(field, "path"), "%s", msg)
+				ps.Addf(at("path"), "%s", msg)
 			} else {
 				for _, m := range mounts {
 					if msg := mountClash(q.mountDir, m.dir); msg != "" {
-						ps.Addf(validate.Join(field, "path"), "directory %s %s of secrets[%d] (Cloud Run mounts one secret per directory; allowed: a directory of its own)", q.mountDir, msg, m.index)
+						ps.Addf(at("path"), "directory %s %s of service.secrets[%d] (Cloud Run mounts one secret per directory; allowed: a directory of its own)", q.mountDir, msg, m.index)
 						break
 					}
 				}
 				mounts = append(mounts, mount{q.mountDir, i})
 			}
-			q.mode = s.Mode
-			if q.mode == 0 {
-				q.mode = DefaultSecretFileMode
-			} else if q.mode < 0 || q.mode > 0o777 {
-				ps.Addf(validate.Join(field, "mode"), "%#o is not a file mode (allowed: 0o1 to 0o777)", s.Mode)
+			q.mode = DefaultSecretFileMode
+			if s.Mode != nil {
+				q.mode = *s.Mode
 			}
 			q.volume = naming.Physical("secret-"+path.Base(q.mountDir), "volume:"+q.mountDir, 63)
 		}
 
-		version, known := validate.Known(s.Version)
-		switch {
-		case s.Version == nil || known && version == "":
-			ps.Addf(validate.Join(field, "version"), "required (allowed: a version number such as \"1\"%s)", latestHint(s))
-		case !known:
-			// An output, such as a SecretVersion's version: always a number.
-		case version == "latest" && s.Env != "":
-			ps.Addf(validate.Join(field, "version"), "\"latest\" is not allowed for an environment secret, which is read once per instance (allowed: a version number such as \"1\")")
-		case version == "latest" && !s.AllowLatest:
-			ps.Addf(validate.Join(field, "version"), "\"latest\" needs allowLatest (allowed: a version number such as \"1\", or \"latest\" with allowLatest)")
-		case version != "latest" && !versionPattern.MatchString(version):
-			ps.Addf(validate.Join(field, "version"), "%q is not a secret version (allowed: a version number such as \"1\"%s)", version, latestHint(s))
+		if s.Value != nil {
+			q.key = spec.SecretKey(s)
+			q.version = nil
+		} else if s.Ref != nil {
+			checkVersion(s, at("version"), ps)
 		}
-
 		out = append(out, q)
-		if s.Secret != nil {
-			bindings = addBinding(bindings, s)
-		}
 	}
-	return out, bindings
+	return out
+}
+
+// checkVersion checks the version of a secret given by reference: a pinned
+// number, or "latest" for a file secret with allowLatest.
+func checkVersion(s spec.Secret, field string, ps *validate.Problems) {
+	version, known := validate.Known(s.Version)
+	switch {
+	case s.Version == nil || known && version == "":
+		ps.Addf(field, "required with ref (allowed: a version number such as \"1\"%s)", latestHint(s))
+	case !known:
+		// An output, such as a SecretVersion's version: always a number.
+	case version == "latest" && s.Env != "":
+		ps.Addf(field, "\"latest\" is not allowed for an environment secret, which is read once per instance (allowed: a version number such as \"1\")")
+	case version == "latest" && !s.AllowLatest:
+		ps.Addf(field, "\"latest\" needs allowLatest (allowed: a version number such as \"1\", or \"latest\" with allowLatest)")
+	case version != "latest" && !versionPattern.MatchString(version):
+		ps.Addf(field, "%q is not a secret version (allowed: a version number such as \"1\"%s)", version, latestHint(s))
+	}
 }
 
 // latestHint completes an allowed-values list for secret versions.
-func latestHint(s Secret) string {
+func latestHint(s spec.Secret) string {
 	if s.Path != "" {
 		return ", or \"latest\" with allowLatest"
 	}
@@ -226,23 +183,32 @@ func mountClash(a, b string) string {
 	return ""
 }
 
-// addBinding adds the accessor grant s needs unless an earlier entry refers
-// to the same secret (the same plain string, or the very same output), so
-// that no two bindings hold the same grant: deleting one would revoke both.
-func addBinding(bindings []plannedBinding, s Secret) []plannedBinding {
-	key, known := validate.Known(s.Secret)
-	if !known {
-		key = "env:" + s.Env
-		if s.Path != "" {
-			key = "path:" + s.Path
+// planBindings returns the accessor grants the secrets need, one per
+// distinct secret: entries that refer to the same secret (the same plain
+// string, or the very same output) share one binding, since deleting one of
+// two bindings of the same grant would revoke both.
+func planBindings(secrets []plannedSecret) []plannedBinding {
+	var bindings []plannedBinding
+next:
+	for _, s := range secrets {
+		key, known := validate.Known(s.secret)
+		switch {
+		case s.key != "":
+			key = "value:" + s.key
+		case !known:
+			key = "env:" + s.env
+			if s.file != "" {
+				key = "path:" + path.Join(s.mountDir, s.file)
+			}
 		}
-	}
-	for _, b := range bindings {
-		if sameInput(b.secret, s.Secret) {
-			return bindings
+		for _, b := range bindings {
+			if sameInput(b.secret, s.secret) {
+				continue next
+			}
 		}
+		bindings = append(bindings, plannedBinding{key: key, secret: s.secret})
 	}
-	return append(bindings, plannedBinding{key: key, secret: s.Secret})
+	return bindings
 }
 
 // sameInput reports whether two inputs are the same plain string or the same
@@ -256,7 +222,7 @@ func sameInput(a, b pulumi.StringInput) bool {
 }
 
 // countEnvSecrets counts the secrets exposed as environment variables.
-func countEnvSecrets(secrets []Secret) int {
+func countEnvSecrets(secrets []spec.Secret) int {
 	n := 0
 	for _, s := range secrets {
 		if s.Env != "" {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/berth-dev/berth/spec"
 	"github.com/berth-dev/berth/validate"
 )
 
@@ -65,15 +66,15 @@ func TestMountClash(t *testing.T) {
 func TestSecretBindingsOnePerDistinctSecret(t *testing.T) {
 	t.Parallel()
 	shared := pulumi.String("shared").ToStringOutput()
-	secrets := []Secret{
-		{Secret: pulumi.String("db"), Version: pulumi.String("1"), Env: "DB"},
-		{Secret: pulumi.String("db"), Version: pulumi.String("2"), Path: "/etc/db/url"},
-		{Secret: shared, Version: pulumi.String("1"), Env: "A"},
-		{Secret: shared, Version: pulumi.String("1"), Env: "B"},
-		{Secret: pulumi.String("other").ToStringOutput(), Version: pulumi.String("1"), Env: "C"},
+	secrets := []spec.Secret{
+		{Ref: pulumi.String("db"), Version: pulumi.String("1"), Env: "DB"},
+		{Ref: pulumi.String("db"), Version: pulumi.String("2"), Path: "/etc/db/url"},
+		{Ref: shared, Version: pulumi.String("1"), Env: "A"},
+		{Ref: shared, Version: pulumi.String("1"), Env: "B"},
+		{Ref: pulumi.String("other").ToStringOutput(), Version: pulumi.String("1"), Env: "C"},
 	}
 	var ps validate.Problems
-	_, bindings := resolveSecrets(secrets, nil, &ps)
+	bindings := planBindings(resolveSecrets(secrets, &ps))
 	if !ps.Empty() {
 		t.Fatalf("problems: %v", ps.List())
 	}
@@ -103,10 +104,11 @@ func TestBindingNameIsStableAndReadable(t *testing.T) {
 func TestFileSecretDefaults(t *testing.T) {
 	t.Parallel()
 	var ps validate.Problems
-	got, _ := resolveSecrets([]Secret{
-		{Secret: pulumi.String("tls"), Version: pulumi.String("latest"), AllowLatest: true, Path: "/etc/tls/key.pem"},
-		{Secret: pulumi.String("ca"), Version: pulumi.String("2"), Mode: 0o440, Path: "/etc/ca/ca.pem"},
-	}, nil, &ps)
+	mode := 0o440
+	got := resolveSecrets([]spec.Secret{
+		{Ref: pulumi.String("tls"), Version: pulumi.String("latest"), AllowLatest: true, Path: "/etc/tls/key.pem"},
+		{Ref: pulumi.String("ca"), Version: pulumi.String("2"), Mode: &mode, Path: "/etc/ca/ca.pem"},
+	}, &ps)
 	if !ps.Empty() {
 		t.Fatalf("problems: %v", ps.List())
 	}

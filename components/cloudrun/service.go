@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/vpcaccess"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/berth-dev/berth/components/internal/naming"
 	"github.com/berth-dev/berth/validate"
 )
 
@@ -23,8 +24,8 @@ const (
 )
 
 // Service is a Cloud Run v2 service with its own service account, the
-// Secret Manager bindings that account needs, optional VPC access and its
-// invoker bindings.
+// Secret Manager bindings that account needs, the secrets it creates from
+// values, optional VPC access and its invoker bindings.
 type Service struct {
 	pulumi.ResourceState
 
@@ -33,40 +34,44 @@ type Service struct {
 	// ServiceAccount is the service's dedicated service account. It holds
 	// no project role; grant it what else the service needs.
 	ServiceAccount *serviceaccount.Account
+	// Secrets are the Secret Manager secrets created from values, in the
+	// order of service.secrets; their versions are in SecretVersions.
+	Secrets        []*secretmanager.Secret
+	SecretVersions []*secretmanager.SecretVersion
 	// SecretAccessors are the roles/secretmanager.secretAccessor bindings,
-	// one per distinct secret, in the order of ServiceArgs.Secrets.
+	// one per distinct secret, in the order of service.secrets.
 	SecretAccessors []*secretmanager.SecretIamMember
 	// Invokers are the roles/run.invoker bindings, in the order of
-	// ServiceArgs.Invokers, then allUsers when AllowUnauthenticated is set.
+	// gcp.invokers, then allUsers when service.public is set.
 	Invokers []*cloudrunv2.ServiceIamMember
 	// Connector is the created Serverless VPC Access connector, nil unless
-	// ServiceArgs.VPC.Connector is set.
+	// gcp.vpc.connector is set.
 	Connector *vpcaccess.Connector
 
 	// URL is the service's HTTPS URL, "https://NAME-HASH-REGION.a.run.app".
-	URL pulumi.StringOutput
+	URL pulumi.StringOutput `pulumi:"url"`
 	// ServiceName is the Cloud Run service name.
-	ServiceName pulumi.StringOutput
+	ServiceName pulumi.StringOutput `pulumi:"serviceName"`
 	// LatestRevision is the name of the latest ready revision.
-	LatestRevision pulumi.StringOutput
+	LatestRevision pulumi.StringOutput `pulumi:"latestRevision"`
 	// ServiceAccountEmail is the email of ServiceAccount,
 	// "ID@PROJECT.iam.gserviceaccount.com".
-	ServiceAccountEmail pulumi.StringOutput
+	ServiceAccountEmail pulumi.StringOutput `pulumi:"serviceAccountEmail"`
 	// ConnectorID is the VPC connector in use,
 	// "projects/P/locations/R/connectors/NAME", or "" without a connector.
-	ConnectorID pulumi.StringOutput
+	ConnectorID pulumi.StringOutput `pulumi:"connectorId"`
 }
 
 var _ pulumi.ComponentResource = (*Service)(nil)
 
-// NewService validates args, then creates the service account, one
-// secretAccessor binding per secret, the connector if asked, the Cloud Run
-// service (after the bindings) and its invoker bindings. When args break a
-// rule it returns a *validate.Error listing every problem, and nothing is
-// registered.
+// NewService validates args, then creates the service account, the secrets
+// given as values, one secretAccessor binding per secret, the connector if
+// asked, the Cloud Run service (after the bindings) and its invoker
+// bindings. When args break a rule it returns a *validate.Error listing
+// every problem, and nothing is registered.
 func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pulumi.ResourceOption) (*Service, error) {
 	if args == nil {
-		return nil, validate.MissingArgs(typeToken, name, "image and region")
+		return nil, validate.MissingArgs(TypeToken, name, "image and gcp.region")
 	}
 	p, err := args.resolve(ctx.Project(), ctx.Stack(), name)
 	if err != nil {
@@ -74,7 +79,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	}
 
 	c := &Service{}
-	if err := ctx.RegisterComponentResource(typeToken, name, c, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("registering component: %w", err)
 	}
 	parent := pulumi.Parent(c)
@@ -83,6 +88,10 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	if err != nil {
 		return nil, fmt.Errorf("creating service account: %w", err)
 	}
+	if err := c.newValueSecrets(ctx, name, p, parent); err != nil {
+		return nil, fmt.Errorf("creating secrets: %w", err)
+	}
+	p.bindings = planBindings(p.secrets)
 	c.SecretAccessors, err = newSecretAccessors(ctx, name, p, c.ServiceAccount.Member, parent)
 	if err != nil {
 		return nil, fmt.Errorf("granting secret access: %w", err)
@@ -133,6 +142,42 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		return nil, fmt.Errorf("registering outputs: %w", err)
 	}
 	return c, nil
+}
+
+// newValueSecrets creates a Secret Manager secret and its first version for
+// every secret given as a value, and points the planned secret at them. The
+// service pins the version output, so a new value is a new version and a
+// new revision. The value stays a Pulumi secret.
+func (c *Service) newValueSecrets(ctx *pulumi.Context, name string, p *plan, opts ...pulumi.ResourceOption) error {
+	for i := range p.secrets {
+		s := &p.secrets[i]
+		if s.value == nil {
+			continue
+		}
+		args := &secretmanager.SecretArgs{
+			SecretId:    pulumi.String(naming.Physical(p.name+"-"+s.key, p.seed+"/secret/"+s.key, maxSecretID)),
+			Replication: &secretmanager.SecretReplicationArgs{Auto: &secretmanager.SecretReplicationAutoArgs{}},
+			Labels:      pulumi.ToStringMap(p.labels),
+		}
+		if p.project != "" {
+			args.Project = pulumi.String(p.project)
+		}
+		secret, err := secretmanager.NewSecret(ctx, name+"-"+s.key, args, opts...)
+		if err != nil {
+			return err
+		}
+		version, err := secretmanager.NewSecretVersion(ctx, name+"-"+s.key, &secretmanager.SecretVersionArgs{
+			Secret:     secret.ID(),
+			SecretData: pulumi.ToSecret(s.value).(pulumi.StringOutput),
+		}, opts...)
+		if err != nil {
+			return err
+		}
+		s.secret, s.version = secret.SecretId, version.Version
+		c.Secrets = append(c.Secrets, secret)
+		c.SecretVersions = append(c.SecretVersions, version)
+	}
+	return nil
 }
 
 // serviceArgs builds the Cloud Run service. Every field the API would
@@ -204,7 +249,7 @@ func (p *plan) serviceArgs(image pulumi.StringInput, email pulumi.StringOutput, 
 	args := &cloudrunv2.ServiceArgs{
 		Name:        pulumi.String(p.serviceName),
 		Location:    pulumi.String(p.region),
-		Ingress:     pulumi.String(string(p.ingress)),
+		Ingress:     pulumi.String(p.ingress.api()),
 		LaunchStage: pulumi.String("GA"),
 		Labels:      pulumi.ToStringMap(p.labels),
 		Template:    template,

@@ -8,10 +8,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/berth-dev/berth/spec"
 	"github.com/berth-dev/berth/testkit"
 )
 
@@ -45,16 +45,25 @@ func hash7(seed string) string {
 // secret, a plain variable and one invoker.
 func typicalArgs() *ServiceArgs {
 	return &ServiceArgs{
-		Image:    pulumi.String(testImage),
-		Region:   "us-central1",
-		Env:      map[string]string{"LOG_LEVEL": "info"},
-		Invokers: []string{"serviceAccount:caller@berth-mock-project.iam.gserviceaccount.com"},
-		Secrets: []Secret{
-			{Secret: pulumi.String("db-url"), Version: pulumi.String("3"), Env: "DATABASE_URL"},
-			{Secret: pulumi.String("projects/berth-mock-project/secrets/tls-key"), Version: pulumi.String("7"), Path: "/etc/secrets/tls/key.pem"},
+		Image: pulumi.String(testImage),
+		Service: spec.Service{
+			Env: map[string]string{"LOG_LEVEL": "info"},
+			Secrets: []spec.Secret{
+				{Ref: pulumi.String("db-url"), Version: pulumi.String("3"), Env: "DATABASE_URL"},
+				{Ref: pulumi.String("projects/berth-mock-project/secrets/tls-key"), Version: pulumi.String("7"), Path: "/etc/secrets/tls/key.pem"},
+			},
 		},
-		VPC: &VPC{Connector: &Connector{Network: pulumi.String("default"), IPCIDRRange: "10.8.0.0/28"}},
+		GCP: GCP{
+			Region:   "us-central1",
+			Invokers: []string{"serviceAccount:caller@berth-mock-project.iam.gserviceaccount.com"},
+			VPC:      newConnectorVPC(),
+		},
 	}
+}
+
+// newConnectorVPC is a valid VPC that creates a connector.
+func newConnectorVPC() *VPC {
+	return &VPC{Connector: &Connector{Network: pulumi.String("default"), IPCIDRRange: "10.8.0.0/28"}}
 }
 
 // run creates one service named "api" under a fresh mock monitor.
@@ -178,7 +187,7 @@ func TestSecretsLandInEnvAndVolumesWithPinnedVersions(t *testing.T) {
 
 func TestDefaultsReachTheTemplateExplicitly(t *testing.T) {
 	t.Parallel()
-	m, _ := run(t, &ServiceArgs{Image: pulumi.String(testImage), Region: "europe-west4"})
+	m, _ := run(t, &ServiceArgs{Image: pulumi.String(testImage), GCP: GCP{Region: "europe-west4"}})
 	svc := m.One(t, typeCloudRun)
 	want := map[string]any{
 		"name":        testAccountID,
@@ -190,8 +199,8 @@ func TestDefaultsReachTheTemplateExplicitly(t *testing.T) {
 		"template": map[string]any{
 			"serviceAccount":                testServiceAccount,
 			"maxInstanceRequestConcurrency": float64(80),
-			"scaling":                       map[string]any{"minInstanceCount": float64(0), "maxInstanceCount": float64(100)},
-			"timeout":                       "300s",
+			"scaling":                       map[string]any{"minInstanceCount": float64(0), "maxInstanceCount": float64(10)},
+			"timeout":                       "60s",
 			"executionEnvironment":          "EXECUTION_ENVIRONMENT_GEN2",
 			"sessionAffinity":               false,
 			"containers": []any{map[string]any{
@@ -231,30 +240,34 @@ func TestDefaultsReachTheTemplateExplicitly(t *testing.T) {
 func TestKnobsReachTheTemplateFields(t *testing.T) {
 	t.Parallel()
 	m, _ := run(t, &ServiceArgs{
-		Image:              pulumi.String(testImage),
-		Region:             "us-central1",
-		Project:            "other-project",
-		ServiceName:        "orders",
-		CPU:                "2",
-		Memory:             "4Gi",
-		CPUAlwaysAllocated: true,
-		StartupCPUBoost:    true,
-		Concurrency:        250,
-		MinInstances:       1,
-		MaxInstances:       20,
-		Timeout:            15 * time.Minute,
-		Port:               9000,
-		HealthPath:         "/livez",
-		Ingress:            IngressInternalLoadBalancer,
-		Labels:             map[string]string{"team": "payments", "managed-by": "platform"},
-		VPC:                &VPC{ConnectorID: pulumi.String("projects/net/locations/us-central1/connectors/shared"), AllTraffic: true},
+		Image: pulumi.String(testImage),
+		Service: spec.Service{
+			Name:         "orders",
+			CPU:          cpu(2),
+			Memory:       "4Gi",
+			Concurrency:  n(250),
+			MinInstances: n(1),
+			MaxInstances: n(20),
+			Timeout:      "15m",
+			Port:         n(9000),
+			HealthPath:   "/livez",
+		},
+		GCP: GCP{
+			Region:             "us-central1",
+			Project:            "other-project",
+			CPUAlwaysAllocated: true,
+			StartupCPUBoost:    true,
+			Ingress:            IngressInternalAndCloudLoadBalancing,
+			Labels:             map[string]string{"team": "payments", "managed-by": "platform"},
+			VPC:                &VPC{ConnectorID: pulumi.String("projects/net/locations/us-central1/connectors/shared"), Egress: EgressAllTraffic},
+		},
 	})
 	svc := m.One(t, typeCloudRun)
 	checks := []struct {
 		path []any
 		want any
 	}{
-		{[]any{"name"}, "orders"},
+		{[]any{"name"}, "orders-" + hash7("berth/test/orders")},
 		{[]any{"project"}, "other-project"},
 		{[]any{"ingress"}, "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER"},
 		{[]any{"labels"}, map[string]any{"team": "payments", "managed-by": "platform"}},
@@ -283,7 +296,7 @@ func TestKnobsReachTheTemplateFields(t *testing.T) {
 
 func TestFractionalCPUPicksGen1AndConcurrencyOne(t *testing.T) {
 	t.Parallel()
-	m, _ := run(t, &ServiceArgs{Image: pulumi.String(testImage), Region: "us-central1", CPU: "0.5", Memory: "256Mi"})
+	m, _ := run(t, &ServiceArgs{Image: pulumi.String(testImage), GCP: GCP{Region: "us-central1"}, Service: spec.Service{CPU: cpu(0.5), Memory: "256Mi"}})
 	svc := m.One(t, typeCloudRun)
 	assertEqual(t, "executionEnvironment", testkit.Prop(t, svc, "template", "executionEnvironment"), "EXECUTION_ENVIRONMENT_GEN1")
 	assertEqual(t, "concurrency", testkit.Prop(t, svc, "template", "maxInstanceRequestConcurrency"), float64(1))
@@ -329,7 +342,7 @@ func TestConnectorThroughputMatchesWhatTheAPIReportsForEverySize(t *testing.T) {
 		for maxInstances := minInstances + 1; maxInstances <= 10; maxInstances++ {
 			for _, machine := range connectorMachineTypes {
 				a := typicalArgs()
-				a.VPC.Connector.MinInstances, a.VPC.Connector.MaxInstances, a.VPC.Connector.MachineType = minInstances, maxInstances, machine
+				a.GCP.VPC.Connector.MinInstances, a.GCP.VPC.Connector.MaxInstances, a.GCP.VPC.Connector.MachineType = n(minInstances), n(maxInstances), machine
 				m, _ := run(t, a)
 				conn := m.One(t, typeConnector)
 				got := []any{testkit.Prop(t, conn, "minThroughput"), testkit.Prop(t, conn, "maxThroughput"), testkit.Prop(t, conn, "name")}
@@ -344,9 +357,9 @@ func TestConnectorThroughputMatchesWhatTheAPIReportsForEverySize(t *testing.T) {
 
 func TestDirectVPCEgressUsesTheNetworkInterface(t *testing.T) {
 	t.Parallel()
-	args := &ServiceArgs{Image: pulumi.String(testImage), Region: "us-central1", VPC: &VPC{
+	args := &ServiceArgs{Image: pulumi.String(testImage), GCP: GCP{Region: "us-central1", VPC: &VPC{DirectVPC: &DirectVPC{
 		Network: pulumi.String("default"), Subnetwork: pulumi.String("run-egress"), NetworkTags: []string{"api"},
-	}}
+	}}}}
 	m, _ := run(t, args)
 	assertEqual(t, "vpcAccess", testkit.Prop(t, m.One(t, typeCloudRun), "template", "vpcAccess"), map[string]any{
 		"egress": "PRIVATE_RANGES_ONLY",
@@ -369,12 +382,12 @@ func TestInvokersAreExactAndAllUsersOnlyWhenAsked(t *testing.T) {
 	}{
 		{name: "none by default", want: nil},
 		{name: "listed members only", invokers: []string{"user:ops@example.com", "group:eng@example.com"}, want: []string{"user:ops@example.com", "group:eng@example.com"}},
-		{name: "allUsers with AllowUnauthenticated", invokers: []string{"user:ops@example.com"}, allowPublic: true, want: []string{"user:ops@example.com", "allUsers"}},
+		{name: "allUsers with public", invokers: []string{"user:ops@example.com"}, allowPublic: true, want: []string{"user:ops@example.com", "allUsers"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			m, _ := run(t, &ServiceArgs{Image: pulumi.String(testImage), Region: "us-central1", Invokers: tt.invokers, AllowUnauthenticated: tt.allowPublic})
+			m, _ := run(t, &ServiceArgs{Image: pulumi.String(testImage), Service: spec.Service{Public: tt.allowPublic}, GCP: GCP{Region: "us-central1", Invokers: tt.invokers}})
 			svc := m.One(t, typeCloudRun)
 			var got []string
 			for _, r := range m.ByType(typeInvoker) {
@@ -405,7 +418,7 @@ func TestOutputsAreTypedFields(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		plain, err := NewService(ctx, "plain", &ServiceArgs{Image: pulumi.String(testImage), Region: "us-central1"})
+		plain, err := NewService(ctx, "plain", &ServiceArgs{Image: pulumi.String(testImage), GCP: GCP{Region: "us-central1"}})
 		if err != nil {
 			return err
 		}
@@ -441,4 +454,60 @@ func TestNilArgsIsAnError(t *testing.T) {
 	if n != 0 {
 		t.Errorf("registered %d resources", n)
 	}
+}
+
+// TestSecretsFromValuesAreCreatedPinnedAndGranted: a secret given as a
+// value becomes a Secret Manager secret and version of the service's own,
+// the service pins that version, its account may read exactly that secret,
+// and the value never appears in plain text.
+func TestSecretsFromValuesAreCreatedPinnedAndGranted(t *testing.T) {
+	t.Parallel()
+	const canary = "canary-Zq9!secret-value"
+	a := &ServiceArgs{
+		Image: pulumi.String(testImage),
+		Service: spec.Service{Secrets: []spec.Secret{
+			{Path: "/var/secrets/api-token/token", Value: pulumi.ToSecret(pulumi.String(canary)).(pulumi.StringOutput)},
+			{Env: "WEBHOOK_KEY", Value: pulumi.String(canary + "-2")},
+		}},
+		GCP: GCP{Region: "us-central1", Labels: map[string]string{"stack": "test"}},
+	}
+	m, _ := run(t, a)
+	secrets := m.ByType("gcp:secretmanager/secret:Secret")
+	if len(secrets) != 2 {
+		t.Fatalf("want 2 created secrets, got %d", len(secrets))
+	}
+	tokenID := "api-token-" + hash7("berth/test/api/secret/token")
+	webhookID := "api-webhook-key-" + hash7("berth/test/api/secret/webhook-key")
+	assertEqual(t, "token secret", testkit.Prop(t, m.Named(t, "gcp:secretmanager/secret:Secret", "api-token"), "secretId"), tokenID)
+	assertEqual(t, "webhook secret", testkit.Prop(t, m.Named(t, "gcp:secretmanager/secret:Secret", "api-webhook-key"), "secretId"), webhookID)
+	for _, s := range secrets {
+		assertEqual(t, s.Name+" replication and labels", map[string]any{
+			"replication": testkit.Prop(t, s, "replication"), "labels": testkit.Prop(t, s, "labels"),
+		}, map[string]any{
+			"replication": map[string]any{"auto": map[string]any{}},
+			"labels":      map[string]any{"managed-by": "berth", "stack": "test"},
+		})
+	}
+	for _, v := range m.ByType("gcp:secretmanager/secretVersion:SecretVersion") {
+		if !v.Inputs["secretData"].IsSecret() {
+			t.Errorf("%s secretData is not a secret: %v", v.Name, v.Inputs["secretData"])
+		}
+	}
+	testkit.AssertNoPlaintext(t, m, canary)
+
+	var granted []string
+	for _, b := range m.ByType(typeSecretMember) {
+		granted = append(granted, testkit.Prop(t, b, "secretId").(string))
+	}
+	slices.Sort(granted)
+	assertEqual(t, "granted secrets", granted, []string{tokenID, webhookID})
+
+	svc := m.One(t, typeCloudRun)
+	assertEqual(t, "env", testkit.Prop(t, svc, "template", "containers", 0, "envs"), []any{
+		map[string]any{"name": "WEBHOOK_KEY", "valueSource": map[string]any{
+			"secretKeyRef": map[string]any{"secret": webhookID, "version": "1"},
+		}},
+	})
+	assertEqual(t, "volume secret", testkit.Prop(t, svc, "template", "volumes", 0, "secret", "secret"), tokenID)
+	assertEqual(t, "volume version", testkit.Prop(t, svc, "template", "volumes", 0, "secret", "items", 0, "version"), "1")
 }

@@ -33,81 +33,87 @@ const (
 // connectorMachineTypes are the machine types a connector may use.
 var connectorMachineTypes = []string{"f1-micro", "e2-micro", "e2-standard-4"}
 
-// Egress values of the Cloud Run API.
+// Egress is which outbound traffic goes through the VPC, in gcloud's words.
+type Egress string
+
 const (
-	egressPrivateRangesOnly = "PRIVATE_RANGES_ONLY"
-	egressAllTraffic        = "ALL_TRAFFIC"
+	// EgressPrivateRangesOnly sends only traffic to private IP ranges
+	// through the VPC; the rest goes to the internet directly.
+	EgressPrivateRangesOnly Egress = "private-ranges-only"
+	// EgressAllTraffic sends all outbound traffic through the VPC.
+	EgressAllTraffic Egress = "all-traffic"
 )
+
+// Values lists the allowed values, for the schema's enum.
+func (Egress) Values() []Egress { return []Egress{EgressPrivateRangesOnly, EgressAllTraffic} }
+
+// api returns the Cloud Run API value of the egress setting.
+func (e Egress) api() string {
+	if e == EgressAllTraffic {
+		return "ALL_TRAFFIC"
+	}
+	return "PRIVATE_RANGES_ONLY"
+}
 
 // VPC connects the service's outbound traffic to a VPC network. Set exactly
 // one way: Connector (create a connector), ConnectorID (use an existing
-// one), or Network and/or Subnetwork (Direct VPC egress, no connector).
+// one), or DirectVPC (Direct VPC egress, no connector).
 type VPC struct {
 	// Connector creates a Serverless VPC Access connector for this service.
 	// Default: nil.
-	Connector *Connector
-
+	Connector *Connector `pulumi:"connector,optional"`
 	// ConnectorID is an existing connector,
 	// "projects/P/locations/R/connectors/NAME", in the service's region.
 	// Default: nil.
-	ConnectorID pulumi.StringInput
+	ConnectorID pulumi.StringInput `pulumi:"connectorId,optional"`
+	// DirectVPC sends the traffic through a network interface on a
+	// subnetwork, without a connector. Default: nil.
+	DirectVPC *DirectVPC `pulumi:"directVpc,optional"`
+	// Egress is EgressPrivateRangesOnly or EgressAllTraffic.
+	// Default: EgressPrivateRangesOnly.
+	Egress Egress `pulumi:"egress,optional"`
+}
 
-	// Network is the VPC network of Direct VPC egress (name or self link).
-	// With only Network set, Cloud Run uses the subnetwork of the same name.
+// DirectVPC is Direct VPC egress: instances get a network interface on a
+// subnetwork of the service's region. Set Network, Subnetwork or both.
+type DirectVPC struct {
+	// Network is the VPC network (name or self link). With only Network set,
+	// Cloud Run uses the subnetwork of the same name. Default: nil.
+	Network pulumi.StringInput `pulumi:"network,optional"`
+	// Subnetwork is the subnetwork, /26 or larger, in the service's region.
 	// Default: nil.
-	Network pulumi.StringInput
-
-	// Subnetwork is the subnetwork of Direct VPC egress, /26 or larger, in
-	// the service's region.
-	// Default: nil.
-	Subnetwork pulumi.StringInput
-
-	// NetworkTags are network tags given to instances with Direct VPC
-	// egress, for firewall rules; only with Network or Subnetwork.
-	// Default: none.
-	NetworkTags []string
-
-	// AllTraffic routes all outbound traffic through the VPC
-	// (ALL_TRAFFIC) instead of only private ranges.
-	// Default: false, PRIVATE_RANGES_ONLY.
-	AllTraffic bool
+	Subnetwork pulumi.StringInput `pulumi:"subnetwork,optional"`
+	// NetworkTags are network tags given to the instances, for firewall
+	// rules. Default: none.
+	NetworkTags []string `pulumi:"networkTags,optional"`
 }
 
 // Connector describes a Serverless VPC Access connector to create. Set
 // either IPCIDRRange with Network, or Subnet.
 type Connector struct {
 	// Name is the connector's name, 2 to 25 characters,
-	// ^[a-z][-a-z0-9]{0,23}[a-z0-9]$. Changing it replaces the connector.
-	// Default: the component name, cut to fit, plus a hyphen and a hash.
-	Name string
-
+	// ^[a-z][-a-z0-9]{0,23}[a-z0-9]$. Default: service.name, cut to fit,
+	// plus a hyphen and a hash.
+	Name string `pulumi:"name,optional"`
 	// Network is the VPC network the connector's IPCIDRRange belongs to.
 	// Default: nil; required with IPCIDRRange.
-	Network pulumi.StringInput
-
+	Network pulumi.StringInput `pulumi:"network,optional"`
 	// IPCIDRRange is an unused IPv4 /28 range of Network, such as
-	// "10.8.0.0/28".
-	// Default: "", use Subnet.
-	IPCIDRRange string
-
+	// "10.8.0.0/28". Default: "", use Subnet.
+	IPCIDRRange string `pulumi:"ipCidrRange,optional"`
 	// Subnet is the name of an existing, unused /28 subnet in the service's
-	// region, instead of IPCIDRRange and Network.
-	// Default: nil, use IPCIDRRange.
-	Subnet pulumi.StringInput
-
-	// MinInstances is the connector's minimum number of instances, 2 to 9,
-	// below MaxInstances.
-	// Default: 2.
-	MinInstances int
-
-	// MaxInstances is the connector's maximum number of instances, 3 to 10,
-	// above MinInstances.
-	// Default: 3, or MinInstances+1 when that is larger.
-	MaxInstances int
-
+	// region, instead of IPCIDRRange and Network. Default: nil, use
+	// IPCIDRRange.
+	Subnet pulumi.StringInput `pulumi:"subnet,optional"`
+	// MinInstances is the connector's fewest instances, 2 to 9, below
+	// MaxInstances. Default: 2.
+	MinInstances *int `pulumi:"minInstances,optional"`
+	// MaxInstances is the connector's most instances, 3 to 10, above
+	// MinInstances. Default: 3, or MinInstances+1 when that is larger.
+	MaxInstances *int `pulumi:"maxInstances,optional"`
 	// MachineType is "f1-micro", "e2-micro" or "e2-standard-4".
 	// Default: "e2-micro".
-	MachineType string
+	MachineType string `pulumi:"machineType,optional"`
 }
 
 // plannedVPC is a validated VPC.
@@ -131,38 +137,39 @@ type plannedConnector struct {
 	machineType  string
 }
 
-// resolveVPC checks v; field paths in ps are relative to "vpc". seed and name
-// derive the connector name.
+// resolveVPC checks v; field paths in ps are relative to "gcp.vpc". seed
+// and name derive the connector name.
 func resolveVPC(v *VPC, seed, name string, ps *validate.Problems) *plannedVPC {
-	p := &plannedVPC{
-		connectorID: v.ConnectorID,
-		network:     v.Network,
-		subnetwork:  v.Subnetwork,
-		tags:        v.NetworkTags,
-		egress:      egressPrivateRangesOnly,
+	p := &plannedVPC{connectorID: v.ConnectorID}
+	switch v.Egress {
+	case "":
+		p.egress = EgressPrivateRangesOnly.api()
+	case EgressPrivateRangesOnly, EgressAllTraffic:
+		p.egress = v.Egress.api()
+	default:
+		ps.Addf("egress", "%q is not an egress setting (allowed: %s)", v.Egress, validate.OneOf(v.Egress.Values()...))
 	}
-	if v.AllTraffic {
-		p.egress = egressAllTraffic
-	}
-	direct := v.Network != nil || v.Subnetwork != nil
 	ways := 0
-	for _, set := range []bool{v.Connector != nil, v.ConnectorID != nil, direct} {
+	for _, set := range []bool{v.Connector != nil, v.ConnectorID != nil, v.DirectVPC != nil} {
 		if set {
 			ways++
 		}
 	}
 	switch {
 	case ways == 0:
-		ps.Addf("", "no VPC access is set (allowed: exactly one of connector, connectorId, or network/subnetwork)")
+		ps.Addf("", "no VPC access is set (allowed: exactly one of connector, connectorId and directVpc)")
 	case ways > 1:
-		ps.Addf("", "more than one VPC access is set (allowed: exactly one of connector, connectorId, or network/subnetwork)")
+		ps.Addf("", "more than one VPC access is set (allowed: exactly one of connector, connectorId and directVpc)")
 	}
-	if len(v.NetworkTags) > 0 && !direct {
-		ps.Addf("networkTags", "network tags need Direct VPC egress (allowed: only with network or subnetwork)")
-	}
-	for i, tag := range v.NetworkTags {
-		if !serviceNamePattern.MatchString(tag) || len(tag) > 63 {
-			ps.Addf(validate.Index("networkTags", i), "%q is not a network tag (allowed: 1 to 63 lowercase letters, digits and hyphens, starting with a letter)", tag)
+	if d := v.DirectVPC; d != nil {
+		p.network, p.subnetwork, p.tags = d.Network, d.Subnetwork, d.NetworkTags
+		if d.Network == nil && d.Subnetwork == nil {
+			ps.Addf("directVpc", "neither network nor subnetwork is set (allowed: either or both)")
+		}
+		for i, tag := range d.NetworkTags {
+			if !serviceNamePattern.MatchString(tag) || len(tag) > 63 {
+				ps.Addf(validate.Index("directVpc.networkTags", i), "%q is not a network tag (allowed: 1 to 63 lowercase letters, digits and hyphens, starting with a letter)", tag)
+			}
 		}
 	}
 	if v.Connector != nil {
@@ -181,9 +188,15 @@ func resolveConnector(c *Connector, seed, name string, ps *validate.Problems) *p
 		network:      c.Network,
 		ipCIDRRange:  c.IPCIDRRange,
 		subnet:       c.Subnet,
-		minInstances: c.MinInstances,
-		maxInstances: c.MaxInstances,
+		minInstances: DefaultConnectorMinInstances,
 		machineType:  c.MachineType,
+	}
+	if c.MinInstances != nil {
+		p.minInstances = *c.MinInstances
+	}
+	p.maxInstances = max(DefaultConnectorMaxInstances, p.minInstances+1)
+	if c.MaxInstances != nil {
+		p.maxInstances = *c.MaxInstances
 	}
 	if p.name == "" {
 		// Stable across every change: a replacement deletes the old
@@ -209,12 +222,6 @@ func resolveConnector(c *Connector, seed, name string, ps *validate.Problems) *p
 		}
 	}
 
-	if p.minInstances == 0 {
-		p.minInstances = DefaultConnectorMinInstances
-	}
-	if p.maxInstances == 0 {
-		p.maxInstances = max(DefaultConnectorMaxInstances, p.minInstances+1)
-	}
 	minOK := p.minInstances >= 2 && p.minInstances <= 9
 	if !minOK {
 		ps.Addf("minInstances", "%d is out of range (allowed: 2 to 9)", p.minInstances)
@@ -261,9 +268,11 @@ const connectorThroughputPerInstance = 100
 
 // newConnector creates the planned connector.
 //
-// terraform-provider-google v5.40.0, under pulumi-gcp 7.38.0, defaults
-// min_throughput to 200 and max_throughput to 300 and makes both ForceNew
-// (google/services/vpcaccess/resource_vpc_access_connector.go), while the
+// The provider under pulumi-gcp 7.38.0 (terraform-provider-google-beta
+// v5.42.0, the upstream its tag pins; terraform-provider-google v5.40.0 has
+// the same schema) defaults min_throughput to 200 and max_throughput to 300
+// and makes both ForceNew
+// (google-beta/services/vpcaccess/resource_vpc_access_connector.go), while the
 // API derives both from the instance counts and Read writes them back: any
 // size but 2 to 3 instances would be replaced on every `up`
 // (hashicorp/terraform-provider-google#10244, #15278; fixed in provider

@@ -38,8 +38,8 @@ func TestConnectorDefaults(t *testing.T) {
 		wantMin, wantMax int
 	}{
 		{"smallest valid", Connector{}, 2, 3},
-		{"max follows a raised min", Connector{MinInstances: 5}, 5, 6},
-		{"explicit", Connector{MinInstances: 3, MaxInstances: 10}, 3, 10},
+		{"max follows a raised min", Connector{MinInstances: n(5)}, 5, 6},
+		{"explicit", Connector{MinInstances: n(3), MaxInstances: n(10)}, 3, 10},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -63,11 +63,11 @@ func TestConnectorDefaults(t *testing.T) {
 
 func TestVPCEgressDefaultsToPrivateRanges(t *testing.T) {
 	t.Parallel()
-	for allTraffic, want := range map[bool]string{false: "PRIVATE_RANGES_ONLY", true: "ALL_TRAFFIC"} {
+	for egress, want := range map[Egress]string{"": "PRIVATE_RANGES_ONLY", EgressPrivateRangesOnly: "PRIVATE_RANGES_ONLY", EgressAllTraffic: "ALL_TRAFFIC"} {
 		var ps validate.Problems
-		p := resolveVPC(&VPC{Subnetwork: pulumi.String("egress"), AllTraffic: allTraffic}, "seed", "api", &ps)
+		p := resolveVPC(&VPC{DirectVPC: &DirectVPC{Subnetwork: pulumi.String("egress")}, Egress: egress}, "seed", "api", &ps)
 		if !ps.Empty() || p.egress != want {
-			t.Errorf("AllTraffic %v: egress %q, problems %v; want %q", allTraffic, p.egress, ps.List(), want)
+			t.Errorf("egress %q: API egress %q, problems %v; want %q", egress, p.egress, ps.List(), want)
 		}
 	}
 }
@@ -75,7 +75,7 @@ func TestVPCEgressDefaultsToPrivateRanges(t *testing.T) {
 func TestConnectorOnExistingSubnet(t *testing.T) {
 	t.Parallel()
 	a := validArgs()
-	a.VPC = &VPC{Connector: &Connector{Subnet: pulumi.String("connector-subnet"), MachineType: "e2-standard-4"}}
+	a.GCP.VPC = &VPC{Connector: &Connector{Subnet: pulumi.String("connector-subnet"), MachineType: "e2-standard-4"}}
 	m, _ := run(t, a)
 	conn := m.One(t, typeConnector)
 	assertEqual(t, "subnet", testkit.Prop(t, conn, "subnet"), map[string]any{"name": "connector-subnet"})

@@ -12,23 +12,26 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/berth-dev/berth/components/internal/envvar"
 	"github.com/berth-dev/berth/components/internal/iampolicy"
 	"github.com/berth-dev/berth/components/internal/naming"
+	"github.com/berth-dev/berth/spec"
 	"github.com/berth-dev/berth/validate"
 )
 
-// CPUArchitecture is the CPU architecture of the task; the image must be
+// Architecture is the CPU architecture of the task; the image must be
 // built for it.
-type CPUArchitecture string
+type Architecture string
 
 const (
 	// X86_64 runs the task on x86-64 (linux/amd64) processors.
-	X86_64 CPUArchitecture = "X86_64"
+	X86_64 Architecture = "X86_64"
 	// ARM64 runs the task on Graviton (linux/arm64) processors, about 20%
 	// cheaper for the same size.
-	ARM64 CPUArchitecture = "ARM64"
+	ARM64 Architecture = "ARM64"
 )
+
+// Values lists the allowed values, for the schema's enum.
+func (Architecture) Values() []Architecture { return []Architecture{X86_64, ARM64} }
 
 // TLS policies of the HTTPS listener.
 const (
@@ -53,24 +56,23 @@ const (
 	Platform140 = "1.4.0"
 )
 
-// Defaults, applied in one place (ServiceArgs.resolve).
+// Defaults that only Fargate has, applied in one place
+// (ServiceArgs.resolve); spec holds the shared ones.
 const (
 	// DefaultCPU is a quarter vCPU, the smallest Fargate size; enough for a
 	// Go HTTP service at moderate load.
-	DefaultCPU = 256
-	// DefaultMemory is 512 MiB, the smallest memory offered with 256 CPU.
-	DefaultMemory = 512
-	// DefaultPort is the container port, the same as Cloud Run's.
-	DefaultPort = 8080
-	// DefaultHealthPath is the target group health check path.
-	DefaultHealthPath = "/healthz"
+	DefaultCPU = 0.25
+	// DefaultMinInstances keeps two tasks, one per Availability Zone, so
+	// that a zone failure or a task replacement never leaves the service
+	// empty.
+	DefaultMinInstances = 2
 	// DefaultHealthInterval checks every 10 s rather than AWS's 30 s, so
 	// that with DefaultHealthyThreshold a new task takes traffic after about
 	// 20 s instead of 2.5 min.
-	DefaultHealthInterval = 10 * time.Second
+	DefaultHealthInterval = "10s"
 	// DefaultHealthTimeout is AWS's own default; it must be below the
 	// interval.
-	DefaultHealthTimeout = 5 * time.Second
+	DefaultHealthTimeout = "5s"
 	// DefaultHealthyThreshold is the fewest consecutive successes AWS
 	// allows, for fast deployments.
 	DefaultHealthyThreshold = 2
@@ -82,294 +84,209 @@ const (
 	DefaultHealthMatcher = "200"
 	// DefaultHealthCheckGracePeriod lets a task start before failing ALB
 	// health checks count against it.
-	DefaultHealthCheckGracePeriod = 30 * time.Second
-	// DefaultIdleTimeout is the ALB's own default; the sample app's
-	// keep-alive timeout (120 s) is longer, as it must be.
+	DefaultHealthCheckGracePeriod = "30s"
+	// DefaultIdleTimeout is the ALB's own default; the idle timeout is never
+	// shorter than service.timeout, so that a long request is not cut.
 	DefaultIdleTimeout = 60 * time.Second
-	// DefaultRequestTimeout is the longest a request may take, the sample
-	// app's write timeout. It is the target group's deregistration delay.
-	DefaultRequestTimeout = 30 * time.Second
 	// DefaultStopTimeout is Fargate's own default: the time between SIGTERM
 	// and SIGKILL, for the app's own drain and shutdown.
-	DefaultStopTimeout = 30 * time.Second
+	DefaultStopTimeout = "30s"
 	// DefaultLogRetentionDays keeps logs for a month, as Copilot does,
 	// rather than forever.
 	DefaultLogRetentionDays = 30
-	// DefaultMinTasks keeps two tasks, one per Availability Zone, so that a
-	// zone failure or a task replacement never leaves the service empty.
-	DefaultMinTasks = 2
-	// DefaultMaxTasks bounds cost.
-	DefaultMaxTasks = 10
 	// DefaultCPUTarget is the average CPU utilization, in percent, that
 	// scaling keeps; the 40% headroom absorbs bursts while new tasks start.
 	DefaultCPUTarget = 60
-	// DefaultConcurrency is the number of requests in flight per task that
-	// request-based scaling aims for: Cloud Run's default, so that one
-	// setting means the same on both clouds.
-	DefaultConcurrency = 80
 	// DefaultLatency is the mean response time assumed when turning
-	// Concurrency into a request rate.
-	DefaultLatency = 200 * time.Millisecond
+	// service.concurrency into a request rate.
+	DefaultLatency = "200ms"
+	// MaxConcurrency is the most requests per task request-based scaling
+	// plans for.
+	MaxConcurrency = 10000
+	// MaxInstances is the most tasks a service scales to here.
+	MaxInstances = 1000
 )
 
-// typeToken is the component's Pulumi type.
-const typeToken = "berth:fargate:Service"
+// TypeToken is the component's Pulumi type.
+const TypeToken = "berth:fargate:Service"
+
+// Defaults are Fargate's defaults for the fields of spec.Service that
+// differ between clouds.
+var Defaults = spec.Defaults{CPU: DefaultCPU, MinInstances: DefaultMinInstances}
 
 // defaultAllowedCIDRs is the whole internet, IPv4 and IPv6; only the
 // listener ports are open.
 var defaultAllowedCIDRs = []string{"0.0.0.0/0", "::/0"}
 
-// PolicyStatement is one statement of an IAM policy document: Sid, Effect
-// ("Allow" or "Deny"; "" means Allow), Action and Resource lists, and an
-// optional Condition. It is the type of ServiceArgs.TaskPolicyStatements,
-// exported here so that other modules can build statements.
-type PolicyStatement = iampolicy.Statement
+// PolicyStatement is one statement of the task role's policy.
+type PolicyStatement struct {
+	// Sid names the statement: letters and digits. Default: "", none.
+	Sid string `pulumi:"sid,optional"`
+	// Effect is "Allow" or "Deny". Default: "Allow".
+	Effect string `pulumi:"effect,optional"`
+	// Actions lists the actions, "service:Action", such as "s3:GetObject".
+	// Required.
+	Actions []string `pulumi:"actions"`
+	// Resources lists the resource ARNs the actions apply to. Required.
+	Resources []string `pulumi:"resources"`
+	// Conditions maps a condition operator ("StringEquals") to condition
+	// keys and their allowed values. Default: none.
+	Conditions map[string]map[string][]string `pulumi:"conditions,optional"`
+}
 
-// HealthCheck configures the target group's HTTP health check. Every zero
-// field takes its default.
+// HealthCheck configures the target group's HTTP health check of
+// service.healthPath. Every zero field takes its default.
 type HealthCheck struct {
-	// Path is the HTTP path checked on the container port; it must start
-	// with "/". Default: "/healthz".
-	Path string
 	// Interval is the time between checks, whole seconds from 5s to 300s,
-	// greater than Timeout. Default: 10s.
-	Interval time.Duration
+	// greater than Timeout. Default: "10s".
+	Interval string `pulumi:"interval,optional"`
 	// Timeout is how long a check may take, whole seconds from 2s to 120s,
-	// less than Interval. Default: 5s.
-	Timeout time.Duration
+	// less than Interval. Default: "5s".
+	Timeout string `pulumi:"timeout,optional"`
 	// HealthyThreshold is the number of consecutive successes before a task
 	// takes traffic, 2 to 10. Default: 2.
-	HealthyThreshold int
+	HealthyThreshold *int `pulumi:"healthyThreshold,optional"`
 	// UnhealthyThreshold is the number of consecutive failures before a
 	// task is taken out, 2 to 10. Default: 3.
-	UnhealthyThreshold int
+	UnhealthyThreshold *int `pulumi:"unhealthyThreshold,optional"`
 	// Matcher lists the HTTP codes that count as healthy, within 200 to
 	// 499: "200", "200,204" or "200-299". Default: "200".
-	Matcher string
+	Matcher string `pulumi:"matcher,optional"`
 }
 
 // ServiceArgs configures a Fargate service behind an Application Load
-// Balancer. Knobs are plain Go values, so that NewService validates them all
-// before creating anything; only values produced by other resources (image,
-// VPC, subnets, certificate, secret ARNs) are Pulumi inputs. The zero value
-// of every optional field is the safe default.
+// Balancer: the cloud-neutral Service and the settings only AWS has. Knobs
+// are plain Go values, so that NewService validates them all before
+// creating anything; only values produced by other resources (image, VPC,
+// subnets, certificate, secret ARNs) are Pulumi inputs.
 type ServiceArgs struct {
 	// Image is the container image, by digest
 	// ("ACCOUNT.dkr.ecr.REGION.amazonaws.com/app@sha256:..."), for example an
 	// image.Image's Ref, so that every change is a new task definition.
-	// Default: none, required.
-	Image pulumi.StringInput
-
+	// Required.
+	Image pulumi.StringInput `pulumi:"image"`
 	// RepositoryARN is the ECR repository the image is pulled from, for
-	// example an image.Image's RepositoryArn. The execution role may pull
-	// from exactly this repository. An empty value means no ECR pull grant.
-	// Default: derived from Image when Image is a private ECR reference
-	// ("ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME..."), otherwise none (a
-	// public image needs no grant).
-	RepositoryARN pulumi.StringInput
+	// example an image.Image's RepositoryARN. The execution role may pull
+	// from exactly this repository; an empty value means no ECR pull grant.
+	// Default: derived from Image when Image is a private ECR reference,
+	// otherwise none (a public image needs no grant).
+	RepositoryARN pulumi.StringInput `pulumi:"repositoryArn,optional"`
+	// Service describes the service in the words every cloud shares.
+	// service.public makes the load balancer internet-facing.
+	// Default: every field's own default.
+	Service spec.Service `pulumi:"service,optional"`
+	// AWS holds the settings only AWS has; the VPC and subnets are required.
+	AWS AWS `pulumi:"aws"`
+}
 
-	// VpcID is the VPC of the target group and the security groups.
-	// Default: none, required.
-	VpcID pulumi.StringInput
-
+// AWS holds the settings of a service that only AWS has.
+type AWS struct {
+	// VPCID is the VPC of the target group and the security groups.
+	// Required.
+	VPCID pulumi.StringInput `pulumi:"vpcId"`
 	// LoadBalancerSubnetIDs are the load balancer's subnets: at least two,
 	// in different Availability Zones; public subnets (routed to an internet
-	// gateway) unless Internal is set. Default: none, required.
-	LoadBalancerSubnetIDs pulumi.StringArrayInput
-
+	// gateway) when service.public is set. Required.
+	LoadBalancerSubnetIDs pulumi.StringArrayInput `pulumi:"loadBalancerSubnetIds"`
 	// TaskSubnetIDs are the tasks' subnets, normally private subnets with a
 	// NAT gateway or VPC endpoints for ECR, Secrets Manager, SSM and
-	// CloudWatch Logs. At least one. Default: none, required.
-	TaskSubnetIDs pulumi.StringArrayInput
-
+	// CloudWatch Logs. At least one. Required.
+	TaskSubnetIDs pulumi.StringArrayInput `pulumi:"taskSubnetIds"`
 	// AssignPublicIP gives each task a public IP, for VPCs without NAT
 	// (TaskSubnetIDs must then be public subnets). The task security group
 	// still admits only the load balancer. Default: false, private tasks.
-	AssignPublicIP bool
-
-	// Internal makes the load balancer internal: reachable only from the
-	// VPC and networks connected to it. Default: false, internet-facing.
-	Internal bool
-
+	AssignPublicIP bool `pulumi:"assignPublicIp,optional"`
 	// AllowedCIDRs are the IPv4 and IPv6 ranges that may reach the load
 	// balancer's listener ports (443 and 80, or 80 alone without a
 	// certificate), each a valid CIDR listed once.
 	// Default: "0.0.0.0/0" and "::/0", the whole internet.
-	AllowedCIDRs []string
-
+	AllowedCIDRs []string `pulumi:"allowedCidrs,optional"`
 	// CertificateARN is the ACM certificate of the HTTPS listener on 443;
 	// port 80 then redirects to HTTPS with a 301. Required on an
 	// internet-facing load balancer unless PlainHTTP is set.
 	// Default: nil, no HTTPS listener.
-	CertificateARN pulumi.StringInput
-
+	CertificateARN pulumi.StringInput `pulumi:"certificateArn,optional"`
 	// PlainHTTP serves unencrypted HTTP on port 80 of an internet-facing
 	// load balancer that has no CertificateARN, fit for development only.
 	// It conflicts with CertificateARN; an internal load balancer serves
 	// plain HTTP without it. Default: false, an internet-facing load
 	// balancer without a certificate is a validation error.
-	PlainHTTP bool
-
+	PlainHTTP bool `pulumi:"plainHttp,optional"`
 	// SSLPolicy is the HTTPS listener's TLS policy: TLS12And13,
 	// TLS12And13Restricted or TLS13Only. Only with CertificateARN.
 	// Default: TLS12And13.
-	SSLPolicy string
-
+	SSLPolicy string `pulumi:"sslPolicy,optional"`
 	// IdleTimeout is how long the load balancer keeps an idle connection,
-	// whole seconds from 1s to 4000s; the app's keep-alive timeout must be
-	// longer. Default: 60s.
-	IdleTimeout time.Duration
-
-	// LoadBalancerName is the ALB's name: at most 32 letters, digits and
-	// hyphens, no hyphen at either end, not beginning with "internal-".
-	// Default: the component name, cut to fit, plus a 7-character hash of
-	// project, stack, component name and Internal.
-	LoadBalancerName string
-
-	// TargetGroupName is the target group's name, same rules as
-	// LoadBalancerName without the "internal-" rule. Default: like
-	// LoadBalancerName, hashed with the port, so that a port change (which
-	// replaces the target group) gets a new name.
-	TargetGroupName string
-
+	// whole seconds from 1s to 4000s, at least service.timeout; the app's
+	// keep-alive timeout must be longer. Default: the longer of 60s and
+	// service.timeout.
+	IdleTimeout string `pulumi:"idleTimeout,optional"`
 	// ClusterARN is an existing ECS cluster to run in,
 	// "arn:aws:ecs:REGION:ACCOUNT:cluster/NAME".
 	// Default: nil, a new cluster with Container Insights on.
-	ClusterARN pulumi.StringInput
-
-	// CPU is the task's CPU units: 256, 512, 1024, 2048, 4096, 8192 or
-	// 16384 (1024 is one vCPU). Default: 256.
-	CPU int
-
-	// Memory is the task's memory in MiB, one Fargate offers with CPU:
-	//
-	//	cpu     memory (MiB)
-	//	256     512, 1024, 2048
-	//	512     1024 - 4096, step 1024
-	//	1024    2048 - 8192, step 1024
-	//	2048    4096 - 16384, step 1024
-	//	4096    8192 - 30720, step 1024
-	//	8192    16384 - 61440, step 4096
-	//	16384   32768 - 122880, step 8192
-	//
-	// Default: 512.
-	Memory int
-
-	// CPUArchitecture is X86_64 or ARM64; the image must be built for it.
+	ClusterARN pulumi.StringInput `pulumi:"clusterArn,optional"`
+	// Architecture is X86_64 or ARM64; the image must be built for it.
 	// Default: X86_64.
-	CPUArchitecture CPUArchitecture
-
+	Architecture Architecture `pulumi:"architecture,optional"`
 	// PlatformVersion is PlatformLatest or Platform140. Default: "LATEST".
-	PlatformVersion string
-
-	// Port is the container port the load balancer sends requests to, 1 to
-	// 65535; the container also gets it as PORT. Default: 8080.
-	Port int
-
-	// HealthCheck is the target group's health check. Default: GET
-	// /healthz every 10s, 5s timeout, healthy after 2, unhealthy after 3,
+	PlatformVersion string `pulumi:"platformVersion,optional"`
+	// HealthCheck is the target group's health check of service.healthPath.
+	// Default: every 10s, 5s timeout, healthy after 2, unhealthy after 3,
 	// only 200 counts.
-	HealthCheck HealthCheck
-
+	HealthCheck HealthCheck `pulumi:"healthCheck,optional"`
 	// HealthCheckGracePeriod is how long ECS ignores failing load balancer
-	// health checks of a new task, whole seconds from 1s. Default: 30s.
-	HealthCheckGracePeriod time.Duration
-
-	// RequestTimeout is the longest a request may take, whole seconds from
-	// 1s to 3600s. It becomes the target group's deregistration delay: ECS
-	// stops sending a task new requests, waits this long for requests in
-	// flight, and only then sends SIGTERM. Default: 30s, rather than AWS's
-	// 300s that makes every deployment wait five minutes per task.
-	RequestTimeout time.Duration
-
+	// health checks of a new task, whole seconds from 1s. Default: "30s".
+	HealthCheckGracePeriod string `pulumi:"healthCheckGracePeriod,optional"`
 	// StopTimeout is the time between SIGTERM and SIGKILL, whole seconds
 	// from 1s to 120s. It must cover the app's drain delay plus shutdown
 	// timeout (for berth's sample app, DRAIN_DELAY + SHUTDOWN_TIMEOUT).
-	// Default: 30s.
-	StopTimeout time.Duration
-
-	// Env holds plain environment variables. Names are letters, digits and
-	// underscores, not starting with a digit; PORT is set from Port. Do not
-	// put secrets here: the values are stored in plain text in the task
-	// definition. Default: none.
-	Env map[string]string
-
-	// Secrets are environment variables read from Secrets Manager or SSM
-	// Parameter Store when a task starts. The execution role may read
-	// exactly these. Default: none.
-	Secrets []Secret
-
+	// Default: "30s".
+	StopTimeout string `pulumi:"stopTimeout,optional"`
 	// KMSKeyARN is the customer managed KMS key that encrypts the secrets,
 	// "arn:aws:kms:REGION:ACCOUNT:key/ID"; the execution role gets
 	// kms:Decrypt on it. Secrets encrypted with AWS managed keys need
 	// nothing. Default: nil, no kms:Decrypt.
-	KMSKeyARN pulumi.StringInput
-
+	KMSKeyARN pulumi.StringInput `pulumi:"kmsKeyArn,optional"`
 	// WritableRootFilesystem lets the container write to its root
 	// filesystem. Default: false, read-only.
-	WritableRootFilesystem bool
-
+	WritableRootFilesystem bool `pulumi:"writableRootFilesystem,optional"`
 	// EphemeralStorageGiB is the task's ephemeral storage, 21 to 200 GiB.
-	// Default: 0, Fargate's 20 GiB.
-	EphemeralStorageGiB int
-
+	// Default: nil, Fargate's 20 GiB.
+	EphemeralStorageGiB *int `pulumi:"ephemeralStorageGiB,optional"`
 	// LogRetentionDays is how long CloudWatch Logs keeps the container's
 	// logs, one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,
 	// 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653; never "forever".
 	// Default: 30.
-	LogRetentionDays int
-
-	// TaskPolicyStatements are the permissions of the task role, the
-	// identity the app's AWS SDK calls use. Allow statements may not use
-	// the action "*", a "*" service ("*:Get*") or "iam:*", and may use the
-	// resource "*" only with AllowWildcardResources. To grant access to a
-	// resource created in the same program, attach a policy to TaskRoleName
-	// instead. Default: none, the task role has no permission.
-	TaskPolicyStatements []PolicyStatement
-
-	// AllowWildcardResources lets TaskPolicyStatements use the resource
-	// "*", for actions that have no resource-level permissions.
-	// Default: false.
-	AllowWildcardResources bool
-
+	LogRetentionDays *int `pulumi:"logRetentionDays,optional"`
+	// TaskPolicy holds the permissions of the task role, the identity the
+	// app's AWS SDK calls use. Allow statements may not use the action "*",
+	// a "*" service ("*:Get*") or IAM wildcards, and may use the resource
+	// "*" only with AllowWildcardResources. To grant access to a resource
+	// created in the same program, attach a policy to TaskRoleName instead.
+	// Default: none, the task role has no permission.
+	TaskPolicy []PolicyStatement `pulumi:"taskPolicy,optional"`
+	// AllowWildcardResources lets TaskPolicy use the resource "*", for
+	// actions that have no resource-level permissions. Default: false.
+	AllowWildcardResources bool `pulumi:"allowWildcardResources,optional"`
 	// EnableExec turns on ECS Exec (`aws ecs execute-command`) and gives the
 	// task role the four ssmmessages permissions it needs, which AWS
 	// supports on "*" only. ECS Exec needs WritableRootFilesystem, because
 	// its agent writes into the container. Default: false.
-	EnableExec bool
-
-	// MinTasks is the fewest tasks, 1 or more and at most MaxTasks; Fargate
-	// target tracking cannot scale a load-balanced service to zero.
-	// Default: 2.
-	MinTasks int
-
-	// MaxTasks is the most tasks, at least MinTasks and at most 1000.
-	// Default: 10.
-	MaxTasks int
-
+	EnableExec bool `pulumi:"enableExec,optional"`
 	// CPUTarget is the average CPU utilization, in percent from 10 to 90,
 	// that scaling keeps. Default: 60.
-	CPUTarget int
-
-	// Concurrency is the number of requests one task serves at once, 1 to
-	// 10000, as on Cloud Run. Request-based scaling aims at
-	// ConcurrencyUtilization of it, so that tasks are added before they
-	// saturate. With the mean response time Latency, Little's law gives the
-	// target of the ALBRequestCountPerTarget metric (requests per task per
-	// minute): round(0.7 × 60 × Concurrency / Latency in seconds).
-	// Default: 80.
-	Concurrency int
-
+	CPUTarget *int `pulumi:"cpuTarget,optional"`
 	// Latency is the service's mean response time, from 1ms to 1m, used
-	// only to turn Concurrency into a request rate. Default: 200ms.
-	Latency time.Duration
-
+	// only to turn service.concurrency into the request rate that
+	// request-based scaling aims at: round(0.7 × 60 × concurrency / latency
+	// in seconds) requests per task per minute. Default: "200ms".
+	Latency string `pulumi:"latency,optional"`
 	// Tags are added to every resource that takes tags, after the tag
 	// managed-by=berth (which a key of the same name replaces), and
 	// propagated from the service to its tasks. Keys are 1 to 128
 	// characters, values at most 256, and keys may not begin with "aws:".
 	// Default: only managed-by=berth.
-	Tags map[string]string
+	Tags map[string]string `pulumi:"tags,optional"`
 }
 
 // plan is ServiceArgs with every default resolved and every value checked:
@@ -378,17 +295,20 @@ type plan struct {
 	// Physical names.
 	cluster, service, family, loadBalancer, targetGroup string
 	execRole, taskRole, logGroup, container             string
+	// name is the service's name (service.name or the component's), and
+	// seed makes names derived from it unique per project and stack.
+	name, seed string
 
 	port                int
 	cpu, memory         int
-	arch                CPUArchitecture
+	arch                Architecture
 	platformVersion     string
 	internal, publicIP  bool
 	cidrs               []netip.Prefix
 	https               bool
 	sslPolicy           string
 	idleTimeout         int
-	health              HealthCheck
+	health              plannedHealth
 	gracePeriod         int
 	deregistrationDelay int
 	stopTimeout         int
@@ -405,46 +325,51 @@ type plan struct {
 	tags                map[string]string
 }
 
+// plannedHealth is the resolved health check.
+type plannedHealth struct {
+	path                                 string
+	interval, timeout                    int
+	healthyThreshold, unhealthyThreshold int
+	matcher                              string
+}
+
 var (
 	actionPattern = regexp.MustCompile(`^[A-Za-z0-9*-]+:[A-Za-z0-9*?]+$`)
 )
 
 // resolve applies the defaults and checks every rule, collecting all
-// problems. project and stack seed the derived names together with name.
+// problems. project and stack seed the derived names together with the
+// service's name.
 func (a *ServiceArgs) resolve(project, stack, name string) (*plan, error) {
 	var ps validate.Problems
-	seed := naming.Seed(project, stack, name)
+	s := spec.Resolve(a.Service, name, Defaults, &ps)
+	w := a.AWS
 	p := &plan{
-		internal:     a.Internal,
-		publicIP:     a.AssignPublicIP,
-		https:        a.CertificateARN != nil,
-		readonlyRoot: !a.WritableRootFilesystem,
-		exec:         a.EnableExec,
+		internal:     !s.Public,
+		publicIP:     w.AssignPublicIP,
+		https:        w.CertificateARN != nil,
+		readonlyRoot: !w.WritableRootFilesystem,
+		exec:         w.EnableExec,
 		container:    "app",
+		port:         s.Port,
+		env:          s.Env,
 	}
-	p.cluster = naming.Physical(name, seed, 255)
-	p.service = naming.Physical(name, seed, 255)
-	p.family = naming.Physical(name, seed, 255)
-	p.execRole = naming.Physical(name+"-exec", seed, 64)
-	p.taskRole = naming.Physical(name+"-task", seed, 64)
-	p.logGroup = "/berth/" + naming.Physical(name, seed, 255)
+	p.name, p.seed = s.Name, naming.Seed(project, stack, s.Name)
+	p.cluster = naming.Physical(s.Name, p.seed, 255)
+	p.service = naming.Physical(s.Name, p.seed, 255)
+	p.family = naming.Physical(s.Name, p.seed, 255)
+	p.execRole = naming.Physical(s.Name+"-exec", p.seed, 64)
+	p.taskRole = naming.Physical(s.Name+"-task", p.seed, 64)
+	p.logGroup = "/berth/" + naming.Physical(s.Name, p.seed, 255)
 
 	resolveInputs(a, &ps)
+	resolveLoadBalancer(a, s, p, &ps)
+	resolveTask(a, s, p, &ps)
+	resolveScaling(a, s, p, &ps)
+	p.taskStatements = resolveTaskStatements(w.TaskPolicy, w.AllowWildcardResources, &ps)
+	p.tags = resolveTags(w.Tags, &ps)
 
-	p.port = a.Port
-	if p.port == 0 {
-		p.port = DefaultPort
-	} else if p.port < 1 || p.port > 65535 {
-		ps.Addf("port", "%d is out of range (allowed: 1 to 65535)", p.port)
-	}
-
-	resolveLoadBalancer(a, p, seed, &ps)
-	resolveTask(a, p, &ps)
-	resolveScaling(a, p, &ps)
-	p.taskStatements = resolveTaskStatements(a.TaskPolicyStatements, a.AllowWildcardResources, &ps)
-	p.tags = resolveTags(a.Tags, &ps)
-
-	if err := ps.Err(typeToken, name); err != nil {
+	if err := ps.Err(TypeToken, name); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -452,6 +377,7 @@ func (a *ServiceArgs) resolve(project, stack, name string) (*plan, error) {
 
 // resolveInputs checks the Pulumi inputs whose values are known now.
 func resolveInputs(a *ServiceArgs, ps *validate.Problems) {
+	w := a.AWS
 	if a.Image == nil {
 		ps.Addf("image", "required (the image reference, preferably by digest)")
 	} else if s, ok := validate.Known(a.Image); ok && strings.TrimSpace(s) == "" {
@@ -462,31 +388,31 @@ func resolveInputs(a *ServiceArgs, ps *validate.Problems) {
 			ps.Addf("repositoryArn", "%q is not an ECR repository ARN (allowed: arn:PARTITION:ecr:REGION:ACCOUNT:repository/NAME, or empty for no ECR grant)", s)
 		}
 	}
-	if a.VpcID == nil {
-		ps.Addf("vpcId", "required (the ID of the VPC, such as \"vpc-0123456789abcdef0\")")
-	} else if s, ok := validate.Known(a.VpcID); ok && !strings.HasPrefix(s, "vpc-") {
-		ps.Addf("vpcId", "%q is not a VPC ID (allowed: \"vpc-\" followed by hex digits)", s)
+	if w.VPCID == nil {
+		ps.Addf("aws.vpcId", "required (the ID of the VPC, such as \"vpc-0123456789abcdef0\")")
+	} else if s, ok := validate.Known(w.VPCID); ok && !strings.HasPrefix(s, "vpc-") {
+		ps.Addf("aws.vpcId", "%q is not a VPC ID (allowed: \"vpc-\" followed by hex digits)", s)
 	}
-	subnets(ps, "loadBalancerSubnetIds", a.LoadBalancerSubnetIDs, 2, "at least two subnets in different Availability Zones")
-	subnets(ps, "taskSubnetIds", a.TaskSubnetIDs, 1, "at least one subnet")
-	switch s, known := validate.Known(a.CertificateARN); {
-	case a.CertificateARN != nil && a.PlainHTTP:
-		ps.Addf("plainHttp", "set together with certificateArn (allowed: one of them: certificateArn for HTTPS, plainHttp for unencrypted HTTP)")
-	case a.CertificateARN != nil && known && s == "":
-		ps.Addf("certificateArn", "empty (allowed: an ACM certificate ARN, arn:PARTITION:acm:REGION:ACCOUNT:certificate/ID; to serve unencrypted HTTP instead, leave it unset and set plainHttp)")
-	case a.CertificateARN != nil && known && !arnOf(s, "acm", "certificate/") && !arnOf(s, "iam", "server-certificate/"):
-		ps.Addf("certificateArn", "%q is not a certificate ARN (allowed: arn:PARTITION:acm:REGION:ACCOUNT:certificate/ID)", s)
-	case a.CertificateARN == nil && !a.Internal && !a.PlainHTTP:
-		ps.Addf("certificateArn", "required on an internet-facing load balancer (allowed: an ACM certificate ARN; to serve unencrypted HTTP, fit for development only, set plainHttp)")
+	subnets(ps, "aws.loadBalancerSubnetIds", w.LoadBalancerSubnetIDs, 2, "at least two subnets in different Availability Zones")
+	subnets(ps, "aws.taskSubnetIds", w.TaskSubnetIDs, 1, "at least one subnet")
+	switch s, known := validate.Known(w.CertificateARN); {
+	case w.CertificateARN != nil && w.PlainHTTP:
+		ps.Addf("aws.plainHttp", "set together with aws.certificateArn (allowed: one of them: certificateArn for HTTPS, plainHttp for unencrypted HTTP)")
+	case w.CertificateARN != nil && known && s == "":
+		ps.Addf("aws.certificateArn", "empty (allowed: an ACM certificate ARN, arn:PARTITION:acm:REGION:ACCOUNT:certificate/ID; to serve unencrypted HTTP instead, leave it unset and set aws.plainHttp)")
+	case w.CertificateARN != nil && known && !arnOf(s, "acm", "certificate/") && !arnOf(s, "iam", "server-certificate/"):
+		ps.Addf("aws.certificateArn", "%q is not a certificate ARN (allowed: arn:PARTITION:acm:REGION:ACCOUNT:certificate/ID)", s)
+	case w.CertificateARN == nil && a.Service.Public && !w.PlainHTTP:
+		ps.Addf("aws.certificateArn", "required on an internet-facing load balancer (service.public) (allowed: an ACM certificate ARN; to serve unencrypted HTTP, fit for development only, set aws.plainHttp)")
 	}
-	if a.ClusterARN != nil {
-		if s, ok := validate.Known(a.ClusterARN); ok && !arnOf(s, "ecs", "cluster/") {
-			ps.Addf("clusterArn", "%q is not an ECS cluster ARN (allowed: arn:PARTITION:ecs:REGION:ACCOUNT:cluster/NAME, or nil for a new cluster)", s)
+	if w.ClusterARN != nil {
+		if s, ok := validate.Known(w.ClusterARN); ok && !arnOf(s, "ecs", "cluster/") {
+			ps.Addf("aws.clusterArn", "%q is not an ECS cluster ARN (allowed: arn:PARTITION:ecs:REGION:ACCOUNT:cluster/NAME, or nil for a new cluster)", s)
 		}
 	}
-	if a.KMSKeyARN != nil {
-		if s, ok := validate.Known(a.KMSKeyARN); ok && !arnOf(s, "kms", "key/") {
-			ps.Addf("kmsKeyArn", "%q is not a KMS key ARN (allowed: arn:PARTITION:kms:REGION:ACCOUNT:key/ID; an alias ARN does not authorize kms:Decrypt)", s)
+	if w.KMSKeyARN != nil {
+		if s, ok := validate.Known(w.KMSKeyARN); ok && !arnOf(s, "kms", "key/") {
+			ps.Addf("aws.kmsKeyArn", "%q is not a KMS key ARN (allowed: arn:PARTITION:kms:REGION:ACCOUNT:key/ID; an alias ARN does not authorize kms:Decrypt)", s)
 		}
 	}
 }
@@ -520,33 +446,24 @@ func subnets(ps *validate.Problems, field string, in pulumi.StringArrayInput, le
 }
 
 // resolveLoadBalancer resolves the ALB, its listeners and the target group.
-func resolveLoadBalancer(a *ServiceArgs, p *plan, seed string, ps *validate.Problems) {
-	p.loadBalancer = a.LoadBalancerName
-	if p.loadBalancer == "" {
-		p.loadBalancer = albName(seed, p.internal)
-	} else if msg := lbNameProblem(p.loadBalancer, true); msg != "" {
-		ps.Addf("loadBalancerName", "%s", msg)
-	}
-	p.targetGroup = a.TargetGroupName
-	if p.targetGroup == "" {
-		base := seed[strings.LastIndex(seed, "/")+1:]
-		// The port and VPC force a replacement, which Pulumi creates before
-		// it deletes the old group: hashing them in keeps the two names apart.
-		vpc, _ := validate.Known(a.VpcID)
-		p.targetGroup = naming.Physical(base, fmt.Sprintf("%s/tg/%d/%s", seed, portOr(a.Port), vpc), maxLBName)
-	} else if msg := lbNameProblem(p.targetGroup, false); msg != "" {
-		ps.Addf("targetGroupName", "%s", msg)
-	}
+func resolveLoadBalancer(a *ServiceArgs, s spec.Resolved, p *plan, ps *validate.Problems) {
+	w := a.AWS
+	base := naming.Sanitize(s.Name)
+	p.loadBalancer = albName(base, p.seed, p.internal)
+	// The port and VPC force a replacement, which Pulumi creates before it
+	// deletes the old group: hashing them in keeps the two names apart.
+	vpc, _ := validate.Known(w.VPCID)
+	p.targetGroup = naming.Physical(base, fmt.Sprintf("%s/tg/%d/%s", p.seed, s.Port, vpc), maxLBName)
 
-	cidrs := a.AllowedCIDRs
+	cidrs := w.AllowedCIDRs
 	if cidrs == nil {
 		cidrs = defaultAllowedCIDRs
 	} else if len(cidrs) == 0 {
-		ps.Addf("allowedCidrs", "empty (allowed: at least one CIDR; leave nil for the whole internet)")
+		ps.Addf("aws.allowedCidrs", "empty (allowed: at least one CIDR; leave it out for the whole internet)")
 	}
 	seen := map[netip.Prefix]int{}
 	for i, c := range cidrs {
-		field := validate.Index("allowedCidrs", i)
+		field := validate.Index("aws.allowedCidrs", i)
 		pfx, err := netip.ParsePrefix(c)
 		switch {
 		case err != nil:
@@ -555,7 +472,7 @@ func resolveLoadBalancer(a *ServiceArgs, p *plan, seed string, ps *validate.Prob
 			ps.Addf(field, "%q has host bits set (allowed: the network address, %q)", c, pfx.Masked().String())
 		default:
 			if j, dup := seen[pfx]; dup {
-				ps.Addf(field, "%q is already allowedCidrs[%d] (allowed: each range once)", c, j)
+				ps.Addf(field, "%q is already aws.allowedCidrs[%d] (allowed: each range once)", c, j)
 				continue
 			}
 			seen[pfx] = i
@@ -563,51 +480,57 @@ func resolveLoadBalancer(a *ServiceArgs, p *plan, seed string, ps *validate.Prob
 		}
 	}
 
-	switch a.SSLPolicy {
+	switch w.SSLPolicy {
 	case "":
 		p.sslPolicy = TLS12And13
 	case TLS12And13, TLS12And13Restricted, TLS13Only:
-		p.sslPolicy = a.SSLPolicy
+		p.sslPolicy = w.SSLPolicy
 		if !p.https {
-			ps.Addf("sslPolicy", "set without certificateArn (allowed: empty without a certificate)")
+			ps.Addf("aws.sslPolicy", "set without aws.certificateArn (allowed: empty without a certificate)")
 		}
 	default:
-		ps.Addf("sslPolicy", "%q is not a TLS 1.3 policy (allowed: %s)", a.SSLPolicy, validate.OneOf(TLS12And13, TLS12And13Restricted, TLS13Only))
+		ps.Addf("aws.sslPolicy", "%q is not a TLS 1.3 policy (allowed: %s)", w.SSLPolicy, validate.OneOf(TLS12And13, TLS12And13Restricted, TLS13Only))
 	}
 
-	p.idleTimeout = seconds(ps, "idleTimeout", a.IdleTimeout, DefaultIdleTimeout, minIdleTimeout, maxIdleTimeout)
+	// A request in flight longer than the idle timeout with no bytes
+	// exchanged is cut by the load balancer: the idle timeout covers the
+	// request timeout unless told otherwise.
+	idleDefault := min(max(DefaultIdleTimeout, s.Timeout), maxIdleTimeout*time.Second)
+	p.idleTimeout = seconds(ps, "aws.idleTimeout", w.IdleTimeout, idleDefault, minIdleTimeout, maxIdleTimeout)
+	if w.IdleTimeout != "" && p.idleTimeout > 0 && time.Duration(p.idleTimeout)*time.Second < s.Timeout {
+		ps.Addf("aws.idleTimeout", "%q is shorter than service.timeout %s: the load balancer would cut long requests (allowed: at least %s)", w.IdleTimeout, s.Timeout, s.Timeout)
+	}
 
-	h := a.HealthCheck
-	p.health = HealthCheck{Path: h.Path, Matcher: h.Matcher, HealthyThreshold: h.HealthyThreshold, UnhealthyThreshold: h.UnhealthyThreshold}
-	if p.health.Path == "" {
-		p.health.Path = DefaultHealthPath
-	} else if !strings.HasPrefix(h.Path, "/") || strings.ContainsAny(h.Path, " \t\r\n") || len(h.Path) > 1024 {
-		ps.Addf("healthCheck.path", "%q is not an HTTP path (allowed: a path starting with \"/\", without spaces, at most 1024 characters, such as %q)", h.Path, DefaultHealthPath)
+	h := w.HealthCheck
+	p.health = plannedHealth{path: s.HealthPath, matcher: h.Matcher}
+	p.health.interval = seconds(ps, "aws.healthCheck.interval", h.Interval, mustSeconds(DefaultHealthInterval), minInterval, maxInterval)
+	p.health.timeout = seconds(ps, "aws.healthCheck.timeout", h.Timeout, mustSeconds(DefaultHealthTimeout), minTimeout, maxTimeout)
+	if p.health.interval > 0 && p.health.timeout > 0 && p.health.timeout >= p.health.interval {
+		ps.Addf("aws.healthCheck.timeout", "%ds is not less than the interval of %ds (allowed: less than aws.healthCheck.interval)", p.health.timeout, p.health.interval)
 	}
-	interval := seconds(ps, "healthCheck.interval", h.Interval, DefaultHealthInterval, minInterval, maxInterval)
-	timeout := seconds(ps, "healthCheck.timeout", h.Timeout, DefaultHealthTimeout, minTimeout, maxTimeout)
-	if interval > 0 && timeout > 0 && timeout >= interval {
-		ps.Addf("healthCheck.timeout", "%ds is not less than the interval of %ds (allowed: less than healthCheck.interval)", timeout, interval)
-	}
-	p.health.Interval = time.Duration(interval) * time.Second
-	p.health.Timeout = time.Duration(timeout) * time.Second
-	p.health.HealthyThreshold = threshold(ps, "healthCheck.healthyThreshold", h.HealthyThreshold, DefaultHealthyThreshold)
-	p.health.UnhealthyThreshold = threshold(ps, "healthCheck.unhealthyThreshold", h.UnhealthyThreshold, DefaultUnhealthyThreshold)
-	if p.health.Matcher == "" {
-		p.health.Matcher = DefaultHealthMatcher
+	p.health.healthyThreshold = threshold(ps, "aws.healthCheck.healthyThreshold", h.HealthyThreshold, DefaultHealthyThreshold)
+	p.health.unhealthyThreshold = threshold(ps, "aws.healthCheck.unhealthyThreshold", h.UnhealthyThreshold, DefaultUnhealthyThreshold)
+	if p.health.matcher == "" {
+		p.health.matcher = DefaultHealthMatcher
 	} else if msg := matcherProblem(h.Matcher); msg != "" {
-		ps.Addf("healthCheck.matcher", "%s", msg)
+		ps.Addf("aws.healthCheck.matcher", "%s", msg)
 	}
 
-	p.gracePeriod = seconds(ps, "healthCheckGracePeriod", a.HealthCheckGracePeriod, DefaultHealthCheckGracePeriod, 1, maxGracePeriod)
-	p.deregistrationDelay = seconds(ps, "requestTimeout", a.RequestTimeout, DefaultRequestTimeout, 1, maxDeregistrationDelay)
+	p.gracePeriod = seconds(ps, "aws.healthCheckGracePeriod", w.HealthCheckGracePeriod, mustSeconds(DefaultHealthCheckGracePeriod), 1, maxGracePeriod)
+	// ECS stops sending a task new requests, waits the deregistration
+	// delay for the requests in flight, and only then sends SIGTERM: the
+	// longest request is the right delay, not AWS's 300 s.
+	if s.Timeout > maxDeregistrationDelay*time.Second {
+		ps.Addf("service.timeout", "%s is longer than a target group can drain (allowed on Fargate: 1s to 1h)", s.Timeout)
+	} else {
+		p.deregistrationDelay = int(s.Timeout / time.Second)
+	}
 }
 
-// albName derives the ALB name; Internal is part of the hash because
-// changing it replaces the load balancer. A name that would begin with
-// "internal-" gets an "lb-" prefix.
-func albName(seed string, internal bool) string {
-	base := seed[strings.LastIndex(seed, "/")+1:]
+// albName derives the ALB name from the sanitized service name; Internal is
+// part of the hash because changing it replaces the load balancer. A name
+// that would begin with "internal-" gets an "lb-" prefix.
+func albName(base, seed string, internal bool) string {
 	hashed := seed
 	if internal {
 		hashed += "/internal"
@@ -619,128 +542,98 @@ func albName(seed string, internal bool) string {
 	return n
 }
 
-// portOr returns port, or the default port when it is unset.
-func portOr(port int) int {
-	if port == 0 {
-		return DefaultPort
-	}
-	return port
-}
-
 // resolveTask resolves the task definition's size, platform, container and
-// logs.
-func resolveTask(a *ServiceArgs, p *plan, ps *validate.Problems) {
-	p.cpu = a.CPU
-	if p.cpu == 0 {
-		p.cpu = DefaultCPU
-	}
-	p.memory = a.Memory
-	if p.memory == 0 {
-		p.memory = DefaultMemory
-	}
-	if msg := cpuProblem(p.cpu); msg != "" {
-		ps.Addf("cpu", "%s", msg)
+// logs. Size problems repeat service's own units.
+func resolveTask(a *ServiceArgs, s spec.Resolved, p *plan, ps *validate.Problems) {
+	w := a.AWS
+	p.cpu, p.memory = int(math.Round(s.CPU*1024)), s.MemoryMiB
+	if msg := cpuProblem(s.CPU); msg != "" {
+		ps.Addf("service.cpu", "%s", msg)
 	} else if msg := memoryProblem(p.cpu, p.memory); msg != "" {
-		ps.Addf("memory", "%s", msg)
+		ps.Addf("service.memory", "%s", msg)
 	}
 
-	switch a.CPUArchitecture {
+	switch w.Architecture {
 	case "":
 		p.arch = X86_64
 	case X86_64, ARM64:
-		p.arch = a.CPUArchitecture
+		p.arch = w.Architecture
 	default:
-		ps.Addf("cpuArchitecture", "%q is not a Fargate CPU architecture (allowed: %s)", a.CPUArchitecture, validate.OneOf(X86_64, ARM64))
+		ps.Addf("aws.architecture", "%q is not a Fargate CPU architecture (allowed: %s)", w.Architecture, validate.OneOf(X86_64, ARM64))
 	}
-	switch a.PlatformVersion {
+	switch w.PlatformVersion {
 	case "":
 		p.platformVersion = PlatformLatest
 	case PlatformLatest, Platform140:
-		p.platformVersion = a.PlatformVersion
+		p.platformVersion = w.PlatformVersion
 	default:
-		ps.Addf("platformVersion", "%q is not a supported platform version (allowed: %s; older versions lack secrets JSON keys and ephemeral storage)", a.PlatformVersion, validate.OneOf(PlatformLatest, Platform140))
+		ps.Addf("aws.platformVersion", "%q is not a supported platform version (allowed: %s; older versions lack secrets JSON keys and ephemeral storage)", w.PlatformVersion, validate.OneOf(PlatformLatest, Platform140))
 	}
 
-	p.stopTimeout = seconds(ps, "stopTimeout", a.StopTimeout, DefaultStopTimeout, 1, maxStopTimeout)
+	p.stopTimeout = seconds(ps, "aws.stopTimeout", w.StopTimeout, mustSeconds(DefaultStopTimeout), 1, maxStopTimeout)
 
-	switch g := a.EphemeralStorageGiB; {
-	case g == 0:
-	case g < minEphemeralGiB || g > maxEphemeralGiB:
-		ps.Addf("ephemeralStorageGiB", "%d is out of range (allowed: %d to %d, or 0 for the 20 GiB every task gets)", g, minEphemeralGiB, maxEphemeralGiB)
-	default:
-		p.ephemeralGiB = g
-	}
-
-	p.retentionDays = a.LogRetentionDays
-	if p.retentionDays == 0 {
-		p.retentionDays = DefaultLogRetentionDays
-	} else if msg := retentionProblem(p.retentionDays); msg != "" {
-		ps.Addf("logRetentionDays", "%s", msg)
-	}
-
-	for _, k := range slices.Sorted(maps.Keys(a.Env)) {
-		field := fmt.Sprintf("env[%q]", k)
-		if msg := envvar.NameProblem(k); msg != "" {
-			ps.Addf(field, "%s", msg)
-		} else if k == "PORT" {
-			ps.Addf(field, "PORT is set from port (allowed: any other name)")
+	if g := w.EphemeralStorageGiB; g != nil {
+		if *g < minEphemeralGiB || *g > maxEphemeralGiB {
+			ps.Addf("aws.ephemeralStorageGiB", "%d is out of range (allowed: %d to %d; leave it out for the 20 GiB every task gets)", *g, minEphemeralGiB, maxEphemeralGiB)
+		} else {
+			p.ephemeralGiB = *g
 		}
 	}
-	p.env = a.Env
-	p.secrets = resolveSecrets(a.Secrets, a.Env, ps)
-	if a.KMSKeyARN != nil && len(a.Secrets) == 0 {
-		ps.Addf("kmsKeyArn", "set without secrets (allowed: nil, or a key together with the secrets it encrypts)")
+
+	p.retentionDays = DefaultLogRetentionDays
+	if d := w.LogRetentionDays; d != nil {
+		if msg := retentionProblem(*d); msg != "" {
+			ps.Addf("aws.logRetentionDays", "%s", msg)
+		} else {
+			p.retentionDays = *d
+		}
 	}
 
-	if a.EnableExec && !a.WritableRootFilesystem {
-		ps.Addf("enableExec", "ECS Exec's agent writes into the container, which a read-only root filesystem forbids (allowed: true only with writableRootFilesystem)")
+	p.secrets = resolveSecrets(s.Secrets, ps)
+	if w.KMSKeyARN != nil && len(s.Secrets) == 0 {
+		ps.Addf("aws.kmsKeyArn", "set without service.secrets (allowed: nil, or a key together with the secrets it encrypts)")
+	}
+	if w.EnableExec && !w.WritableRootFilesystem {
+		ps.Addf("aws.enableExec", "ECS Exec's agent writes into the container, which a read-only root filesystem forbids (allowed: true only with aws.writableRootFilesystem)")
 	}
 }
 
 // resolveScaling resolves the task count and the scaling targets.
-func resolveScaling(a *ServiceArgs, p *plan, ps *validate.Problems) {
-	p.minTasks = a.MinTasks
-	if p.minTasks == 0 {
-		p.minTasks = DefaultMinTasks
+func resolveScaling(a *ServiceArgs, s spec.Resolved, p *plan, ps *validate.Problems) {
+	w := a.AWS
+	p.minTasks, p.maxTasks = s.MinInstances, s.MaxInstances
+	if s.MinSet && s.MinInstances == 0 {
+		ps.Addf("service.minInstances", "0: Fargate behind a load balancer cannot scale to zero (allowed on Fargate: 1 or more)")
 	}
-	p.maxTasks = a.MaxTasks
-	if p.maxTasks == 0 {
-		p.maxTasks = DefaultMaxTasks
+	if s.MaxInstances > MaxInstances {
+		ps.Addf("service.maxInstances", "%d is above %d (allowed on Fargate: 1 to %d)", s.MaxInstances, MaxInstances, MaxInstances)
 	}
-	switch {
-	case a.MinTasks < 0:
-		ps.Addf("minTasks", "%d is negative (allowed: 1 to maxTasks; Fargate behind a load balancer does not scale to zero)", a.MinTasks)
-	case a.MaxTasks < 0 || a.MaxTasks > 1000:
-		ps.Addf("maxTasks", "%d is out of range (allowed: 1 to 1000, at least minTasks)", a.MaxTasks)
-	case p.minTasks > p.maxTasks:
-		ps.Addf("minTasks", "%d is above maxTasks %d (allowed: 1 to %d)", p.minTasks, p.maxTasks, p.maxTasks)
+	p.cpuTarget = DefaultCPUTarget
+	if t := w.CPUTarget; t != nil {
+		if *t < 10 || *t > 90 {
+			ps.Addf("aws.cpuTarget", "%d%% is out of range (allowed: 10 to 90)", *t)
+		} else {
+			p.cpuTarget = *t
+		}
 	}
-
-	p.cpuTarget = a.CPUTarget
-	if p.cpuTarget == 0 {
-		p.cpuTarget = DefaultCPUTarget
-	} else if p.cpuTarget < 10 || p.cpuTarget > 90 {
-		ps.Addf("cpuTarget", "%d%% is out of range (allowed: 10 to 90)", p.cpuTarget)
+	if s.Concurrency > MaxConcurrency {
+		ps.Addf("service.concurrency", "%d is above %d (allowed on Fargate: 1 to %d)", s.Concurrency, MaxConcurrency, MaxConcurrency)
 	}
-
-	concurrency := a.Concurrency
-	if concurrency == 0 {
-		concurrency = DefaultConcurrency
-	} else if concurrency < 1 || concurrency > 10000 {
-		ps.Addf("concurrency", "%d is out of range (allowed: 1 to 10000)", concurrency)
+	latency := mustDuration(DefaultLatency)
+	if w.Latency != "" {
+		d, err := time.ParseDuration(w.Latency)
+		if err != nil || d < time.Millisecond || d > time.Minute {
+			ps.Addf("aws.latency", "%q is not a mean response time (allowed: a duration from 1ms to 1m, such as %q)", w.Latency, DefaultLatency)
+		} else {
+			latency = d
+		}
 	}
-	latency := a.Latency
-	if latency == 0 {
-		latency = DefaultLatency
-	} else if latency < time.Millisecond || latency > time.Minute {
-		ps.Addf("latency", "%s is out of range (allowed: 1ms to 1m0s)", latency)
-	}
-	p.requestTarget = requestsPerTargetPerMinute(concurrency, latency)
+	p.requestTarget = requestsPerTargetPerMinute(s.Concurrency, latency)
 }
 
-// ConcurrencyUtilization is the share of Concurrency that request-based
-// scaling keeps each task at: Knative's (and so Cloud Run's) default target
-// of 70%, so a task has headroom while a new one starts.
+// ConcurrencyUtilization is the share of service.concurrency that
+// request-based scaling keeps each task at: Knative's (and so Cloud Run's)
+// default target of 70%, so a task has headroom while a new one starts.
 const ConcurrencyUtilization = 0.7
 
 // requestsPerTargetPerMinute turns a concurrency into the target of the
@@ -756,10 +649,11 @@ func requestsPerTargetPerMinute(concurrency int, latency time.Duration) int {
 // resolveTaskStatements checks the task role's statements: Allow statements
 // may not grant every action, every action of every service or IAM, and may
 // name the resource "*" only with allowWildcard.
-func resolveTaskStatements(statements []iampolicy.Statement, allowWildcard bool, ps *validate.Problems) []iampolicy.Statement {
+func resolveTaskStatements(statements []PolicyStatement, allowWildcard bool, ps *validate.Problems) []iampolicy.Statement {
 	out := make([]iampolicy.Statement, 0, len(statements))
-	for i, s := range statements {
-		field := validate.Index("taskPolicyStatements", i)
+	for i, st := range statements {
+		field := validate.Index("aws.taskPolicy", i)
+		s := iampolicy.Statement{Sid: st.Sid, Effect: st.Effect, Action: st.Actions, Resource: st.Resources, Condition: st.Conditions}
 		if s.Effect == "" {
 			s.Effect = iampolicy.Allow
 		}
@@ -768,18 +662,15 @@ func resolveTaskStatements(statements []iampolicy.Statement, allowWildcard bool,
 		default:
 			ps.Addf(validate.Join(field, "effect"), "%q is not an effect (allowed: %s)", s.Effect, validate.OneOf(iampolicy.Allow, iampolicy.Deny))
 		}
-		if s.Principal != nil {
-			ps.Addf(validate.Join(field, "principal"), "set in an identity policy (allowed: nil)")
-		}
 		if len(s.Action) == 0 {
-			ps.Addf(validate.Join(field, "action"), "empty (allowed: at least one \"service:Action\")")
+			ps.Addf(validate.Join(field, "actions"), "empty (allowed: at least one \"service:Action\")")
 		}
 		if len(s.Resource) == 0 {
-			ps.Addf(validate.Join(field, "resource"), "empty (allowed: at least one resource ARN)")
+			ps.Addf(validate.Join(field, "resources"), "empty (allowed: at least one resource ARN)")
 		}
 		allow := s.Effect == iampolicy.Allow
 		for j, act := range s.Action {
-			af := validate.Index(validate.Join(field, "action"), j)
+			af := validate.Index(validate.Join(field, "actions"), j)
 			service, _, _ := strings.Cut(act, ":")
 			switch {
 			case act == "*":
@@ -795,10 +686,10 @@ func resolveTaskStatements(statements []iampolicy.Statement, allowWildcard bool,
 			}
 		}
 		for j, res := range s.Resource {
-			rf := validate.Index(validate.Join(field, "resource"), j)
+			rf := validate.Index(validate.Join(field, "resources"), j)
 			switch {
 			case res == "*" && allow && !allowWildcard:
-				ps.Addf(rf, "\"*\" grants the actions on every resource (allowed: resource ARNs; set allowWildcardResources for actions without resource-level permissions)")
+				ps.Addf(rf, "\"*\" grants the actions on every resource (allowed: resource ARNs; set aws.allowWildcardResources for actions without resource-level permissions)")
 			case res != "*" && !strings.HasPrefix(res, "arn:"):
 				ps.Addf(rf, "%q is not an ARN (allowed: \"arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE\" or \"*\")", res)
 			}
@@ -812,7 +703,7 @@ func resolveTaskStatements(statements []iampolicy.Statement, allowWildcard bool,
 func resolveTags(tags map[string]string, ps *validate.Problems) map[string]string {
 	out := map[string]string{"managed-by": "berth"}
 	for _, k := range slices.Sorted(maps.Keys(tags)) {
-		field := fmt.Sprintf("tags[%q]", k)
+		field := fmt.Sprintf("aws.tags[%q]", k)
 		switch {
 		case k == "" || len(k) > 128:
 			ps.Addf(field, "key is %d characters long (allowed: 1 to 128)", len(k))
@@ -825,39 +716,60 @@ func resolveTags(tags map[string]string, ps *validate.Problems) map[string]strin
 		out[k] = tags[k]
 	}
 	if len(out) > 50 {
-		ps.Addf("tags", "%d tags with managed-by (allowed: at most 50)", len(out))
+		ps.Addf("aws.tags", "%d tags with managed-by (allowed: at most 50)", len(out))
 	}
 	return out
 }
 
-// seconds resolves a duration that AWS takes in whole seconds: def when d
-// is zero, else d checked against lo and hi seconds. It returns 0 after
-// recording a problem.
-func seconds(ps *validate.Problems, field string, d, def time.Duration, lo, hi int) int {
-	if d == 0 {
-		d = def
-	}
-	if d%time.Second != 0 {
-		ps.Addf(field, "%s is not a whole number of seconds (allowed: whole seconds from %ds to %ds)", d, lo, hi)
-		return 0
+// seconds resolves a duration that AWS takes in whole seconds: def when v
+// is empty, else v parsed and checked against lo and hi seconds. It returns
+// 0 after recording a problem.
+func seconds(ps *validate.Problems, field, v string, def time.Duration, lo, hi int) int {
+	d := def
+	if v != "" {
+		var err error
+		if d, err = spec.ParseSeconds(v); err != nil {
+			ps.Addf(field, "%v", err)
+			return 0
+		}
 	}
 	s := d / time.Second
 	if s < time.Duration(lo) || s > time.Duration(hi) {
-		ps.Addf(field, "%s is out of range (allowed: %ds to %ds)", d, lo, hi)
+		if v == "" {
+			v = d.String()
+		}
+		ps.Addf(field, "%q is out of range (allowed: %ds to %ds)", v, lo, hi)
 		return 0
 	}
 	return int(s)
 }
 
+// mustSeconds and mustDuration parse the package's own default constants.
+func mustSeconds(s string) time.Duration {
+	d, err := spec.ParseSeconds(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+func mustDuration(s string) time.Duration {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
 // threshold resolves a health check threshold.
-func threshold(ps *validate.Problems, field string, n, def int) int {
-	if n == 0 {
+func threshold(ps *validate.Problems, field string, n *int, def int) int {
+	if n == nil {
 		return def
 	}
-	if n < minThreshold || n > maxThreshold {
-		ps.Addf(field, "%d is out of range (allowed: %d to %d)", n, minThreshold, maxThreshold)
+	if *n < minThreshold || *n > maxThreshold {
+		ps.Addf(field, "%d is out of range (allowed: %d to %d)", *n, minThreshold, maxThreshold)
 	}
-	return n
+	return *n
 }
 
 // arnOf reports whether s is an ARN of service whose resource part starts
@@ -878,6 +790,9 @@ func arnOf(s, service, resourcePrefix string) bool {
 // program that builds the image in the same deployment validates the
 // service's args first, so that nothing is registered when either is wrong.
 func (a *ServiceArgs) Validate(ctx *pulumi.Context, name string) error {
+	if a == nil {
+		return validate.MissingArgs(TypeToken, name, "image, aws.vpcId, aws.loadBalancerSubnetIds and aws.taskSubnetIds")
+	}
 	check := *a
 	if check.Image == nil {
 		check.Image = pulumi.String("image-built-later")

@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/berth-dev/berth/components/fargate"
+	"github.com/berth-dev/berth/spec"
 	"github.com/berth-dev/berth/testkit"
 )
 
@@ -17,13 +18,18 @@ import (
 func ExampleNewService() {
 	program := func(ctx *pulumi.Context) error {
 		svc, err := fargate.NewService(ctx, "api", &fargate.ServiceArgs{
-			Image:                 pulumi.String("123456789012.dkr.ecr.us-east-1.amazonaws.com/api@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
-			VpcID:                 pulumi.String("vpc-0123456789abcdef0"),
-			LoadBalancerSubnetIDs: pulumi.ToStringArray([]string{"subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"}),
-			TaskSubnetIDs:         pulumi.ToStringArray([]string{"subnet-0cccccccccccccccc", "subnet-0dddddddddddddddd"}),
-			CertificateARN:        pulumi.String("arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"),
-			Secrets: []fargate.Secret{
-				{Name: "DATABASE_URL", ValueFrom: pulumi.String("arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf")},
+			Image: pulumi.String("123456789012.dkr.ecr.us-east-1.amazonaws.com/api@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
+			Service: spec.Service{
+				Public: true,
+				Secrets: []spec.Secret{
+					{Env: "DATABASE_URL", Ref: pulumi.String("arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf")},
+				},
+			},
+			AWS: fargate.AWS{
+				VPCID:                 pulumi.String("vpc-0123456789abcdef0"),
+				LoadBalancerSubnetIDs: pulumi.ToStringArray([]string{"subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"}),
+				TaskSubnetIDs:         pulumi.ToStringArray([]string{"subnet-0cccccccccccccccc", "subnet-0dddddddddddddddd"}),
+				CertificateARN:        pulumi.String("arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"),
 			},
 		})
 		if err != nil {

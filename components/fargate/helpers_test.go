@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/berth-dev/berth/components/internal/iampolicy"
+	"github.com/berth-dev/berth/spec"
 	"github.com/berth-dev/berth/testkit"
 )
 
@@ -49,15 +50,18 @@ func hash7(seed string) string {
 // project berth, stack test.
 var testName = "api-" + hash7("berth/test/api")
 
-// minimalArgs is the smallest valid ServiceArgs: plain HTTP, asked for by
-// name, and defaults.
+// minimalArgs is the smallest valid internet-facing ServiceArgs: plain
+// HTTP, asked for by name, and defaults.
 func minimalArgs() *ServiceArgs {
 	return &ServiceArgs{
-		Image:                 pulumi.String(testImage),
-		VpcID:                 pulumi.String("vpc-0abc"),
-		LoadBalancerSubnetIDs: pulumi.ToStringArray([]string{"subnet-pub1", "subnet-pub2"}),
-		TaskSubnetIDs:         pulumi.ToStringArray([]string{"subnet-priv1", "subnet-priv2"}),
-		PlainHTTP:             true,
+		Image:   pulumi.String(testImage),
+		Service: spec.Service{Public: true},
+		AWS: AWS{
+			VPCID:                 pulumi.String("vpc-0abc"),
+			LoadBalancerSubnetIDs: pulumi.ToStringArray([]string{"subnet-pub1", "subnet-pub2"}),
+			TaskSubnetIDs:         pulumi.ToStringArray([]string{"subnet-priv1", "subnet-priv2"}),
+			PlainHTTP:             true,
+		},
 	}
 }
 
@@ -66,23 +70,27 @@ func minimalArgs() *ServiceArgs {
 func typicalArgs() *ServiceArgs {
 	a := minimalArgs()
 	a.RepositoryARN = pulumi.String(testRepoARN)
-	a.PlainHTTP = false
-	a.CertificateARN = pulumi.String(testCert)
-	a.KMSKeyARN = pulumi.String(testKMS)
-	a.Env = map[string]string{"LOG_LEVEL": "info"}
-	a.Secrets = []Secret{
-		{Name: "DATABASE_URL", ValueFrom: pulumi.String(testDBARN)},
-		{Name: "DB_PASSWORD", ValueFrom: pulumi.String(testDBARN), JSONKey: "password"},
-		{Name: "API_TOKEN", ValueFrom: pulumi.String("arn:aws:secretsmanager:us-east-1:123456789012:secret:api-token")},
-		{Name: "SIGNING_KEY", ValueFrom: pulumi.String("arn:aws:secretsmanager:us-east-1:123456789012:secret:signing-QwErTy:key:AWSPREVIOUS:")},
-		{Name: "FEATURE_FLAGS", ValueFrom: pulumi.String("/api/flags")},
-		{Name: "SMTP_URL", ValueFrom: pulumi.String("arn:aws:ssm:eu-west-1:123456789012:parameter/shared/smtp")},
+	a.AWS.PlainHTTP = false
+	a.AWS.CertificateARN = pulumi.String(testCert)
+	a.AWS.KMSKeyARN = pulumi.String(testKMS)
+	a.Service.Env = map[string]string{"LOG_LEVEL": "info"}
+	a.Service.Secrets = []spec.Secret{
+		{Env: "DATABASE_URL", Ref: pulumi.String(testDBARN)},
+		{Env: "DB_PASSWORD", Ref: pulumi.String(testDBARN), Key: "password"},
+		{Env: "API_TOKEN", Ref: pulumi.String("arn:aws:secretsmanager:us-east-1:123456789012:secret:api-token")},
+		{Env: "SIGNING_KEY", Ref: pulumi.String("arn:aws:secretsmanager:us-east-1:123456789012:secret:signing-QwErTy:key:AWSPREVIOUS:")},
+		{Env: "FEATURE_FLAGS", Ref: pulumi.String("/api/flags")},
+		{Env: "SMTP_URL", Ref: pulumi.String("arn:aws:ssm:eu-west-1:123456789012:parameter/shared/smtp")},
 	}
-	a.TaskPolicyStatements = []iampolicy.Statement{
-		{Action: []string{"s3:GetObject"}, Resource: []string{"arn:aws:s3:::uploads/*"}},
+	a.AWS.TaskPolicy = []PolicyStatement{
+		{Actions: []string{"s3:GetObject"}, Resources: []string{"arn:aws:s3:::uploads/*"}},
 	}
 	return a
 }
+
+// vcpu and n make the pointers of optional numbers.
+func vcpu(v float64) *float64 { return &v }
+func n(v int) *int            { return &v }
 
 // run creates one service named "api" under a fresh mock monitor.
 func run(t *testing.T, args *ServiceArgs) (*testkit.Monitor, *Service) {

@@ -2,8 +2,11 @@ package fargate
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/berth-dev/berth/spec"
 )
 
 // AWS limits this package checks before anything is created, as pure
@@ -37,13 +40,13 @@ var fargateSizes = []memoryStep{
 	{cpu: 16384, min: 32768, max: 122880, step: 8192},
 }
 
-// fargateCPUs lists the CPU units Fargate offers, for messages.
-func fargateCPUs() []int {
-	out := make([]int, len(fargateSizes))
+// fargateVCPUs lists the sizes Fargate offers in vCPU, for messages.
+func fargateVCPUs() string {
+	out := make([]string, len(fargateSizes))
 	for i, s := range fargateSizes {
-		out[i] = s.cpu
+		out[i] = spec.FormatCPU(float64(s.cpu) / 1024)
 	}
-	return out
+	return strings.Join(out, ", ")
 }
 
 // sizeFor returns the table row of cpu units.
@@ -56,51 +59,45 @@ func sizeFor(cpu int) (memoryStep, bool) {
 	return memoryStep{}, false
 }
 
-// allowed renders the memory values of a row: "512, 1024, 2048" or
-// "2048 to 8192 in steps of 1024".
+// allowed renders the memory values of a row as quantities: "512Mi, 1Gi,
+// 2Gi" or "2Gi to 8Gi in steps of 1Gi".
 func (s memoryStep) allowed() string {
 	if s.list != nil {
 		parts := make([]string, len(s.list))
 		for i, v := range s.list {
-			parts[i] = strconv.Itoa(v)
+			parts[i] = spec.FormatMiB(v)
 		}
 		return strings.Join(parts, ", ")
 	}
-	return fmt.Sprintf("%d to %d in steps of %d", s.min, s.max, s.step)
+	return fmt.Sprintf("%s to %s in steps of %s", spec.FormatMiB(s.min), spec.FormatMiB(s.max), spec.FormatMiB(s.step))
 }
 
 // offers reports whether the row allows mib of memory.
 func (s memoryStep) offers(mib int) bool {
 	if s.list != nil {
-		for _, v := range s.list {
-			if v == mib {
-				return true
-			}
-		}
-		return false
+		return slices.Contains(s.list, mib)
 	}
 	return mib >= s.min && mib <= s.max && (mib-s.min)%s.step == 0
 }
 
-// cpuProblem checks Fargate task CPU units.
-func cpuProblem(cpu int) string {
-	if _, ok := sizeFor(cpu); !ok {
-		return fmt.Sprintf("%d is not a Fargate task size (allowed CPU units: %s)", cpu, joinInts(fargateCPUs()))
+// cpuProblem checks a task size in vCPU.
+func cpuProblem(vcpu float64) string {
+	units := vcpu * 1024
+	if _, ok := sizeFor(int(units)); !ok || units != float64(int(units)) {
+		return fmt.Sprintf("%s vCPU is not a Fargate task size (allowed: %s)", spec.FormatCPU(vcpu), fargateVCPUs())
 	}
 	return ""
 }
 
 // memoryProblem checks memory MiB against valid cpu units; "" when Fargate
-// offers the pair.
+// offers the pair. The message speaks vCPU and quantities.
 func memoryProblem(cpu, mib int) string {
 	s, ok := sizeFor(cpu)
-	if !ok {
+	if !ok || s.offers(mib) {
 		return ""
 	}
-	if s.offers(mib) {
-		return ""
-	}
-	return fmt.Sprintf("%d MiB is not offered with cpu %d (allowed: %s MiB)", mib, cpu, s.allowed())
+	vcpu := spec.FormatCPU(float64(cpu) / 1024)
+	return fmt.Sprintf("%s is not offered with cpu %s on Fargate (allowed with cpu %s: %s)", spec.FormatMiB(mib), vcpu, vcpu, s.allowed())
 }
 
 // logRetentionDays are the retention periods CloudWatch Logs accepts. Zero,
@@ -136,6 +133,8 @@ const (
 	minEphemeralGiB, maxEphemeralGiB = 21, 200
 	// maxLBName is the name limit of load balancers and target groups.
 	maxLBName = 32
+	// maxSecretName is the Secrets Manager name limit.
+	maxSecretName = 512
 	// maxGracePeriod is ECS's limit of the health check grace period.
 	maxGracePeriod = 2147483647
 )

@@ -27,14 +27,14 @@ func TestFargateSizeTable(t *testing.T) {
 			t.Errorf("memoryProblem(%d, %d) = %q, want ok=%v", tt.cpu, tt.memory, msg, tt.ok)
 		}
 	}
-	for _, cpu := range []int{256, 512, 1024, 2048, 4096, 8192, 16384} {
+	for _, cpu := range []float64{0.25, 0.5, 1, 2, 4, 8, 16} {
 		if msg := cpuProblem(cpu); msg != "" {
-			t.Errorf("cpuProblem(%d) = %q", cpu, msg)
+			t.Errorf("cpuProblem(%g) = %q", cpu, msg)
 		}
 	}
-	for _, cpu := range []int{0, 128, 1000, 3072, 32768} {
-		if msg := cpuProblem(cpu); !strings.Contains(msg, "256, 512, 1024, 2048, 4096, 8192, 16384") {
-			t.Errorf("cpuProblem(%d) = %q, want the allowed sizes", cpu, msg)
+	for _, cpu := range []float64{0, 0.08, 0.125, 0.3, 1.5, 3, 32, 0.2500001} {
+		if msg := cpuProblem(cpu); !strings.Contains(msg, "vCPU is not a Fargate task size (allowed: 0.25, 0.5, 1, 2, 4, 8, 16)") {
+			t.Errorf("cpuProblem(%g) = %q, want the allowed sizes in vCPU", cpu, msg)
 		}
 	}
 }

@@ -53,7 +53,7 @@ func (c *Service) newNetwork(ctx *pulumi.Context, name string, p *plan, args *Se
 	var err error
 	c.LoadBalancerSecurityGroup, err = ec2.NewSecurityGroup(ctx, name+"-lb-sg", &ec2.SecurityGroupArgs{
 		Description: pulumi.String("berth " + name + " load balancer: listener ports from allowed CIDRs"),
-		VpcId:       args.VpcID,
+		VpcId:       args.AWS.VPCID,
 		Tags:        tags,
 	}, parent)
 	if err != nil {
@@ -61,7 +61,7 @@ func (c *Service) newNetwork(ctx *pulumi.Context, name string, p *plan, args *Se
 	}
 	c.TaskSecurityGroup, err = ec2.NewSecurityGroup(ctx, name+"-task-sg", &ec2.SecurityGroupArgs{
 		Description: pulumi.String("berth " + name + " tasks: container port from the load balancer only"),
-		VpcId:       args.VpcID,
+		VpcId:       args.AWS.VPCID,
 		Tags:        tags,
 	}, parent)
 	if err != nil {
@@ -133,7 +133,7 @@ func (c *Service) newNetwork(ctx *pulumi.Context, name string, p *plan, args *Se
 		LoadBalancerType:        pulumi.String("application"),
 		Internal:                pulumi.Bool(p.internal),
 		SecurityGroups:          pulumi.StringArray{lbSG},
-		Subnets:                 args.LoadBalancerSubnetIDs,
+		Subnets:                 args.AWS.LoadBalancerSubnetIDs,
 		IdleTimeout:             pulumi.Int(p.idleTimeout),
 		DropInvalidHeaderFields: pulumi.Bool(true),
 		EnableHttp2:             pulumi.Bool(true),
@@ -150,18 +150,18 @@ func (c *Service) newNetwork(ctx *pulumi.Context, name string, p *plan, args *Se
 		Protocol:            pulumi.String("HTTP"),
 		ProtocolVersion:     pulumi.String("HTTP1"),
 		Port:                pulumi.Int(p.port),
-		VpcId:               args.VpcID,
+		VpcId:               args.AWS.VPCID,
 		DeregistrationDelay: pulumi.Int(p.deregistrationDelay),
 		HealthCheck: &lb.TargetGroupHealthCheckArgs{
 			Enabled:            pulumi.Bool(true),
 			Protocol:           pulumi.String("HTTP"),
 			Port:               pulumi.String("traffic-port"),
-			Path:               pulumi.String(h.Path),
-			Interval:           pulumi.Int(int(h.Interval.Seconds())),
-			Timeout:            pulumi.Int(int(h.Timeout.Seconds())),
-			HealthyThreshold:   pulumi.Int(h.HealthyThreshold),
-			UnhealthyThreshold: pulumi.Int(h.UnhealthyThreshold),
-			Matcher:            pulumi.String(h.Matcher),
+			Path:               pulumi.String(h.path),
+			Interval:           pulumi.Int(h.interval),
+			Timeout:            pulumi.Int(h.timeout),
+			HealthyThreshold:   pulumi.Int(h.healthyThreshold),
+			UnhealthyThreshold: pulumi.Int(h.unhealthyThreshold),
+			Matcher:            pulumi.String(h.matcher),
 		},
 		Tags: tags,
 	}, parent)
@@ -190,7 +190,7 @@ func (c *Service) newNetwork(ctx *pulumi.Context, name string, p *plan, args *Se
 		LoadBalancerArn: c.LoadBalancer.Arn,
 		Port:            pulumi.Int(httpsPort),
 		Protocol:        pulumi.String("HTTPS"),
-		CertificateArn:  args.CertificateARN,
+		CertificateArn:  args.AWS.CertificateARN,
 		SslPolicy:       pulumi.String(p.sslPolicy),
 		DefaultActions:  forward,
 		Tags:            tags,

@@ -25,12 +25,12 @@ func TestStackWidePolicies(t *testing.T) {
 		{name: "production", args: typicalArgs, wildcardActions: []string{"ecr:GetAuthorizationToken"}},
 		{name: "internal with public task IPs", args: func() *ServiceArgs {
 			a := minimalArgs()
-			a.Internal, a.AssignPublicIP, a.Port = true, true, 3000
+			a.Service.Public, a.AWS.PlainHTTP, a.AWS.AssignPublicIP, a.Service.Port = false, false, true, n(3000)
 			return a
 		}, publicIP: true, wildcardActions: []string{"ecr:GetAuthorizationToken"}},
 		{name: "ECS Exec", args: func() *ServiceArgs {
 			a := typicalArgs()
-			a.EnableExec, a.WritableRootFilesystem = true, true
+			a.AWS.EnableExec, a.AWS.WritableRootFilesystem = true, true
 			return a
 		}, wildcardActions: append([]string{"ecr:GetAuthorizationToken"}, execActions...)},
 	}
@@ -39,7 +39,10 @@ func TestStackWidePolicies(t *testing.T) {
 			t.Parallel()
 			args := cfg.args()
 			m, _ := run(t, args)
-			port := float64(portOr(args.Port))
+			port := float64(8080)
+			if args.Service.Port != nil {
+				port = float64(*args.Service.Port)
+			}
 			// The checks below range over these; an empty set would pass
 			// them without checking anything.
 			if in, out, sgs, roles := len(m.ByType(typeIngress)), len(m.ByType(typeEgress)), len(m.ByType(typeSecurityGroup)), len(m.ByType(typeRole)); in < 2 || out < 2 || sgs != 2 || roles != 2 {

@@ -7,54 +7,9 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/berth-dev/berth/components/internal/envvar"
+	"github.com/berth-dev/berth/spec"
 	"github.com/berth-dev/berth/validate"
 )
-
-// Secret exposes a Secrets Manager secret (whole, or one JSON key of it) or
-// an SSM Parameter Store parameter to the container as an environment
-// variable. ECS reads it when the task starts, with the execution role,
-// which may read exactly the secrets the service declares.
-//
-// See https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar.html
-type Secret struct {
-	// Name is the environment variable that receives the value: letters,
-	// digits and underscores, not starting with a digit, not also a key of
-	// ServiceArgs.Env. Default: none, required.
-	Name string
-
-	// ValueFrom names the value, in one of these forms:
-	//   - a Secrets Manager secret ARN,
-	//     "arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-AbCdEf", for
-	//     example a secretsmanager.Secret's Arn output;
-	//   - the same ARN with a JSON key, version stage and version ID, every
-	//     colon present even when a part is empty:
-	//     "arn:...:secret:db-AbCdEf:password::" (or use JSONKey, VersionStage
-	//     and VersionID below with the plain ARN);
-	//   - an SSM parameter name in the service's Region, "db-url" or
-	//     "/app/db-url", or its ARN,
-	//     "arn:aws:ssm:REGION:ACCOUNT:parameter/app/db-url".
-	// A Secrets Manager ARN without the 6-character random suffix (a partial
-	// ARN) is granted as "NAME-??????". A name whose last hyphen-separated
-	// part has exactly 6 letters or digits ("api-tokens") reads as complete:
-	// pass the complete ARN for such a secret.
-	// Default: none, required.
-	ValueFrom pulumi.StringInput
-
-	// JSONKey selects one key of a Secrets Manager secret that holds JSON;
-	// only with a plain secret ARN in ValueFrom. No colons.
-	// Default: "", the whole secret.
-	JSONKey string
-
-	// VersionStage selects a staging label such as "AWSCURRENT" or
-	// "AWSPREVIOUS"; only with a plain secret ARN, not with VersionID.
-	// Default: "", AWSCURRENT.
-	VersionStage string
-
-	// VersionID pins a version ID (a UUID); only with a plain secret ARN,
-	// not with VersionStage. Default: "", the current version.
-	VersionID string
-}
 
 // secretKind says where a secret's value lives.
 type secretKind int
@@ -158,57 +113,86 @@ func (p parsedValueFrom) grant(partition, region, account string) string {
 }
 
 // plannedSecret is one validated secret: its variable, its value reference
-// and the suffix composed from JSONKey, VersionStage and VersionID.
+// and the ":jsonKey:versionStage:versionId" suffix composed from key and
+// version.
 type plannedSecret struct {
 	name      string
 	valueFrom pulumi.StringInput
 	suffix    string
+	// value is the secret's value when the component creates the secret;
+	// key names it (spec.SecretKey). valueFrom is set when it is created.
+	value pulumi.StringInput
+	key   string
 }
 
-// resolveSecrets checks every secret entry. env is the plain environment,
-// which secret variables may not clash with.
-func resolveSecrets(secrets []Secret, env map[string]string, ps *validate.Problems) []plannedSecret {
-	var out []plannedSecret
-	names := envvar.NewSecretNames(env, envvar.NameProblem, "name")
-	for i, s := range secrets {
-		field := validate.Index("secrets", i)
-		q := plannedSecret{name: s.Name, valueFrom: s.ValueFrom}
+// versionIDPattern matches a Secrets Manager version ID; any other version
+// is a staging label such as AWSCURRENT.
+var versionIDPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
-		if msg := names.Check(i, s.Name); msg != "" {
-			ps.Addf(validate.Join(field, "name"), "%s", msg)
+// resolveSecrets checks what ECS adds to spec's secret rules: values reach
+// the container as variables only, valueFroms of the forms ECS reads, and
+// versions that Secrets Manager names by label or ID.
+func resolveSecrets(secrets []spec.Secret, ps *validate.Problems) []plannedSecret {
+	var out []plannedSecret
+	for i, s := range secrets {
+		field := validate.Index("service.secrets", i)
+		at := func(sub string) string { return validate.Join(field, sub) }
+		q := plannedSecret{name: s.Env, valueFrom: s.Ref, value: s.Value}
+		if s.Path != "" {
+			ps.Addf(at("path"), "ECS injects secrets as environment variables only (allowed on Fargate: env)")
+		}
+		if s.Value != nil {
+			q.key = spec.SecretKey(s)
+			out = append(out, q)
+			continue
 		}
 
-		for _, part := range []struct{ field, value string }{
-			{"jsonKey", s.JSONKey}, {"versionStage", s.VersionStage}, {"versionId", s.VersionID},
-		} {
-			if strings.Contains(part.value, ":") {
-				ps.Addf(validate.Join(field, part.field), "%q contains \":\" (allowed: any text without colons)", part.value)
+		stage, id := "", ""
+		if s.Version != nil {
+			version, known := validate.Known(s.Version)
+			switch {
+			case !known:
+				ps.Addf(at("version"), "is another resource's output (allowed on Fargate: a plain staging label such as \"AWSPREVIOUS\" or a version ID)")
+			case version == "":
+				ps.Addf(at("version"), "empty (allowed: a staging label such as \"AWSPREVIOUS\", a version ID, or leave it out for the current version)")
+			case versionIDPattern.MatchString(version):
+				id = version
+			case allDigits(version):
+				ps.Addf(at("version"), "%q is a Secret Manager version number; Secrets Manager names versions by staging label or ID (allowed on Fargate: AWSCURRENT, AWSPREVIOUS, another label, or a version ID)", version)
+			case strings.Contains(version, ":"):
+				ps.Addf(at("version"), "%q contains \":\" (allowed: a staging label or version ID without colons)", version)
+			default:
+				stage = version
 			}
 		}
-		if s.VersionStage != "" && s.VersionID != "" {
-			ps.Addf(validate.Join(field, "versionId"), "set together with versionStage (allowed: at most one of them)")
-		}
-		composed := s.JSONKey != "" || s.VersionStage != "" || s.VersionID != ""
+		composed := s.Key != "" || stage != "" || id != ""
 		if composed {
-			q.suffix = ":" + s.JSONKey + ":" + s.VersionStage + ":" + s.VersionID
+			q.suffix = ":" + s.Key + ":" + stage + ":" + id
 		}
-
-		if s.ValueFrom == nil {
-			ps.Addf(validate.Join(field, "valueFrom"), "required (a Secrets Manager secret ARN, or an SSM parameter name or ARN)")
-		} else if v, ok := validate.Known(s.ValueFrom); ok {
+		if v, ok := validate.Known(s.Ref); ok && v != "" {
 			p, err := parseValueFrom(v)
 			switch {
 			case err != nil:
-				ps.Addf(validate.Join(field, "valueFrom"), "%v", err)
+				ps.Addf(at("ref"), "%v", err)
 			case composed && p.kind != secretsManager:
-				ps.Addf(validate.Join(field, "valueFrom"), "%q is an SSM parameter, which has no JSON key, version stage or version ID (allowed with jsonKey, versionStage or versionId: a Secrets Manager secret ARN)", v)
+				ps.Addf(at("ref"), "%q is an SSM parameter, which has no JSON key or version (allowed with key or version: a Secrets Manager secret ARN)", v)
 			case composed && p.suffix != "":
-				ps.Addf(validate.Join(field, "valueFrom"), "%q already ends with %q (allowed: the suffix in valueFrom or jsonKey, versionStage and versionId, not both)", v, p.suffix)
+				ps.Addf(at("ref"), "%q already ends with %q (allowed: the suffix in ref or key and version, not both)", v, p.suffix)
 			}
 		}
 		out = append(out, q)
 	}
 	return out
+}
+
+// allDigits reports whether s is a non-empty run of decimal digits.
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // fullValueFrom returns the valueFrom ECS reads: the given value plus the

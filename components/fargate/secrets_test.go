@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/berth-dev/berth/spec"
 	"github.com/berth-dev/berth/validate"
 )
 
@@ -69,20 +72,22 @@ func TestParseValueFromRejects(t *testing.T) {
 
 func TestComposedSuffixKeepsEveryColon(t *testing.T) {
 	t.Parallel()
+	const id = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
 	tests := []struct {
-		s    Secret
+		s    spec.Secret
 		want string
 	}{
-		{Secret{JSONKey: "password"}, ":password::"},
-		{Secret{VersionStage: "AWSPREVIOUS"}, "::AWSPREVIOUS:"},
-		{Secret{JSONKey: "k", VersionID: "v1"}, ":k::v1"},
-		{Secret{}, ""},
+		{spec.Secret{Key: "password"}, ":password::"},
+		{spec.Secret{Version: pulumi.String("AWSPREVIOUS")}, "::AWSPREVIOUS:"},
+		{spec.Secret{Key: "k", Version: pulumi.String(id)}, ":k::" + id},
+		{spec.Secret{}, ""},
 	}
 	for _, tt := range tests {
-		tt.s.Name = "X"
-		got := resolveSecrets([]Secret{tt.s}, nil, new(validate.Problems))
-		if got[0].suffix != tt.want {
-			t.Errorf("suffix of %+v = %q, want %q", tt.s, got[0].suffix, tt.want)
+		tt.s.Env, tt.s.Ref = "X", pulumi.String(testDBARN)
+		var ps validate.Problems
+		got := resolveSecrets([]spec.Secret{tt.s}, &ps)
+		if !ps.Empty() || got[0].suffix != tt.want {
+			t.Errorf("suffix of %+v = %q (problems %v), want %q", tt.s, got[0].suffix, ps.List(), tt.want)
 		}
 	}
 }

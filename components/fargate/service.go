@@ -12,9 +12,11 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/berth-dev/berth/components/internal/iampolicy"
+	"github.com/berth-dev/berth/components/internal/naming"
 	"github.com/berth-dev/berth/validate"
 )
 
@@ -37,8 +39,11 @@ const (
 type Service struct {
 	pulumi.ResourceState
 
-	// Cluster is the created ECS cluster; nil when ServiceArgs.ClusterARN is
-	// set.
+	// Secrets are the Secrets Manager secrets created from values, in the
+	// order of service.secrets; their values are in SecretVersions.
+	Secrets        []*secretsmanager.Secret
+	SecretVersions []*secretsmanager.SecretVersion
+	// Cluster is the created ECS cluster; nil when aws.clusterArn is set.
 	Cluster *ecs.Cluster
 	// LogGroup is the container's CloudWatch Logs group.
 	LogGroup *cloudwatch.LogGroup
@@ -88,31 +93,31 @@ type Service struct {
 	// URL is "https://DNS_NAME" with a certificate, "http://DNS_NAME"
 	// without; point a DNS record at LoadBalancerDNSName to use your own
 	// name.
-	URL pulumi.StringOutput
+	URL pulumi.StringOutput `pulumi:"url"`
 	// LoadBalancerDNSName is the ALB's DNS name,
 	// "NAME-ID.REGION.elb.amazonaws.com".
-	LoadBalancerDNSName pulumi.StringOutput
+	LoadBalancerDNSName pulumi.StringOutput `pulumi:"loadBalancerDnsName"`
 	// ClusterName is the ECS cluster's name.
-	ClusterName pulumi.StringOutput
+	ClusterName pulumi.StringOutput `pulumi:"clusterName"`
 	// ServiceName is the ECS service's name.
-	ServiceName pulumi.StringOutput
+	ServiceName pulumi.StringOutput `pulumi:"serviceName"`
 	// TaskRoleName is the task role's name, to attach more policies to it.
-	TaskRoleName pulumi.StringOutput
+	TaskRoleName pulumi.StringOutput `pulumi:"taskRoleName"`
 	// TaskRoleARN is the task role's ARN,
 	// "arn:aws:iam::ACCOUNT:role/NAME".
-	TaskRoleARN pulumi.StringOutput
+	TaskRoleARN pulumi.StringOutput `pulumi:"taskRoleArn"`
 	// TaskSecurityGroupID is the tasks' security group, to admit them to a
 	// database.
-	TaskSecurityGroupID pulumi.StringOutput
+	TaskSecurityGroupID pulumi.StringOutput `pulumi:"taskSecurityGroupId"`
 	// LogGroupName is the CloudWatch Logs group of the container's output.
-	LogGroupName pulumi.StringOutput
+	LogGroupName pulumi.StringOutput `pulumi:"logGroupName"`
 	// TaskDefinitionARN is the task definition revision the service runs
 	// after the deployment, "arn:aws:ecs:REGION:ACCOUNT:task-definition/FAMILY:REVISION":
 	// always the revision this deployment registered. When the deployment
 	// circuit breaker rolled the service back to an earlier revision, it
 	// resolves to an error naming the service instead, which fails
 	// `pulumi up` (see the package documentation).
-	TaskDefinitionARN pulumi.StringOutput
+	TaskDefinitionARN pulumi.StringOutput `pulumi:"taskDefinitionArn"`
 }
 
 var _ pulumi.ComponentResource = (*Service)(nil)
@@ -130,7 +135,7 @@ type env struct {
 // listing every problem, and nothing is registered.
 func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pulumi.ResourceOption) (*Service, error) {
 	if args == nil {
-		return nil, validate.MissingArgs(typeToken, name, "image, vpcId, loadBalancerSubnetIds and taskSubnetIds")
+		return nil, validate.MissingArgs(TypeToken, name, "image, aws.vpcId, aws.loadBalancerSubnetIds and aws.taskSubnetIds")
 	}
 	p, err := args.resolve(ctx.Project(), ctx.Stack(), name)
 	if err != nil {
@@ -138,7 +143,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	}
 
 	c := &Service{}
-	if err := ctx.RegisterComponentResource(typeToken, name, c, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("registering component: %w", err)
 	}
 	parent := pulumi.Parent(c)
@@ -149,6 +154,9 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	}
 	tags := pulumi.ToStringMap(p.tags)
 
+	if err := c.newValueSecrets(ctx, name, p, tags, parent); err != nil {
+		return nil, fmt.Errorf("creating secrets: %w", err)
+	}
 	c.LogGroup, err = cloudwatch.NewLogGroup(ctx, name+"-logs", &cloudwatch.LogGroupArgs{
 		Name:            pulumi.String(p.logGroup),
 		RetentionInDays: pulumi.Int(p.retentionDays),
@@ -166,8 +174,8 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	}
 
 	var clusterARN, clusterName pulumi.StringOutput
-	if args.ClusterARN != nil {
-		clusterARN = args.ClusterARN.ToStringOutput()
+	if args.AWS.ClusterARN != nil {
+		clusterARN = args.AWS.ClusterARN.ToStringOutput()
 		clusterName = clusterARN.ApplyT(clusterNameFromARN).(pulumi.StringOutput)
 	} else {
 		c.Cluster, err = ecs.NewCluster(ctx, name+"-cluster", &ecs.ClusterArgs{
@@ -238,6 +246,43 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		return nil, fmt.Errorf("registering outputs: %w", err)
 	}
 	return c, nil
+}
+
+// newValueSecrets creates a Secrets Manager secret holding the value of
+// every secret given as a value, and points the planned secret at its ARN
+// once the value is stored, so that no task starts reading an empty secret.
+// The value stays a Pulumi secret.
+func (c *Service) newValueSecrets(ctx *pulumi.Context, name string, p *plan, tags pulumi.StringMap, parent pulumi.ResourceOption) error {
+	for i := range p.secrets {
+		s := &p.secrets[i]
+		if s.value == nil {
+			continue
+		}
+		secret, err := secretsmanager.NewSecret(ctx, name+"-"+s.key, &secretsmanager.SecretArgs{
+			Name: pulumi.String(naming.Physical(p.name+"-"+s.key, p.seed+"/secret/"+s.key, maxSecretName)),
+			// Deleted at once, not after a 30-day recovery window that would
+			// block creating the same name again: the value lives in the
+			// program's configuration.
+			RecoveryWindowInDays: pulumi.Int(0),
+			Tags:                 tags,
+		}, parent)
+		if err != nil {
+			return err
+		}
+		version, err := secretsmanager.NewSecretVersion(ctx, name+"-"+s.key, &secretsmanager.SecretVersionArgs{
+			SecretId:     secret.ID(),
+			SecretString: pulumi.ToSecret(s.value).(pulumi.StringOutput),
+		}, parent)
+		if err != nil {
+			return err
+		}
+		s.valueFrom = pulumi.All(secret.Arn, version.VersionId).ApplyT(func(v []any) string {
+			return v[0].(string)
+		}).(pulumi.StringOutput)
+		c.Secrets = append(c.Secrets, secret)
+		c.SecretVersions = append(c.SecretVersions, version)
+	}
+	return nil
 }
 
 // deployedRevision checks that the ECS service named service, of component
@@ -330,8 +375,8 @@ func (p *plan) executionPolicyJSON(args *ServiceArgs, logGroupARN pulumi.StringO
 		repo = args.Image.ToStringOutput().ApplyT(repositoryFromImage).(pulumi.StringOutput)
 	}
 	kms := pulumi.String("").ToStringOutput()
-	if args.KMSKeyARN != nil {
-		kms = args.KMSKeyARN.ToStringOutput()
+	if args.AWS.KMSKeyARN != nil {
+		kms = args.AWS.KMSKeyARN.ToStringOutput()
 	}
 	inputs := []any{e.partition, e.region, e.account, repo, logGroupARN, kms}
 	for _, s := range p.secrets {
@@ -362,10 +407,10 @@ func (p *plan) executionPolicyJSON(args *ServiceArgs, logGroupARN pulumi.StringO
 func (s plannedSecret) resolve(i int, v string) (parsedValueFrom, string, error) {
 	parsed, err := parseValueFrom(v)
 	if err == nil && s.suffix != "" && (parsed.kind != secretsManager || parsed.suffix != "") {
-		err = fmt.Errorf("%q takes no jsonKey, versionStage or versionId (allowed with them: a plain Secrets Manager secret ARN)", v)
+		err = fmt.Errorf("%q takes no key or version (allowed with them: a plain Secrets Manager secret ARN)", v)
 	}
 	if err != nil {
-		return parsedValueFrom{}, "", fmt.Errorf("secrets[%d].valueFrom: %w", i, err)
+		return parsedValueFrom{}, "", fmt.Errorf("service.secrets[%d].ref: %w", i, err)
 	}
 	return parsed, s.fullValueFrom(v), nil
 }
@@ -432,7 +477,7 @@ func (p *plan) serviceArgs(args *ServiceArgs, c *Service, clusterARN pulumi.Stri
 		LaunchType:      pulumi.String("FARGATE"),
 		PlatformVersion: pulumi.String(p.platformVersion),
 		NetworkConfiguration: &ecs.ServiceNetworkConfigurationArgs{
-			Subnets:        args.TaskSubnetIDs,
+			Subnets:        args.AWS.TaskSubnetIDs,
 			SecurityGroups: pulumi.StringArray{c.TaskSecurityGroup.ID()},
 			AssignPublicIp: pulumi.Bool(p.publicIP),
 		},

@@ -1,15 +1,16 @@
 package fargate
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/berth-dev/berth/components/internal/iampolicy"
+	"github.com/berth-dev/berth/spec"
 	"github.com/berth-dev/berth/testkit"
 )
 
@@ -170,7 +171,7 @@ func TestTaskRoleIsEmptyUnlessAsked(t *testing.T) {
 func TestTaskPolicyHoldsTheStatementsAndExecGrants(t *testing.T) {
 	t.Parallel()
 	a := typicalArgs()
-	a.EnableExec, a.WritableRootFilesystem = true, true
+	a.AWS.EnableExec, a.AWS.WritableRootFilesystem = true, true
 	m, _ := run(t, a)
 	policy := m.Named(t, typeRolePolicy, "api-task-policy")
 	assertEqual(t, "role", testkit.Prop(t, policy, "role"), testTaskRole)
@@ -198,8 +199,8 @@ func rules(m *testkit.Monitor, typ string) map[string]map[string]any {
 func TestSecurityGroupRulesAreExact(t *testing.T) {
 	t.Parallel()
 	a := typicalArgs()
-	a.AllowedCIDRs = []string{"203.0.113.0/24", "2001:db8::/32"}
-	a.Port = 9000
+	a.AWS.AllowedCIDRs = []string{"203.0.113.0/24", "2001:db8::/32"}
+	a.Service.Port = n(9000)
 	m, _ := run(t, a)
 	in := func(port float64, key, cidr string) map[string]any {
 		return map[string]any{
@@ -254,7 +255,7 @@ func TestWithoutCertificateOnlyPort80IsOpen(t *testing.T) {
 func TestHTTPSListenerForwardsAndHTTPRedirects(t *testing.T) {
 	t.Parallel()
 	a := typicalArgs()
-	a.SSLPolicy = TLS13Only
+	a.AWS.SSLPolicy = TLS13Only
 	m, _ := run(t, a)
 	assertEqual(t, "https listener", m.Named(t, typeListener, "api-https").Inputs.Mappable(), map[string]any{
 		"loadBalancerArn": testLBARN,
@@ -304,9 +305,10 @@ func TestWithoutCertificatePort80Forwards(t *testing.T) {
 func TestLoadBalancerAndTargetGroupSettings(t *testing.T) {
 	t.Parallel()
 	a := minimalArgs()
-	a.HealthCheck = HealthCheck{Path: "/readyz", Interval: 15 * time.Second, Timeout: 3 * time.Second, HealthyThreshold: 3, UnhealthyThreshold: 2, Matcher: "200-299"}
-	a.RequestTimeout = 45 * time.Second
-	a.IdleTimeout = 120 * time.Second
+	a.Service.HealthPath = "/readyz"
+	a.AWS.HealthCheck = HealthCheck{Interval: "15s", Timeout: "3s", HealthyThreshold: n(3), UnhealthyThreshold: n(2), Matcher: "200-299"}
+	a.Service.Timeout = "45s"
+	a.AWS.IdleTimeout = "120s"
 	m, _ := run(t, a)
 	assertEqual(t, "load balancer", m.One(t, typeLoadBalancer).Inputs.Mappable(), map[string]any{
 		"name":                    testName,
@@ -342,11 +344,13 @@ func TestLoadBalancerAndTargetGroupSettings(t *testing.T) {
 	})
 }
 
-func TestTargetGroupDefaultsDrainWithinAMinute(t *testing.T) {
+// TestTargetGroupDefaultsDrainForTheRequestTimeout: the deregistration
+// delay is service.timeout (60s by default), not AWS's 300 s.
+func TestTargetGroupDefaultsDrainForTheRequestTimeout(t *testing.T) {
 	t.Parallel()
 	m, _ := run(t, minimalArgs())
 	tg := m.One(t, typeTargetGroup)
-	assertEqual(t, "deregistrationDelay", testkit.Prop(t, tg, "deregistrationDelay"), float64(30))
+	assertEqual(t, "deregistrationDelay", testkit.Prop(t, tg, "deregistrationDelay"), float64(60))
 	assertEqual(t, "healthCheck", testkit.Prop(t, tg, "healthCheck"), map[string]any{
 		"enabled": true, "protocol": "HTTP", "port": "traffic-port", "path": "/healthz",
 		"interval": float64(10), "timeout": float64(5), "healthyThreshold": float64(2), "unhealthyThreshold": float64(3), "matcher": "200",
@@ -356,7 +360,7 @@ func TestTargetGroupDefaultsDrainWithinAMinute(t *testing.T) {
 func TestContainerDefinitionIsExact(t *testing.T) {
 	t.Parallel()
 	a := typicalArgs()
-	a.StopTimeout = 45 * time.Second
+	a.AWS.StopTimeout = "45s"
 	m, _ := run(t, a)
 	want := map[string]any{
 		"name":      "app",
@@ -405,7 +409,7 @@ func TestContainerDefinitionIsExact(t *testing.T) {
 func TestTaskDefinitionSizeAndRoles(t *testing.T) {
 	t.Parallel()
 	a := minimalArgs()
-	a.CPU, a.Memory, a.CPUArchitecture, a.EphemeralStorageGiB = 1024, 4096, ARM64, 50
+	a.Service.CPU, a.Service.Memory, a.AWS.Architecture, a.AWS.EphemeralStorageGiB = vcpu(1), "4Gi", ARM64, n(50)
 	m, _ := run(t, a)
 	td := m.One(t, typeTaskDef).Inputs.Mappable()
 	delete(td, "containerDefinitions")
@@ -522,7 +526,7 @@ func TestServiceDeploysSafelyInPrivateSubnets(t *testing.T) {
 func TestScalingTargetAndPoliciesAreExact(t *testing.T) {
 	t.Parallel()
 	a := minimalArgs()
-	a.MinTasks, a.MaxTasks, a.CPUTarget, a.Concurrency, a.Latency = 3, 30, 50, 20, 50*time.Millisecond
+	a.Service.MinInstances, a.Service.MaxInstances, a.AWS.CPUTarget, a.Service.Concurrency, a.AWS.Latency = n(3), n(30), n(50), n(20), "50ms"
 	m, _ := run(t, a)
 	resourceID := "service/" + testName + "/" + testName
 	assertEqual(t, "scaling target", m.One(t, typeScaling).Inputs.Mappable(), map[string]any{
@@ -564,7 +568,7 @@ func TestScalingTargetAndPoliciesAreExact(t *testing.T) {
 func TestExistingClusterIsUsedNotCreated(t *testing.T) {
 	t.Parallel()
 	a := minimalArgs()
-	a.ClusterARN = pulumi.String("arn:aws:ecs:us-east-1:123456789012:cluster/shared")
+	a.AWS.ClusterARN = pulumi.String("arn:aws:ecs:us-east-1:123456789012:cluster/shared")
 	m, svc := run(t, a)
 	if n := len(m.ByType(typeCluster)); n != 0 {
 		t.Errorf("created %d clusters", n)
@@ -579,7 +583,7 @@ func TestExistingClusterIsUsedNotCreated(t *testing.T) {
 func TestInternalLoadBalancerAndPublicTaskIPs(t *testing.T) {
 	t.Parallel()
 	a := minimalArgs()
-	a.Internal, a.AssignPublicIP = true, true
+	a.Service.Public, a.AWS.PlainHTTP, a.AWS.AssignPublicIP = false, false, true
 	m, _ := run(t, a)
 	lb := m.One(t, typeLoadBalancer)
 	assertEqual(t, "internal", testkit.Prop(t, lb, "internal"), true)
@@ -657,13 +661,59 @@ func TestOutputSecretWithSSMAndJSONKeyFailsTheDeployment(t *testing.T) {
 	t.Parallel()
 	a := minimalArgs()
 	// Only known at deployment: the check runs inside the apply.
-	a.Secrets = []Secret{{Name: "DB", ValueFrom: pulumi.String("/app/db").ToStringOutput(), JSONKey: "password"}}
+	a.Service.Secrets = []spec.Secret{{Env: "DB", Ref: pulumi.String("/app/db").ToStringOutput(), Key: "password"}}
 	m := testkit.New("berth", "test")
 	err := m.Run(func(ctx *pulumi.Context) error {
 		_, err := NewService(ctx, "api", a)
 		return err
 	})
-	if err == nil || !strings.Contains(err.Error(), "secrets[0].valueFrom") {
-		t.Fatalf("err = %v, want a failure naming secrets[0].valueFrom", err)
+	if err == nil || !strings.Contains(err.Error(), "service.secrets[0].ref") {
+		t.Fatalf("err = %v, want a failure naming service.secrets[0].ref", err)
+	}
+}
+
+// TestSecretsFromValuesAreCreatedAndGranted: a secret given as a value
+// becomes a Secrets Manager secret of the service's own, deleted without a
+// recovery window; the task reads it by ARN, the execution role may read
+// exactly it, and the value never appears in plain text.
+func TestSecretsFromValuesAreCreatedAndGranted(t *testing.T) {
+	t.Parallel()
+	const canary = "canary-Zq9!secret-value"
+	a := minimalArgs()
+	a.Service.Secrets = []spec.Secret{{Env: "WEBHOOK_KEY", Value: pulumi.String(canary)}}
+	m, svc := run(t, a)
+	secret := m.One(t, "aws:secretsmanager/secret:Secret")
+	name := "api-webhook-key-" + hash7("berth/test/api/secret/webhook-key")
+	assertEqual(t, "secret", secret.Inputs.Mappable(), map[string]any{
+		"name": name, "recoveryWindowInDays": float64(0), "tags": map[string]any{"managed-by": "berth"},
+	})
+	version := m.One(t, "aws:secretsmanager/secretVersion:SecretVersion")
+	if !version.Inputs["secretString"].IsSecret() {
+		t.Errorf("secretString is not a secret: %v", version.Inputs["secretString"])
+	}
+	testkit.AssertNoPlaintext(t, m, canary)
+	if len(svc.Secrets) != 1 || len(svc.SecretVersions) != 1 {
+		t.Errorf("Service.Secrets %d, SecretVersions %d, want 1 each", len(svc.Secrets), len(svc.SecretVersions))
+	}
+
+	arn := testkit.Prop(t, secret, "name").(string)
+	arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:" + arn
+	var defs []map[string]any
+	if err := json.Unmarshal([]byte(testkit.Prop(t, m.One(t, typeTaskDef), "containerDefinitions").(string)), &defs); err != nil {
+		t.Fatal(err)
+	}
+	secrets := defs[0]["secrets"].([]any)
+	if len(secrets) != 1 || !strings.HasPrefix(secrets[0].(map[string]any)["valueFrom"].(string), arn+"-") {
+		t.Errorf("container secrets = %v, want WEBHOOK_KEY from %s-??????", secrets, arn)
+	}
+	doc := policyOf(t, m.Named(t, typeRolePolicy, "api-exec-policy"), "policy")
+	var granted []string
+	for _, st := range doc.Statement {
+		if slices.Contains(st.Action, "secretsmanager:GetSecretValue") {
+			granted = append(granted, st.Resource...)
+		}
+	}
+	if len(granted) != 1 || granted[0] != secrets[0].(map[string]any)["valueFrom"] {
+		t.Errorf("execution role reads %v, want exactly the created secret %v", granted, secrets[0])
 	}
 }

@@ -36,64 +36,72 @@ const (
 // ImageArgs configures an Image. Exactly one of Registry, ArtifactRegistry and
 // ECR must be set.
 type ImageArgs struct {
-	// Context is the directory sent to Docker as the build context, absolute
-	// or relative to the program's working directory. It must exist; its
-	// .dockerignore applies. Default: ".".
-	Context string
-	// Dockerfile is the path of the Dockerfile, absolute or relative to the
-	// program's working directory (not to Context), as the Docker provider
-	// resolves it. It must exist. Default: "Dockerfile" inside Context.
-	Dockerfile string
+	// Build says what to build: the context, the Dockerfile, its arguments
+	// and stage. Default: the Dockerfile at the root of the working
+	// directory.
+	Build Build `pulumi:"build,optional"`
 	// Platform is the platform the image is built for. Allowed: "linux/amd64",
 	// "linux/arm64". It must equal RequiredPlatform when that is set.
 	// Default: RequiredPlatform if set, otherwise "linux/amd64".
-	Platform string
+	Platform string `pulumi:"platform,optional"`
 	// RequiredPlatform is the platform that the service deploying the image
 	// runs, set by the caller from the service: CloudRunPlatform for Cloud
-	// Run, ArchitecturePlatform(cpuArchitecture) for Fargate. A Platform that
+	// Run, ArchitecturePlatform(architecture) for Fargate. A Platform that
 	// differs is a validation error, caught before a wrong image is built.
 	// Allowed: "", "linux/amd64", "linux/arm64". Default: "" (no requirement).
-	RequiredPlatform string
-	// BuildArgs are the Dockerfile's ARG values. They are stored in the
-	// image's history and in the Pulumi state in plain text: never pass
-	// secrets here. Every value is part of the image tag, so a value that
-	// changes on every run (a timestamp, a random ID) rebuilds and pushes the
-	// image on every run. Names must not be empty or contain "=" or
-	// whitespace. Default: none.
-	BuildArgs map[string]string
-	// Target is the Dockerfile stage to build. It must start with a letter
-	// and contain only letters, digits, "_", "-" and ".". Default: "" (the
-	// last stage).
-	Target string
+	RequiredPlatform string `pulumi:"requiredPlatform,optional"`
 
 	// Registry pushes to any Docker registry the caller already has.
 	// Conflicts with ArtifactRegistry and ECR. Default: nil.
-	Registry *RegistryArgs
+	Registry *RegistryArgs `pulumi:"registry,optional"`
 	// ArtifactRegistry creates a Google Artifact Registry Docker repository
 	// with a cleanup policy and pushes to it with the client's access token.
 	// Conflicts with Registry and ECR. Default: nil.
-	ArtifactRegistry *ArtifactRegistryArgs
-	// ECR creates an Amazon ECR repository with scan on push and a lifecycle
-	// policy, and pushes to it with an ECR authorization
-	// token. Conflicts with Registry and ArtifactRegistry. Default: nil.
-	ECR *ECRArgs
+	ArtifactRegistry *ArtifactRegistryArgs `pulumi:"artifactRegistry,optional"`
+	// ECR creates an Amazon ECR repository with scan on push and a
+	// lifecycle policy, and pushes to it with an ECR authorization token.
+	// Conflicts with Registry and ArtifactRegistry. Default: nil.
+	ECR *ECRArgs `pulumi:"ecr,optional"`
+}
+
+// Build is what an image is built from.
+type Build struct {
+	// Context is the directory sent to Docker as the build context, absolute
+	// or relative to the program's working directory. It must exist; its
+	// ignore file applies. Default: ".".
+	Context string `pulumi:"context,optional"`
+	// Dockerfile is the path of the Dockerfile, absolute or relative to the
+	// program's working directory (not to Context), as the Docker provider
+	// resolves it. It must exist. Default: "Dockerfile" inside Context.
+	Dockerfile string `pulumi:"dockerfile,optional"`
+	// Args are the Dockerfile's ARG values. They are stored in the image's
+	// history and in the Pulumi state in plain text: never pass secrets here.
+	// Every value is part of the image tag, so a value that changes on every
+	// run (a timestamp, a random ID) rebuilds and pushes the image on every
+	// run. Names must not be empty or contain "=" or whitespace.
+	// Default: none.
+	Args map[string]string `pulumi:"args,optional"`
+	// Target is the Dockerfile stage to build. It must start with a letter
+	// and contain only letters, digits, "_", "-" and ".". Default: "" (the
+	// last stage).
+	Target string `pulumi:"target,optional"`
 }
 
 // RegistryArgs names an existing registry repository and its credentials.
 type RegistryArgs struct {
 	// Repository is the image repository without a tag, for example
 	// "ghcr.io/acme/app" or "registry.example.com:5000/app". Required.
-	Repository pulumi.StringInput
+	Repository pulumi.StringInput `pulumi:"repository"`
 	// Server is the registry host the credentials are for, for example
 	// "ghcr.io". Required.
-	Server pulumi.StringInput
+	Server pulumi.StringInput `pulumi:"server"`
 	// Username is the registry user. Set it together with Password.
 	// Default: nil (Docker's configured credentials apply).
-	Username pulumi.StringInput
+	Username pulumi.StringInput `pulumi:"username,optional"`
 	// Password is the registry password or token. The component marks it
 	// secret, so it is encrypted in the state. Set it together with Username.
 	// Default: nil.
-	Password pulumi.StringInput
+	Password pulumi.StringInput `pulumi:"password,optional" provider:"secret"`
 }
 
 // ArtifactRegistryArgs configures the Artifact Registry repository an Image
@@ -103,27 +111,27 @@ type ArtifactRegistryArgs struct {
 	// Location is the region or multi-region of the repository, for example
 	// "us-central1" or "europe". Lowercase letters, digits and hyphens.
 	// Required.
-	Location string
+	Location string `pulumi:"location"`
 	// Project is the Google Cloud project ID of the repository: 6-30
 	// lowercase letters, digits and hyphens, starting with a letter.
 	// Default: the provider's project.
-	Project string
+	Project string `pulumi:"project,optional"`
 	// RepositoryID is the repository's name: 1-63 lowercase letters, digits
 	// and hyphens, starting with a letter and not ending with a hyphen.
 	// Default: derived from the component name plus a stable hash of project,
 	// stack and component name, for example "app-1a2b3c4".
-	RepositoryID string
+	RepositoryID string `pulumi:"repositoryId,optional"`
 	// ImageName is the image's path inside the repository: lowercase path
 	// components of letters and digits separated by ".", "_", "__" or
 	// hyphens, joined by "/". Default: the component name, sanitized.
-	ImageName string
+	ImageName string `pulumi:"imageName,optional"`
 	// KeepCount is how many of the most recently pushed images the cleanup
 	// policy always keeps; older tagged images are deleted. At least 1.
 	// Default: 10.
-	KeepCount int
+	KeepCount *int `pulumi:"keepCount,optional"`
 	// UntaggedExpiryDays is the age in days after which the cleanup policy
 	// deletes untagged images. At least 1. Default: 7.
-	UntaggedExpiryDays int
+	UntaggedExpiryDays *int `pulumi:"untaggedExpiryDays,optional"`
 }
 
 // ECRArgs configures the ECR repository an Image creates and pushes to. The
@@ -133,13 +141,13 @@ type ECRArgs struct {
 	// letters and digits separated by ".", "_", "-" or "/". Default: derived
 	// from the component name plus a stable hash of project, stack and
 	// component name, for example "app-1a2b3c4".
-	RepositoryName string
+	RepositoryName string `pulumi:"repositoryName,optional"`
 	// KeepCount is how many of the most recently pushed images the lifecycle
 	// policy keeps; older ones expire. At least 1. Default: 10.
-	KeepCount int
+	KeepCount *int `pulumi:"keepCount,optional"`
 	// UntaggedExpiryDays is the age in days after which the lifecycle policy
 	// expires untagged images. At least 1. Default: 7.
-	UntaggedExpiryDays int
+	UntaggedExpiryDays *int `pulumi:"untaggedExpiryDays,optional"`
 	// ImmutableTags makes the repository refuse a push of a tag it already
 	// holds. Tags are mutable by default because an Image's tag names its
 	// content and services deploy by digest: the one push of an existing tag
@@ -149,11 +157,11 @@ type ECRArgs struct {
 	// example the revert of an incident. Set it only where policy demands
 	// immutable tags, knowing that such a rebuild then fails until the
 	// context changes. Default: false (mutable tags, digest deployments).
-	ImmutableTags bool
+	ImmutableTags bool `pulumi:"immutableTags,optional"`
 	// ForceDelete lets `pulumi destroy` delete the repository while it still
 	// holds images. Default: false (deleting a non-empty repository fails,
 	// so no image is lost by accident).
-	ForceDelete bool
+	ForceDelete bool `pulumi:"forceDelete,optional"`
 }
 
 // Cloud naming rules.
@@ -185,8 +193,8 @@ const (
 // resolved is ImageArgs with every default applied.
 type resolved struct {
 	ImageArgs
-	ar  *ArtifactRegistryArgs
-	ecr *ECRArgs
+	ar  *resolvedAR
+	ecr *resolvedECR
 	// defaultedPlatform and defaultedDockerfile record that a default filled
 	// the field, so that a problem is reported once, on the field set.
 	defaultedPlatform, defaultedDockerfile bool
@@ -197,11 +205,11 @@ type resolved struct {
 // logical name. It does not modify args.
 func resolve(args *ImageArgs, name, seed string) resolved {
 	r := resolved{ImageArgs: *args}
-	if r.Context == "" {
-		r.Context = DefaultContext
+	if r.Build.Context == "" {
+		r.Build.Context = DefaultContext
 	}
-	if r.Dockerfile == "" {
-		r.Dockerfile = filepath.Join(r.Context, "Dockerfile")
+	if r.Build.Dockerfile == "" {
+		r.Build.Dockerfile = filepath.Join(r.Build.Context, "Dockerfile")
 		r.defaultedDockerfile = true
 	}
 	if r.Platform == "" {
@@ -212,7 +220,7 @@ func resolve(args *ImageArgs, name, seed string) resolved {
 		r.Platform = DefaultPlatform
 	}
 	if args.ArtifactRegistry != nil {
-		ar := *args.ArtifactRegistry
+		ar := resolvedAR{ArtifactRegistryArgs: *args.ArtifactRegistry}
 		if ar.RepositoryID == "" {
 			ar.RepositoryID = naming.Physical(name, seed, arRepositoryIDMax)
 		}
@@ -222,27 +230,40 @@ func resolve(args *ImageArgs, name, seed string) resolved {
 				ar.ImageName = "image"
 			}
 		}
-		ar.KeepCount = orDefault(ar.KeepCount, DefaultKeepCount)
-		ar.UntaggedExpiryDays = orDefault(ar.UntaggedExpiryDays, DefaultUntaggedExpiryDays)
+		ar.keepCount = orDefault(ar.KeepCount, DefaultKeepCount)
+		ar.untaggedExpiryDays = orDefault(ar.UntaggedExpiryDays, DefaultUntaggedExpiryDays)
 		r.ar = &ar
 	}
 	if args.ECR != nil {
-		e := *args.ECR
+		e := resolvedECR{ECRArgs: *args.ECR}
 		if e.RepositoryName == "" {
 			e.RepositoryName = naming.Physical(name, seed, ecrNameMax)
 		}
-		e.KeepCount = orDefault(e.KeepCount, DefaultKeepCount)
-		e.UntaggedExpiryDays = orDefault(e.UntaggedExpiryDays, DefaultUntaggedExpiryDays)
+		e.keepCount = orDefault(e.KeepCount, DefaultKeepCount)
+		e.untaggedExpiryDays = orDefault(e.UntaggedExpiryDays, DefaultUntaggedExpiryDays)
 		r.ecr = &e
 	}
 	return r
 }
 
-func orDefault(v, def int) int {
-	if v == 0 {
+// resolvedAR and resolvedECR hold a destination's args with the retention
+// defaults applied.
+type resolvedAR struct {
+	ArtifactRegistryArgs
+	keepCount, untaggedExpiryDays int
+}
+
+type resolvedECR struct {
+	ECRArgs
+	keepCount, untaggedExpiryDays int
+}
+
+// orDefault returns *v, or def when v is nil.
+func orDefault(v *int, def int) int {
+	if v == nil {
 		return def
 	}
-	return v
+	return *v
 }
 
 // validate checks the resolved args against the clouds' rules and returns
@@ -291,37 +312,38 @@ func (r resolved) validateBuild(p *validate.Problems) {
 			r.Platform, r.RequiredPlatform, r.RequiredPlatform)
 	}
 
+	b := r.Build
 	contextOK := false
-	if info, err := os.Stat(r.Context); err != nil {
-		p.Addf("context", "build context %q cannot be read: %v", r.Context, unwrapPath(err))
+	if info, err := os.Stat(b.Context); err != nil {
+		p.Addf("build.context", "build context %q cannot be read: %v", b.Context, unwrapPath(err))
 	} else if !info.IsDir() {
-		p.Addf("context", "build context %q is not a directory", r.Context)
+		p.Addf("build.context", "build context %q is not a directory", b.Context)
 	} else {
 		contextOK = true
 	}
-	switch info, err := os.Stat(r.Dockerfile); {
+	switch info, err := os.Stat(b.Dockerfile); {
 	case r.defaultedDockerfile && !contextOK:
 		// The default Dockerfile lives in the context: report the context only.
 	case err != nil:
 		hint := ""
-		if !filepath.IsAbs(r.Dockerfile) {
-			inContext := filepath.Join(r.Context, r.Dockerfile)
+		if !filepath.IsAbs(b.Dockerfile) {
+			inContext := filepath.Join(b.Context, b.Dockerfile)
 			if st, err := os.Stat(inContext); err == nil && st.Mode().IsRegular() {
-				hint = fmt.Sprintf(" (the path is relative to the working directory, not to the context: set dockerfile to %q)", inContext)
+				hint = fmt.Sprintf(" (the path is relative to the working directory, not to the context: set build.dockerfile to %q)", inContext)
 			}
 		}
-		p.Addf("dockerfile", "dockerfile %q cannot be read: %v%s", r.Dockerfile, unwrapPath(err), hint)
+		p.Addf("build.dockerfile", "dockerfile %q cannot be read: %v%s", b.Dockerfile, unwrapPath(err), hint)
 	case !info.Mode().IsRegular():
-		p.Addf("dockerfile", "dockerfile %q is not a regular file", r.Dockerfile)
+		p.Addf("build.dockerfile", "dockerfile %q is not a regular file", b.Dockerfile)
 	}
 
-	for _, k := range slices.Sorted(maps.Keys(r.BuildArgs)) {
+	for _, k := range slices.Sorted(maps.Keys(b.Args)) {
 		if k == "" || strings.ContainsAny(k, "= \t\r\n") {
-			p.Addf(fmt.Sprintf("buildArgs[%q]", k), "build argument names must not be empty or contain \"=\" or whitespace")
+			p.Addf(fmt.Sprintf("build.args[%q]", k), "build argument names must not be empty or contain \"=\" or whitespace")
 		}
 	}
-	if r.Target != "" && !targetPattern.MatchString(r.Target) {
-		p.Addf("target", "%q is not a stage name (start with a letter; letters, digits, \"_\", \"-\" and \".\" only)", r.Target)
+	if b.Target != "" && !targetPattern.MatchString(b.Target) {
+		p.Addf("build.target", "%q is not a stage name (start with a letter; letters, digits, \"_\", \"-\" and \".\" only)", b.Target)
 	}
 }
 
@@ -343,7 +365,7 @@ func validateRegistry(g *RegistryArgs) *validate.Problems {
 	return &p
 }
 
-func validateArtifactRegistry(a *ArtifactRegistryArgs) *validate.Problems {
+func validateArtifactRegistry(a *resolvedAR) *validate.Problems {
 	var p validate.Problems
 	switch {
 	case a.Location == "":
@@ -360,25 +382,25 @@ func validateArtifactRegistry(a *ArtifactRegistryArgs) *validate.Problems {
 	if !imagePathPattern.MatchString(a.ImageName) {
 		p.Addf("imageName", "%q is not an image name (lowercase letters and digits separated by \".\", \"_\", \"__\" or \"-\", path components joined by \"/\")", a.ImageName)
 	}
-	validateRetention(&p, a.KeepCount, a.UntaggedExpiryDays)
+	validateRetention(&p, a.keepCount, a.untaggedExpiryDays)
 	return &p
 }
 
-func validateECR(e *ECRArgs) *validate.Problems {
+func validateECR(e *resolvedECR) *validate.Problems {
 	var p validate.Problems
 	if n := len(e.RepositoryName); n < ecrNameMin || n > ecrNameMax || !ecrNamePattern.MatchString(e.RepositoryName) {
 		p.Addf("repositoryName", "%q is not a repository name (%d-%d lowercase letters and digits separated by \".\", \"_\", \"-\" or \"/\")", e.RepositoryName, ecrNameMin, ecrNameMax)
 	}
-	validateRetention(&p, e.KeepCount, e.UntaggedExpiryDays)
+	validateRetention(&p, e.keepCount, e.untaggedExpiryDays)
 	return &p
 }
 
 func validateRetention(p *validate.Problems, keepCount, untaggedExpiryDays int) {
 	if keepCount < 1 {
-		p.Addf("keepCount", "%d is not allowed (allowed: 1 or more; 0 means %d)", keepCount, DefaultKeepCount)
+		p.Addf("keepCount", "%d is not allowed (allowed: 1 or more; leave it out for %d)", keepCount, DefaultKeepCount)
 	}
 	if untaggedExpiryDays < 1 {
-		p.Addf("untaggedExpiryDays", "%d is not allowed (allowed: 1 or more; 0 means %d)", untaggedExpiryDays, DefaultUntaggedExpiryDays)
+		p.Addf("untaggedExpiryDays", "%d is not allowed (allowed: 1 or more; leave it out for %d)", untaggedExpiryDays, DefaultUntaggedExpiryDays)
 	}
 }
 

@@ -57,22 +57,22 @@ func TestNewImageRejectsInvalidArgsBeforeRegisteringAnything(t *testing.T) {
 			a.Platform = PlatformARM64
 			a.RequiredPlatform = CloudRunPlatform
 		}, "platform", `"linux/arm64" differs from "linux/amd64", the platform the service runs`},
-		{"missing context", func(a *ImageArgs) { a.Context = filepath.Join(a.Context, "nope"); a.Dockerfile = "" },
-			"context", "cannot be read: no such file or directory"},
+		{"missing context", func(a *ImageArgs) { a.Build.Context = filepath.Join(a.Build.Context, "nope"); a.Build.Dockerfile = "" },
+			"build.context", "cannot be read: no such file or directory"},
 		{"context is a file", func(a *ImageArgs) {
-			a.Dockerfile = filepath.Join(a.Context, "Dockerfile")
-			a.Context = filepath.Join(a.Context, "hello.txt")
-		}, "context", "is not a directory"},
-		{"missing dockerfile", func(a *ImageArgs) { a.Dockerfile = filepath.Join(a.Context, "Nope") },
-			"dockerfile", "cannot be read: no such file or directory"},
-		{"dockerfile is a directory", func(a *ImageArgs) { a.Dockerfile = a.Context },
-			"dockerfile", "is not a regular file"},
-		{"empty build argument name", func(a *ImageArgs) { a.BuildArgs = map[string]string{"": "x"} },
-			`buildArgs[""]`, `must not be empty or contain "=" or whitespace`},
-		{"build argument name with =", func(a *ImageArgs) { a.BuildArgs = map[string]string{"A=B": "x"} },
-			`buildArgs["A=B"]`, `must not be empty or contain "=" or whitespace`},
-		{"target not a stage name", func(a *ImageArgs) { a.Target = "1st stage" },
-			"target", `"1st stage" is not a stage name`},
+			a.Build.Dockerfile = filepath.Join(a.Build.Context, "Dockerfile")
+			a.Build.Context = filepath.Join(a.Build.Context, "hello.txt")
+		}, "build.context", "is not a directory"},
+		{"missing dockerfile", func(a *ImageArgs) { a.Build.Dockerfile = filepath.Join(a.Build.Context, "Nope") },
+			"build.dockerfile", "cannot be read: no such file or directory"},
+		{"dockerfile is a directory", func(a *ImageArgs) { a.Build.Dockerfile = a.Build.Context },
+			"build.dockerfile", "is not a regular file"},
+		{"empty build argument name", func(a *ImageArgs) { a.Build.Args = map[string]string{"": "x"} },
+			`build.args[""]`, `must not be empty or contain "=" or whitespace`},
+		{"build argument name with =", func(a *ImageArgs) { a.Build.Args = map[string]string{"A=B": "x"} },
+			`build.args["A=B"]`, `must not be empty or contain "=" or whitespace`},
+		{"target not a stage name", func(a *ImageArgs) { a.Build.Target = "1st stage" },
+			"build.target", `"1st stage" is not a stage name`},
 		{"no registry", func(a *ImageArgs) { a.ArtifactRegistry = nil },
 			"registry", "one of registry, artifactRegistry and ecr is required"},
 		{"two registries", func(a *ImageArgs) { a.ECR = &ECRArgs{} },
@@ -97,23 +97,23 @@ func TestNewImageRejectsInvalidArgsBeforeRegisteringAnything(t *testing.T) {
 			"artifactRegistry.repositoryId", "is not a repository ID (1-63"},
 		{"artifact registry image name malformed", ar(func(a *ArtifactRegistryArgs) { a.ImageName = "App//x" }),
 			"artifactRegistry.imageName", `"App//x" is not an image name`},
-		{"artifact registry keep count negative", ar(func(a *ArtifactRegistryArgs) { a.KeepCount = -1 }),
-			"artifactRegistry.keepCount", "-1 is not allowed (allowed: 1 or more; 0 means 10)"},
-		{"artifact registry untagged expiry negative", ar(func(a *ArtifactRegistryArgs) { a.UntaggedExpiryDays = -3 }),
-			"artifactRegistry.untaggedExpiryDays", "-3 is not allowed (allowed: 1 or more; 0 means 7)"},
+		{"artifact registry keep count negative", ar(func(a *ArtifactRegistryArgs) { a.KeepCount = n(-1) }),
+			"artifactRegistry.keepCount", "-1 is not allowed (allowed: 1 or more; leave it out for 10)"},
+		{"artifact registry untagged expiry negative", ar(func(a *ArtifactRegistryArgs) { a.UntaggedExpiryDays = n(-3) }),
+			"artifactRegistry.untaggedExpiryDays", "-3 is not allowed (allowed: 1 or more; leave it out for 7)"},
 		{"ecr repository name malformed", ecrArgs(func(e *ECRArgs) { e.RepositoryName = "App" }),
 			"ecr.repositoryName", `"App" is not a repository name (2-256`},
 		{"ecr repository name too short", ecrArgs(func(e *ECRArgs) { e.RepositoryName = "a" }),
 			"ecr.repositoryName", `"a" is not a repository name (2-256`},
-		{"ecr keep count negative", ecrArgs(func(e *ECRArgs) { e.KeepCount = -1 }),
-			"ecr.keepCount", "-1 is not allowed (allowed: 1 or more; 0 means 10)"},
-		{"ecr untagged expiry negative", ecrArgs(func(e *ECRArgs) { e.UntaggedExpiryDays = -1 }),
-			"ecr.untaggedExpiryDays", "-1 is not allowed (allowed: 1 or more; 0 means 7)"},
+		{"ecr keep count negative", ecrArgs(func(e *ECRArgs) { e.KeepCount = n(-1) }),
+			"ecr.keepCount", "-1 is not allowed (allowed: 1 or more; leave it out for 10)"},
+		{"ecr untagged expiry negative", ecrArgs(func(e *ECRArgs) { e.UntaggedExpiryDays = n(-1) }),
+			"ecr.untaggedExpiryDays", "-1 is not allowed (allowed: 1 or more; leave it out for 7)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			args := &ImageArgs{
-				Context:          newContext(t),
+				Build:            Build{Context: newContext(t)},
 				ArtifactRegistry: &ArtifactRegistryArgs{Location: "us-central1"},
 			}
 			tc.mod(args)
@@ -152,9 +152,9 @@ func TestNewImageReportsEveryProblemAtOnce(t *testing.T) {
 	m := testkit.New("berth", "test")
 	err := m.Run(func(ctx *pulumi.Context) error {
 		_, err := NewImage(ctx, "app", &ImageArgs{
-			Context:  filepath.Join(t.TempDir(), "missing"),
+			Build:    Build{Context: filepath.Join(t.TempDir(), "missing")},
 			Platform: "linux/s390x",
-			ECR:      &ECRArgs{KeepCount: -1, UntaggedExpiryDays: -1},
+			ECR:      &ECRArgs{KeepCount: n(0), UntaggedExpiryDays: n(-1)},
 		})
 		return err
 	})
@@ -162,7 +162,7 @@ func TestNewImageReportsEveryProblemAtOnce(t *testing.T) {
 	if !errors.As(err, &verr) {
 		t.Fatalf("err = %v, want a *validate.Error", err)
 	}
-	want := []string{"context", "ecr.keepCount", "ecr.untaggedExpiryDays", "platform"}
+	want := []string{"build.context", "ecr.keepCount", "ecr.untaggedExpiryDays", "platform"}
 	if got := verr.Fields(); !reflect.DeepEqual(got, want) {
 		t.Errorf("fields = %q, want %q", got, want)
 	}
@@ -188,7 +188,7 @@ func TestValidateAcceptsWhatNewImageAccepts(t *testing.T) {
 	t.Parallel()
 	m := testkit.New("berth", "test")
 	err := m.Run(func(ctx *pulumi.Context) error {
-		return (&ImageArgs{Context: newContext(t), ECR: &ECRArgs{}}).Validate(ctx, "app")
+		return (&ImageArgs{Build: Build{Context: newContext(t)}, ECR: &ECRArgs{}}).Validate(ctx, "app")
 	})
 	if err != nil {
 		t.Fatalf("Validate = %v, want nil", err)
@@ -201,12 +201,12 @@ func TestValidateAcceptsWhatNewImageAccepts(t *testing.T) {
 func TestDockerfileHintWhenRelativeToTheContext(t *testing.T) {
 	t.Parallel()
 	dir := newContext(t)
-	r := resolve(&ImageArgs{Context: dir, Dockerfile: "Dockerfile", ECR: &ECRArgs{}}, "app", "seed")
+	r := resolve(&ImageArgs{Build: Build{Context: dir, Dockerfile: "Dockerfile"}, ECR: &ECRArgs{}}, "app", "seed")
 	// The test's working directory has no Dockerfile; the context has one.
 	p := r.validate()
 	list := p.List()
-	if len(list) != 1 || list[0].Field != "dockerfile" ||
-		!strings.Contains(list[0].Message, "relative to the working directory, not to the context: set dockerfile to \""+filepath.Join(dir, "Dockerfile")+"\"") {
+	if len(list) != 1 || list[0].Field != "build.dockerfile" ||
+		!strings.Contains(list[0].Message, "relative to the working directory, not to the context: set build.dockerfile to \""+filepath.Join(dir, "Dockerfile")+"\"") {
 		t.Errorf("problems = %v, want one dockerfile problem with a hint", list)
 	}
 }

@@ -16,12 +16,12 @@ const arUsername = "oauth2accesstoken"
 
 // artifactRegistry creates the Docker repository and returns where to push
 // with the client's access token.
-func (c *Image) artifactRegistry(ctx *pulumi.Context, name string, a *ArtifactRegistryArgs) (destination, error) {
+func (c *Image) artifactRegistry(ctx *pulumi.Context, name string, a *resolvedAR) (destination, error) {
 	args := &artifactregistry.RepositoryArgs{
 		Format:              pulumi.String("DOCKER"),
 		RepositoryId:        pulumi.String(a.RepositoryID),
 		Location:            pulumi.String(a.Location),
-		CleanupPolicies:     cleanupPolicies(a.KeepCount, a.UntaggedExpiryDays),
+		CleanupPolicies:     cleanupPolicies(a.keepCount, a.untaggedExpiryDays),
 		CleanupPolicyDryRun: pulumi.Bool(false),
 	}
 	if a.Project != "" {

@@ -19,7 +19,7 @@
 //   - ECR: creates an Amazon ECR repository with scan on push, mutable tags
 //     (see below) and a lifecycle policy (expire untagged images after
 //     UntaggedExpiryDays, keep the KeepCount most recent), and pushes with an
-//     ECR authorization token. RepositoryArn lets a Fargate execution role be
+//     ECR authorization token. RepositoryARN lets a Fargate execution role be
 //     scoped to this one repository.
 //
 // Registry passwords and tokens are marked secret, so they are encrypted in
@@ -94,8 +94,7 @@
 // # Use
 //
 //	img, err := image.NewImage(ctx, "api", &image.ImageArgs{
-//		Context:          ".",
-//		Dockerfile:       "app/Dockerfile",
+//		Build:            image.Build{Context: ".", Dockerfile: "app/Dockerfile"},
 //		RequiredPlatform: image.CloudRunPlatform,
 //		ArtifactRegistry: &image.ArtifactRegistryArgs{Location: "us-central1"},
 //	})

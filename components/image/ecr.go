@@ -12,7 +12,7 @@ import (
 
 // ecr creates the repository and its lifecycle policy and returns where to
 // push with an ECR authorization token.
-func (c *Image) ecr(ctx *pulumi.Context, name string, e *ECRArgs) (destination, error) {
+func (c *Image) ecr(ctx *pulumi.Context, name string, e *resolvedECR) (destination, error) {
 	// A content tag is pushed again only when the context returns to
 	// content seen before (a revert), with bytes a rebuild rarely
 	// reproduces: immutable tags would reject that push (ECR
@@ -35,7 +35,7 @@ func (c *Image) ecr(ctx *pulumi.Context, name string, e *ECRArgs) (destination, 
 	}
 	c.ECRRepository = repo
 
-	policy, err := lifecyclePolicyJSON(e.KeepCount, e.UntaggedExpiryDays)
+	policy, err := lifecyclePolicyJSON(e.keepCount, e.untaggedExpiryDays)
 	if err != nil {
 		return destination{}, fmt.Errorf("encoding ecr lifecycle policy: %w", err)
 	}

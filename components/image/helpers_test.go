@@ -1,7 +1,6 @@
 package image
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -103,35 +102,5 @@ func lookup(t testing.TB, m resource.PropertyMap, path string) resource.Property
 	return v
 }
 
-// plaintextContains reports the paths at which s appears in a value that is
-// not wrapped as a secret.
-func plaintextContains(v resource.PropertyValue, s, path string) []string {
-	switch {
-	case v.IsSecret():
-		return nil
-	case v.IsString():
-		if strings.Contains(v.StringValue(), s) {
-			return []string{path}
-		}
-	case v.IsArray():
-		var out []string
-		for i, e := range v.ArrayValue() {
-			out = append(out, plaintextContains(e, s, fmt.Sprintf("%s[%d]", path, i))...)
-		}
-		return out
-	case v.IsObject():
-		var out []string
-		for k, e := range v.ObjectValue() {
-			out = append(out, plaintextContains(e, s, path+"."+string(k))...)
-		}
-		return out
-	case v.IsComputed():
-		return plaintextContains(v.Input().Element, s, path)
-	case v.IsOutput():
-		if v.OutputValue().Secret {
-			return nil
-		}
-		return plaintextContains(v.OutputValue().Element, s, path)
-	}
-	return nil
-}
+// n makes the pointer of an optional number.
+func n(v int) *int { return &v }

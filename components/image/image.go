@@ -26,23 +26,23 @@ type Image struct {
 	// Ref is the digest reference of the pushed image,
 	// `REPOSITORY@sha256:HEX`, for a service to deploy. It changes exactly
 	// when the image's content does.
-	Ref pulumi.StringOutput
+	Ref pulumi.StringOutput `pulumi:"ref"`
 	// ImageName is the tagged reference that was pushed, `REPOSITORY:TAG`.
-	ImageName pulumi.StringOutput
+	ImageName pulumi.StringOutput `pulumi:"imageName"`
 	// Repository is the image repository without tag or digest, for example
 	// `us-central1-docker.pkg.dev/PROJECT/REPOSITORY_ID/IMAGE_NAME` or
 	// `ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME`.
-	Repository pulumi.StringOutput
+	Repository pulumi.StringOutput `pulumi:"repository"`
 	// Tag is the content tag the image was pushed under: TagLength hex
 	// characters of a hash of the build context and build inputs.
-	Tag pulumi.StringOutput
-	// RepositoryArn is the ARN of the ECR repository, to scope an execution
+	Tag pulumi.StringOutput `pulumi:"tag"`
+	// RepositoryARN is the ARN of the ECR repository, to scope an execution
 	// role's pull permissions to it; "" for other registries.
-	RepositoryArn pulumi.StringOutput
+	RepositoryARN pulumi.StringOutput `pulumi:"repositoryArn"`
 	// RepositoryID identifies the created repository: for Artifact Registry
 	// `projects/PROJECT/locations/LOCATION/repositories/REPOSITORY_ID`, for
 	// ECR the repository name; "" for an existing Registry.
-	RepositoryID pulumi.StringOutput
+	RepositoryID pulumi.StringOutput `pulumi:"repositoryId"`
 
 	// DockerImage is the docker.Image that builds and pushes the image.
 	DockerImage *docker.Image
@@ -98,11 +98,11 @@ func NewImage(ctx *pulumi.Context, name string, args *ImageArgs, opts ...pulumi.
 		return nil, err
 	}
 	tag, err := contentTag(build{
-		context:    r.Context,
-		dockerfile: r.Dockerfile,
+		context:    r.Build.Context,
+		dockerfile: r.Build.Dockerfile,
 		platform:   r.Platform,
-		target:     r.Target,
-		args:       r.BuildArgs,
+		target:     r.Build.Target,
+		args:       r.Build.Args,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("tagging image %q: %w", name, err)
@@ -127,15 +127,15 @@ func NewImage(ctx *pulumi.Context, name string, args *ImageArgs, opts ...pulumi.
 	}
 
 	buildArgs := &docker.DockerBuildArgs{
-		Context:    pulumi.String(r.Context),
-		Dockerfile: pulumi.String(r.Dockerfile),
+		Context:    pulumi.String(r.Build.Context),
+		Dockerfile: pulumi.String(r.Build.Dockerfile),
 		Platform:   pulumi.String(r.Platform),
 	}
-	if len(r.BuildArgs) > 0 {
-		buildArgs.Args = pulumi.ToStringMap(r.BuildArgs)
+	if len(r.Build.Args) > 0 {
+		buildArgs.Args = pulumi.ToStringMap(r.Build.Args)
 	}
-	if r.Target != "" {
-		buildArgs.Target = pulumi.String(r.Target)
+	if r.Build.Target != "" {
+		buildArgs.Target = pulumi.String(r.Build.Target)
 	}
 	img, err := docker.NewImage(ctx, name+"-image", &docker.ImageArgs{
 		// The tag is a function of the content, never of time or the run:
@@ -155,14 +155,14 @@ func NewImage(ctx *pulumi.Context, name string, args *ImageArgs, opts ...pulumi.
 	c.ImageName = img.ImageName
 	c.Repository = dest.repository
 	c.Tag = pulumi.String(tag).ToStringOutput()
-	c.RepositoryArn = dest.repositoryArn
+	c.RepositoryARN = dest.repositoryArn
 	c.RepositoryID = dest.repositoryID
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"ref":           c.Ref,
 		"imageName":     c.ImageName,
 		"repository":    c.Repository,
 		"tag":           c.Tag,
-		"repositoryArn": c.RepositoryArn,
+		"repositoryArn": c.RepositoryARN,
 		"repositoryId":  c.RepositoryID,
 	}); err != nil {
 		return nil, fmt.Errorf("registering image outputs: %w", err)

@@ -31,7 +31,7 @@ func run(t *testing.T, args *ImageArgs) (*testkit.Monitor, outputs) {
 			"imageName":     img.ImageName,
 			"repository":    img.Repository,
 			"tag":           img.Tag,
-			"repositoryArn": img.RepositoryArn,
+			"repositoryArn": img.RepositoryARN,
 			"repositoryId":  img.RepositoryID,
 		})
 	})
@@ -73,27 +73,11 @@ func assertSecret(t *testing.T, inputs resource.PropertyMap, path, want string) 
 	}
 }
 
-// assertNoPlaintext fails when secret appears outside a secret anywhere in
-// the recorded inputs or outputs.
-func assertNoPlaintext(t *testing.T, m *testkit.Monitor, secret string) {
-	t.Helper()
-	for _, r := range m.Resources() {
-		for _, state := range []struct {
-			kind string
-			m    resource.PropertyMap
-		}{{"inputs", r.Inputs}, {"outputs", r.Outputs}} {
-			if at := plaintextContains(resource.NewObjectProperty(state.m), secret, r.Name+"."+state.kind); len(at) > 0 {
-				t.Errorf("%q in plain text at %v", secret, at)
-			}
-		}
-	}
-}
-
 func TestArtifactRegistryCreatesARepositoryAndPushesByDigest(t *testing.T) {
 	t.Parallel()
 	dir := newContext(t)
 	m, out := run(t, &ImageArgs{
-		Context:          dir,
+		Build:            Build{Context: dir},
 		RequiredPlatform: CloudRunPlatform,
 		ArtifactRegistry: &ArtifactRegistryArgs{Location: "europe-west4"},
 	})
@@ -145,7 +129,7 @@ func TestArtifactRegistryCreatesARepositoryAndPushesByDigest(t *testing.T) {
 		}
 	}
 	assertSecret(t, img.Inputs, "registry.password", testkit.AccessToken)
-	assertNoPlaintext(t, m, testkit.AccessToken)
+	testkit.AssertNoPlaintext(t, m, testkit.AccessToken)
 	assertParented(t, m)
 	if !contains(img.Dependencies, repo.URN) {
 		t.Errorf("image dependencies %v do not include the repository", img.Dependencies)
@@ -159,7 +143,7 @@ func TestArtifactRegistryCreatesARepositoryAndPushesByDigest(t *testing.T) {
 		"ImageName":     {out.imageName, repository + ":" + tag},
 		"Repository":    {out.repository, repository},
 		"Tag":           {out.tag, tag},
-		"RepositoryArn": {out.repositoryArn, ""},
+		"RepositoryARN": {out.repositoryArn, ""},
 		"RepositoryID":  {out.repositoryID, "projects/" + testkit.GCPProject + "/locations/europe-west4/repositories/app-59888de"},
 	} {
 		if got[0] != got[1] {
@@ -172,14 +156,14 @@ func TestArtifactRegistryHonoursExplicitNamesAndRetention(t *testing.T) {
 	t.Parallel()
 	dir := newContext(t)
 	m, _ := run(t, &ImageArgs{
-		Context: dir,
+		Build: Build{Context: dir},
 		ArtifactRegistry: &ArtifactRegistryArgs{
 			Location:           "us",
 			Project:            "acme-prod",
 			RepositoryID:       "images",
 			ImageName:          "team/api",
-			KeepCount:          3,
-			UntaggedExpiryDays: 1,
+			KeepCount:          n(3),
+			UntaggedExpiryDays: n(1),
 		},
 	})
 	repo := m.One(t, arRepoType)
@@ -206,10 +190,8 @@ func TestExistingRegistryPushesWithSecretPassword(t *testing.T) {
 	dir := newContext(t)
 	const password = "ghp_plaintextPAT"
 	m, out := run(t, &ImageArgs{
-		Context:   dir,
-		Platform:  PlatformARM64,
-		BuildArgs: map[string]string{"VERSION": "1.2.3"},
-		Target:    "runtime",
+		Build:    Build{Context: dir, Args: map[string]string{"VERSION": "1.2.3"}, Target: "runtime"},
+		Platform: PlatformARM64,
 		Registry: &RegistryArgs{
 			Repository: pulumi.String("ghcr.io/acme/app"),
 			Server:     pulumi.String("ghcr.io"),
@@ -243,20 +225,20 @@ func TestExistingRegistryPushesWithSecretPassword(t *testing.T) {
 		}
 	}
 	assertSecret(t, img.Inputs, "registry.password", password)
-	assertNoPlaintext(t, m, password)
+	testkit.AssertNoPlaintext(t, m, password)
 	assertParented(t, m)
 	if !strings.HasPrefix(out.ref, "ghcr.io/acme/app@sha256:") {
 		t.Errorf("Ref = %q, want ghcr.io/acme/app@sha256:...", out.ref)
 	}
 	if out.repositoryArn != "" || out.repositoryID != "" {
-		t.Errorf("RepositoryArn, RepositoryID = %q, %q, want empty for an existing registry", out.repositoryArn, out.repositoryID)
+		t.Errorf("RepositoryARN, RepositoryID = %q, %q, want empty for an existing registry", out.repositoryArn, out.repositoryID)
 	}
 }
 
 func TestExistingRegistryWithoutCredentialsUsesDockersOwn(t *testing.T) {
 	t.Parallel()
 	m, _ := run(t, &ImageArgs{
-		Context: newContext(t),
+		Build: Build{Context: newContext(t)},
 		Registry: &RegistryArgs{
 			Repository: pulumi.String("localhost:5000/app"),
 			Server:     pulumi.String("localhost:5000"),
@@ -281,7 +263,7 @@ func TestECRCreatesAScannedRepositoryWithMutableTagsAndLifecyclePolicy(t *testin
 		t.Fatal(err)
 	}
 	m, out := run(t, &ImageArgs{
-		Context:          dir,
+		Build:            Build{Context: dir},
 		RequiredPlatform: platform,
 		ECR:              &ECRArgs{},
 	})
@@ -325,14 +307,14 @@ func TestECRCreatesAScannedRepositoryWithMutableTagsAndLifecyclePolicy(t *testin
 		}
 	}
 	assertSecret(t, img.Inputs, "registry.password", testkit.ECRPassword)
-	assertNoPlaintext(t, m, testkit.ECRPassword)
+	testkit.AssertNoPlaintext(t, m, testkit.ECRPassword)
 	assertParented(t, m)
 
 	if digest := str(t, img.Outputs, "repoDigest"); out.ref != digest || !strings.HasPrefix(digest, repository+"@sha256:") {
 		t.Errorf("Ref = %q, want the pushed repo digest %q", out.ref, digest)
 	}
 	if want := "arn:aws:ecr:" + testkit.AWSRegion + ":" + testkit.AWSAccount + ":repository/app-59888de"; out.repositoryArn != want {
-		t.Errorf("RepositoryArn = %q, want %q", out.repositoryArn, want)
+		t.Errorf("RepositoryARN = %q, want %q", out.repositoryArn, want)
 	}
 	if out.repositoryID != "app-59888de" {
 		t.Errorf("RepositoryID = %q, want app-59888de", out.repositoryID)
@@ -342,9 +324,9 @@ func TestECRCreatesAScannedRepositoryWithMutableTagsAndLifecyclePolicy(t *testin
 func TestECRHonoursItsOptions(t *testing.T) {
 	t.Parallel()
 	m, _ := run(t, &ImageArgs{
-		Context: newContext(t),
+		Build: Build{Context: newContext(t)},
 		ECR: &ECRArgs{
-			RepositoryName: "team/api", KeepCount: 30, UntaggedExpiryDays: 2, ForceDelete: true, ImmutableTags: true,
+			RepositoryName: "team/api", KeepCount: n(30), UntaggedExpiryDays: n(2), ForceDelete: true, ImmutableTags: true,
 		},
 	})
 	repo := m.One(t, ecrRepoType)
@@ -373,7 +355,7 @@ func TestUnchangedContextGivesIdenticalImageInputs(t *testing.T) {
 	t.Parallel()
 	dir := newContext(t)
 	args := func() *ImageArgs {
-		return &ImageArgs{Context: dir, ArtifactRegistry: &ArtifactRegistryArgs{Location: "us-central1"}}
+		return &ImageArgs{Build: Build{Context: dir}, ArtifactRegistry: &ArtifactRegistryArgs{Location: "us-central1"}}
 	}
 	first, _ := run(t, args())
 	second, _ := run(t, args())
@@ -404,7 +386,7 @@ func TestPlatformDefaultsToTheServicesPlatform(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			m, _ := run(t, &ImageArgs{
-				Context:          newContext(t),
+				Build:            Build{Context: newContext(t)},
 				Platform:         tc.platform,
 				RequiredPlatform: tc.require,
 				ECR:              &ECRArgs{},
@@ -442,7 +424,7 @@ func TestRefRefusesAnImageWithoutADigest(t *testing.T) {
 			m.SetOutputs(dockerImageType, map[string]any{"repoDigest": repoDigest})
 			err := m.Run(func(ctx *pulumi.Context) error {
 				img, err := NewImage(ctx, "api", &ImageArgs{
-					Context:  newContext(t),
+					Build:    Build{Context: newContext(t)},
 					Registry: &RegistryArgs{Repository: pulumi.String("localhost:5000/app"), Server: pulumi.String("localhost:5000")},
 				})
 				if err != nil {

@@ -3,23 +3,34 @@ package program
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/berth-dev/berth/validate"
 )
 
-// decodeStrict decodes a configuration value that was parsed from JSON into
-// dst, a pointer to a struct with `json` tags. Unlike encoding/json it does
-// not stop at the first problem: every unknown key and every value of the
-// wrong type is recorded under its config path, so one run reports them all.
-// Numbers given as strings and strings given as numbers are accepted where
-// the meaning is unambiguous ("8080" for an int, 0.5 for a string).
+// Types the decoder builds Pulumi inputs for.
+var (
+	stringInputType      = reflect.TypeFor[pulumi.StringInput]()
+	stringArrayInputType = reflect.TypeFor[pulumi.StringArrayInput]()
+)
+
+// decodeStrict decodes a configuration value parsed from JSON into dst, a
+// pointer to a struct whose fields carry `pulumi:"name,..."` tags, as the
+// components' args do, so that a config path is the args' field path.
+// Unlike encoding/json it does not stop at the first problem: every unknown
+// key (with the nearest known one), every value of the wrong type and every
+// explicit empty string is recorded under its config path, so one run
+// reports them all. Explicit zeros of optional numbers reach the component,
+// whose rules reject them where zero is not allowed.
 //
-// A struct field tagged `secret:"true"` holds a secret: messages about it never
-// quote its value.
+// A field tagged `provider:"secret"` holds a secret: it becomes a Pulumi
+// secret and messages about it never quote its value.
 func decodeStrict(path string, raw any, dst any, p *validate.Problems) {
 	decodeValue(path, raw, reflect.ValueOf(dst).Elem(), false, p)
 }
@@ -32,6 +43,32 @@ func decodeValue(path string, raw any, v reflect.Value, secret bool, p *validate
 		return describe(raw)
 	}
 	if raw == nil {
+		return
+	}
+	switch {
+	case v.Type() == stringInputType:
+		s, ok := scalarString(raw)
+		if !ok {
+			p.Addf(path, "must be a string, got %s", describe(raw))
+			return
+		}
+		if s == "" {
+			p.Addf(path, "empty (set a value, or leave the setting out)")
+			return
+		}
+		var in pulumi.StringInput = pulumi.String(s)
+		if secret {
+			in = pulumi.ToSecret(in).(pulumi.StringOutput)
+		}
+		v.Set(reflect.ValueOf(&in).Elem())
+		return
+	case v.Type() == stringArrayInputType:
+		var list []string
+		decodeValue(path, raw, reflect.ValueOf(&list).Elem(), secret, p)
+		if list != nil {
+			var in pulumi.StringArrayInput = pulumi.ToStringArray(list)
+			v.Set(reflect.ValueOf(&in).Elem())
+		}
 		return
 	}
 	switch v.Kind() {
@@ -48,25 +85,28 @@ func decodeValue(path string, raw any, v reflect.Value, secret bool, p *validate
 		fields := map[string]int{}
 		var names []string
 		for i := range v.NumField() {
-			tag := strings.Split(v.Type().Field(i).Tag.Get("json"), ",")[0]
-			if tag == "" || tag == "-" {
+			f := v.Type().Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("pulumi"), ",")
+			if name == "" || !f.IsExported() {
 				continue
 			}
-			fields[tag] = i
-			names = append(names, tag)
+			fields[name] = i
+			names = append(names, name)
 		}
-		keys := make([]string, 0, len(obj))
-		for k := range obj {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(obj)) {
+			field := validate.Join(path, k)
 			i, ok := fields[k]
 			if !ok {
-				p.Addf(validate.Join(path, k), "unknown setting (allowed: %s)", strings.Join(names, ", "))
+				p.Addf(field, "unknown setting%s (allowed: %s)", nearest(k, names), strings.Join(names, ", "))
 				continue
 			}
-			decodeValue(validate.Join(path, k), obj[k], v.Field(i), v.Type().Field(i).Tag.Get("secret") == "true", p)
+			f := v.Type().Field(i)
+			isSecret := f.Tag.Get("provider") == "secret"
+			if s, isString := obj[k].(string); isString && s == "" && f.Type.Kind() == reflect.String {
+				p.Addf(field, "empty (set a value, or leave the setting out for its default)")
+				continue
+			}
+			decodeValue(field, obj[k], v.Field(i), isSecret, p)
 		}
 	case reflect.Map:
 		obj, ok := raw.(map[string]any)
@@ -93,16 +133,12 @@ func decodeValue(path string, raw any, v reflect.Value, secret bool, p *validate
 		}
 		v.Set(s)
 	case reflect.String:
-		switch x := raw.(type) {
-		case string:
-			v.SetString(x)
-		case json.Number:
-			v.SetString(x.String())
-		case bool:
-			v.SetString(strconv.FormatBool(x))
-		default:
+		s, ok := scalarString(raw)
+		if !ok {
 			p.Addf(path, "must be a string, got %s", describe(raw))
+			return
 		}
+		v.SetString(s)
 	case reflect.Int:
 		var n int64
 		var err error
@@ -152,6 +188,56 @@ func decodeValue(path string, raw any, v reflect.Value, secret bool, p *validate
 	default:
 		panic(fmt.Sprintf("decodeStrict: unsupported kind %s at %s", v.Kind(), path))
 	}
+}
+
+// scalarString reads a string setting; numbers and booleans count as their
+// text, as `pulumi config set` stores them ("1" for a version).
+func scalarString(raw any) (string, bool) {
+	switch x := raw.(type) {
+	case string:
+		return x, true
+	case json.Number:
+		return x.String(), true
+	case bool:
+		return strconv.FormatBool(x), true
+	}
+	return "", false
+}
+
+// nearest suggests the allowed name closest to an unknown one, when one is
+// close enough to be a typo: " (did you mean \"service\"?)".
+func nearest(name string, allowed []string) string {
+	best, bestDist := "", len(name)/2+1
+	for _, a := range allowed {
+		if d := editDistance(strings.ToLower(name), strings.ToLower(a)); d < bestDist {
+			best, bestDist = a, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // describe names a JSON value's kind for messages without printing values

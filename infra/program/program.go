@@ -1,20 +1,24 @@
 // Package program is berth's Pulumi program: it reads the stack
-// configuration into typed values, builds the image of app/ and deploys it
-// with the cloudrun or fargate component, and returns the stack outputs.
+// configuration into the neutral component's args, adds what this
+// repository's sample app needs (its image, its shutdown and keep-alive
+// rules), deploys it with berth.NewService, and returns the stack outputs.
 //
-// infra/main.go runs it under the Pulumi engine (`pulumi up`); cmd/berth runs
-// the same Deploy function under a mock monitor (`berth plan`), so that what
-// a pull request previews offline is what a deployment would register.
+// infra/main.go runs it under the Pulumi engine (`pulumi up`); `berth plan`
+// runs the same program offline, so that what a pull request previews is
+// what a deployment would register.
 package program
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/berth-dev/berth"
+	"github.com/berth-dev/berth/components/image"
 	"github.com/berth-dev/berth/validate"
 )
 
@@ -30,10 +34,19 @@ func Run(ctx *pulumi.Context) error {
 	return nil
 }
 
+// configFields names a component problem's field by the config path that
+// sets it, where the two differ: the region and project are the Google
+// provider's settings.
+var configFields = map[string]string{
+	"gcp.region":  "gcp:region",
+	"gcp.project": "gcp:project",
+}
+
 // Deploy reads the stack configuration, registers every resource and returns
-// the stack outputs by name: url, image (the digest reference) and the
-// service's identity. On invalid configuration it returns a *validate.Error
-// listing every problem by config path, and registers nothing.
+// the stack outputs by name: url, image (the digest reference), serviceName
+// and the service's identity on its cloud. On invalid configuration it
+// returns a *validate.Error listing every problem by config path, and
+// registers nothing.
 func Deploy(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 	var p validate.Problems
 	cfg := LoadConfig(ctx, &p)
@@ -41,13 +54,66 @@ func Deploy(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch cfg.Cloud {
-	case "gcp":
-		return deployGCP(ctx, cfg, build, &p)
-	case "aws":
-		return deployAWS(ctx, cfg, build, &p)
+	args := &berth.ServiceArgs{
+		Cloud:   cfg.Cloud,
+		Service: cfg.Service,
+		GCP:     cfg.GCP,
+		AWS:     cfg.AWS,
+		Build:   &image.Build{Context: build.dir, Dockerfile: build.dockerfile},
 	}
-	return nil, p.Err(validate.StackConfig, ctx.Stack())
+	name := cfg.Service.Name
+	if name == "" {
+		p.Addf("service.name", "required: the base of every physical name (lowercase letters, digits and hyphens, starting with a letter)")
+		name = ctx.Project()
+	}
+	applyApp(ctx.Stack(), args, &p)
+	if err := args.Validate(ctx, name); err != nil {
+		var verr *validate.Error
+		if !errors.As(err, &verr) {
+			return nil, err
+		}
+		reported := map[string]bool{}
+		for _, q := range p.List() {
+			reported[q.Field] = true
+		}
+		for _, q := range verr.Problems {
+			field := q.Field
+			if to, ok := configFields[field]; ok {
+				field = to
+			}
+			if !reported[field] {
+				p.Addf(field, "%s", q.Message)
+			}
+		}
+	}
+	if err := p.Err(validate.StackConfig, ctx.Stack()); err != nil {
+		return nil, err
+	}
+
+	svc, err := berth.NewService(ctx, name, args)
+	if err != nil {
+		return nil, err
+	}
+	outputs := map[string]pulumi.Output{
+		"url":         svc.URL,
+		"image":       svc.Image,
+		"serviceName": svc.ServiceName,
+	}
+	if c := svc.CloudRun; c != nil {
+		outputs["latestRevision"] = c.LatestRevision
+		outputs["serviceAccount"] = c.ServiceAccountEmail
+		outputs["connectorId"] = c.ConnectorID
+	}
+	if f := svc.Fargate; f != nil {
+		outputs["clusterName"] = f.ClusterName
+		outputs["taskRoleName"] = f.TaskRoleName
+		outputs["taskRoleArn"] = f.TaskRoleARN
+		outputs["taskSecurityGroupId"] = f.TaskSecurityGroupID
+		outputs["loadBalancerDnsName"] = f.LoadBalancerDNSName
+		outputs["logGroupName"] = f.LogGroupName
+		outputs["taskDefinitionArn"] = f.TaskDefinitionARN
+	}
+	return outputs, nil
 }
 
 // buildContext is where the app's image is built from, relative to the
@@ -61,8 +127,17 @@ type buildContext struct {
 }
 
 // findBuildContext locates the project root (the directory holding
-// Pulumi.yaml, ctx.RootDirectory) relative to the working directory: ".."
-// from infra/ under `pulumi up`, "." from the root under `berth plan`.
+// Pulumi.yaml) relative to the working directory: ".." from infra/, where
+// the engine runs the program (Pulumi.yaml's main).
+//
+// The root is ctx.RootDirectory when the engine gives one (the Go language
+// host and `berth plan` do). An Automation API inline program gets none (the
+// SDK's inline runtime builds its RunInfo without it), so the root is then
+// found as the CLI finds the project: the first directory holding
+// Pulumi.yaml, walking up from the working directory
+// (workspace.DetectProjectPathFrom). Run from infra/, as the CLI runs the
+// program, that is the same root and the same relative paths, so the image
+// tag, which hashes the paths as given, is the same as under `pulumi up`.
 func findBuildContext(ctx *pulumi.Context) (buildContext, error) {
 	wd, err := os.Getwd()
 	if err != nil {
@@ -70,29 +145,15 @@ func findBuildContext(ctx *pulumi.Context) (buildContext, error) {
 	}
 	root := ctx.RootDirectory()
 	if root == "" {
-		return buildContext{}, fmt.Errorf("finding the project root: the engine gave no root directory")
+		project, err := workspace.DetectProjectPathFrom(wd)
+		if err != nil {
+			return buildContext{}, fmt.Errorf("finding the project root: the engine gave no root directory and %w", err)
+		}
+		root = filepath.Dir(project)
 	}
 	rel, err := filepath.Rel(wd, root)
 	if err != nil {
 		return buildContext{}, fmt.Errorf("finding the project root from %s: %w", wd, err)
 	}
 	return buildContext{dir: rel, dockerfile: filepath.Join(rel, "app", "Dockerfile")}, nil
-}
-
-// secretKey names a secret by where its value goes: the environment
-// variable or the file's base name, lowercased, with hyphens.
-func secretKey(s Secret) string {
-	key := s.Env
-	if key == "" {
-		key = filepath.Base(s.Path)
-	}
-	var b strings.Builder
-	for _, r := range strings.ToLower(key) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		} else {
-			b.WriteByte('-')
-		}
-	}
-	return strings.Trim(b.String(), "-")
 }

@@ -1,6 +1,8 @@
 package program
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"path/filepath"
@@ -15,6 +17,12 @@ import (
 	"github.com/berth-dev/berth/testkit"
 	"github.com/berth-dev/berth/validate"
 )
+
+// hash7 is the hash naming.Physical appends for seed.
+func hash7(seed string) string {
+	sum := sha256.Sum256([]byte(seed))
+	return hex.EncodeToString(sum[:])[:7]
+}
 
 // canary is a secret value that must never appear in plaintext.
 const canary = "canary-secret-value-0123456789"
@@ -94,13 +102,14 @@ func TestGCPStackRegistersTheWholeService(t *testing.T) {
 	want := []string{
 		"berth:cloudrun:Service api",
 		"berth:image:Image api",
+		"berth:index:Service api",
 		"docker:index/image:Image api-image",
 		"gcp:artifactregistry/repository:Repository api-repo",
 		"gcp:cloudrunv2/service:Service api-svc",
 		"gcp:cloudrunv2/serviceIamMember:ServiceIamMember api-invoker-group-devs-example-com-1228bdc",
 		"gcp:secretmanager/secret:Secret api-token",
 		"gcp:secretmanager/secretIamMember:SecretIamMember api-secret-db-url-fb657ba",
-		"gcp:secretmanager/secretIamMember:SecretIamMember api-secret-token-48c90a7",
+		"gcp:secretmanager/secretIamMember:SecretIamMember api-secret-token-" + hash7("value:token"),
 		"gcp:secretmanager/secretVersion:SecretVersion api-token",
 		"gcp:serviceaccount/account:Account api-sa",
 		"gcp:vpcaccess/connector:Connector api-connector",
@@ -117,8 +126,11 @@ func TestValueSecretIsCreatedEncryptedAndPinned(t *testing.T) {
 		t.Fatal(err)
 	}
 	secret := m.One(t, "gcp:secretmanager/secret:Secret")
-	if got := secret.Inputs["secretId"].StringValue(); got != "api-dev-token" {
-		t.Errorf("secretId = %q, want api-dev-token", got)
+	// Named by the service, where the value goes and a hash of project,
+	// stack and service, so two stacks in one project do not share it.
+	tokenID := "api-token-" + hash7("berth/dev/api/secret/token")
+	if got := secret.Inputs["secretId"].StringValue(); got != tokenID {
+		t.Errorf("secretId = %q, want %s", got, tokenID)
 	}
 	version := m.One(t, "gcp:secretmanager/secretVersion:SecretVersion")
 	data := version.Inputs["secretData"]
@@ -133,7 +145,7 @@ func TestValueSecretIsCreatedEncryptedAndPinned(t *testing.T) {
 	s := vols[0].ObjectValue()["secret"].ObjectValue()
 	// The mock gives a new secret's first version the number 1.
 	item := s["items"].ArrayValue()[0].ObjectValue()
-	if got, want := s["secret"].StringValue(), "api-dev-token"; got != want {
+	if got, want := s["secret"].StringValue(), tokenID; got != want {
 		t.Errorf("volume secret = %q, want %q", got, want)
 	}
 	if got := item["version"].StringValue(); got != "1" {
@@ -203,7 +215,7 @@ func TestInvalidConfigNamesEveryPathAndRegistersNothing(t *testing.T) {
 	if !errors.As(err, &verr) {
 		t.Fatalf("err = %v, want a *validate.Error", err)
 	}
-	want := []string{"gcp.ingress", "service.colour", "service.concurrency", "service.memory", "service.secrets[2]", "service.timeout"}
+	want := []string{"gcp.ingress", "service.colour", "service.concurrency", "service.memory", "service.secrets[2].path", "service.timeout"}
 	if got := verr.Fields(); !slices.Equal(got, want) {
 		t.Errorf("fields = %v, want %v\n%v", got, want, err)
 	}
