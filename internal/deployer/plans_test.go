@@ -12,7 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/berth-dev/berth/infra/program"
-	"github.com/berth-dev/berth/internal/mocks"
+	"github.com/berth-dev/berth/testkit"
 	"github.com/berth-dev/berth/internal/plan"
 )
 
@@ -36,8 +36,7 @@ type variant struct {
 var variants = []variant{
 	{name: "prod", stack: "prod", cloud: "aws"},
 	{name: "prod existing cluster, plain HTTP", stack: "prod", cloud: "aws", sets: []string{
-		"aws.clusterArn=arn:aws:ecs:us-east-1:123456789012:cluster/shared",
-		"aws.certificateArn=",
+		`aws={vpcId: vpc-0a1b2c3d4e5f60718, loadBalancerSubnetIds: [subnet-0aa1111111111111a, subnet-0bb2222222222222b], taskSubnetIds: [subnet-0cc3333333333333c], plainHttp: true, clusterArn: "arn:aws:ecs:us-east-1:123456789012:cluster/shared"}`,
 	}},
 	{name: "prod task policy, ECS Exec, KMS key", stack: "prod", cloud: "aws", sets: []string{
 		"aws.enableExec=true",
@@ -112,7 +111,7 @@ func runVariant(t *testing.T, v variant) planned {
 		t.Fatalf("%s: planning: %v", v.name, err)
 	}
 
-	rec := &invokeRecorder{Monitor: mocks.New(cfg.Project, cfg.Stack), invokes: map[string]bool{}}
+	rec := &invokeRecorder{Monitor: testkit.New(cfg.Project, cfg.Stack), invokes: map[string]bool{}}
 	err = pulumi.RunErr(func(ctx *pulumi.Context) error {
 		outs, err := program.Deploy(ctx)
 		for name, o := range outs {
@@ -136,7 +135,7 @@ func runVariant(t *testing.T, v variant) planned {
 // invokeRecorder is the recording mock monitor plus a record of the invoke
 // tokens the program calls.
 type invokeRecorder struct {
-	*mocks.Monitor
+	*testkit.Monitor
 
 	mu      sync.Mutex
 	invokes map[string]bool
@@ -176,7 +175,7 @@ func planTypes(p *plan.Plan) []string {
 	return sortedKeys(set)
 }
 
-func typesOf(rs []mocks.Resource) []string {
+func typesOf(rs []testkit.Resource) []string {
 	set := map[string]bool{}
 	for _, r := range rs {
 		if cloudType(r.Type) {
