@@ -55,10 +55,8 @@ func (e *estimator) cloudRunService(r *plan.Resource) {
 	billed := math.Ceil(a.RequestDuration.Seconds()*10-1e-9) / 10
 	busy := min(float64(a.RequestsPerMonth)*billed, full)
 	requests := float64(a.RequestsPerMonth)
-	inst := countRange(minInst, maxInst, "instance", "instances")
-
 	if cpuIdle {
-		cpuLine.Quantity = fmt.Sprintf("%s vCPU x %s busy s (%s x %s), up to %s x %d h", plain(cpu), plain(busy), plain(requests), plain(billed)+" s", inst, HoursPerMonth)
+		cpuLine.Quantity = fmt.Sprintf("%s vCPU x %s s busy (%s requests x %s s); at most %s x %d h", plain(cpu), plain(busy), plain(requests), plain(billed), countRange(maxInst, maxInst, "instance", "instances"), HoursPerMonth)
 		memLine.Quantity = fmt.Sprintf("%s GiB x the same time", plain(mem))
 		e.lookup(cpuLine, runRequestVCPUSecond, region, "vCPU-second", busy*cpu, full*cpu)
 		e.lookup(memLine, runRequestGiBSecond, region, "GiB-second", busy*mem, full*mem)
@@ -78,7 +76,8 @@ func (e *estimator) cloudRunService(r *plan.Resource) {
 		e.runFree.requests.add(requests, requests)
 	} else {
 		lo := max(minInst*secondsPerMonth, busy)
-		cpuLine.Quantity = fmt.Sprintf("%s vCPU x %s-%s instance-seconds (%s x %d h, at least the busy time)", plain(cpu), plain(lo), plain(full), inst, HoursPerMonth)
+		inst := countRange(minInst, maxInst, "instance", "instances")
+		cpuLine.Quantity = fmt.Sprintf("%s vCPU x %s to %s instance-seconds (%s x %d h, at least the busy time of %s requests x %s s)", plain(cpu), plain(lo), plain(full), inst, HoursPerMonth, plain(requests), plain(billed))
 		memLine.Quantity = fmt.Sprintf("%s GiB x the same time", plain(mem))
 		e.lookup(cpuLine, runInstanceVCPUSecond, region, "vCPU-second", lo*cpu, full*cpu)
 		e.lookup(memLine, runInstanceGiBSecond, region, "GiB-second", lo*mem, full*mem)

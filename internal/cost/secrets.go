@@ -71,7 +71,7 @@ func (e *estimator) taskSecrets(td *plan.Resource) {
 	if len(sm) > 0 {
 		l := line(td, fmt.Sprintf("Secrets Manager API calls (%s)", region))
 		calls := starts * float64(len(sm))
-		l.Quantity = fmt.Sprintf("%s task starts x %d secrets", plain(starts), len(sm))
+		l.Quantity = fmt.Sprintf("%s task starts x %s", plain(starts), countRange(float64(len(sm)), float64(len(sm)), "secret", "secrets"))
 		e.lookup(l, secretsManagerPer10kCalls, region, "10,000 API calls", calls/10000, calls/10000)
 		for _, ref := range sm {
 			if !e.createdSecretsManagerSecret(ref) {
@@ -81,7 +81,7 @@ func (e *estimator) taskSecrets(td *plan.Resource) {
 	}
 	if len(ssm) > 0 {
 		l := line(td, fmt.Sprintf("SSM Parameter Store reads (standard tier, %s)", region))
-		l.Quantity = fmt.Sprintf("%s task starts x %d parameters", plain(starts), len(ssm))
+		l.Quantity = fmt.Sprintf("%s task starts x %s", plain(starts), countRange(float64(len(ssm)), float64(len(ssm)), "parameter", "parameters"))
 		l.Note = "standard parameters and standard throughput have no charge; an advanced parameter or higher throughput has one that berth's table does not have"
 		reads := starts * float64(len(ssm))
 		e.lookup(l, ssmStandard, region, "read", reads, reads)
@@ -135,7 +135,7 @@ func (e *estimator) secretVersion(r *plan.Resource) {
 		e.unpriced(l, "version-month", "the secret's replication is not known in the plan")
 		return
 	}
-	l.Quantity = fmt.Sprintf("1 version x %s locations", plain(locations))
+	l.Quantity = "1 version x " + countRange(locations, locations, "location", "locations")
 	e.priced(l, smVersionMonth, "version-month", locations, locations)
 	e.smVersions += locations
 }
@@ -168,7 +168,7 @@ func (e *estimator) cloudRunSecrets(svc *plan.Resource) {
 	starts := float64(e.in.Assumptions.InstanceStartsPerMonth)
 	ops := starts * float64(len(refs))
 	l := line(svc, "Secret Manager access operations")
-	l.Quantity = fmt.Sprintf("%s instance starts x %d secrets", plain(starts), len(refs))
+	l.Quantity = fmt.Sprintf("%s instance starts x %s", plain(starts), countRange(float64(len(refs)), float64(len(refs)), "secret", "secrets"))
 	e.priced(l, smPer10kAccesses, "10,000 operations", ops/10000, ops/10000)
 	e.smAccesses += ops
 	for _, ref := range refs {
