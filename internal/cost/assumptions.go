@@ -215,15 +215,24 @@ func duration(path string, v any, lo, hi time.Duration, p *validate.Problems) (t
 		p.Addf(path, "%q is not a duration (allowed: such as 100ms or 2s)", s)
 		return 0, false
 	}
+	allowed := shortDuration(lo) + "-" + shortDuration(hi)
 	if d == 0 {
-		p.Addf(path, "0 is not allowed (allowed: %s-%s; remove the setting for the default)", lo, hi)
+		p.Addf(path, "0 is not allowed (allowed: %s; remove the setting for the default)", allowed)
 		return 0, false
 	}
 	if d < lo || d > hi {
-		p.Addf(path, "%s is out of range (allowed: %s-%s)", d, lo, hi)
+		p.Addf(path, "%s is out of range (allowed: %s)", s, allowed)
 		return 0, false
 	}
 	return d, true
+}
+
+// shortDuration writes whole minutes as "60m" rather than "1h0m0s".
+func shortDuration(d time.Duration) string {
+	if d >= time.Minute && d%time.Minute == 0 {
+		return fmt.Sprintf("%dm", d/time.Minute)
+	}
+	return d.String()
 }
 
 // describe names a JSON value's kind for messages.
