@@ -96,16 +96,15 @@ func runPlan(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if format.value == "json" {
-		// The JSON plan carries the cost estimate, so that berth diff can
-		// compare the base's and the head's.
-		est, err := estimateCost(cfg, p)
-		if err != nil {
-			return err
-		}
-		if p.Cost, err = cost.Marshal(est); err != nil {
-			return err
-		}
+	// The plan carries the cost estimate, which the JSON form writes, so
+	// that berth diff can compare the base's and the head's. Every format
+	// estimates, so that bad berth:cost settings fail every plan alike.
+	est, err := estimateCost(cfg, p)
+	if err != nil {
+		return err
+	}
+	if p.Cost, err = cost.Marshal(est); err != nil {
+		return err
 	}
 	var buf bytes.Buffer
 	if err := write(p, &buf); err != nil {

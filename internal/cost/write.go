@@ -90,7 +90,11 @@ func (est *Estimate) WriteMarkdown(w io.Writer) error {
 // writeMarkdownDetails writes the free tier, assumptions and what is not
 // included, collapsed.
 func (est *Estimate) writeMarkdownDetails(bw *bufio.Writer) {
-	bw.WriteString("<details><summary>Free tier, assumptions, not included</summary>\n\n")
+	summary := "Assumptions and what is not included"
+	if len(est.FreeTier) > 0 {
+		summary = "Free tier, assumptions and what is not included"
+	}
+	fmt.Fprintf(bw, "<details><summary>%s</summary>\n\n", summary)
 	if len(est.FreeTier) > 0 {
 		bw.WriteString("Free tier, per billing account, shown and not subtracted:\n\n")
 		for _, l := range est.FreeTier {
