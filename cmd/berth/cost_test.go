@@ -43,7 +43,7 @@ func TestCostPrintsEachFormat(t *testing.T) {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
 	// The test program registers nothing berth prices.
-	if !strings.HasPrefix(text, "Monthly cost of berth/dev: $0.00 (USD, 730 hours a month; prices checked 2026-12-01)\n") ||
+	if !strings.HasPrefix(text, "Monthly cost of berth/dev: $0.00\nUSD, 730 hours a month, from berth's price table (checked 2026-12-01)\n") ||
 		!strings.Contains(text, "Assumptions (berth:cost, see docs/cost.md): requestsPerMonth 42, requestDuration 100ms,") {
 		t.Errorf("text:\n%s", text)
 	}

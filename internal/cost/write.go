@@ -26,7 +26,7 @@ func (est *Estimate) WriteJSON(w io.Writer) error {
 // items, the free tier, the assumptions and what is not included.
 func (est *Estimate) WriteText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "Monthly cost of %s/%s: %s%s (%s, %d hours a month; prices checked %s)\n\n",
+	fmt.Fprintf(bw, "Monthly cost of %s/%s: %s%s\n%s, %d hours a month, from berth's price table (checked %s)\n\n",
 		est.Project, est.Stack, money(est.Total.Min, est.Total.Max), incompleteMark(est), est.Currency, est.HoursPerMonth, est.PricesChecked)
 	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "RESOURCE\tITEM\tQUANTITY\tMIN\tMAX")
