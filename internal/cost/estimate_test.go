@@ -355,3 +355,14 @@ func TestEstimateJSONRoundTripsAndRefusesAnotherSchemaVersion(t *testing.T) {
 		t.Errorf("Decode of version 2: %v", err)
 	}
 }
+
+func TestContainerDefinitionsThePlanDoesNotKnowLeaveSecretReadsUnpriced(t *testing.T) {
+	t.Parallel()
+	est := compute(planOf(res(t, "aws:ecs/taskDefinition:TaskDefinition", "td", `{"containerDefinitions": {"secret": true}}`)), "us-east-1", "")
+	if l := only(t, est, "secret reads"); l.Priced || !strings.Contains(l.Note, "container definitions are not known") {
+		t.Errorf("line = %+v", l)
+	}
+	if est.Complete {
+		t.Error("complete")
+	}
+}

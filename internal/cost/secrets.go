@@ -43,8 +43,9 @@ func (e *estimator) ssmParameter(r *plan.Resource) {
 // containers: Secrets Manager API calls, and SSM Parameter Store reads,
 // which cost nothing for standard parameters at standard throughput.
 func (e *estimator) taskSecrets(td *plan.Resource) {
-	doc, ok := str(td.Inputs, "containerDefinitions")
-	if !ok {
+	region := e.in.AWSRegion
+	raw, present := td.Inputs["containerDefinitions"]
+	if !present {
 		return
 	}
 	// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html
@@ -53,7 +54,9 @@ func (e *estimator) taskSecrets(td *plan.Resource) {
 			ValueFrom string `json:"valueFrom"`
 		} `json:"secrets"`
 	}
-	if json.Unmarshal([]byte(doc), &containers) != nil {
+	doc, ok := raw.(string)
+	if !ok || json.Unmarshal([]byte(doc), &containers) != nil {
+		e.unpriced(line(td, fmt.Sprintf("secret reads (%s)", region)), "10,000 API calls", "the container definitions are not known in the plan, so neither are the secrets the tasks read")
 		return
 	}
 	var sm, ssm []string
@@ -66,7 +69,6 @@ func (e *estimator) taskSecrets(td *plan.Resource) {
 			}
 		}
 	}
-	region := e.in.AWSRegion
 	starts := float64(e.in.Assumptions.InstanceStartsPerMonth)
 	if len(sm) > 0 {
 		l := line(td, fmt.Sprintf("Secrets Manager API calls (%s)", region))
