@@ -18,10 +18,10 @@ var (
 	fargateVCPUHour = map[string]regional{
 		"X86_64": {
 			"us-east-1":      0.04048, // stored copy of https://www.vantage.sh/blog/fargate-pricing ("Linux/x86 $0.04048" per vCPU per hour, us-east-1), read 2026-12-01; the same on https://www.wring.co/blog/aws-fargate-pricing-guide, dated 2026-03-10
-			"us-west-2":      0.04048, // github.com/theuves/fgcalc src/utils/data.js, commit 5049a5e of 2021-01-10 ("extracted from the official AWS Fargate documentation"), read 2026-12-01
-			"eu-west-1":      0.04048, // github.com/theuves/fgcalc src/utils/data.js, commit 5049a5e of 2021-01-10, read 2026-12-01
-			"eu-central-1":   0.04656, // github.com/theuves/fgcalc src/utils/data.js, commit 5049a5e of 2021-01-10, read 2026-12-01; a rate card dated 2026-07-07 in another public repository (EUC1-Fargate-vCPU-Hours:perCPU) gives the same
-			"ap-southeast-1": 0.05056, // github.com/theuves/fgcalc src/utils/data.js, commit 5049a5e of 2021-01-10, read 2026-12-01
+			"us-west-2":      0.04048, // github.com/theuves/fgcalc src/utils/data.js (last changed 2021-01-14, the same at the repository's latest commit of 2025-11-25) ("extracted from the official AWS Fargate documentation"), read 2026-12-01
+			"eu-west-1":      0.04048, // github.com/theuves/fgcalc src/utils/data.js (last changed 2021-01-14, the same at the repository's latest commit of 2025-11-25), read 2026-12-01
+			"eu-central-1":   0.04656, // github.com/theuves/fgcalc src/utils/data.js (last changed 2021-01-14, the same at the repository's latest commit of 2025-11-25), read 2026-12-01; a rate card dated 2026-07-07 in another public repository (EUC1-Fargate-vCPU-Hours:perCPU) gives the same
+			"ap-southeast-1": 0.05056, // github.com/theuves/fgcalc src/utils/data.js (last changed 2021-01-14, the same at the repository's latest commit of 2025-11-25), read 2026-12-01
 		},
 		"ARM64": {
 			"us-east-1": 0.03238, // stored copy of https://www.vantage.sh/blog/fargate-pricing ("Linux/ARM $0.03238" per vCPU per hour, us-east-1), read 2026-12-01
@@ -31,10 +31,10 @@ var (
 	fargateGBHour = map[string]regional{
 		"X86_64": {
 			"us-east-1":      0.004445, // stored copy of https://www.vantage.sh/blog/fargate-pricing ("Linux/x86 ... $0.004445" per GB per hour), read 2026-12-01; the same on https://www.wring.co/blog/aws-fargate-pricing-guide, dated 2026-03-10
-			"us-west-2":      0.004445, // github.com/theuves/fgcalc src/utils/data.js, commit 5049a5e of 2021-01-10, read 2026-12-01
-			"eu-west-1":      0.004445, // github.com/theuves/fgcalc src/utils/data.js, commit 5049a5e of 2021-01-10, read 2026-12-01
-			"eu-central-1":   0.00511,  // github.com/theuves/fgcalc src/utils/data.js, commit 5049a5e of 2021-01-10, read 2026-12-01; the 2026-07-07 rate card (EUC1-Fargate-GB-Hours) gives the same
-			"ap-southeast-1": 0.00553,  // github.com/theuves/fgcalc src/utils/data.js, commit 5049a5e of 2021-01-10, read 2026-12-01
+			"us-west-2":      0.004445, // github.com/theuves/fgcalc src/utils/data.js (last changed 2021-01-14, the same at the repository's latest commit of 2025-11-25), read 2026-12-01
+			"eu-west-1":      0.004445, // github.com/theuves/fgcalc src/utils/data.js (last changed 2021-01-14, the same at the repository's latest commit of 2025-11-25), read 2026-12-01
+			"eu-central-1":   0.00511,  // github.com/theuves/fgcalc src/utils/data.js (last changed 2021-01-14, the same at the repository's latest commit of 2025-11-25), read 2026-12-01; the 2026-07-07 rate card (EUC1-Fargate-GB-Hours) gives the same
+			"ap-southeast-1": 0.00553,  // github.com/theuves/fgcalc src/utils/data.js (last changed 2021-01-14, the same at the repository's latest commit of 2025-11-25), read 2026-12-01
 		},
 		"ARM64": {
 			"us-east-1": 0.00356, // stored copy of https://www.vantage.sh/blog/fargate-pricing ("Linux/ARM ... $0.00356" per GB per hour), read 2026-12-01
