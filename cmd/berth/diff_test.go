@@ -434,7 +434,9 @@ func TestDiffUsage(t *testing.T) {
 		{"different stacks", []string{"diff", dev, prod}, 1, "berth: comparing " + dev + " and " + prod + ": plans of different stacks: base is berth/dev, head is berth/prod\n", ""},
 		{"flags first", []string{"diff", "--format", "json", dev, dev}, 0, "", "{\n  \"changes\": [],\n  \"flags\": []\n}\n"},
 		{"flags between", []string{"diff", dev, "--format=text", dev}, 0, "", "Diff of berth/dev: 0 to create, 0 to update, 0 to replace, 0 to delete; 0 flags\n\nNo changes.\n"},
-		{"help", []string{"diff", "-h"}, 0, "", "Usage: berth diff BASE.json HEAD.json [--format text|markdown|json]\n"},
+		{"bad cost threshold", []string{"diff", dev, dev, "--cost-threshold", "ten"}, 2, `berth diff: --cost-threshold "ten" is not an amount (allowed: USD a month such as 25, or a percentage such as 10%)`, ""},
+		{"negative cost threshold", []string{"diff", dev, dev, "--cost-threshold", "-5%"}, 2, `berth diff: --cost-threshold "-5%" is not a percentage (allowed: 0% to 1000%, such as 10%)`, ""},
+		{"help", []string{"diff", "-h"}, 0, "", "Usage: berth diff BASE.json HEAD.json [--format text|markdown|json] [--cost-threshold N%|N]\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
