@@ -9,7 +9,7 @@ import (
 
 	"github.com/berth-dev/berth/internal/cost"
 	"github.com/berth-dev/berth/internal/plan"
-	"github.com/berth-dev/berth/internal/validate"
+	"github.com/berth-dev/berth/validate"
 )
 
 const costUsage = `Usage: berth cost --stack NAME [--set PATH=VALUE ...] [--format text|json|markdown] [--dir DIR]

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/berth-dev/berth/internal/validate"
+	"github.com/berth-dev/berth/validate"
 )
 
 // Assumptions are what the estimate cannot read from a plan: the load, the

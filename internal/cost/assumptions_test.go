@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/berth-dev/berth/internal/validate"
+	"github.com/berth-dev/berth/validate"
 )
 
 func TestParseAssumptionsFillsDefaultsForWhatTheStackDoesNotSet(t *testing.T) {

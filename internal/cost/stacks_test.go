@@ -153,8 +153,8 @@ func TestDevStackCostsWhatCloudRunTheConnectorImagesAndSecretsCost(t *testing.T)
 	)
 	conn := connectorInstanceHour["e2-micro"]["us-central1"]
 	checkLines(t, est, []want{
-		{"berth-app-token", "Secret Manager active version", smVersionMonth, smVersionMonth},
 		{"berth-app-repo", "Artifact Registry storage (us-central1)", images * imageGB * arGBMonth, images * imageGB * arGBMonth},
+		{"berth-app-token", "Secret Manager active version", smVersionMonth, smVersionMonth},
 		{"berth-app-connector", "VPC connector instances (e2-micro, us-central1)", connMin * 730 * conn, connMax * 730 * conn},
 		{"berth-app-svc", "Cloud Run vCPU (request-based, us-central1)", busy * vcpu * runTier1RequestVCPUSecond, maxInst * month * vcpu * runTier1RequestVCPUSecond},
 		{"berth-app-svc", "Cloud Run memory (request-based, us-central1)", busy * memGiB * runTier1RequestGiBSecond, maxInst * month * memGiB * runTier1RequestGiBSecond},
