@@ -12,8 +12,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/berth-dev/berth/infra/program"
-	"github.com/berth-dev/berth/testkit"
 	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/testkit"
 )
 
 // variant is one configuration of a sample stack whose resources and invokes
