@@ -598,7 +598,11 @@ func knownID(v resource.PropertyValue) resource.ID {
 // Invoke answers the functions berth calls.
 func (p *Provider) Invoke(_ context.Context, req plugin.InvokeRequest) (plugin.InvokeResponse, error) {
 	account, region := p.config["account"], p.config["region"]
-	secret := func(s string) resource.PropertyValue { return resource.MakeSecret(resource.NewProperty(s)) }
+	// The bridge returns data-source results without secret markers, even
+	// for Sensitive attributes: the Go SDK's invoke rejects a secret result
+	// ("unexpected secret result returned to invoke call"), so programs
+	// mark such values secret themselves, as berth does.
+	secret := func(s string) resource.PropertyValue { return resource.NewProperty(s) }
 	var out resource.PropertyMap
 	switch req.Tok {
 	case "aws:index/getCallerIdentity:getCallerIdentity":
@@ -622,8 +626,8 @@ func (p *Provider) Invoke(_ context.Context, req plugin.InvokeRequest) (plugin.I
 			"reverseDnsPrefix": resource.NewProperty("com.amazonaws"),
 		}
 	case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
-		// authorization_token and password are Sensitive in the data
-		// source's schema (internal/service/ecr/authorization_token_data_source.go).
+		// authorization_token and password are Sensitive attributes
+		// (internal/service/ecr/authorization_token_data_source.go).
 		password, _ := cloud.IDs{}.Generate(model.Alnum, 32)
 		out = resource.PropertyMap{
 			"authorizationToken": secret(base64.StdEncoding.EncodeToString([]byte("AWS:" + password))),
@@ -634,7 +638,8 @@ func (p *Provider) Invoke(_ context.Context, req plugin.InvokeRequest) (plugin.I
 			"userName":           resource.NewProperty("AWS"),
 		}
 	case "gcp:organizations/getClientConfig:getClientConfig":
-		// access_token is Sensitive (google/services/resourcemanager/data_source_google_client_config.go).
+		// access_token is a Sensitive attribute
+		// (google/services/resourcemanager/data_source_google_client_config.go).
 		token, _ := cloud.IDs{}.Generate(model.Alnum, 40)
 		out = resource.PropertyMap{
 			"accessToken":   secret("ya29." + token),
