@@ -357,14 +357,21 @@ func (s *stack) destroy() (*run, error) {
 	return r, err
 }
 
-// export returns `pulumi stack export` (secrets encrypted, as stored).
-func (s *stack) export() []byte {
+// export returns `pulumi stack export` as a user runs it, secrets as
+// stored (the Automation API's Export adds --show-secrets).
+func (s *stack) export() string {
 	s.e.t.Helper()
-	d, err := s.s.Export(context.Background())
-	if err != nil {
-		s.e.t.Fatalf("exporting the stack: %v", err)
+	cmd := exec.Command(cliPath, "stack", "export", "--stack", s.s.Name())
+	cmd.Dir = s.e.workspace
+	cmd.Env = os.Environ()
+	for k, v := range s.e.vars {
+		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	return d.Deployment
+	out, err := cmd.Output()
+	if err != nil {
+		s.e.t.Fatalf("pulumi stack export: %v", err)
+	}
+	return string(out)
 }
 
 // outputs returns the stack outputs' values.
@@ -416,6 +423,21 @@ func (r *run) diagnostics() []string {
 		}
 	}
 	return out
+}
+
+// failure is what explains a failed run: the engine's error diagnostics
+// and the end of the CLI's output.
+func (r *run) failure() string {
+	var b strings.Builder
+	for _, d := range r.diagnostics() {
+		if strings.HasPrefix(d, "error") {
+			b.WriteString(d)
+		}
+	}
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	b.WriteString(strings.Join(lines[max(0, len(lines)-15):], "\n"))
+	b.WriteString("\n" + r.stderr)
+	return b.String()
 }
 
 // eventsJSON is every event of the run as JSON.
