@@ -225,6 +225,8 @@ func copyRepo(src, dst string) error {
 type stack struct {
 	e *env
 	s auto.Stack
+	// dir is the project directory.
+	dir string
 }
 
 // stack creates or selects the stack name of project berth in the
@@ -233,17 +235,41 @@ type stack struct {
 func (e *env) stack(name, dir string, program pulumi.RunFunc) *stack {
 	e.t.Helper()
 	e.t.Chdir(filepath.Join(e.workspace, dir))
+	return e.stackAt(e.workspace, name, program)
+}
+
+// componentStack creates the stack name of a project of its own (berth's
+// Pulumi.yaml declares the sample's config, which a component alone does
+// not have), run from that project's directory, with config set.
+func (e *env) componentStack(name string, config map[string]string, program pulumi.RunFunc) *stack {
+	e.t.Helper()
+	dir := filepath.Join(e.dir, "component")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: berth\nruntime: go\n"), 0o644); err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Chdir(dir)
+	s := e.stackAt(dir, name, program)
+	s.setConfig(config, false)
+	return s
+}
+
+// stackAt creates or selects the stack name in the project at workDir.
+func (e *env) stackAt(workDir, name string, program pulumi.RunFunc) *stack {
+	e.t.Helper()
 	ctx := context.Background()
 	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: filepath.Dir(filepath.Dir(cliPath)), Version: semver.MustParse("3.274.1")})
 	if err != nil {
 		e.t.Fatalf("finding the Pulumi CLI: %v", err)
 	}
 	s, err := auto.UpsertStackInlineSource(ctx, name, "berth", program,
-		auto.WorkDir(e.workspace), auto.Pulumi(cmd), auto.EnvVars(e.vars), auto.SecretsProvider("passphrase"))
+		auto.WorkDir(workDir), auto.Pulumi(cmd), auto.EnvVars(e.vars), auto.SecretsProvider("passphrase"))
 	if err != nil {
 		e.t.Fatalf("creating stack %s: %v", name, err)
 	}
-	return &stack{e: e, s: s}
+	return &stack{e: e, s: s, dir: workDir}
 }
 
 // setConfig sets config paths (berth:service.memory ...) on the stack;
@@ -362,7 +388,7 @@ func (s *stack) destroy() (*run, error) {
 func (s *stack) export() string {
 	s.e.t.Helper()
 	cmd := exec.Command(cliPath, "stack", "export", "--stack", s.s.Name())
-	cmd.Dir = s.e.workspace
+	cmd.Dir = s.dir
 	cmd.Env = os.Environ()
 	for k, v := range s.e.vars {
 		cmd.Env = append(cmd.Env, k+"="+v)

@@ -296,10 +296,10 @@ func (p *Provider) Update(_ context.Context, req plugin.UpdateRequest) (plugin.U
 		}
 		var state resource.PropertyMap
 		err := p.cloud.Update(func(s *cloud.State) (err error) {
-			var id string
-			id, state, err = p.push(s, req.NewInputs)
+			_, state, err = p.push(s, req.NewInputs)
 			if err == nil {
-				delete(s.Resources, cloud.Key(string(req.Type), string(req.ID)))
+				// The ID stays the first image name: an update returns none.
+				id := string(req.ID)
 				s.Resources[cloud.Key(string(req.Type), id)] = record(req.Type, id, req.Name, state, nil)
 				s.Log = append(s.Log, "update "+string(req.Type)+" "+id)
 			}
