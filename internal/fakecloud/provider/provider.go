@@ -273,12 +273,14 @@ func (p *Provider) Create(_ context.Context, req plugin.CreateRequest) (plugin.C
 			}
 		}
 		key := recordKey(req.Type, id, state)
-		if _, taken := s.Resources[key]; taken {
-			return fmt.Errorf("%s %s already exists in the fake cloud", req.Type, id)
-		}
 		keys := t.UniqueKeys(c)
 		if err := s.Claim(key, keys); err != nil {
 			return fmt.Errorf("creating %s %q: %w", req.Type, req.Name, err)
+		}
+		if _, taken := s.Resources[key]; taken {
+			// A type without a uniqueness rule whose ID is taken: the model
+			// lacks the cloud's rule for it.
+			return fmt.Errorf("creating %s %q: %s already exists in the fake cloud", req.Type, req.Name, id)
 		}
 		s.Resources[key] = record(req.Type, string(id), req.Name, state, keys)
 		s.Log = append(s.Log, "create "+key)
