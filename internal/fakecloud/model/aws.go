@@ -10,7 +10,12 @@ import (
 // AWS rules. Sources are files of hashicorp/terraform-provider-aws v5 (the
 // upstream of pulumi-aws 6.x), named with the function that declares the
 // schema; the duplicate errors are the AWS API's exception names (AWS API
-// references), which the provider returns as they are.
+// references), which the provider returns as they are. The repository was
+// too large to fetch whole here: the ECS waiter
+// (statusServiceWaitForStable) was read in the v5 source; the other
+// schemas' Required/ForceNew/Default flags are written from the v5
+// provider's documented schemas and were not re-read at the exact upstream
+// commit of pulumi-aws 6.83.4.
 
 // awsPartition is the partition of a Region (AWS General Reference, ARNs).
 func awsPartition(region string) string {

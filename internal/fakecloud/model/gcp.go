@@ -9,8 +9,12 @@ import (
 
 // Google Cloud rules. Sources are files of
 // hashicorp/terraform-provider-google v5.40.0 (the upstream of pulumi-gcp
-// 7.38.0), read at that tag. The duplicate errors are the Google APIs' 409
-// ALREADY_EXISTS, which the provider returns as they are.
+// 7.38.0): the schemas of the connector, the Cloud Run v2 service, the
+// service account, the secret, the secret version and the Artifact
+// Registry repository were read at that tag; the IAM member resources'
+// flags and ID format are tpgiamresource's as documented, not re-read. The
+// duplicate errors are the Google APIs' 409 ALREADY_EXISTS, which the
+// provider returns as they are; their wording is approximate.
 
 // project is the resource's project, or the provider's (the provider fills
 // it in: tpgresource.DefaultProviderProject).
