@@ -112,7 +112,7 @@ func TestDiffShowsTheCostChangeAndFlagsARiseAboveTheThreshold(t *testing.T) {
 	for _, part := range []string{
 		"| **cost** | `berth-prod` | monthly cost rises by $0.00 to +$180.20",
 		"**Monthly cost** (USD, berth's estimate; see docs/cost.md)\n\n| | Min | Max |\n|---|---:|---:|\n| base | $53.19 | $197.35 |\n| head | $53.19 | $377.55 |\n| change | $0.00 | +$180.20 |\n",
-		"| `berth-app-svc` | Fargate vCPU (X86\\_64, us-east-1) | $29.55 - $147.75 | $29.55 - $295.50 |",
+		"| `app-svc` | Fargate vCPU (X86\\_64, us-east-1) | $29.55 - $147.75 | $29.55 - $295.50 |",
 	} {
 		if !strings.Contains(md, part) {
 			t.Errorf("markdown lacks %q:\n%s", part, md)

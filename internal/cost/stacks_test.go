@@ -111,15 +111,15 @@ func TestProdStackCostsWhatItsTasksLoadBalancerLogsImagesAndSecretReadsCost(t *t
 	lcuCost := lcu * hours * albLCUHour["us-east-1"]
 	stored := logGB * retention / (hours / 24)
 	checkLines(t, est, []want{
-		{"berth-app-repo", "ECR storage (us-east-1)", imagesKept * imageGB * ecrStoredGBMonth["us-east-1"], imagesKept * imageGB * ecrStoredGBMonth["us-east-1"]},
-		{"berth-app-logs", "CloudWatch Logs ingestion (us-east-1)", logGB * logsIngestGB["us-east-1"], logGB * logsIngestGB["us-east-1"]},
-		{"berth-app-logs", "CloudWatch Logs storage (us-east-1)", stored * logsStoredGBMonth["us-east-1"], stored * logsStoredGBMonth["us-east-1"]},
-		{"berth-app-lb", "load balancer hours (application, us-east-1)", hours * albHour["us-east-1"], hours * albHour["us-east-1"]},
-		{"berth-app-lb", "load balancer capacity units (application, us-east-1)", lcuCost, lcuCost},
-		{"berth-app-taskdef", "Secrets Manager API calls (us-east-1)", starts * smSecrets / 1e4 * secretsManagerPer10kCalls["us-east-1"], starts * smSecrets / 1e4 * secretsManagerPer10kCalls["us-east-1"]},
-		{"berth-app-taskdef", "SSM Parameter Store reads (standard tier, us-east-1)", 0, 0},
-		{"berth-app-svc", "Fargate vCPU (X86_64, us-east-1)", minTasks * vcpu * hours * cpuPrice, maxTasks * vcpu * hours * cpuPrice},
-		{"berth-app-svc", "Fargate memory (X86_64, us-east-1)", minTasks * memGB * hours * memPrice, maxTasks * memGB * hours * memPrice},
+		{"app-repo", "ECR storage (us-east-1)", imagesKept * imageGB * ecrStoredGBMonth["us-east-1"], imagesKept * imageGB * ecrStoredGBMonth["us-east-1"]},
+		{"app-logs", "CloudWatch Logs ingestion (us-east-1)", logGB * logsIngestGB["us-east-1"], logGB * logsIngestGB["us-east-1"]},
+		{"app-logs", "CloudWatch Logs storage (us-east-1)", stored * logsStoredGBMonth["us-east-1"], stored * logsStoredGBMonth["us-east-1"]},
+		{"app-lb", "load balancer hours (application, us-east-1)", hours * albHour["us-east-1"], hours * albHour["us-east-1"]},
+		{"app-lb", "load balancer capacity units (application, us-east-1)", lcuCost, lcuCost},
+		{"app-taskdef", "Secrets Manager API calls (us-east-1)", starts * smSecrets / 1e4 * secretsManagerPer10kCalls["us-east-1"], starts * smSecrets / 1e4 * secretsManagerPer10kCalls["us-east-1"]},
+		{"app-taskdef", "SSM Parameter Store reads (standard tier, us-east-1)", 0, 0},
+		{"app-svc", "Fargate vCPU (X86_64, us-east-1)", minTasks * vcpu * hours * cpuPrice, maxTasks * vcpu * hours * cpuPrice},
+		{"app-svc", "Fargate memory (X86_64, us-east-1)", minTasks * memGB * hours * memPrice, maxTasks * memGB * hours * memPrice},
 	})
 	// The same figures by hand, from the prices the table holds today:
 	// 2 x 0.5 x 730 x 0.04048 + 2 x 1 x 730 x 0.004445 + 730 x 0.0225 + ...
@@ -153,13 +153,13 @@ func TestDevStackCostsWhatCloudRunTheConnectorImagesAndSecretsCost(t *testing.T)
 	)
 	conn := connectorInstanceHour["e2-micro"]["us-central1"]
 	checkLines(t, est, []want{
-		{"berth-app-repo", "Artifact Registry storage (us-central1)", images * imageGB * arGBMonth, images * imageGB * arGBMonth},
-		{"berth-app-token", "Secret Manager active version", smVersionMonth, smVersionMonth},
-		{"berth-app-connector", "VPC connector instances (e2-micro, us-central1)", connMin * 730 * conn, connMax * 730 * conn},
-		{"berth-app-svc", "Cloud Run vCPU (request-based, us-central1)", busy * vcpu * runTier1RequestVCPUSecond, maxInst * month * vcpu * runTier1RequestVCPUSecond},
-		{"berth-app-svc", "Cloud Run memory (request-based, us-central1)", busy * memGiB * runTier1RequestGiBSecond, maxInst * month * memGiB * runTier1RequestGiBSecond},
-		{"berth-app-svc", "Cloud Run requests (us-central1)", requests * runTier1Request, requests * runTier1Request},
-		{"berth-app-svc", "Secret Manager access operations", starts * readSecrets / 1e4 * smPer10kAccesses, starts * readSecrets / 1e4 * smPer10kAccesses},
+		{"app-repo", "Artifact Registry storage (us-central1)", images * imageGB * arGBMonth, images * imageGB * arGBMonth},
+		{"app-token", "Secret Manager active version", smVersionMonth, smVersionMonth},
+		{"app-connector", "VPC connector instances (e2-micro, us-central1)", connMin * 730 * conn, connMax * 730 * conn},
+		{"app-svc", "Cloud Run vCPU (request-based, us-central1)", busy * vcpu * runTier1RequestVCPUSecond, maxInst * month * vcpu * runTier1RequestVCPUSecond},
+		{"app-svc", "Cloud Run memory (request-based, us-central1)", busy * memGiB * runTier1RequestGiBSecond, maxInst * month * memGiB * runTier1RequestGiBSecond},
+		{"app-svc", "Cloud Run requests (us-central1)", requests * runTier1Request, requests * runTier1Request},
+		{"app-svc", "Secret Manager access operations", starts * readSecrets / 1e4 * smPer10kAccesses, starts * readSecrets / 1e4 * smPer10kAccesses},
 	})
 	if got := money(est.Total.Min, est.Total.Max); got != "$15.32 - $217.98" {
 		t.Errorf("total renders as %s, want $15.32 - $217.98", got)
