@@ -63,6 +63,7 @@ import (
 	"github.com/berth-dev/berth/app/internal/lifecycle"
 	"github.com/berth-dev/berth/app/internal/logging"
 	"github.com/berth-dev/berth/app/internal/platform"
+	"github.com/berth-dev/berth/app/internal/secrets"
 	"github.com/berth-dev/berth/app/internal/store"
 	"github.com/berth-dev/berth/app/internal/telemetry"
 )
@@ -97,7 +98,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stderr, "invalid arguments: %q: this service takes no arguments; configure it with environment variables\n", args[1:])
 		return 2
 	}
-	cfg, err := config.Load(getenv, os.ReadFile)
+	cfg, err := config.Load(getenv, secrets.ReadFile)
 	if err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
 			fmt.Fprintln(stderr, "invalid configuration: "+line)
