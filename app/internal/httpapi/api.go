@@ -15,6 +15,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/propagation"
@@ -73,6 +74,9 @@ type API struct {
 	mux      *http.ServeMux
 	tracer   trace.Tracer
 	duration metric.Float64Histogram
+	// storeDown is true from the first ErrUnavailable until the store next
+	// answers: one unavailability episode, logged once.
+	storeDown atomic.Bool
 }
 
 var _ http.Handler = (*API)(nil)
