@@ -28,16 +28,21 @@
 //
 // On SIGTERM or SIGINT the service fails /readyz at once, keeps serving for
 // DRAIN_DELAY (asking clients to close their connections), then shuts the
-// server down gracefully within SHUTDOWN_TIMEOUT, closes the database pool
-// and flushes telemetry. A second signal exits at once. If the server
-// itself fails, the service still closes the pool and flushes telemetry,
-// within SHUTDOWN_TIMEOUT, before exiting 1.
+// server down gracefully and closes the database pool within
+// SHUTDOWN_TIMEOUT less the telemetry share, and flushes telemetry within
+// that share: a quarter of SHUTDOWN_TIMEOUT, at most 2 s, kept for it
+// whatever the server took, so that an unreachable collector neither
+// stretches every shutdown to SHUTDOWN_TIMEOUT nor goes unreported. A
+// second signal exits at once. If the server itself fails, the service
+// still closes the pool and flushes telemetry the same way before exiting 1.
 //
 // Exit codes:
 //
 //	0    clean shutdown
 //	1    failure at run time: cannot listen, the server failed, or shutdown
-//	     did not finish within SHUTDOWN_TIMEOUT
+//	     did not finish within SHUTDOWN_TIMEOUT: requests still running,
+//	     the pool not closed, or traces or metrics not flushed within
+//	     the telemetry share (each logged at WARNING, naming the signal)
 //	2    invalid configuration or arguments; each problem printed on stderr
 //	130  a second SIGINT arrived during shutdown (128 + 2, as shells report)
 //	143  a second SIGTERM arrived during shutdown (128 + 15)
@@ -45,6 +50,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -86,7 +92,17 @@ const (
 	idleTimeout = 120 * time.Second
 	// maxHeaderBytes is 64 KiB: ample for real headers, and 1/16 of Go's default.
 	maxHeaderBytes = 64 << 10
+	// maxTelemetryShare caps the part of SHUTDOWN_TIMEOUT kept for the
+	// final telemetry export: a reachable collector takes milliseconds,
+	// and an unreachable one must not hold every exit for seconds.
+	maxTelemetryShare = 2 * time.Second
 )
+
+// telemetryShare is the part of the shutdown timeout kept for flushing
+// telemetry: a quarter of it, at most maxTelemetryShare.
+func telemetryShare(shutdownTimeout time.Duration) time.Duration {
+	return min(shutdownTimeout/4, maxTelemetryShare)
+}
 
 // run is the whole program; main only supplies the process's environment
 // and exits with the returned code. Cancelling ctx starts a graceful
@@ -195,9 +211,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		logger.Error("server failed", "error", err)
 		ready.SetDraining()
 		srv.Close()
-		releaseCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+		share := telemetryShare(cfg.ShutdownTimeout)
+		releaseCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout-share)
 		defer cancel()
-		res.release(releaseCtx)
+		res.release(releaseCtx, share)
 		logger.Info("shutdown complete", "exit_code", 1)
 		return 1
 	case s := <-sigs:
@@ -228,9 +245,9 @@ type resources struct {
 	background     *sync.WaitGroup
 }
 
-// shutdown drains, stops the server within SHUTDOWN_TIMEOUT, then releases
-// the pool and flushes telemetry within what remains of it. It returns 1
-// when requests were still running at SHUTDOWN_TIMEOUT, else 0.
+// shutdown drains, stops the server and releases the pool within
+// SHUTDOWN_TIMEOUT less the telemetry share, then flushes telemetry within
+// the share. It returns 1 when any of it did not finish in time, else 0.
 func shutdown(cfg *config.Config, srv *http.Server, res *resources) int {
 	if cfg.DrainDelay > 0 {
 		// Load balancers keep sending until they see /readyz fail; serve
@@ -238,7 +255,8 @@ func shutdown(cfg *config.Config, srv *http.Server, res *resources) int {
 		// httpapi), so clients move off this instance's connections.
 		time.Sleep(cfg.DrainDelay)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	share := telemetryShare(cfg.ShutdownTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout-share)
 	defer cancel()
 
 	code := 0
@@ -247,22 +265,50 @@ func shutdown(cfg *config.Config, srv *http.Server, res *resources) int {
 		srv.Close()
 		code = 1
 	}
-	res.release(ctx)
+	if !res.release(ctx, share) {
+		code = 1
+	}
 	res.logger.Info("shutdown complete", "exit_code", code)
 	return code
 }
 
-// release stops the background work, closes the pool and flushes
-// telemetry, giving up on each when ctx ends.
-func (r *resources) release(ctx context.Context) {
+// release stops the background work and closes the pool, giving up when
+// ctx ends, then flushes telemetry within flushTimeout. It reports whether
+// all of it finished in time; a flush that fails sooner is logged but
+// finished.
+func (r *resources) release(ctx context.Context, flushTimeout time.Duration) bool {
+	finished := true
 	r.stopBackground()
-	waitOrGiveUp(ctx, r.background.Wait)
+	if !waitOrGiveUp(ctx, r.background.Wait) {
+		r.logger.Warn("background checks did not stop within SHUTDOWN_TIMEOUT")
+		finished = false
+	}
 	if r.db != nil && !waitOrGiveUp(ctx, r.db.Close) {
 		r.logger.Warn("database pool did not close within SHUTDOWN_TIMEOUT")
+		finished = false
 	}
-	if err := r.tel.Shutdown(ctx); err != nil {
-		r.logger.Warn("flushing telemetry", "error", err)
+	flushCtx, cancel := context.WithTimeout(context.Background(), flushTimeout)
+	defer cancel()
+	err := r.tel.Shutdown(flushCtx)
+	if err == nil {
+		return finished
 	}
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		var fe *telemetry.FlushError
+		if !errors.As(e, &fe) {
+			continue
+		}
+		// Only the share running out means shutdown did not finish; an
+		// export that gave up by itself (OTEL_EXPORTER_OTLP_TIMEOUT, or the
+		// collector refused the data) finished, unsuccessfully.
+		if flushCtx.Err() != nil {
+			r.logger.Warn("flushing telemetry did not finish", "signal", fe.Signal, "within", flushTimeout.String(), "error", fe.Err)
+			finished = false
+		} else {
+			r.logger.Warn("flushing telemetry failed", "signal", fe.Signal, "error", fe.Err)
+		}
+	}
+	return finished
 }
 
 // waitOrGiveUp runs f and reports whether it returned before ctx ended.
