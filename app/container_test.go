@@ -73,6 +73,26 @@ func TestContainerServesAndStopsGracefully(t *testing.T) {
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	waitFor200(t, base+"/healthz", 30*time.Second)
 
+	// The service found the container's 256m limit in its cgroup and fitted
+	// the Go runtime and the body budget to it.
+	var listening struct {
+		Message      string `json:"message"`
+		MemoryLimit  int64  `json:"memory_limit"`
+		GoLimit      string `json:"go_memory_limit"`
+		BodyBudget   int64  `json:"body_budget_bytes"`
+		MemorySource string `json:"memory_limit_source"`
+	}
+	for _, line := range strings.Split(docker(t, "logs", name), "\n") {
+		if json.Unmarshal([]byte(line), &listening) == nil && listening.Message == "listening" {
+			break
+		}
+	}
+	const limit = 256 << 20
+	if listening.MemoryLimit != limit || listening.GoLimit != strconv.Itoa(limit/10*9) || listening.BodyBudget != limit/16 {
+		t.Errorf("listening line: memory_limit %d (from %q), go_memory_limit %q, body_budget_bytes %d; want %d, %d, %d",
+			listening.MemoryLimit, listening.MemorySource, listening.GoLimit, listening.BodyBudget, limit, limit/10*9, limit/16)
+	}
+
 	// Load from several keep-alive clients while the container is stopped.
 	// Each client records whether a request was sent before `docker stop`
 	// was called: those were sent before SIGTERM and must all get a full 200.

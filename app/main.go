@@ -19,6 +19,12 @@
 // ("database unavailable"); the cause, which names the database's host,
 // user and name, is logged at WARNING.
 //
+// The service fits its memory to its container's limit (package memlimit):
+// it sets the Go runtime's soft memory limit to 90% of it unless GOMEMLIMIT
+// is set, and reads request bodies within a budget of a sixteenth of it
+// (8 MiB when no limit is found), so that concurrent large bodies cannot
+// exhaust the instance.
+//
 // The "listening" log line shows the configuration with secrets hidden:
 // DATABASE_URL and API_TOKEN only as where they were set from, OTLP headers
 // only by name, and OTLP endpoints without their password and query (see
@@ -58,6 +64,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -68,6 +75,7 @@ import (
 	"github.com/berth-dev/berth/app/internal/httpapi"
 	"github.com/berth-dev/berth/app/internal/lifecycle"
 	"github.com/berth-dev/berth/app/internal/logging"
+	"github.com/berth-dev/berth/app/internal/memlimit"
 	"github.com/berth-dev/berth/app/internal/platform"
 	"github.com/berth-dev/berth/app/internal/secrets"
 	"github.com/berth-dev/berth/app/internal/store"
@@ -134,6 +142,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 1
 	}
 
+	// Fit memory to the container: the Go runtime's soft limit (unless
+	// GOMEMLIMIT says otherwise) and the budget of request bodies read at
+	// once, so that a burst of large bodies cannot exhaust the instance.
+	mem := memlimit.Detect("/")
+	goLimit := "unset"
+	if mem.Bytes > 0 && getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memlimit.GoLimit(mem.Bytes))
+		goLimit = strconv.FormatInt(memlimit.GoLimit(mem.Bytes), 10)
+	} else if v := getenv("GOMEMLIMIT"); v != "" {
+		goLimit = "GOMEMLIMIT=" + v
+	}
+
 	tel := telemetry.New(cfg.Telemetry, cfg.ServiceName, logger)
 	ready := &lifecycle.Readiness{}
 	meta := platform.Detect(getenv)
@@ -152,6 +172,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Identity:       meta.Identity,
 		ServiceName:    cfg.ServiceName,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
+		BodyBudget:     memlimit.BodyBudget(mem.Bytes),
 		APIToken:       cfg.APIToken.Value(),
 		TracerProvider: tel.TracerProvider,
 		MeterProvider:  tel.MeterProvider,
@@ -198,6 +219,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		"shutdown_timeout", cfg.ShutdownTimeout.String(),
 		"drain_delay", cfg.DrainDelay.String(),
 		"max_body_bytes", cfg.MaxBodyBytes,
+		"memory_limit", mem.Bytes,
+		"memory_limit_source", mem.Source,
+		"go_memory_limit", goLimit,
+		"body_budget_bytes", opts.BodyBudget,
 		"database_url", cfg.DatabaseURL,
 		"api_token", cfg.APIToken,
 		"otlp_traces_endpoint", cfg.Telemetry.Traces.RedactedEndpoint(),

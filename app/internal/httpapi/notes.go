@@ -31,6 +31,9 @@ const (
 	// storeTimeout bounds each database call, well inside the server's
 	// WriteTimeout, so that a hung database yields a 503, not a dropped connection.
 	storeTimeout = 5 * time.Second
+	// bodyWait bounds the wait for body budget: it leaves 20 of the
+	// server's 30 s ReadTimeout for reading the body itself.
+	bodyWait = 10 * time.Second
 )
 
 // noteJSON is a note on the wire. The ID is a string so that JavaScript
@@ -65,8 +68,14 @@ func (a *API) createNote(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnsupportedMediaType, "unsupported_media_type", "Content-Type must be application/json")
 		return
 	}
+	release, ok := a.reserveBody(w, r)
+	if !ok {
+		return
+	}
 	var in createRequest
-	if !decodeJSON(w, r, &in) {
+	ok = decodeJSON(w, r, &in)
+	release()
+	if !ok {
 		return
 	}
 	title, body := "", ""
@@ -214,6 +223,38 @@ func decodeCursor(c string) (int64, bool) {
 		return 0, false
 	}
 	return parseID(digits)
+}
+
+// reserveBody takes the request's share of the body budget before the body
+// is read, and returns the function that gives it back. A Content-Length
+// over the limit is refused at once (413) without reading; a body of
+// unknown length reserves the limit. When no budget frees up within
+// bodyWait it writes 503 with Retry-After and returns false.
+func (a *API) reserveBody(w http.ResponseWriter, r *http.Request) (func(), bool) {
+	n := r.ContentLength
+	switch {
+	case n > a.opts.MaxBodyBytes:
+		writeError(w, http.StatusRequestEntityTooLarge, "body_too_large", "request body is larger than "+strconv.FormatInt(a.opts.MaxBodyBytes, 10)+" bytes")
+		return nil, false
+	case n == 0:
+		return func() {}, true
+	case n < 0:
+		n = a.opts.MaxBodyBytes
+	}
+	n = min(n, a.opts.BodyBudget)
+	ctx, cancel := context.WithTimeout(r.Context(), bodyWait)
+	defer cancel()
+	if err := a.bodies.Acquire(ctx, n); err != nil {
+		if r.Context().Err() != nil {
+			// The client went away; nobody reads this response.
+			writeError(w, http.StatusServiceUnavailable, "cancelled", "request cancelled")
+			return nil, false
+		}
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusServiceUnavailable, "busy", "too many request bodies are being read at once; retry")
+		return nil, false
+	}
+	return func() { a.bodies.Release(n) }, true
 }
 
 // decodeJSON reads exactly one JSON object with only known fields. It
