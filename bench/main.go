@@ -8,7 +8,9 @@
 //     / and on the API read path, with PostgreSQL;
 //   - failed requests across a SIGTERM under load;
 //   - peak resident memory (VmHWM) under 80 and 100 concurrent clients each
-//     POSTing 1 MiB notes, against the smallest memory berth deploys with.
+//     POSTing 1 MiB notes, against the smallest memory berth deploys with;
+//   - with -build-only, the image build against the host build of the app
+//     (cold, and rebuilds after a one-line change).
 //
 // Run it from the repository root after scripts/setup.sh:
 //
@@ -46,6 +48,7 @@ type options struct {
 	docker   bool
 	cold     bool
 	memory   bool
+	build    bool
 }
 
 func run(ctx context.Context, args []string) error {
@@ -58,6 +61,7 @@ func run(ctx context.Context, args []string) error {
 	fs.BoolVar(&o.docker, "docker", true, "build the image to measure its size (optional)")
 	fs.BoolVar(&o.cold, "cold-start-only", false, "measure only the cold start (optional)")
 	fs.BoolVar(&o.memory, "memory-only", false, "measure only the peak memory under 1 MiB POSTs (optional)")
+	fs.BoolVar(&o.build, "build-only", false, "measure only the image build against the host build (optional)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -69,6 +73,9 @@ func run(ctx context.Context, args []string) error {
 	defer os.RemoveAll(work)
 
 	fmt.Printf("machine: %s/%s, %d CPUs, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
+	if o.build {
+		return buildFigures(ctx, work)
+	}
 	appBin := filepath.Join(work, "app")
 	if err := goBuild(ctx, appBin, "./app"); err != nil {
 		return err

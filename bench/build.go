@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/berth-dev/berth/internal/containerbuild"
+)
+
+// rebuildEdits is how many one-line changes the rebuild figures take.
+const rebuildEdits = 3
+
+// buildFigures measures, in one run, the image build against the host build
+// of the same source (issue 10 item 5):
+//
+//   - floor: a cold host build of the app (empty GOMODCACHE and GOCACHE, so
+//     it downloads what the app imports and compiles everything), with the
+//     same flags and module source as the image build;
+//   - the cold image build through the daemon's BuildKit (no layer cache,
+//     no cache mounts) and its ratio to the floor;
+//   - after each of rebuildEdits one-line changes of app/main.go: the image
+//     rebuild and the host's warm go build, and their ratio;
+//   - for reference, a cold build with the classic builder.
+//
+// Both build a copy of the build context (go.mod, go.sum, .dockerignore,
+// app/) in a temporary directory, so the checkout is never edited.
+func buildFigures(ctx context.Context, work string) error {
+	root, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	if err := containerbuild.EngineErr(); err != nil {
+		return err
+	}
+	if err := containerbuild.BuilderErr(); err != nil {
+		return err
+	}
+	src := filepath.Join(work, "context")
+	for _, p := range []string{"go.mod", "go.sum", ".dockerignore", "app"} {
+		if err := copyTree(filepath.Join(root, p), filepath.Join(src, p)); err != nil {
+			return fmt.Errorf("copying the build context: %w", err)
+		}
+	}
+	goproxy, stop, err := containerbuild.ModuleProxy(ctx)
+	if err != nil {
+		return err
+	}
+	defer stop()
+
+	cold := filepath.Join(work, "cold")
+	floor, err := timed(func() error {
+		return hostBuild(ctx, src, filepath.Join(work, "app-floor"), goproxy,
+			"GOMODCACHE="+filepath.Join(cold, "mod"), "GOCACHE="+filepath.Join(cold, "cache"))
+	})
+	if err != nil {
+		return err
+	}
+	zips, bytes := downloads(filepath.Join(cold, "mod", "cache", "download"))
+	// The module cache is read-only; make it removable.
+	_ = exec.Command("chmod", "-R", "u+w", cold).Run()
+	fmt.Printf("build floor: cold host go build of the app (empty GOMODCACHE and GOCACHE): %s, downloaded %d module zips, %.1f MiB\n", secs(floor), zips, mib(bytes))
+
+	const tag = "berth-app:bench-build"
+	coldImage, err := timed(func() error { return containerbuild.BuildCold(ctx, src, tag) })
+	if err != nil {
+		return err
+	}
+	fmt.Printf("cold image build (daemon BuildKit, no layer cache, cache mounts emptied): %s, ratio to the floor %.2f (target <= 1.1)\n",
+		secs(coldImage), float64(coldImage)/float64(floor))
+
+	// The host's warm build starts from the unchanged source.
+	if err := hostBuild(ctx, src, filepath.Join(work, "app-warm"), goproxy); err != nil {
+		return err
+	}
+	var ratios []float64
+	for i := 1; i <= rebuildEdits; i++ {
+		if err := editMain(src, i); err != nil {
+			return err
+		}
+		image, err := timed(func() error { return containerbuild.Build(ctx, src, tag) })
+		if err != nil {
+			return err
+		}
+		host, err := timed(func() error { return hostBuild(ctx, src, filepath.Join(work, "app-warm"), goproxy) })
+		if err != nil {
+			return err
+		}
+		ratios = append(ratios, float64(image)/float64(host))
+		fmt.Printf("rebuild after one-line change %d: image (BuildKit, cache mounts) %s, warm host go build %s, ratio %.2f (target <= 2)\n",
+			i, secs(image), secs(host), ratios[len(ratios)-1])
+	}
+	sort.Float64s(ratios)
+	fmt.Printf("rebuild ratio, median of %d: %.2f (target <= 2)\n", len(ratios), ratios[len(ratios)/2])
+
+	classic, err := timed(func() error {
+		return containerbuild.BuildClassic(ctx, src, tag+"-classic")
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("for reference, image build with the classic builder (no cache mounts; base image and go.mod layers cached): %s\n", secs(classic))
+	return nil
+}
+
+// hostBuild builds dir's ./app as the Dockerfile does, with env added.
+func hostBuild(ctx context.Context, dir, out, goproxy string, env ...string) error {
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, "./app")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), append([]string{"CGO_ENABLED=0", "GOFLAGS=-buildvcs=false", "GOWORK=off", "GOPROXY=" + goproxy}, env...)...)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build in %s: %v\n%s", dir, err, b)
+	}
+	return nil
+}
+
+// editMain makes the i-th one-line change of app/main.go: a package-level
+// declaration, replacing the previous edit's.
+func editMain(src string, i int) error {
+	p := filepath.Join(src, "app", "main.go")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return err
+	}
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if i > 1 {
+		lines = lines[:len(lines)-1] // replace the previous edit
+	}
+	lines = append(lines, fmt.Sprintf("var benchEdit = %d", i))
+	return os.WriteFile(p, []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+}
+
+func timed(f func() error) (time.Duration, error) {
+	t0 := time.Now()
+	err := f()
+	return time.Since(t0), err
+}
+
+func secs(d time.Duration) string { return fmt.Sprintf("%.1f s", d.Seconds()) }
+
+// downloads counts the module zips and bytes under a module download cache.
+func downloads(dir string) (zips int, bytes int64) {
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		if info, err := d.Info(); err == nil {
+			bytes += info.Size()
+		}
+		if strings.HasSuffix(p, ".zip") {
+			zips++
+		}
+		return nil
+	})
+	return zips, bytes
+}
+
+// copyTree copies a file or a directory tree.
+func copyTree(from, to string) error {
+	return filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		dst := filepath.Join(to, rel)
+		if d.IsDir() {
+			return os.MkdirAll(dst, 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(dst, b, 0o644)
+	})
+}
