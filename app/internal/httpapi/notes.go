@@ -207,14 +207,15 @@ func encodeCursor(afterID int64) string {
 }
 
 // decodeCursor returns the note ID a cursor continues after, 0 for no
-// cursor. It accepts only what encodeCursor writes: the cursor of a note
-// ID of 1 or more, in unpadded URL-safe base64 with zero padding bits, so
-// that each position in the list has one cursor.
+// cursor. It accepts only what encodeCursor writes for a note ID of 1 or
+// more, so that each position in the list has one cursor: base64 decoding
+// alone would also take padding bits set, line breaks inside, or the ID
+// with a sign or leading zeros.
 func decodeCursor(c string) (int64, bool) {
 	if c == "" {
 		return 0, true
 	}
-	b, err := base64.RawURLEncoding.Strict().DecodeString(c)
+	b, err := base64.RawURLEncoding.DecodeString(c)
 	if err != nil {
 		return 0, false
 	}
@@ -222,7 +223,8 @@ func decodeCursor(c string) (int64, bool) {
 	if !ok {
 		return 0, false
 	}
-	return parseID(digits)
+	id, ok := parseID(digits)
+	return id, ok && encodeCursor(id) == c
 }
 
 // reserveBody takes the request's share of the body budget before the body
