@@ -60,7 +60,7 @@ func TestClassicBuilderBuildsTheImage(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	if err := containerbuild.BuildClassic(ctx, root, classicImage); err != nil {
+	if err := containerbuild.BuildClassic(ctx, root, classicImage, containerbuild.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if cfg := inspectConfig(t, classicImage); cfg.User != "65532:65532" || strings.Join(cfg.Entrypoint, " ") != "/app" || len(cfg.Cmd) != 0 {
@@ -82,7 +82,7 @@ func TestContainerServesAndStopsGracefully(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	if err := containerbuild.Build(ctx, root, containerImage); err != nil {
+	if err := containerbuild.Build(ctx, root, containerImage, containerbuild.Options{}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -68,7 +68,9 @@ func buildFigures(ctx context.Context, work string) error {
 	fmt.Printf("build floor: cold host go build of the app (empty GOMODCACHE and GOCACHE): %s, downloaded %d module zips, %.1f MiB\n", secs(floor), zips, mib(bytes))
 
 	const tag = "berth-app:bench-build"
-	coldImage, err := timed(func() error { return containerbuild.BuildCold(ctx, src, tag) })
+	coldImage, err := timed(func() error {
+		return containerbuild.Build(ctx, src, tag, containerbuild.Options{GOPROXY: goproxy, Cold: true})
+	})
 	if err != nil {
 		return err
 	}
@@ -84,7 +86,7 @@ func buildFigures(ctx context.Context, work string) error {
 		if err := editMain(src, i); err != nil {
 			return err
 		}
-		image, err := timed(func() error { return containerbuild.Build(ctx, src, tag) })
+		image, err := timed(func() error { return containerbuild.Build(ctx, src, tag, containerbuild.Options{GOPROXY: goproxy}) })
 		if err != nil {
 			return err
 		}
@@ -100,7 +102,7 @@ func buildFigures(ctx context.Context, work string) error {
 	fmt.Printf("rebuild ratio, median of %d: %.2f (target <= 2)\n", len(ratios), ratios[len(ratios)/2])
 
 	classic, err := timed(func() error {
-		return containerbuild.BuildClassic(ctx, src, tag+"-classic")
+		return containerbuild.BuildClassic(ctx, src, tag+"-classic", containerbuild.Options{GOPROXY: goproxy})
 	})
 	if err != nil {
 		return err

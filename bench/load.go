@@ -34,7 +34,7 @@ func imageSize(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	const tag = benchImage
-	if err := containerbuild.Build(ctx, root, tag); err != nil {
+	if err := containerbuild.Build(ctx, root, tag, containerbuild.Options{}); err != nil {
 		return 0, err
 	}
 	out, err := exec.CommandContext(ctx, "docker", "image", "inspect", "-f", "{{.Size}}", tag).Output()

@@ -70,31 +70,41 @@ func BuilderErr() error {
 	return nil
 }
 
-// Build builds root/app/Dockerfile's default stage through the daemon's
-// BuildKit with root as context and tags it tag. The build runs with host
-// networking; its GOPROXY is a loopback server over the local module cache,
-// falling back to this machine's GOPROXY, so that only what the cache
-// lacks is downloaded. Layers and cache mounts from earlier builds are
-// reused.
-func Build(ctx context.Context, root, tag string) error {
-	return buildKit(ctx, root, tag, false)
+// Options adjust a build. The zero value is the ordinary build.
+type Options struct {
+	// GOPROXY is the module source the build is given. Default: a
+	// [ModuleProxy] started for the build and stopped after it.
+	GOPROXY string
+	// Cold reuses nothing: it removes the BuildKit cache mounts first (only
+	// app/Dockerfile declares any on this machine) and builds without the
+	// layer cache, so that every module is fetched and every package
+	// compiled again; base images stay. BuildKit only. Default: false.
+	Cold bool
 }
 
-// BuildCold is [Build] with nothing reused: it first removes the BuildKit
-// cache mounts (only app/Dockerfile declares any on this machine) and
-// builds without the layer cache, so that every module is fetched and
-// every package compiled again. Base images stay.
-func BuildCold(ctx context.Context, root, tag string) error {
-	if out, err := exec.CommandContext(ctx, "docker", "builder", "prune", "-f", "--filter", "type=exec.cachemount").CombinedOutput(); err != nil {
-		return fmt.Errorf("removing BuildKit cache mounts: %v: %s", err, out)
+// Build builds root/app/Dockerfile's default stage through the daemon's
+// BuildKit with root as context and tags it tag. The build runs with host
+// networking, its modules coming from o.GOPROXY. Layers and cache mounts
+// from earlier builds are reused unless o.Cold.
+func Build(ctx context.Context, root, tag string, o Options) error {
+	goproxy, stop, err := proxyFor(ctx, o)
+	if err != nil {
+		return err
 	}
-	return buildKit(ctx, root, tag, true)
+	defer stop()
+	if o.Cold {
+		if out, err := exec.CommandContext(ctx, "docker", "builder", "prune", "-f", "--filter", "type=exec.cachemount").CombinedOutput(); err != nil {
+			return fmt.Errorf("removing BuildKit cache mounts: %v: %s", err, out)
+		}
+	}
+	return buildKit(ctx, root, tag, goproxy, o.Cold)
 }
 
 // BuildClassic builds the Dockerfile's classic stage with the docker CLI's
-// classic builder, with root as context, and tags it tag.
-func BuildClassic(ctx context.Context, root, tag string) error {
-	goproxy, stop, err := ModuleProxy(ctx)
+// classic builder, with root as context, and tags it tag. o.Cold is not
+// supported.
+func BuildClassic(ctx context.Context, root, tag string, o Options) error {
+	goproxy, stop, err := proxyFor(ctx, o)
 	if err != nil {
 		return err
 	}
@@ -112,12 +122,15 @@ func BuildClassic(ctx context.Context, root, tag string) error {
 	return nil
 }
 
-func buildKit(ctx context.Context, root, tag string, noCache bool) error {
-	goproxy, stop, err := ModuleProxy(ctx)
-	if err != nil {
-		return err
+// proxyFor returns o.GOPROXY, or starts a ModuleProxy.
+func proxyFor(ctx context.Context, o Options) (string, func(), error) {
+	if o.GOPROXY != "" {
+		return o.GOPROXY, func() {}, nil
 	}
-	defer stop()
+	return ModuleProxy(ctx)
+}
+
+func buildKit(ctx context.Context, root, tag, goproxy string, noCache bool) error {
 	var body bytes.Buffer
 	if err := tarContext(&body, root); err != nil {
 		return fmt.Errorf("packing the build context %s: %w", root, err)
@@ -286,10 +299,10 @@ func mayReinclude(pm *patternmatcher.PatternMatcher, dir string) bool {
 }
 
 // ModuleProxy serves the local module cache over loopback HTTP and returns
-// the GOPROXY value that Build and BuildClassic give the build: that
-// server, then this machine's GOPROXY for what the cache lacks. A build on
-// the host measured against an image build should use it too. Call stop
-// when done.
+// the GOPROXY value that Build and BuildClassic give the build by default:
+// that server, then this machine's GOPROXY for what the cache lacks, so
+// that only what the cache lacks is downloaded. A build on the host
+// measured against an image build should use it too. Call stop when done.
 func ModuleProxy(ctx context.Context) (goproxy string, stop func(), err error) {
 	goproxy, err = goEnv(ctx, "GOPROXY")
 	if err != nil {

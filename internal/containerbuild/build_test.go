@@ -19,19 +19,19 @@ func TestTarContextKeepsWhatDockerignoreKeeps(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
 	files := map[string]string{
-		".dockerignore":                 "*\n!go.mod\n!go.sum\n!app/\napp/**/*_test.go\napp/**/testdata/\napp/Dockerfile\n",
-		"go.mod":                        "module m\n",
-		"go.sum":                        "",
-		"README.md":                     "not in the image",
-		".git/config":                   "not in the image",
-		"infra/main.go":                 "package main",
-		"app/Dockerfile":                "FROM scratch\n",
-		"app/main.go":                   "package main",
-		"app/main_test.go":              "package main",
-		"app/internal/x/x.go":           "package x",
-		"app/internal/x/x_test.go":      "package x",
+		".dockerignore":                  "*\n!go.mod\n!go.sum\n!app/\napp/**/*_test.go\napp/**/testdata/\napp/Dockerfile\n",
+		"go.mod":                         "module m\n",
+		"go.sum":                         "",
+		"README.md":                      "not in the image",
+		".git/config":                    "not in the image",
+		"infra/main.go":                  "package main",
+		"app/Dockerfile":                 "FROM scratch\n",
+		"app/main.go":                    "package main",
+		"app/main_test.go":               "package main",
+		"app/internal/x/x.go":            "package x",
+		"app/internal/x/x_test.go":       "package x",
 		"app/internal/x/testdata/fuzz/a": "seed",
-		"app/rootfs/etc/passwd":         "app:x:65532:65532::/:/sbin/nologin\n",
+		"app/rootfs/etc/passwd":          "app:x:65532:65532::/:/sbin/nologin\n",
 	}
 	for p, c := range files {
 		full := filepath.Join(root, p)
