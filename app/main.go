@@ -2,7 +2,8 @@
 // PostgreSQL, with the probes, logs, traces and shutdown behaviour that
 // Google Cloud Run and AWS ECS Fargate expect.
 //
-// Run it with `go run ./app`. All configuration comes from environment
+// Run it with `bash scripts/run-app.sh`, which builds it and execs the
+// binary so that signals reach it. All configuration comes from environment
 // variables, validated before anything starts (see package config for each
 // variable, its default and its allowed values): PORT, LOG_LEVEL,
 // SHUTDOWN_TIMEOUT, DRAIN_DELAY, MAX_BODY_BYTES, GOOGLE_CLOUD_PROJECT,

@@ -2,7 +2,8 @@
 // variables and validates all of it before anything starts.
 //
 // [Load] reports every problem at once, one line per problem, each naming the
-// variable, the rejected value (never for secrets) and the allowed values.
+// variable, the rejected value (never for a variable that may hold
+// credentials: secrets, OTLP endpoints and headers) and the allowed values.
 // The variables, their defaults and their ranges are documented on the
 // fields of [Config] and [Telemetry].
 package config
