@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/berth-dev/berth/validate"
@@ -61,8 +62,17 @@ type buildContext struct {
 }
 
 // findBuildContext locates the project root (the directory holding
-// Pulumi.yaml, ctx.RootDirectory) relative to the working directory: ".."
-// from infra/ under `pulumi up`, "." from the root under `berth plan`.
+// Pulumi.yaml) relative to the working directory: ".." from infra/ under
+// `pulumi up`, "." from the root under `berth plan`.
+//
+// The root is ctx.RootDirectory when the engine gives one (the Go language
+// host and `berth plan` do). An Automation API inline program gets none (the
+// SDK's inline runtime builds its RunInfo without it), so the root is then
+// found as the CLI finds the project: the first directory holding
+// Pulumi.yaml, walking up from the working directory
+// (workspace.DetectProjectPathFrom). Run from infra/, as the CLI runs the
+// program, that is the same root and the same relative paths, so the image
+// tag, which hashes the paths as given, is the same as under `pulumi up`.
 func findBuildContext(ctx *pulumi.Context) (buildContext, error) {
 	wd, err := os.Getwd()
 	if err != nil {
@@ -70,7 +80,11 @@ func findBuildContext(ctx *pulumi.Context) (buildContext, error) {
 	}
 	root := ctx.RootDirectory()
 	if root == "" {
-		return buildContext{}, fmt.Errorf("finding the project root: the engine gave no root directory")
+		project, err := workspace.DetectProjectPathFrom(wd)
+		if err != nil {
+			return buildContext{}, fmt.Errorf("finding the project root: the engine gave no root directory and %w", err)
+		}
+		root = filepath.Dir(project)
 	}
 	rel, err := filepath.Rel(wd, root)
 	if err != nil {
