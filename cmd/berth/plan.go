@@ -9,66 +9,80 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 
 	"github.com/berth-dev/berth/internal/plan"
 )
 
-const planUsage = `Usage: berth plan --stack NAME [--set PATH=VALUE ...] [--format text|json|mermaid] [--dir DIR]
+const planUsage = `Usage: berth plan --stack NAME [--dir DIR] [--set PATH=VALUE ...] [--format text|json|mermaid] [--timeout DURATION]
 
-Runs the infra program offline against a recording mock engine and prints
-every resource it would register, with its inputs, and the stack outputs.
-Values that only the cloud knows appear as placeholders such as
-${api-svc.uri}; secrets appear as [secret].
+Runs the Pulumi Go program of the project in DIR offline, as 'pulumi
+preview' runs it, and prints every resource it would register, with its
+provider, dependencies, lifecycle options and inputs, and the stack
+outputs. berth compiles the program (once: later plans reuse the binary
+until its sources change) and serves it the engine's gRPC services itself,
+so no Pulumi CLI, credentials, provider plugins or network are needed.
+
+Values that only the cloud knows (IDs, digests, ARNs with cloud-made IDs,
+the AWS account unless aws:allowedAccountIds names it) print as [unknown];
+secrets as [secret]. Every top-level key in the project's namespace must be
+declared in Pulumi.yaml's config.
 
 Flags:
   --stack NAME        The stack to plan; its settings come from Pulumi.yaml
                       and Pulumi.NAME.yaml. Required.
+  --dir DIR           Optional. Where to look for Pulumi.yaml, searching
+                      upwards. Default: the current directory.
   --set PATH=VALUE    Optional, repeatable. Overrides one setting by config
                       path, as 'pulumi config set --path' does, without
                       writing the stack file: service.memory=2Gi,
-                      service.secrets[0].version=4, service.env.LOG_LEVEL=debug.
-                      PATH without a namespace means berth:; use gcp:region=...
-                      for others. VALUE is typed as there: true and false
-                      are booleans, 4 and -4 are integers, [] ["a","b"] and
-                      {a: 1} are lists and objects (YAML or JSON), anything
-                      else (0.5, 010, a #b, empty) is the string as written.
+                      service.secrets[0].version=4, aws:region=eu-west-1.
+                      PATH without a namespace means the project's. VALUE
+                      is typed as there: true and false are booleans, 4
+                      and -4 are integers, [] ["a","b"] and {a: 1} are
+                      lists and objects (YAML or JSON), anything else (0.5,
+                      010, a #b, empty) is the string as written.
   --format text|json|mermaid
                       Optional. Output format. Default: text. json is the
-                      document that 'berth diff' compares; mermaid is a
-                      flowchart of components and dependencies in a
-                      ` + "```mermaid" + ` block, which GitHub renders.
-  --dir DIR           Optional. Where to look for Pulumi.yaml, searching
-                      upwards. Default: the current directory.
+                      document that 'berth diff' compares
+                      (docs/plan-format.md); mermaid is a flowchart of
+                      components and dependencies in a ` + "```mermaid" + `
+                      block, which GitHub renders.
+  --timeout DURATION  Optional. How long the program may run, not counting
+                      its compilation. Default: 2m.
 
 Environment:
   PULUMI_CONFIG_PASSPHRASE, PULUMI_CONFIG_PASSPHRASE_FILE
                       Decrypt the stack's secure values, as the Pulumi CLI
                       does; they still print as [secret]. Without either,
                       the program sees the string "[secret]" in their place.
+                      The program never sees these variables.
+  BERTH_CACHE_DIR     Where compiled programs are kept. Default: berth/ in
+                      the user's cache directory (~/.cache/berth on Linux).
 
 Exit status: 0 with the plan on stdout; 1 when the configuration or the
-program is wrong, with every problem on stderr, one per line; 2 on a usage
-error.
+program is wrong (a problem per line, or what the program did: a compile
+error, an error it returned, a panic, the timeout, a resource registered
+twice, a function berth cannot answer offline), with nothing on stdout;
+2 on a usage error.
 `
 
-// deploy is the program that berth plan runs; tests replace it.
-var deploy plan.Program = infraProgram
-
 // runPlan implements `berth plan`. It writes to stdout only on success.
-func runPlan(ctx context.Context, args []string, stdout io.Writer) error {
+func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("berth plan", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	var (
-		stack, format, dir onceString
-		sets               listFlag
+		stack, format, dir, timeout onceString
+		sets                        listFlag
 	)
 	fs.Var(&stack, "stack", "")
 	fs.Var(&sets, "set", "")
 	fs.Var(&format, "format", "")
 	fs.Var(&dir, "dir", "")
+	fs.Var(&timeout, "timeout", "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			_, err := io.WriteString(stdout, planUsage)
@@ -88,6 +102,17 @@ func runPlan(ctx context.Context, args []string, stdout io.Writer) error {
 		outputFormat[*plan.Plan]{"mermaid", (*plan.Plan).WriteMermaid})
 	if err != nil {
 		return err
+	}
+	runOpts := plan.RunOptions{}
+	if timeout.set {
+		d, err := time.ParseDuration(timeout.value)
+		if err != nil || d <= 0 {
+			return usageErrorf("plan", "--timeout %q: must be a positive duration such as 90s or 5m", timeout.value)
+		}
+		runOpts.Timeout = d
+	}
+	if isTerminal(stderr) {
+		runOpts.Progress = stderr
 	}
 	opts := plan.LoadOptions{Dir: dir.value, Stack: stack.value}
 	for _, s := range sets {
@@ -113,21 +138,25 @@ func runPlan(ctx context.Context, args []string, stdout io.Writer) error {
 	case errors.Is(err, plan.ErrIncorrectPassphrase):
 		return fmt.Errorf("%w (from %s)", err, source)
 	case errors.As(err, &ce):
-		return &problemsError{err}
+		return &problemsError{fmt.Errorf("invalid configuration of stack %q:\n  %s", stack.value, strings.Join(ce.Problems, "\n  "))}
 	case err != nil:
 		return err
 	}
 
-	p, err := plan.Run(ctx, cfg, deploy)
+	res, err := plan.Run(ctx, cfg, runOpts)
 	var pe *plan.ProgramError
+	var be *plan.BuildError
 	switch {
-	case errors.As(err, &pe):
-		return &problemsError{pe}
+	case errors.As(err, &pe), errors.As(err, &be):
+		return &problemsError{err}
 	case err != nil:
 		return err
 	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
+	}
 	var buf bytes.Buffer
-	if err := write(p, &buf); err != nil {
+	if err := write(res.Plan, &buf); err != nil {
 		return err
 	}
 	_, err = stdout.Write(buf.Bytes())
@@ -160,40 +189,13 @@ func orCwd(dir string) string {
 	return "the current directory"
 }
 
-// doubleDash rewrites the flag package's messages, which name flags with one
-// dash ("flag needs an argument: -stack"), to the two-dash form the usage
-// text shows.
-func doubleDash(msg string) string {
-	for _, prefix := range []string{"flag needs an argument: -", "flag provided but not defined: -", "for flag -"} {
-		if i := strings.Index(msg, prefix); i >= 0 && !strings.HasPrefix(msg[i+len(prefix):], "-") {
-			return msg[:i+len(prefix)] + "-" + msg[i+len(prefix):]
-		}
+// isTerminal reports whether w is a terminal, where a note that a slow
+// first compilation is under way helps; logs get none.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
 	}
-	return msg
-}
-
-// onceString is a string flag that may be given once.
-type onceString struct {
-	value string
-	set   bool
-}
-
-func (o *onceString) String() string { return o.value }
-
-func (o *onceString) Set(v string) error {
-	if o.set {
-		return fmt.Errorf("given twice (%q and %q)", o.value, v)
-	}
-	o.value, o.set = v, true
-	return nil
-}
-
-// listFlag is a repeatable string flag.
-type listFlag []string
-
-func (l *listFlag) String() string { return strings.Join(*l, " ") }
-
-func (l *listFlag) Set(v string) error {
-	*l = append(*l, v)
-	return nil
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }

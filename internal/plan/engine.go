@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -54,10 +55,12 @@ type record struct {
 	urn, typ, name, parent, provider string
 	custom, read                     bool
 	// id is the physical ID of a read resource, or the ID answered.
-	id      string
-	deps    []string
-	options Options
-	inputs  resource.PropertyMap
+	id   string
+	deps []string
+	// inputDeps are the dependencies of each top-level input.
+	inputDeps map[string][]string
+	options   Options
+	inputs    resource.PropertyMap
 	// state is what the program got back, for pulumi:pulumi:getResource.
 	state resource.PropertyMap
 }
@@ -209,7 +212,7 @@ func (e *engine) RegisterResource(_ context.Context, req *pulumirpc.RegisterReso
 	r := &record{
 		urn: urn, typ: req.GetType(), name: req.GetName(), parent: req.GetParent(),
 		custom: req.GetCustom(), inputs: inputs, deps: dependencies(req.GetDependencies(), req.GetPropertyDependencies()),
-		options: e.options(req, urn),
+		inputDeps: inputDependencies(req.GetPropertyDependencies()), options: e.options(req, urn),
 	}
 	if req.GetProvider() != "" {
 		r.provider = providerURN(req.GetProvider())
@@ -277,6 +280,18 @@ func dependencies(deps []string, props map[string]*pulumirpc.RegisterResourceReq
 		}
 	}
 	return sortedKeys(set)
+}
+
+// inputDependencies returns each input's dependencies, sorted, leaving out
+// inputs without any.
+func inputDependencies(props map[string]*pulumirpc.RegisterResourceRequest_PropertyDependencies) map[string][]string {
+	out := map[string][]string{}
+	for k, pd := range props {
+		if urns := sorted(pd.GetUrns()); len(urns) > 0 {
+			out[k] = slices.Compact(urns)
+		}
+	}
+	return out
 }
 
 // options reads a registration's lifecycle options.

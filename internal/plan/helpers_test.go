@@ -53,9 +53,9 @@ config:
     default: ""
 `
 
-// probeYAML is the Pulumi.yaml of a probe project in dir whose program is
-// in program, a directory under testdata/probe (or any directory, when
-// absolute).
+// probeYAML is the Pulumi.yaml of a probe project in dir: the probe's own
+// (testdata/probe/Pulumi.yaml) with its main at program, a directory under
+// testdata/probe (or any directory, when absolute).
 func probeYAML(t *testing.T, dir, program string) string {
 	t.Helper()
 	if !filepath.IsAbs(program) {
@@ -69,11 +69,11 @@ func probeYAML(t *testing.T, dir, program string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	yaml := "name: probe\nruntime: go\nmain: " + rel + "\nconfig:\n  probe:mode:\n    type: string\n"
-	for _, k := range []string{"password", "tenant", "short", "format"} {
-		yaml += "  probe:" + k + ":\n    type: string\n    default: \"\"\n"
+	own, err := os.ReadFile(filepath.Join("testdata", "probe", "Pulumi.yaml"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	return yaml
+	return string(own) + "main: " + rel + "\n"
 }
 
 // probe writes a probe project whose stack "test" has the given config

@@ -78,6 +78,11 @@ type Resource struct {
 	// DependsOn lists the URNs of the resources this one depends on,
 	// explicitly or through its inputs, sorted. Never nil.
 	DependsOn []string `json:"dependsOn"`
+	// InputDependencies lists, per top-level input, the URNs of the
+	// resources whose outputs its value is built from, sorted: it tells
+	// an unknown value that comes from one resource from one that comes
+	// from another. Inputs without dependencies are left out.
+	InputDependencies map[string][]string `json:"inputDependencies,omitempty"`
 	// Options are the resource options that decide what a change does.
 	Options Options `json:"options"`
 	// Inputs are the resource's inputs keyed by the provider's property

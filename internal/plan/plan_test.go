@@ -70,6 +70,11 @@ func TestWriteJSONHasTheDocumentedShape(t *testing.T) {
       "dependsOn": [
         "urn:pulumi:test::probe::probe:index:Group$probe:index:Thing::a"
       ],
+      "inputDependencies": {
+        "from": [
+          "urn:pulumi:test::probe::probe:index:Group$probe:index:Thing::a"
+        ]
+      },
       "options": {},
       "inputs": {
         "from": {

@@ -306,17 +306,33 @@ func assemble(cfg *Config, eng *engine, red redactor) *Plan {
 		// A name built from a secure value (config.Get returns it in the
 		// clear) would otherwise print it in the name, URN, parent and
 		// dependencies of every resource derived from it.
+		var inputDeps map[string][]string
+		for k, urns := range r.inputDeps {
+			var kept []string
+			for _, u := range urns {
+				if u != eng.stackURN {
+					kept = append(kept, red.urn(u))
+				}
+			}
+			if len(kept) > 0 {
+				if inputDeps == nil {
+					inputDeps = map[string][]string{}
+				}
+				inputDeps[red.text(k)] = kept
+			}
+		}
 		res := Resource{
-			URN:       red.urn(r.urn),
-			Type:      r.typ,
-			Name:      red.name(r.name),
-			Custom:    r.custom,
-			Read:      r.read,
-			Parent:    redURN(red, parent),
-			Provider:  redURN(red, r.provider),
-			DependsOn: deps,
-			Options:   o,
-			Inputs:    red.properties(r.inputs),
+			InputDependencies: inputDeps,
+			URN:               red.urn(r.urn),
+			Type:              r.typ,
+			Name:              red.name(r.name),
+			Custom:            r.custom,
+			Read:              r.read,
+			Parent:            redURN(red, parent),
+			Provider:          redURN(red, r.provider),
+			DependsOn:         deps,
+			Options:           o,
+			Inputs:            red.properties(r.inputs),
 		}
 		if r.read {
 			res.ID = red.name(r.id)

@@ -236,3 +236,8 @@ func Describe(v any) string {
 	}
 	return ""
 }
+
+// EncodeValue returns a plan value in its JSON form, markers as their
+// one-key objects and "$" keys escaped, for documents that embed plan
+// values (berth diff's JSON).
+func EncodeValue(v any) any { return encode(v) }

@@ -20,6 +20,12 @@ type group struct{ pulumi.ResourceState }
 
 type provider struct{ pulumi.ProviderResourceState }
 
+// account is a GCP service account with the output the probe reads.
+type account struct {
+	pulumi.CustomResourceState
+	Email pulumi.StringOutput `pulumi:"email"`
+}
+
 // repository is an ECR repository with the outputs the probe reads.
 type repository struct {
 	pulumi.CustomResourceState
@@ -85,6 +91,8 @@ func run(ctx *pulumi.Context) error {
 		}
 		ctx.Export("vpcArn", vpc.URN())
 		return nil
+	case "service":
+		return service(ctx)
 	case "escaped":
 		return escaped(ctx)
 	case "fail-format":
@@ -275,4 +283,47 @@ func names(ctx *pulumi.Context) error {
 		return err
 	}
 	return ctx.RegisterResource("probe:index:Thing", "dependent", pulumi.Map{}, &dep, pulumi.DependsOn([]pulumi.Resource{&child, &s}))
+}
+
+// service validates probe:service the way a real program validates its
+// settings, every problem on its own line, then registers a component
+// with a service account.
+func service(ctx *pulumi.Context) error {
+	raw, _ := ctx.GetConfig("probe:service")
+	var svc struct {
+		Name   string `json:"name"`
+		Memory string `json:"memory"`
+		Port   int    `json:"port"`
+	}
+	if err := json.Unmarshal([]byte(raw), &svc); err != nil {
+		return fmt.Errorf("probe:service: must be an object: %v", err)
+	}
+	var problems []error
+	switch svc.Memory {
+	case "512Mi", "1Gi", "2Gi":
+	default:
+		problems = append(problems, fmt.Errorf("service.memory: %q is not supported (allowed: 512Mi, 1Gi, 2Gi)", svc.Memory))
+	}
+	if svc.Port < 1 || svc.Port > 65535 {
+		problems = append(problems, fmt.Errorf("service.port: %d is out of range (allowed: 1-65535)", svc.Port))
+	}
+	if len(problems) > 0 {
+		return errors.Join(problems...)
+	}
+	var c group
+	if err := ctx.RegisterComponentResource("probe:index:Service", svc.Name, &c); err != nil {
+		return err
+	}
+	var sa account
+	if err := ctx.RegisterResource("gcp:serviceaccount/account:Account", svc.Name+"-sa", pulumi.Map{
+		"accountId":   pulumi.String(svc.Name + "-1a2b3c4"),
+		"description": pulumi.String("memory " + svc.Memory),
+	}, &sa, pulumi.Parent(&c)); err != nil {
+		return err
+	}
+	ctx.Export("email", sa.Email)
+	if token, _ := ctx.GetConfig("probe:token"); ctx.IsConfigSecret("probe:token") {
+		ctx.Export("token", pulumi.ToSecret(pulumi.String(token)))
+	}
+	return nil
 }
