@@ -2,7 +2,10 @@ package testkit
 
 import (
 	"errors"
+	"strings"
 	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -15,7 +18,62 @@ import (
 // long enough fails t.
 func Prop(t testing.TB, r Resource, path ...any) any {
 	t.Helper()
-	var v any = r.Inputs.Mappable()
+	return walk(t, r, r.Inputs.Mappable(), path)
+}
+
+// Out walks r's outputs, the state the monitor answered with, as Prop walks
+// its inputs: Out(t, sa, "email").
+func Out(t testing.TB, r Resource, path ...any) any {
+	t.Helper()
+	return walk(t, r, r.Outputs.Mappable(), path)
+}
+
+// NoPlaintext fails t for every resource whose inputs or outputs hold one
+// of plaintexts outside a secret value, naming the resource and the
+// property. Use it with the secrets a test passes in.
+func (m *Monitor) NoPlaintext(t testing.TB, plaintexts ...string) {
+	t.Helper()
+	for _, r := range m.Resources() {
+		for what, props := range map[string]resource.PropertyMap{"input": r.Inputs, "output": r.Outputs} {
+			for k, v := range props {
+				for _, p := range plaintexts {
+					if p != "" && plainHolds(v, p) {
+						t.Errorf("%s %s: %s %s holds a secret's plaintext outside a secret", r.Type, r.Name, what, k)
+					}
+				}
+			}
+		}
+	}
+}
+
+// plainHolds reports whether v holds s in a string that is not inside a
+// secret.
+func plainHolds(v resource.PropertyValue, s string) bool {
+	switch {
+	case v.IsSecret():
+		return false
+	case v.IsString():
+		return strings.Contains(v.StringValue(), s)
+	case v.IsArray():
+		for _, e := range v.ArrayValue() {
+			if plainHolds(e, s) {
+				return true
+			}
+		}
+	case v.IsObject():
+		for _, e := range v.ObjectValue() {
+			if plainHolds(e, s) {
+				return true
+			}
+		}
+	case v.IsOutput():
+		return !v.OutputValue().Secret && plainHolds(v.OutputValue().Element, s)
+	}
+	return false
+}
+
+func walk(t testing.TB, r Resource, v any, path []any) any {
+	t.Helper()
 	for i, step := range path {
 		switch s := step.(type) {
 		case string:
@@ -38,9 +96,9 @@ func Prop(t testing.TB, r Resource, path ...any) any {
 }
 
 // RunValidation runs program under a fresh monitor (project berth, stack
-// test) and returns the *validate.Error it failed with, nil when it
-// succeeded, and how many resources were registered. Any other error fails
-// t.
+// test, the default clouds) and returns the *validate.Error it failed
+// with, nil when it succeeded, and how many resources were registered. Any
+// other error fails t.
 func RunValidation(t testing.TB, program pulumi.RunFunc) (*validate.Error, int) {
 	t.Helper()
 	m := New("berth", "test")
@@ -56,11 +114,11 @@ func RunValidation(t testing.TB, program pulumi.RunFunc) (*validate.Error, int) 
 }
 
 // RunComponent runs newComponent under a fresh monitor (project berth,
-// stack test) and returns the monitor and what newComponent returned. An
-// error fails t.
-func RunComponent[T any](t testing.TB, newComponent func(ctx *pulumi.Context) (T, error)) (*Monitor, T) {
+// stack test, configured by opts) and returns the monitor and what
+// newComponent returned. An error fails t.
+func RunComponent[T any](t testing.TB, newComponent func(ctx *pulumi.Context) (T, error), opts ...Option) (*Monitor, T) {
 	t.Helper()
-	m := New("berth", "test")
+	m := New("berth", "test", opts...)
 	var c T
 	err := m.Run(func(ctx *pulumi.Context) error {
 		var err error
