@@ -333,7 +333,11 @@ func compareOptions(old, new *plan.Resource, mapOld func(string) string) []Value
 	add("replaceOnChanges", anyList(oo.ReplaceOnChanges), anyList(no.ReplaceOnChanges))
 	add("deletedWith", oo.DeletedWith, no.DeletedWith)
 	add("replaceWith", anyList(oo.ReplaceWith), anyList(no.ReplaceWith))
-	add("additionalSecretOutputs", anyList(oo.AdditionalSecretOutputs), anyList(no.AdditionalSecretOutputs))
+	if old != nil {
+		// Provider SDKs set it on every resource of some types; only a
+		// change is news (outputs stored in the clear, or no longer).
+		add("additionalSecretOutputs", anyList(oo.AdditionalSecretOutputs), anyList(no.AdditionalSecretOutputs))
+	}
 	add("customTimeouts", timeouts(oo.CustomTimeouts), timeouts(no.CustomTimeouts))
 	add("import", oo.Import, no.Import)
 	add("hideDiffs", anyList(oo.HideDiffs), anyList(no.HideDiffs))
