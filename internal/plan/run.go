@@ -165,7 +165,12 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Result, error) {
 			return fail("the program panicked", msg)
 		}
 		if code == constant.ExitStatusLoggedError && len(logErrors) > 0 {
-			return fail("the program failed", programMessage(logErrors))
+			msg := programMessage(logErrors)
+			if strings.Contains(msg, "does not support transforms") {
+				// The SDK blames the CLI; the engine here is berth's.
+				msg += "\n(berth plan does not run transforms, ctx.RegisterResourceTransform or pulumi.Transforms: the engine would have to call back into the program; transformations that run in the program, ctx.RegisterStackTransformation and pulumi.Transformations, work)"
+			}
+			return fail("the program failed", msg)
 		}
 		return fail(fmt.Sprintf("the program exited with status %d", code), output.String())
 	}

@@ -131,6 +131,7 @@ func TestBadProgramsAreErrorsNamingTheProjectAndWhatHappened(t *testing.T) {
 		{mode: "check", what: "a provider would reject the program's inputs",
 			detail: []string{`aws:ecr/repository:Repository resource 'repo' has a problem: Missing required argument. The argument "name" is required, but no definition was found.`}},
 		{mode: "exit", what: "the program exited with status 3", detail: []string{"giving up"}},
+		{mode: "transform", what: "the program failed", detail: []string{"the Pulumi CLI does not support transforms", "(berth plan does not run transforms, ctx.RegisterResourceTransform or pulumi.Transforms:"}},
 		{mode: "no-engine", what: "the program exited without connecting to the engine; does its main call pulumi.Run?", detail: []string{"not a Pulumi program after all"}},
 	}
 	for _, tt := range tests {

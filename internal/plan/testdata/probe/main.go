@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -93,6 +94,10 @@ func run(ctx *pulumi.Context) error {
 		return nil
 	case "service":
 		return service(ctx)
+	case "transform":
+		return ctx.RegisterResourceTransform(func(_ context.Context, a *pulumi.ResourceTransformArgs) *pulumi.ResourceTransformResult {
+			return nil
+		})
 	case "escaped":
 		return escaped(ctx)
 	case "fail-format":
