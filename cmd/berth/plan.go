@@ -28,7 +28,8 @@ so no Pulumi CLI, credentials, provider plugins or network are needed.
 Values that only the cloud knows (IDs, digests, ARNs with cloud-made IDs,
 the AWS account unless aws:allowedAccountIds names it) print as [unknown];
 secrets as [secret]. Every top-level key in the project's namespace must be
-declared in Pulumi.yaml's config.
+declared in Pulumi.yaml's config. The program's warnings (ctx.Log.Warn) go
+to stderr; what it prints itself is shown only when it fails.
 
 Flags:
   --stack NAME        The stack to plan; its settings come from Pulumi.yaml
