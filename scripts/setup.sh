@@ -24,6 +24,8 @@ command -v pg_ctlcluster >/dev/null || need+=(postgresql)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 command -v wrk >/dev/null || need+=(wrk)
 command -v shellcheck >/dev/null || need+=(shellcheck) # actionlint checks workflow scripts with it
+command -v jq >/dev/null || need+=(jq)                   # the preview action's script (internal/preview)
+command -v node >/dev/null || need+=(nodejs)             # the comment action's script (internal/preview)
 if ((${#need[@]})); then
 	log "installing ${need[*]}"
 	apt-get update -qq

@@ -19,7 +19,38 @@ import (
 // long enough fails t.
 func Prop(t testing.TB, r Resource, path ...any) any {
 	t.Helper()
-	var v any = r.Inputs.Mappable()
+	return walk(t, r, r.Inputs.Mappable(), path)
+}
+
+// Out walks r's outputs, the state the monitor answered with, as Prop walks
+// its inputs: Out(t, sa, "email").
+func Out(t testing.TB, r Resource, path ...any) any {
+	t.Helper()
+	return walk(t, r, r.Outputs.Mappable(), path)
+}
+
+// NoPlaintext fails t for every place in the recorded inputs and outputs
+// that holds one of plaintexts outside a value marked secret, where the
+// engine would store it in the state in plain text, naming the resource and
+// the property path. Use it with the secrets a test passes in.
+func (m *Monitor) NoPlaintext(t testing.TB, plaintexts ...string) {
+	t.Helper()
+	for _, r := range m.Resources() {
+		for what, props := range map[string]resource.PropertyMap{"input": r.Inputs, "output": r.Outputs} {
+			for _, p := range plaintexts {
+				if p == "" {
+					continue
+				}
+				for _, at := range plaintextAt(resource.NewObjectProperty(props), p, r.Name) {
+					t.Errorf("%s %s: %s %s holds a secret's plaintext outside a secret", r.Type, r.Name, what, at)
+				}
+			}
+		}
+	}
+}
+
+func walk(t testing.TB, r Resource, v any, path []any) any {
+	t.Helper()
 	for i, step := range path {
 		switch s := step.(type) {
 		case string:
@@ -42,9 +73,9 @@ func Prop(t testing.TB, r Resource, path ...any) any {
 }
 
 // RunValidation runs program under a fresh monitor (project berth, stack
-// test) and returns the *validate.Error it failed with, nil when it
-// succeeded, and how many resources were registered. Any other error fails
-// t.
+// test, the default clouds) and returns the *validate.Error it failed
+// with, nil when it succeeded, and how many resources were registered. Any
+// other error fails t.
 func RunValidation(t testing.TB, program pulumi.RunFunc) (*validate.Error, int) {
 	t.Helper()
 	m := New("berth", "test")
@@ -60,11 +91,11 @@ func RunValidation(t testing.TB, program pulumi.RunFunc) (*validate.Error, int) 
 }
 
 // RunComponent runs newComponent under a fresh monitor (project berth,
-// stack test) and returns the monitor and what newComponent returned. An
-// error fails t.
-func RunComponent[T any](t testing.TB, newComponent func(ctx *pulumi.Context) (T, error)) (*Monitor, T) {
+// stack test, configured by opts) and returns the monitor and what
+// newComponent returned. An error fails t.
+func RunComponent[T any](t testing.TB, newComponent func(ctx *pulumi.Context) (T, error), opts ...Option) (*Monitor, T) {
 	t.Helper()
-	m := New("berth", "test")
+	m := New("berth", "test", opts...)
 	var c T
 	err := m.Run(func(ctx *pulumi.Context) error {
 		var err error
@@ -75,20 +106,6 @@ func RunComponent[T any](t testing.TB, newComponent func(ctx *pulumi.Context) (T
 		t.Fatalf("creating the component: %v", err)
 	}
 	return m, c
-}
-
-// AssertNoPlaintext fails t when secret appears anywhere in the recorded
-// inputs or outputs outside a value marked secret, which the engine would
-// store in the state in plain text.
-func AssertNoPlaintext(t testing.TB, m *Monitor, secret string) {
-	t.Helper()
-	for _, r := range m.Resources() {
-		for kind, props := range map[string]resource.PropertyMap{"inputs": r.Inputs, "outputs": r.Outputs} {
-			if at := plaintextAt(resource.NewObjectProperty(props), secret, r.Name+"."+kind); len(at) > 0 {
-				t.Errorf("%q in plain text at %v", secret, at)
-			}
-		}
-	}
 }
 
 // plaintextAt returns the paths at which s appears in v outside a secret.

@@ -1,49 +1,38 @@
-// Package testkit is the recording Pulumi mock monitor that berth's own
-// component tests and the offline `berth plan` use.
-//
-// Monitor keeps every registered resource (type, name, URN, parent,
-// dependencies, inputs) in registration order and answers each resource with
-// its inputs plus deterministic values for the outputs a cloud would compute:
-// realistic where they follow from the inputs (a service account's email, an
-// ECR repository URL, a Cloud Run service ID) and a recognizable placeholder
-// `${logicalName.property}` where they do not. Invokes used by the components
-// (GCP client config, ECR authorization token, AWS caller identity) return
-// fixed, realistic values; any other invoke is an error that names it, so a
-// test cannot silently depend on an unmocked cloud call.
-//
-// Usage:
-//
-//	m := testkit.New("berth", "test")
-//	err := m.Run(func(ctx *pulumi.Context) error { ... })
-//	sa := m.One(t, "gcp:serviceaccount/account:Account")
 package testkit
 
 import (
+	"encoding/base64"
 	"fmt"
+	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/berth-dev/berth/internal/answers"
+	"github.com/berth-dev/berth/internal/fakecloud/model"
 )
 
-// Fixed identities the mock answers with when a resource's inputs do not name
-// its own project, region or account.
+// The default identities of the mock clouds; New's options change them.
 const (
-	// GCPProject is the project ID of the mock GCP client config.
+	// GCPProject is the default Google Cloud project.
 	GCPProject = "berth-mock-project"
-	// GCPRegion is the region of the mock GCP client config.
+	// GCPRegion is the default Google Cloud Region.
 	GCPRegion = "us-central1"
-	// AWSAccount is the account ID of the mock AWS caller identity.
+	// AWSAccount is the default AWS account ID (the AWS documentation's
+	// example account).
 	AWSAccount = "123456789012"
-	// AWSRegion is the region of the mock AWS provider.
+	// AWSRegion is the default AWS Region.
 	AWSRegion = "us-east-1"
-	// AccessToken is the fake OAuth access token of the mock GCP client
-	// config; tests assert it never leaves the state as plaintext.
+	// AccessToken is the OAuth access token of the mock GCP client config;
+	// tests assert that it never leaves the state as plaintext.
 	AccessToken = "ya29.mock-access-token"
-	// ECRPassword is the fake password of the mock ECR authorization token.
+	// ECRPassword is the password of the mock ECR authorization token;
+	// tests assert that it never leaves the state as plaintext.
 	ECRPassword = "mock-ecr-password"
 )
 
@@ -62,16 +51,17 @@ type Resource struct {
 	// Dependencies lists the URNs the resource depends on, explicit and
 	// through its inputs, sorted.
 	Dependencies []string
-	// Provider is the provider reference, if any.
+	// Provider is the provider reference ("URN::ID"), empty for the
+	// default provider.
 	Provider string
 	// Options are the resource options that decide what a change does.
 	Options Options
 	// Inputs are the resource's inputs keyed by provider property names.
 	// Secret inputs are resource.Secret values; unknown ones are Computed.
 	Inputs resource.PropertyMap
-	// ID is the mock physical ID given to the resource.
+	// ID is the physical ID the monitor gave the resource.
 	ID string
-	// Outputs is the state the mock answered with.
+	// Outputs is the state the monitor answered with.
 	Outputs resource.PropertyMap
 }
 
@@ -95,27 +85,76 @@ type Options struct {
 	DeletedWith string
 }
 
-// Monitor is a pulumi.MockResourceMonitor that records every resource. It is
-// safe for concurrent use. Create it with New.
+// Option configures a Monitor.
+type Option func(*Monitor)
+
+// WithAWS sets the account and Region of the default AWS provider: the
+// ARNs, URLs and invoke answers hold them. Default: AWSAccount, AWSRegion.
+func WithAWS(account, region string) Option {
+	return func(m *Monitor) { m.aws = model.Config{"account": account, "region": region} }
+}
+
+// WithGCP sets the project and Region of the default Google Cloud
+// provider. Default: GCPProject, GCPRegion.
+func WithGCP(project, region string) Option {
+	return func(m *Monitor) { m.gcp = model.Config{"project": project, "region": region, "zone": region + "-a"} }
+}
+
+// Monitor is a pulumi.MockResourceMonitor that records every resource and
+// answers as the cloud would (see the package documentation). It is safe
+// for concurrent use. Create it with New.
 type Monitor struct {
 	project, stack string
+	aws, gcp       model.Config
 
 	mu        sync.Mutex
 	resources []Resource
+	providers map[string]model.Config
 	overrides map[string]map[string]any
+	seqs      answers.Sequences
 }
 
 var _ pulumi.MockResourceMonitor = (*Monitor)(nil)
 
 // New returns a Monitor for the given project and stack names.
-func New(project, stack string) *Monitor {
-	return &Monitor{project: project, stack: stack}
+func New(project, stack string, opts ...Option) *Monitor {
+	m := &Monitor{project: project, stack: stack, providers: map[string]model.Config{}}
+	WithAWS(AWSAccount, AWSRegion)(m)
+	WithGCP(GCPProject, GCPRegion)(m)
+	for _, o := range opts {
+		o(m)
+	}
+	return m
 }
 
 // Run runs program against the monitor and returns the program's error.
 // Extra run options (for example configuration) are applied after the testkit.
 func (m *Monitor) Run(program pulumi.RunFunc, opts ...pulumi.RunOption) error {
 	return pulumi.RunErr(program, append([]pulumi.RunOption{pulumi.WithMocks(m.project, m.stack, m)}, opts...)...)
+}
+
+// config returns the configuration of the provider a reference names, or
+// of pkg's default provider.
+func (m *Monitor) config(ref, pkg string) model.Config {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if ref != "" {
+		urn := ref
+		if i := strings.LastIndex(ref, "::"); i > 0 {
+			urn = ref[:i]
+		}
+		if c, ok := m.providers[urn]; ok {
+			return c
+		}
+		return model.Config{}
+	}
+	switch pkg {
+	case "aws":
+		return m.aws
+	case "gcp":
+		return m.gcp
+	}
+	return model.Config{}
 }
 
 // NewResource records the resource and answers with its outputs.
@@ -152,19 +191,30 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 		}
 	}
 	r.URN = m.urn(r.Parent, r.Type, r.Name)
+	pkg := answers.Package(r.Type)
+	if strings.HasPrefix(r.Type, "pulumi:providers:") {
+		m.mu.Lock()
+		m.providers[r.URN] = answers.ExplicitConfig(pkg, r.Inputs)
+		m.mu.Unlock()
+	}
 
-	r.ID = args.ID
-	outputs := args.Inputs.Copy()
-	if r.Custom {
-		c := computed{r: &r}
-		if r.ID == "" {
-			r.ID = c.id()
-		}
-		for key, value := range c.outputs() {
-			if _, set := outputs[resource.PropertyKey(key)]; !set {
-				outputs[resource.PropertyKey(key)] = value
-			}
-		}
+	ids := answers.NewFake(r.URN, &m.seqs)
+	id, outputs, err := answers.Resource(answers.Request{
+		Type: r.Type, Name: r.Name, Custom: r.Custom, Inputs: r.Inputs,
+		Config: m.config(r.Provider, pkg), IDs: ids, Platform: "linux/" + runtime.GOARCH,
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	switch {
+	case args.ID != "":
+		r.ID = args.ID
+	case id.IsString():
+		r.ID = id.StringValue()
+	case r.Custom:
+		// A type the model does not know: an ID drawn like the cloud's.
+		s, _ := ids.Generate(model.Hex, 16)
+		r.ID = r.Name + "-" + s
 	}
 	m.mu.Lock()
 	for key, value := range m.overrides[r.Type] {
@@ -189,12 +239,28 @@ func (m *Monitor) SetOutputs(typ string, outputs map[string]any) {
 	m.overrides[typ] = outputs
 }
 
-// Call answers the invokes the components make.
+// Call answers the invokes the components make; any other is an error
+// that names it.
 func (m *Monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	if answer, ok := invokes[args.Token]; ok {
-		return resource.NewPropertyMapFromMap(answer), nil
+	seed := "invoke:" + args.Token
+	out, err := answers.Invoke(args.Token, args.Args, m.config(args.Provider, answers.Package(args.Token)), answers.NewFake(seed, &m.seqs))
+	if err != nil {
+		return nil, fmt.Errorf("testkit: %w; script it with a monitor of your own around this one", err)
 	}
-	return nil, fmt.Errorf("testkit: no answer for invoke %q; add one to invokes in testkit/invokes.go", args.Token)
+	// Fixed canaries, so that tests can look for them.
+	switch args.Token {
+	case "gcp:organizations/getClientConfig:getClientConfig":
+		out["accessToken"] = resource.NewProperty(AccessToken)
+	case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
+		out["password"] = resource.NewProperty(ECRPassword)
+		out["authorizationToken"] = resource.NewProperty(base64.StdEncoding.EncodeToString([]byte("AWS:" + ECRPassword)))
+	case "aws:index/getCallerIdentity:getCallerIdentity":
+		if a := out["accountId"]; a.IsString() {
+			out["arn"] = resource.NewProperty("arn:aws:iam::" + a.StringValue() + ":user/testkit")
+			out["userId"] = resource.NewProperty("AIDATESTKIT")
+		}
+	}
+	return out, nil
 }
 
 // Resources returns every recorded resource in registration order.
@@ -256,10 +322,4 @@ func (m *Monitor) urn(parent, typ, name string) string {
 		parentType = p.QualifiedType()
 	}
 	return string(resource.NewURN(tokens.QName(m.stack), tokens.PackageName(m.project), parentType, tokens.Type(typ), name))
-}
-
-// Placeholder is the recognizable stand-in for an output the cloud computes
-// and the inputs do not determine.
-func Placeholder(name, property string) string {
-	return "${" + name + "." + property + "}"
 }

@@ -1,9 +1,13 @@
 package testkit
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/organizations"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/serviceaccount"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -64,26 +68,134 @@ func TestMonitorRecordsResourcesWithDerivedOutputs(t *testing.T) {
 	if !strings.HasPrefix(sa.ID, "projects/"+GCPProject+"/serviceAccounts/") {
 		t.Errorf("ID = %q", sa.ID)
 	}
+	if got := Out(t, sa, "uniqueId"); len(got.(string)) != 21 {
+		t.Errorf("uniqueId = %v, want the cloud's 21 digits", got)
+	}
 }
 
 func TestMonitorRejectsUnknownInvoke(t *testing.T) {
 	t.Parallel()
 	m := New("berth", "test")
 	_, err := m.Call(pulumi.MockCallArgs{Token: "gcp:nope/nope:nope"})
-	if err == nil || !strings.Contains(err.Error(), `"gcp:nope/nope:nope"`) {
+	if err == nil || !strings.Contains(err.Error(), "gcp:nope/nope:nope") {
 		t.Fatalf("err = %v, want one naming the token", err)
 	}
 }
 
-func TestRepositoryStripsTagNotPort(t *testing.T) {
+func TestAnswersFollowTheConfiguredCloudsAndExplicitProviders(t *testing.T) {
 	t.Parallel()
-	for in, want := range map[string]string{
-		"localhost:5000/app:v1":            "localhost:5000/app",
-		"localhost:5000/app":               "localhost:5000/app",
-		"us-docker.pkg.dev/p/r/app:latest": "us-docker.pkg.dev/p/r/app",
-	} {
-		if got := repository(in); got != want {
-			t.Errorf("repository(%q) = %q, want %q", in, got, want)
+	m := New("berth", "test", WithAWS("111122223333", "eu-west-1"))
+	var account, region string
+	err := m.Run(func(ctx *pulumi.Context) error {
+		id, err := aws.GetCallerIdentity(ctx, nil)
+		if err != nil {
+			return err
+		}
+		account = id.AccountId
+		r, err := aws.GetRegion(ctx, nil)
+		if err != nil {
+			return err
+		}
+		region = r.Name
+		if _, err := ecr.NewRepository(ctx, "default", &ecr.RepositoryArgs{Name: pulumi.String("a")}); err != nil {
+			return err
+		}
+		tokyo, err := aws.NewProvider(ctx, "tokyo", &aws.ProviderArgs{Region: pulumi.String("ap-northeast-1"), AllowedAccountIds: pulumi.ToStringArray([]string{"444455556666"})})
+		if err != nil {
+			return err
+		}
+		_, err = ecr.NewRepository(ctx, "tokyo", &ecr.RepositoryArgs{Name: pulumi.String("b")}, pulumi.Provider(tokyo))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if account != "111122223333" || region != "eu-west-1" {
+		t.Errorf("caller identity %q, region %q", account, region)
+	}
+	if got := Out(t, m.Named(t, "aws:ecr/repository:Repository", "default"), "repositoryUrl"); got != "111122223333.dkr.ecr.eu-west-1.amazonaws.com/a" {
+		t.Errorf("default provider's repository URL = %v", got)
+	}
+	if got := Out(t, m.Named(t, "aws:ecr/repository:Repository", "tokyo"), "arn"); got != "arn:aws:ecr:ap-northeast-1:444455556666:repository/b" {
+		t.Errorf("explicit provider's repository ARN = %v", got)
+	}
+}
+
+func TestCloudMadeValuesAreDeterministicPerResource(t *testing.T) {
+	t.Parallel()
+	run := func() []Resource {
+		m := New("berth", "test")
+		err := m.Run(func(ctx *pulumi.Context) error {
+			for _, name := range []string{"a", "b"} {
+				if _, err := ec2.NewSecurityGroup(ctx, name, &ec2.SecurityGroupArgs{VpcId: pulumi.String("vpc-1")}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.ByType("aws:ec2/securityGroup:SecurityGroup")
+	}
+	first, second := run(), run()
+	ids := map[string]string{}
+	for _, r := range first {
+		ids[r.Name] = r.ID
+		if !strings.HasPrefix(r.ID, "sg-") || len(r.ID) != len("sg-")+17 {
+			t.Errorf("%s ID = %q, want sg- and 17 hex characters", r.Name, r.ID)
 		}
 	}
+	if ids["a"] == ids["b"] {
+		t.Errorf("two groups got the same ID %s", ids["a"])
+	}
+	for _, r := range second {
+		if r.ID != ids[r.Name] {
+			t.Errorf("%s ID %s, then %s", r.Name, ids[r.Name], r.ID)
+		}
+	}
+}
+
+func TestCheckFailuresFailTheRegistration(t *testing.T) {
+	t.Parallel()
+	m := New("berth", "test")
+	err := m.Run(func(ctx *pulumi.Context) error {
+		var r struct{ pulumi.CustomResourceState }
+		return ctx.RegisterResource("aws:ecr/repository:Repository", "nameless", pulumi.Map{}, &r)
+	})
+	if err == nil || !strings.Contains(err.Error(), `aws:ecr/repository:Repository resource 'nameless' has a problem: Missing required argument. The argument "name" is required`) {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestNoPlaintextFindsSecretsOutsideSecrets(t *testing.T) {
+	t.Parallel()
+	m := New("berth", "test")
+	err := m.Run(func(ctx *pulumi.Context) error {
+		var r struct{ pulumi.CustomResourceState }
+		return ctx.RegisterResource("test:index:Thing", "t", pulumi.Map{
+			"kept":   pulumi.ToSecret(pulumi.String("hunter2")),
+			"leaked": pulumi.String("Bearer hunter2"),
+		}, &r)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{TB: t}
+	m.NoPlaintext(rec, "hunter2")
+	if len(rec.errors) != 2 || !strings.Contains(rec.errors[0], "leaked") || !strings.Contains(rec.errors[1], "leaked") {
+		t.Errorf("errors = %q, want the leaked input and output, not the secret", rec.errors)
+	}
+}
+
+// recorder keeps the errors a check reports instead of failing the test.
+type recorder struct {
+	testing.TB
+	errors []string
+}
+
+func (r *recorder) Helper() {}
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
 }

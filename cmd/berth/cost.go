@@ -12,7 +12,7 @@ import (
 	"github.com/berth-dev/berth/validate"
 )
 
-const costUsage = `Usage: berth cost --stack NAME [--set PATH=VALUE ...] [--format text|json|markdown] [--dir DIR]
+const costUsage = `Usage: berth cost --stack NAME [--set PATH=VALUE ...] [--format text|json|markdown] [--dir DIR] [--timeout DURATION]
 
 Plans the stack offline, as 'berth plan' does, and prints what it would cost
 a month in USD: every resource berth's price table knows, each as a range
@@ -36,6 +36,8 @@ Flags:
                       markdown is a comment section.
   --dir DIR           Optional. Where to look for Pulumi.yaml, searching
                       upwards. Default: the current directory.
+  --timeout DURATION  Optional. How long the program may run, as for
+                      'berth plan'. Default: 2m.
 
 Exit status: 0 with the estimate on stdout, complete or not; 1 when the
 configuration or the program is wrong, with every problem on stderr, one
@@ -43,18 +45,19 @@ per line; 2 on a usage error.
 `
 
 // runCost implements `berth cost`. It writes to stdout only on success.
-func runCost(ctx context.Context, args []string, stdout io.Writer) error {
+func runCost(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("berth cost", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	var (
-		stack, format, dir onceString
-		sets               listFlag
+		stack, format, dir, timeout onceString
+		sets                        listFlag
 	)
 	fs.Var(&stack, "stack", "")
 	fs.Var(&sets, "set", "")
 	fs.Var(&format, "format", "")
 	fs.Var(&dir, "dir", "")
+	fs.Var(&timeout, "timeout", "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			_, err := io.WriteString(stdout, costUsage)
@@ -75,7 +78,11 @@ func runCost(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cfg, p, err := planStack(ctx, "cost", stack.value, dir.value, sets)
+	runOpts, err := parseTimeout("cost", timeout)
+	if err != nil {
+		return err
+	}
+	cfg, p, err := planStack(ctx, "cost", stack.value, dir.value, sets, runOpts, stderr)
 	if err != nil {
 		return err
 	}

@@ -8,36 +8,48 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/berth-dev/berth/internal/cost"
 	"github.com/berth-dev/berth/internal/diff"
 	"github.com/berth-dev/berth/internal/plan"
 )
 
-const diffUsage = `Usage: berth diff BASE.json HEAD.json [--format text|markdown|json] [--cost-threshold N%|N]
+const diffUsage = `Usage: berth diff BASE.json HEAD.json [--format text|markdown|json] [--fail-on FLAG,...] [--cost-threshold N%|N]
 
 Compares two plans of one stack, as 'berth plan --format json' writes them,
 and prints the resources created, updated, replaced and deleted, with the
-old and new value of each changed input, and risk flags for the changes that
-deserve a careful look: replace, delete, iam, exposure, secret, capacity,
-cost. When the plans carry cost estimates (berth plan --format json adds
-them), it shows the monthly cost of base and head, the change, and the
-lines that changed.
+old and new value of each changed input and lifecycle option, and risk
+flags for the changes that deserve a careful look: replace, delete, iam,
+exposure, secret, capacity, cost. When the plans carry cost estimates
+('berth plan --format json' adds them), it shows the monthly cost of base
+and head, the change, and the lines that changed. Each resource's options decide what its change
+does, as they do for the engine: ignoreChanges keeps a change from being
+applied, replaceOnChanges replaces, deleteBeforeReplace, protect and
+retainOnDelete are named in the flags they affect.
 
-Secrets print as [secret]. A change between two secret values cannot be seen
-in plans and shows no change.
+Secrets print as [secret], values only the cloud knows as [unknown]. A
+change between two secret values cannot be seen in plans and shows no
+change.
 
 Arguments:
   BASE.json           The plan before the change, such as the pull request's
-                      base revision. Required.
+                      base revision; - reads stdin. Required.
   HEAD.json           The plan after the change. Required; the same project
                       and stack as BASE.json.
 
 Flags:
   --format text|markdown|json
                       Optional. Output format. Default: text. markdown is a
-                      pull request comment section; json is
-                      {"changes": [...], "flags": [...], "cost": {...}}.
+                      pull request comment section; json is the document
+                      docs/plan-format.md describes (counts, changes with
+                      old and new values, flags, cost).
+  --fail-on FLAG,...  Optional. Exit with status 3 when the diff raises a
+                      flag of one of these kinds (replace, delete, iam,
+                      exposure, secret, capacity, cost), after printing the
+                      diff: a gate for CI. Default: none, exit 0 whatever
+                      the flags.
   --cost-threshold N%|N
                       Optional. Raise a cost flag when the monthly estimate
                       rises by more than N percent of the base figure, or
@@ -45,17 +57,22 @@ Flags:
                       range. Default: ` + cost.DefaultThreshold + `. A fall is never flagged.
 
 Exit status: 0 with the diff on stdout, whether or not anything changed;
-1 when a plan cannot be read or the plans are of different stacks; 2 on a
-usage error.
+1 when an input is not a berth plan of this schema version (make both with
+'berth plan --stack NAME --format json' of this berth), lists a URN twice,
+or the plans are of different stacks; 2 on a usage error; 3 when --fail-on
+names a raised flag (the diff is printed, and each such flag is named on
+stderr).
 `
 
-// runDiff implements `berth diff`. It writes to stdout only on success.
+// runDiff implements `berth diff`. It writes to stdout only when both
+// plans were read and compared.
 func runDiff(_ context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("berth diff", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
-	var format, threshold onceString
+	var format, failOn, threshold onceString
 	fs.Var(&format, "format", "")
+	fs.Var(&failOn, "fail-on", "")
 	fs.Var(&threshold, "cost-threshold", "")
 	// Flags may come before, between or after the two files.
 	var files []string
@@ -76,12 +93,8 @@ func runDiff(_ context.Context, args []string, stdout io.Writer) error {
 	if len(files) != 2 {
 		return usageErrorf("diff", "want two plan files, BASE.json and HEAD.json (got %d)", len(files))
 	}
-	if threshold.value == "" {
-		threshold.value = cost.DefaultThreshold
-	}
-	limit, err := cost.ParseThreshold(threshold.value)
-	if err != nil {
-		return usageErrorf("diff", "--cost-threshold %v", err)
+	if files[0] == "-" && files[1] == "-" {
+		return usageErrorf("diff", "only one of BASE.json and HEAD.json can be - (stdin)")
 	}
 	write, err := pickFormat("diff", format.value,
 		outputFormat[*diff.Result]{"text", (*diff.Result).WriteText},
@@ -89,6 +102,17 @@ func runDiff(_ context.Context, args []string, stdout io.Writer) error {
 		outputFormat[*diff.Result]{"json", (*diff.Result).WriteJSON})
 	if err != nil {
 		return err
+	}
+	gate, err := parseFailOn(failOn)
+	if err != nil {
+		return err
+	}
+	if !threshold.set {
+		threshold.value = cost.DefaultThreshold
+	}
+	limit, err := cost.ParseThreshold(threshold.value)
+	if err != nil {
+		return usageErrorf("diff", "--cost-threshold %v", err)
 	}
 	base, err := readPlan(files[0])
 	if err != nil {
@@ -107,8 +131,38 @@ func runDiff(_ context.Context, args []string, stdout io.Writer) error {
 	if err := write(r, &buf); err != nil {
 		return err
 	}
-	_, err = stdout.Write(buf.Bytes())
-	return err
+	if _, err := stdout.Write(buf.Bytes()); err != nil {
+		return err
+	}
+	if raised := r.Raised(gate...); len(raised) > 0 {
+		lines := make([]string, len(raised))
+		for i, f := range raised {
+			lines[i] = fmt.Sprintf("  %s %s: %s", f.Kind, f.URN, f.Reason)
+		}
+		return &flaggedError{fmt.Sprintf("--fail-on %s: %d %s raised:\n%s", failOn.value, len(raised),
+			map[bool]string{true: "flag", false: "flags"}[len(raised) == 1], strings.Join(lines, "\n"))}
+	}
+	return nil
+}
+
+// parseFailOn reads --fail-on's comma-separated flag kinds.
+func parseFailOn(v onceString) ([]diff.Kind, error) {
+	if !v.set {
+		return nil, nil
+	}
+	var kinds []diff.Kind
+	for _, s := range strings.Split(v.value, ",") {
+		k := diff.Kind(strings.TrimSpace(s))
+		if !slices.Contains(diff.Kinds, k) {
+			names := make([]string, len(diff.Kinds))
+			for i, k := range diff.Kinds {
+				names[i] = string(k)
+			}
+			return nil, usageErrorf("diff", "--fail-on %q: %q is not a flag kind (allowed: %s)", v.value, s, strings.Join(names, ", "))
+		}
+		kinds = append(kinds, k)
+	}
+	return kinds, nil
 }
 
 // readPlan reads a plan file; "-" is stdin.

@@ -16,8 +16,8 @@ import (
 // repoRoot is the project whose shipped stacks the diff tests plan.
 const repoRoot = "../.."
 
-// shippedPlan plans a stack of the repository with the real infra program
-// and --set style overrides, writes it as JSON into a temporary file and
+// shippedPlan plans a stack of the repository, running its program, with
+// --set style overrides, writes it as JSON into a temporary file and
 // returns the file's path.
 func shippedPlan(t *testing.T, stack string, sets ...string) string {
 	t.Helper()
@@ -33,12 +33,12 @@ func shippedPlan(t *testing.T, stack string, sets ...string) string {
 	if err != nil {
 		t.Fatalf("loading stack %s %v: %v", stack, sets, err)
 	}
-	p, err := plan.Run(context.Background(), cfg, infraProgram)
+	res, err := plan.Run(context.Background(), cfg, plan.RunOptions{})
 	if err != nil {
 		t.Fatalf("planning stack %s %v: %v", stack, sets, err)
 	}
 	var b bytes.Buffer
-	if err := p.WriteJSON(&b); err != nil {
+	if err := res.Plan.WriteJSON(&b); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), stack+".json")
@@ -100,7 +100,7 @@ func TestDiffFlagsRiskyChangesToTheDevStack(t *testing.T) {
 			flags: []string{
 				`delete: ^Secret Manager secret app-token is deleted`,
 				`delete: ^secret version app-token is deleted`,
-				`secret: ^secret berth-app-token-99a0159 version 1 removed from file /var/secrets/api-token/token$`,
+				`secret: ^secret berth-app-token-99a0159 version \[unknown\] removed from file /var/secrets/api-token/token$`,
 			},
 		},
 		{
@@ -305,24 +305,36 @@ func TestDiffOfEachShippedStackWithItselfIsEmpty(t *testing.T) {
 			if code != 0 || stderr != "" {
 				t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 			}
-			if want := "{\n  \"changes\": [],\n  \"flags\": []\n}\n"; stdout != want {
-				t.Errorf("diff of a plan with itself:\n%s\nwant:\n%s", stdout, want)
+			var d struct {
+				Counts  map[string]int `json:"counts"`
+				Changes []any          `json:"changes"`
+				Flags   []any          `json:"flags"`
+			}
+			if err := json.Unmarshal([]byte(stdout), &d); err != nil {
+				t.Fatal(err)
+			}
+			pl, err := readPlan(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := len(pl.Resources)
+			if len(d.Changes) != 0 || len(d.Flags) != 0 || d.Counts["same"] != n || d.Counts["update"]+d.Counts["create"]+d.Counts["replace"]+d.Counts["delete"] != 0 {
+				t.Errorf("diff of a plan with itself:\n%s", stdout)
 			}
 		})
 	}
 }
 
-// TestCanarySecretNeverReachesAnyOutput plans a copy of the dev stack whose
-// secure value is a canary, in every plan format, and diffs it against a
-// copy with another canary and more changes, in every diff format. Neither
-// canary may appear anywhere. It swaps the program berth plan runs and sets
-// the passphrase in the environment, so it does not run in parallel.
+// TestCanarySecretNeverReachesAnyOutput plans copies of the dev stack
+// whose secure value is a canary, in every plan format, and diffs one
+// against a copy with another canary and more changes, in every diff
+// format. Neither canary may appear anywhere. The copies' Pulumi.yaml names
+// the repository's own program as main. It sets the passphrase in the
+// environment, so it does not run in parallel.
 func TestCanarySecretNeverReachesAnyOutput(t *testing.T) {
 	const phrase = "canary-passphrase"
 	canaries := []string{"CANARY-7f3a9c1e-base-value", "CANARY-0b5d2e8a-head-value"}
 	t.Setenv("PULUMI_CONFIG_PASSPHRASE", phrase)
-	defer func(p plan.Program) { deploy = p }(deploy)
-	deploy = infraProgram
 
 	stackFile, err := os.ReadFile(filepath.Join(repoRoot, "Pulumi.dev.yaml"))
 	if err != nil {
@@ -333,6 +345,10 @@ func TestCanarySecretNeverReachesAnyOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	app, err := filepath.Abs(filepath.Join(repoRoot, "app"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	infra, err := filepath.Abs(filepath.Join(repoRoot, "infra"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -353,7 +369,12 @@ func TestCanarySecretNeverReachesAnyOutput(t *testing.T) {
 		stack := regexp.MustCompile(`(?m)^encryptionsalt: .*$`).ReplaceAllLiteral(stackFile, []byte("encryptionsalt: "+salt))
 		stack = secure.ReplaceAllLiteral(stack, []byte("secure: "+ct))
 		dirs[i] = t.TempDir()
-		for name, content := range map[string][]byte{"Pulumi.yaml": projectFile, "Pulumi.dev.yaml": stack} {
+		main, err := filepath.Rel(dirs[i], infra)
+		if err != nil {
+			t.Fatal(err)
+		}
+		proj := regexp.MustCompile(`(?m)^main: .*$`).ReplaceAllLiteral(projectFile, []byte("main: "+main))
+		for name, content := range map[string][]byte{"Pulumi.yaml": proj, "Pulumi.dev.yaml": stack} {
 			if err := os.WriteFile(filepath.Join(dirs[i], name), content, 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -395,8 +416,21 @@ func TestCanarySecretNeverReachesAnyOutput(t *testing.T) {
 			t.Errorf("diff --format %s shows a change of secretData, which two [secret] values cannot show:\n%s", format, out)
 		}
 	}
-	if !strings.Contains(outputs[4], `"secretData": "[secret]"`) {
-		t.Errorf("the plan lacks the secret marker where the canary went:\n%s", outputs[4])
+	headPlan, err := readPlan(planFiles[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	versions := 0
+	for _, r := range headPlan.Resources {
+		if r.Type == "gcp:secretmanager/secretVersion:SecretVersion" {
+			versions++
+			if (r.Inputs["secretData"] != plan.Secret{}) {
+				t.Errorf("the plan lacks the secret marker where the canary went: %+v", r.Inputs)
+			}
+		}
+	}
+	if versions != 1 {
+		t.Errorf("%d secret versions in the plan, want 1", versions)
 	}
 	for i, out := range outputs {
 		for _, canary := range canaries {
@@ -417,9 +451,16 @@ func TestDiffUsage(t *testing.T) {
 		}
 		return p
 	}
-	dev := write("dev.json", `{"project": "berth", "stack": "dev"}`)
-	prod := write("prod.json", `{"project": "berth", "stack": "prod"}`)
+	const head = `{"format": "berth-plan", "schemaVersion": 1, "project": "berth", `
+	dev := write("dev.json", head+`"stack": "dev", "resources": [], "outputs": {}}`)
+	prod := write("prod.json", head+`"stack": "prod", "resources": [], "outputs": {}}`)
 	bad := write("bad.json", `{"project": `)
+	old := write("old.json", `{"project": "berth", "stack": "dev", "resources": [], "outputs": {}}`)
+	v2 := write("v2.json", `{"format": "berth-plan", "schemaVersion": 2, "project": "berth", "stack": "dev"}`)
+	twice := write("twice.json", head+`"stack": "dev", "outputs": {}, "resources": [`+
+		`{"urn": "urn:x", "type": "t", "name": "n", "custom": true, "parent": "", "dependsOn": [], "options": {}, "inputs": {}},`+
+		`{"urn": "urn:x", "type": "t", "name": "n", "custom": true, "parent": "", "dependsOn": [], "options": {}, "inputs": {}}]}`)
+	emptyDiff := "{\n  \"format\": \"berth-diff\",\n  \"schemaVersion\": 1,\n  \"project\": \"berth\",\n  \"stack\": \"dev\",\n  \"counts\": {\n    \"create\": 0,\n"
 	tests := []struct {
 		name   string
 		args   []string
@@ -434,13 +475,19 @@ func TestDiffUsage(t *testing.T) {
 		{"format twice", []string{"diff", "--format", "json", dev, dev, "--format", "text"}, 2, `invalid value "text" for flag --format: given twice`, ""},
 		{"unknown flag", []string{"diff", dev, dev, "--stack", "dev"}, 2, "berth diff: flag provided but not defined: --stack", ""},
 		{"missing file", []string{"diff", dev, filepath.Join(dir, "nope.json")}, 1, "berth: reading plan: open ", ""},
-		{"malformed plan", []string{"diff", dev, bad}, 1, "berth: " + bad + ": reading plan: ", ""},
+		{"malformed plan", []string{"diff", dev, bad}, 1, "berth: " + bad + ": not a berth plan: not a JSON object", ""},
+		{"an earlier berth's plan", []string{"diff", old, dev}, 1, "berth: " + old + `: not a berth plan: no "format": "berth-plan" field; make one with this berth: berth plan --stack NAME --format json` + "\n", ""},
+		{"another schema version", []string{"diff", dev, v2}, 1, "berth: " + v2 + ": unsupported berth plan schema version: the plan has schema version 2, this berth reads version 1; make both plans with the same berth", ""},
+		{"a URN twice", []string{"diff", dev, twice}, 1, "resource URN urn:x is listed twice", ""},
+		{"both stdin", []string{"diff", "-", "-"}, 2, "berth diff: only one of BASE.json and HEAD.json can be - (stdin)", ""},
+		{"bad fail-on", []string{"diff", dev, dev, "--fail-on", "iam,risky"}, 2, `berth diff: --fail-on "iam,risky": "risky" is not a flag kind (allowed: replace, delete, iam, exposure, secret, capacity, cost)`, ""},
+		{"fail-on without a raised flag", []string{"diff", dev, dev, "--fail-on", "iam,exposure"}, 0, "", "Diff of berth/dev"},
 		{"different stacks", []string{"diff", dev, prod}, 1, "berth: comparing " + dev + " and " + prod + ": plans of different stacks: base is berth/dev, head is berth/prod\n", ""},
-		{"flags first", []string{"diff", "--format", "json", dev, dev}, 0, "", "{\n  \"changes\": [],\n  \"flags\": []\n}\n"},
+		{"flags first", []string{"diff", "--format", "json", dev, dev}, 0, "", emptyDiff},
 		{"flags between", []string{"diff", dev, "--format=text", dev}, 0, "", "Diff of berth/dev: 0 to create, 0 to update, 0 to replace, 0 to delete; 0 flags\n\nNo changes.\n"},
 		{"bad cost threshold", []string{"diff", dev, dev, "--cost-threshold", "ten"}, 2, `berth diff: --cost-threshold "ten" is not an amount (allowed: USD a month such as 25, or a percentage such as 10%)`, ""},
 		{"negative cost threshold", []string{"diff", dev, dev, "--cost-threshold", "-5%"}, 2, `berth diff: --cost-threshold "-5%" is not a percentage (allowed: 0% to 1000%, such as 10%)`, ""},
-		{"help", []string{"diff", "-h"}, 0, "", "Usage: berth diff BASE.json HEAD.json [--format text|markdown|json] [--cost-threshold N%|N]\n"},
+		{"help", []string{"diff", "-h"}, 0, "", "Usage: berth diff BASE.json HEAD.json [--format text|markdown|json] [--fail-on FLAG,...] [--cost-threshold N%|N]\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -465,8 +512,24 @@ func TestPlanPrintsMermaid(t *testing.T) {
 	if code != 0 || stderr != "" {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
-	want := "```mermaid\nflowchart LR\n  subgraph r0[\"api<br/><small>berth:test:Service</small>\"]\n    r1[\"api-sa<br/><small>gcp:serviceaccount/account:Account</small>\"]\n  end\n```\n"
+	want := "```mermaid\nflowchart LR\n  subgraph r0[\"api<br/><small>probe:index:Service</small>\"]\n    r1[\"api-sa<br/><small>gcp:serviceaccount/account:Account</small>\"]\n  end\n```\n"
 	if stdout != want {
 		t.Errorf("stdout:\n%s\nwant:\n%s", stdout, want)
+	}
+}
+
+func TestDiffFailOnExitsThreeAfterPrintingTheDiff(t *testing.T) {
+	t.Parallel()
+	base, head := shippedPlan(t, "dev"), shippedPlan(t, "dev", "service.public=true", "service.memory=1Gi")
+	stdout, stderr, code := berth(t, "diff", base, head, "--fail-on", "exposure,delete")
+	if code != 3 || !strings.HasPrefix(stdout, "Diff of berth/dev: 1 to create, 1 to update") {
+		t.Fatalf("exit %d, stdout:\n%s", code, stdout)
+	}
+	want := "berth: --fail-on exposure,delete: 1 flag raised:\n  exposure urn:pulumi:dev::berth::berth:index:Service$berth:cloudrun:Service$gcp:cloudrunv2/serviceIamMember:ServiceIamMember::"
+	if !strings.HasPrefix(stderr, want) || !strings.Contains(stderr, ": grants roles/run.invoker to allUsers: open to anyone on the internet") {
+		t.Errorf("stderr:\n%s\nwant it to start with\n%s", stderr, want)
+	}
+	if _, _, code := berth(t, "diff", base, head, "--fail-on", "delete,replace"); code != 0 {
+		t.Errorf("--fail-on of flags not raised: exit %d", code)
 	}
 }

@@ -1,14 +1,20 @@
-// Command berth previews berth's infrastructure offline.
+// Command berth previews a Pulumi Go project offline: it runs the
+// project's program against an engine of its own, with no credentials,
+// provider plugins or network, and compares two such plans.
 //
-//	berth plan --stack dev                 what the dev stack would create
-//	berth plan --stack prod --format json  the same as JSON, for berth diff
-//	berth plan --stack dev --format mermaid  a Mermaid graph of it
-//	berth cost --stack prod                what the prod stack costs a month
-//	berth diff base.json head.json         what changes between two plans
+//	berth plan --stack dev                       what the dev stack would register
+//	berth plan --stack prod --dir ../shop        the same for another project
+//	berth plan --stack prod --format json        as JSON, for berth diff
+//	berth plan --stack dev --format mermaid      a Mermaid graph of it
+//	berth cost --stack prod                      what the prod stack costs a month
+//	berth diff base.json head.json               what changes between two plans
+//	berth diff base.json head.json --fail-on iam,exposure
+//	berth version
 //
-// Run `berth <command> -h` for a command's flags. Exit status: 0 on success,
-// 1 when the configuration or the program is wrong (problems on stderr, one
-// per line), 2 on a usage error.
+// Run `berth <command> -h` for a command's flags and exit codes. Exit
+// status: 0 on success, 1 when the configuration, the program or an input
+// file is wrong (problems on stderr, one per line), 2 on a usage error, 3
+// when `berth diff --fail-on` finds a chosen flag.
 package main
 
 import (
@@ -18,23 +24,24 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 )
 
 const usage = `Usage: berth <command> [flags]
 
-Previews berth's infrastructure offline: no credentials, provider plugins or
-network needed.
+berth previews a Pulumi Go project offline: it runs the project's program
+against an engine of its own, with no credentials, provider plugins or
+network, and compares two such plans, flagging the changes that deserve a
+careful look.
 
 Commands:
-  plan    run the infra program against a mock engine and print what it
-          would create
-  cost    estimate what a stack costs a month, from berth's price table
-  diff    compare two plans and flag the changes that deserve a careful
-          look, with the change in the monthly cost
+  plan      run the project's program and print what it would register
+  cost      estimate what a stack costs a month, from berth's price table
+  diff      compare two plans and flag risky changes, with the change in the
+            monthly cost
+  version   print berth's version
 
-Run 'berth <command> -h' for a command's flags.
+Run 'berth <command> -h' for a command's flags and exit codes.
 `
 
 func main() {
@@ -48,20 +55,23 @@ func main() {
 // and returns them for their exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return report(stderr, usageErrorf("", "missing command"))
+		_, err := io.WriteString(stdout, usage)
+		return err
 	}
 	var err error
 	switch args[0] {
 	case "plan":
-		err = runPlan(ctx, args[1:], stdout)
+		err = runPlan(ctx, args[1:], stdout, stderr)
 	case "cost":
-		err = runCost(ctx, args[1:], stdout)
+		err = runCost(ctx, args[1:], stdout, stderr)
 	case "diff":
 		err = runDiff(ctx, args[1:], stdout)
+	case "version":
+		err = runVersion(args[1:], stdout)
 	case "-h", "-help", "--help", "help":
 		_, err = io.WriteString(stdout, usage)
 	default:
-		err = usageErrorf("", "unknown command %q (commands: plan, cost, diff)", args[0])
+		err = usageErrorf("", "unknown command %q (commands: plan, cost, diff, version)", args[0])
 	}
 	return report(stderr, err)
 }
@@ -79,11 +89,17 @@ func usageErrorf(command, format string, args ...any) error {
 }
 
 // problemsError holds lines that are printed as they are: configuration
-// problems and the program's own validation errors.
+// problems and a program's own failure.
 type problemsError struct{ err error }
 
 func (e *problemsError) Error() string { return e.err.Error() }
 func (e *problemsError) Unwrap() error { return e.err }
+
+// flaggedError is a diff that raised a flag --fail-on names. The diff has
+// been printed; the error exits with status 3.
+type flaggedError struct{ msg string }
+
+func (e *flaggedError) Error() string { return e.msg }
 
 // report prints err to stderr: usage errors with a help hint, problems
 // as they are, anything else prefixed with "berth: ". It returns err.
@@ -111,35 +127,15 @@ func report(stderr io.Writer, err error) error {
 // exitCode maps run's error to the process exit status.
 func exitCode(err error) int {
 	var ue *usageError
+	var fe *flaggedError
 	switch {
 	case err == nil:
 		return 0
 	case errors.As(err, &ue):
 		return 2
+	case errors.As(err, &fe):
+		return 3
 	default:
 		return 1
 	}
-}
-
-// outputFormat is one value of a command's --format flag and its writer.
-type outputFormat[T any] struct {
-	name  string
-	write func(T, io.Writer) error
-}
-
-// pickFormat returns the writer that --format value names; "" means the
-// first format. An unknown value is a usage error listing the formats.
-func pickFormat[T any](command, value string, formats ...outputFormat[T]) (func(T, io.Writer) error, error) {
-	if value == "" {
-		return formats[0].write, nil
-	}
-	names := make([]string, len(formats))
-	for i, f := range formats {
-		if f.name == value {
-			return f.write, nil
-		}
-		names[i] = f.name
-	}
-	allowed := strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
-	return nil, usageErrorf(command, "--format %q: must be %s", value, allowed)
 }

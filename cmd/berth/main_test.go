@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -11,74 +10,42 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/serviceaccount"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
 	"github.com/berth-dev/berth/internal/plan"
 )
 
 func TestMain(m *testing.M) {
-	deploy = testProgram
-	os.Exit(m.Run())
-}
-
-// testService is the slice of berth:service that testProgram reads.
-type testService struct {
-	Name   string `json:"name"`
-	Memory string `json:"memory"`
-	Port   int    `json:"port"`
-}
-
-type component struct{ pulumi.ResourceState }
-
-// testProgram stands in for infra/program.Deploy: it validates
-// berth:service the way the real program does, every problem on its own
-// line, then registers a component with a service account.
-func testProgram(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
-	raw, _ := ctx.GetConfig("berth:service")
-	var svc testService
-	if err := json.Unmarshal([]byte(raw), &svc); err != nil {
-		return nil, fmt.Errorf("berth:service: must be an object: %v", err)
-	}
-	var problems []error
-	switch svc.Memory {
-	case "512Mi", "1Gi", "2Gi":
-	default:
-		problems = append(problems, fmt.Errorf("service.memory: %q is not supported (allowed: 512Mi, 1Gi, 2Gi)", svc.Memory))
-	}
-	if svc.Port < 1 || svc.Port > 65535 {
-		problems = append(problems, fmt.Errorf("service.port: %d is out of range (allowed: 1-65535)", svc.Port))
-	}
-	if len(problems) > 0 {
-		return nil, errors.Join(problems...)
-	}
-	var c component
-	if err := ctx.RegisterComponentResource("berth:test:Service", svc.Name, &c); err != nil {
-		return nil, err
-	}
-	sa, err := serviceaccount.NewAccount(ctx, svc.Name+"-sa", &serviceaccount.AccountArgs{
-		AccountId:   pulumi.String(svc.Name + "-1a2b3c4"),
-		Description: pulumi.String("memory " + svc.Memory),
-	}, pulumi.Parent(&c))
+	// One cache for the package's plans, so that each program compiles
+	// once per run.
+	dir, err := os.MkdirTemp("", "berth-cmd-cache-")
 	if err != nil {
-		return nil, err
+		panic(err)
 	}
-	token, _ := ctx.GetConfig("berth:token")
-	outs := map[string]pulumi.Output{"email": sa.Email}
-	if ctx.IsConfigSecret("berth:token") {
-		outs["token"] = pulumi.ToSecret(pulumi.String(token))
-	}
-	return outs, nil
+	os.Setenv("BERTH_CACHE_DIR", dir)
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
-// project writes a project with stacks dev and prod into a new directory.
+// probeDir is internal/plan's probe program, which the plan tests use too.
+var probeDir, _ = filepath.Abs(filepath.Join("..", "..", "internal", "plan", "testdata", "probe"))
+
+// project writes a probe project (mode service) with stacks dev and prod
+// into a new directory; extra are more file names and contents.
 func project(t *testing.T, extra ...string) string {
 	t.Helper()
 	dir := t.TempDir()
+	rel, err := filepath.Rel(dir, probeDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := os.ReadFile(filepath.Join(probeDir, "Pulumi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	files := map[string]string{
-		"Pulumi.yaml":      "name: berth\nruntime: go\nmain: infra/\nconfig:\n  berth:service:\n    type: object\n",
-		"Pulumi.dev.yaml":  "config:\n  berth:service:\n    name: api\n    memory: 512Mi\n    port: 8080\n",
-		"Pulumi.prod.yaml": "config:\n  berth:service:\n    name: api\n    memory: 1Gi\n    port: 8080\n",
+		"Pulumi.yaml":      string(own) + "main: " + rel + "\n",
+		"Pulumi.dev.yaml":  "config:\n  gcp:project: acme-dev\n  probe:mode: service\n  probe:service:\n    name: api\n    memory: 512Mi\n    port: 8080\n",
+		"Pulumi.prod.yaml": "config:\n  gcp:project: acme-prod\n  probe:mode: service\n  probe:service:\n    name: api\n    memory: 1Gi\n    port: 8080\n",
 	}
 	for i := 0; i+1 < len(extra); i += 2 {
 		files[extra[i]] = extra[i+1]
@@ -110,11 +77,11 @@ func TestPlanPrintsJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Project != "berth" || p.Stack != "dev" || len(p.Resources) != 2 {
+	if p.Project != "probe" || p.Stack != "dev" || len(p.Resources) != 2 {
 		t.Fatalf("plan = %+v", p)
 	}
 	comp, sa := p.Resources[0], p.Resources[1]
-	if comp.Type != "berth:test:Service" || comp.Name != "api" || comp.Parent != "" {
+	if comp.Type != "probe:index:Service" || comp.Name != "api" || comp.Parent != "" {
 		t.Errorf("first resource = %+v, want the component", comp)
 	}
 	if sa.Type != "gcp:serviceaccount/account:Account" || sa.Parent != comp.URN {
@@ -123,7 +90,7 @@ func TestPlanPrintsJSON(t *testing.T) {
 	if got := sa.Inputs["description"]; got != "memory 2Gi" {
 		t.Errorf("description = %v, want the --set memory", got)
 	}
-	if got := p.Outputs["email"]; got != "api-1a2b3c4@berth-mock-project.iam.gserviceaccount.com" {
+	if got := p.Outputs["email"]; got != "api-1a2b3c4@acme-dev.iam.gserviceaccount.com" {
 		t.Errorf("email output = %v", got)
 	}
 }
@@ -135,10 +102,10 @@ func TestPlanPrintsTextByDefault(t *testing.T) {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
 	for _, want := range []string{
-		"Plan for berth/prod: 2 resources\n",
-		"\napi  berth:test:Service\n  api-sa  gcp:serviceaccount/account:Account\n",
+		"Plan for probe/prod: 2 resources\n",
+		"\napi  probe:index:Service\n  api-sa  gcp:serviceaccount/account:Account\n",
 		`    description: "memory 1Gi"`,
-		"Outputs:\n  email: \"api-1a2b3c4@berth-mock-project.iam.gserviceaccount.com\"\n",
+		"Outputs:\n  email: \"api-1a2b3c4@acme-prod.iam.gserviceaccount.com\"\n",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("text output lacks %q:\n%s", want, stdout)
@@ -169,14 +136,19 @@ func TestPlanReportsEveryProblemOnItsOwnLine(t *testing.T) {
 			name: "program validation",
 			args: []string{"--set", "service.memory=3Gi", "--set", "service.port=0"},
 			want: []string{
+				`project "probe", stack "dev": the program failed:`,
 				`service.memory: "3Gi" is not supported (allowed: 512Mi, 1Gi, 2Gi)`,
 				"service.port: 0 is out of range (allowed: 1-65535)",
 			},
 		},
 		{
 			name: "project schema",
-			args: []string{"--set", "berth:service=[]"},
-			want: []string{"berth:service: must be of type object, as Pulumi.yaml declares (got a list)"},
+			args: []string{"--set", "probe:service=[]", "--set", "servce.memory=1Gi"},
+			want: []string{
+				`invalid configuration of stack "dev":`,
+				"  probe:servce: not declared in Pulumi.yaml's config (did you mean probe:service? declared: probe:cost, probe:format, probe:mode, probe:password, probe:service, probe:short, probe:tenant, probe:token)",
+				"  probe:service: must be of type object, as Pulumi.yaml declares (got a list)",
+			},
 		},
 	}
 	for _, tt := range tests {
@@ -203,7 +175,6 @@ func TestUsageErrorsNameTheFlag(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no command", nil, "berth: missing command"},
 		{"unknown command", []string{"apply"}, `berth: unknown command "apply"`},
 		{"missing stack", []string{"plan"}, "berth plan: --stack is required"},
 		{"stack without value", []string{"plan", "--stack"}, "berth plan: flag needs an argument: --stack"},
@@ -215,12 +186,14 @@ func TestUsageErrorsNameTheFlag(t *testing.T) {
 		{"positional argument", []string{"plan", "--stack", "dev", "extra"}, `berth plan: unexpected argument "extra"`},
 		{"unknown stack", []string{"plan", "--stack", "dve"}, `berth plan: --stack "dve": stack not found: no `},
 		{"no project", []string{"plan", "--stack", "dev", "--dir", "/"}, "berth plan: no Pulumi.yaml in or above /; run inside the project or pass --dir"},
+		{"bad timeout", []string{"plan", "--stack", "dev", "--timeout", "soon"}, `berth plan: --timeout "soon": must be a positive duration such as 90s or 5m`},
+		{"version with an argument", []string{"version", "--short"}, `berth version: unexpected argument "--short"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			args := tt.args
-			if len(args) > 1 && args[0] == "plan" && tt.name != "no project" {
+			if len(args) > 1 && args[0] == "plan" && tt.name != "no project" && tt.name != "bad timeout" {
 				args = append([]string{"plan", "--dir", project(t)}, args[1:]...)
 			}
 			stdout, stderr, code := berth(t, args...)
@@ -239,16 +212,29 @@ func TestUsageErrorsNameTheFlag(t *testing.T) {
 
 func TestHelpGoesToStdout(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{{"--help"}, {"plan", "-h"}, {"plan", "--help"}} {
+	for _, args := range [][]string{nil, {"--help"}, {"plan", "-h"}, {"plan", "--help"}, {"diff", "-h"}, {"version", "-h"}} {
 		stdout, stderr, code := berth(t, args...)
 		if code != 0 || stderr != "" || !strings.HasPrefix(stdout, "Usage: berth") {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, stdout, stderr)
 		}
 	}
 	stdout, _, _ := berth(t, "plan", "-h")
-	for _, flag := range []string{"--stack NAME", "--set PATH=VALUE    Optional", "--format text|json|mermaid\n                      Optional", "--dir DIR           Optional"} {
+	for _, flag := range []string{"--stack NAME", "--set PATH=VALUE    Optional", "--format text|json|mermaid\n                      Optional",
+		"--dir DIR           Optional", "--timeout DURATION  Optional", "BERTH_CACHE_DIR", "Exit status: 0 with the plan on stdout; 1 when"} {
 		if !strings.Contains(stdout, flag) {
 			t.Errorf("plan help lacks %q", flag)
+		}
+	}
+	stdout, _, _ = berth(t, "diff", "-h")
+	for _, flag := range []string{"--fail-on FLAG,...  Optional", "3 when --fail-on\nnames a raised flag", "--format text|markdown|json"} {
+		if !strings.Contains(stdout, flag) {
+			t.Errorf("diff help lacks %q", flag)
+		}
+	}
+	stdout, _, _ = berth(t)
+	for _, cmd := range []string{"\n  plan ", "\n  diff ", "\n  version "} {
+		if !strings.Contains(stdout, cmd) {
+			t.Errorf("usage lacks %q:\n%s", cmd, stdout)
 		}
 	}
 }
@@ -266,7 +252,7 @@ func secretProject(t *testing.T, phrase, token string) string {
 		t.Fatal(err)
 	}
 	return project(t, "Pulumi.dev.yaml", fmt.Sprintf(
-		"encryptionsalt: %s\nconfig:\n  berth:service: {name: api, memory: 512Mi, port: 8080}\n  berth:token:\n    secure: %s\n", salt, ct))
+		"encryptionsalt: %s\nconfig:\n  probe:mode: service\n  probe:service: {name: api, memory: 512Mi, port: 8080}\n  probe:token:\n    secure: %s\n", salt, ct))
 }
 
 func TestPlanDecryptsWithThePassphraseFromTheEnvironment(t *testing.T) {
@@ -281,7 +267,7 @@ func TestPlanDecryptsWithThePassphraseFromTheEnvironment(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
-	if strings.Contains(stdout, token) || !strings.Contains(stdout, `"token": "[secret]"`) {
+	if strings.Contains(stdout, token) || !strings.Contains(stdout, "\"token\": {\n      \"$secret\": true\n    }") {
 		t.Errorf("stdout shows the secret or lacks its marker:\n%s", stdout)
 	}
 
@@ -297,26 +283,35 @@ func TestPlanDecryptsWithThePassphraseFromTheEnvironment(t *testing.T) {
 
 func TestExitCodes(t *testing.T) {
 	t.Parallel()
-	got := []int{exitCode(nil), exitCode(errors.New("x")), exitCode(&problemsError{errors.New("x")}), exitCode(usageErrorf("plan", "x"))}
-	want := []int{0, 1, 1, 2}
+	got := []int{exitCode(nil), exitCode(errors.New("x")), exitCode(&problemsError{errors.New("x")}), exitCode(usageErrorf("plan", "x")), exitCode(&flaggedError{"x"})}
+	want := []int{0, 1, 1, 2, 3}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("exit codes = %v, want %v", got, want)
 	}
 }
 
-// TestInfraProgramPlansTheDevStack runs the real program, which berth plan
-// runs outside tests, on the repository's dev stack.
-func TestInfraProgramPlansTheDevStack(t *testing.T) {
+func TestVersionNamesTheSchemasAndTheEngineProtocol(t *testing.T) {
 	t.Parallel()
-	cfg, err := plan.LoadConfig(plan.LoadOptions{Dir: "../..", Stack: "dev"})
-	if err != nil {
-		t.Fatal(err)
+	stdout, stderr, code := berth(t, "version")
+	lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+	if code != 0 || stderr != "" || len(lines) != 3 || !strings.HasPrefix(lines[0], "berth ") ||
+		!strings.HasPrefix(lines[1], "go1.") || lines[2] != "plan schema 1, diff schema 1; engine protocol of Pulumi 3.274.1" {
+		t.Errorf("exit %d, stdout:\n%s\nstderr %q", code, stdout, stderr)
 	}
-	p, err := plan.Run(context.Background(), cfg, infraProgram)
-	if err != nil {
-		t.Fatalf("planning the dev stack: %v", err)
+}
+
+func TestPlanOfABadProgramNamesTheProjectWithNothingOnStdout(t *testing.T) {
+	t.Parallel()
+	dir := project(t, "Pulumi.dev.yaml", "config:\n  probe:mode: duplicate\n")
+	stdout, stderr, code := berth(t, "plan", "--stack", "dev", "--dir", dir)
+	want := "project \"probe\", stack \"dev\": the program registers a resource twice:\n" +
+		"Duplicate resource URN 'urn:pulumi:dev::probe::probe:index:Thing::twin'; try giving it a unique name\n"
+	if code != 1 || stdout != "" || stderr != want {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant:\n%s", code, stdout, stderr, want)
 	}
-	if len(p.Resources) == 0 || len(p.Outputs) == 0 {
-		t.Errorf("plan has %d resources and %d outputs, want some of each", len(p.Resources), len(p.Outputs))
+	dir = project(t, "Pulumi.dev.yaml", "config:\n  probe:mode: hang\n")
+	stdout, stderr, code = berth(t, "plan", "--stack", "dev", "--dir", dir, "--timeout", "2s")
+	if code != 1 || stdout != "" || !strings.HasPrefix(stderr, `project "probe", stack "dev": the program did not finish within 2s and was stopped (raise --timeout`) {
+		t.Errorf("hang: exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
 	}
 }

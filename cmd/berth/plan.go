@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 
@@ -16,62 +17,78 @@ import (
 	"github.com/berth-dev/berth/internal/plan"
 )
 
-const planUsage = `Usage: berth plan --stack NAME [--set PATH=VALUE ...] [--format text|json|mermaid] [--dir DIR]
+const planUsage = `Usage: berth plan --stack NAME [--dir DIR] [--set PATH=VALUE ...] [--format text|json|mermaid] [--timeout DURATION]
 
-Runs the infra program offline against a recording mock engine and prints
-every resource it would register, with its inputs, and the stack outputs.
-Values that only the cloud knows appear as placeholders such as
-${api-svc.uri}; secrets appear as [secret].
+Runs the Pulumi Go program of the project in DIR offline, as 'pulumi
+preview' runs it, and prints every resource it would register, with its
+provider, dependencies, lifecycle options and inputs, and the stack
+outputs. berth compiles the program (once: later plans reuse the binary
+until its sources change) and serves it the engine's gRPC services itself,
+so no Pulumi CLI, credentials, provider plugins or network are needed.
+
+Values that only the cloud knows (IDs, digests, ARNs with cloud-made IDs,
+the AWS account unless aws:allowedAccountIds names it) print as [unknown];
+secrets as [secret]. When Pulumi.yaml declares config of the project's
+namespace, every top-level key of that namespace must be declared there,
+so that a typo fails instead of being dropped. The program's warnings
+(ctx.Log.Warn) go to stderr; what it prints itself is shown only when it
+fails.
 
 Flags:
   --stack NAME        The stack to plan; its settings come from Pulumi.yaml
                       and Pulumi.NAME.yaml. Required.
+  --dir DIR           Optional. Where to look for Pulumi.yaml, searching
+                      upwards. Default: the current directory.
   --set PATH=VALUE    Optional, repeatable. Overrides one setting by config
                       path, as 'pulumi config set --path' does, without
                       writing the stack file: service.memory=2Gi,
-                      service.secrets[0].version=4, service.env.LOG_LEVEL=debug.
-                      PATH without a namespace means berth:; use gcp:region=...
-                      for others. VALUE is typed as there: true and false
-                      are booleans, 4 and -4 are integers, [] ["a","b"] and
-                      {a: 1} are lists and objects (YAML or JSON), anything
-                      else (0.5, 010, a #b, empty) is the string as written.
+                      service.secrets[0].version=4, aws:region=eu-west-1.
+                      PATH without a namespace means the project's. VALUE
+                      is typed as there: true and false are booleans, 4
+                      and -4 are integers, [] ["a","b"] and {a: 1} are
+                      lists and objects (YAML or JSON), anything else (0.5,
+                      010, a #b, empty) is the string as written.
   --format text|json|mermaid
                       Optional. Output format. Default: text. json is the
-                      document that 'berth diff' compares, with the
-                      monthly cost estimate of 'berth cost' in its "cost"
-                      field; mermaid is a
-                      flowchart of components and dependencies in a
-                      ` + "```mermaid" + ` block, which GitHub renders.
-  --dir DIR           Optional. Where to look for Pulumi.yaml, searching
-                      upwards. Default: the current directory.
+                      document that 'berth diff' compares
+                      (docs/plan-format.md), with the monthly cost
+                      estimate of 'berth cost' in its "cost" field;
+                      mermaid is a flowchart of components and
+                      dependencies in a ` + "```mermaid" + ` block, which
+                      GitHub renders.
+  --timeout DURATION  Optional. How long the program may run, not counting
+                      its compilation. Default: 2m.
 
 Environment:
   PULUMI_CONFIG_PASSPHRASE, PULUMI_CONFIG_PASSPHRASE_FILE
                       Decrypt the stack's secure values, as the Pulumi CLI
                       does; they still print as [secret]. Without either,
                       the program sees the string "[secret]" in their place.
+                      The program never sees these variables.
+  BERTH_CACHE_DIR     Where compiled programs are kept. Default: berth/ in
+                      the user's cache directory (~/.cache/berth on Linux).
 
 Exit status: 0 with the plan on stdout; 1 when the configuration or the
-program is wrong, with every problem on stderr, one per line; 2 on a usage
-error.
+program is wrong (a problem per line, or what the program did: a compile
+error, an error it returned, a panic, the timeout, a resource registered
+twice, a function berth cannot answer offline), with nothing on stdout;
+2 on a usage error.
 `
 
-// deploy is the program that berth plan runs; tests replace it.
-var deploy plan.Program = infraProgram
-
 // runPlan implements `berth plan`. It writes to stdout only on success.
-func runPlan(ctx context.Context, args []string, stdout io.Writer) error {
+func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("berth plan", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	var (
-		stack, format, dir onceString
-		sets               listFlag
+		stack, format, dir, timeout onceString
+		sets                        listFlag
 	)
 	fs.Var(&stack, "stack", "")
 	fs.Var(&sets, "set", "")
 	fs.Var(&format, "format", "")
 	fs.Var(&dir, "dir", "")
+	fs.Var(&timeout, "timeout", "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			_, err := io.WriteString(stdout, planUsage)
@@ -92,7 +109,11 @@ func runPlan(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cfg, p, err := planStack(ctx, "plan", stack.value, dir.value, sets)
+	runOpts, err := parseTimeout("plan", timeout)
+	if err != nil {
+		return err
+	}
+	cfg, p, err := planStack(ctx, "plan", stack.value, dir.value, sets, runOpts, stderr)
 	if err != nil {
 		return err
 	}
@@ -114,10 +135,28 @@ func runPlan(ctx context.Context, args []string, stdout io.Writer) error {
 	return err
 }
 
-// planStack loads the stack's configuration as --stack, --dir and --set
-// give it and runs the program against the mock engine. command names the
+// parseTimeout reads --timeout into the run options; command names the
 // subcommand in usage errors.
-func planStack(ctx context.Context, command, stack, dir string, sets []string) (*plan.Config, *plan.Plan, error) {
+func parseTimeout(command string, timeout onceString) (plan.RunOptions, error) {
+	var runOpts plan.RunOptions
+	if timeout.set {
+		d, err := time.ParseDuration(timeout.value)
+		if err != nil || d <= 0 {
+			return runOpts, usageErrorf(command, "--timeout %q: must be a positive duration such as 90s or 5m", timeout.value)
+		}
+		runOpts.Timeout = d
+	}
+	return runOpts, nil
+}
+
+// planStack loads the stack's configuration as --stack, --dir and --set
+// give it and runs the program offline, printing its warnings to stderr.
+// command names the subcommand in usage errors. It is the one way berth
+// plan and berth cost plan a stack.
+func planStack(ctx context.Context, command, stack, dir string, sets []string, runOpts plan.RunOptions, stderr io.Writer) (*plan.Config, *plan.Plan, error) {
+	if isTerminal(stderr) {
+		runOpts.Progress = stderr
+	}
 	opts := plan.LoadOptions{Dir: dir, Stack: stack}
 	for _, s := range sets {
 		o, err := plan.ParseOverride(s)
@@ -142,20 +181,24 @@ func planStack(ctx context.Context, command, stack, dir string, sets []string) (
 	case errors.Is(err, plan.ErrIncorrectPassphrase):
 		return nil, nil, fmt.Errorf("%w (from %s)", err, source)
 	case errors.As(err, &ce):
-		return nil, nil, &problemsError{err}
+		return nil, nil, &problemsError{fmt.Errorf("invalid configuration of stack %q:\n  %s", stack, strings.Join(ce.Problems, "\n  "))}
 	case err != nil:
 		return nil, nil, err
 	}
 
-	p, err := plan.Run(ctx, cfg, deploy)
+	res, err := plan.Run(ctx, cfg, runOpts)
 	var pe *plan.ProgramError
+	var be *plan.BuildError
 	switch {
-	case errors.As(err, &pe):
-		return nil, nil, &problemsError{pe}
+	case errors.As(err, &pe), errors.As(err, &be):
+		return nil, nil, &problemsError{err}
 	case err != nil:
 		return nil, nil, err
 	}
-	return cfg, p, nil
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
+	}
+	return cfg, res.Plan, nil
 }
 
 // passphrase reads the passphrase of the passphrase secrets provider from
@@ -184,40 +227,13 @@ func orCwd(dir string) string {
 	return "the current directory"
 }
 
-// doubleDash rewrites the flag package's messages, which name flags with one
-// dash ("flag needs an argument: -stack"), to the two-dash form the usage
-// text shows.
-func doubleDash(msg string) string {
-	for _, prefix := range []string{"flag needs an argument: -", "flag provided but not defined: -", "for flag -"} {
-		if i := strings.Index(msg, prefix); i >= 0 && !strings.HasPrefix(msg[i+len(prefix):], "-") {
-			return msg[:i+len(prefix)] + "-" + msg[i+len(prefix):]
-		}
+// isTerminal reports whether w is a terminal, where a note that a slow
+// first compilation is under way helps; logs get none.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
 	}
-	return msg
-}
-
-// onceString is a string flag that may be given once.
-type onceString struct {
-	value string
-	set   bool
-}
-
-func (o *onceString) String() string { return o.value }
-
-func (o *onceString) Set(v string) error {
-	if o.set {
-		return fmt.Errorf("given twice (%q and %q)", o.value, v)
-	}
-	o.value, o.set = v, true
-	return nil
-}
-
-// listFlag is a repeatable string flag.
-type listFlag []string
-
-func (l *listFlag) String() string { return strings.Join(*l, " ") }
-
-func (l *listFlag) Set(v string) error {
-	*l = append(*l, v)
-	return nil
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }

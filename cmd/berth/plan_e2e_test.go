@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -60,7 +61,8 @@ type buildError struct {
 
 func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
 
-// runBerth runs the binary in the repository root with env added.
+// runBerth runs the binary in the repository root with env added. The
+// binary finds its cache in BERTH_CACHE_DIR, which TestMain sets.
 func runBerth(t *testing.T, env []string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	cmd := exec.Command(berthBinary(t), args...)
@@ -218,7 +220,8 @@ func TestPlanDevSecretsAndKnobsReachTheTemplate(t *testing.T) {
 	wantVol := map[string]any{
 		"secret":      "berth-app-token-99a0159",
 		"defaultMode": float64(0o444),
-		"items":       []any{map[string]any{"path": "token", "version": "1", "mode": float64(0o444)}},
+		// The version of a secret the stack creates is the cloud's number.
+		"items": []any{map[string]any{"path": "token", "version": plan.Unknown{}, "mode": float64(0o444)}},
 	}
 	if !reflect.DeepEqual(vol, wantVol) {
 		t.Errorf("secret volume = %v, want %v", vol, wantVol)
@@ -239,11 +242,22 @@ func TestPlanDevSecretsAndKnobsReachTheTemplate(t *testing.T) {
 			t.Errorf("template %v = %v, want %v", k.path, got, k.want)
 		}
 	}
-	if got := one(t, p, "gcp:secretmanager/secretVersion:SecretVersion").Inputs["secretData"]; got != plan.SecretMarker {
-		t.Errorf("secretData = %v, want %s", got, plan.SecretMarker)
+	if got := one(t, p, "gcp:secretmanager/secretVersion:SecretVersion").Inputs["secretData"]; (got != plan.Secret{}) {
+		t.Errorf("secretData = %v, want a secret", got)
 	}
-	if ref, _ := p.Outputs["image"].(string); !strings.Contains(ref, "/berth-app@sha256:") {
-		t.Errorf("image output = %v, want a digest reference", p.Outputs["image"])
+	// The digest is the registry's: unknown until the push. The content
+	// tag, which berth computes, shows whether the image changes.
+	if got := p.Outputs["image"]; (got != plan.Unknown{}) {
+		t.Errorf("image output = %v, want unknown", got)
+	}
+	img := one(t, p, "docker:index/image:Image")
+	if name, _ := img.Inputs["imageName"].(string); !regexp.MustCompile(`^us-central1-docker\.pkg\.dev/berth-dev-467312/berth-app-8c6beed/berth-app:[0-9a-f]{12}$`).MatchString(name) {
+		t.Errorf("imageName = %v, want the repository and the content tag", img.Inputs["imageName"])
+	}
+	// The program runs in infra/, as under pulumi up: the build context and
+	// Dockerfile are the paths a real deploy gives the provider.
+	if build := at(t, img.Inputs, "build"); at(t, build, "context") != ".." || at(t, build, "dockerfile") != "../app/Dockerfile" {
+		t.Errorf("build = %v, want context .. and dockerfile ../app/Dockerfile", build)
 	}
 }
 
@@ -318,8 +332,8 @@ func TestPlanDevNeverPrintsTheDecryptedSecret(t *testing.T) {
 		if strings.Contains(stdout+stderr, devToken) {
 			t.Errorf("%s output contains the decrypted secret", format)
 		}
-		if !strings.Contains(stdout, plan.SecretMarker) {
-			t.Errorf("%s output has no %s marker", format, plan.SecretMarker)
+		if !strings.Contains(stdout, `"$secret": true`) && !strings.Contains(stdout, "[secret]") {
+			t.Errorf("%s output has no secret marker", format)
 		}
 	}
 	_, stderr, code := runBerth(t, []string{"PULUMI_CONFIG_PASSPHRASE=wrong"}, "plan", "--stack", "dev")
@@ -339,7 +353,7 @@ func TestPlanDevIsDeterministic(t *testing.T) {
 	if err := json.Unmarshal([]byte(a), &doc); err != nil {
 		t.Fatal(err)
 	}
-	for _, key := range []string{"project", "stack", "resources", "outputs"} {
+	for _, key := range []string{"format", "schemaVersion", "project", "stack", "resources", "outputs"} {
 		if _, ok := doc[key]; !ok {
 			t.Errorf("plan JSON lacks %q", key)
 		}
@@ -389,14 +403,22 @@ func TestPlanProdStackEndToEnd(t *testing.T) {
 	// tasks admit the load balancer's group on the container port only.
 	var open []string
 	for _, r := range byType(p, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") {
+		group := func(key string) string {
+			deps := r.InputDependencies[key]
+			if len(deps) != 1 || (r.Inputs[key] != plan.Unknown{}) {
+				t.Errorf("%s of %s = %v from %v, want the unknown ID of one group", key, r.Name, r.Inputs[key], deps)
+				return ""
+			}
+			return deps[0][strings.LastIndex(deps[0], "::")+2:]
+		}
 		if c4, c6 := r.Inputs["cidrIpv4"], r.Inputs["cidrIpv6"]; c4 != nil || c6 != nil {
-			open = append(open, r.Inputs["securityGroupId"].(string)+" "+jsonString(r.Inputs["fromPort"]))
-		} else if r.Inputs["referencedSecurityGroupId"] != "${app-lb-sg.id}" || r.Inputs["fromPort"] != float64(8080) {
+			open = append(open, group("securityGroupId")+" "+jsonString(r.Inputs["fromPort"]))
+		} else if group("referencedSecurityGroupId") != "app-lb-sg" || group("securityGroupId") != "app-task-sg" || r.Inputs["fromPort"] != float64(8080) {
 			t.Errorf("unexpected ingress rule %s: %v", r.Name, r.Inputs)
 		}
 	}
 	sort.Strings(open)
-	wantOpen := []string{"${app-lb-sg.id} 443", "${app-lb-sg.id} 443", "${app-lb-sg.id} 80", "${app-lb-sg.id} 80"}
+	wantOpen := []string{"app-lb-sg 443", "app-lb-sg 443", "app-lb-sg 80", "app-lb-sg 80"}
 	if !slices.Equal(open, wantOpen) {
 		t.Errorf("rules open to CIDRs: %v, want %v", open, wantOpen)
 	}
@@ -416,26 +438,20 @@ func TestPlanProdStackEndToEnd(t *testing.T) {
 		t.Errorf("listeners: https forward %v, http redirect %v; want both", https, redirect)
 	}
 
-	var defs []map[string]any
-	if err := json.Unmarshal([]byte(one(t, p, "aws:ecs/taskDefinition:TaskDefinition").Inputs["containerDefinitions"].(string)), &defs); err != nil {
-		t.Fatal(err)
-	}
-	wantSecrets := []any{
-		map[string]any{"name": "API_TOKEN", "valueFrom": "/berth/prod/api-token"},
-		map[string]any{"name": "DATABASE_URL", "valueFrom": "arn:aws:secretsmanager:us-east-1:123456789012:secret:berth-prod-db-Xy12Ab:url::"},
-	}
-	if !reflect.DeepEqual(defs[0]["secrets"], wantSecrets) {
-		t.Errorf("container secrets = %v", defs[0]["secrets"])
-	}
-	if defs[0]["readonlyRootFilesystem"] != true || defs[0]["privileged"] != false || defs[0]["stopTimeout"] != float64(30) {
-		t.Errorf("container hardening: readonly %v privileged %v stopTimeout %v", defs[0]["readonlyRootFilesystem"], defs[0]["privileged"], defs[0]["stopTimeout"])
+	// The container definitions hold the image digest, which exists only
+	// after the push: in a preview the whole document is unknown, as it is
+	// here (the components' tests check its content).
+	if got := one(t, p, "aws:ecs/taskDefinition:TaskDefinition").Inputs["containerDefinitions"]; (got != plan.Unknown{}) {
+		t.Errorf("containerDefinitions = %v, want unknown", got)
 	}
 	target := one(t, p, "aws:appautoscaling/target:Target")
 	if target.Inputs["minCapacity"] != float64(2) || target.Inputs["maxCapacity"] != float64(10) {
 		t.Errorf("scaling %v-%v, want 2-10", target.Inputs["minCapacity"], target.Inputs["maxCapacity"])
 	}
-	if url, _ := p.Outputs["url"].(string); url != "https://${app-lb.dnsName}" {
-		t.Errorf("url output = %v", p.Outputs["url"])
+	// The load balancer's DNS name is the cloud's; the role ARN follows from
+	// aws:allowedAccountIds.
+	if (p.Outputs["url"] != plan.Unknown{}) || p.Outputs["taskRoleArn"] != "arn:aws:iam::123456789012:role/berth-app-task-da1ef50" {
+		t.Errorf("url %v, taskRoleArn %v", p.Outputs["url"], p.Outputs["taskRoleArn"])
 	}
 }
 
@@ -458,4 +474,70 @@ func TestPlanProdRejectsCloudRunOnlyValues(t *testing.T) {
 func jsonString(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// TestPlanProdRegionAndAccountComeFromTheStacksConfiguration checks that
+// the plan invents neither: aws:region reaches every region-bearing value
+// the program builds, berth diff shows the move, and without
+// aws:allowedAccountIds the account is unknown.
+func TestPlanProdRegionAndAccountComeFromTheStacksConfiguration(t *testing.T) {
+	t.Parallel()
+	planProd := func(sets ...string) (*plan.Plan, string) {
+		t.Helper()
+		args := []string{"plan", "--stack", "prod", "--format", "json"}
+		for _, s := range sets {
+			args = append(args, "--set", s)
+		}
+		stdout, stderr, code := runBerth(t, nil, args...)
+		if code != 0 {
+			t.Fatalf("berth plan %v: exit %d: %s", sets, code, stderr)
+		}
+		p, err := plan.Read(strings.NewReader(stdout))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := filepath.Join(t.TempDir(), "plan.json")
+		if err := os.WriteFile(f, []byte(stdout), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p, f
+	}
+	base, baseFile := planProd()
+	eu, euFile := planProd("aws:region=eu-west-1")
+	repo := "123456789012.dkr.ecr.eu-west-1.amazonaws.com/" + one(t, eu, "aws:ecr/repository:Repository").Inputs["name"].(string) + ":"
+	if name, _ := one(t, eu, "docker:index/image:Image").Inputs["imageName"].(string); !strings.HasPrefix(name, repo) {
+		t.Errorf("imageName = %v, want it in %s", name, repo)
+	}
+	policy, _ := one(t, eu, "aws:iam/rolePolicy:RolePolicy").Inputs["policy"].(string)
+	if !strings.Contains(policy, "arn:aws:logs:eu-west-1:123456789012:log-group:") || !strings.Contains(policy, "arn:aws:ecr:eu-west-1:123456789012:repository/") {
+		t.Errorf("execution role policy does not follow the region:\n%s", policy)
+	}
+	if strings.Contains(strings.ReplaceAll(policy, "arn:aws:secretsmanager:us-east-1", ""), "us-east-1") {
+		t.Errorf("the policy holds us-east-1 where the stack gave no such value:\n%s", policy)
+	}
+
+	stdout, stderr, code := runBerth(t, nil, "diff", baseFile, euFile)
+	if code != 0 {
+		t.Fatalf("berth diff: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{`imageName: "123456789012.dkr.ecr.us-east-1.amazonaws.com/`, `-> "123456789012.dkr.ecr.eu-west-1.amazonaws.com/`, "arn:aws:logs:eu-west-1:"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("diff lacks %q:\n%s", want, stdout)
+		}
+	}
+	if len(base.Resources) != len(eu.Resources) {
+		t.Errorf("%d resources in us-east-1, %d in eu-west-1", len(base.Resources), len(eu.Resources))
+	}
+
+	noAccount, _ := planProd("aws:allowedAccountIds=[]")
+	if got := noAccount.Outputs["taskRoleArn"]; (got != plan.Unknown{}) {
+		t.Errorf("taskRoleArn without the account = %v, want unknown", got)
+	}
+	if got := one(t, noAccount, "docker:index/image:Image").Inputs["imageName"]; (got != plan.Unknown{}) {
+		t.Errorf("imageName without the account = %v, want unknown", got)
+	}
+	stdout, _, _ = runBerth(t, nil, "plan", "--stack", "prod", "--set", "aws:allowedAccountIds=[]")
+	if strings.Contains(stdout, "arn:aws:iam::123456789012") || strings.Contains(stdout, "arn:aws:iam:::") {
+		t.Errorf("a plan without the account shows one, or an empty one:\n%s", stdout)
+	}
 }

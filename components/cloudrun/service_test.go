@@ -434,9 +434,16 @@ func TestOutputsAreTypedFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertEqual(t, "URL", url, testkit.Placeholder("api-svc", "uri"))
+	// The service's URL and revision are the cloud's, as the monitor
+	// answered them for the Cloud Run service.
+	run := m.Named(t, typeCloudRun, "api-svc")
+	if !strings.HasPrefix(url, "https://") || url != testkit.Out(t, run, "uri") {
+		t.Errorf("URL = %q, want the service's uri %v", url, testkit.Out(t, run, "uri"))
+	}
 	assertEqual(t, "ServiceName", name, testAccountID)
-	assertEqual(t, "LatestRevision", rev, testkit.Placeholder("api-svc", "latestReadyRevision"))
+	if rev == "" || rev != testkit.Out(t, run, "latestReadyRevision") {
+		t.Errorf("LatestRevision = %q, want the service's latestReadyRevision %v", rev, testkit.Out(t, run, "latestReadyRevision"))
+	}
 	assertEqual(t, "ServiceAccountEmail", email, testServiceAccount)
 	assertEqual(t, "ConnectorID", connector, "projects/"+testkit.GCPProject+"/locations/us-central1/connectors/"+testConnector)
 	assertEqual(t, "ConnectorID without VPC", noConnector, "")
@@ -493,7 +500,7 @@ func TestSecretsFromValuesAreCreatedPinnedAndGranted(t *testing.T) {
 			t.Errorf("%s secretData is not a secret: %v", v.Name, v.Inputs["secretData"])
 		}
 	}
-	testkit.AssertNoPlaintext(t, m, canary)
+	m.NoPlaintext(t, canary)
 
 	var granted []string
 	for _, b := range m.ByType(typeSecretMember) {

@@ -137,3 +137,41 @@ func assertEqual(t *testing.T, what string, got, want any) {
 		t.Errorf("%s =\n  %#v\nwant\n  %#v", what, got, want)
 	}
 }
+
+// The IDs and ARNs the cloud makes, as the monitor answered them for the
+// resources of the service named api. Each fails the test when the
+// resource or the value is missing, so that a comparison cannot pass on
+// two empty strings.
+func lbSG(t *testing.T, m *testkit.Monitor) string { return idOf(t, m, typeSecurityGroup, "api-lb-sg") }
+func taskSG(t *testing.T, m *testkit.Monitor) string {
+	return idOf(t, m, typeSecurityGroup, "api-task-sg")
+}
+func lbARN(t *testing.T, m *testkit.Monitor) string { return lbOut(t, m, "api-lb", "arn") }
+func tgARN(t *testing.T, m *testkit.Monitor) string {
+	t.Helper()
+	return outOf(t, m, typeTargetGroup, "api-tg", "arn")
+}
+
+// lbOut returns an output of the load balancer called name.
+func lbOut(t *testing.T, m *testkit.Monitor, name, key string) string {
+	t.Helper()
+	return outOf(t, m, typeLoadBalancer, name, key)
+}
+
+func idOf(t *testing.T, m *testkit.Monitor, typ, name string) string {
+	t.Helper()
+	id := m.Named(t, typ, name).ID
+	if id == "" {
+		t.Fatalf("%s %s has no ID", typ, name)
+	}
+	return id
+}
+
+func outOf(t *testing.T, m *testkit.Monitor, typ, name, key string) string {
+	t.Helper()
+	v, _ := testkit.Out(t, m.Named(t, typ, name), key).(string)
+	if v == "" {
+		t.Fatalf("%s %s has no output %s", typ, name, key)
+	}
+	return v
+}

@@ -51,11 +51,11 @@ func TestStackWidePolicies(t *testing.T) {
 
 			for _, r := range m.ByType(typeIngress) {
 				in := r.Inputs.Mappable()
-				if in["securityGroupId"] == testTaskSG {
+				if in["securityGroupId"] == taskSG(t, m) {
 					if in["cidrIpv4"] != nil || in["cidrIpv6"] != nil || in["prefixListId"] != nil {
 						t.Errorf("%s admits an address range to the tasks: %v", r.Name, in)
 					}
-					if in["referencedSecurityGroupId"] != testLBSG || in["fromPort"] != port || in["toPort"] != port {
+					if in["referencedSecurityGroupId"] != lbSG(t, m) || in["fromPort"] != port || in["toPort"] != port {
 						t.Errorf("%s is not the load balancer on the container port: %v", r.Name, in)
 					}
 					continue
@@ -71,7 +71,7 @@ func TestStackWidePolicies(t *testing.T) {
 			}
 			// Only the load balancer sends to the tasks' port.
 			for _, r := range m.ByType(typeEgress) {
-				if testkit.Prop(t, r, "securityGroupId") == testLBSG && testkit.Prop(t, r, "referencedSecurityGroupId") != testTaskSG {
+				if testkit.Prop(t, r, "securityGroupId") == lbSG(t, m) && testkit.Prop(t, r, "referencedSecurityGroupId") != taskSG(t, m) {
 					t.Errorf("the load balancer sends elsewhere than the tasks: %v", r.Inputs)
 				}
 			}

@@ -16,13 +16,9 @@ import (
 
 var (
 	testTGName    = "api-" + hash7("berth/test/api/tg/8080/vpc-0abc")
-	testLBARN     = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/" + testName + "/0123456789abcdef"
-	testTGARN     = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/" + testTGName + "/0123456789abcdef"
 	testLogGroup  = "/berth/" + testName
 	testExecRole  = "api-exec-" + hash7("berth/test/api")
 	testTaskRole  = "api-task-" + hash7("berth/test/api")
-	testLBSG      = testkit.Placeholder("api-lb-sg", "id")
-	testTaskSG    = testkit.Placeholder("api-task-sg", "id")
 	testClusterID = "arn:aws:ecs:us-east-1:123456789012:cluster/" + testName
 )
 
@@ -204,7 +200,7 @@ func TestSecurityGroupRulesAreExact(t *testing.T) {
 	m, _ := run(t, a)
 	in := func(port float64, key, cidr string) map[string]any {
 		return map[string]any{
-			"securityGroupId": testLBSG, "description": fmt.Sprintf("listener port %d", int(port)),
+			"securityGroupId": lbSG(t, m), "description": fmt.Sprintf("listener port %d", int(port)),
 			"ipProtocol": "tcp", "fromPort": port, "toPort": port, key: cidr,
 		}
 	}
@@ -214,20 +210,20 @@ func TestSecurityGroupRulesAreExact(t *testing.T) {
 		"api-lb-in-443-ipv6-2001xdb8xx-32": in(443, "cidrIpv6", "2001:db8::/32"),
 		"api-lb-in-80-ipv6-2001xdb8xx-32":  in(80, "cidrIpv6", "2001:db8::/32"),
 		"api-task-in": {
-			"securityGroupId": testTaskSG, "description": "from the load balancer on the container port",
-			"ipProtocol": "tcp", "fromPort": float64(9000), "toPort": float64(9000), "referencedSecurityGroupId": testLBSG,
+			"securityGroupId": taskSG(t, m), "description": "from the load balancer on the container port",
+			"ipProtocol": "tcp", "fromPort": float64(9000), "toPort": float64(9000), "referencedSecurityGroupId": lbSG(t, m),
 		},
 	})
 	out := func(key, cidr string) map[string]any {
 		return map[string]any{
-			"securityGroupId": testTaskSG, "description": "to AWS APIs and the internet, through NAT or VPC endpoints",
+			"securityGroupId": taskSG(t, m), "description": "to AWS APIs and the internet, through NAT or VPC endpoints",
 			"ipProtocol": "-1", key: cidr,
 		}
 	}
 	assertEqual(t, "egress rules", rules(m, typeEgress), map[string]map[string]any{
 		"api-lb-out": {
-			"securityGroupId": testLBSG, "description": "to the tasks on the container port",
-			"ipProtocol": "tcp", "fromPort": float64(9000), "toPort": float64(9000), "referencedSecurityGroupId": testTaskSG,
+			"securityGroupId": lbSG(t, m), "description": "to the tasks on the container port",
+			"ipProtocol": "tcp", "fromPort": float64(9000), "toPort": float64(9000), "referencedSecurityGroupId": taskSG(t, m),
 		},
 		"api-task-out-ipv4": out("cidrIpv4", "0.0.0.0/0"),
 		"api-task-out-ipv6": out("cidrIpv6", "::/0"),
@@ -245,7 +241,7 @@ func TestWithoutCertificateOnlyPort80IsOpen(t *testing.T) {
 	m, _ := run(t, minimalArgs())
 	var ports []float64
 	for _, r := range m.ByType(typeIngress) {
-		if testkit.Prop(t, r, "securityGroupId") == testLBSG {
+		if testkit.Prop(t, r, "securityGroupId") == lbSG(t, m) {
 			ports = append(ports, testkit.Prop(t, r, "fromPort").(float64), testkit.Prop(t, r, "toPort").(float64))
 		}
 	}
@@ -258,16 +254,16 @@ func TestHTTPSListenerForwardsAndHTTPRedirects(t *testing.T) {
 	a.AWS.SSLPolicy = TLS13Only
 	m, _ := run(t, a)
 	assertEqual(t, "https listener", m.Named(t, typeListener, "api-https").Inputs.Mappable(), map[string]any{
-		"loadBalancerArn": testLBARN,
+		"loadBalancerArn": lbARN(t, m),
 		"port":            float64(443),
 		"protocol":        "HTTPS",
 		"certificateArn":  testCert,
 		"sslPolicy":       "ELBSecurityPolicy-TLS13-1-3-2021-06",
-		"defaultActions":  []any{map[string]any{"type": "forward", "targetGroupArn": testTGARN}},
+		"defaultActions":  []any{map[string]any{"type": "forward", "targetGroupArn": tgARN(t, m)}},
 		"tags":            map[string]any{"managed-by": "berth"},
 	})
 	assertEqual(t, "http listener", m.Named(t, typeListener, "api-http").Inputs.Mappable(), map[string]any{
-		"loadBalancerArn": testLBARN,
+		"loadBalancerArn": lbARN(t, m),
 		"port":            float64(80),
 		"protocol":        "HTTP",
 		"defaultActions": []any{map[string]any{"type": "redirect", "redirect": map[string]any{
@@ -291,10 +287,10 @@ func TestWithoutCertificatePort80Forwards(t *testing.T) {
 		t.Fatalf("%d listeners, want 1", len(listeners))
 	}
 	assertEqual(t, "http listener", listeners[0].Inputs.Mappable(), map[string]any{
-		"loadBalancerArn": testLBARN,
+		"loadBalancerArn": lbARN(t, m),
 		"port":            float64(80),
 		"protocol":        "HTTP",
-		"defaultActions":  []any{map[string]any{"type": "forward", "targetGroupArn": testTGARN}},
+		"defaultActions":  []any{map[string]any{"type": "forward", "targetGroupArn": tgARN(t, m)}},
 		"tags":            map[string]any{"managed-by": "berth"},
 	})
 	if svc.HTTPSListener != nil {
@@ -314,7 +310,7 @@ func TestLoadBalancerAndTargetGroupSettings(t *testing.T) {
 		"name":                    testName,
 		"loadBalancerType":        "application",
 		"internal":                false,
-		"securityGroups":          []any{testLBSG},
+		"securityGroups":          []any{lbSG(t, m)},
 		"subnets":                 []any{"subnet-pub1", "subnet-pub2"},
 		"idleTimeout":             float64(120),
 		"dropInvalidHeaderFields": true,
@@ -483,11 +479,11 @@ func TestServiceDeploysSafelyInPrivateSubnets(t *testing.T) {
 		"platformVersion": "LATEST",
 		"networkConfiguration": map[string]any{
 			"subnets":        []any{"subnet-priv1", "subnet-priv2"},
-			"securityGroups": []any{testTaskSG},
+			"securityGroups": []any{taskSG(t, m)},
 			"assignPublicIp": false,
 		},
 		"loadBalancers": []any{map[string]any{
-			"targetGroupArn": testTGARN, "containerName": "app", "containerPort": float64(8080),
+			"targetGroupArn": tgARN(t, m), "containerName": "app", "containerPort": float64(8080),
 		}},
 		"deploymentCircuitBreaker":        map[string]any{"enable": true, "rollback": true},
 		"deploymentMinimumHealthyPercent": float64(100),
@@ -560,7 +556,11 @@ func TestScalingTargetAndPoliciesAreExact(t *testing.T) {
 	assertEqual(t, "request policy", m.Named(t, typePolicy, "api-requests").Inputs.Mappable(),
 		policy("requests", 16800, map[string]any{
 			"predefinedMetricType": "ALBRequestCountPerTarget",
-			"resourceLabel":        "app/" + testName + "/0123456789abcdef/targetgroup/" + testTGName + "/0123456789abcdef",
+			// ALB request-count scaling names the pair by ARN suffixes:
+			// app/LB-NAME/LB-ID/targetgroup/TG-NAME/TG-ID (Application Auto
+			// Scaling PredefinedMetricSpecification, ResourceLabel).
+			"resourceLabel": strings.TrimPrefix(lbARN(t, m), "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/") +
+				"/" + strings.TrimPrefix(tgARN(t, m), "arn:aws:elasticloadbalancing:us-east-1:123456789012:"),
 		}))
 	assertEqual(t, "desiredCount", testkit.Prop(t, m.One(t, typeService), "desiredCount"), float64(3))
 }
@@ -624,16 +624,16 @@ func TestOutputsAreTypedFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dns := testkit.Placeholder("api-lb", "dnsName")
+	dns := lbOut(t, m, "api-lb", "dnsName")
 	want := map[string]string{
 		"URL":                 "https://" + dns,
-		"plain URL":           "http://" + testkit.Placeholder("plain-lb", "dnsName"),
+		"plain URL":           "http://" + lbOut(t, m, "plain-lb", "dnsName"),
 		"LoadBalancerDNSName": dns,
 		"ClusterName":         testName,
 		"ServiceName":         testName,
 		"TaskRoleName":        testTaskRole,
 		"TaskRoleARN":         "arn:aws:iam::123456789012:role/" + testTaskRole,
-		"TaskSecurityGroupID": testTaskSG,
+		"TaskSecurityGroupID": taskSG(t, m),
 		"LogGroupName":        testLogGroup,
 	}
 	for k, w := range want {
@@ -691,7 +691,7 @@ func TestSecretsFromValuesAreCreatedAndGranted(t *testing.T) {
 	if !version.Inputs["secretString"].IsSecret() {
 		t.Errorf("secretString is not a secret: %v", version.Inputs["secretString"])
 	}
-	testkit.AssertNoPlaintext(t, m, canary)
+	m.NoPlaintext(t, canary)
 	if len(svc.Secrets) != 1 || len(svc.SecretVersions) != 1 {
 		t.Errorf("Service.Secrets %d, SecretVersions %d, want 1 each", len(svc.Secrets), len(svc.SecretVersions))
 	}

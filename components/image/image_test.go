@@ -129,7 +129,7 @@ func TestArtifactRegistryCreatesARepositoryAndPushesByDigest(t *testing.T) {
 		}
 	}
 	assertSecret(t, img.Inputs, "registry.password", testkit.AccessToken)
-	testkit.AssertNoPlaintext(t, m, testkit.AccessToken)
+	m.NoPlaintext(t, testkit.AccessToken)
 	assertParented(t, m)
 	if !contains(img.Dependencies, repo.URN) {
 		t.Errorf("image dependencies %v do not include the repository", img.Dependencies)
@@ -225,7 +225,7 @@ func TestExistingRegistryPushesWithSecretPassword(t *testing.T) {
 		}
 	}
 	assertSecret(t, img.Inputs, "registry.password", password)
-	testkit.AssertNoPlaintext(t, m, password)
+	m.NoPlaintext(t, password)
 	assertParented(t, m)
 	if !strings.HasPrefix(out.ref, "ghcr.io/acme/app@sha256:") {
 		t.Errorf("Ref = %q, want ghcr.io/acme/app@sha256:...", out.ref)
@@ -307,7 +307,7 @@ func TestECRCreatesAScannedRepositoryWithMutableTagsAndLifecyclePolicy(t *testin
 		}
 	}
 	assertSecret(t, img.Inputs, "registry.password", testkit.ECRPassword)
-	testkit.AssertNoPlaintext(t, m, testkit.ECRPassword)
+	m.NoPlaintext(t, testkit.ECRPassword)
 	assertParented(t, m)
 
 	if digest := str(t, img.Outputs, "repoDigest"); out.ref != digest || !strings.HasPrefix(digest, repository+"@sha256:") {

@@ -5,7 +5,6 @@ import (
 	"io"
 	"testing"
 
-	"github.com/berth-dev/berth/infra/program"
 	"github.com/berth-dev/berth/internal/plan"
 )
 
@@ -33,11 +32,11 @@ func benchPlan(b *testing.B, stack string, sets ...string) (*plan.Plan, *plan.Co
 	if err != nil {
 		b.Fatal(err)
 	}
-	p, err := plan.Run(context.Background(), cfg, program.Deploy)
+	res, err := plan.Run(context.Background(), cfg, plan.RunOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	return p, cfg
+	return res.Plan, cfg
 }
 
 func estimateOfStack(b *testing.B, p *plan.Plan, cfg *plan.Config) []byte {

@@ -358,11 +358,56 @@ func TestEstimateJSONRoundTripsAndRefusesAnotherSchemaVersion(t *testing.T) {
 
 func TestContainerDefinitionsThePlanDoesNotKnowLeaveSecretReadsUnpriced(t *testing.T) {
 	t.Parallel()
-	est := compute(planOf(res(t, "aws:ecs/taskDefinition:TaskDefinition", "td", `{"containerDefinitions": {"secret": true}}`)), "us-east-1", "")
-	if l := only(t, est, "secret reads"); l.Priced || !strings.Contains(l.Note, "container definitions are not known") {
+	est := compute(planOf(res(t, "aws:ecs/taskDefinition:TaskDefinition", "td", `{"containerDefinitions": {"$unknown": true}}`)), "us-east-1", "")
+	if l := only(t, est, "secret reads"); l.Priced || l.Note != "neither the container definitions nor the execution role's policies are known in the plan, so neither are the secrets the tasks read" {
 		t.Errorf("line = %+v", l)
 	}
 	if est.Complete {
 		t.Error("complete")
+	}
+}
+
+// withExecRole is a task definition whose container definitions the plan
+// does not know, and its execution role with one inline policy.
+func withExecRole(t *testing.T, policy string) *plan.Plan {
+	role := res(t, "aws:iam/role:Role", "exec", `{"name": "exec"}`)
+	pol := res(t, "aws:iam/rolePolicy:RolePolicy", "exec-policy", `{"role": "exec"}`, "exec")
+	pol.Inputs["policy"] = policy
+	td := res(t, "aws:ecs/taskDefinition:TaskDefinition", "td", `{"containerDefinitions": {"$unknown": true}, "executionRoleArn": "arn:aws:iam::1:role/exec"}`, "exec")
+	td.InputDependencies = map[string][]string{"executionRoleArn": {urnPrefix + "exec"}}
+	return planOf(role, pol, td)
+}
+
+func TestSecretReadsAreCountedFromTheExecutionRoleWhenTheContainersAreNotKnown(t *testing.T) {
+	t.Parallel()
+	policy := `{"Version": "2012-10-17", "Statement": [
+		{"Effect": "Allow", "Action": ["ecr:GetAuthorizationToken"], "Resource": ["*"]},
+		{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": ["arn:aws:secretsmanager:us-east-1:1:secret:a-AbCdEf", "arn:aws:secretsmanager:us-east-1:1:secret:b-AbCdEf"]},
+		{"Effect": "Allow", "Action": ["ssm:GetParameters"], "Resource": "arn:aws:ssm:us-east-1:1:parameter/p"}]}`
+	est := compute(withExecRole(t, policy), "us-east-1", "")
+	l := only(t, est, "Secrets Manager API calls")
+	if !l.Priced || l.Quantity != "1000 task starts x 2 secrets" || !near(l.Min, 1000*2/1e4*secretsManagerPer10kCalls["us-east-1"]) ||
+		l.Note != "counted from the execution role's grants: the container definitions are not known in the plan" {
+		t.Errorf("API calls = %+v", l)
+	}
+	if l := only(t, est, "SSM Parameter Store reads"); l.Quantity != "1000 task starts x 1 parameter" {
+		t.Errorf("SSM reads = %+v", l)
+	}
+	if !est.Complete {
+		t.Error("incomplete")
+	}
+
+	// A wildcard grant or a policy the plan does not know leaves no count.
+	for _, p := range []string{
+		`{"Statement": [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "arn:aws:secretsmanager:us-east-1:1:secret:*"}]}`,
+		"", // replaced by an unknown below
+	} {
+		pl := withExecRole(t, p)
+		if p == "" {
+			pl.Resources[1].Inputs["policy"] = plan.Unknown{}
+		}
+		if l := only(t, compute(pl, "us-east-1", ""), "secret reads"); l.Priced {
+			t.Errorf("policy %q: line = %+v", p, l)
+		}
 	}
 }

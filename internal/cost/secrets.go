@@ -48,32 +48,25 @@ func (e *estimator) taskSecrets(td *plan.Resource) {
 	if !present {
 		return
 	}
-	// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html
-	var containers []struct {
-		Secrets []struct {
-			ValueFrom string `json:"valueFrom"`
-		} `json:"secrets"`
-	}
-	doc, ok := raw.(string)
-	if !ok || json.Unmarshal([]byte(doc), &containers) != nil {
-		e.unpriced(line(td, fmt.Sprintf("secret reads (%s)", region)), "10,000 API calls", "the container definitions are not known in the plan, so neither are the secrets the tasks read")
-		return
-	}
-	var sm, ssm []string
-	for _, c := range containers {
-		for _, s := range c.Secrets {
-			if strings.Contains(s.ValueFrom, ":secretsmanager:") {
-				sm = append(sm, s.ValueFrom)
-			} else {
-				ssm = append(ssm, s.ValueFrom)
-			}
+	var note string
+	sm, ssm, ok := containerSecrets(raw)
+	if !ok {
+		// A preview knows the container definitions only when every value
+		// in them is known, and the image digest is not until the push.
+		// The execution role is what reads the secrets, so its grants
+		// count them instead.
+		if sm, ssm, ok = e.executionRoleSecrets(td); !ok {
+			e.unpriced(line(td, fmt.Sprintf("secret reads (%s)", region)), "10,000 API calls", "neither the container definitions nor the execution role's policies are known in the plan, so neither are the secrets the tasks read")
+			return
 		}
+		note = "counted from the execution role's grants: the container definitions are not known in the plan"
 	}
 	starts := float64(e.in.Assumptions.InstanceStartsPerMonth)
 	if len(sm) > 0 {
 		l := line(td, fmt.Sprintf("Secrets Manager API calls (%s)", region))
 		calls := starts * float64(len(sm))
 		l.Quantity = fmt.Sprintf("%s task starts x %s", plain(starts), countRange(float64(len(sm)), float64(len(sm)), "secret", "secrets"))
+		l.Note = note
 		e.lookup(l, secretsManagerPer10kCalls, region, "10,000 API calls", calls/10000, calls/10000)
 		for _, ref := range sm {
 			if !e.createdSecretsManagerSecret(ref) {
@@ -88,6 +81,104 @@ func (e *estimator) taskSecrets(td *plan.Resource) {
 		reads := starts * float64(len(ssm))
 		e.lookup(l, ssmStandard, region, "read", reads, reads)
 	}
+}
+
+// containerSecrets returns the Secrets Manager and SSM references of the
+// containers' secrets, and false when the definitions are not known.
+func containerSecrets(raw any) (sm, ssm []string, ok bool) {
+	// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/specifying-sensitive-data.html
+	var containers []struct {
+		Secrets []struct {
+			ValueFrom string `json:"valueFrom"`
+		} `json:"secrets"`
+	}
+	doc, isString := raw.(string)
+	if !isString || json.Unmarshal([]byte(doc), &containers) != nil {
+		return nil, nil, false
+	}
+	for _, c := range containers {
+		for _, s := range c.Secrets {
+			if strings.Contains(s.ValueFrom, ":secretsmanager:") {
+				sm = append(sm, s.ValueFrom)
+			} else {
+				ssm = append(ssm, s.ValueFrom)
+			}
+		}
+	}
+	return sm, ssm, true
+}
+
+// executionRoleSecrets returns the secrets and parameters that the inline
+// policies of the task definition's execution role let it read: the
+// resources of the statements that allow secretsmanager:GetSecretValue and
+// ssm:GetParameters, the calls the ECS agent makes for a container's
+// secrets (specifying-sensitive-data.html above). It returns false when
+// the role is not in the plan or one of its policies is not known, or
+// grants with a wildcard, since then the count is not known either.
+func (e *estimator) executionRoleSecrets(td *plan.Resource) (sm, ssm []string, ok bool) {
+	roles := td.InputDependencies["executionRoleArn"]
+	if len(roles) != 1 {
+		return nil, nil, false
+	}
+	role, found := e.byURN[roles[0]]
+	if !found || role.Type != "aws:iam/role:Role" {
+		return nil, nil, false
+	}
+	for _, p := range e.dependents(role, "aws:iam/rolePolicy:RolePolicy") {
+		doc, isString := p.Inputs["policy"].(string)
+		var policy struct {
+			Statement []struct {
+				Effect   string
+				Action   any
+				Resource any
+			}
+		}
+		if !isString || json.Unmarshal([]byte(doc), &policy) != nil {
+			return nil, nil, false
+		}
+		for _, st := range policy.Statement {
+			if st.Effect != "Allow" {
+				continue
+			}
+			actions, resources := stringList(st.Action), stringList(st.Resource)
+			for _, a := range actions {
+				var into *[]string
+				switch a {
+				case "secretsmanager:GetSecretValue":
+					into = &sm
+				case "ssm:GetParameters":
+					into = &ssm
+				default:
+					continue
+				}
+				for _, r := range resources {
+					if strings.Contains(r, "*") {
+						return nil, nil, false
+					}
+				}
+				*into = append(*into, resources...)
+			}
+		}
+	}
+	return sm, ssm, true
+}
+
+// stringList reads an IAM policy element that is a string or a list of
+// strings.
+func stringList(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, e := range v {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
 }
 
 // createdSecretsManagerSecret reports whether a secret reference names a

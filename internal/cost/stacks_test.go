@@ -5,7 +5,6 @@ import (
 	"math"
 	"testing"
 
-	"github.com/berth-dev/berth/infra/program"
 	"github.com/berth-dev/berth/internal/plan"
 )
 
@@ -30,7 +29,7 @@ func shippedEstimate(t *testing.T, stack string, sets ...string) *Estimate {
 	if err != nil {
 		t.Fatalf("loading stack %s: %v", stack, err)
 	}
-	p, err := plan.Run(context.Background(), cfg, program.Deploy)
+	res, err := plan.Run(context.Background(), cfg, plan.RunOptions{})
 	if err != nil {
 		t.Fatalf("planning stack %s: %v", stack, err)
 	}
@@ -38,7 +37,7 @@ func shippedEstimate(t *testing.T, stack string, sets ...string) *Estimate {
 	if len(problems) > 0 {
 		t.Fatalf("berth:cost of stack %s: %v", stack, problems)
 	}
-	return Compute(p, Inputs{Assumptions: a, AWSRegion: cfg.Values["aws:region"], GCPRegion: cfg.Values["gcp:region"]})
+	return Compute(res.Plan, Inputs{Assumptions: a, AWSRegion: cfg.Values["aws:region"], GCPRegion: cfg.Values["gcp:region"]})
 }
 
 // want is one expected line: resource, item and the monthly range.
@@ -111,11 +110,11 @@ func TestProdStackCostsWhatItsTasksLoadBalancerLogsImagesAndSecretReadsCost(t *t
 	lcuCost := lcu * hours * albLCUHour["us-east-1"]
 	stored := logGB * retention / (hours / 24)
 	checkLines(t, est, []want{
-		{"app-repo", "ECR storage (us-east-1)", imagesKept * imageGB * ecrStoredGBMonth["us-east-1"], imagesKept * imageGB * ecrStoredGBMonth["us-east-1"]},
 		{"app-logs", "CloudWatch Logs ingestion (us-east-1)", logGB * logsIngestGB["us-east-1"], logGB * logsIngestGB["us-east-1"]},
 		{"app-logs", "CloudWatch Logs storage (us-east-1)", stored * logsStoredGBMonth["us-east-1"], stored * logsStoredGBMonth["us-east-1"]},
 		{"app-lb", "load balancer hours (application, us-east-1)", hours * albHour["us-east-1"], hours * albHour["us-east-1"]},
 		{"app-lb", "load balancer capacity units (application, us-east-1)", lcuCost, lcuCost},
+		{"app-repo", "ECR storage (us-east-1)", imagesKept * imageGB * ecrStoredGBMonth["us-east-1"], imagesKept * imageGB * ecrStoredGBMonth["us-east-1"]},
 		{"app-taskdef", "Secrets Manager API calls (us-east-1)", starts * smSecrets / 1e4 * secretsManagerPer10kCalls["us-east-1"], starts * smSecrets / 1e4 * secretsManagerPer10kCalls["us-east-1"]},
 		{"app-taskdef", "SSM Parameter Store reads (standard tier, us-east-1)", 0, 0},
 		{"app-svc", "Fargate vCPU (X86_64, us-east-1)", minTasks * vcpu * hours * cpuPrice, maxTasks * vcpu * hours * cpuPrice},
@@ -153,9 +152,9 @@ func TestDevStackCostsWhatCloudRunTheConnectorImagesAndSecretsCost(t *testing.T)
 	)
 	conn := connectorInstanceHour["e2-micro"]["us-central1"]
 	checkLines(t, est, []want{
-		{"app-repo", "Artifact Registry storage (us-central1)", images * imageGB * arGBMonth, images * imageGB * arGBMonth},
 		{"app-token", "Secret Manager active version", smVersionMonth, smVersionMonth},
 		{"app-connector", "VPC connector instances (e2-micro, us-central1)", connMin * 730 * conn, connMax * 730 * conn},
+		{"app-repo", "Artifact Registry storage (us-central1)", images * imageGB * arGBMonth, images * imageGB * arGBMonth},
 		{"app-svc", "Cloud Run vCPU (request-based, us-central1)", busy * vcpu * runTier1RequestVCPUSecond, maxInst * month * vcpu * runTier1RequestVCPUSecond},
 		{"app-svc", "Cloud Run memory (request-based, us-central1)", busy * memGiB * runTier1RequestGiBSecond, maxInst * month * memGiB * runTier1RequestGiBSecond},
 		{"app-svc", "Cloud Run requests (us-central1)", requests * runTier1Request, requests * runTier1Request},

@@ -106,7 +106,7 @@ func runVariant(t *testing.T, v variant) planned {
 	if v.mutate != nil {
 		v.mutate(t, cfg)
 	}
-	p, err := plan.Run(context.Background(), cfg, program.Deploy)
+	res, err := plan.Run(context.Background(), cfg, plan.RunOptions{})
 	if err != nil {
 		t.Fatalf("%s: planning: %v", v.name, err)
 	}
@@ -126,10 +126,10 @@ func runVariant(t *testing.T, v variant) planned {
 	if err != nil {
 		t.Fatalf("%s: running program for invokes: %v", v.name, err)
 	}
-	if got, want := typesOf(rec.Monitor.Resources()), planTypes(p); strings.Join(got, " ") != strings.Join(want, " ") {
+	if got, want := typesOf(rec.Monitor.Resources()), planTypes(res.Plan); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Fatalf("%s: the two runs registered different types:\n plan.Run: %v\n recorder: %v", v.name, want, got)
 	}
-	return planned{plan: p, invokes: rec.recorded()}
+	return planned{plan: res.Plan, invokes: rec.recorded()}
 }
 
 // invokeRecorder is the recording mock monitor plus a record of the invoke

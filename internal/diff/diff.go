@@ -3,11 +3,20 @@ package diff
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/berth-dev/berth/internal/cost"
 	"github.com/berth-dev/berth/internal/plan"
+)
+
+// The diff document's identity. docs/plan-format.md describes the format.
+const (
+	// Format is the value of a diff's "format" field.
+	Format = "berth-diff"
+	// SchemaVersion is the version of the diff format this package writes.
+	SchemaVersion = 1
 )
 
 // Op is what happens to a resource.
@@ -17,7 +26,8 @@ type Op string
 const (
 	// Create is a resource only in the head plan.
 	Create Op = "create"
-	// Update is a resource in both plans whose inputs change in place.
+	// Update is a resource in both plans whose inputs or options change,
+	// in place.
 	Update Op = "update"
 	// Replace is a resource that is deleted and re-created: a
 	// replace-on-change input or its logical name changed.
@@ -33,31 +43,35 @@ type Change struct {
 	URN string `json:"urn"`
 	// Type is the resource's Pulumi type token.
 	Type string `json:"type"`
+	// Name is the logical name (the new one when it changed).
+	Name string `json:"name"`
 	// Op is what happens to it.
 	Op Op `json:"op"`
-	// Paths lists the changed input paths, sorted: every input of a created
-	// resource, none of a deleted one. Never nil.
-	Paths []string `json:"paths"`
-	// OldURN is the base plan's URN of a resource whose logical name
-	// changed; empty otherwise.
-	OldURN string `json:"oldUrn,omitempty"`
-
-	// Name is the logical name (the new one when it changed).
-	Name string `json:"-"`
 	// Component is the URN of the parent resource, empty for children of
 	// the stack; changes are grouped by it.
-	Component string `json:"-"`
-	// Values holds the old and new value of each path in Paths.
-	Values []Value `json:"-"`
+	Component string `json:"component,omitempty"`
+	// OldURN is the base plan's URN of a resource whose URN changed: a new
+	// logical name (replaced) or an alias (the same resource). Empty
+	// otherwise.
+	OldURN string `json:"oldUrn,omitempty"`
 	// Because says why a replaced resource is replaced, one entry per
-	// cause, such as `accountId` or `logical name`.
-	Because []string `json:"-"`
+	// cause, such as `accountId` or `logical name a -> b`.
+	Because []string `json:"because,omitempty"`
+	// Paths lists the changed input paths, sorted: every input of a
+	// created resource, none of a deleted one. Never nil.
+	Paths []string `json:"paths"`
+	// Values holds the old and new value of each path in Paths. Never nil.
+	Values []Value `json:"values"`
+	// Options holds the lifecycle options (and dependencies) that change,
+	// or, for a created resource, those that are set. Never nil.
+	Options []Value `json:"options"`
 }
 
-// Value is the old and new value of one changed input path. Secrets are
-// plan.SecretMarker.
+// Value is the old and new value of one changed input path or option.
+// Secrets are plan.Secret.
 type Value struct {
-	// Path is the input path, such as `template.scaling.maxInstanceCount`.
+	// Path is the input path, such as `template.scaling.maxInstanceCount`,
+	// or the option's name, such as `protect`.
 	Path string
 	// Old is the base value; meaningful when HasOld.
 	Old any
@@ -65,6 +79,10 @@ type Value struct {
 	New any
 	// HasOld and HasNew say whether the path exists in each plan.
 	HasOld, HasNew bool
+	// Ignored says that the head resource's ignoreChanges covers the
+	// path: Pulumi keeps the old value, and the change neither updates
+	// nor replaces the resource.
+	Ignored bool
 }
 
 // Kind is the kind of a risk flag.
@@ -91,7 +109,8 @@ const (
 	KindCost Kind = "cost"
 )
 
-var kindRank = map[Kind]int{KindReplace: 0, KindDelete: 1, KindIAM: 2, KindExposure: 3, KindSecret: 4, KindCapacity: 5, KindCost: 6}
+// Kinds lists every flag kind, in the order results list them.
+var Kinds = []Kind{KindReplace, KindDelete, KindIAM, KindExposure, KindSecret, KindCapacity, KindCost}
 
 // Flag is a change that deserves a careful look.
 type Flag struct {
@@ -103,20 +122,32 @@ type Flag struct {
 	Reason string `json:"reason"`
 }
 
+// Counts says how many resources each operation affects, and how many are
+// the same in both plans.
+type Counts struct {
+	Create  int `json:"create"`
+	Update  int `json:"update"`
+	Replace int `json:"replace"`
+	Delete  int `json:"delete"`
+	Same    int `json:"same"`
+}
+
 // Result is the difference between two plans of one stack.
 type Result struct {
 	// Project and Stack name the plans' project and stack.
-	Project string `json:"-"`
-	Stack   string `json:"-"`
+	Project string
+	Stack   string
+	// Counts counts the changes by operation.
+	Counts Counts
 	// Changes lists the resources that differ, sorted by component, then
 	// URN. Never nil.
-	Changes []Change `json:"changes"`
+	Changes []Change
 	// Flags lists the risk flags, sorted by kind, URN and reason. Never
 	// nil.
-	Flags []Flag `json:"flags"`
+	Flags []Flag
 	// Cost is the change in the monthly cost estimate; nil when neither
 	// plan carries one.
-	Cost *cost.Delta `json:"cost,omitempty"`
+	Cost *cost.Delta
 
 	// names maps the URNs of both plans to "type name", for group
 	// headings.
@@ -130,6 +161,13 @@ var ErrDifferentStacks = errors.New("plans of different stacks")
 
 // Compare returns what changes from base to head. Both plans must be of the
 // same project and stack.
+//
+// The head resource's lifecycle options decide what a change does, as they
+// do for the engine: a change under one of its ignoreChanges paths is shown
+// as ignored and changes nothing; one under a replaceOnChanges path
+// replaces it; deleteBeforeReplace, protect and retainOnDelete are named in
+// the replace and delete flags they affect. A resource whose alias is a
+// base URN is that base resource, updated in place.
 func Compare(base, head *plan.Plan) (*Result, error) {
 	if base == nil || head == nil {
 		return nil, errors.New("comparing plans: nil plan")
@@ -138,35 +176,60 @@ func Compare(base, head *plan.Plan) (*Result, error) {
 		return nil, fmt.Errorf("%w: base is %s/%s, head is %s/%s", ErrDifferentStacks, base.Project, base.Stack, head.Project, head.Stack)
 	}
 	r := &Result{Project: head.Project, Stack: head.Stack, Changes: []Change{}, Flags: []Flag{}, names: map[string]string{}}
+	for _, p := range []*plan.Plan{base, head} {
+		for _, res := range p.Resources {
+			r.names[res.URN] = res.Type + " " + res.Name
+		}
+	}
 	baseComp := components(base)
 	headComp := components(head)
-	for _, res := range base.Resources {
-		r.names[res.URN] = res.Type + " " + res.Name
-	}
-	for _, res := range head.Resources {
-		r.names[res.URN] = res.Type + " " + res.Name
+	pairs, oldToNew := match(base, head)
+	mapNew := func(u string) string { return u }
+	mapOld := func(u string) string {
+		if n, ok := oldToNew[u]; ok {
+			return n
+		}
+		return u
 	}
 
 	lbs := newLBIndex(head)
-	for _, p := range match(base, head) {
+	// renewed holds the head URNs of created and replaced resources: an
+	// unknown that comes from one is a new value. Pairs come in head order,
+	// dependencies first, so a resource's sources are settled before it.
+	renewed := map[string]bool{}
+	for _, p := range pairs {
+		var old, new *plan.Resource
+		if p.old != nil {
+			old = annotated(p.old, mapOld, nil)
+		}
+		if p.new != nil {
+			new = annotated(p.new, mapNew, renewed)
+		}
 		var c Change
 		switch {
-		case p.old == nil:
-			c = Change{URN: p.new.URN, Type: p.new.Type, Op: Create, Name: p.new.Name, Component: p.new.Parent}
-			c.Values = compareValues(nil, p.new.Inputs, false, true)
-		case p.new == nil:
-			c = Change{URN: p.old.URN, Type: p.old.Type, Op: Delete, Name: p.old.Name, Component: p.old.Parent}
+		case old == nil:
+			c = Change{URN: new.URN, Type: new.Type, Name: new.Name, Op: Create, Component: new.Parent}
+			c.Values = compareValues(nil, new.Inputs, false, true)
+			c.Options = compareOptions(nil, new, mapOld)
+		case new == nil:
+			c = Change{URN: old.URN, Type: old.Type, Name: old.Name, Op: Delete, Component: old.Parent}
 		default:
-			c = Change{URN: p.new.URN, Type: p.new.Type, Op: Update, Name: p.new.Name, Component: p.new.Parent}
-			c.Values = compareValues(p.old.Inputs, p.new.Inputs, true, true)
-			if p.old.URN != p.new.URN {
-				c.OldURN = p.old.URN
-				c.Because = append(c.Because, "logical name "+p.old.Name+" -> "+p.new.Name)
+			c = Change{URN: new.URN, Type: new.Type, Name: new.Name, Op: Update, Component: new.Parent}
+			c.Values = compareValues(old.Inputs, new.Inputs, true, true)
+			markIgnored(c.Values, new.Options.IgnoreChanges)
+			c.Options = compareOptions(old, new, mapOld)
+			if old.URN != new.URN {
+				c.OldURN = old.URN
+				if !p.aliased {
+					c.Because = append(c.Because, "logical name "+old.Name+" -> "+new.Name)
+				}
 			}
-			c.Because = append(c.Because, replaceCauses(c.Type, c.Values)...)
-			if len(c.Because) > 0 {
+			c.Because = append(c.Because, replaceCauses(c.Type, applied(c.Values), new.Options.ReplaceOnChanges)...)
+			switch {
+			case len(c.Because) > 0:
 				c.Op = Replace
-			} else if len(c.Values) == 0 {
+			case len(applied(c.Values)) == 0 && len(c.Options) == 0 && c.OldURN == "":
+				r.Counts.Same++
 				continue
 			}
 		}
@@ -174,9 +237,25 @@ func Compare(base, head *plan.Plan) (*Result, error) {
 		for i, v := range c.Values {
 			c.Paths[i] = v.Path
 		}
-		component := (p.old != nil && baseComp[p.old.URN]) || (p.new != nil && headComp[p.new.URN])
-		r.Flags = append(r.Flags, flags(&c, p.old, p.new, component, lbs)...)
+		if c.Options == nil {
+			c.Options = []Value{}
+		}
+		component := (old != nil && baseComp[old.URN]) || (new != nil && headComp[new.URN])
+		r.Flags = append(r.Flags, flags(&c, old, new, component, lbs)...)
 		r.Changes = append(r.Changes, c)
+		if c.Op == Create || c.Op == Replace {
+			renewed[c.URN] = true
+		}
+		switch c.Op {
+		case Create:
+			r.Counts.Create++
+		case Update:
+			r.Counts.Update++
+		case Replace:
+			r.Counts.Replace++
+		case Delete:
+			r.Counts.Delete++
+		}
 	}
 
 	sort.SliceStable(r.Changes, func(i, j int) bool {
@@ -189,7 +268,7 @@ func Compare(base, head *plan.Plan) (*Result, error) {
 	sort.SliceStable(r.Flags, func(i, j int) bool {
 		a, b := r.Flags[i], r.Flags[j]
 		if a.Kind != b.Kind {
-			return kindRank[a.Kind] < kindRank[b.Kind]
+			return slices.Index(Kinds, a.Kind) < slices.Index(Kinds, b.Kind)
 		}
 		if a.URN != b.URN {
 			return a.URN < b.URN
@@ -220,24 +299,116 @@ func stackURN(project, stack string) string {
 	return "urn:pulumi:" + stack + "::" + project + "::pulumi:pulumi:Stack::" + project + "-" + stack
 }
 
-// Counts returns how many resources each operation affects.
-func (r *Result) Counts() map[Op]int {
-	n := map[Op]int{}
-	for _, c := range r.Changes {
-		n[c.Op]++
+// Raised returns the flags of the given kinds.
+func (r *Result) Raised(kinds ...Kind) []Flag {
+	var out []Flag
+	for _, f := range r.Flags {
+		if slices.Contains(kinds, f.Kind) {
+			out = append(out, f)
+		}
 	}
-	return n
+	return out
 }
 
-// components returns the URNs of a plan's component resources: those that
-// parent another resource, and berth's own types.
+// applied returns the values that are not ignored.
+func applied(values []Value) []Value {
+	var out []Value
+	for _, v := range values {
+		if !v.Ignored {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// markIgnored marks the values under an ignoreChanges path ("*" is every
+// input).
+func markIgnored(values []Value, ignore []string) {
+	for i := range values {
+		for _, p := range ignore {
+			if p == "*" || covers(p, values[i].Path) {
+				values[i].Ignored = true
+			}
+		}
+	}
+}
+
+// compareOptions returns the options that differ between old and new (old
+// nil for a created resource: the options it sets). Explicit and input
+// dependencies are compared too, as `dependsOn`, base URNs mapped to head
+// ones.
+func compareOptions(old, new *plan.Resource, mapOld func(string) string) []Value {
+	var oo, no plan.Options
+	var od, nd []string
+	if old != nil {
+		oo, od = old.Options, mapAll(old.DependsOn, mapOld)
+		oo.DeletedWith = mapOld(oo.DeletedWith)
+		oo.ReplaceWith = mapAll(oo.ReplaceWith, mapOld)
+	}
+	if new != nil {
+		no, nd = new.Options, new.DependsOn
+	}
+	var out []Value
+	add := func(name string, o, n any) {
+		if !equal(o, n) {
+			out = append(out, Value{Path: name, Old: o, New: n, HasOld: old != nil, HasNew: true})
+		}
+	}
+	add("protect", oo.Protect, no.Protect)
+	add("deleteBeforeReplace", oo.DeleteBeforeReplace, no.DeleteBeforeReplace)
+	add("retainOnDelete", oo.RetainOnDelete, no.RetainOnDelete)
+	add("ignoreChanges", anyList(oo.IgnoreChanges), anyList(no.IgnoreChanges))
+	add("replaceOnChanges", anyList(oo.ReplaceOnChanges), anyList(no.ReplaceOnChanges))
+	add("deletedWith", oo.DeletedWith, no.DeletedWith)
+	add("replaceWith", anyList(oo.ReplaceWith), anyList(no.ReplaceWith))
+	if old != nil {
+		// Provider SDKs set it on every resource of some types; only a
+		// change is news (outputs stored in the clear, or no longer).
+		add("additionalSecretOutputs", anyList(oo.AdditionalSecretOutputs), anyList(no.AdditionalSecretOutputs))
+	}
+	add("customTimeouts", timeouts(oo.CustomTimeouts), timeouts(no.CustomTimeouts))
+	add("import", oo.Import, no.Import)
+	add("hideDiffs", anyList(oo.HideDiffs), anyList(no.HideDiffs))
+	if old != nil {
+		// A created resource's dependencies are in the plan; a changed
+		// one's are worth showing, since they change the order of work.
+		add("dependsOn", anyList(od), anyList(nd))
+	}
+	return out
+}
+
+func mapAll(urns []string, f func(string) string) []string {
+	out := make([]string, len(urns))
+	for i, u := range urns {
+		out[i] = f(u)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func anyList(l []string) any {
+	out := make([]any, len(l))
+	for i, s := range l {
+		out[i] = s
+	}
+	return out
+}
+
+func timeouts(t *plan.Timeouts) any {
+	if t == nil {
+		return nil
+	}
+	return map[string]any{"create": t.Create, "update": t.Update, "delete": t.Delete}
+}
+
+// components returns the URNs of a plan's component resources.
 func components(p *plan.Plan) map[string]bool {
 	out := map[string]bool{}
 	for _, r := range p.Resources {
 		if r.Parent != "" {
 			out[r.Parent] = true
 		}
-		if strings.HasPrefix(r.Type, "berth:") {
+		if !r.Custom {
 			out[r.URN] = true
 		}
 	}
@@ -245,28 +416,49 @@ func components(p *plan.Plan) map[string]bool {
 }
 
 // pair is one resource as the base and the head plan see it; old or new is
-// nil when it exists in only one.
-type pair struct{ old, new *plan.Resource }
+// nil when it exists in only one. aliased says the head resource names the
+// base one as an alias.
+type pair struct {
+	old, new *plan.Resource
+	aliased  bool
+}
 
-// match pairs the resources of two plans: by URN first, then a deleted and
-// a created resource of the same type under the same (matched) parent as one
-// renamed resource. Pairs come in head order, then deletions in base order.
-func match(base, head *plan.Plan) []pair {
+// match pairs the resources of two plans: by URN first, then by a head
+// resource's aliases, then a deleted and a created resource of the same
+// type under the same (matched) parent as one renamed resource. Pairs come
+// in head order, then deletions in base order. It also returns the head
+// URN of each matched base URN.
+func match(base, head *plan.Plan) ([]pair, map[string]string) {
 	headByURN := make(map[string]int, len(head.Resources))
 	for i, r := range head.Resources {
 		headByURN[r.URN] = i
 	}
-	// oldToNew maps each base URN to its head URN, for parents.
+	baseByURN := make(map[string]int, len(base.Resources))
+	for i, r := range base.Resources {
+		baseByURN[r.URN] = i
+	}
 	oldToNew := make(map[string]string, len(base.Resources))
 	oldFor := make([]*plan.Resource, len(head.Resources))
-	var unmatchedBase []int
+	aliased := make([]bool, len(head.Resources))
+	matched := make([]bool, len(base.Resources))
 	for i := range base.Resources {
 		r := &base.Resources[i]
 		if j, ok := headByURN[r.URN]; ok {
 			oldFor[j] = r
 			oldToNew[r.URN] = r.URN
-		} else {
-			unmatchedBase = append(unmatchedBase, i)
+			matched[i] = true
+		}
+	}
+	for j, r := range head.Resources {
+		if oldFor[j] != nil {
+			continue
+		}
+		for _, a := range r.Options.Aliases {
+			if i, ok := baseByURN[a]; ok && !matched[i] {
+				oldFor[j], aliased[j], matched[i] = &base.Resources[i], true, true
+				oldToNew[a] = r.URN
+				break
+			}
 		}
 	}
 
@@ -278,31 +470,30 @@ func match(base, head *plan.Plan) []pair {
 			candidates[k] = append(candidates[k], j)
 		}
 	}
-	// renamed maps the base logical name of each renamed resource to its
-	// head name, so that a placeholder such as ${old-sg.id} in an identity
-	// input matches ${new-sg.id}.
-	renamed := map[string]string{}
-	var deleted []*plan.Resource
-	// Base order puts parents before children, so a parent's match is known
-	// when its children look for theirs.
-	for _, i := range unmatchedBase {
-		r := &base.Resources[i]
-		parent := r.Parent
-		if np, ok := oldToNew[parent]; ok {
-			parent = np
+	mapOld := func(u string) string {
+		if n, ok := oldToNew[u]; ok {
+			return n
 		}
-		k := key{r.Type, parent}
-		cands := candidates[k]
-		if len(cands) == 0 {
-			deleted = append(deleted, r)
+		return u
+	}
+	var deleted []*plan.Resource
+	// Base order puts parents and dependencies first, so their matches are
+	// known when a resource looks for its own.
+	for i := range base.Resources {
+		if matched[i] {
 			continue
 		}
+		r := &base.Resources[i]
+		k := key{r.Type, mapOld(r.Parent)}
+		cands := candidates[k]
+		old := annotated(r, mapOld, nil)
 		best, bestScore := 0, -1
 		for ci, j := range cands {
-			if !sameIdentity(r.Type, r.Inputs, head.Resources[j].Inputs, renamed) {
+			nw := annotated(&head.Resources[j], func(u string) string { return u }, nil)
+			if !sameIdentity(r.Type, old.Inputs, nw.Inputs) {
 				continue
 			}
-			if s := similarity(r.Inputs, head.Resources[j].Inputs); s > bestScore {
+			if s := similarity(old.Inputs, nw.Inputs); s > bestScore {
 				best, bestScore = ci, s
 			}
 		}
@@ -314,17 +505,16 @@ func match(base, head *plan.Plan) []pair {
 		candidates[k] = append(cands[:best:best], cands[best+1:]...)
 		oldFor[j] = r
 		oldToNew[r.URN] = head.Resources[j].URN
-		renamed[r.Name] = head.Resources[j].Name
 	}
 
 	pairs := make([]pair, 0, len(head.Resources)+len(deleted))
 	for j := range head.Resources {
-		pairs = append(pairs, pair{old: oldFor[j], new: &head.Resources[j]})
+		pairs = append(pairs, pair{old: oldFor[j], new: &head.Resources[j], aliased: aliased[j]})
 	}
 	for _, r := range deleted {
 		pairs = append(pairs, pair{old: r})
 	}
-	return pairs
+	return pairs, oldToNew
 }
 
 // identityInputs lists, per type, the inputs that say which thing a
@@ -340,37 +530,17 @@ var identityInputs = map[string][]string{
 }
 
 // sameIdentity reports whether two resources of type typ agree on its
-// identity inputs; a missing input agrees only with a missing one. renamed
-// maps base logical names to head ones, for placeholders.
-func sameIdentity(typ string, a, b map[string]any, renamed map[string]string) bool {
+// identity inputs; a missing input agrees only with a missing one. Unknown
+// values agree when they come from the same (matched) resources.
+func sameIdentity(typ string, a, b map[string]any) bool {
 	for _, k := range identityInputs[typ] {
 		v, okA := a[k]
 		w, okB := b[k]
-		if s, ok := v.(string); ok {
-			v = renamePlaceholder(s, renamed)
-		}
 		if okA != okB || (okA && !equal(v, w)) {
 			return false
 		}
 	}
 	return true
-}
-
-// renamePlaceholder rewrites a placeholder `${NAME.prop}` of a renamed
-// resource to its head name.
-func renamePlaceholder(s string, renamed map[string]string) string {
-	rest, ok := strings.CutPrefix(s, "${")
-	if !ok {
-		return s
-	}
-	i := strings.LastIndexByte(rest, '.')
-	if i < 0 {
-		return s
-	}
-	if n, ok := renamed[rest[:i]]; ok {
-		return "${" + n + rest[i:]
-	}
-	return s
 }
 
 // similarity counts the top-level inputs two resources share.
@@ -382,4 +552,80 @@ func similarity(a, b map[string]any) int {
 		}
 	}
 	return n
+}
+
+// unknownFrom is an unknown value of a plan with the resources it comes
+// from (the input's dependencies): two unknowns are equal only when they
+// come from the same resources, as head URNs, and neither is renewed (its
+// source is created or replaced, so its value is new).
+type unknownFrom struct {
+	// urns are the sources' head URNs, sorted and comma-joined.
+	urns string
+	// names are the sources' logical names in their own plan, for people.
+	names string
+	// renewed says a source is created or replaced.
+	renewed bool
+}
+
+// annotated returns a copy of r whose unknown inputs are unknownFrom
+// values, their dependencies mapped to head URNs by mapURN; renewed (nil
+// for the base plan) holds the head URNs of created and replaced
+// resources.
+func annotated(r *plan.Resource, mapURN func(string) string, renewed map[string]bool) *plan.Resource {
+	c := *r
+	c.Inputs = make(map[string]any, len(r.Inputs))
+	for k, v := range r.Inputs {
+		deps := r.InputDependencies[k]
+		u := unknownFrom{urns: strings.Join(mapAll(deps, mapURN), ",")}
+		names := make([]string, len(deps))
+		for i, d := range deps {
+			names[i] = nameOf(d)
+			u.renewed = u.renewed || renewed[d]
+		}
+		u.names = strings.Join(names, ", ")
+		c.Inputs[k] = withSources(v, u)
+	}
+	return &c
+}
+
+func withSources(v any, u unknownFrom) any {
+	switch v := v.(type) {
+	case plan.Unknown:
+		return u
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[k] = withSources(e, u)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = withSources(e, u)
+		}
+		return out
+	}
+	return v
+}
+
+// planValue turns unknownFrom values back into plan.Unknown, for the JSON
+// form.
+func planValue(v any) any {
+	switch v := v.(type) {
+	case unknownFrom:
+		return plan.Unknown{}
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[k] = planValue(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = planValue(e)
+		}
+		return out
+	}
+	return v
 }

@@ -24,7 +24,7 @@ func cloudRun(name string, mutate func(svc map[string]any)) *plan.Plan {
 				"envs": []any{
 					map[string]any{"name": "LOG_LEVEL", "value": "info"},
 					map[string]any{"name": "DB", "valueSource": map[string]any{"secretKeyRef": map[string]any{"secret": "db", "version": "1"}}},
-					map[string]any{"name": "TOKEN", "value": plan.SecretMarker},
+					map[string]any{"name": "TOKEN", "value": plan.Secret{}},
 				},
 				"resources": map[string]any{"limits": map[string]any{"cpu": "1", "memory": "512Mi"}},
 			}},
@@ -37,21 +37,40 @@ func cloudRun(name string, mutate func(svc map[string]any)) *plan.Plan {
 	return plnOf(comp, sa, res("gcp:cloudrunv2/service:Service", name+"-svc", comp.URN, svc))
 }
 
-// sgRule is an aws:vpc ingress rule for TCP port on security group sg
-// (a placeholder such as ${lb-sg.id}), with source inputs added.
+// sgRule is an aws:vpc ingress rule for TCP port on the security group
+// named sg, whose ID is unknown, with source inputs added.
 func sgRule(name, sg string, port float64, source map[string]any) plan.Resource {
-	in := map[string]any{"securityGroupId": sg, "ipProtocol": "tcp", "fromPort": port, "toPort": port, "description": "listener"}
+	in := map[string]any{"securityGroupId": plan.Unknown{}, "ipProtocol": "tcp", "fromPort": port, "toPort": port, "description": "listener"}
 	for k, v := range source {
 		in[k] = v
 	}
-	return res("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name, "", in)
+	r := res("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name, "", in)
+	r.InputDependencies = map[string][]string{"securityGroupId": {stackPrefix + "aws:ec2/securityGroup:SecurityGroup::" + sg}}
+	r.DependsOn = r.InputDependencies["securityGroupId"]
+	return r
 }
 
 func TestEqualPlansGiveEmptyListsNotNull(t *testing.T) {
 	t.Parallel()
 	r := compare(t, cloudRun("api", nil), cloudRun("api", nil))
 	out := allFormats(t, r)
-	if want := "{\n  \"changes\": [],\n  \"flags\": []\n}\n"; out["json"] != want {
+	want := `{
+  "format": "berth-diff",
+  "schemaVersion": 1,
+  "project": "berth",
+  "stack": "test",
+  "counts": {
+    "create": 0,
+    "update": 0,
+    "replace": 0,
+    "delete": 0,
+    "same": 3
+  },
+  "changes": [],
+  "flags": []
+}
+`
+	if out["json"] != want {
 		t.Errorf("json = %q, want %q", out["json"], want)
 	}
 	if !strings.Contains(out["text"], "No changes.") || !strings.Contains(out["markdown"], "No changes.") {
@@ -65,13 +84,13 @@ func TestTwoSecretsCompareEqualAndSecretsNeverPrint(t *testing.T) {
 	head := cloudRun("api", func(svc map[string]any) {
 		c := svc["template"].(map[string]any)["containers"].([]any)[0].(map[string]any)
 		// LOG_LEVEL becomes a secret: the change shows as the marker.
-		c["envs"].([]any)[0].(map[string]any)["value"] = plan.SecretMarker
+		c["envs"].([]any)[0].(map[string]any)["value"] = plan.Secret{}
 	})
 	r := compare(t, base, head)
 	if len(r.Changes) != 1 || !reflect.DeepEqual(r.Changes[0].Paths, []string{"template.containers[0].envs[name=LOG_LEVEL].value"}) {
 		t.Fatalf("changes = %+v, want only LOG_LEVEL (TOKEN is [secret] on both sides)", r.Changes)
 	}
-	if v := r.Changes[0].Values[0]; v.Old != "info" || v.New != plan.SecretMarker {
+	if v := r.Changes[0].Values[0]; v.Old != "info" || (v.New != plan.Secret{}) {
 		t.Errorf("value = %+v", v)
 	}
 }
@@ -139,10 +158,10 @@ func TestOperations(t *testing.T) {
 		{
 			name: "renamed security group rules pair only on equal ports",
 			base: plnOf(
-				sgRule("lb-in-443-ipv6-xx-0", "${lb-sg.id}", 443, map[string]any{"cidrIpv6": "::/0"}),
-				sgRule("lb-in-80-0-0-0-0-0", "${lb-sg.id}", 80, map[string]any{"cidrIpv4": "0.0.0.0/0"}),
+				sgRule("lb-in-443-ipv6-xx-0", "lb-sg", 443, map[string]any{"cidrIpv6": "::/0"}),
+				sgRule("lb-in-80-0-0-0-0-0", "lb-sg", 80, map[string]any{"cidrIpv4": "0.0.0.0/0"}),
 			),
-			head: plnOf(sgRule("lb-in-80-10-0-0-0-8", "${lb-sg.id}", 80, map[string]any{"cidrIpv4": "10.0.0.0/8"})),
+			head: plnOf(sgRule("lb-in-80-10-0-0-0-8", "lb-sg", 80, map[string]any{"cidrIpv4": "10.0.0.0/8"})),
 			want: []string{
 				"delete lb-in-443-ipv6-xx-0 ",
 				"replace lb-in-80-10-0-0-0-8 cidrIpv4",
@@ -151,8 +170,8 @@ func TestOperations(t *testing.T) {
 		},
 		{
 			name: "a rule on another port is a delete and a create, not a rename",
-			base: plnOf(sgRule("lb-in-443", "${lb-sg.id}", 443, map[string]any{"cidrIpv4": "10.0.0.0/8"})),
-			head: plnOf(sgRule("lb-in-80", "${lb-sg.id}", 80, map[string]any{"cidrIpv4": "10.0.0.0/8"})),
+			base: plnOf(sgRule("lb-in-443", "lb-sg", 443, map[string]any{"cidrIpv4": "10.0.0.0/8"})),
+			head: plnOf(sgRule("lb-in-80", "lb-sg", 80, map[string]any{"cidrIpv4": "10.0.0.0/8"})),
 			want: []string{
 				"delete lb-in-443 ",
 				"create lb-in-80 cidrIpv4 description fromPort ipProtocol securityGroupId toPort",
@@ -162,11 +181,11 @@ func TestOperations(t *testing.T) {
 			name: "a rule renamed with its security group stays paired",
 			base: plnOf(
 				res("aws:ec2/securityGroup:SecurityGroup", "api-sg", "", map[string]any{"vpcId": "vpc-1"}),
-				sgRule("api-in", "${api-sg.id}", 443, map[string]any{"cidrIpv4": "10.0.0.0/8"}),
+				sgRule("api-in", "api-sg", 443, map[string]any{"cidrIpv4": "10.0.0.0/8"}),
 			),
 			head: plnOf(
 				res("aws:ec2/securityGroup:SecurityGroup", "web-sg", "", map[string]any{"vpcId": "vpc-1"}),
-				sgRule("web-in", "${web-sg.id}", 443, map[string]any{"cidrIpv4": "10.0.0.0/8"}),
+				sgRule("web-in", "web-sg", 443, map[string]any{"cidrIpv4": "10.0.0.0/8"}),
 			),
 			want: []string{
 				"replace web-sg ",
@@ -174,7 +193,7 @@ func TestOperations(t *testing.T) {
 			},
 			flags: []string{
 				`replace: replaced (logical name api-sg -> web-sg): Pulumi creates the new one and deletes the old one`,
-				`replace: replaced (logical name api-in -> web-in; securityGroupId "${api-sg.id}" -> "${web-sg.id}"): Pulumi creates the new one and deletes the old one`,
+				`replace: replaced (logical name api-in -> web-in; securityGroupId [unknown, from api-sg] -> [unknown: new, from web-sg]): Pulumi creates the new one and deletes the old one`,
 			},
 		},
 		{

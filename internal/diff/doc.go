@@ -1,6 +1,6 @@
 // Package diff compares two plans of one stack, as `berth plan --format
 // json` writes them, and says what would change and which changes deserve a
-// careful look.
+// careful look. docs/plan-format.md describes its JSON form.
 //
 //	base, _ := plan.Read(baseFile)
 //	head, _ := plan.Read(headFile)
@@ -9,18 +9,20 @@
 //
 // # Changes
 //
-// Resources are matched by URN. A resource only in head is created, one only
-// in base is deleted, and one in both with different inputs is updated, or
-// replaced when a changed input is one that the provider cannot change in
-// place (see ReplaceProperties). A deleted and a created resource of the same
-// type under the same parent (after the parent's own match) are one resource
-// whose logical name changed: Pulumi deletes and re-creates it, so it is
-// reported as replaced, with OldURN set. When several of one type and parent
-// are renamed at once, each is paired with the candidate that shares the
-// most inputs. Types with identity inputs pair only when those are equal
-// (security group rules: group, protocol and ports; listeners: port), so a
-// rule for port 443 that goes while one for port 80 comes is reported as a
-// delete and a create.
+// Resources are matched by URN, then by the head resource's aliases (the
+// same resource under a new URN: updated, not replaced). A resource only in
+// head is created, one only in base is deleted, and one in both with
+// different inputs or options is updated, or replaced when a changed input
+// is one that the provider cannot change in place (see ReplaceProperties)
+// or one of the resource's replaceOnChanges paths. A deleted and a created
+// resource of the same type under the same parent (after the parent's own
+// match) are one resource whose logical name changed: Pulumi deletes and
+// re-creates it, so it is reported as replaced, with OldURN set. When
+// several of one type and parent are renamed at once, each is paired with
+// the candidate that shares the most inputs. Types with identity inputs
+// pair only when those are equal (security group rules: group, protocol
+// and ports; listeners: port), so a rule for port 443 that goes while one
+// for port 80 comes is reported as a delete and a create.
 //
 // Inputs are compared leaf by leaf. Paths read `template.scaling.maxInstanceCount`;
 // lists index by position (`ports[0]`) unless every element is an object
@@ -29,15 +31,34 @@
 // later one as changed. Strings holding a JSON document (IAM policies, ECS
 // container definitions) are compared as documents.
 //
-// A created resource lists every input leaf; a deleted one lists none.
+// A created resource lists every input leaf and the options it sets; a
+// deleted one lists none.
 //
-// # Secrets
+// # Lifecycle options
 //
-// A plan shows secrets as plan.SecretMarker and nothing else, so neither does
-// a diff. A change between two secret values cannot be seen: two markers
+// The head resource's options decide what its change does, as they do for
+// the engine: a change under an ignoreChanges path is listed as ignored
+// and neither updates nor replaces it, nor raises a flag (the engine sends
+// the old value); a replaceOnChanges path replaces it; the replace flag
+// says when deleteBeforeReplace leaves a gap, when retainOnDelete keeps the
+// old one, and when protect (of either plan) makes `pulumi up` fail; the
+// delete flag says when protect fails it or retainOnDelete keeps the cloud
+// resource. Option changes themselves (and dependsOn) are listed with their
+// old and new values.
+//
+// # Secrets and unknowns
+//
+// A plan shows secrets as plan.Secret and nothing else, so neither does a
+// diff. A change between two secret values cannot be seen: two secrets
 // compare equal, and a new secret value (a rotated password in the stack
 // configuration) shows no change. Only a change to or from a secret shows,
 // as the marker.
+//
+// Two unknowns compare equal when they come from the same resources (the
+// input's dependencies, matched across renames) and none of those is
+// created or replaced: a replaced security group has a new ID, so a rule's
+// unknown securityGroupId is a new value, shown as
+// `[unknown, from sg] -> [unknown: new, from sg]`.
 //
 // # Flags
 //

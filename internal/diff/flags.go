@@ -25,11 +25,18 @@ func flags(c *Change, old, new *plan.Resource, component bool, head *lbIndex) []
 	}
 	switch c.Op {
 	case Replace:
-		if !routineReplace[c.Type] {
-			add(KindReplace, "%s", replaceReason(c))
+		protected := old.Options.Protect || new.Options.Protect
+		if !routineReplace[c.Type] || protected {
+			add(KindReplace, "%s", replaceReason(c, old.Options, new.Options))
 		}
 	case Delete:
-		if what, ok := statefulTypes[c.Type]; ok {
+		what, stateful := statefulTypes[c.Type]
+		switch {
+		case old.Options.Protect:
+			add(KindDelete, "%s is deleted but protected: pulumi up fails until a run with protect removed", old.Name)
+		case stateful && old.Options.RetainOnDelete:
+			add(KindDelete, "%s %s is deleted with retainOnDelete: Pulumi stops managing it and it stays in the cloud", what.name, old.Name)
+		case stateful:
 			add(KindDelete, "%s %s is deleted: %s", what.name, old.Name, what.loss)
 		}
 		for _, r := range exposureFindings(c.Type, old.Inputs, nil, head) {
@@ -38,10 +45,13 @@ func flags(c *Change, old, new *plan.Resource, component bool, head *lbIndex) []
 		return out
 	}
 	var oldIn map[string]any
+	newIn := new.Inputs
 	if old != nil {
 		oldIn = old.Inputs
+		// What ignoreChanges covers keeps its old value: Pulumi sends the
+		// provider the old inputs there.
+		newIn = effectiveInputs(oldIn, newIn, new.Options.IgnoreChanges)
 	}
-	newIn := new.Inputs
 	for _, r := range iamFindings(c.Type, oldIn, newIn) {
 		add(KindIAM, "%s", r)
 	}
@@ -52,7 +62,7 @@ func flags(c *Change, old, new *plan.Resource, component bool, head *lbIndex) []
 		add(KindSecret, "%s", r)
 	}
 	if old != nil {
-		for _, r := range capacityFindings(c.Type, newIn, c.Values) {
+		for _, r := range capacityFindings(c.Type, newIn, applied(c.Values)) {
 			add(KindCapacity, "%s", r)
 		}
 	}
@@ -81,8 +91,8 @@ var statefulTypes = map[string]stateful{
 }
 
 // replaceReason says why a resource is replaced, with old -> new values of
-// plain replace-on-change inputs.
-func replaceReason(c *Change) string {
+// plain replace-on-change inputs, and what its options make of it.
+func replaceReason(c *Change, oldOpts, newOpts plan.Options) string {
 	parts := make([]string, 0, len(c.Because))
 	for _, b := range c.Because {
 		if strings.HasPrefix(b, "logical name ") {
@@ -97,7 +107,18 @@ func replaceReason(c *Change) string {
 		}
 		parts = append(parts, desc)
 	}
-	reason := "replaced (" + strings.Join(parts, "; ") + "): Pulumi creates the new one and deletes the old one"
+	reason := "replaced (" + strings.Join(parts, "; ") + "): "
+	switch {
+	case oldOpts.Protect || newOpts.Protect:
+		return reason + "it is protected, so pulumi up fails until a run with protect removed"
+	case newOpts.DeleteBeforeReplace:
+		reason += "deleteBeforeReplace: Pulumi deletes the old one first, so it is missing until the new one exists"
+	default:
+		reason += "Pulumi creates the new one and deletes the old one"
+	}
+	if newOpts.RetainOnDelete {
+		return reason + "; retainOnDelete: the old one stays in the cloud, no longer managed"
+	}
 	if what, ok := statefulTypes[c.Type]; ok {
 		reason += "; " + what.name + ": " + what.loss
 	}
@@ -115,6 +136,13 @@ func iamFindings(typ string, old, new map[string]any) []string {
 	var out []string
 	if strings.HasPrefix(typ, "aws:") {
 		for _, k := range policyInputs {
+			ov, _ := get(old, k)
+			if nv, ok := get(new, k); ok && opaque(nv) {
+				if old == nil || !equal(ov, nv) {
+					out = append(out, k+" changes and cannot be read ("+render(nv, true)+")")
+				}
+				continue
+			}
 			out = append(out, policyFindings(k, str(old, k), str(new, k))...)
 		}
 		oldInline := map[string]string{}
@@ -328,9 +356,6 @@ type grants struct {
 func policyFindings(what, old, new string) []string {
 	if new == "" || new == old {
 		return nil
-	}
-	if new == plan.SecretMarker || new == plan.UnknownMarker {
-		return []string{what + " changes and cannot be read (" + new + ")"}
 	}
 	ng, ok := allowGrants(new)
 	if !ok {
@@ -623,7 +648,7 @@ func listenerFindings(old, new map[string]any, head *lbIndex) []string {
 	if old != nil && secure(old) && !secure(new) {
 		out = append(out, fmt.Sprintf("listener on port %s changes from %s to %s: traffic is no longer encrypted", port, str(old, "protocol"), or(str(new, "protocol"), "(none)")))
 	}
-	if plainHTTP(new) && forwards(new) && !head.internal(str(new, "loadBalancerArn")) {
+	if plainHTTP(new) && forwards(new) && !head.internal(valueAt(new, "loadBalancerArn")) {
 		switch {
 		case old != nil && plainHTTP(old) && redirectsToHTTPS(old):
 			out = append(out, fmt.Sprintf("HTTP listener on port %s forwards plain HTTP instead of redirecting to HTTPS (defaultActions redirect -> forward)", port))
@@ -681,15 +706,15 @@ func redirectsToHTTPS(m map[string]any) bool {
 
 // lbIndex records which load balancers of a plan are internal, by the two
 // ways a listener refers to one: the name inside a load balancer ARN
-// (`...:loadbalancer/app/NAME/ID`) and the placeholder of an output
-// (`${LOGICAL-NAME.arn}`).
+// (`...:loadbalancer/app/NAME/ID`) and, while the ARN is unknown, the
+// resource it comes from.
 type lbIndex struct {
-	byName, byLogical map[string]bool
+	byName, byURN map[string]bool
 }
 
 // newLBIndex indexes the load balancers of p.
 func newLBIndex(p *plan.Plan) *lbIndex {
-	idx := &lbIndex{byName: map[string]bool{}, byLogical: map[string]bool{}}
+	idx := &lbIndex{byName: map[string]bool{}, byURN: map[string]bool{}}
 	for _, r := range p.Resources {
 		if r.Type != "aws:lb/loadBalancer:LoadBalancer" && r.Type != "aws:alb/loadBalancer:LoadBalancer" {
 			continue
@@ -698,26 +723,26 @@ func newLBIndex(p *plan.Plan) *lbIndex {
 		if name := str(r.Inputs, "name"); name != "" {
 			idx.byName[name] = internal
 		}
-		idx.byLogical[r.Name] = internal
+		idx.byURN[r.URN] = internal
 	}
 	return idx
 }
 
-// internal reports whether the load balancer that arn refers to is known to
-// be internal.
-func (idx *lbIndex) internal(arn string) bool {
+// internal reports whether the load balancer that arn (a listener's
+// loadBalancerArn) refers to is known to be internal.
+func (idx *lbIndex) internal(arn any) bool {
 	if idx == nil {
 		return false
 	}
-	if rest, ok := strings.CutPrefix(arn, "${"); ok {
-		if i := strings.LastIndexByte(rest, '.'); i > 0 {
-			return idx.byLogical[rest[:i]]
-		}
-		return false
-	}
-	if _, rest, ok := strings.Cut(arn, ":loadbalancer/"); ok {
-		if parts := strings.Split(rest, "/"); len(parts) >= 2 {
-			return idx.byName[parts[1]]
+	switch a := arn.(type) {
+	case unknownFrom:
+		urns := strings.Split(a.urns, ",")
+		return len(urns) == 1 && idx.byURN[urns[0]]
+	case string:
+		if _, rest, ok := strings.Cut(a, ":loadbalancer/"); ok {
+			if parts := strings.Split(rest, "/"); len(parts) >= 2 {
+				return idx.byName[parts[1]]
+			}
 		}
 	}
 	return false
@@ -843,6 +868,20 @@ func secretFindings(typ string, old, new map[string]any) []string {
 	return out
 }
 
+// refText is a secret name or version at key of m: the string, an unknown
+// as the plan shows it (with where it comes from), or def when missing.
+func refText(m map[string]any, key, def string) string {
+	v, ok := get(m, key)
+	switch {
+	case !ok || v == nil:
+		return def
+	case opaque(v):
+		return render(v, true)
+	}
+	s, _ := v.(string)
+	return or(s, def)
+}
+
 // cloudRunSecrets maps where each secret reaches a Cloud Run container
 // ("env NAME" or "file PATH") to the secret. An unpinned version is
 // "latest", as Cloud Run reads it.
@@ -863,7 +902,7 @@ func cloudRunSecrets(in map[string]any) map[string]secretRef {
 			em, _ := e.(map[string]any)
 			ref, _ := get(em, "valueSource", "secretKeyRef")
 			if rm, ok := ref.(map[string]any); ok {
-				out[prefix+"env "+str(em, "name")] = secretRef{str(rm, "secret"), or(str(rm, "version"), "latest")}
+				out[prefix+"env "+str(em, "name")] = secretRef{refText(rm, "secret", ""), refText(rm, "version", "latest")}
 			}
 		}
 		for _, v := range list(cm, "volumeMounts") {
@@ -880,11 +919,11 @@ func cloudRunSecrets(in map[string]any) map[string]secretRef {
 		mount := or(mounts[str(vm, "name")], "volume "+str(vm, "name"))
 		items := list(sec, "items")
 		if len(items) == 0 {
-			out[mount] = secretRef{str(sec, "secret"), "latest"}
+			out[mount] = secretRef{refText(sec, "secret", ""), "latest"}
 		}
 		for _, it := range items {
 			im, _ := it.(map[string]any)
-			out[strings.TrimSuffix(mount, "/")+"/"+str(im, "path")] = secretRef{str(sec, "secret"), or(str(im, "version"), "latest")}
+			out[strings.TrimSuffix(mount, "/")+"/"+str(im, "path")] = secretRef{refText(sec, "secret", ""), refText(im, "version", "latest")}
 		}
 	}
 	return out

@@ -357,12 +357,14 @@ func TestPlainHTTPListenerRulesSkipInternalLoadBalancers(t *testing.T) {
 		return res("aws:lb/listener:Listener", name, "", in)
 	}
 	byARN := forwardListener(8080)
-	byPlaceholder := forwardListener(8081)
-	byPlaceholder["loadBalancerArn"] = "${private.arn}"
+	byUnknown := forwardListener(8081)
+	byUnknown["loadBalancerArn"] = plan.Unknown{}
 	redirect, forward := redirectListener(), forwardListener(80)
 	internalLB := lb("lb", true)
+	alt2 := listen("alt2", byUnknown)
+	alt2.InputDependencies = map[string][]string{"loadBalancerArn": {lb("private", true).URN}}
 	base := plnOf(internalLB, lb("private", true), listen("http", redirect))
-	head := plnOf(internalLB, lb("private", true), listen("http", forward), listen("alt", byARN), listen("alt2", byPlaceholder))
+	head := plnOf(internalLB, lb("private", true), listen("http", forward), listen("alt", byARN), alt2)
 	if got := flagLines(compare(t, base, head)); len(got) != 0 {
 		t.Errorf("flags on internal load balancers:\n%s", strings.Join(got, "\n"))
 	}

@@ -20,7 +20,8 @@ func res(typ, name, parent string, inputs map[string]any) plan.Resource {
 	if inputs == nil {
 		inputs = map[string]any{}
 	}
-	return plan.Resource{URN: stackPrefix + qual + "::" + name, Type: typ, Name: name, Parent: parent, DependsOn: []string{}, Inputs: inputs}
+	return plan.Resource{URN: stackPrefix + qual + "::" + name, Type: typ, Name: name, Parent: parent, DependsOn: []string{},
+		Inputs: inputs, Custom: !strings.HasPrefix(typ, "berth:")}
 }
 
 func plnOf(rs ...plan.Resource) *plan.Plan {

@@ -145,9 +145,11 @@ var routineReplace = map[string]bool{
 }
 
 // replaceCauses returns the replace-on-change inputs among the changed
-// values of a resource of type typ, in path order, each once.
-func replaceCauses(typ string, values []Value) []string {
-	props := ReplaceProperties[typ]
+// values of a resource of type typ, in path order, each once: the
+// provider's (ReplaceProperties) and those of the resource's own
+// replaceOnChanges option ("*" is every input).
+func replaceCauses(typ string, values []Value, replaceOnChanges []string) []string {
+	props := append(append([]string(nil), ReplaceProperties[typ]...), replaceOnChanges...)
 	if len(props) == 0 {
 		return nil
 	}

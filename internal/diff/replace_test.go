@@ -39,7 +39,7 @@ func TestReplaceCauses(t *testing.T) {
 			for i, p := range tt.paths {
 				values[i] = Value{Path: p, HasOld: true, HasNew: true}
 			}
-			if got := replaceCauses(tt.typ, values); !reflect.DeepEqual(got, tt.want) {
+			if got := replaceCauses(tt.typ, values, nil); !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("replaceCauses(%s, %v) = %v, want %v", tt.typ, tt.paths, got, tt.want)
 			}
 		})

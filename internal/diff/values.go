@@ -3,6 +3,7 @@ package diff
 import (
 	"encoding/json"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -125,7 +126,7 @@ func namedElements(a, b []any) ([]string, bool) {
 				return nil, false
 			}
 			name, ok := m["name"].(string)
-			if !ok || name == "" || inList[name] || name == plan.SecretMarker {
+			if !ok || name == "" || inList[name] {
 				return nil, false
 			}
 			inList[name] = true
@@ -163,8 +164,9 @@ func joinKey(path, key string) string {
 	return path + "." + key
 }
 
-// equal compares two JSON values. Two secrets are equal: a plan cannot tell
-// whether their plaintexts differ.
+// equal compares two plan values. Two secrets are equal: a plan cannot tell
+// whether their plaintexts differ. Two unknowns are equal when they come
+// from the same resources.
 func equal(a, b any) bool {
 	switch a := a.(type) {
 	case nil:
@@ -201,25 +203,76 @@ func equal(a, b any) bool {
 			}
 		}
 		return true
+	case plan.Archive:
+		bb, ok := b.(plan.Archive)
+		return ok && a.Path == bb.Path && a.URI == bb.URI && slices.Equal(a.Assets, bb.Assets)
+	case unknownFrom:
+		bu, ok := b.(unknownFrom)
+		return ok && a.urns == bu.urns && !a.renewed && !bu.renewed
+	case plan.Secret, plan.Unknown, plan.Asset, plan.Ref:
+		return a == b
 	}
 	return false
 }
 
-// render formats a value on one line: JSON, markers bare, "(none)" for a
-// missing value. It prints only what the plan holds, so a secret prints as
-// its marker.
+// render formats a value on one line: JSON, markers as plan.Describe says
+// (an unknown with the resources it comes from), "(none)" for a missing
+// value. It prints only what the plan holds, so a secret prints as its
+// marker.
 func render(v any, has bool) string {
 	if !has {
 		return "(none)"
 	}
-	if s, ok := v.(string); ok && (s == plan.SecretMarker || s == plan.UnknownMarker) {
-		return s
+	switch v := v.(type) {
+	case unknownFrom:
+		// The source is named when the input has one: an input built from
+		// several resources (a whole template) says too little about a
+		// value inside it.
+		from := ""
+		if v.names != "" && !strings.Contains(v.urns, ",") {
+			from = ", from " + v.names
+		}
+		if v.renewed {
+			return "[unknown: new" + from + "]"
+		}
+		return "[unknown" + from + "]"
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			kb, _ := marshal(k)
+			parts[i] = string(kb) + ":" + render(v[k], true)
+		}
+		return "{" + strings.Join(parts, ",") + "}"
+	case []any:
+		parts := make([]string, len(v))
+		for i, e := range v {
+			parts[i] = render(e, true)
+		}
+		return "[" + strings.Join(parts, ",") + "]"
+	}
+	if plan.IsMarker(v) {
+		return plan.Describe(v)
 	}
 	b, err := marshal(v)
 	if err != nil {
 		return "?"
 	}
 	return string(b)
+}
+
+// opaque reports whether v is a value a plan does not show: a secret or an
+// unknown.
+func opaque(v any) bool {
+	switch v.(type) {
+	case plan.Secret, plan.Unknown, unknownFrom:
+		return true
+	}
+	return false
 }
 
 // marshal encodes v as compact JSON without HTML escaping.
@@ -283,4 +336,88 @@ func stringsOf(v any) []string {
 // parseJSON decodes s into v and reports whether it could.
 func parseJSON(s string, v any) bool {
 	return s != "" && json.Unmarshal([]byte(s), v) == nil
+}
+
+// effectiveInputs returns the new inputs with the old value at every path
+// that an ignoreChanges entry covers ("*" is every input), as the engine
+// sends them to the provider. Paths are those of walk, so a path inside a
+// list matched by name (`envs[name=X]`) is followed by name.
+func effectiveInputs(old, new map[string]any, ignore []string) map[string]any {
+	if len(ignore) == 0 {
+		return new
+	}
+	v, _ := effective(old, new, old != nil, true, "", ignore)
+	m, _ := v.(map[string]any)
+	if m == nil {
+		m = map[string]any{}
+	}
+	return m
+}
+
+func effective(old, new any, hasOld, hasNew bool, path string, ignore []string) (any, bool) {
+	if path != "" {
+		for _, p := range ignore {
+			if p == "*" || covers(p, path) {
+				return old, hasOld
+			}
+		}
+	}
+	if !hasNew {
+		// Dropped from the program: only an ignored path (above) keeps it.
+		if om, ok := old.(map[string]any); ok && hasOld {
+			out := map[string]any{}
+			for k, ov := range om {
+				if v, ok := effective(ov, nil, true, false, joinKey(path, k), ignore); ok {
+					out[k] = v
+				}
+			}
+			if len(out) > 0 {
+				return out, true
+			}
+		}
+		return nil, false
+	}
+	switch n := new.(type) {
+	case map[string]any:
+		om, _ := old.(map[string]any)
+		out := make(map[string]any, len(n))
+		for k, nv := range n {
+			ov, okO := om[k]
+			if v, ok := effective(ov, nv, okO, true, joinKey(path, k), ignore); ok {
+				out[k] = v
+			}
+		}
+		for k, ov := range om {
+			if _, ok := n[k]; !ok {
+				if v, ok := effective(ov, nil, true, false, joinKey(path, k), ignore); ok {
+					out[k] = v
+				}
+			}
+		}
+		return out, true
+	case []any:
+		oa, _ := old.([]any)
+		if names, ok := namedElements(oa, n); ok {
+			out := []any{}
+			for _, name := range names {
+				ov, okO := byName(oa, name)
+				nv, okN := byName(n, name)
+				if v, ok := effective(ov, nv, okO, okN, path+"[name="+name+"]", ignore); ok {
+					out = append(out, v)
+				}
+			}
+			return out, true
+		}
+		out := make([]any, 0, len(n))
+		for i, nv := range n {
+			var ov any
+			if i < len(oa) {
+				ov = oa[i]
+			}
+			v, _ := effective(ov, nv, i < len(oa), true, path+"["+strconv.Itoa(i)+"]", ignore)
+			out = append(out, v)
+		}
+		return out, true
+	}
+	return new, true
 }

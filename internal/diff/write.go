@@ -7,32 +7,69 @@ import (
 	"html"
 	"io"
 	"strings"
+
+	"github.com/berth-dev/berth/internal/cost"
+	"github.com/berth-dev/berth/internal/plan"
 )
 
 // MarkdownMarker starts every Markdown rendering, so that a workflow can
 // find the pull request comment it posted before and update it.
 const MarkdownMarker = "<!-- berth-plan-diff"
 
-// WriteJSON writes the changes and flags as indented JSON:
-// `{"changes": [{"urn", "type", "op", "paths", "oldUrn"?}], "flags":
-// [{"kind", "urn", "reason"}], "cost"?: {...}}` (cost as
-// cost.Delta.MarshalJSON writes it, when the plans carry estimates). Equal
-// plans give empty lists.
+// WriteJSON writes the diff as indented JSON (docs/plan-format.md): its
+// format and schema version, project, stack, counts, changes with the old
+// and new value of each changed input and option (secrets and unknowns as
+// the plan's markers), flags, and the cost change when the plans carry
+// estimates (as cost.Delta.MarshalJSON writes it). Equal plans give empty
+// lists.
 func (r *Result) WriteJSON(w io.Writer) error {
+	doc := struct {
+		Format        string      `json:"format"`
+		SchemaVersion int         `json:"schemaVersion"`
+		Project       string      `json:"project"`
+		Stack         string      `json:"stack"`
+		Counts        Counts      `json:"counts"`
+		Changes       []Change    `json:"changes"`
+		Flags         []Flag      `json:"flags"`
+		Cost          *cost.Delta `json:"cost,omitempty"`
+	}{Format, SchemaVersion, r.Project, r.Stack, r.Counts, r.Changes, r.Flags, r.Cost}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(r); err != nil {
+	if err := enc.Encode(doc); err != nil {
 		return fmt.Errorf("writing diff: %w", err)
 	}
 	return nil
 }
 
+// MarshalJSON writes a value as {"path", "old"?, "new"?, "ignored"?}: old
+// and new are left out where the path does not exist.
+func (v Value) MarshalJSON() ([]byte, error) {
+	doc := struct {
+		Path    string          `json:"path"`
+		Old     json.RawMessage `json:"old,omitempty"`
+		New     json.RawMessage `json:"new,omitempty"`
+		Ignored bool            `json:"ignored,omitempty"`
+	}{Path: v.Path, Ignored: v.Ignored}
+	var err error
+	if v.HasOld {
+		if doc.Old, err = marshal(plan.EncodeValue(planValue(v.Old))); err != nil {
+			return nil, err
+		}
+	}
+	if v.HasNew {
+		if doc.New, err = marshal(plan.EncodeValue(planValue(v.New))); err != nil {
+			return nil, err
+		}
+	}
+	return marshal(doc)
+}
+
 // summary counts the changes, as "1 to create, 2 to update, 0 to replace,
 // 0 to delete".
 func (r *Result) summary() string {
-	n := r.Counts()
-	return fmt.Sprintf("%d to create, %d to update, %d to replace, %d to delete", n[Create], n[Update], n[Replace], n[Delete])
+	n := r.Counts
+	return fmt.Sprintf("%d to create, %d to update, %d to replace, %d to delete", n.Create, n.Update, n.Replace, n.Delete)
 }
 
 // groups splits the changes (sorted by component) into runs of one
@@ -81,9 +118,8 @@ func (r *Result) WriteText(w io.Writer) error {
 		}
 	}
 	if r.Cost != nil {
-		if err := r.Cost.WriteText(bw); err != nil {
-			return err
-		}
+		// Writing to bw cannot fail before Flush, which reports it.
+		_ = r.Cost.WriteText(bw)
 	}
 	if len(r.Changes) == 0 {
 		bw.WriteString("\nNo changes.\n")
@@ -97,11 +133,10 @@ func (r *Result) WriteText(w io.Writer) error {
 			}
 			bw.WriteString(")\n")
 			for _, v := range c.Values {
-				if c.Op == Create {
-					fmt.Fprintf(bw, "       %s: %s\n", v.Path, render(v.New, v.HasNew))
-				} else {
-					fmt.Fprintf(bw, "       %s: %s -> %s\n", v.Path, render(v.Old, v.HasOld), render(v.New, v.HasNew))
-				}
+				fmt.Fprintf(bw, "       %s: %s\n", v.Path, change(c.Op, v))
+			}
+			for _, v := range c.Options {
+				fmt.Fprintf(bw, "       option %s: %s\n", v.Path, change(c.Op, v))
 			}
 		}
 	}
@@ -112,34 +147,57 @@ func (r *Result) WriteText(w io.Writer) error {
 }
 
 // WriteMarkdown writes the diff as a pull request comment section for one
-// stack: a hidden marker, a summary line, the flags table, a table of the
-// changed resources, then each component's details in a collapsed section.
-// Everything from the plans is in code spans, escaped for tables.
+// stack: a hidden marker and a summary line, then the sections of
+// markdownSections. Everything from the plans is in code spans, escaped for
+// tables.
 func (r *Result) WriteMarkdown(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "%s stack=%s -->\n", MarkdownMarker, strings.ReplaceAll(r.Stack, "--", "-"))
 	fmt.Fprintf(bw, "### berth diff, stack %s: %s\n\n", code(r.Stack), r.summary())
 	if len(r.Changes) == 0 {
 		bw.WriteString("No changes.\n\n")
-		if err := r.writeMarkdownCost(bw); err != nil {
-			return err
-		}
+		r.markdownCost(bw)
 		return flush(bw)
 	}
+	for _, section := range r.markdownSections() {
+		section(bw)
+	}
+	return flush(bw)
+}
+
+// markdownSections are the parts of a stack's Markdown after its summary
+// line, in order: the flags, the cost change, the table of changed
+// resources, and each component's details, collapsed. Another part is one
+// more function in this list.
+func (r *Result) markdownSections() []func(*bufio.Writer) {
+	return []func(*bufio.Writer){r.markdownFlags, r.markdownCost, r.markdownTable, r.markdownDetails}
+}
+
+// markdownCost writes the cost section, when the plans carry estimates.
+func (r *Result) markdownCost(bw *bufio.Writer) {
+	if r.Cost != nil {
+		// Writing to bw cannot fail before flush, which reports it.
+		_ = r.Cost.WriteMarkdown(bw)
+	}
+}
+
+// markdownFlags writes the flags table.
+func (r *Result) markdownFlags(bw *bufio.Writer) {
 	if len(r.Flags) == 0 {
 		bw.WriteString("No risk flags.\n\n")
-	} else {
-		fmt.Fprintf(bw, "**%d %s to review**\n\n", len(r.Flags), plural(len(r.Flags), "flag", "flags"))
-		bw.WriteString("| Flag | Resource | Reason |\n|---|---|---|\n")
-		for _, f := range r.Flags {
-			fmt.Fprintf(bw, "| **%s** | %s | %s |\n", f.Kind, code(nameOf(f.URN)), mdText(f.Reason))
-		}
-		bw.WriteString("\n")
+		return
 	}
-	if err := r.writeMarkdownCost(bw); err != nil {
-		return err
+	fmt.Fprintf(bw, "**%d %s to review**\n\n", len(r.Flags), plural(len(r.Flags), "flag", "flags"))
+	bw.WriteString("| Flag | Resource | Reason |\n|---|---|---|\n")
+	for _, f := range r.Flags {
+		fmt.Fprintf(bw, "| **%s** | %s | %s |\n", f.Kind, code(nameOf(f.URN)), mdText(f.Reason))
 	}
-	bw.WriteString("| Change | Resource | Type | Component | Inputs changed |\n|---|---|---|---|---|\n")
+	bw.WriteString("\n")
+}
+
+// markdownTable writes one row per changed resource.
+func (r *Result) markdownTable(bw *bufio.Writer) {
+	bw.WriteString("| Change | Resource | Type | Component | Inputs changed | Options changed |\n|---|---|---|---|---|---|\n")
 	for _, c := range r.Changes {
 		name := code(c.Name)
 		if c.OldURN != "" {
@@ -149,9 +207,14 @@ func (r *Result) WriteMarkdown(w io.Writer) error {
 		if c.Component != "" {
 			comp = code(nameOf(c.Component))
 		}
-		fmt.Fprintf(bw, "| %s | %s | %s | %s | %d |\n", c.Op, name, code(c.Type), comp, len(c.Paths))
+		fmt.Fprintf(bw, "| %s | %s | %s | %s | %d | %d |\n", c.Op, name, code(c.Type), comp, len(c.Paths), len(c.Options))
 	}
 	bw.WriteString("\n")
+}
+
+// markdownDetails writes each component's changes with their values, in a
+// collapsed section.
+func (r *Result) markdownDetails(bw *bufio.Writer) {
 	for _, g := range r.groups() {
 		fmt.Fprintf(bw, "<details><summary>%s: %d %s</summary>\n\n", htmlCode(r.componentName(g[0].Component)), len(g), plural(len(g), "change", "changes"))
 		for _, c := range g {
@@ -160,34 +223,48 @@ func (r *Result) WriteMarkdown(w io.Writer) error {
 				fmt.Fprintf(bw, ", was %s", code(nameOf(c.OldURN)))
 			}
 			bw.WriteString("\n\n")
+			rows := make([]Value, 0, len(c.Values)+len(c.Options))
+			rows = append(rows, c.Values...)
+			for _, o := range c.Options {
+				o.Path = "option " + o.Path
+				rows = append(rows, o)
+			}
 			switch {
-			case len(c.Values) == 0:
+			case len(rows) == 0:
 			case c.Op == Create:
 				bw.WriteString("| Input | Value |\n|---|---|\n")
-				for _, v := range c.Values {
+				for _, v := range rows {
 					fmt.Fprintf(bw, "| %s | %s |\n", code(v.Path), code(render(v.New, v.HasNew)))
 				}
 				bw.WriteString("\n")
 			default:
 				bw.WriteString("| Input | Old | New |\n|---|---|---|\n")
-				for _, v := range c.Values {
-					fmt.Fprintf(bw, "| %s | %s | %s |\n", code(v.Path), code(render(v.Old, v.HasOld)), code(render(v.New, v.HasNew)))
+				for _, v := range rows {
+					path := code(v.Path)
+					if v.Ignored {
+						path += " (ignored)"
+					}
+					fmt.Fprintf(bw, "| %s | %s | %s |\n", path, code(render(v.Old, v.HasOld)), code(render(v.New, v.HasNew)))
 				}
 				bw.WriteString("\n")
 			}
 		}
 		bw.WriteString("</details>\n\n")
 	}
-	return flush(bw)
 }
 
-// writeMarkdownCost writes the cost section, when the plans carry
-// estimates, after the flags.
-func (r *Result) writeMarkdownCost(bw *bufio.Writer) error {
-	if r.Cost == nil {
-		return nil
+// change renders one value of a change: the new value of a created
+// resource, "old -> new" otherwise, with a note when ignoreChanges keeps
+// the old one.
+func change(op Op, v Value) string {
+	if op == Create {
+		return render(v.New, v.HasNew)
 	}
-	return r.Cost.WriteMarkdown(bw)
+	s := render(v.Old, v.HasOld) + " -> " + render(v.New, v.HasNew)
+	if v.Ignored {
+		s += " (ignored: ignoreChanges keeps the old value)"
+	}
+	return s
 }
 
 func flush(bw *bufio.Writer) error {

@@ -23,7 +23,7 @@ func TestValuePaths(t *testing.T) {
 		{"JSON document compared as a document", map[string]any{"policy": `{"Statement":[{"Action":["a:B"]}]}`},
 			map[string]any{"policy": `{"Statement": [{"Action": ["a:C"]}]}`}, `policy.Statement[0].Action[0]: "a:B" -> "a:C"`},
 		{"JSON reformatted is no change", map[string]any{"policy": `{"a":1}`}, map[string]any{"policy": `{ "a": 1 }`}, ""},
-		{"two secrets are equal", map[string]any{"s": plan.SecretMarker}, map[string]any{"s": plan.SecretMarker}, ""},
+		{"two secrets are equal", map[string]any{"s": plan.Secret{}}, map[string]any{"s": plan.Secret{}}, ""},
 		{"empty object appears", map[string]any{}, map[string]any{"auto": map[string]any{}}, "auto: (none) -> {}"},
 		{"type change", map[string]any{"v": "1"}, map[string]any{"v": 1.0}, `v: "1" -> 1`},
 	}

@@ -43,6 +43,15 @@ type Config struct {
 	Stack string
 	// RootDirectory is the directory that holds Pulumi.yaml.
 	RootDirectory string
+	// ProgramDirectory is the directory of the program's main package,
+	// Pulumi.yaml's `main` under RootDirectory (RootDirectory without
+	// one). The program is built and runs there, as the Pulumi CLI runs
+	// it.
+	ProgramDirectory string
+	// Binary is Pulumi.yaml's `runtime.options.binary` under
+	// RootDirectory: a program built beforehand, which berth plan runs
+	// instead of building one. Default: empty, build the program.
+	Binary string
 	// Values maps each full key ("namespace:name") to its value as the
 	// Pulumi engine passes it to programs: strings as they are, objects and
 	// lists as JSON. Secure values are decrypted or "[secret]".
@@ -88,6 +97,11 @@ func LoadConfig(opts LoadOptions) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading project: %w", err)
 	}
+	root := filepath.Dir(projPath)
+	programDir, binary, err := program(root, proj)
+	if err != nil {
+		return nil, err
+	}
 	stackPath := workspace.ProjectStackPath(projPath, proj, tokens.QName(opts.Stack))
 	if _, err := os.Stat(stackPath); err != nil {
 		if os.IsNotExist(err) {
@@ -121,10 +135,6 @@ func LoadConfig(opts LoadOptions) (*Config, error) {
 			def = typ.Default
 		}
 		if def == nil {
-			if typ.IsExplicitlyTyped() {
-				problems = append(problems, fmt.Sprintf("%s: required (Pulumi.yaml declares it with type %s and no default); set it in %s",
-					key, workspace.InferFullTypeName(typ.TypeName(), typ.Items), filepath.Base(stackPath)))
-			}
 			continue
 		}
 		v, err := plainValue(def)
@@ -140,7 +150,14 @@ func LoadConfig(opts LoadOptions) (*Config, error) {
 		}
 	}
 
+	for key, typ := range schema {
+		if _, set := m[key]; !set && typ.IsExplicitlyTyped() {
+			problems = append(problems, fmt.Sprintf("%s: required (Pulumi.yaml declares it with type %s and no default); set it in %s",
+				key, workspace.InferFullTypeName(typ.TypeName(), typ.Items), filepath.Base(stackPath)))
+		}
+	}
 	problems = append(problems, checkTypes(m, schema)...)
+	problems = append(problems, undeclared(project, m, schema)...)
 	if len(problems) > 0 {
 		sort.Strings(problems)
 		return nil, &ConfigError{Problems: problems}
@@ -151,7 +168,10 @@ func LoadConfig(opts LoadOptions) (*Config, error) {
 	if m.HasSecureValue() {
 		switch {
 		case opts.Passphrase == nil, ps.SecretsProvider != "" && ps.SecretsProvider != "passphrase":
+			// The program gets "[secret]" for each secure value; the plan
+			// shows any string that carries one as a secret.
 			decrypter = config.NewBlindingDecrypter()
+			secrets = append(secrets, secretText)
 		case ps.EncryptionSalt == "":
 			return nil, fmt.Errorf("decrypting configuration of stack %s: %s has secure values but no encryptionsalt", opts.Stack, filepath.Base(stackPath))
 		default:
@@ -177,11 +197,13 @@ func LoadConfig(opts LoadOptions) (*Config, error) {
 		return nil, fmt.Errorf("decrypting configuration of stack %s: %w", opts.Stack, err)
 	}
 	cfg := &Config{
-		Project:       project,
-		Stack:         opts.Stack,
-		RootDirectory: filepath.Dir(projPath),
-		Values:        make(map[string]string, len(plain)),
-		secrets:       secrets,
+		Project:          project,
+		Stack:            opts.Stack,
+		RootDirectory:    root,
+		ProgramDirectory: programDir,
+		Binary:           binary,
+		Values:           make(map[string]string, len(plain)),
+		secrets:          secrets,
 	}
 	for k, v := range plain {
 		cfg.Values[k.String()] = v

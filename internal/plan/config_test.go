@@ -240,3 +240,72 @@ func TestLoadConfigFindsTheProjectUpwardsAndNamesMissingStacks(t *testing.T) {
 		t.Errorf("error = %v, want ErrStackNotFound naming the file and the stacks", err)
 	}
 }
+
+func TestUndeclaredTopLevelKeysAreErrorsNamingTheNearestDeclaredKey(t *testing.T) {
+	t.Parallel()
+	dir := writeProject(t, map[string]string{
+		"Pulumi.yaml": testProject,
+		"Pulumi.test.yaml": "config:\n  berth:servce:\n    memory: 1Gi\n  berth:clod: gcp\n" +
+			"  gcp:region: us-central1\n  aws:anything: goes\n",
+	})
+	o, err := ParseOverride("replica=3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = LoadConfig(LoadOptions{Dir: dir, Stack: "test", Overrides: []Override{o}})
+	var ce *ConfigError
+	if !errors.As(err, &ce) {
+		t.Fatalf("error = %v, want a *ConfigError", err)
+	}
+	declared := "declared: berth:cloud, berth:dbPassword, berth:replicas, berth:service"
+	want := []string{
+		"berth:clod: not declared in Pulumi.yaml's config (did you mean berth:cloud? " + declared + ")",
+		"berth:replica: not declared in Pulumi.yaml's config (did you mean berth:replicas? " + declared + ")",
+		"berth:servce: not declared in Pulumi.yaml's config (did you mean berth:service? " + declared + ")",
+	}
+	if !reflect.DeepEqual(ce.Problems, want) {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(ce.Problems, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestAProjectWithoutSchemaTakesItsKeysAsThePulumiCLIDoes(t *testing.T) {
+	t.Parallel()
+	// The Pulumi CLI's config merge accepts undeclared keys
+	// (pkg/v3@v3.274.1/workspace/config.go, mergeConfig); with no
+	// declared key there is nothing to hold them to.
+	dir := writeProject(t, map[string]string{"Pulumi.yaml": "name: shop\nruntime: go\n", "Pulumi.test.yaml": "config:\n  shop:size: 3\n"})
+	cfg, err := LoadConfig(LoadOptions{Dir: dir, Stack: "test"})
+	if err != nil || cfg.Values["shop:size"] != "3" {
+		t.Errorf("LoadConfig = %v, %v; want shop:size 3", cfg, err)
+	}
+}
+
+func TestProjectsOfOtherRuntimesOrWithoutTheirMainAreRejected(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ yaml, want string }{
+		{"name: web\nruntime: nodejs\n", `project "web": runtime "nodejs" is not supported: berth plan runs Go programs (runtime: go in Pulumi.yaml)`},
+		{"name: web\nruntime: go\nmain: infra/\n", `project "web": main "infra/" in Pulumi.yaml is not a directory under`},
+	}
+	for _, tt := range tests {
+		dir := writeProject(t, map[string]string{"Pulumi.yaml": tt.yaml, "Pulumi.test.yaml": ""})
+		_, err := LoadConfig(LoadOptions{Dir: dir, Stack: "test"})
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("error = %v, want %s", err, tt.want)
+		}
+	}
+}
+
+func TestMainAndBinaryAreResolvedUnderTheProjectRoot(t *testing.T) {
+	t.Parallel()
+	dir := writeProject(t, map[string]string{
+		"Pulumi.yaml":      "name: web\nruntime:\n  name: go\n  options:\n    binary: bin/web\nmain: infra/\n",
+		"Pulumi.test.yaml": "",
+	})
+	if err := mkdirAll(dir + "/infra"); err != nil {
+		t.Fatal(err)
+	}
+	cfg := load(t, dir)
+	if cfg.ProgramDirectory != dir+"/infra" || cfg.Binary != dir+"/bin/web" {
+		t.Errorf("program %q, binary %q", cfg.ProgramDirectory, cfg.Binary)
+	}
+}

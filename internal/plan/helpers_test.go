@@ -1,19 +1,26 @@
 package plan
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// thing is a custom resource of a made-up provider; the mock monitor
-// accepts any type.
-type thing struct{ pulumi.CustomResourceState }
+// testCache holds the programs the tests compile, shared by every test of
+// the package so that each program compiles once per run.
+var testCache string
 
-// group is a component resource.
-type group struct{ pulumi.ResourceState }
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "berth-plan-cache-")
+	if err != nil {
+		panic(err)
+	}
+	testCache = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
 
 // writeProject writes Pulumi.yaml and Pulumi.<stack>.yaml files into a new
 // directory and returns it. files maps file names to contents.
@@ -28,7 +35,60 @@ func writeProject(t *testing.T, files map[string]string) string {
 	return dir
 }
 
-const testProject = "name: berth\nruntime: go\n"
+// testProject declares the settings the configuration tests use.
+const testProject = `name: berth
+runtime: go
+config:
+  berth:service:
+    type: object
+    default: {}
+  berth:cloud:
+    type: string
+    default: ""
+  berth:replicas:
+    type: integer
+    default: 1
+  berth:dbPassword:
+    type: string
+    default: ""
+`
+
+// probeYAML is the Pulumi.yaml of a probe project in dir: the probe's own
+// (testdata/probe/Pulumi.yaml) with its main at program, a directory under
+// testdata/probe (or any directory, when absolute).
+func probeYAML(t *testing.T, dir, program string) string {
+	t.Helper()
+	if !filepath.IsAbs(program) {
+		abs, err := filepath.Abs(filepath.Join("testdata", "probe", program))
+		if err != nil {
+			t.Fatal(err)
+		}
+		program = abs
+	}
+	rel, err := filepath.Rel(dir, program)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := os.ReadFile(filepath.Join("testdata", "probe", "Pulumi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(own) + "main: " + rel + "\n"
+}
+
+// probe writes a probe project whose stack "test" has the given config
+// block and returns its directory.
+func probe(t *testing.T, stack string) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{"Pulumi.yaml": probeYAML(t, dir, ""), "Pulumi.test.yaml": stack}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
 
 // load loads the configuration of stack "test" from dir and fails the test
 // on error.
@@ -47,6 +107,22 @@ func load(t *testing.T, dir string, overrides ...string) *Config {
 		t.Fatalf("LoadConfig: %v", err)
 	}
 	return cfg
+}
+
+// runPlan runs cfg's program with the test cache.
+func runPlan(t *testing.T, cfg *Config) (*Result, error) {
+	t.Helper()
+	return Run(context.Background(), cfg, RunOptions{CacheDir: testCache})
+}
+
+// mustPlan runs cfg's program and fails the test on error.
+func mustPlan(t *testing.T, cfg *Config) *Plan {
+	t.Helper()
+	res, err := runPlan(t, cfg)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	return res.Plan
 }
 
 func mkdirAll(dir string) error { return os.MkdirAll(dir, 0o755) }

@@ -2,78 +2,59 @@ package plan
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/serviceaccount"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
-
-// smallProgram registers a component with one child, and a second resource
-// that depends on the child through an input.
-func smallProgram(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
-	var g group
-	if err := ctx.RegisterComponentResource("berth:test:Group", "g", &g); err != nil {
-		return nil, err
-	}
-	var a thing
-	if err := ctx.RegisterResource("test:index:Thing", "a", pulumi.Map{
-		"size": pulumi.Int(3),
-		"tags": pulumi.StringArray{pulumi.String("x")},
-	}, &a, pulumi.Parent(&g)); err != nil {
-		return nil, err
-	}
-	var b thing
-	if err := ctx.RegisterResource("test:index:Thing", "b", pulumi.Map{
-		"from":  a.ID(),
-		"token": pulumi.ToSecret(pulumi.String("s3cr3t-token")),
-	}, &b); err != nil {
-		return nil, err
-	}
-	if err := ctx.RegisterResourceOutputs(&g, pulumi.Map{}); err != nil {
-		return nil, err
-	}
-	return map[string]pulumi.Output{
-		"id":     b.ID().ToStringOutput(),
-		"count":  pulumi.Int(2).ToIntOutput(),
-		"secret": pulumi.ToSecret(pulumi.String("s3cr3t-output")),
-		"names":  pulumi.StringArray{pulumi.String("a"), pulumi.String("b")}.ToStringArrayOutput(),
-	}, nil
-}
 
 func TestWriteJSONHasTheDocumentedShape(t *testing.T) {
 	t.Parallel()
-	dir := writeProject(t, map[string]string{"Pulumi.yaml": testProject, "Pulumi.test.yaml": "config: {}\n"})
-	p, err := Run(context.Background(), load(t, dir), smallProgram)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := probe(t, "config:\n  probe:mode: basic\n  aws:region: us-east-1\n")
+	p := mustPlan(t, load(t, dir))
 	var buf bytes.Buffer
 	if err := p.WriteJSON(&buf); err != nil {
 		t.Fatal(err)
 	}
 	want := `{
-  "project": "berth",
+  "format": "berth-plan",
+  "schemaVersion": 1,
+  "project": "probe",
   "stack": "test",
   "resources": [
     {
-      "urn": "urn:pulumi:test::berth::berth:test:Group::g",
-      "type": "berth:test:Group",
-      "name": "g",
+      "urn": "urn:pulumi:test::probe::aws:ecr/repository:Repository::repo",
+      "type": "aws:ecr/repository:Repository",
+      "name": "repo",
+      "custom": true,
       "parent": "",
       "dependsOn": [],
+      "options": {},
+      "inputs": {
+        "name": "orders"
+      }
+    },
+    {
+      "urn": "urn:pulumi:test::probe::probe:index:Group::g",
+      "type": "probe:index:Group",
+      "name": "g",
+      "custom": false,
+      "parent": "",
+      "dependsOn": [],
+      "options": {},
       "inputs": {}
     },
     {
-      "urn": "urn:pulumi:test::berth::berth:test:Group$test:index:Thing::a",
-      "type": "test:index:Thing",
+      "urn": "urn:pulumi:test::probe::probe:index:Group$probe:index:Thing::a",
+      "type": "probe:index:Thing",
       "name": "a",
-      "parent": "urn:pulumi:test::berth::berth:test:Group::g",
+      "custom": true,
+      "parent": "urn:pulumi:test::probe::probe:index:Group::g",
       "dependsOn": [],
+      "options": {},
       "inputs": {
+        "$$ref": "a user key that starts with $",
+        "label": "{\"$secret\": true}",
         "size": 3,
         "tags": [
           "x"
@@ -81,27 +62,73 @@ func TestWriteJSONHasTheDocumentedShape(t *testing.T) {
       }
     },
     {
-      "urn": "urn:pulumi:test::berth::test:index:Thing::b",
-      "type": "test:index:Thing",
+      "urn": "urn:pulumi:test::probe::probe:index:Thing::b",
+      "type": "probe:index:Thing",
       "name": "b",
+      "custom": true,
       "parent": "",
       "dependsOn": [
-        "urn:pulumi:test::berth::berth:test:Group$test:index:Thing::a"
+        "urn:pulumi:test::probe::probe:index:Group$probe:index:Thing::a"
       ],
+      "inputDependencies": {
+        "from": [
+          "urn:pulumi:test::probe::probe:index:Group$probe:index:Thing::a"
+        ]
+      },
+      "options": {},
       "inputs": {
-        "from": "${a.id}",
-        "token": "[secret]"
+        "from": {
+          "$unknown": true
+        },
+        "token": {
+          "$secret": true
+        }
+      }
+    },
+    {
+      "urn": "urn:pulumi:test::probe::pulumi:providers:aws::eu",
+      "type": "pulumi:providers:aws",
+      "name": "eu",
+      "custom": true,
+      "parent": "",
+      "dependsOn": [],
+      "options": {},
+      "inputs": {
+        "allowedAccountIds": "[\"111122223333\"]",
+        "region": "eu-west-1"
+      }
+    },
+    {
+      "urn": "urn:pulumi:test::probe::aws:ecr/repository:Repository::eu-repo",
+      "type": "aws:ecr/repository:Repository",
+      "name": "eu-repo",
+      "custom": true,
+      "parent": "",
+      "provider": "urn:pulumi:test::probe::pulumi:providers:aws::eu",
+      "dependsOn": [],
+      "options": {},
+      "inputs": {
+        "name": "orders"
       }
     }
   ],
   "outputs": {
     "count": 2,
-    "id": "${b.id}",
+    "euRepoArn": "arn:aws:ecr:eu-west-1:111122223333:repository/orders",
+    "euRepoUrl": "111122223333.dkr.ecr.eu-west-1.amazonaws.com/orders",
+    "id": {
+      "$unknown": true
+    },
     "names": [
       "a",
       "b"
     ],
-    "secret": "[secret]"
+    "repoUrl": {
+      "$unknown": true
+    },
+    "secret": {
+      "$secret": true
+    }
   }
 }
 `
@@ -111,7 +138,6 @@ func TestWriteJSONHasTheDocumentedShape(t *testing.T) {
 	if strings.Contains(buf.String(), "s3cr3t") {
 		t.Errorf("a secret leaked into the plan")
 	}
-
 	back, err := Read(&buf)
 	if err != nil {
 		t.Fatal(err)
@@ -119,129 +145,80 @@ func TestWriteJSONHasTheDocumentedShape(t *testing.T) {
 	if !reflect.DeepEqual(back, p) {
 		t.Errorf("Read(WriteJSON(p)) = %+v, want %+v", back, p)
 	}
+	a := back.Resources[2].Inputs
+	if a["$ref"] != "a user key that starts with $" || a["label"] != `{"$secret": true}` {
+		t.Errorf("user keys and strings that look like markers did not come back as written: %v", a)
+	}
+	if (back.Resources[3].Inputs["token"] != Secret{}) || (back.Outputs["id"] != Unknown{}) {
+		t.Errorf("markers did not come back as markers: %v, %v", back.Resources[3].Inputs, back.Outputs)
+	}
 }
 
-// orderProgram registers resources whose inputs resolve in a different
-// order than the program registers them: "late" waits on a chain of
-// resources, "early" on nothing.
-func orderProgram(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
-	prev := pulumi.IDOutput(pulumi.ID("start").ToIDOutput())
-	for _, name := range []string{"chain-1", "chain-2", "chain-3"} {
-		sa, err := serviceaccount.NewAccount(ctx, name, &serviceaccount.AccountArgs{
-			AccountId:   pulumi.String(name + "-abcd123"),
-			Description: prev.ToStringOutput(),
-		})
-		if err != nil {
-			return nil, err
-		}
-		prev = sa.ID()
-	}
-	var late, early thing
-	if err := ctx.RegisterResource("test:index:Thing", "late", pulumi.Map{"after": prev}, &late); err != nil {
-		return nil, err
-	}
-	if err := ctx.RegisterResource("test:index:Thing", "early", pulumi.Map{}, &early); err != nil {
-		return nil, err
-	}
-	return nil, nil
-}
-
-func TestRunListsResourcesInProgramOrder(t *testing.T) {
+func TestMarkersAndUserValuesRoundTrip(t *testing.T) {
 	t.Parallel()
-	dir := writeProject(t, map[string]string{"Pulumi.yaml": testProject, "Pulumi.test.yaml": ""})
-	want := []string{"chain-1", "chain-2", "chain-3", "late", "early"}
-	for range 10 {
-		p, err := Run(context.Background(), load(t, dir), orderProgram)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, r := range p.Resources {
-			got = append(got, r.Name)
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("order = %v, want %v", got, want)
-		}
-		late := p.Resources[3]
-		if len(late.DependsOn) != 1 || late.DependsOn[0] != p.Resources[2].URN {
-			t.Errorf("late.dependsOn = %v, want [%s]", late.DependsOn, p.Resources[2].URN)
-		}
-		if got := late.Inputs["after"]; got != "projects/berth-mock-project/serviceAccounts/chain-3-abcd123@berth-mock-project.iam.gserviceaccount.com" {
-			t.Errorf("late.inputs.after = %v", got)
-		}
+	values := map[string]any{
+		"secret":   Secret{},
+		"unknown":  Unknown{},
+		"file":     Asset{Path: "app/main.go"},
+		"text":     Asset{SHA256: "0123456789ab", Bytes: 12},
+		"archive":  Archive{Assets: []string{"a.txt", "b.txt"}},
+		"ref":      Ref{URN: "urn:pulumi:dev::berth::x:y:Z::n"},
+		"$secret":  true,
+		"$$double": "two dollars",
+		"nested":   map[string]any{"$unknown": map[string]any{"$asset": "not an asset"}},
+		"list":     []any{Secret{}, "[secret]", map[string]any{"$secret": true}},
 	}
-}
-
-func TestRunReturnsTheProgramErrorUnchanged(t *testing.T) {
-	t.Parallel()
-	dir := writeProject(t, map[string]string{"Pulumi.yaml": testProject, "Pulumi.test.yaml": ""})
-	problems := "service.memory: must be at least 512Mi (allowed: 512Mi-32Gi)\nservice.port: must be 1-65535"
-	_, err := Run(context.Background(), load(t, dir), func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
-		return nil, errorString(problems)
-	})
-	var pe *ProgramError
-	if !errors.As(err, &pe) || err.Error() != problems {
-		t.Errorf("error = %#v, want a *ProgramError reading %q", err, problems)
+	p := &Plan{Project: "p", Stack: "s", Outputs: values}
+	var buf bytes.Buffer
+	if err := p.WriteJSON(&buf); err != nil {
+		t.Fatal(err)
 	}
-}
-
-type errorString string
-
-func (e errorString) Error() string { return string(e) }
-
-func TestRunShowsAssetsArchivesAndUnknownsBriefly(t *testing.T) {
-	t.Parallel()
-	dir := writeProject(t, map[string]string{"Pulumi.yaml": testProject, "Pulumi.test.yaml": ""})
-	p, err := Run(context.Background(), load(t, dir), func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
-		var x thing
-		err := ctx.RegisterResource("test:index:Thing", "x", pulumi.Map{
-			"file":    pulumi.NewFileAsset("app/main.go"),
-			"text":    pulumi.NewStringAsset("hello"),
-			"archive": pulumi.NewFileArchive("dist"),
-			"bundle":  pulumi.NewAssetArchive(map[string]any{"b.txt": pulumi.NewStringAsset("b"), "a.txt": pulumi.NewStringAsset("a")}),
-		}, &x)
-		return nil, err
-	})
+	back, err := Read(&buf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]any{
-		"file":    "[asset file app/main.go]",
-		"text":    "[asset text, 5 bytes, sha256 2cf24dba5fb0]",
-		"archive": "[archive file dist]",
-		"bundle":  "[archive of a.txt, b.txt]",
-	}
-	if got := p.Resources[0].Inputs; !reflect.DeepEqual(got, want) {
-		t.Errorf("inputs = %v, want %v", got, want)
+	if !reflect.DeepEqual(back.Outputs, values) {
+		t.Errorf("round trip:\n%#v\nwant\n%#v", back.Outputs, values)
 	}
 }
 
-func TestRunTurnsAPanicIntoAnError(t *testing.T) {
+func TestReadRejectsWhatIsNotAPlanOfThisSchema(t *testing.T) {
 	t.Parallel()
-	dir := writeProject(t, map[string]string{"Pulumi.yaml": testProject, "Pulumi.test.yaml": ""})
-	_, err := Run(context.Background(), load(t, dir), func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
-		var m map[string]int
-		m["boom"] = 1
-		return nil, nil
-	})
-	var pe *ProgramError
-	if err == nil || errors.As(err, &pe) || !strings.Contains(err.Error(), "program panicked: assignment to entry in nil map") {
-		t.Errorf("error = %v, want a plain error reporting the panic", err)
+	tests := []struct {
+		name, doc string
+		is        error
+		want      string
+	}{
+		{"not JSON", "berth", ErrNotAPlan, "not a JSON object"},
+		{"a list", "[]", ErrNotAPlan, "not a JSON object"},
+		{"another document", `{"changes": [], "flags": []}`, ErrNotAPlan, `no "format": "berth-plan" field`},
+		{"the unversioned plan of an earlier berth", `{"project": "berth", "stack": "dev", "resources": [], "outputs": {}}`, ErrNotAPlan, `no "format"`},
+		{"another format", `{"format": "berth-diff", "schemaVersion": 1}`, ErrNotAPlan, `"format" is "berth-diff", not "berth-plan"`},
+		{"no version", `{"format": "berth-plan"}`, ErrNotAPlan, `no "schemaVersion"`},
+		{"another version", `{"format": "berth-plan", "schemaVersion": 2}`, ErrSchemaVersion, "the plan has schema version 2, this berth reads version 1"},
+		{"unknown field", `{"format": "berth-plan", "schemaVersion": 1, "project": "p", "stack": "s", "resources": [], "outputs": {}, "extra": 1}`, nil, `unknown field "extra"`},
+		{"a URN twice", `{"format": "berth-plan", "schemaVersion": 1, "project": "p", "stack": "s", "outputs": {}, "resources": [` +
+			`{"urn": "urn:x", "type": "t", "name": "n", "custom": true, "parent": "", "dependsOn": [], "options": {}, "inputs": {}},` +
+			`{"urn": "urn:x", "type": "t", "name": "n", "custom": true, "parent": "", "dependsOn": [], "options": {}, "inputs": {}}]}`,
+			nil, "resource URN urn:x is listed twice"},
+		{"a malformed marker", `{"format": "berth-plan", "schemaVersion": 1, "project": "p", "stack": "s", "resources": [], "outputs": {"x": {"$secret": "yes"}}}`,
+			nil, `outputs.x: malformed $secret marker`},
+		{"an unescaped dollar key", `{"format": "berth-plan", "schemaVersion": 1, "project": "p", "stack": "s", "resources": [], "outputs": {"x": {"$secret": true, "y": 1}}}`,
+			nil, `key "$secret": a marker must be the only key of its object`},
 	}
-}
-
-func TestRunStopsWaitingWhenTheContextEnds(t *testing.T) {
-	t.Parallel()
-	dir := writeProject(t, map[string]string{"Pulumi.yaml": testProject, "Pulumi.test.yaml": ""})
-	ctx, cancel := context.WithCancel(context.Background())
-	release := make(chan struct{})
-	defer close(release)
-	_, err := Run(ctx, load(t, dir), func(*pulumi.Context) (map[string]pulumi.Output, error) {
-		cancel()
-		<-release
-		return nil, nil
-	})
-	if !errors.Is(err, context.Canceled) {
-		t.Errorf("error = %v, want context.Canceled", err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Read(strings.NewReader(tt.doc))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want it to contain %q", err, tt.want)
+			}
+			if tt.is != nil && !errors.Is(err, tt.is) {
+				t.Errorf("err = %v, want %v", err, tt.is)
+			}
+			if tt.is == ErrNotAPlan && !strings.Contains(err.Error(), MakeHint) {
+				t.Errorf("err = %v, want it to say how to make a plan", err)
+			}
+		})
 	}
 }

@@ -1,230 +1,401 @@
 package plan
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
-	"sync"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
-
-	"github.com/berth-dev/berth/testkit"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/constant"
 )
 
-// Program is a Pulumi program that returns its stack outputs instead of
-// exporting them, such as infra/program.Deploy. Run exports them for it.
-type Program func(ctx *pulumi.Context) (map[string]pulumi.Output, error)
+// DefaultTimeout is how long a program may run before Run stops it. An
+// offline plan waits on nothing: berth's own stacks finish in well under a
+// second, so two minutes means the program is stuck.
+const DefaultTimeout = 2 * time.Minute
 
-// Run runs program once against the recording mock monitor with cfg and
-// returns what it registered. The program is not previewed: it runs as
-// `pulumi up` would, with every resource output known (placeholders where a
-// cloud computes them), so code inside ApplyT runs too.
+// organization is what a self-managed backend calls the organization
+// (the Pulumi SDK's default, pulumi.Context.Organization).
+const organization = "organization"
+
+// RunOptions tune Run.
+type RunOptions struct {
+	// Timeout bounds the program's run, not its compilation. Default:
+	// DefaultTimeout.
+	Timeout time.Duration
+	// CacheDir holds compiled programs. Default: DefaultCacheDir().
+	CacheDir string
+	// Progress, when not nil, hears that a program is being compiled.
+	// Default: nil, silent.
+	Progress io.Writer
+}
+
+// Result is a plan and what the program said while it ran.
+type Result struct {
+	// Plan is what the program registered.
+	Plan *Plan
+	// Warnings are the program's warnings (ctx.Log.Warn, the SDK's own),
+	// secrets redacted.
+	Warnings []string
+	// Compiled says whether the program had to be compiled; false when
+	// its binary came from the cache or from runtime.options.binary.
+	Compiled bool
+}
+
+// ProgramError is a program that ran and failed: it returned an error (a
+// configuration problem, say), panicked, was stopped by the timeout,
+// exited with another status, or asked the engine for something it
+// refused (a resource registered twice, an invoke berth cannot answer).
+type ProgramError struct {
+	// Project and Stack name what was planned.
+	Project, Stack string
+	// What says what happened, such as "the program failed".
+	What string
+	// Detail is the program's own message or the engine's reason, one or
+	// more lines, secrets redacted; it may be empty.
+	Detail string
+}
+
+// Error names the project and says what happened, then the detail.
+func (e *ProgramError) Error() string {
+	s := fmt.Sprintf("project %q, stack %q: %s", e.Project, e.Stack, e.What)
+	if e.Detail != "" {
+		s += ":\n" + e.Detail
+	}
+	return s
+}
+
+// Run builds the program of cfg's project (or takes its prebuilt binary),
+// runs it as `pulumi preview` runs a Go program, against an engine of its
+// own, and returns what it registered.
 //
-// When the program fails, Run returns its error as a *ProgramError, whose
-// message is the program's own, so that a validation error whose lines are
-// the problems reaches the caller as written (secret plaintexts redacted).
-func Run(ctx context.Context, cfg *Config, program Program) (*Plan, error) {
+// The program runs in cfg.ProgramDirectory, the directory Pulumi.yaml's
+// `main` names, with the environment the Pulumi Go language host gives a
+// program (PULUMI_MONITOR, PULUMI_ENGINE, PULUMI_PROJECT, PULUMI_STACK,
+// PULUMI_ORGANIZATION, PULUMI_ROOT_DIRECTORY, PULUMI_CONFIG,
+// PULUMI_CONFIG_SECRET_KEYS, PULUMI_DRY_RUN=true, PULUMI_PARALLEL) and
+// without any other PULUMI_ variable of berth's own environment, such as
+// the passphrase. The engine answers every resource with the outputs the
+// provider model computes (package answers), and what only the cloud knows
+// is unknown; ctx.DryRun() is true, as in a preview.
+//
+// A program that does not compile is a *BuildError; one that fails, hangs
+// past opts.Timeout or is refused by the engine is a *ProgramError.
+func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Result, error) {
 	red := newRedactor(cfg.secrets)
-	m := testkit.New(cfg.Project, cfg.Stack)
-	order := newRecorder(cfg.Project, cfg.Stack)
-
-	var (
-		programErr error
-		outputs    map[string]pulumi.Output
-	)
-	body := func(pctx *pulumi.Context) (err error) {
-		defer func() {
-			if r := recover(); r != nil {
-				err = fmt.Errorf("program panicked: %v", r)
-			}
-		}()
-		if err := pctx.RegisterStackTransformation(order.transformation); err != nil {
-			return fmt.Errorf("registering the order recorder: %w", err)
-		}
-		outs, err := program(pctx)
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
+	if opts.CacheDir == "" {
+		dir, err := DefaultCacheDir()
 		if err != nil {
-			programErr = err
-			return err
+			return nil, err
 		}
-		for name, o := range outs {
-			pctx.Export(name, o)
+		opts.CacheDir = dir
+	}
+	bin, compiled := cfg.Binary, false
+	if bin == "" {
+		var err error
+		bin, compiled, err = buildProgram(ctx, cfg.Project, cfg.ProgramDirectory, opts.CacheDir, opts.Progress)
+		if err != nil {
+			return nil, err
 		}
-		outputs = outs
-		return nil
 	}
-	done := make(chan error, 1)
-	go func() {
-		done <- m.Run(body, func(info *pulumi.RunInfo) {
-			info.Config = cfg.Values
-			info.ConfigSecretKeys = cfg.SecretKeys
-			info.RootDirectory = cfg.RootDirectory
-			info.DryRun = false
-		})
-	}()
-	var err error
-	select {
-	case err = <-done:
-	case <-ctx.Done():
-		// The SDK cannot stop a running program; leave it to the process exit.
-		return nil, fmt.Errorf("running program: %w", ctx.Err())
-	}
-	if programErr != nil {
-		return nil, &ProgramError{Err: redactError(red, programErr)}
-	}
+
+	eng := newEngine(cfg, "linux/"+runtime.GOARCH)
+	addr, stop, err := eng.serve()
 	if err != nil {
-		return nil, redactError(red, fmt.Errorf("running program: %w", flatten(err)))
+		return nil, err
+	}
+	defer stop()
+
+	env, err := programEnv(cfg, addr)
+	if err != nil {
+		return nil, err
+	}
+	runCtx, cancel := context.WithTimeout(ctx, opts.Timeout)
+	defer cancel()
+	cmd := exec.CommandContext(runCtx, bin)
+	cmd.Dir = cfg.ProgramDirectory
+	cmd.Env = env
+	output := &tail{limit: 64 << 10}
+	cmd.Stdout, cmd.Stderr = output, output
+	cmd.WaitDelay = 5 * time.Second
+	runErr := cmd.Run()
+
+	fail := func(what, detail string) (*Result, error) {
+		return nil, &ProgramError{Project: cfg.Project, Stack: cfg.Stack, What: red.text(what), Detail: red.text(strings.TrimRight(detail, "\n"))}
+	}
+	eng.mu.Lock()
+	problems := append([]string(nil), eng.problems...)
+	logErrors := append([]string(nil), eng.logErrors...)
+	connected := eng.connected
+	eng.mu.Unlock()
+
+	switch {
+	case runCtx.Err() == context.DeadlineExceeded:
+		return fail(fmt.Sprintf("the program did not finish within %s and was stopped (raise --timeout if it needs longer)", opts.Timeout), output.String())
+	case ctx.Err() != nil:
+		return nil, fmt.Errorf("running the program: %w", ctx.Err())
+	}
+	var exit *exec.ExitError
+	if runErr != nil && !errors.As(runErr, &exit) {
+		return fail("the program could not be started", runErr.Error())
+	}
+	if len(problems) > 0 {
+		// What the engine refused is why the program failed, whatever it
+		// made of the error.
+		return fail(problemSummary(problems), strings.Join(problems, "\n"))
+	}
+	if exit != nil {
+		code := exit.ExitCode()
+		if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return fail("the program was killed by "+ws.Signal().String(), output.String())
+		}
+		if msg, ok := panicMessage(output.String()); ok {
+			return fail("the program panicked", msg)
+		}
+		if code == constant.ExitStatusLoggedError && len(logErrors) > 0 {
+			msg := programMessage(logErrors)
+			if strings.Contains(msg, "does not support transforms") {
+				// The SDK blames the CLI; the engine here is berth's.
+				msg += "\n(berth plan does not run transforms, ctx.RegisterResourceTransform or pulumi.Transforms: the engine would have to call back into the program; transformations that run in the program, ctx.RegisterStackTransformation and pulumi.Transformations, work)"
+			}
+			return fail("the program failed", msg)
+		}
+		return fail(fmt.Sprintf("the program exited with status %d", code), output.String())
+	}
+	if !connected {
+		return fail("the program exited without connecting to the engine; does its main call pulumi.Run?", output.String())
 	}
 
+	eng.mu.Lock()
+	defer eng.mu.Unlock()
+	p := assemble(cfg, eng, red)
+	res := &Result{Plan: p, Compiled: compiled}
+	for _, w := range eng.warnings {
+		res.Warnings = append(res.Warnings, red.text(w))
+	}
+	return res, nil
+}
+
+// programEnv is the program's environment: berth's own minus its PULUMI_
+// variables, plus what the Go language host sets
+// (pulumi-language-go constructEnv).
+func programEnv(cfg *Config, addr string) ([]string, error) {
+	config, err := json.Marshal(cfg.Values)
+	if err != nil {
+		return nil, fmt.Errorf("passing the configuration: %w", err)
+	}
+	keys := cfg.SecretKeys
+	if keys == nil {
+		keys = []string{}
+	}
+	secretKeys, err := json.Marshal(keys)
+	if err != nil {
+		return nil, fmt.Errorf("passing the configuration: %w", err)
+	}
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "PULUMI_") {
+			env = append(env, kv)
+		}
+	}
+	return append(env,
+		"PULUMI_MONITOR="+addr,
+		"PULUMI_ENGINE="+addr,
+		"PULUMI_PROJECT="+cfg.Project,
+		"PULUMI_STACK="+cfg.Stack,
+		"PULUMI_ORGANIZATION="+organization,
+		"PULUMI_ROOT_DIRECTORY="+cfg.RootDirectory,
+		"PULUMI_CONFIG="+string(config),
+		"PULUMI_CONFIG_SECRET_KEYS="+string(secretKeys),
+		"PULUMI_DRY_RUN=true",
+		// The CLI's default parallelism (pkg/cmd/pulumi/operations
+		// defaultParallel).
+		"PULUMI_PARALLEL="+strconv.Itoa(runtime.GOMAXPROCS(0)*4),
+	), nil
+}
+
+// problemSummary says in one line what the engine refused.
+func problemSummary(problems []string) string {
+	first := problems[0]
+	switch {
+	case strings.HasPrefix(first, "Duplicate resource URN"):
+		return "the program registers a resource twice"
+	case strings.HasPrefix(first, "the program invoked"):
+		return "the program calls a function berth plan cannot answer offline"
+	case strings.Contains(first, "has a problem:"):
+		return "a provider would reject the program's inputs"
+	}
+	return "the engine refused the program"
+}
+
+// programMessage recovers the program's error from what the SDK logged:
+// "an unhandled error occurred: program failed: \n" and, for more than one
+// error, hashicorp/go-multierror's list.
+func programMessage(logged []string) string {
+	msgs := make([]string, 0, len(logged))
+	for _, m := range logged {
+		m = strings.TrimPrefix(m, "an unhandled error occurred: program failed: \n")
+		m = strings.TrimPrefix(m, "an unhandled error occurred: ")
+		msgs = append(msgs, unlist(m))
+	}
+	return strings.Join(msgs, "\n")
+}
+
+// unlist turns go-multierror's "1 error occurred:\n\t* MSG\n\n" into the
+// messages, one after another.
+func unlist(m string) string {
+	head, body, ok := strings.Cut(m, " occurred:\n")
+	if !ok || !strings.HasSuffix(head, "error") && !strings.HasSuffix(head, "errors") {
+		return strings.TrimRight(m, "\n")
+	}
+	var out []string
+	for _, item := range strings.Split(strings.TrimRight(body, "\n"), "\n\t* ") {
+		out = append(out, strings.TrimPrefix(item, "\t* "))
+	}
+	return strings.Join(out, "\n")
+}
+
+// panicMessage finds a Go panic in the program's output and returns it
+// with the first frames of the panicking goroutine.
+func panicMessage(out string) (string, bool) {
+	i := strings.Index(out, "panic: ")
+	if i < 0 {
+		i = strings.Index(out, "fatal error: ")
+	}
+	if i < 0 {
+		return "", false
+	}
+	lines := strings.Split(out[i:], "\n")
+	if len(lines) > 16 {
+		lines = append(lines[:16], "...")
+	}
+	return strings.Join(lines, "\n"), true
+}
+
+// assemble builds the plan from what the engine recorded.
+func assemble(cfg *Config, eng *engine, red redactor) *Plan {
 	p := &Plan{Project: cfg.Project, Stack: cfg.Stack, Outputs: map[string]any{}}
-	for name, o := range outputs {
-		name := red.text(name)
-		if o == nil {
-			p.Outputs[name] = nil
-			continue
-		}
-		res, err := internals.UnsafeAwaitOutput(ctx, o)
-		switch {
-		case err != nil:
-			return nil, redactError(red, fmt.Errorf("resolving output %s: %w", name, err))
-		case res.Secret:
-			p.Outputs[name] = SecretMarker
-		case !res.Known:
-			p.Outputs[name] = UnknownMarker
-		default:
-			p.Outputs[name] = red.plain(res.Value)
-		}
+	for k, v := range eng.outputs {
+		p.Outputs[red.text(string(k))] = red.property(v)
 	}
-
-	recorded := m.Resources()
-	rank := order.ranks()
-	sort.SliceStable(recorded, func(i, j int) bool {
-		ri, iok := rank[recorded[i].URN]
-		rj, jok := rank[recorded[j].URN]
-		if iok != jok {
-			return iok // resources the recorder missed go last, as recorded
-		}
-		return ri < rj
-	})
-	stackURN := order.stackURN()
-	for _, r := range recorded {
-		parent := r.Parent
-		if parent == stackURN {
+	for _, r := range order(eng.resources, eng.stackURN) {
+		parent := r.parent
+		if parent == eng.stackURN {
 			parent = ""
-		} else if parent != "" {
-			parent = red.urn(parent)
 		}
 		deps := []string{}
-		for _, d := range r.Dependencies {
-			if d != stackURN {
+		for _, d := range r.deps {
+			if d != eng.stackURN {
 				deps = append(deps, red.urn(d))
 			}
 		}
+		o := r.options
+		o.DeletedWith = redURN(red, o.DeletedWith)
+		o.ReplaceWith = redURNs(red, o.ReplaceWith)
+		o.Aliases = redURNs(red, o.Aliases)
+		o.IgnoreChanges = redTexts(red, o.IgnoreChanges)
+		o.ReplaceOnChanges = redTexts(red, o.ReplaceOnChanges)
+		o.Import = red.name(o.Import)
 		// A name built from a secure value (config.Get returns it in the
 		// clear) would otherwise print it in the name, URN, parent and
 		// dependencies of every resource derived from it.
-		p.Resources = append(p.Resources, Resource{
-			URN:       red.urn(r.URN),
-			Type:      r.Type,
-			Name:      red.name(r.Name),
-			Parent:    parent,
-			DependsOn: deps,
-			Inputs:    red.properties(r.Inputs),
-		})
+		var inputDeps map[string][]string
+		for k, urns := range r.inputDeps {
+			var kept []string
+			for _, u := range urns {
+				if u != eng.stackURN {
+					kept = append(kept, red.urn(u))
+				}
+			}
+			if len(kept) > 0 {
+				if inputDeps == nil {
+					inputDeps = map[string][]string{}
+				}
+				inputDeps[red.text(k)] = kept
+			}
+		}
+		res := Resource{
+			InputDependencies: inputDeps,
+			URN:               red.urn(r.urn),
+			Type:              r.typ,
+			Name:              red.name(r.name),
+			Custom:            r.custom,
+			Read:              r.read,
+			Parent:            redURN(red, parent),
+			Provider:          redURN(red, r.provider),
+			DependsOn:         deps,
+			Options:           o,
+			Inputs:            red.properties(r.inputs),
+		}
+		if r.read {
+			res.ID = red.name(r.id)
+		}
+		p.Resources = append(p.Resources, res)
 	}
 	n := p.normalized()
-	return &n, nil
+	return &n
 }
 
-// ProgramError is the error the program returned, typically the lines of a
-// configuration validation. Its message is the program's message.
-type ProgramError struct {
-	// Err is the program's error, its secrets redacted.
-	Err error
+func redURN(red redactor, u string) string {
+	if u == "" {
+		return ""
+	}
+	return red.urn(u)
 }
 
-// Error returns the program's message.
-func (e *ProgramError) Error() string { return e.Err.Error() }
-
-// Unwrap returns the program's error.
-func (e *ProgramError) Unwrap() error { return e.Err }
-
-// recorder notes the order in which the program registers resources.
-// Registration reaches the monitor asynchronously, once a resource's inputs
-// resolve, so the monitor's order varies from run to run; the program's own
-// order does not. A stack transformation sees each registration
-// synchronously, with the resource and its parent, which is enough to
-// compute the URN the monitor will see.
-type recorder struct {
-	project, stack string
-
-	mu   sync.Mutex
-	urns map[pulumi.Resource]resource.URN
-	seq  []resource.URN
-}
-
-func newRecorder(project, stack string) *recorder {
-	return &recorder{project: project, stack: stack, urns: map[pulumi.Resource]resource.URN{}}
-}
-
-// transformation records one registration and changes nothing.
-func (r *recorder) transformation(args *pulumi.ResourceTransformationArgs) *pulumi.ResourceTransformationResult {
-	opts, err := pulumi.NewResourceOptions(args.Opts...)
-	if err != nil {
+func redURNs(red redactor, us []string) []string {
+	if len(us) == 0 {
 		return nil
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	parentType := tokens.Type("")
-	if opts.Parent != nil {
-		if urn, ok := r.urns[opts.Parent]; ok {
-			parentType = urn.QualifiedType()
-		}
+	out := make([]string, len(us))
+	for i, u := range us {
+		out[i] = red.urn(u)
 	}
-	urn := resource.NewURN(tokens.QName(r.stack), tokens.PackageName(r.project), parentType, tokens.Type(args.Type), args.Name)
-	r.urns[args.Resource] = urn
-	r.seq = append(r.seq, urn)
-	return nil
+	return out
 }
 
-// ranks maps each recorded URN to its first registration index.
-func (r *recorder) ranks() map[string]int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	rank := make(map[string]int, len(r.seq))
-	for i, urn := range r.seq {
-		if _, seen := rank[string(urn)]; !seen {
-			rank[string(urn)] = i
-		}
+func redTexts(red redactor, ss []string) []string {
+	if len(ss) == 0 {
+		return nil
 	}
-	return rank
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = red.text(s)
+	}
+	return out
 }
 
-// stackURN is the URN of the root stack resource that parents top-level
-// resources.
-func (r *recorder) stackURN() string {
-	return string(resource.NewURN(tokens.QName(r.stack), tokens.PackageName(r.project), "",
-		resource.RootStackType, r.project+"-"+r.stack))
+// tail keeps the last limit bytes written to it.
+type tail struct {
+	limit int
+	buf   bytes.Buffer
+	cut   bool
 }
 
-// flatten turns the SDK's multierror ("1 error occurred: * ...") into a
-// plain joined error, one line per error.
-func flatten(err error) error {
-	var multi interface{ WrappedErrors() []error }
-	if errors.As(err, &multi) {
-		return errors.Join(multi.WrappedErrors()...)
+func (t *tail) Write(p []byte) (int, error) {
+	t.buf.Write(p)
+	if over := t.buf.Len() - t.limit; over > 0 {
+		t.buf.Next(over)
+		t.cut = true
 	}
-	return err
+	return len(p), nil
 }
 
-// redactError returns err, or an error with the same lines minus secret
-// plaintexts when the message carries one.
-func redactError(red redactor, err error) error {
-	if msg := red.text(err.Error()); msg != err.Error() {
-		return errors.New(msg)
+func (t *tail) String() string {
+	if t.cut {
+		return "...\n" + t.buf.String()
 	}
-	return err
+	return t.buf.String()
 }

@@ -7,11 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
-
-	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/secretmanager"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 const (
@@ -20,126 +16,48 @@ const (
 	apiToken       = "tok-9f8e7d6c"
 )
 
-// secretStack writes a project whose stack holds secure values encrypted
-// with testPassphrase, as `pulumi config set --secret` writes them.
-func secretStack(t *testing.T) string {
+// secureProbe writes a probe project whose stack "test" runs mode with the
+// given secure values (probe key -> plaintext), encrypted with
+// testPassphrase as `pulumi config set --secret` encrypts them, and returns
+// its directory.
+func secureProbe(t *testing.T, mode string, values map[string]string) string {
 	t.Helper()
 	salt, crypter, err := NewEncryptionSalt(testPassphrase, []byte("8bytesal"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	encrypt := func(s string) string {
-		ct, err := crypter.EncryptValue(context.Background(), s)
+	stack := "encryptionsalt: " + salt + "\nconfig:\n  probe:mode: " + mode + "\n"
+	for k, v := range values {
+		ct, err := crypter.EncryptValue(context.Background(), v)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return ct
+		stack += fmt.Sprintf("  probe:%s:\n    secure: %s\n", k, ct)
 	}
-	stack := fmt.Sprintf(`encryptionsalt: %s
-config:
-  berth:dbPassword:
-    secure: %s
-  berth:service:
-    name: api
-    token:
-      secure: %s
-`, salt, encrypt(dbPassword), encrypt(apiToken))
-	return writeProject(t, map[string]string{"Pulumi.yaml": testProject, "Pulumi.test.yaml": stack})
+	return probe(t, stack)
 }
 
-// configOutput returns a config value as an output that is secret when the
-// key is, as config.RequireSecret does. (The tests avoid the SDK's config
-// package, whose dependencies go.sum does not list.)
-func configOutput(ctx *pulumi.Context, key string) pulumi.StringOutput {
-	v, _ := ctx.GetConfig(key)
-	o := pulumi.String(v).ToStringOutput()
-	if ctx.IsConfigSecret(key) {
-		o = pulumi.ToSecret(o).(pulumi.StringOutput)
-	}
-	return o
-}
-
-// configString returns a config value as a plain string, as config.Get does
-// even for a secret.
-func configString(ctx *pulumi.Context, key string) string {
-	v, _ := ctx.GetConfig(key)
-	return v
-}
-
-// secretProgram passes the secure values on to resources three ways: as a
-// secret, as a plain string (as config.Get returns a secure key) and inside
-// a JSON object.
-type secretProgram struct {
-	mu       sync.Mutex
-	received string
-}
-
-// value returns what the program received as berth:dbPassword.
-func (s *secretProgram) value() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.received
-}
-
-func (s *secretProgram) run(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
-	pw := configOutput(ctx, "berth:dbPassword")
-	pw.ApplyT(func(v string) string {
-		s.mu.Lock()
-		s.received = v
-		s.mu.Unlock()
-		return v
-	})
-	sec, err := secretmanager.NewSecret(ctx, "db", &secretmanager.SecretArgs{
-		SecretId:    pulumi.String("db"),
-		Replication: &secretmanager.SecretReplicationArgs{Auto: &secretmanager.SecretReplicationAutoArgs{}},
-	})
-	if err != nil {
-		return nil, err
-	}
-	if _, err := secretmanager.NewSecretVersion(ctx, "db-v", &secretmanager.SecretVersionArgs{
-		Secret:     sec.ID(),
-		SecretData: pw,
-	}); err != nil {
-		return nil, err
-	}
-	var svc struct {
-		Name  string `json:"name"`
-		Token string `json:"token"`
-	}
-	raw, _ := ctx.GetConfig("berth:service")
-	if err := json.Unmarshal([]byte(raw), &svc); err != nil {
-		return nil, err
-	}
-	var leak thing
-	if err := ctx.RegisterResource("test:index:Thing", "leak", pulumi.Map{
-		"plain":  pulumi.String(configString(ctx, "berth:dbPassword")),
-		"header": pulumi.String("Bearer " + svc.Token),
-		"name":   pulumi.String(svc.Name),
-	}, &leak); err != nil {
-		return nil, err
-	}
-	return map[string]pulumi.Output{"password": pw, "leaked": pulumi.String(svc.Token).ToStringOutput()}, nil
-}
-
-func TestSecureValuesReachTheProgramButNeverThePlan(t *testing.T) {
-	t.Parallel()
-	dir := secretStack(t)
+// loadSecure loads stack "test" of dir with testPassphrase.
+func loadSecure(t *testing.T, dir string, overrides ...string) *Config {
+	t.Helper()
 	phrase := testPassphrase
-	cfg, err := LoadConfig(LoadOptions{Dir: dir, Stack: "test", Passphrase: &phrase})
+	opts := LoadOptions{Dir: dir, Stack: "test", Passphrase: &phrase}
+	for _, s := range overrides {
+		o, err := ParseOverride(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Overrides = append(opts.Overrides, o)
+	}
+	cfg, err := LoadConfig(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"berth:dbPassword", "berth:service"}; strings.Join(cfg.SecretKeys, ",") != strings.Join(want, ",") {
-		t.Errorf("secret keys = %v, want %v", cfg.SecretKeys, want)
-	}
-	prog := &secretProgram{}
-	p, err := Run(context.Background(), cfg, prog.run)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := prog.value(); got != dbPassword {
-		t.Errorf("program received %q, want the decrypted value", got)
-	}
+	return cfg
+}
+
+func render(t *testing.T, p *Plan) string {
+	t.Helper()
 	var js, text bytes.Buffer
 	if err := p.WriteJSON(&js); err != nil {
 		t.Fatal(err)
@@ -147,55 +65,71 @@ func TestSecureValuesReachTheProgramButNeverThePlan(t *testing.T) {
 	if err := p.WriteText(&text); err != nil {
 		t.Fatal(err)
 	}
-	for _, out := range []string{js.String(), text.String()} {
-		for _, secret := range []string{dbPassword, apiToken} {
-			if strings.Contains(out, secret) {
-				t.Errorf("plan contains secret %q:\n%s", secret, out)
-			}
-		}
+	return js.String() + text.String()
+}
+
+func TestSecureValuesReachTheProgramButNeverThePlanOrItsWarnings(t *testing.T) {
+	t.Parallel()
+	cfg := loadSecure(t, secureProbe(t, "secrets", map[string]string{"password": dbPassword}))
+	if want := []string{"probe:password"}; strings.Join(cfg.SecretKeys, ",") != strings.Join(want, ",") {
+		t.Errorf("secret keys = %v, want %v", cfg.SecretKeys, want)
 	}
-	version := p.Resources[1]
-	if version.Inputs["secretData"] != SecretMarker {
-		t.Errorf("secretData = %v, want %s", version.Inputs["secretData"], SecretMarker)
+	res, err := runPlan(t, cfg)
+	if err != nil {
+		t.Fatal(err)
 	}
-	leak := p.Resources[2].Inputs
-	if leak["plain"] != SecretMarker || leak["header"] != SecretMarker || leak["name"] != "api" {
+	p := res.Plan
+	assertNoLeak(t, "plan", render(t, p), dbPassword)
+	byName := map[string]Resource{}
+	for _, r := range p.Resources {
+		byName[r.Name] = r
+	}
+	if (byName["db-v"].Inputs["secretData"] != Secret{}) {
+		t.Errorf("secretData = %v, want a secret", byName["db-v"].Inputs["secretData"])
+	}
+	leak := byName["leak"].Inputs
+	if (leak["plain"] != Secret{}) || (leak["header"] != Secret{}) || leak["name"] != "api" {
 		t.Errorf("plain copies of secrets = %v, want them redacted and the name kept", leak)
 	}
-	if p.Outputs["password"] != SecretMarker || p.Outputs["leaked"] != SecretMarker {
-		t.Errorf("outputs = %v, want both %s", p.Outputs, SecretMarker)
+	if (p.Outputs["password"] != Secret{}) || (p.Outputs["leaked"] != Secret{}) {
+		t.Errorf("outputs = %v, want both secret", p.Outputs)
+	}
+	// The program's warning quotes the password: it reaches the user
+	// redacted (the program saw the plaintext: the warning has its prefix).
+	if len(res.Warnings) != 1 || res.Warnings[0] != "the password starts with hun... and is [secret]" {
+		t.Errorf("warnings = %q", res.Warnings)
 	}
 }
 
-func TestSecureValuesWithoutPassphraseStandInAsSecretPlaceholders(t *testing.T) {
+func TestSecureValuesWithoutPassphraseStandInAsSecrets(t *testing.T) {
 	t.Parallel()
-	cfg, err := LoadConfig(LoadOptions{Dir: secretStack(t), Stack: "test"})
+	cfg, err := LoadConfig(LoadOptions{Dir: secureProbe(t, "secrets", map[string]string{"password": dbPassword}), Stack: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := cfg.Values["berth:dbPassword"]; got != SecretMarker {
-		t.Errorf("dbPassword = %q, want %q", got, SecretMarker)
+	if got := cfg.Values["probe:password"]; got != "[secret]" {
+		t.Errorf("password = %q, want [secret]", got)
 	}
-	if got, want := cfg.Values["berth:service"], `{"name":"api","token":"[secret]"}`; got != want {
-		t.Errorf("service = %s, want %s", got, want)
-	}
-	prog := &secretProgram{}
-	p, err := Run(context.Background(), cfg, prog.run)
+	res, err := runPlan(t, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := prog.value(); got != SecretMarker {
-		t.Errorf("program received %q, want %q", got, SecretMarker)
+	for _, r := range res.Plan.Resources {
+		for k, v := range r.Inputs {
+			if s, ok := v.(string); ok && strings.Contains(s, "[secret]") {
+				t.Errorf("%s.%s = %q, want the stand-in shown as a secret", r.Name, k, s)
+			}
+		}
 	}
-	if p.Resources[1].Inputs["secretData"] != SecretMarker {
-		t.Errorf("secretData = %v", p.Resources[1].Inputs["secretData"])
+	if (res.Plan.Outputs["leaked"] != Secret{}) {
+		t.Errorf("leaked = %v", res.Plan.Outputs["leaked"])
 	}
 }
 
 func TestWrongPassphraseIsAClearError(t *testing.T) {
 	t.Parallel()
 	phrase := "wrong"
-	_, err := LoadConfig(LoadOptions{Dir: secretStack(t), Stack: "test", Passphrase: &phrase})
+	_, err := LoadConfig(LoadOptions{Dir: secureProbe(t, "secrets", map[string]string{"password": dbPassword}), Stack: "test", Passphrase: &phrase})
 	if !errors.Is(err, ErrIncorrectPassphrase) {
 		t.Fatalf("error = %v, want ErrIncorrectPassphrase", err)
 	}
@@ -204,50 +138,9 @@ func TestWrongPassphraseIsAClearError(t *testing.T) {
 	}
 }
 
-func TestRedactionCoversProgramErrors(t *testing.T) {
-	t.Parallel()
-	phrase := testPassphrase
-	cfg, err := LoadConfig(LoadOptions{Dir: secretStack(t), Stack: "test", Passphrase: &phrase})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = Run(context.Background(), cfg, func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
-		return nil, fmt.Errorf("service.token: %q is not a valid token", configString(ctx, "berth:dbPassword"))
-	})
-	if err == nil || strings.Contains(err.Error(), dbPassword) || !strings.Contains(err.Error(), SecretMarker) {
-		t.Errorf("error = %v, want the secret redacted", err)
-	}
-}
-
 // awkwardSecret holds a quote, a backslash, HTML-escaped characters and
 // non-ASCII characters, which %q, %+q and JSON each escape differently.
 const awkwardSecret = `quo"te\back<é>&ü`
-
-// secureStack writes a project whose stack holds the given secure values
-// (key -> plaintext), encrypted with testPassphrase, and loads its
-// configuration with the passphrase.
-func secureStack(t *testing.T, values map[string]string) *Config {
-	t.Helper()
-	salt, crypter, err := NewEncryptionSalt(testPassphrase, []byte("8bytesal"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	stack := "encryptionsalt: " + salt + "\nconfig:\n"
-	for k, v := range values {
-		ct, err := crypter.EncryptValue(context.Background(), v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		stack += fmt.Sprintf("  %s:\n    secure: %s\n", k, ct)
-	}
-	dir := writeProject(t, map[string]string{"Pulumi.yaml": testProject, "Pulumi.test.yaml": stack})
-	phrase := testPassphrase
-	cfg, err := LoadConfig(LoadOptions{Dir: dir, Stack: "test", Passphrase: &phrase})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
-}
 
 // leakedForms returns the ways a secret may appear in a plan or message:
 // as written, in Go's %q and %+q, and in JSON with and without HTML
@@ -291,144 +184,76 @@ func assertNoLeak(t *testing.T, where, text string, secrets ...string) {
 
 func TestEscapedSecretsAreRedactedInInputsOutputsAndErrors(t *testing.T) {
 	t.Parallel()
-	cfg := secureStack(t, map[string]string{"berth:awkward": awkwardSecret})
-	program := func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
-		secret := configString(ctx, "berth:awkward")
-		doc, _ := json.Marshal(map[string]string{"password": secret})
-		docNoHTML := strings.TrimSpace(func() string {
-			var b bytes.Buffer
-			enc := json.NewEncoder(&b)
-			enc.SetEscapeHTML(false)
-			_ = enc.Encode(map[string]string{"password": secret})
-			return b.String()
-		}())
-		nested, _ := json.Marshal([]string{string(doc)})
-		var leak thing
-		if err := ctx.RegisterResource("test:index:Thing", "leak", pulumi.Map{
-			"goQuoted":  pulumi.String(fmt.Sprintf("value %q", secret)),
-			"goASCII":   pulumi.String(fmt.Sprintf("value %+q", secret)),
-			"json":      pulumi.String(string(doc)),
-			"jsonPlain": pulumi.String(docNoHTML),
-			"nested":    pulumi.String(string(nested)),
-			"keep":      pulumi.String("quo te"),
-		}, &leak); err != nil {
-			return nil, err
-		}
-		return map[string]pulumi.Output{
-			"quoted": pulumi.String(fmt.Sprintf("%q", secret)).ToStringOutput(),
-			"doc":    pulumi.String(string(doc)).ToStringOutput(),
-		}, nil
-	}
-	p, err := Run(context.Background(), cfg, program)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var js, text bytes.Buffer
-	if err := p.WriteJSON(&js); err != nil {
-		t.Fatal(err)
-	}
-	if err := p.WriteText(&text); err != nil {
-		t.Fatal(err)
-	}
-	assertNoLeak(t, "JSON plan", js.String(), awkwardSecret)
-	assertNoLeak(t, "text plan", text.String(), awkwardSecret)
+	dir := secureProbe(t, "escaped", map[string]string{"password": awkwardSecret})
+	p := mustPlan(t, loadSecure(t, dir))
+	out := render(t, p)
+	assertNoLeak(t, "plan", out, awkwardSecret)
 	in := p.Resources[0].Inputs
 	for _, k := range []string{"goQuoted", "goASCII", "json", "jsonPlain", "nested"} {
-		if in[k] != SecretMarker {
-			t.Errorf("input %s = %v, want %s", k, in[k], SecretMarker)
+		if (in[k] != Secret{}) {
+			t.Errorf("input %s = %v, want a secret", k, in[k])
 		}
 	}
 	if in["keep"] != "quo te" {
 		t.Errorf("input keep = %v, want it unchanged", in["keep"])
 	}
-	if p.Outputs["quoted"] != SecretMarker || p.Outputs["doc"] != SecretMarker {
-		t.Errorf("outputs = %v, want both %s", p.Outputs, SecretMarker)
+	if (p.Outputs["quoted"] != Secret{}) || (p.Outputs["doc"] != Secret{}) {
+		t.Errorf("outputs = %v, want both secret", p.Outputs)
 	}
 
-	tests := []struct {
-		name   string
-		format string
-	}{
-		{"Go %q", "token %q is not valid"},
-		{"Go %+q", "token %+q is not valid"},
-		{"plain", "token %s is not valid"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := Run(context.Background(), cfg, func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
-				return nil, fmt.Errorf(tt.format, configString(ctx, "berth:awkward"))
-			})
-			if err == nil || !strings.Contains(err.Error(), "token "+SecretMarker) && !strings.Contains(err.Error(), `token "`+SecretMarker+`"`) {
-				t.Fatalf("error = %v, want the secret replaced by %s", err, SecretMarker)
+	for _, format := range []string{"token %q is not valid", "token %+q is not valid", "token %s is not valid"} {
+		t.Run(format, func(t *testing.T) {
+			t.Parallel()
+			_, err := runPlan(t, loadSecure(t, dir, "probe:mode=fail-format", "probe:format="+format))
+			if err == nil || !strings.Contains(err.Error(), "token [secret]") && !strings.Contains(err.Error(), `token "[secret]"`) {
+				t.Fatalf("error = %v, want the secret replaced by [secret]", err)
 			}
 			assertNoLeak(t, "error", err.Error(), awkwardSecret)
 		})
 	}
 	t.Run("JSON in an error", func(t *testing.T) {
-		_, err := Run(context.Background(), cfg, func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
-			doc, _ := json.Marshal(map[string]string{"password": configString(ctx, "berth:awkward")})
-			return nil, fmt.Errorf("bad document %s, quoted %q", doc, doc)
-		})
-		if err == nil {
-			t.Fatal("no error")
+		t.Parallel()
+		_, err := runPlan(t, loadSecure(t, dir, "probe:mode=fail-json"))
+		var pe *ProgramError
+		if !errors.As(err, &pe) {
+			t.Fatalf("error = %v", err)
 		}
 		assertNoLeak(t, "error", err.Error(), awkwardSecret)
-		if want := `bad document {"password":"[secret]"}`; !strings.HasPrefix(err.Error(), want) {
-			t.Errorf("error = %v, want it to start with %s", err, want)
+		if want := `bad document {"password":"[secret]"}`; !strings.HasPrefix(pe.Detail, want) {
+			t.Errorf("detail = %v, want it to start with %s", pe.Detail, want)
 		}
 	})
 }
 
 func TestSecretsInResourceNamesAreRedactedInNamesURNsParentsAndDependencies(t *testing.T) {
 	t.Parallel()
-	cfg := secureStack(t, map[string]string{"berth:tenant": apiToken, "berth:short": "ab1"})
-	program := func(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
-		tenant := configString(ctx, "berth:tenant")
-		var g group
-		if err := ctx.RegisterComponentResource("test:index:Group", "grp-"+tenant, &g); err != nil {
-			return nil, err
-		}
-		var child thing
-		if err := ctx.RegisterResource("test:index:Thing", tenant+"-child", pulumi.Map{}, &child, pulumi.Parent(&g)); err != nil {
-			return nil, err
-		}
-		var short thing
-		if err := ctx.RegisterResource("test:index:Thing", configString(ctx, "berth:short"), pulumi.Map{}, &short); err != nil {
-			return nil, err
-		}
-		var dep thing
-		if err := ctx.RegisterResource("test:index:Thing", "dependent", pulumi.Map{}, &dep, pulumi.DependsOn([]pulumi.Resource{&child, &short})); err != nil {
-			return nil, err
-		}
-		return nil, nil
-	}
-	p, err := Run(context.Background(), cfg, program)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := mustPlan(t, loadSecure(t, secureProbe(t, "names", map[string]string{"tenant": apiToken, "short": "ab1"})))
 	var js bytes.Buffer
 	if err := p.WriteJSON(&js); err != nil {
 		t.Fatal(err)
 	}
 	assertNoLeak(t, "JSON plan", js.String(), apiToken)
+	if strings.Contains(js.String(), `"ab1"`) || strings.Contains(js.String(), "::ab1") {
+		t.Errorf("a name that is a short secret is kept:\n%s", js.String())
+	}
 	byName := map[string]Resource{}
 	for _, r := range p.Resources {
 		byName[r.Name] = r
 	}
-	grp, ok := byName["grp-"+SecretMarker]
+	grp, ok := byName["grp-[secret]"]
 	if !ok {
-		t.Fatalf("no resource named grp-%s in %v", SecretMarker, js.String())
+		t.Fatalf("no resource named grp-[secret] in %v", js.String())
 	}
-	if !strings.HasSuffix(grp.URN, "::grp-"+SecretMarker) {
+	if !strings.HasSuffix(grp.URN, "::grp-[secret]") {
 		t.Errorf("group URN = %s, want the name redacted", grp.URN)
 	}
-	child := byName[SecretMarker+"-child"]
-	if child.Parent != grp.URN || !strings.HasSuffix(child.URN, "::"+SecretMarker+"-child") {
+	child := byName["[secret]-child"]
+	if child.Parent != grp.URN || !strings.HasSuffix(child.URN, "::[secret]-child") {
 		t.Errorf("child URN, parent = %s, %s; want the name redacted and the group's redacted URN", child.URN, child.Parent)
 	}
-	short, ok := byName[SecretMarker]
+	short, ok := byName["[secret]"]
 	if !ok {
-		t.Errorf("a resource named after a short secret keeps its name: %s", js.String())
+		t.Fatalf("no resource named [secret]: %s", js.String())
 	}
 	want := []string{child.URN, short.URN}
 	if got := byName["dependent"].DependsOn; strings.Join(got, ",") != strings.Join(want, ",") && strings.Join(got, ",") != want[1]+","+want[0] {

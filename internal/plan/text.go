@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -68,18 +67,31 @@ type textWriter struct {
 
 func (t textWriter) indent(depth int) string { return strings.Repeat("  ", depth) }
 
+// name is a URN's logical name when the plan holds it, else the URN.
+func (t textWriter) name(urn string) string {
+	if n, ok := t.names[urn]; ok {
+		return n
+	}
+	return urn
+}
+
 // resource writes resource i and, below it, its inputs and children.
 func (t textWriter) resource(rs []Resource, i, depth int) {
 	r := rs[i]
 	fmt.Fprintf(t.w, "%s%s  %s\n", t.indent(depth), r.Name, r.Type)
+	if r.Read {
+		fmt.Fprintf(t.w, "%s  read: %s (an existing resource, not managed)\n", t.indent(depth), jsonString(r.ID))
+	}
+	if r.Provider != "" {
+		fmt.Fprintf(t.w, "%s  provider: %s\n", t.indent(depth), t.name(r.Provider))
+	}
+	if opts := r.Options.Summary(); len(opts) > 0 {
+		fmt.Fprintf(t.w, "%s  options: %s\n", t.indent(depth), strings.Join(opts, "; "))
+	}
 	if len(r.DependsOn) > 0 {
 		deps := make([]string, len(r.DependsOn))
 		for j, d := range r.DependsOn {
-			if n, ok := t.names[d]; ok {
-				deps[j] = n
-			} else {
-				deps[j] = d
-			}
+			deps[j] = t.name(d)
 		}
 		fmt.Fprintf(t.w, "%s  depends on: %s\n", t.indent(depth), strings.Join(deps, ", "))
 	}
@@ -103,7 +115,7 @@ func (t textWriter) field(key string, v any, depth int) {
 			return
 		}
 	}
-	if in := inline(v); len(ind)+len(key)+2+len(in) <= inlineWidth || !isContainer(v) {
+	if in := Inline(v); len(ind)+len(key)+2+len(in) <= inlineWidth || !isContainer(v) {
 		fmt.Fprintf(t.w, "%s%s: %s\n", ind, key, in)
 		return
 	}
@@ -124,7 +136,7 @@ func (t textWriter) block(v any, depth int) {
 			t.field("["+strconv.Itoa(i)+"]", e, depth)
 		}
 	default:
-		fmt.Fprintf(t.w, "%s%s\n", ind, inline(v))
+		fmt.Fprintf(t.w, "%s%s\n", ind, Inline(v))
 	}
 }
 
@@ -136,11 +148,39 @@ func isContainer(v any) bool {
 	return false
 }
 
-// inline renders v on one line: JSON, except that the markers print bare.
-func inline(v any) string {
-	if s, ok := v.(string); ok && (s == SecretMarker || s == UnknownMarker) {
-		return s
+// Inline renders a plan value on one line: JSON, except that markers print
+// as Describe says, bare, so that no string (always quoted) can look like
+// one.
+func Inline(v any) string {
+	if IsMarker(v) {
+		return Describe(v)
 	}
+	switch v := v.(type) {
+	case map[string]any:
+		var b strings.Builder
+		b.WriteByte('{')
+		for i, k := range sortedKeys(v) {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(jsonString(k))
+			b.WriteByte(':')
+			b.WriteString(Inline(v[k]))
+		}
+		b.WriteByte('}')
+		return b.String()
+	case []any:
+		parts := make([]string, len(v))
+		for i, e := range v {
+			parts[i] = Inline(e)
+		}
+		return "[" + strings.Join(parts, ",") + "]"
+	}
+	return jsonString(v)
+}
+
+// jsonString encodes v as compact JSON without HTML escaping.
+func jsonString(v any) string {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
@@ -162,13 +202,4 @@ func jsonDocument(s string) (string, bool) {
 		return "", false
 	}
 	return b.String(), true
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,7 +12,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/archive"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/asset"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // minSubstringSecret is the shortest secret plaintext that is redacted
@@ -21,6 +19,12 @@ import (
 // whole string equals them: redacting every "1" or "ab" would hide most of
 // the plan without protecting anything.
 const minSubstringSecret = 4
+
+// secretText replaces a secret inside text that stays readable around it:
+// messages, names, URNs. It is also the string a program gets for a secure
+// config value that berth plan cannot decrypt (the Pulumi SDK's blinding
+// decrypter writes it).
+const secretText = "[secret]"
 
 // redactor replaces strings that carry a secret's plaintext, as written or
 // escaped. Build it with newRedactor.
@@ -92,42 +96,42 @@ func jsonInner(s string, escapeHTML bool) string {
 	return unquote(strings.TrimSuffix(b.String(), "\n"))
 }
 
-// str returns s, or SecretMarker when s holds a secret plaintext or an
+// str returns s, or Secret when s holds a secret plaintext or an
 // escaped form of one.
-func (r redactor) str(s string) string {
+func (r redactor) str(s string) any {
 	for _, f := range r.forms {
 		if s == f.text || (f.long && strings.Contains(s, f.text)) {
-			return SecretMarker
+			return Secret{}
 		}
 	}
 	return s
 }
 
 // text returns s with every long enough secret plaintext, and every escaped
-// form of one, replaced by SecretMarker; it is used for messages and names,
+// form of one, replaced by secretText; it is used for messages and names,
 // where the rest stays readable.
 func (r redactor) text(s string) string {
 	for _, f := range r.forms {
 		if f.long {
-			s = strings.ReplaceAll(s, f.text, SecretMarker)
+			s = strings.ReplaceAll(s, f.text, secretText)
 		}
 	}
 	return s
 }
 
 // name returns a resource name or URN with secrets replaced by
-// SecretMarker: a name that is a secret, however short, and every long
+// secretText: a name that is a secret, however short, and every long
 // enough secret inside one.
 func (r redactor) name(s string) string {
 	for _, f := range r.forms {
 		if s == f.text {
-			return SecretMarker
+			return secretText
 		}
 	}
 	return r.text(s)
 }
 
-// urn returns a URN with secrets replaced by SecretMarker, its name part as
+// urn returns a URN with secrets replaced by secretText, its name part as
 // name does.
 func (r redactor) urn(u string) string {
 	i := strings.LastIndex(u, "::")
@@ -137,7 +141,7 @@ func (r redactor) urn(u string) string {
 	return r.text(u[:i+2]) + r.name(u[i+2:])
 }
 
-// properties renders a property map as JSON values, skipping the engine's
+// properties renders a property map as plan values, skipping the engine's
 // internal keys (`__defaults`, `__meta`, ...), which are no resource setting.
 func (r redactor) properties(m resource.PropertyMap) map[string]any {
 	out := make(map[string]any, len(m))
@@ -150,7 +154,7 @@ func (r redactor) properties(m resource.PropertyMap) map[string]any {
 	return out
 }
 
-// property renders one property value as a JSON value.
+// property renders one property value as a plan value.
 func (r redactor) property(v resource.PropertyValue) any {
 	switch {
 	case v.IsNull():
@@ -175,151 +179,56 @@ func (r redactor) property(v resource.PropertyValue) any {
 		}
 		return out
 	case v.IsSecret():
-		return SecretMarker
+		return Secret{}
 	case v.IsComputed():
-		return UnknownMarker
+		return Unknown{}
 	case v.IsOutput():
 		o := v.OutputValue()
 		switch {
 		case o.Secret:
-			return SecretMarker
+			return Secret{}
 		case !o.Known:
-			return UnknownMarker
+			return Unknown{}
 		default:
 			return r.property(o.Element)
 		}
 	case v.IsResourceReference():
-		return r.urn(string(v.ResourceReferenceValue().URN))
+		return Ref{URN: r.urn(string(v.ResourceReferenceValue().URN))}
 	case v.IsAsset():
-		return r.text(describeAsset(v.AssetValue()))
+		return r.asset(v.AssetValue())
 	case v.IsArchive():
-		return r.text(describeArchive(v.ArchiveValue()))
+		return r.archive(v.ArchiveValue())
 	}
-	return fmt.Sprintf("[%s]", v.TypeString())
+	return r.str(fmt.Sprintf("[%s]", v.TypeString()))
 }
 
-// describeAsset returns a short description of an asset: its path or URI,
-// or the hash of its text, which shows a change without the content.
-func describeAsset(a *asset.Asset) string {
+// asset describes an asset: its path or URI, or the hash of its text.
+func (r redactor) asset(a *asset.Asset) any {
 	switch {
 	case a.IsPath():
-		return "[asset file " + a.Path + "]"
+		return Asset{Path: r.text(a.Path)}
 	case a.IsURI():
-		return "[asset uri " + a.URI + "]"
-	case a.IsText():
-		sum := sha256.Sum256([]byte(a.Text))
-		return fmt.Sprintf("[asset text, %d bytes, sha256 %s]", len(a.Text), hex.EncodeToString(sum[:6]))
+		return Asset{URI: r.text(a.URI)}
 	}
-	return "[asset]"
+	if r.str(a.Text) != a.Text {
+		return Secret{}
+	}
+	sum := sha256.Sum256([]byte(a.Text))
+	return Asset{SHA256: hex.EncodeToString(sum[:6]), Bytes: len(a.Text)}
 }
 
-// describeArchive returns a short description of an archive.
-func describeArchive(a *archive.Archive) string {
+// archive describes an archive: its path or URI, or its asset names.
+func (r redactor) archive(a *archive.Archive) any {
 	switch {
 	case a.IsPath():
-		return "[archive file " + a.Path + "]"
+		return Archive{Path: r.text(a.Path)}
 	case a.IsURI():
-		return "[archive uri " + a.URI + "]"
-	case a.IsAssets():
-		names := make([]string, 0, len(a.Assets))
-		for n := range a.Assets {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		return "[archive of " + strings.Join(names, ", ") + "]"
+		return Archive{URI: r.text(a.URI)}
 	}
-	return "[archive]"
-}
-
-// plain renders a resolved Go value of a stack output as a JSON value.
-func (r redactor) plain(v any) any {
-	switch v := v.(type) {
-	case nil:
-		return nil
-	case string:
-		return r.str(v)
-	case bool:
-		return v
-	case pulumi.Asset:
-		return r.text(plainAsset(v))
-	case pulumi.Archive:
-		return r.text(plainArchive(v))
-	case pulumi.Resource:
-		return "[resource]" // its URN is an output of its own
-	}
-	rv := reflect.ValueOf(v)
-	switch rv.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return float64(rv.Int())
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return float64(rv.Uint())
-	case reflect.Float32, reflect.Float64:
-		return rv.Float()
-	case reflect.String:
-		return r.str(rv.String())
-	case reflect.Bool:
-		return rv.Bool()
-	case reflect.Pointer, reflect.Interface:
-		if rv.IsNil() {
-			return nil
-		}
-		return r.plain(rv.Elem().Interface())
-	case reflect.Slice, reflect.Array:
-		out := make([]any, rv.Len())
-		for i := range out {
-			out[i] = r.plain(rv.Index(i).Interface())
-		}
-		return out
-	case reflect.Map:
-		out := map[string]any{}
-		iter := rv.MapRange()
-		for iter.Next() {
-			out[r.text(fmt.Sprint(iter.Key().Interface()))] = r.plain(iter.Value().Interface())
-		}
-		return out
-	case reflect.Struct:
-		out := map[string]any{}
-		t := rv.Type()
-		for i := range t.NumField() {
-			f := t.Field(i)
-			if !f.IsExported() {
-				continue
-			}
-			name := f.Name
-			if tag := strings.Split(f.Tag.Get("pulumi"), ",")[0]; tag != "" {
-				name = tag
-			} else if tag := strings.Split(f.Tag.Get("json"), ",")[0]; tag != "" && tag != "-" {
-				name = tag
-			}
-			out[name] = r.plain(rv.Field(i).Interface())
-		}
-		return out
-	}
-	return r.str(fmt.Sprint(v))
-}
-
-func plainAsset(a pulumi.Asset) string {
-	switch {
-	case a.Path() != "":
-		return "[asset file " + a.Path() + "]"
-	case a.URI() != "":
-		return "[asset uri " + a.URI() + "]"
-	}
-	sum := sha256.Sum256([]byte(a.Text()))
-	return fmt.Sprintf("[asset text, %d bytes, sha256 %s]", len(a.Text()), hex.EncodeToString(sum[:6]))
-}
-
-func plainArchive(a pulumi.Archive) string {
-	switch {
-	case a.Path() != "":
-		return "[archive file " + a.Path() + "]"
-	case a.URI() != "":
-		return "[archive uri " + a.URI() + "]"
-	}
-	names := make([]string, 0, len(a.Assets()))
-	for n := range a.Assets() {
-		names = append(names, n)
+	names := make([]string, 0, len(a.Assets))
+	for n := range a.Assets {
+		names = append(names, r.text(n))
 	}
 	sort.Strings(names)
-	return "[archive of " + strings.Join(names, ", ") + "]"
+	return Archive{Assets: names}
 }

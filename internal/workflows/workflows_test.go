@@ -31,8 +31,7 @@ type reach struct {
 var want = map[string]map[string]reach{
 	"preview.yml": {
 		"test":           {},
-		"plan-diff":      {Stacks: []string{"dev", "prod"}},
-		"comment-body":   {},
+		"plan-diff":      {},
 		"pulumi-preview": {Environment: "preview", Secrets: []string{"DEV_PULUMI_CONFIG_PASSPHRASE"}, IDToken: true, Stacks: []string{"dev"}},
 	},
 	"comment.yml": {

@@ -28,6 +28,10 @@ func awsPartition(region string) string {
 	return "aws"
 }
 
+// AWSPartition is the partition of a Region ("aws", "aws-cn" or
+// "aws-us-gov"), the one rule behind every ARN the model builds.
+func AWSPartition(region string) string { return awsPartition(region) }
+
 // arn builds "arn:PARTITION:SERVICE:REGION:ACCOUNT:" + rest.
 func (c *Ctx) arn(service string, regional bool, rest ...Part) resource.PropertyValue {
 	region := c.Cfg("region")

@@ -307,8 +307,12 @@ func (c *Ctx) Str(key string) Part {
 	return Part{}
 }
 
-// Cfg is the provider configuration value key.
-func (c *Ctx) Cfg(key string) Part { return Part{s: c.Config[key], known: true} }
+// Cfg is the provider configuration value key, unknown when the
+// configuration does not set it (an offline plan without the account, say).
+func (c *Ctx) Cfg(key string) Part {
+	v, ok := c.Config[key]
+	return Part{s: v, known: ok && v != ""}
+}
 
 // Gen is a new identifier of n characters of alphabet, or the one the
 // state holds under oldKey (IDs do not change on update).

@@ -1,0 +1,267 @@
+package answers
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/berth-dev/berth/internal/fakecloud/model"
+)
+
+// Request is one resource registration to answer.
+type Request struct {
+	// Type is the type token, such as "aws:ecr/repository:Repository".
+	Type string
+	// Name is the resource's logical name.
+	Name string
+	// Custom is false for component resources, which have no provider.
+	Custom bool
+	// Inputs are the resource's inputs, secrets and unknowns kept.
+	Inputs resource.PropertyMap
+	// Config is the configuration of the resource's provider.
+	Config model.Config
+	// IDs makes what only the cloud invents: Unknown or a Fake.
+	IDs model.IDs
+	// Dir is the program's working directory, against which a provider
+	// resolves relative paths (a Docker build context). Default: the
+	// current directory.
+	Dir string
+	// Platform is the Docker engine's platform, the default of an image
+	// build's platform, such as "linux/amd64". Required for Docker images.
+	Platform string
+}
+
+// CheckError is a provider's Check failure: the inputs break a rule of the
+// provider, such as a missing required argument. A real preview fails the
+// same way.
+type CheckError struct {
+	// Type and Name name the resource.
+	Type, Name string
+	// Reasons lists each failure, as "property: reason".
+	Reasons []string
+}
+
+// Error returns the failures in the engine's form: `TYPE resource 'NAME'
+// has a problem: REASON`.
+func (e *CheckError) Error() string {
+	lines := make([]string, len(e.Reasons))
+	for i, r := range e.Reasons {
+		lines[i] = fmt.Sprintf("%s resource '%s' has a problem: %s", e.Type, e.Name, r)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Resource returns the ID and the outputs (the state) of a registration:
+//
+//   - component resources and providers: their inputs, and no ID;
+//   - types the model knows: the inputs after the provider's Check
+//     (schema defaults applied, an autoname where the program gives no
+//     name), then the outputs the provider computes, with the properties it
+//     marks secret and every secret input kept secret;
+//   - Docker images: the Docker provider's Check (the Dockerfile must exist,
+//     the context digest) and its outputs, repoDigest included;
+//   - every other type: its inputs and an unknown ID; its other outputs are
+//     missing, which a preview resolves as unknown.
+//
+// A *CheckError reports inputs the provider would reject.
+func Resource(r Request) (resource.PropertyValue, resource.PropertyMap, error) {
+	unknownID := resource.MakeComputed(resource.NewProperty(""))
+	switch {
+	case !r.Custom:
+		return resource.NewNullProperty(), r.Inputs.Copy(), nil
+	case strings.HasPrefix(r.Type, "pulumi:providers:"):
+		return unknownID, r.Inputs.Copy(), nil
+	case r.Type == model.DockerImageToken:
+		return dockerImage(r)
+	}
+	t, ok := model.Lookup(r.Type)
+	if !ok {
+		return unknownID, r.Inputs.Copy(), nil
+	}
+	in := r.Inputs.Copy()
+	if key := resource.PropertyKey(t.Autoname); t.Autoname != "" && in[key].IsNull() {
+		// The bridge names the resource NAME-<7 random hex> (tfbridge
+		// AutoNameTransform, resource.NewUniqueHex): the cloud's choice,
+		// as far as a plan is concerned.
+		suffix, known := r.IDs.Generate(model.Hex, 7)
+		in[key] = resource.MakeComputed(resource.NewProperty(""))
+		if known {
+			in[key] = resource.NewProperty(r.Name + "-" + suffix)
+		}
+	}
+	checked, failures := t.Check(nil, in, r.Name, nil)
+	if len(failures) > 0 {
+		e := &CheckError{Type: r.Type, Name: r.Name}
+		for _, f := range failures {
+			e.Reasons = append(e.Reasons, f.Reason)
+		}
+		return resource.PropertyValue{}, nil, e
+	}
+	id, state := t.Apply(&model.Ctx{In: checked, Config: r.Config, IDs: r.IDs})
+	if _, offline := r.IDs.(Unknown); offline {
+		id, state = hideGuesses(r.Type, r.Config, checked, id, state)
+	}
+	return id, state, nil
+}
+
+// hideGuesses turns into unknowns the values the model fills in for a
+// fake cloud that an offline plan cannot know:
+//
+//   - Secret Manager names hold the project's number, which the model
+//     derives from the project ID (gcp.go projectNumber) and a real
+//     project's cannot be;
+//   - a load balancer's zoneId is the model's us-east-1 ALB hosted zone
+//     for every Region (the provider keeps a per-Region table,
+//     internal/service/elbv2/hosted_zone_id_data_source.go);
+//   - an ECS service's ID (its ARN) holds the cluster's name, which the
+//     model reads as empty while the cluster's ARN is unknown.
+func hideGuesses(typ string, cfg model.Config, in resource.PropertyMap, id resource.PropertyValue, state resource.PropertyMap) (resource.PropertyValue, resource.PropertyMap) {
+	unknown := resource.MakeComputed(resource.NewProperty(""))
+	switch typ {
+	case "gcp:secretmanager/secret:Secret":
+		state["name"] = unknown
+	case "gcp:secretmanager/secretVersion:SecretVersion":
+		state["name"] = unknown
+		id = unknown
+	case "aws:lb/loadBalancer:LoadBalancer":
+		if cfg["region"] != "us-east-1" {
+			state["zoneId"] = unknown
+		}
+	case "aws:ecs/service:Service":
+		if in["cluster"].ContainsUnknowns() {
+			id = unknown
+		}
+	}
+	return id, state
+}
+
+// dockerImage answers a docker:index/image:Image: the provider's Check
+// against the program's working directory, then its outputs. The digest is
+// the registry's, drawn from the IDs: builds are not reproducible, so each
+// is a new digest (model.ImageDigest).
+func dockerImage(r Request) (resource.PropertyValue, resource.PropertyMap, error) {
+	in, restore := rebase(r.Inputs, r.Dir)
+	checked, err := model.DockerImageCheck(in, r.Platform)
+	if err != nil {
+		return resource.PropertyValue{}, nil, &CheckError{Type: r.Type, Name: r.Name, Reasons: []string{restore(err.Error())}}
+	}
+	checked = unrebase(checked, r.Inputs, r.Dir)
+	name, nameOK := knownString(checked["imageName"])
+	build := unsecret(checked["build"])
+	digest, digestOK := "", false
+	if build.IsObject() {
+		digest, digestOK = knownString(build.ObjectValue()["contextDigest"])
+	}
+	_, ctxOK := knownString(objectField(build, "context"))
+	_, dfOK := knownString(objectField(build, "dockerfile"))
+	if !nameOK || !ctxOK || !dfOK {
+		return resource.MakeComputed(resource.NewProperty("")), checked, nil
+	}
+	repoDigest := resource.MakeComputed(resource.NewProperty(""))
+	nonce, known := r.IDs.Generate(model.Hex, 16)
+	repo, _ := model.SplitImageName(name)
+	var state resource.PropertyMap
+	if known && digestOK {
+		ref := repo + "@" + model.ImageDigest(digest, nonce)
+		state = model.DockerImageState(checked, ref)
+		repoDigest = resource.NewProperty(ref)
+	} else {
+		state = model.DockerImageState(checked, "")
+	}
+	delete(state, "__inputs") // the engine's own bookkeeping, not an output
+	state["repoDigest"] = repoDigest
+	out := checked.Copy()
+	for k, v := range state {
+		out[k] = v
+	}
+	// The provider's ID is the image name (provider/image.go dockerBuild).
+	return resource.NewProperty(name), out, nil
+}
+
+// rebase returns the inputs with a relative build context and Dockerfile
+// made absolute under dir, for the provider's file checks, and a function
+// that turns the absolute paths in a message back into the program's.
+func rebase(in resource.PropertyMap, dir string) (resource.PropertyMap, func(string) string) {
+	out := in.Copy()
+	var pairs []string
+	build := unsecret(in["build"])
+	if dir == "" || !build.IsObject() {
+		return out, func(s string) string { return s }
+	}
+	b := build.ObjectValue().Copy()
+	ctx, ok := knownString(b["context"])
+	if !ok && b["context"].IsNull() {
+		ctx, ok = ".", true
+	}
+	if ok && !filepath.IsAbs(ctx) {
+		abs := filepath.Join(dir, ctx)
+		b["context"] = resource.NewProperty(abs)
+		pairs = append(pairs, abs, ctx)
+	}
+	if df, ok := knownString(b["dockerfile"]); ok && !filepath.IsAbs(df) {
+		abs := filepath.Join(dir, df)
+		b["dockerfile"] = resource.NewProperty(abs)
+		pairs = append(pairs, abs, df)
+	}
+	out["build"] = resource.NewProperty(b)
+	// Longer paths first, so that the Dockerfile's is restored whole.
+	if len(pairs) == 4 && len(pairs[2]) < len(pairs[0]) {
+		pairs[0], pairs[1], pairs[2], pairs[3] = pairs[2], pairs[3], pairs[0], pairs[1]
+	}
+	return out, strings.NewReplacer(pairs...).Replace
+}
+
+// unrebase puts the program's own context and Dockerfile paths back into
+// the checked inputs: outputs carry the paths as the program gave them.
+func unrebase(checked, orig resource.PropertyMap, dir string) resource.PropertyMap {
+	b := unsecret(checked["build"])
+	if dir == "" || !b.IsObject() {
+		return checked
+	}
+	build := b.ObjectValue().Copy()
+	ob := resource.PropertyMap{}
+	if o := unsecret(orig["build"]); o.IsObject() {
+		ob = o.ObjectValue()
+	}
+	ctx := "."
+	if s, ok := knownString(ob["context"]); ok {
+		ctx = s
+	}
+	if s, ok := knownString(build["context"]); ok && filepath.IsAbs(s) && !filepath.IsAbs(ctx) {
+		build["context"] = resource.NewProperty(ctx)
+	}
+	if s, ok := knownString(build["dockerfile"]); ok && filepath.IsAbs(s) {
+		if df, ok := knownString(ob["dockerfile"]); ok {
+			build["dockerfile"] = resource.NewProperty(df)
+		} else {
+			build["dockerfile"] = resource.NewProperty(filepath.Join(ctx, "Dockerfile"))
+		}
+	}
+	out := checked.Copy()
+	out["build"] = resource.NewProperty(build)
+	return out
+}
+
+func unsecret(v resource.PropertyValue) resource.PropertyValue {
+	for v.IsSecret() {
+		v = v.SecretValue().Element
+	}
+	return v
+}
+
+func knownString(v resource.PropertyValue) (string, bool) {
+	v = unsecret(v)
+	if v.IsString() {
+		return v.StringValue(), true
+	}
+	return "", false
+}
+
+func objectField(v resource.PropertyValue, key string) resource.PropertyValue {
+	if v = unsecret(v); v.IsObject() {
+		return v.ObjectValue()[resource.PropertyKey(key)]
+	}
+	return resource.NewNullProperty()
+}

@@ -1,0 +1,186 @@
+package diff
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/berth-dev/berth/internal/plan"
+)
+
+// withOptions returns r with options o.
+func withOptions(r plan.Resource, o plan.Options) plan.Resource {
+	r.Options = o
+	return r
+}
+
+func account(id string) plan.Resource {
+	return res("gcp:serviceaccount/account:Account", "sa", "", map[string]any{"accountId": id, "description": "d"})
+}
+
+func TestLifecycleOptionsDecideWhatAChangeDoes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		base, head  plan.Resource
+		wantOp      Op
+		wantIgnored []string
+		flags       []string
+	}{
+		{
+			name: "ignoreChanges keeps a replacing input from replacing",
+			base: account("a-1"), head: withOptions(account("a-2"), plan.Options{IgnoreChanges: []string{"accountId"}}),
+			wantOp: Update, wantIgnored: []string{"accountId"},
+		},
+		{
+			name: "replaceOnChanges makes an in-place input replace",
+			base: account("a-1"), head: withOptions(func() plan.Resource { r := account("a-1"); r.Inputs["description"] = "e"; return r }(),
+				plan.Options{ReplaceOnChanges: []string{"description"}}),
+			wantOp: Replace,
+			flags: []string{`replace: replaced (description "d" -> "e"): Pulumi creates the new one and deletes the old one; ` +
+				`service account: an account re-created with the same ID is a new identity; grants made outside this stack are lost`},
+		},
+		{
+			name: "deleteBeforeReplace says the resource is missing in between",
+			base: account("a-1"), head: withOptions(account("a-2"), plan.Options{DeleteBeforeReplace: true}),
+			wantOp: Replace,
+			flags: []string{`replace: replaced (accountId "a-1" -> "a-2"): deleteBeforeReplace: Pulumi deletes the old one first, so it is missing until the new one exists; ` +
+				`service account: an account re-created with the same ID is a new identity; grants made outside this stack are lost`},
+		},
+		{
+			name: "a protected resource that would be replaced fails the deploy",
+			base: withOptions(account("a-1"), plan.Options{Protect: true}), head: withOptions(account("a-2"), plan.Options{Protect: true}),
+			wantOp: Replace,
+			flags:  []string{`replace: replaced (accountId "a-1" -> "a-2"): it is protected, so pulumi up fails until a run with protect removed`},
+		},
+		{
+			name: "retainOnDelete keeps the old one of a replacement",
+			base: account("a-1"), head: withOptions(account("a-2"), plan.Options{RetainOnDelete: true}),
+			wantOp: Replace,
+			flags: []string{`replace: replaced (accountId "a-1" -> "a-2"): Pulumi creates the new one and deletes the old one; ` +
+				`retainOnDelete: the old one stays in the cloud, no longer managed`},
+		},
+		{
+			name: "an option alone is an update",
+			base: account("a-1"), head: withOptions(account("a-1"), plan.Options{Protect: true}),
+			wantOp: Update,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := compare(t, plnOf(tt.base), plnOf(tt.head))
+			if len(r.Changes) != 1 || r.Changes[0].Op != tt.wantOp {
+				t.Fatalf("changes = %+v, want one %s", r.Changes, tt.wantOp)
+			}
+			var ignored []string
+			for _, v := range r.Changes[0].Values {
+				if v.Ignored {
+					ignored = append(ignored, v.Path)
+				}
+			}
+			if !reflect.DeepEqual(ignored, tt.wantIgnored) {
+				t.Errorf("ignored = %v, want %v", ignored, tt.wantIgnored)
+			}
+			if got := flagLines(r); !reflect.DeepEqual(got, tt.flags) && !(len(got) == 0 && len(tt.flags) == 0) {
+				t.Errorf("flags:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.flags, "\n"))
+			}
+		})
+	}
+}
+
+func TestDeleteFlagsNameProtectAndRetainOnDelete(t *testing.T) {
+	t.Parallel()
+	repo := res("aws:ecr/repository:Repository", "repo", "", map[string]any{"name": "r"})
+	tests := []struct {
+		opts plan.Options
+		want string
+	}{
+		{plan.Options{}, "delete: ECR repository repo is deleted: the images in it are deleted with it"},
+		{plan.Options{Protect: true}, "delete: repo is deleted but protected: pulumi up fails until a run with protect removed"},
+		{plan.Options{RetainOnDelete: true}, "delete: ECR repository repo is deleted with retainOnDelete: Pulumi stops managing it and it stays in the cloud"},
+	}
+	for _, tt := range tests {
+		got := flagLines(compare(t, plnOf(withOptions(repo, tt.opts)), plnOf()))
+		if !reflect.DeepEqual(got, []string{tt.want}) {
+			t.Errorf("options %+v: flags %q, want %q", tt.opts, got, tt.want)
+		}
+	}
+}
+
+func TestIgnoredChangesRaiseNoFlagAndShowAsIgnored(t *testing.T) {
+	t.Parallel()
+	svc := func(memory string, opts plan.Options) plan.Resource {
+		r := res("gcp:cloudrunv2/service:Service", "svc", "", map[string]any{"name": "s", "template": map[string]any{
+			"containers": []any{map[string]any{"resources": map[string]any{"limits": map[string]any{"memory": memory}}}}}})
+		r.Options = opts
+		return r
+	}
+	r := compare(t, plnOf(svc("512Mi", plan.Options{})), plnOf(svc("1Gi", plan.Options{IgnoreChanges: []string{"template.containers"}})))
+	if len(r.Flags) != 0 {
+		t.Errorf("flags = %v, want none for an ignored change", flagLines(r))
+	}
+	out := allFormats(t, r)
+	if !strings.Contains(out["text"], `template.containers[0].resources.limits.memory: "512Mi" -> "1Gi" (ignored: ignoreChanges keeps the old value)`) {
+		t.Errorf("text:\n%s", out["text"])
+	}
+	if !strings.Contains(out["markdown"], "| `template.containers[0].resources.limits.memory` (ignored) |") {
+		t.Errorf("markdown:\n%s", out["markdown"])
+	}
+	if !strings.Contains(out["json"], `"ignored": true`) || !strings.Contains(out["text"], `option ignoreChanges: [] -> ["template.containers"]`) {
+		t.Errorf("json:\n%s\ntext:\n%s", out["json"], out["text"])
+	}
+}
+
+func TestAnAliasedResourceIsTheSameResource(t *testing.T) {
+	t.Parallel()
+	old := res("gcp:serviceaccount/account:Account", "api-sa", "", map[string]any{"accountId": "a"})
+	renamed := res("gcp:serviceaccount/account:Account", "orders-sa", "", map[string]any{"accountId": "a"})
+	renamed.Options.Aliases = []string{old.URN}
+	r := compare(t, plnOf(old), plnOf(renamed))
+	if len(r.Changes) != 1 || r.Changes[0].Op != Update || r.Changes[0].OldURN != old.URN || len(r.Flags) != 0 {
+		t.Errorf("changes %+v, flags %v; want an update of the same resource, no flag", r.Changes, flagLines(r))
+	}
+}
+
+func TestAnUnknownFromAReplacedResourceIsANewValue(t *testing.T) {
+	t.Parallel()
+	sg := func(desc string) plan.Resource {
+		return res("aws:ec2/securityGroup:SecurityGroup", "lb-sg", "", map[string]any{"description": desc, "vpcId": "vpc-1"})
+	}
+	rule := sgRule("lb-in", "lb-sg", 443, map[string]any{"cidrIpv4": "10.0.0.0/8"})
+	same := compare(t, plnOf(sg("a"), rule), plnOf(sg("a"), rule))
+	if len(same.Changes) != 0 {
+		t.Errorf("unchanged plans: %+v", same.Changes)
+	}
+	r := compare(t, plnOf(sg("a"), rule), plnOf(sg("b"), rule))
+	var got []string
+	for _, c := range r.Changes {
+		got = append(got, string(c.Op)+" "+c.Name+" "+strings.Join(c.Paths, " "))
+	}
+	// The group's description forces a new group, with a new ID: the rule
+	// follows it (securityGroupId replaces a rule).
+	if want := []string{"replace lb-sg description", "replace lb-in securityGroupId"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("changes = %v, want %v", got, want)
+	}
+	if !strings.Contains(allFormats(t, r)["text"], "securityGroupId: [unknown, from lb-sg] -> [unknown: new, from lb-sg]") {
+		t.Errorf("text:\n%s", allFormats(t, r)["text"])
+	}
+}
+
+func TestJSONValuesUseThePlanMarkers(t *testing.T) {
+	t.Parallel()
+	base := plnOf(res("test:index:Thing", "t", "", map[string]any{"token": "plain", "gone": 1.0, "$key": "x"}))
+	head := plnOf(res("test:index:Thing", "t", "", map[string]any{"token": plan.Secret{}, "new": plan.Unknown{}, "$key": "y"}))
+	out := allFormats(t, compare(t, base, head))["json"]
+	for _, want := range []string{
+		`"path": "[\"$key\"]",` + "\n" + `          "old": "x",` + "\n" + `          "new": "y"`,
+		`"path": "gone",` + "\n" + `          "old": 1`,
+		`"path": "new",` + "\n" + `          "new": {` + "\n" + `            "$unknown": true`,
+		`"old": "plain",` + "\n" + `          "new": {` + "\n" + `            "$secret": true`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("json lacks %s:\n%s", want, out)
+		}
+	}
+}

@@ -1,0 +1,25 @@
+//go:build unix
+
+package plan
+
+import (
+	"os"
+	"syscall"
+)
+
+// lock takes an exclusive lock on path, waiting for another berth that
+// builds the same program, and returns its release.
+func lock(path string) (func(), error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
+}

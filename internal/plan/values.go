@@ -1,0 +1,243 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+)
+
+// A value in a plan (an input, a stack output) is a JSON value: nil, bool,
+// float64, string, []any or map[string]any, or one of the marker types
+// below, which stand for what a plan does not show. In the JSON form a
+// marker is an object with one key that starts with "$", such as
+// {"$secret": true}; an object key of the program's own that starts with
+// "$" is written with one more "$" in front ("$ref" as "$$ref"), so that no
+// input can be mistaken for a marker.
+
+// Secret stands for a secret value: a secret input or output, a secure
+// config value, or a string that contains the plaintext of one. Its JSON
+// form is {"$secret": true}.
+type Secret struct{}
+
+// Unknown stands for a value that is not known until the resource exists:
+// an ID, a digest, an ARN the cloud makes. Its JSON form is
+// {"$unknown": true}.
+type Unknown struct{}
+
+// Asset describes a file asset by its path or URI, or a text asset by the
+// SHA-256 of its text (first 12 hex digits) and its size, which shows a
+// change without the content. Its JSON form is {"$asset": {...}} with the
+// fields that are set.
+type Asset struct {
+	Path   string `json:"path,omitempty"`
+	URI    string `json:"uri,omitempty"`
+	SHA256 string `json:"sha256,omitempty"`
+	Bytes  int    `json:"bytes,omitempty"`
+}
+
+// Archive describes an archive by its path or URI, or by the sorted names
+// of the assets it holds. Its JSON form is {"$archive": {...}}.
+type Archive struct {
+	Path   string   `json:"path,omitempty"`
+	URI    string   `json:"uri,omitempty"`
+	Assets []string `json:"assets,omitempty"`
+}
+
+// Ref is a reference to another resource, by URN. Its JSON form is
+// {"$resource": "urn:..."}.
+type Ref struct{ URN string }
+
+// Marker keys of the JSON form.
+const (
+	secretKey   = "$secret"
+	unknownKey  = "$unknown"
+	assetKey    = "$asset"
+	archiveKey  = "$archive"
+	resourceKey = "$resource"
+)
+
+// encodeMap returns m in its JSON form.
+func encodeMap(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[escapeKey(k)] = encode(v)
+	}
+	return out
+}
+
+// encode returns v in its JSON form.
+func encode(v any) any {
+	switch v := v.(type) {
+	case Secret:
+		return map[string]any{secretKey: true}
+	case Unknown:
+		return map[string]any{unknownKey: true}
+	case Asset:
+		return map[string]any{assetKey: v}
+	case Archive:
+		return map[string]any{archiveKey: v}
+	case Ref:
+		return map[string]any{resourceKey: v.URN}
+	case map[string]any:
+		return encodeMap(v)
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = encode(e)
+		}
+		return out
+	}
+	return v
+}
+
+func escapeKey(k string) string {
+	if strings.HasPrefix(k, "$") {
+		return "$" + k
+	}
+	return k
+}
+
+// decodeMap returns the values of a JSON object in their Go form; path
+// names it in errors.
+func decodeMap(m map[string]any, path string) (map[string]any, error) {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if strings.HasPrefix(k, "$") && !strings.HasPrefix(k, "$$") {
+			return nil, fmt.Errorf("%s: key %q: a marker must be the only key of its object", path, k)
+		}
+		key := k
+		if strings.HasPrefix(k, "$$") {
+			key = k[1:]
+		}
+		d, err := decode(v, path+"."+key)
+		if err != nil {
+			return nil, err
+		}
+		out[key] = d
+	}
+	return out, nil
+}
+
+// decode returns a JSON value in its Go form.
+func decode(v any, path string) (any, error) {
+	switch v := v.(type) {
+	case map[string]any:
+		if len(v) == 1 {
+			for k, e := range v {
+				if m, ok, err := decodeMarker(k, e, path); ok || err != nil {
+					return m, err
+				}
+			}
+		}
+		return decodeMap(v, path)
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			d, err := decode(e, fmt.Sprintf("%s[%d]", path, i))
+			if err != nil {
+				return nil, err
+			}
+			out[i] = d
+		}
+		return out, nil
+	}
+	return v, nil
+}
+
+// decodeMarker decodes a one-key object whose key is a marker's.
+func decodeMarker(k string, e any, path string) (any, bool, error) {
+	bad := func() (any, bool, error) {
+		return nil, true, fmt.Errorf("%s: malformed %s marker %v", path, k, e)
+	}
+	switch k {
+	case secretKey, unknownKey:
+		if e != true {
+			return bad()
+		}
+		if k == secretKey {
+			return Secret{}, true, nil
+		}
+		return Unknown{}, true, nil
+	case assetKey:
+		m, ok := e.(map[string]any)
+		if !ok {
+			return bad()
+		}
+		a := Asset{}
+		a.Path, _ = m["path"].(string)
+		a.URI, _ = m["uri"].(string)
+		a.SHA256, _ = m["sha256"].(string)
+		if n, ok := m["bytes"].(float64); ok {
+			a.Bytes = int(n)
+		}
+		return a, true, nil
+	case archiveKey:
+		m, ok := e.(map[string]any)
+		if !ok {
+			return bad()
+		}
+		a := Archive{}
+		a.Path, _ = m["path"].(string)
+		a.URI, _ = m["uri"].(string)
+		if list, ok := m["assets"].([]any); ok {
+			for _, n := range list {
+				s, ok := n.(string)
+				if !ok {
+					return bad()
+				}
+				a.Assets = append(a.Assets, s)
+			}
+		}
+		return a, true, nil
+	case resourceKey:
+		s, ok := e.(string)
+		if !ok {
+			return bad()
+		}
+		return Ref{URN: s}, true, nil
+	}
+	return nil, false, nil
+}
+
+// IsMarker reports whether v is one of the marker types.
+func IsMarker(v any) bool {
+	switch v.(type) {
+	case Secret, Unknown, Asset, Archive, Ref:
+		return true
+	}
+	return false
+}
+
+// Describe renders a marker for people: [secret], [unknown], [asset
+// file app/main.go], [resource urn:...]. Other values render as "".
+func Describe(v any) string {
+	switch v := v.(type) {
+	case Secret:
+		return "[secret]"
+	case Unknown:
+		return "[unknown]"
+	case Asset:
+		switch {
+		case v.Path != "":
+			return "[asset file " + v.Path + "]"
+		case v.URI != "":
+			return "[asset uri " + v.URI + "]"
+		}
+		return fmt.Sprintf("[asset text, %d bytes, sha256 %s]", v.Bytes, v.SHA256)
+	case Archive:
+		switch {
+		case v.Path != "":
+			return "[archive file " + v.Path + "]"
+		case v.URI != "":
+			return "[archive uri " + v.URI + "]"
+		}
+		return "[archive of " + strings.Join(v.Assets, ", ") + "]"
+	case Ref:
+		return "[resource " + v.URN + "]"
+	}
+	return ""
+}
+
+// EncodeValue returns a plan value in its JSON form, markers as their
+// one-key objects and "$" keys escaped, for documents that embed plan
+// values (berth diff's JSON).
+func EncodeValue(v any) any { return encode(v) }
