@@ -8,8 +8,10 @@
 package validate
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -140,4 +142,28 @@ func OneOf[T any](values ...T) string {
 		parts[i] = fmt.Sprintf("%q", fmt.Sprint(v))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// Describe names a value decoded from JSON (encoding/json, with UseNumber)
+// for a message such as "must be a number, got the string \"ten\"": its
+// kind, with the text of a string or number. Describe a secret setting's
+// value without it, since a string would be quoted.
+func Describe(v any) string {
+	switch x := v.(type) {
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "a list"
+	case string:
+		return fmt.Sprintf("the string %q", x)
+	case json.Number:
+		return "the number " + x.String()
+	case float64:
+		return "the number " + strconv.FormatFloat(x, 'g', -1, 64)
+	case bool:
+		return "a boolean"
+	case nil:
+		return "null"
+	}
+	return fmt.Sprintf("%T", v)
 }

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 )
@@ -64,5 +65,25 @@ func TestStackConfigHeader(t *testing.T) {
 	want := "invalid configuration of stack \"dev\":\n  service.memory: too much"
 	if got := p.Err(StackConfig, "dev").Error(); got != want {
 		t.Fatalf("Error() = %q, want %q", got, want)
+	}
+}
+
+func TestDescribeNamesEachJSONKind(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		in   any
+		want string
+	}{
+		{map[string]any{"a": 1}, "an object"},
+		{[]any{1}, "a list"},
+		{"ten", `the string "ten"`},
+		{json.Number("4.5"), "the number 4.5"},
+		{float64(80), "the number 80"},
+		{true, "a boolean"},
+		{nil, "null"},
+	} {
+		if got := Describe(tt.in); got != tt.want {
+			t.Errorf("Describe(%#v) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }

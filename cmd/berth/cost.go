@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
-	"flag"
 	"io"
 
 	"github.com/berth-dev/berth/internal/cost"
@@ -46,43 +44,18 @@ per line; 2 on a usage error.
 
 // runCost implements `berth cost`. It writes to stdout only on success.
 func runCost(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("berth cost", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-	var (
-		stack, format, dir, timeout onceString
-		sets                        listFlag
-	)
-	fs.Var(&stack, "stack", "")
-	fs.Var(&sets, "set", "")
-	fs.Var(&format, "format", "")
-	fs.Var(&dir, "dir", "")
-	fs.Var(&timeout, "timeout", "")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			_, err := io.WriteString(stdout, costUsage)
-			return err
-		}
-		return usageErrorf("cost", "%s", doubleDash(err.Error()))
+	f, help, err := parseStackFlags("cost", "estimate", args)
+	if err != nil || help {
+		return writeHelp(help, err, stdout, costUsage)
 	}
-	if fs.NArg() > 0 {
-		return usageErrorf("cost", "unexpected argument %q: berth cost takes only flags", fs.Arg(0))
-	}
-	if stack.value == "" {
-		return usageErrorf("cost", "--stack is required: the stack whose Pulumi.NAME.yaml to estimate")
-	}
-	write, err := pickFormat("cost", format.value,
+	write, err := pickFormat("cost", f.format.value,
 		outputFormat[*cost.Estimate]{"text", (*cost.Estimate).WriteText},
 		outputFormat[*cost.Estimate]{"json", (*cost.Estimate).WriteJSON},
 		outputFormat[*cost.Estimate]{"markdown", (*cost.Estimate).WriteMarkdown})
 	if err != nil {
 		return err
 	}
-	runOpts, err := parseTimeout("cost", timeout)
-	if err != nil {
-		return err
-	}
-	cfg, p, err := planStack(ctx, "cost", stack.value, dir.value, sets, runOpts, stderr)
+	cfg, p, err := f.planStack(ctx, stderr)
 	if err != nil {
 		return err
 	}

@@ -77,43 +77,18 @@ twice, a function berth cannot answer offline), with nothing on stdout;
 
 // runPlan implements `berth plan`. It writes to stdout only on success.
 func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("berth plan", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-	var (
-		stack, format, dir, timeout onceString
-		sets                        listFlag
-	)
-	fs.Var(&stack, "stack", "")
-	fs.Var(&sets, "set", "")
-	fs.Var(&format, "format", "")
-	fs.Var(&dir, "dir", "")
-	fs.Var(&timeout, "timeout", "")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			_, err := io.WriteString(stdout, planUsage)
-			return err
-		}
-		return usageErrorf("plan", "%s", doubleDash(err.Error()))
+	f, help, err := parseStackFlags("plan", "plan", args)
+	if err != nil || help {
+		return writeHelp(help, err, stdout, planUsage)
 	}
-	if fs.NArg() > 0 {
-		return usageErrorf("plan", "unexpected argument %q: berth plan takes only flags", fs.Arg(0))
-	}
-	if stack.value == "" {
-		return usageErrorf("plan", "--stack is required: the stack whose Pulumi.NAME.yaml to plan")
-	}
-	write, err := pickFormat("plan", format.value,
+	write, err := pickFormat("plan", f.format.value,
 		outputFormat[*plan.Plan]{"text", (*plan.Plan).WriteText},
 		outputFormat[*plan.Plan]{"json", (*plan.Plan).WriteJSON},
 		outputFormat[*plan.Plan]{"mermaid", (*plan.Plan).WriteMermaid})
 	if err != nil {
 		return err
 	}
-	runOpts, err := parseTimeout("plan", timeout)
-	if err != nil {
-		return err
-	}
-	cfg, p, err := planStack(ctx, "plan", stack.value, dir.value, sets, runOpts, stderr)
+	cfg, p, err := f.planStack(ctx, stderr)
 	if err != nil {
 		return err
 	}
@@ -135,30 +110,68 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return err
 }
 
-// parseTimeout reads --timeout into the run options; command names the
-// subcommand in usage errors.
-func parseTimeout(command string, timeout onceString) (plan.RunOptions, error) {
+// stackFlags are the flags of the commands that plan a stack, berth plan
+// and berth cost: --stack, --set, --format, --dir and --timeout.
+type stackFlags struct {
+	command                     string
+	stack, format, dir, timeout onceString
+	sets                        listFlag
+}
+
+// parseStackFlags parses a stack command's flags; purpose ends the
+// message of a missing --stack ("the stack whose Pulumi.NAME.yaml to
+// plan"). help is true for -h, with nothing else to do.
+func parseStackFlags(command, purpose string, args []string) (f *stackFlags, help bool, err error) {
+	f = &stackFlags{command: command}
+	fs := flag.NewFlagSet("berth "+command, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.Var(&f.stack, "stack", "")
+	fs.Var(&f.sets, "set", "")
+	fs.Var(&f.format, "format", "")
+	fs.Var(&f.dir, "dir", "")
+	fs.Var(&f.timeout, "timeout", "")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, true, nil
+		}
+		return nil, false, usageErrorf(command, "%s", doubleDash(err.Error()))
+	}
+	if fs.NArg() > 0 {
+		return nil, false, usageErrorf(command, "unexpected argument %q: berth %s takes only flags", fs.Arg(0), command)
+	}
+	if f.stack.value == "" {
+		return nil, false, usageErrorf(command, "--stack is required: the stack whose Pulumi.NAME.yaml to %s", purpose)
+	}
+	return f, false, nil
+}
+
+// writeHelp writes usage for -h, or returns err.
+func writeHelp(help bool, err error, stdout io.Writer, usage string) error {
+	if help {
+		_, err = io.WriteString(stdout, usage)
+	}
+	return err
+}
+
+// planStack loads the stack's configuration as the flags give it and runs
+// the program offline, printing its warnings to stderr. It is the one way
+// berth plan and berth cost plan a stack.
+func (f *stackFlags) planStack(ctx context.Context, stderr io.Writer) (*plan.Config, *plan.Plan, error) {
+	command, stack, dir := f.command, f.stack.value, f.dir.value
 	var runOpts plan.RunOptions
-	if timeout.set {
-		d, err := time.ParseDuration(timeout.value)
+	if f.timeout.set {
+		d, err := time.ParseDuration(f.timeout.value)
 		if err != nil || d <= 0 {
-			return runOpts, usageErrorf(command, "--timeout %q: must be a positive duration such as 90s or 5m", timeout.value)
+			return nil, nil, usageErrorf(command, "--timeout %q: must be a positive duration such as 90s or 5m", f.timeout.value)
 		}
 		runOpts.Timeout = d
 	}
-	return runOpts, nil
-}
-
-// planStack loads the stack's configuration as --stack, --dir and --set
-// give it and runs the program offline, printing its warnings to stderr.
-// command names the subcommand in usage errors. It is the one way berth
-// plan and berth cost plan a stack.
-func planStack(ctx context.Context, command, stack, dir string, sets []string, runOpts plan.RunOptions, stderr io.Writer) (*plan.Config, *plan.Plan, error) {
 	if isTerminal(stderr) {
 		runOpts.Progress = stderr
 	}
 	opts := plan.LoadOptions{Dir: dir, Stack: stack}
-	for _, s := range sets {
+	for _, s := range f.sets {
 		o, err := plan.ParseOverride(s)
 		if err != nil {
 			return nil, nil, usageErrorf(command, "--set %v", err)

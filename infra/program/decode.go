@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/agext/levenshtein"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/berth-dev/berth/validate"
@@ -40,7 +41,7 @@ func decodeValue(path string, raw any, v reflect.Value, secret bool, p *validate
 		if secret {
 			return "a value of another type (not shown: the setting is secret)"
 		}
-		return describe(raw)
+		return validate.Describe(raw)
 	}
 	if raw == nil {
 		return
@@ -209,7 +210,7 @@ func scalarString(raw any) (string, bool) {
 func nearest(name string, allowed []string) string {
 	best, bestDist := "", len(name)/2+1
 	for _, a := range allowed {
-		if d := editDistance(strings.ToLower(name), strings.ToLower(a)); d < bestDist {
+		if d := levenshtein.Distance(strings.ToLower(name), strings.ToLower(a), nil); d < bestDist {
 			best, bestDist = a, d
 		}
 	}
@@ -217,46 +218,6 @@ func nearest(name string, allowed []string) string {
 		return ""
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
-}
-
-// describe names a JSON value's kind for messages without printing values
-// that could be secret.
-func describe(raw any) string {
-	switch x := raw.(type) {
-	case map[string]any:
-		return "an object"
-	case []any:
-		return "a list"
-	case string:
-		return fmt.Sprintf("the string %q", x)
-	case json.Number:
-		return "the number " + x.String()
-	case bool:
-		return "a boolean"
-	default:
-		return fmt.Sprintf("%T", raw)
-	}
 }
 
 // parseJSON parses a configuration value as JSON, keeping numbers exact.

@@ -169,7 +169,7 @@ func numberOf(v any) (float64, bool) {
 func wholeNumber(path string, v any, lo, hi float64, p *validate.Problems) (int64, bool) {
 	f, ok := numberOf(v)
 	if !ok || f != math.Trunc(f) {
-		p.Addf(path, "must be a whole number, got %s", describe(v))
+		p.Addf(path, "must be a whole number, got %s", validate.Describe(v))
 		return 0, false
 	}
 	if f == 0 && lo > 0 {
@@ -186,7 +186,7 @@ func wholeNumber(path string, v any, lo, hi float64, p *validate.Problems) (int6
 func realNumber(path string, v any, lo float64, loExclusive bool, hi float64, p *validate.Problems) (float64, bool) {
 	f, ok := numberOf(v)
 	if !ok {
-		p.Addf(path, "must be a number, got %s", describe(v))
+		p.Addf(path, "must be a number, got %s", validate.Describe(v))
 		return 0, false
 	}
 	allowed := fmt.Sprintf("%s-%s", plain(lo), plain(hi))
@@ -207,7 +207,7 @@ func realNumber(path string, v any, lo float64, loExclusive bool, hi float64, p 
 func duration(path string, v any, lo, hi time.Duration, p *validate.Problems) (time.Duration, bool) {
 	s, ok := v.(string)
 	if !ok {
-		p.Addf(path, "must be a duration such as 100ms or 2s, got %s", describe(v))
+		p.Addf(path, "must be a duration such as 100ms or 2s, got %s", validate.Describe(v))
 		return 0, false
 	}
 	d, err := time.ParseDuration(s)
@@ -233,25 +233,6 @@ func shortDuration(d time.Duration) string {
 		return fmt.Sprintf("%dm", d/time.Minute)
 	}
 	return d.String()
-}
-
-// describe names a JSON value's kind for messages.
-func describe(v any) string {
-	switch x := v.(type) {
-	case map[string]any:
-		return "an object"
-	case []any:
-		return "a list"
-	case string:
-		return fmt.Sprintf("the string %q", x)
-	case json.Number:
-		return "the number " + x.String()
-	case bool:
-		return "a boolean"
-	case nil:
-		return "null"
-	}
-	return fmt.Sprintf("%T", v)
 }
 
 // plain formats a number without exponent or trailing zeros.

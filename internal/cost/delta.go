@@ -8,6 +8,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/berth-dev/berth/internal/markdown"
 )
 
 // DefaultThreshold is the rise of the monthly estimate above which a pull
@@ -205,7 +207,7 @@ func (d *Delta) WriteMarkdown(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("**Monthly cost** (USD, berth's estimate; see docs/cost.md)\n\n")
 	if d.Note != "" {
-		fmt.Fprintf(bw, "%s\n\n", cell(d.Note))
+		fmt.Fprintf(bw, "%s\n\n", markdown.Text(d.Note))
 		return flushDelta(bw)
 	}
 	bw.WriteString("| | Min | Max |\n|---|---:|---:|\n")
@@ -223,12 +225,12 @@ func (d *Delta) WriteMarkdown(w io.Writer) error {
 			if l == nil {
 				l = lc.Base
 			}
-			fmt.Fprintf(bw, "| %s | %s | %s | %s |\n", code(l.Resource), cell(l.Item), lineRange(lc.Base), lineRange(lc.Head))
+			fmt.Fprintf(bw, "| %s | %s | %s | %s |\n", markdown.Code(l.Resource), markdown.Text(l.Item), lineRange(lc.Base), lineRange(lc.Head))
 		}
 		bw.WriteString("\n")
 	}
 	for _, n := range d.incomplete() {
-		fmt.Fprintf(bw, "%s\n\n", cell(n))
+		fmt.Fprintf(bw, "%s\n\n", markdown.Text(n))
 	}
 	if d.Head != nil {
 		d.Head.writeMarkdownDetails(bw)

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+
+	"github.com/berth-dev/berth/internal/plan"
 )
 
 // Plan inputs are JSON values: objects, lists, strings, float64 numbers and
@@ -11,24 +13,9 @@ import (
 // whatever their spelling) reads as absent, so that its line is unpriced
 // rather than priced from a guess.
 
-// field walks path through nested objects of in.
-func field(in map[string]any, path ...string) (any, bool) {
-	var v any = in
-	for _, k := range path {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		if v, ok = m[k]; !ok {
-			return nil, false
-		}
-	}
-	return v, true
-}
-
 // str returns the string at path.
 func str(in map[string]any, path ...string) (string, bool) {
-	v, _ := field(in, path...)
+	v, _ := plan.Lookup(in, path...)
 	s, ok := v.(string)
 	return s, ok
 }
@@ -36,7 +23,7 @@ func str(in map[string]any, path ...string) (string, bool) {
 // number returns the number at path; a string holding a number counts (ECS
 // task definitions give cpu and memory as strings).
 func number(in map[string]any, path ...string) (float64, bool) {
-	v, _ := field(in, path...)
+	v, _ := plan.Lookup(in, path...)
 	switch x := v.(type) {
 	case float64:
 		return x, true
@@ -52,21 +39,21 @@ func number(in map[string]any, path ...string) (float64, bool) {
 
 // boolean returns the boolean at path.
 func boolean(in map[string]any, path ...string) (bool, bool) {
-	v, _ := field(in, path...)
+	v, _ := plan.Lookup(in, path...)
 	b, ok := v.(bool)
 	return b, ok
 }
 
 // list returns the list at path.
 func list(in map[string]any, path ...string) ([]any, bool) {
-	v, _ := field(in, path...)
+	v, _ := plan.Lookup(in, path...)
 	l, ok := v.([]any)
 	return l, ok
 }
 
 // object returns the object at path.
 func object(in map[string]any, path ...string) (map[string]any, bool) {
-	v, _ := field(in, path...)
+	v, _ := plan.Lookup(in, path...)
 	m, ok := v.(map[string]any)
 	return m, ok
 }

@@ -8,6 +8,8 @@ import (
 	"math"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/berth-dev/berth/internal/markdown"
 )
 
 // WriteJSON writes est as indented JSON followed by a newline.
@@ -66,15 +68,15 @@ func (est *Estimate) WriteText(w io.Writer) error {
 // is not included in a collapsed section.
 func (est *Estimate) WriteMarkdown(w io.Writer) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "### Monthly cost, stack %s: %s%s\n\n", code(est.Stack), money(est.Total.Min, est.Total.Max), incompleteMark(est))
+	fmt.Fprintf(bw, "### Monthly cost, stack %s: %s%s\n\n", markdown.Code(est.Stack), money(est.Total.Min, est.Total.Max), incompleteMark(est))
 	fmt.Fprintf(bw, "%s, %d hours a month, from berth's price table (checked %s).\n\n", est.Currency, est.HoursPerMonth, est.PricesChecked)
 	bw.WriteString("| Resource | Item | Quantity | Min | Max |\n|---|---|---|---:|---:|\n")
 	for _, l := range est.Lines {
 		if !l.Priced {
-			fmt.Fprintf(bw, "| %s | %s | %s | no price | no price |\n", code(l.Resource), cell(l.Item), cell(l.Note))
+			fmt.Fprintf(bw, "| %s | %s | %s | no price | no price |\n", markdown.Code(l.Resource), markdown.Text(l.Item), markdown.Text(l.Note))
 			continue
 		}
-		fmt.Fprintf(bw, "| %s | %s | %s | %s | %s |\n", code(l.Resource), cell(l.Item), cell(quantity(l)), dollars(l.Min), dollars(l.Max))
+		fmt.Fprintf(bw, "| %s | %s | %s | %s | %s |\n", markdown.Code(l.Resource), markdown.Text(l.Item), markdown.Text(quantity(l)), dollars(l.Min), dollars(l.Max))
 	}
 	fmt.Fprintf(bw, "| **total** | | | **%s** | **%s** |\n\n", dollars(est.Total.Min), dollars(est.Total.Max))
 	if un := est.Unpriced(); len(un) > 0 {
@@ -98,14 +100,14 @@ func (est *Estimate) writeMarkdownDetails(bw *bufio.Writer) {
 	if len(est.FreeTier) > 0 {
 		bw.WriteString("Free tier, per billing account, shown and not subtracted:\n\n")
 		for _, l := range est.FreeTier {
-			fmt.Fprintf(bw, "- %s, %s: up to %s\n", cell(l.Item), cell(l.Quantity), money(l.Min, l.Max))
+			fmt.Fprintf(bw, "- %s, %s: up to %s\n", markdown.Text(l.Item), markdown.Text(l.Quantity), money(l.Min, l.Max))
 		}
 		bw.WriteString("\n")
 	}
-	fmt.Fprintf(bw, "Assumptions (`berth:cost`, see docs/cost.md): %s\n\n", cell(est.Assumptions.summary()))
+	fmt.Fprintf(bw, "Assumptions (`berth:cost`, see docs/cost.md): %s\n\n", markdown.Text(est.Assumptions.summary()))
 	bw.WriteString("Not included:\n\n")
 	for _, s := range est.NotIncluded {
-		fmt.Fprintf(bw, "- %s\n", cell(s))
+		fmt.Fprintf(bw, "- %s\n", markdown.Text(s))
 	}
 	bw.WriteString("\n</details>\n\n")
 }
@@ -173,44 +175,3 @@ func plural(n int, one, many string) string {
 // oneLine replaces line breaks, so that a value from a plan cannot break
 // the text layout.
 func oneLine(s string) string { return strings.NewReplacer("\r", " ", "\n", " ", "\t", " ").Replace(s) }
-
-// code returns s as a Markdown code span safe in a table cell, by the same
-// rules as internal/diff's: a fence longer than any backtick run inside,
-// pipes escaped, line breaks removed.
-func code(s string) string {
-	s = strings.NewReplacer("\r", " ", "\n", " ", "|", `\|`).Replace(s)
-	fence := "`"
-	for strings.Contains(s, fence) {
-		fence += "`"
-	}
-	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") || s == "" {
-		s = " " + s + " "
-	}
-	return fence + s + fence
-}
-
-// cell escapes prose for a Markdown table cell or list item: Markdown
-// punctuation, HTML and "@" (so that nothing mentions a user or team).
-func cell(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case '\\', '`', '*', '_', '[', ']', '|', '#', '~', '!':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case '<':
-			b.WriteString("&lt;")
-		case '>':
-			b.WriteString("&gt;")
-		case '&':
-			b.WriteString("&amp;")
-		case '@':
-			b.WriteString("&#64;")
-		case '\n', '\r':
-			b.WriteByte(' ')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}

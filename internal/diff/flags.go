@@ -136,8 +136,8 @@ func iamFindings(typ string, old, new map[string]any) []string {
 	var out []string
 	if strings.HasPrefix(typ, "aws:") {
 		for _, k := range policyInputs {
-			ov, _ := get(old, k)
-			if nv, ok := get(new, k); ok && opaque(nv) {
+			ov, _ := plan.Lookup(old, k)
+			if nv, ok := plan.Lookup(new, k); ok && opaque(nv) {
 				if old == nil || !equal(ov, nv) {
 					out = append(out, k+" changes and cannot be read ("+render(nv, true)+")")
 				}
@@ -175,7 +175,7 @@ func iamFindings(typ string, old, new map[string]any) []string {
 }
 
 func valueAt(m map[string]any, k string) any {
-	v, _ := get(m, k)
+	v, _ := plan.Lookup(m, k)
 	return v
 }
 
@@ -659,8 +659,8 @@ func listenerFindings(old, new map[string]any, head *lbIndex) []string {
 		}
 	}
 	if old != nil && secure(old) && secure(new) {
-		o, hasO := get(old, "sslPolicy")
-		n, hasN := get(new, "sslPolicy")
+		o, hasO := plan.Lookup(old, "sslPolicy")
+		n, hasN := plan.Lookup(new, "sslPolicy")
 		if !equal(o, n) || hasO != hasN {
 			out = append(out, fmt.Sprintf("listener on port %s TLS policy changes: sslPolicy %s -> %s", port, render(o, hasO), render(n, hasN)))
 		}
@@ -871,7 +871,7 @@ func secretFindings(typ string, old, new map[string]any) []string {
 // refText is a secret name or version at key of m: the string, an unknown
 // as the plan shows it (with where it comes from), or def when missing.
 func refText(m map[string]any, key, def string) string {
-	v, ok := get(m, key)
+	v, ok := plan.Lookup(m, key)
 	switch {
 	case !ok || v == nil:
 		return def
@@ -900,7 +900,7 @@ func cloudRunSecrets(in map[string]any) map[string]secretRef {
 		}
 		for _, e := range list(cm, "envs") {
 			em, _ := e.(map[string]any)
-			ref, _ := get(em, "valueSource", "secretKeyRef")
+			ref, _ := plan.Lookup(em, "valueSource", "secretKeyRef")
 			if rm, ok := ref.(map[string]any); ok {
 				out[prefix+"env "+str(em, "name")] = secretRef{refText(rm, "secret", ""), refText(rm, "version", "latest")}
 			}

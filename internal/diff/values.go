@@ -286,31 +286,17 @@ func marshal(v any) ([]byte, error) {
 	return []byte(strings.TrimSuffix(sb.String(), "\n")), nil
 }
 
-// get returns the value at a dotted path of plain keys in inputs.
-func get(inputs map[string]any, path ...string) (any, bool) {
-	var v any = inputs
-	for _, k := range path {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		if v, ok = m[k]; !ok {
-			return nil, false
-		}
-	}
-	return v, true
-}
 
 // str returns the string at path, or "".
 func str(inputs map[string]any, path ...string) string {
-	v, _ := get(inputs, path...)
+	v, _ := plan.Lookup(inputs, path...)
 	s, _ := v.(string)
 	return s
 }
 
 // list returns the list at path, or nil.
 func list(inputs map[string]any, path ...string) []any {
-	v, _ := get(inputs, path...)
+	v, _ := plan.Lookup(inputs, path...)
 	l, _ := v.([]any)
 	return l
 }

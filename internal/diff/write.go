@@ -4,11 +4,11 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"html"
 	"io"
 	"strings"
 
 	"github.com/berth-dev/berth/internal/cost"
+	"github.com/berth-dev/berth/internal/markdown"
 	"github.com/berth-dev/berth/internal/plan"
 )
 
@@ -153,7 +153,7 @@ func (r *Result) WriteText(w io.Writer) error {
 func (r *Result) WriteMarkdown(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "%s stack=%s -->\n", MarkdownMarker, strings.ReplaceAll(r.Stack, "--", "-"))
-	fmt.Fprintf(bw, "### berth diff, stack %s: %s\n\n", code(r.Stack), r.summary())
+	fmt.Fprintf(bw, "### berth diff, stack %s: %s\n\n", markdown.Code(r.Stack), r.summary())
 	if len(r.Changes) == 0 {
 		bw.WriteString("No changes.\n\n")
 		r.markdownCost(bw)
@@ -190,7 +190,7 @@ func (r *Result) markdownFlags(bw *bufio.Writer) {
 	fmt.Fprintf(bw, "**%d %s to review**\n\n", len(r.Flags), plural(len(r.Flags), "flag", "flags"))
 	bw.WriteString("| Flag | Resource | Reason |\n|---|---|---|\n")
 	for _, f := range r.Flags {
-		fmt.Fprintf(bw, "| **%s** | %s | %s |\n", f.Kind, code(nameOf(f.URN)), mdText(f.Reason))
+		fmt.Fprintf(bw, "| **%s** | %s | %s |\n", f.Kind, markdown.Code(nameOf(f.URN)), markdown.Text(f.Reason))
 	}
 	bw.WriteString("\n")
 }
@@ -199,15 +199,15 @@ func (r *Result) markdownFlags(bw *bufio.Writer) {
 func (r *Result) markdownTable(bw *bufio.Writer) {
 	bw.WriteString("| Change | Resource | Type | Component | Inputs changed | Options changed |\n|---|---|---|---|---|---|\n")
 	for _, c := range r.Changes {
-		name := code(c.Name)
+		name := markdown.Code(c.Name)
 		if c.OldURN != "" {
-			name += " (was " + code(nameOf(c.OldURN)) + ")"
+			name += " (was " + markdown.Code(nameOf(c.OldURN)) + ")"
 		}
 		comp := "stack"
 		if c.Component != "" {
-			comp = code(nameOf(c.Component))
+			comp = markdown.Code(nameOf(c.Component))
 		}
-		fmt.Fprintf(bw, "| %s | %s | %s | %s | %d | %d |\n", c.Op, name, code(c.Type), comp, len(c.Paths), len(c.Options))
+		fmt.Fprintf(bw, "| %s | %s | %s | %s | %d | %d |\n", c.Op, name, markdown.Code(c.Type), comp, len(c.Paths), len(c.Options))
 	}
 	bw.WriteString("\n")
 }
@@ -216,11 +216,11 @@ func (r *Result) markdownTable(bw *bufio.Writer) {
 // collapsed section.
 func (r *Result) markdownDetails(bw *bufio.Writer) {
 	for _, g := range r.groups() {
-		fmt.Fprintf(bw, "<details><summary>%s: %d %s</summary>\n\n", htmlCode(r.componentName(g[0].Component)), len(g), plural(len(g), "change", "changes"))
+		fmt.Fprintf(bw, "<details><summary>%s: %d %s</summary>\n\n", markdown.HTMLCode(r.componentName(g[0].Component)), len(g), plural(len(g), "change", "changes"))
 		for _, c := range g {
-			fmt.Fprintf(bw, "**%s** %s (%s)", c.Op, code(c.Name), code(c.Type))
+			fmt.Fprintf(bw, "**%s** %s (%s)", c.Op, markdown.Code(c.Name), markdown.Code(c.Type))
 			if c.OldURN != "" {
-				fmt.Fprintf(bw, ", was %s", code(nameOf(c.OldURN)))
+				fmt.Fprintf(bw, ", was %s", markdown.Code(nameOf(c.OldURN)))
 			}
 			bw.WriteString("\n\n")
 			rows := make([]Value, 0, len(c.Values)+len(c.Options))
@@ -234,17 +234,17 @@ func (r *Result) markdownDetails(bw *bufio.Writer) {
 			case c.Op == Create:
 				bw.WriteString("| Input | Value |\n|---|---|\n")
 				for _, v := range rows {
-					fmt.Fprintf(bw, "| %s | %s |\n", code(v.Path), code(render(v.New, v.HasNew)))
+					fmt.Fprintf(bw, "| %s | %s |\n", markdown.Code(v.Path), markdown.Code(render(v.New, v.HasNew)))
 				}
 				bw.WriteString("\n")
 			default:
 				bw.WriteString("| Input | Old | New |\n|---|---|---|\n")
 				for _, v := range rows {
-					path := code(v.Path)
+					path := markdown.Code(v.Path)
 					if v.Ignored {
 						path += " (ignored)"
 					}
-					fmt.Fprintf(bw, "| %s | %s | %s |\n", path, code(render(v.Old, v.HasOld)), code(render(v.New, v.HasNew)))
+					fmt.Fprintf(bw, "| %s | %s | %s |\n", path, markdown.Code(render(v.Old, v.HasOld)), markdown.Code(render(v.New, v.HasNew)))
 				}
 				bw.WriteString("\n")
 			}
@@ -279,51 +279,4 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
-}
-
-// code returns s as a Markdown code span that is safe in a table cell: the
-// fence is longer than any backtick run inside, and pipes are escaped (GFM
-// splits cells on them even inside code spans).
-func code(s string) string {
-	s = strings.NewReplacer("\r", " ", "\n", " ", "|", `\|`).Replace(s)
-	fence := "`"
-	for strings.Contains(s, fence) {
-		fence += "`"
-	}
-	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") || s == "" {
-		s = " " + s + " "
-	}
-	return fence + s + fence
-}
-
-// htmlCode returns s in an HTML code element, for <summary>, where Markdown
-// is not rendered.
-func htmlCode(s string) string {
-	return "<code>" + html.EscapeString(s) + "</code>"
-}
-
-// mdText escapes prose for a Markdown table cell: Markdown punctuation,
-// HTML and "@" (so that nothing mentions a user or team).
-func mdText(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case '\\', '`', '*', '_', '[', ']', '|', '#', '~', '!':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case '<':
-			b.WriteString("&lt;")
-		case '>':
-			b.WriteString("&gt;")
-		case '&':
-			b.WriteString("&amp;")
-		case '@':
-			b.WriteString("&#64;")
-		case '\n', '\r':
-			b.WriteByte(' ')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }

@@ -65,24 +65,6 @@ func TestMarkdownEscapesPlanValues(t *testing.T) {
 	}
 }
 
-func TestCode(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]string{
-		"plain":   "`plain`",
-		"a|b":     "`a\\|b`",
-		"a`b":     "``a`b``",
-		"`a`":     "`` `a` ``",
-		"a\nb":    "`a b`",
-		"":        "`  `",
-		"x``y`":   "``` x``y` ```",
-		"<!---->": "`<!---->`",
-	} {
-		if got := code(in); got != want {
-			t.Errorf("code(%q) = %s, want %s", in, got, want)
-		}
-	}
-}
-
 func TestJSONShape(t *testing.T) {
 	t.Parallel()
 	base := cloudRun("api", nil)

@@ -241,3 +241,20 @@ func Describe(v any) string {
 // one-key objects and "$" keys escaped, for documents that embed plan
 // values (berth diff's JSON).
 func EncodeValue(v any) any { return encode(v) }
+
+// Lookup returns the value at path in nested objects of in (each element
+// a key), and false when an element is missing or its parent is not an
+// object: a marker such as Unknown ends the walk.
+func Lookup(in map[string]any, path ...string) (any, bool) {
+	var v any = in
+	for _, k := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if v, ok = m[k]; !ok {
+			return nil, false
+		}
+	}
+	return v, true
+}
