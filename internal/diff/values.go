@@ -286,7 +286,6 @@ func marshal(v any) ([]byte, error) {
 	return []byte(strings.TrimSuffix(sb.String(), "\n")), nil
 }
 
-
 // str returns the string at path, or "".
 func str(inputs map[string]any, path ...string) string {
 	v, _ := plan.Lookup(inputs, path...)
