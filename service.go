@@ -39,9 +39,9 @@ type ServiceArgs struct {
 	// Cloud is GCP or AWS. Required.
 	Cloud Cloud `pulumi:"cloud"`
 	// Service describes the service in the words both clouds share.
-	// Default: every field's own default, which may differ by cloud
+	// Default: nil, every field's own default, which may differ by cloud
 	// (docs/parity.md).
-	Service spec.Service `pulumi:"service,optional"`
+	Service *spec.Service `pulumi:"service,optional"`
 	// Build builds the image from a Docker context and pushes it to a
 	// repository the component creates (Artifact Registry on GCP, ECR on
 	// AWS), for the platform the cloud runs. Set exactly one of Build and
@@ -175,7 +175,7 @@ func (a *ServiceArgs) check(ctx *pulumi.Context, name string) (*image.ImageArgs,
 	}
 	var imgArgs *image.ImageArgs
 	if a.Build != nil {
-		imgArgs = &image.ImageArgs{Build: *a.Build}
+		imgArgs = &image.ImageArgs{Build: a.Build}
 	}
 	switch a.Cloud {
 	case GCP:
