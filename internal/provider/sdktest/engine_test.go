@@ -86,10 +86,10 @@ func TestTheEngineShowsEachInvalidPropertyWithItsPath(t *testing.T) {
 			Backend: &workspace.ProjectBackend{URL: "file://" + filepath.Join(dir, "state")},
 		}),
 		auto.EnvVars(map[string]string{
-			"PULUMI_HOME":               filepath.Join(dir, "home"),
-			"PULUMI_CONFIG_PASSPHRASE":  "berth-sdktest",
-			"PULUMI_SKIP_UPDATE_CHECK":  "true",
-			"PULUMI_SKIP_CONFIRMATIONS": "true",
+			"PULUMI_HOME":                                 filepath.Join(dir, "home"),
+			"PULUMI_CONFIG_PASSPHRASE":                    "berth-sdktest",
+			"PULUMI_SKIP_UPDATE_CHECK":                    "true",
+			"PULUMI_SKIP_CONFIRMATIONS":                   "true",
 			"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
 			// The engine finds the plugin on PATH.
 			"PATH": filepath.Dir(bin) + string(os.PathListSeparator) + os.Getenv("PATH"),
