@@ -19,6 +19,7 @@ import (
 	pschema "github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil/rpcerror"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -83,6 +84,28 @@ func TestSchemaBindsWithoutDiagnostics(t *testing.T) {
 	}
 	if pkg.Name != "berth" || pkg.Version == nil || pkg.Version.String() != Version || pkg.License != "Apache-2.0" || pkg.Repository != Repository {
 		t.Errorf("package = %s %v, license %q, repository %q; want berth %s, Apache-2.0, %s", pkg.Name, pkg.Version, pkg.License, pkg.Repository, Version, Repository)
+	}
+}
+
+func TestPulumiPluginYAMLRunsTheGoPlugin(t *testing.T) {
+	t.Parallel()
+	// pulumi package add of a Go source plugin loads PulumiPlugin.yaml from
+	// the plugin's directory and has the Go language host run go build
+	// there (pkg/resource/plugin/plugin.go, execPlugin, v3.274.1).
+	dir := filepath.Join("..", "..", "cmd", "pulumi-resource-berth")
+	proj, err := workspace.LoadPluginProject(filepath.Join(dir, "PulumiPlugin.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := proj.Runtime.Name(); got != "go" {
+		t.Errorf("runtime = %q, want go", got)
+	}
+	src, err := os.ReadFile(filepath.Join(dir, "main.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(src), "\npackage main\n") || !strings.Contains(string(src), "provider.New()") {
+		t.Errorf("%s/main.go is not the plugin's main package", dir)
 	}
 }
 

@@ -259,9 +259,9 @@ func stringLit(e ast.Expr) (string, bool) {
 	return s, err == nil
 }
 
-// goName matches a Go identifier with an inner capital or digit:
-// CertificateARN, IngressAll, Gen1, TLS12And13. Words of one capital
-// (Service) or of capitals only (VPC, ARM64) do not match.
+// goName matches a capitalized word; describe replaces only those that
+// innerCapital accepts (CertificateARN, IngressAll, Gen1, TLS12And13), not
+// words of one capital (Service) or of capitals only (VPC, ARM64).
 var goName = regexp.MustCompile(`\b[A-Z][A-Za-z0-9_]*\b`)
 
 // describe turns the godoc raw of subject into a schema description.
