@@ -92,6 +92,7 @@ var imageFields = map[string]string{
 	"artifactRegistry.repositoryId": "service.name",
 	"artifactRegistry.imageName":    "service.name",
 	"ecr.repositoryName":            "service.name",
+	"name":                          "service.name",
 	"platform":                      "aws.architecture",
 	"requiredPlatform":              "aws.architecture",
 }
@@ -175,7 +176,9 @@ func (a *ServiceArgs) check(ctx *pulumi.Context, name string) (*image.ImageArgs,
 	}
 	var imgArgs *image.ImageArgs
 	if a.Build != nil {
-		imgArgs = &image.ImageArgs{Build: a.Build}
+		// The repository is named after the service, like its other
+		// resources.
+		imgArgs = &image.ImageArgs{Name: a.Service.OrZero().Name, Build: a.Build}
 	}
 	switch a.Cloud {
 	case GCP:

@@ -21,10 +21,58 @@ import (
 )
 
 // The container test builds app/Dockerfile on a real Docker engine with the
-// local Go builder image (scripts/setup.sh makes both available), runs the
-// image locked down as a platform would, and stops it under load.
+// local Go builder image (scripts/setup.sh makes both available): through
+// the daemon's BuildKit, as the Pulumi docker provider builds it, and with
+// the classic builder. It runs the image locked down as a platform would,
+// and stops it under load.
 
-const containerImage = "berth-app:test"
+const (
+	containerImage = "berth-app:test"
+	classicImage   = "berth-app:test-classic"
+)
+
+// imageConfig is the part of an image's configuration the tests check.
+type imageConfig struct {
+	User       string
+	Entrypoint []string
+	Cmd        []string
+}
+
+func inspectConfig(t *testing.T, image string) imageConfig {
+	t.Helper()
+	var cfg imageConfig
+	out := docker(t, "image", "inspect", "-f", "{{json .Config}}", image)
+	if err := json.Unmarshal([]byte(out), &cfg); err != nil {
+		t.Fatalf("parsing image config %q: %v", out, err)
+	}
+	return cfg
+}
+
+// TestClassicBuilderBuildsTheImage builds the Dockerfile's classic stage
+// with the docker CLI's classic builder, which cannot run the default
+// stage's cache mounts: the image must have the same configuration and
+// serve.
+func TestClassicBuilderBuildsTheImage(t *testing.T) {
+	requireDocker(t)
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	if err := containerbuild.BuildClassic(ctx, root, classicImage, containerbuild.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if cfg := inspectConfig(t, classicImage); cfg.User != "65532:65532" || strings.Join(cfg.Entrypoint, " ") != "/app" || len(cfg.Cmd) != 0 {
+		t.Errorf("classic image config = %+v, want user 65532:65532, entrypoint [/app], no Cmd", cfg)
+	}
+	port := freePort(t)
+	name := fmt.Sprintf("berth-ct-classic-%d", os.Getpid())
+	docker(t, "run", "-d", "--name", name, "--read-only", "--cap-drop", "ALL", "--network", "host",
+		"-e", "PORT="+strconv.Itoa(port), classicImage)
+	t.Cleanup(func() { _ = exec.Command("docker", "rm", "-f", name).Run() })
+	waitFor200(t, fmt.Sprintf("http://127.0.0.1:%d/healthz", port), 30*time.Second)
+}
 
 func TestContainerServesAndStopsGracefully(t *testing.T) {
 	requireDocker(t)
@@ -34,20 +82,12 @@ func TestContainerServesAndStopsGracefully(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	if err := containerbuild.Build(ctx, root, containerImage); err != nil {
+	if err := containerbuild.Build(ctx, root, containerImage, containerbuild.Options{}); err != nil {
 		t.Fatal(err)
 	}
 
 	t.Run("image is non-root and shell-less", func(t *testing.T) {
-		var cfg struct {
-			User       string
-			Entrypoint []string
-			Cmd        []string
-		}
-		out := docker(t, "image", "inspect", "-f", "{{json .Config}}", containerImage)
-		if err := json.Unmarshal([]byte(out), &cfg); err != nil {
-			t.Fatalf("parsing image config %q: %v", out, err)
-		}
+		cfg := inspectConfig(t, containerImage)
 		if cfg.User != "65532:65532" {
 			t.Errorf("User = %q, want 65532:65532", cfg.User)
 		}
@@ -72,6 +112,26 @@ func TestContainerServesAndStopsGracefully(t *testing.T) {
 
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	waitFor200(t, base+"/healthz", 30*time.Second)
+
+	// The service found the container's 256m limit in its cgroup and fitted
+	// the Go runtime and the body budget to it.
+	var listening struct {
+		Message      string `json:"message"`
+		MemoryLimit  int64  `json:"memory_limit"`
+		GoLimit      string `json:"go_memory_limit"`
+		BodyBudget   int64  `json:"body_budget_bytes"`
+		MemorySource string `json:"memory_limit_source"`
+	}
+	for _, line := range strings.Split(docker(t, "logs", name), "\n") {
+		if json.Unmarshal([]byte(line), &listening) == nil && listening.Message == "listening" {
+			break
+		}
+	}
+	const limit = 256 << 20
+	if listening.MemoryLimit != limit || listening.GoLimit != strconv.Itoa(limit/10*9) || listening.BodyBudget != limit/16 {
+		t.Errorf("listening line: memory_limit %d (from %q), go_memory_limit %q, body_budget_bytes %d; want %d, %d, %d",
+			listening.MemoryLimit, listening.MemorySource, listening.GoLimit, listening.BodyBudget, limit, limit/10*9, limit/16)
+	}
 
 	// Load from several keep-alive clients while the container is stopped.
 	// Each client records whether a request was sent before `docker stop`

@@ -2,7 +2,8 @@
 // PostgreSQL, with the probes, logs, traces and shutdown behaviour that
 // Google Cloud Run and AWS ECS Fargate expect.
 //
-// Run it with `go run ./app`. All configuration comes from environment
+// Run it with `bash scripts/run-app.sh`, which builds it and execs the
+// binary so that signals reach it. All configuration comes from environment
 // variables, validated before anything starts (see package config for each
 // variable, its default and its allowed values): PORT, LOG_LEVEL,
 // SHUTDOWN_TIMEOUT, DRAIN_DELAY, MAX_BODY_BYTES, GOOGLE_CLOUD_PROJECT,
@@ -19,6 +20,12 @@
 // ("database unavailable"); the cause, which names the database's host,
 // user and name, is logged at WARNING.
 //
+// The service fits its memory to its container's limit (package memlimit):
+// it sets the Go runtime's soft memory limit to 90% of it unless GOMEMLIMIT
+// is set, and reads request bodies within a budget of a sixteenth of it
+// (8 MiB when no limit is found), so that concurrent large bodies cannot
+// exhaust the instance.
+//
 // The "listening" log line shows the configuration with secrets hidden:
 // DATABASE_URL and API_TOKEN only as where they were set from, OTLP headers
 // only by name, and OTLP endpoints without their password and query (see
@@ -28,16 +35,21 @@
 //
 // On SIGTERM or SIGINT the service fails /readyz at once, keeps serving for
 // DRAIN_DELAY (asking clients to close their connections), then shuts the
-// server down gracefully within SHUTDOWN_TIMEOUT, closes the database pool
-// and flushes telemetry. A second signal exits at once. If the server
-// itself fails, the service still closes the pool and flushes telemetry,
-// within SHUTDOWN_TIMEOUT, before exiting 1.
+// server down gracefully and closes the database pool within
+// SHUTDOWN_TIMEOUT less the telemetry share, and flushes telemetry within
+// that share: a quarter of SHUTDOWN_TIMEOUT, at most 2 s, kept for it
+// whatever the server took, so that an unreachable collector neither
+// stretches every shutdown to SHUTDOWN_TIMEOUT nor goes unreported. A
+// second signal exits at once. If the server itself fails, the service
+// still closes the pool and flushes telemetry the same way before exiting 1.
 //
 // Exit codes:
 //
 //	0    clean shutdown
 //	1    failure at run time: cannot listen, the server failed, or shutdown
-//	     did not finish within SHUTDOWN_TIMEOUT
+//	     did not finish within SHUTDOWN_TIMEOUT: requests still running,
+//	     the pool not closed, or traces or metrics not flushed within
+//	     the telemetry share (each logged at WARNING, naming the signal)
 //	2    invalid configuration or arguments; each problem printed on stderr
 //	130  a second SIGINT arrived during shutdown (128 + 2, as shells report)
 //	143  a second SIGTERM arrived during shutdown (128 + 15)
@@ -45,6 +57,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -52,6 +65,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -62,7 +76,9 @@ import (
 	"github.com/berth-dev/berth/app/internal/httpapi"
 	"github.com/berth-dev/berth/app/internal/lifecycle"
 	"github.com/berth-dev/berth/app/internal/logging"
+	"github.com/berth-dev/berth/app/internal/memlimit"
 	"github.com/berth-dev/berth/app/internal/platform"
+	"github.com/berth-dev/berth/app/internal/secrets"
 	"github.com/berth-dev/berth/app/internal/store"
 	"github.com/berth-dev/berth/app/internal/telemetry"
 )
@@ -85,7 +101,17 @@ const (
 	idleTimeout = 120 * time.Second
 	// maxHeaderBytes is 64 KiB: ample for real headers, and 1/16 of Go's default.
 	maxHeaderBytes = 64 << 10
+	// maxTelemetryShare caps the part of SHUTDOWN_TIMEOUT kept for the
+	// final telemetry export: a reachable collector takes milliseconds,
+	// and an unreachable one must not hold every exit for seconds.
+	maxTelemetryShare = 2 * time.Second
 )
+
+// telemetryShare is the part of the shutdown timeout kept for flushing
+// telemetry: a quarter of it, at most maxTelemetryShare.
+func telemetryShare(shutdownTimeout time.Duration) time.Duration {
+	return min(shutdownTimeout/4, maxTelemetryShare)
+}
 
 // run is the whole program; main only supplies the process's environment
 // and exits with the returned code. Cancelling ctx starts a graceful
@@ -97,7 +123,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stderr, "invalid arguments: %q: this service takes no arguments; configure it with environment variables\n", args[1:])
 		return 2
 	}
-	cfg, err := config.Load(getenv, os.ReadFile)
+	cfg, err := config.Load(getenv, secrets.ReadFile)
 	if err != nil {
 		for _, line := range strings.Split(err.Error(), "\n") {
 			fmt.Fprintln(stderr, "invalid configuration: "+line)
@@ -115,6 +141,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		logger.Error("cannot listen", "port", cfg.Port, "error", err)
 		return 1
+	}
+
+	// Fit memory to the container: the Go runtime's soft limit (unless
+	// GOMEMLIMIT says otherwise) and the budget of request bodies read at
+	// once, so that a burst of large bodies cannot exhaust the instance.
+	mem := memlimit.Detect("/")
+	goLimit := "unset"
+	if mem.Bytes > 0 && getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memlimit.GoLimit(mem.Bytes))
+		goLimit = strconv.FormatInt(memlimit.GoLimit(mem.Bytes), 10)
+	} else if v := getenv("GOMEMLIMIT"); v != "" {
+		goLimit = "GOMEMLIMIT=" + v
 	}
 
 	tel := telemetry.New(cfg.Telemetry, cfg.ServiceName, logger)
@@ -135,6 +173,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Identity:       meta.Identity,
 		ServiceName:    cfg.ServiceName,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
+		BodyBudget:     memlimit.BodyBudget(mem.Bytes),
 		APIToken:       cfg.APIToken.Value(),
 		TracerProvider: tel.TracerProvider,
 		MeterProvider:  tel.MeterProvider,
@@ -181,6 +220,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		"shutdown_timeout", cfg.ShutdownTimeout.String(),
 		"drain_delay", cfg.DrainDelay.String(),
 		"max_body_bytes", cfg.MaxBodyBytes,
+		"memory_limit", mem.Bytes,
+		"memory_limit_source", mem.Source,
+		"go_memory_limit", goLimit,
+		"body_budget_bytes", opts.BodyBudget,
 		"database_url", cfg.DatabaseURL,
 		"api_token", cfg.APIToken,
 		"otlp_traces_endpoint", cfg.Telemetry.Traces.RedactedEndpoint(),
@@ -194,9 +237,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		logger.Error("server failed", "error", err)
 		ready.SetDraining()
 		srv.Close()
-		releaseCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+		share := telemetryShare(cfg.ShutdownTimeout)
+		releaseCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout-share)
 		defer cancel()
-		res.release(releaseCtx)
+		res.release(releaseCtx, share)
 		logger.Info("shutdown complete", "exit_code", 1)
 		return 1
 	case s := <-sigs:
@@ -227,9 +271,9 @@ type resources struct {
 	background     *sync.WaitGroup
 }
 
-// shutdown drains, stops the server within SHUTDOWN_TIMEOUT, then releases
-// the pool and flushes telemetry within what remains of it. It returns 1
-// when requests were still running at SHUTDOWN_TIMEOUT, else 0.
+// shutdown drains, stops the server and releases the pool within
+// SHUTDOWN_TIMEOUT less the telemetry share, then flushes telemetry within
+// the share. It returns 1 when any of it did not finish in time, else 0.
 func shutdown(cfg *config.Config, srv *http.Server, res *resources) int {
 	if cfg.DrainDelay > 0 {
 		// Load balancers keep sending until they see /readyz fail; serve
@@ -237,7 +281,8 @@ func shutdown(cfg *config.Config, srv *http.Server, res *resources) int {
 		// httpapi), so clients move off this instance's connections.
 		time.Sleep(cfg.DrainDelay)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	share := telemetryShare(cfg.ShutdownTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout-share)
 	defer cancel()
 
 	code := 0
@@ -246,22 +291,50 @@ func shutdown(cfg *config.Config, srv *http.Server, res *resources) int {
 		srv.Close()
 		code = 1
 	}
-	res.release(ctx)
+	if !res.release(ctx, share) {
+		code = 1
+	}
 	res.logger.Info("shutdown complete", "exit_code", code)
 	return code
 }
 
-// release stops the background work, closes the pool and flushes
-// telemetry, giving up on each when ctx ends.
-func (r *resources) release(ctx context.Context) {
+// release stops the background work and closes the pool, giving up when
+// ctx ends, then flushes telemetry within flushTimeout. It reports whether
+// all of it finished in time; a flush that fails sooner is logged but
+// finished.
+func (r *resources) release(ctx context.Context, flushTimeout time.Duration) bool {
+	finished := true
 	r.stopBackground()
-	waitOrGiveUp(ctx, r.background.Wait)
+	if !waitOrGiveUp(ctx, r.background.Wait) {
+		r.logger.Warn("background checks did not stop within SHUTDOWN_TIMEOUT")
+		finished = false
+	}
 	if r.db != nil && !waitOrGiveUp(ctx, r.db.Close) {
 		r.logger.Warn("database pool did not close within SHUTDOWN_TIMEOUT")
+		finished = false
 	}
-	if err := r.tel.Shutdown(ctx); err != nil {
-		r.logger.Warn("flushing telemetry", "error", err)
+	flushCtx, cancel := context.WithTimeout(context.Background(), flushTimeout)
+	defer cancel()
+	err := r.tel.Shutdown(flushCtx)
+	if err == nil {
+		return finished
 	}
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		var fe *telemetry.FlushError
+		if !errors.As(e, &fe) {
+			continue
+		}
+		// Only the share running out means shutdown did not finish; an
+		// export that gave up by itself (OTEL_EXPORTER_OTLP_TIMEOUT, or the
+		// collector refused the data) finished, unsuccessfully.
+		if flushCtx.Err() != nil {
+			r.logger.Warn("flushing telemetry did not finish", "signal", fe.Signal, "within", flushTimeout.String(), "error", fe.Err)
+			finished = false
+		} else {
+			r.logger.Warn("flushing telemetry failed", "signal", fe.Signal, "error", fe.Err)
+		}
+	}
+	return finished
 }
 
 // waitOrGiveUp runs f and reports whether it returned before ctx ended.

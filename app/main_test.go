@@ -174,7 +174,7 @@ func TestListeningLineHidesOTLPCredentials(t *testing.T) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	out := strings.Join(a.lines, "\n")
-	if !strings.Contains(out, `"message":"exporting spans"`) {
+	if !strings.Contains(out, `"message":"flushing telemetry failed","signal":"traces"`) {
 		t.Errorf("no export error logged, so its redaction went untested:\n%s", out)
 	}
 	for _, secret := range []string{"pa55w0rd", "k3y-s3cr3t"} {

@@ -18,6 +18,9 @@ import (
 	"github.com/berth-dev/berth/internal/containerbuild"
 )
 
+// benchImage is the tag the benchmark builds app/Dockerfile as.
+const benchImage = "berth-app:bench"
+
 // imageSize builds app/Dockerfile and returns the image's size in bytes.
 func imageSize(ctx context.Context) (int64, error) {
 	root, err := os.Getwd()
@@ -30,8 +33,8 @@ func imageSize(ctx context.Context) (int64, error) {
 	if err := containerbuild.BuilderErr(); err != nil {
 		return 0, err
 	}
-	const tag = "berth-app:bench"
-	if err := containerbuild.Build(ctx, root, tag); err != nil {
+	const tag = benchImage
+	if err := containerbuild.Build(ctx, root, tag, containerbuild.Options{}); err != nil {
 		return 0, err
 	}
 	out, err := exec.CommandContext(ctx, "docker", "image", "inspect", "-f", "{{.Size}}", tag).Output()

@@ -6,7 +6,11 @@
 //   - the image size of app/Dockerfile and the idle resident memory;
 //   - requests per second and p50/p99 latency at -conns connections (wrk) on
 //     / and on the API read path, with PostgreSQL;
-//   - failed requests across a SIGTERM under load.
+//   - failed requests across a SIGTERM under load;
+//   - peak resident memory (VmHWM) under 80 and 100 concurrent clients each
+//     POSTing 1 MiB notes, against the smallest memory berth deploys with;
+//   - with -build-only, the image build against the host build of the app
+//     (cold, and rebuilds after a one-line change).
 //
 // Run it from the repository root after scripts/setup.sh:
 //
@@ -43,6 +47,8 @@ type options struct {
 	dbURL    string
 	docker   bool
 	cold     bool
+	memory   bool
+	build    bool
 }
 
 func run(ctx context.Context, args []string) error {
@@ -54,6 +60,8 @@ func run(ctx context.Context, args []string) error {
 	fs.StringVar(&o.dbURL, "database-url", envOr("BERTH_TEST_DATABASE_URL", "postgres://berth:berth@127.0.0.1:5432/berth?sslmode=disable"), "PostgreSQL for the API figures (optional)")
 	fs.BoolVar(&o.docker, "docker", true, "build the image to measure its size (optional)")
 	fs.BoolVar(&o.cold, "cold-start-only", false, "measure only the cold start (optional)")
+	fs.BoolVar(&o.memory, "memory-only", false, "measure only the peak memory under 1 MiB POSTs (optional)")
+	fs.BoolVar(&o.build, "build-only", false, "measure only the image build against the host build (optional)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -65,16 +73,22 @@ func run(ctx context.Context, args []string) error {
 	defer os.RemoveAll(work)
 
 	fmt.Printf("machine: %s/%s, %d CPUs, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version())
+	if o.build {
+		return buildFigures(ctx, work)
+	}
 	appBin := filepath.Join(work, "app")
 	if err := goBuild(ctx, appBin, "./app"); err != nil {
 		return err
 	}
+	if fi, err := os.Stat(appBin); err == nil {
+		fmt.Printf("binary size: %.2f MiB\n", mib(fi.Size()))
+	}
+	if o.memory {
+		return bodyMemoryFigures(ctx, appBin, o)
+	}
 	minBin, err := buildMinimal(ctx, work)
 	if err != nil {
 		return err
-	}
-	if fi, err := os.Stat(appBin); err == nil {
-		fmt.Printf("binary size: %.2f MiB\n", mib(fi.Size()))
 	}
 
 	medians, err := coldStarts(ctx, o.runs, appBin, minBin)
@@ -116,6 +130,36 @@ func run(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Printf("SIGTERM under load (DRAIN_DELAY=2s, 40 clients): %d requests, %d failed (target 0)\n", sent, failed)
+	return bodyMemoryFigures(ctx, appBin, o)
+}
+
+// smallestInstanceMiB is the least memory berth's components accept for an
+// instance: 128Mi on Cloud Run gen1 (components/cloudrun/limits.go,
+// minMemoryGen1MiB; Fargate's least is 512 MiB). The body-memory peak must
+// stay under it.
+const smallestInstanceMiB = 128
+
+func bodyMemoryFigures(ctx context.Context, appBin string, o options) error {
+	for _, clients := range []int{80, 100} {
+		r, err := bodyMemory(ctx, appBin, o.dbURL, clients)
+		if err != nil {
+			return fmt.Errorf("body memory: %w", err)
+		}
+		fmt.Printf("body memory, process on the host (%s) (target < %d MiB)\n", r, smallestInstanceMiB)
+	}
+	if !o.docker {
+		return nil
+	}
+	if _, err := imageSize(ctx); err != nil {
+		return err
+	}
+	for _, clients := range []int{80, 100} {
+		r, err := bodyMemoryInContainer(ctx, benchImage, o.dbURL, smallestInstanceMiB, clients)
+		if err != nil {
+			return fmt.Errorf("body memory in a container: %w", err)
+		}
+		fmt.Printf("body memory, container --memory %dm (%s) (target < %d MiB, not OOM-killed)\n", smallestInstanceMiB, r, smallestInstanceMiB)
+	}
 	return nil
 }
 

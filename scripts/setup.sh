@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine for berth's tests and benchmarks, idempotently:
 # installs and starts PostgreSQL and the Docker engine, creates the test
-# database, and builds the local Go builder image that app/Dockerfile uses on
-# machines that cannot pull images. Run as root (or with sudo).
+# database, builds the local Go builder image that app/Dockerfile uses on
+# machines that cannot pull images, and builds the Pulumi CLI that the
+# engine test tier runs. Run as root (or with sudo), from any directory.
 #
 #   bash scripts/setup.sh
 #
 # Afterwards `go test ./...` runs every test, none skipped.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -86,4 +88,21 @@ if [ "$built_version" != "$go_version" ]; then
 	docker import -c 'ENV PATH=/usr/local/go/bin:/usr/bin:/bin' -c 'ENV HOME=/root' \
 		-c "LABEL go.version=$go_version" "$work/img.tar" "$BUILDER_IMAGE" >/dev/null
 fi
-log "ready: PostgreSQL at postgres://$PG_USER:***@127.0.0.1:5432/$PG_DB, Docker engine, $BUILDER_IMAGE"
+# The Pulumi CLI of the engine test tier (internal/enginetest), built from
+# tools/pulumi at the version its go.mod pins, once per version, into
+# $BERTH_TOOLS_CACHE (default ~/.cache/berth)/pulumi-VERSION/bin/pulumi,
+# where the tests look for it. About 14 minutes and 170 MB the first time;
+# the Go build cache makes a rebuild after a cache wipe faster.
+pulumi_version=$(awk '$1 == "require" && $2 == "github.com/pulumi/pulumi/pkg/v3" {print $3}' tools/pulumi/go.mod)
+tools_cache=${BERTH_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/berth}
+pulumi_root=$tools_cache/pulumi-$pulumi_version
+if [ "$("$pulumi_root/bin/pulumi" version 2>/dev/null)" != "$pulumi_version" ]; then
+	log "building the Pulumi CLI $pulumi_version into $pulumi_root (about 14 minutes the first time)"
+	mkdir -p "$pulumi_root/bin"
+	(cd tools/pulumi && go build -p 1 -o "$pulumi_root/bin/pulumi.tmp" \
+		-ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$pulumi_version" \
+		github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
+	mv "$pulumi_root/bin/pulumi.tmp" "$pulumi_root/bin/pulumi"
+fi
+
+log "ready: PostgreSQL at postgres://$PG_USER:***@127.0.0.1:5432/$PG_DB, Docker engine, $BUILDER_IMAGE, Pulumi CLI $pulumi_version"

@@ -9,16 +9,20 @@ import (
 	"io"
 	"os"
 
+	"github.com/berth-dev/berth/internal/cost"
 	"github.com/berth-dev/berth/internal/diff"
 	"github.com/berth-dev/berth/internal/plan"
 )
 
-const diffUsage = `Usage: berth diff BASE.json HEAD.json [--format text|markdown|json]
+const diffUsage = `Usage: berth diff BASE.json HEAD.json [--format text|markdown|json] [--cost-threshold N%|N]
 
 Compares two plans of one stack, as 'berth plan --format json' writes them,
 and prints the resources created, updated, replaced and deleted, with the
 old and new value of each changed input, and risk flags for the changes that
-deserve a careful look: replace, delete, iam, exposure, secret, capacity.
+deserve a careful look: replace, delete, iam, exposure, secret, capacity,
+cost. When the plans carry cost estimates (berth plan --format json adds
+them), it shows the monthly cost of base and head, the change, and the
+lines that changed.
 
 Secrets print as [secret]. A change between two secret values cannot be seen
 in plans and shows no change.
@@ -33,7 +37,12 @@ Flags:
   --format text|markdown|json
                       Optional. Output format. Default: text. markdown is a
                       pull request comment section; json is
-                      {"changes": [...], "flags": [...]}.
+                      {"changes": [...], "flags": [...], "cost": {...}}.
+  --cost-threshold N%|N
+                      Optional. Raise a cost flag when the monthly estimate
+                      rises by more than N percent of the base figure, or
+                      by more than N USD a month, at either end of its
+                      range. Default: ` + cost.DefaultThreshold + `. A fall is never flagged.
 
 Exit status: 0 with the diff on stdout, whether or not anything changed;
 1 when a plan cannot be read or the plans are of different stacks; 2 on a
@@ -45,8 +54,9 @@ func runDiff(_ context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("berth diff", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
-	var format onceString
+	var format, threshold onceString
 	fs.Var(&format, "format", "")
+	fs.Var(&threshold, "cost-threshold", "")
 	// Flags may come before, between or after the two files.
 	var files []string
 	for {
@@ -65,6 +75,13 @@ func runDiff(_ context.Context, args []string, stdout io.Writer) error {
 	}
 	if len(files) != 2 {
 		return usageErrorf("diff", "want two plan files, BASE.json and HEAD.json (got %d)", len(files))
+	}
+	if threshold.value == "" {
+		threshold.value = cost.DefaultThreshold
+	}
+	limit, err := cost.ParseThreshold(threshold.value)
+	if err != nil {
+		return usageErrorf("diff", "--cost-threshold %v", err)
 	}
 	write, err := pickFormat("diff", format.value,
 		outputFormat[*diff.Result]{"text", (*diff.Result).WriteText},
@@ -85,6 +102,7 @@ func runDiff(_ context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("comparing %s and %s: %w", files[0], files[1], err)
 	}
+	r.AddCost(cost.CompareJSON(base.Cost, head.Cost, limit))
 	var buf bytes.Buffer
 	if err := write(r, &buf); err != nil {
 		return err

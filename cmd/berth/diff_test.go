@@ -98,8 +98,8 @@ func TestDiffFlagsRiskyChangesToTheDevStack(t *testing.T) {
 			sets: []string{`service.secrets=[{"env": "DATABASE_URL", "ref": "berth-dev-database-url", "version": "1"}]`},
 			ops:  map[string]int{"update": 1, "delete": 3},
 			flags: []string{
-				`delete: ^Secret Manager secret berth-app-token is deleted`,
-				`delete: ^secret version berth-app-token is deleted`,
+				`delete: ^Secret Manager secret app-token is deleted`,
+				`delete: ^secret version app-token is deleted`,
 				`secret: ^secret berth-app-token-99a0159 version 1 removed from file /var/secrets/api-token/token$`,
 			},
 		},
@@ -192,35 +192,35 @@ func TestDiffFlagsRiskyChangesToTheProdStack(t *testing.T) {
 			base: []string{oneObject},
 			head: []string{`aws.taskPolicy=[{"actions":["s3:GetObject"],"resources":["arn:aws:s3:::*"]}]`},
 			want: []string{
-				`iam: berth-app-task-policy: allows existing actions on new resources: "s3:GetObject" on "arn:aws:s3:::*"`,
-				`iam: berth-app-task-policy: allows wildcard resources: "arn:aws:s3:::*"`,
+				`iam: app-task-policy: allows existing actions on new resources: "s3:GetObject" on "arn:aws:s3:::*"`,
+				`iam: app-task-policy: allows wildcard resources: "arn:aws:s3:::*"`,
 			},
 		},
 		{
 			name: "task policy action granted on a second resource",
 			base: []string{oneObject},
 			head: []string{`aws.taskPolicy=[{"actions":["s3:GetObject"],"resources":["arn:aws:s3:::b/x","arn:aws:s3:::b/y"]}]`},
-			want: []string{`iam: berth-app-task-policy: allows existing actions on new resources: "s3:GetObject" on "arn:aws:s3:::b/y"`},
+			want: []string{`iam: app-task-policy: allows existing actions on new resources: "s3:GetObject" on "arn:aws:s3:::b/y"`},
 		},
 		{
 			name: "HTTPS dropped",
 			head: []string{`aws={vpcId: vpc-0a1b2c3d4e5f60718, loadBalancerSubnetIds: [subnet-0aa1111111111111a, subnet-0bb2222222222222b], taskSubnetIds: [subnet-0cc3333333333333c, subnet-0dd4444444444444d], plainHttp: true, architecture: X86_64, logRetentionDays: 30}`},
 			want: []string{
-				"exposure: berth-app-http: forwards plain HTTP instead of redirecting to HTTPS",
-				"exposure: berth-app-https: HTTPS listener on port 443 is deleted",
+				"exposure: app-http: forwards plain HTTP instead of redirecting to HTTPS",
+				"exposure: app-https: HTTPS listener on port 443 is deleted",
 			},
 		},
 		{
 			name: "request target halves with concurrency",
 			head: []string{"service.concurrency=40"},
-			want: []string{"capacity: berth-app-requests: scaling target (ALBRequestCountPerTarget) 16800 -> 8400"},
+			want: []string{"capacity: app-requests: scaling target (ALBRequestCountPerTarget) 16800 -> 8400"},
 		},
 		{
 			name: "narrowed CIDRs pair rules by port",
 			head: []string{`aws.allowedCidrs=["10.0.0.0/8"]`},
 			want: []string{
-				"replace: berth-app-lb-in-443-10-0-0-0-8: logical name berth-app-lb-in-443-0-0-0-0-0 -> berth-app-lb-in-443-10-0-0-0-8",
-				"replace: berth-app-lb-in-80-10-0-0-0-8: logical name berth-app-lb-in-80-0-0-0-0-0 -> berth-app-lb-in-80-10-0-0-0-8",
+				"replace: app-lb-in-443-10-0-0-0-8: logical name app-lb-in-443-0-0-0-0-0 -> app-lb-in-443-10-0-0-0-8",
+				"replace: app-lb-in-80-10-0-0-0-8: logical name app-lb-in-80-0-0-0-0-0 -> app-lb-in-80-10-0-0-0-8",
 			},
 		},
 	}
@@ -258,6 +258,10 @@ func equalCounts(a, b map[string]int) bool {
 	return true
 }
 
+// TestDiffReportsARenamedServiceAsReplaced: service.name drives the
+// physical names, not the URNs, so a rename replaces the resources in place
+// (each by its own rules, such as the connector's delete-first) rather than
+// creating new URNs next to the old ones.
 func TestDiffReportsARenamedServiceAsReplaced(t *testing.T) {
 	t.Parallel()
 	d := diffJSON(t, shippedPlan(t, "dev"), shippedPlan(t, "dev", "service.name=other"))
@@ -265,8 +269,8 @@ func TestDiffReportsARenamedServiceAsReplaced(t *testing.T) {
 		t.Fatal("no changes")
 	}
 	for _, c := range d.Changes {
-		if c.Op != "replace" || c.OldURN == "" || !strings.Contains(c.OldURN, "berth-app") || !strings.Contains(c.URN, "other") {
-			t.Errorf("change %+v, want a replace from berth-app to other", c)
+		if c.Op != "replace" && c.Op != "update" || c.OldURN != "" || strings.Contains(c.URN, "other") {
+			t.Errorf("change %+v, want an in-place replace or update of the same URN", c)
 		}
 	}
 	replaced := map[string]bool{}
@@ -434,7 +438,9 @@ func TestDiffUsage(t *testing.T) {
 		{"different stacks", []string{"diff", dev, prod}, 1, "berth: comparing " + dev + " and " + prod + ": plans of different stacks: base is berth/dev, head is berth/prod\n", ""},
 		{"flags first", []string{"diff", "--format", "json", dev, dev}, 0, "", "{\n  \"changes\": [],\n  \"flags\": []\n}\n"},
 		{"flags between", []string{"diff", dev, "--format=text", dev}, 0, "", "Diff of berth/dev: 0 to create, 0 to update, 0 to replace, 0 to delete; 0 flags\n\nNo changes.\n"},
-		{"help", []string{"diff", "-h"}, 0, "", "Usage: berth diff BASE.json HEAD.json [--format text|markdown|json]\n"},
+		{"bad cost threshold", []string{"diff", dev, dev, "--cost-threshold", "ten"}, 2, `berth diff: --cost-threshold "ten" is not an amount (allowed: USD a month such as 25, or a percentage such as 10%)`, ""},
+		{"negative cost threshold", []string{"diff", dev, dev, "--cost-threshold", "-5%"}, 2, `berth diff: --cost-threshold "-5%" is not a percentage (allowed: 0% to 1000%, such as 10%)`, ""},
+		{"help", []string{"diff", "-h"}, 0, "", "Usage: berth diff BASE.json HEAD.json [--format text|markdown|json] [--cost-threshold N%|N]\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,6 +3,7 @@
 //	berth plan --stack dev                 what the dev stack would create
 //	berth plan --stack prod --format json  the same as JSON, for berth diff
 //	berth plan --stack dev --format mermaid  a Mermaid graph of it
+//	berth cost --stack prod                what the prod stack costs a month
 //	berth diff base.json head.json         what changes between two plans
 //
 // Run `berth <command> -h` for a command's flags. Exit status: 0 on success,
@@ -29,8 +30,9 @@ network needed.
 Commands:
   plan    run the infra program against a mock engine and print what it
           would create
+  cost    estimate what a stack costs a month, from berth's price table
   diff    compare two plans and flag the changes that deserve a careful
-          look
+          look, with the change in the monthly cost
 
 Run 'berth <command> -h' for a command's flags.
 `
@@ -52,12 +54,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "plan":
 		err = runPlan(ctx, args[1:], stdout)
+	case "cost":
+		err = runCost(ctx, args[1:], stdout)
 	case "diff":
 		err = runDiff(ctx, args[1:], stdout)
 	case "-h", "-help", "--help", "help":
 		_, err = io.WriteString(stdout, usage)
 	default:
-		err = usageErrorf("", "unknown command %q (commands: plan, diff)", args[0])
+		err = usageErrorf("", "unknown command %q (commands: plan, cost, diff)", args[0])
 	}
 	return report(stderr, err)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 
+	"github.com/berth-dev/berth/internal/cost"
 	"github.com/berth-dev/berth/internal/plan"
 )
 
@@ -36,7 +37,9 @@ Flags:
                       else (0.5, 010, a #b, empty) is the string as written.
   --format text|json|mermaid
                       Optional. Output format. Default: text. json is the
-                      document that 'berth diff' compares; mermaid is a
+                      document that 'berth diff' compares, with the
+                      monthly cost estimate of 'berth cost' in its "cost"
+                      field; mermaid is a
                       flowchart of components and dependencies in a
                       ` + "```mermaid" + ` block, which GitHub renders.
   --dir DIR           Optional. Where to look for Pulumi.yaml, searching
@@ -89,41 +92,18 @@ func runPlan(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	opts := plan.LoadOptions{Dir: dir.value, Stack: stack.value}
-	for _, s := range sets {
-		o, err := plan.ParseOverride(s)
-		if err != nil {
-			return usageErrorf("plan", "--set %v", err)
-		}
-		opts.Overrides = append(opts.Overrides, o)
-	}
-	phrase, source, err := passphrase()
+	cfg, p, err := planStack(ctx, "plan", stack.value, dir.value, sets)
 	if err != nil {
 		return err
 	}
-	opts.Passphrase = phrase
-
-	cfg, err := plan.LoadConfig(opts)
-	var ce *plan.ConfigError
-	switch {
-	case errors.Is(err, plan.ErrStackNotFound):
-		return usageErrorf("plan", "--stack %q: %v", stack.value, err)
-	case errors.Is(err, workspace.ErrProjectNotFound):
-		return usageErrorf("plan", "no Pulumi.yaml in or above %s; run inside the project or pass --dir", orCwd(dir.value))
-	case errors.Is(err, plan.ErrIncorrectPassphrase):
-		return fmt.Errorf("%w (from %s)", err, source)
-	case errors.As(err, &ce):
-		return &problemsError{err}
-	case err != nil:
+	// The plan carries the cost estimate, which the JSON form writes, so
+	// that berth diff can compare the base's and the head's. Every format
+	// estimates, so that bad berth:cost settings fail every plan alike.
+	est, err := estimateCost(cfg, p)
+	if err != nil {
 		return err
 	}
-
-	p, err := plan.Run(ctx, cfg, deploy)
-	var pe *plan.ProgramError
-	switch {
-	case errors.As(err, &pe):
-		return &problemsError{pe}
-	case err != nil:
+	if p.Cost, err = cost.Marshal(est); err != nil {
 		return err
 	}
 	var buf bytes.Buffer
@@ -132,6 +112,50 @@ func runPlan(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	_, err = stdout.Write(buf.Bytes())
 	return err
+}
+
+// planStack loads the stack's configuration as --stack, --dir and --set
+// give it and runs the program against the mock engine. command names the
+// subcommand in usage errors.
+func planStack(ctx context.Context, command, stack, dir string, sets []string) (*plan.Config, *plan.Plan, error) {
+	opts := plan.LoadOptions{Dir: dir, Stack: stack}
+	for _, s := range sets {
+		o, err := plan.ParseOverride(s)
+		if err != nil {
+			return nil, nil, usageErrorf(command, "--set %v", err)
+		}
+		opts.Overrides = append(opts.Overrides, o)
+	}
+	phrase, source, err := passphrase()
+	if err != nil {
+		return nil, nil, err
+	}
+	opts.Passphrase = phrase
+
+	cfg, err := plan.LoadConfig(opts)
+	var ce *plan.ConfigError
+	switch {
+	case errors.Is(err, plan.ErrStackNotFound):
+		return nil, nil, usageErrorf(command, "--stack %q: %v", stack, err)
+	case errors.Is(err, workspace.ErrProjectNotFound):
+		return nil, nil, usageErrorf(command, "no Pulumi.yaml in or above %s; run inside the project or pass --dir", orCwd(dir))
+	case errors.Is(err, plan.ErrIncorrectPassphrase):
+		return nil, nil, fmt.Errorf("%w (from %s)", err, source)
+	case errors.As(err, &ce):
+		return nil, nil, &problemsError{err}
+	case err != nil:
+		return nil, nil, err
+	}
+
+	p, err := plan.Run(ctx, cfg, deploy)
+	var pe *plan.ProgramError
+	switch {
+	case errors.As(err, &pe):
+		return nil, nil, &problemsError{pe}
+	case err != nil:
+		return nil, nil, err
+	}
+	return cfg, p, nil
 }
 
 // passphrase reads the passphrase of the passphrase secrets provider from

@@ -141,19 +141,19 @@ func TestPlanDevStackRegistersExactlyTheDevService(t *testing.T) {
 	}
 	sort.Strings(got)
 	want := []string{
-		"berth:cloudrun:Service berth-app",
-		"berth:image:Image berth-app",
-		"berth:index:Service berth-app",
-		"docker:index/image:Image berth-app-image",
-		"gcp:artifactregistry/repository:Repository berth-app-repo",
-		"gcp:cloudrunv2/service:Service berth-app-svc",
-		"gcp:cloudrunv2/serviceIamMember:ServiceIamMember berth-app-invoker-group-berth-developers-example-com-1e3faef",
-		"gcp:secretmanager/secret:Secret berth-app-token",
-		"gcp:secretmanager/secretIamMember:SecretIamMember berth-app-secret-berth-dev-database-url-8400c7c",
-		"gcp:secretmanager/secretIamMember:SecretIamMember berth-app-secret-token-55e1ab7",
-		"gcp:secretmanager/secretVersion:SecretVersion berth-app-token",
-		"gcp:serviceaccount/account:Account berth-app-sa",
-		"gcp:vpcaccess/connector:Connector berth-app-connector",
+		"berth:cloudrun:Service app",
+		"berth:image:Image app",
+		"berth:index:Service app",
+		"docker:index/image:Image app-image",
+		"gcp:artifactregistry/repository:Repository app-repo",
+		"gcp:cloudrunv2/service:Service app-svc",
+		"gcp:cloudrunv2/serviceIamMember:ServiceIamMember app-invoker-group-berth-developers-example-com-1e3faef",
+		"gcp:secretmanager/secret:Secret app-token",
+		"gcp:secretmanager/secretIamMember:SecretIamMember app-secret-berth-dev-database-url-8400c7c",
+		"gcp:secretmanager/secretIamMember:SecretIamMember app-secret-token-55e1ab7",
+		"gcp:secretmanager/secretVersion:SecretVersion app-token",
+		"gcp:serviceaccount/account:Account app-sa",
+		"gcp:vpcaccess/connector:Connector app-connector",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("resources:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -391,12 +391,12 @@ func TestPlanProdStackEndToEnd(t *testing.T) {
 	for _, r := range byType(p, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") {
 		if c4, c6 := r.Inputs["cidrIpv4"], r.Inputs["cidrIpv6"]; c4 != nil || c6 != nil {
 			open = append(open, r.Inputs["securityGroupId"].(string)+" "+jsonString(r.Inputs["fromPort"]))
-		} else if r.Inputs["referencedSecurityGroupId"] != "${berth-app-lb-sg.id}" || r.Inputs["fromPort"] != float64(8080) {
+		} else if r.Inputs["referencedSecurityGroupId"] != "${app-lb-sg.id}" || r.Inputs["fromPort"] != float64(8080) {
 			t.Errorf("unexpected ingress rule %s: %v", r.Name, r.Inputs)
 		}
 	}
 	sort.Strings(open)
-	wantOpen := []string{"${berth-app-lb-sg.id} 443", "${berth-app-lb-sg.id} 443", "${berth-app-lb-sg.id} 80", "${berth-app-lb-sg.id} 80"}
+	wantOpen := []string{"${app-lb-sg.id} 443", "${app-lb-sg.id} 443", "${app-lb-sg.id} 80", "${app-lb-sg.id} 80"}
 	if !slices.Equal(open, wantOpen) {
 		t.Errorf("rules open to CIDRs: %v, want %v", open, wantOpen)
 	}
@@ -434,7 +434,7 @@ func TestPlanProdStackEndToEnd(t *testing.T) {
 	if target.Inputs["minCapacity"] != float64(2) || target.Inputs["maxCapacity"] != float64(10) {
 		t.Errorf("scaling %v-%v, want 2-10", target.Inputs["minCapacity"], target.Inputs["maxCapacity"])
 	}
-	if url, _ := p.Outputs["url"].(string); url != "https://${berth-app-lb.dnsName}" {
+	if url, _ := p.Outputs["url"].(string); url != "https://${app-lb.dnsName}" {
 		t.Errorf("url output = %v", p.Outputs["url"])
 	}
 }

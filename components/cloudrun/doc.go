@@ -79,12 +79,33 @@
 //
 // # When the first deployment fails
 //
-// If the first revision never passes its startup probe (HealthPath must
-// answer 2xx on Port within about 10 seconds of the container starting),
-// Cloud Run keeps the half-created service and the next `pulumi up` fails
-// with 409 "already exists". Fix the image or HealthPath, then either delete
-// the service (`gcloud run services delete NAME --region REGION`) or adopt it
-// with `pulumi import`, and deploy again.
+// A service whose first revision fails is kept: the provider under
+// pulumi-gcp 7.38.0 (terraform-provider-google-beta v5.42.0) records its ID
+// before it waits for the revision, so `pulumi up` fails and the state holds
+// the service with an initialization error
+// (google-beta/services/cloudrunv2/resource_cloud_run_v2_service.go
+// resourceCloudRunV2ServiceCreate; docs/research/cloudrun-iam-propagation.md).
+// Two causes are common:
+//
+//   - The revision never passes its startup probe: service.healthPath must
+//     answer 2xx on service.port within about 10 seconds of the container
+//     starting.
+//   - The revision cannot read its secrets yet. berth grants
+//     roles/secretmanager.secretAccessor on each secret before it creates the
+//     service, and the provider waits until the binding reads back, but not
+//     until IAM enforces it, which takes typically 2 minutes and sometimes 7
+//     or more (https://cloud.google.com/iam/docs/access-change-propagation),
+//     and the provider retries no permission failure of Cloud Run
+//     (hashicorp/terraform-provider-google#16350). The error names the secret
+//     and the revision's service account.
+//
+// A plain second `pulumi up` is not enough: with unchanged inputs the engine
+// only clears the initialization error, and no revision serves. Fix the
+// cause (or, for permissions, wait a few minutes), then replace the service:
+//
+//	pulumi up --replace 'urn:pulumi:STACK::PROJECT::berth:cloudrun:Service$gcp:cloudrunv2/service:Service::NAME-svc'
+//
+// `pulumi stack --show-urns` prints the URN.
 //
 // See https://cloud.google.com/run/docs and berth's gcp.md design notes for the
 // rules this package enforces.

@@ -498,7 +498,7 @@ func resolveLoadBalancer(a *ServiceArgs, s spec.Resolved, p *plan, ps *validate.
 	idleDefault := min(max(DefaultIdleTimeout, s.Timeout), maxIdleTimeout*time.Second)
 	p.idleTimeout = seconds(ps, "aws.idleTimeout", w.IdleTimeout, idleDefault, minIdleTimeout, maxIdleTimeout)
 	if w.IdleTimeout != "" && p.idleTimeout > 0 && time.Duration(p.idleTimeout)*time.Second < s.Timeout {
-		ps.Addf("aws.idleTimeout", "%q is shorter than service.timeout %s: the load balancer would cut long requests (allowed: at least %s)", w.IdleTimeout, s.Timeout, s.Timeout)
+		ps.Addf("aws.idleTimeout", "%q is shorter than service.timeout %q: the load balancer would cut long requests (allowed: at least %q)", w.IdleTimeout, a.Service.Timeout, a.Service.Timeout)
 	}
 
 	var h HealthCheck
@@ -524,7 +524,7 @@ func resolveLoadBalancer(a *ServiceArgs, s spec.Resolved, p *plan, ps *validate.
 	// delay for the requests in flight, and only then sends SIGTERM: the
 	// longest request is the right delay, not AWS's 300 s.
 	if s.Timeout > maxDeregistrationDelay*time.Second {
-		ps.Addf("service.timeout", "%s is longer than a target group can drain (allowed on Fargate: 1s to 1h)", s.Timeout)
+		ps.Addf("service.timeout", "%q is longer than a target group can drain (allowed on Fargate: 1s to 1h)", a.Service.Timeout)
 	} else {
 		p.deregistrationDelay = int(s.Timeout / time.Second)
 	}

@@ -93,7 +93,7 @@ func TestValidationNamesTheField(t *testing.T) {
 		{"ssl policy needs a certificate", func(a *ServiceArgs) { a.AWS.SSLPolicy = TLS13Only }, "aws.sslPolicy", "without aws.certificateArn"},
 		{"idle timeout maximum", func(a *ServiceArgs) { a.AWS.IdleTimeout = "4001s" }, "aws.idleTimeout", "allowed: 1s to 4000s"},
 		{"idle timeout whole seconds", func(a *ServiceArgs) { a.AWS.IdleTimeout = "1500ms" }, "aws.idleTimeout", "whole number of seconds"},
-		{"idle timeout covers the request timeout", func(a *ServiceArgs) { a.AWS.IdleTimeout = "30s"; a.Service.Timeout = "90s" }, "aws.idleTimeout", `"30s" is shorter than service.timeout 1m30s`},
+		{"idle timeout covers the request timeout", func(a *ServiceArgs) { a.AWS.IdleTimeout = "30s"; a.Service.Timeout = "90s" }, "aws.idleTimeout", `"30s" is shorter than service.timeout "90s"`},
 		{"cluster is a cluster ARN", func(a *ServiceArgs) { a.AWS.ClusterARN = pulumi.String("default") }, "aws.clusterArn", "not an ECS cluster ARN"},
 		{"port range", func(a *ServiceArgs) { a.Service.Port = n(70000) }, "service.port", "allowed: 1 to 65535"},
 		{"an explicit port of 0 is an error", func(a *ServiceArgs) { a.Service.Port = n(0) }, "service.port", "allowed: 1 to 65535"},

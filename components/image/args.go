@@ -36,6 +36,11 @@ const (
 // ImageArgs configures an Image. Exactly one of Registry, ArtifactRegistry and
 // ECR must be set.
 type ImageArgs struct {
+	// Name is the base of the created repository's physical name and of the
+	// image's name in it, as spec.Service.Name is of a service's: a
+	// lowercase letter, then lowercase letters, digits and hyphens. Default:
+	// the component's name.
+	Name string `pulumi:"name,optional"`
 	// Build says what to build: the context, the Dockerfile, its arguments
 	// and stage. Default: nil, the Dockerfile at the root of the working
 	// directory.
@@ -158,10 +163,15 @@ type ECRArgs struct {
 	// immutable tags, knowing that such a rebuild then fails until the
 	// context changes. Default: false (mutable tags, digest deployments).
 	ImmutableTags bool `pulumi:"immutableTags,optional"`
-	// ForceDelete lets `pulumi destroy` delete the repository while it still
-	// holds images. Default: false (deleting a non-empty repository fails,
-	// so no image is lost by accident).
-	ForceDelete bool `pulumi:"forceDelete,optional"`
+	// ProtectImages makes deleting the repository fail while it still holds
+	// images. By default the repository is deleted with its images, as an
+	// Artifact Registry repository is: otherwise `pulumi destroy` of a
+	// stack that pushed an image fails, and so does any change that
+	// replaces the repository, such as a new service name (ECR
+	// RepositoryNotEmptyException). Services keep running what they pulled;
+	// protect a stack's repository with Pulumi's `protect` option when it
+	// must never go. Default: false.
+	ProtectImages bool `pulumi:"protectImages,optional"`
 }
 
 // Cloud naming rules.

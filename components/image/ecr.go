@@ -28,7 +28,9 @@ func (c *Image) ecr(ctx *pulumi.Context, name string, e *resolvedECR) (destinati
 		ImageScanningConfiguration: ecr.RepositoryImageScanningConfigurationArgs{
 			ScanOnPush: pulumi.Bool(true),
 		},
-		ForceDelete: pulumi.Bool(e.ForceDelete),
+		// The provider calls DeleteRepository with force when force_delete
+		// is set, which deletes the images too.
+		ForceDelete: pulumi.Bool(!e.ProtectImages),
 	}, pulumi.Parent(c))
 	if err != nil {
 		return destination{}, fmt.Errorf("creating ecr repository: %w", err)

@@ -73,7 +73,11 @@ func (args *ImageArgs) check(ctx *pulumi.Context, name string) (resolved, error)
 	if args == nil {
 		return resolved{}, validate.MissingArgs(TypeToken, name, "one of registry, artifactRegistry and ecr")
 	}
-	r := resolve(args, name, naming.Seed(ctx.Project(), ctx.Stack(), name))
+	base := name
+	if args.Name != "" {
+		base = args.Name
+	}
+	r := resolve(args, base, naming.Seed(ctx.Project(), ctx.Stack(), base))
 	if err := r.validate().Err(TypeToken, name); err != nil {
 		return resolved{}, err
 	}

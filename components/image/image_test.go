@@ -274,7 +274,7 @@ func TestECRCreatesAScannedRepositoryWithMutableTagsAndLifecyclePolicy(t *testin
 		"name":                       "app-59888de",
 		"imageTagMutability":         "MUTABLE",
 		"imageScanningConfiguration": map[string]any{"scanOnPush": true},
-		"forceDelete":                false,
+		"forceDelete":                true,
 	})
 	if !repo.Inputs.DeepEquals(want) {
 		t.Errorf("repository inputs =\n%v\nwant\n%v", repo.Inputs.Mappable(), want.Mappable())
@@ -326,7 +326,7 @@ func TestECRHonoursItsOptions(t *testing.T) {
 	m, _ := run(t, &ImageArgs{
 		Build: &Build{Context: newContext(t)},
 		ECR: &ECRArgs{
-			RepositoryName: "team/api", KeepCount: n(30), UntaggedExpiryDays: n(2), ForceDelete: true, ImmutableTags: true,
+			RepositoryName: "team/api", KeepCount: n(30), UntaggedExpiryDays: n(2), ProtectImages: true, ImmutableTags: true,
 		},
 	})
 	repo := m.One(t, ecrRepoType)
@@ -336,8 +336,8 @@ func TestECRHonoursItsOptions(t *testing.T) {
 	if got := str(t, repo.Inputs, "name"); got != "team/api" {
 		t.Errorf("name = %q, want team/api", got)
 	}
-	if !lookup(t, repo.Inputs, "forceDelete").BoolValue() {
-		t.Errorf("forceDelete = false, want true")
+	if lookup(t, repo.Inputs, "forceDelete").BoolValue() {
+		t.Errorf("forceDelete = true, want false with ProtectImages")
 	}
 	policy := str(t, m.One(t, ecrPolicyType).Inputs, "policy")
 	for _, want := range []string{`"countUnit":"days","countNumber":2}`, `"countType":"imageCountMoreThan","countNumber":30}`} {

@@ -34,6 +34,15 @@ func Run(ctx *pulumi.Context) error {
 	return nil
 }
 
+// logicalName is the neutral component's name in every stack: the URNs of
+// the service's resources derive from it, so it never changes. The service's
+// own name (service.name) derives the physical names instead, so renaming the
+// service replaces its resources in place (same URNs), where each resource's
+// own replacement rules apply, such as a VPC connector's deletion before its
+// successor takes the same /28; a new logical name would create the renamed
+// resources before deleting the old ones, and collide.
+const logicalName = "app"
+
 // configFields names a component problem's field by the config path that
 // sets it, where the two differ: the region and project are the Google
 // provider's settings.
@@ -61,13 +70,11 @@ func Deploy(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 		AWS:     cfg.AWS,
 		Build:   &image.Build{Context: build.dir, Dockerfile: build.dockerfile},
 	}
-	name := cfg.Service.Name
-	if name == "" {
+	if cfg.Service.Name == "" {
 		p.Addf("service.name", "required: the base of every physical name (lowercase letters, digits and hyphens, starting with a letter)")
-		name = ctx.Project()
 	}
 	applyApp(ctx.Stack(), args, &p)
-	if err := args.Validate(ctx, name); err != nil {
+	if err := args.Validate(ctx, logicalName); err != nil {
 		var verr *validate.Error
 		if !errors.As(err, &verr) {
 			return nil, err
@@ -90,7 +97,7 @@ func Deploy(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 		return nil, err
 	}
 
-	svc, err := berth.NewService(ctx, name, args)
+	svc, err := berth.NewService(ctx, logicalName, args)
 	if err != nil {
 		return nil, err
 	}

@@ -100,19 +100,19 @@ func TestGCPStackRegistersTheWholeService(t *testing.T) {
 	}
 	sort.Strings(got)
 	want := []string{
-		"berth:cloudrun:Service api",
-		"berth:image:Image api",
-		"berth:index:Service api",
-		"docker:index/image:Image api-image",
-		"gcp:artifactregistry/repository:Repository api-repo",
-		"gcp:cloudrunv2/service:Service api-svc",
-		"gcp:cloudrunv2/serviceIamMember:ServiceIamMember api-invoker-group-devs-example-com-1228bdc",
-		"gcp:secretmanager/secret:Secret api-token",
-		"gcp:secretmanager/secretIamMember:SecretIamMember api-secret-db-url-fb657ba",
-		"gcp:secretmanager/secretIamMember:SecretIamMember api-secret-token-" + hash7("value:token"),
-		"gcp:secretmanager/secretVersion:SecretVersion api-token",
-		"gcp:serviceaccount/account:Account api-sa",
-		"gcp:vpcaccess/connector:Connector api-connector",
+		"berth:cloudrun:Service app",
+		"berth:image:Image app",
+		"berth:index:Service app",
+		"docker:index/image:Image app-image",
+		"gcp:artifactregistry/repository:Repository app-repo",
+		"gcp:cloudrunv2/service:Service app-svc",
+		"gcp:cloudrunv2/serviceIamMember:ServiceIamMember app-invoker-group-devs-example-com-1228bdc",
+		"gcp:secretmanager/secret:Secret app-token",
+		"gcp:secretmanager/secretIamMember:SecretIamMember app-secret-db-url-fb657ba",
+		"gcp:secretmanager/secretIamMember:SecretIamMember app-secret-token-" + hash7("value:token"),
+		"gcp:secretmanager/secretVersion:SecretVersion app-token",
+		"gcp:serviceaccount/account:Account app-sa",
+		"gcp:vpcaccess/connector:Connector app-connector",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("resources:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/berth-dev/berth/internal/cost"
 	"github.com/berth-dev/berth/internal/plan"
 )
 
@@ -85,9 +86,12 @@ const (
 	// KindCapacity flags changed instance counts, CPU, memory,
 	// concurrency or autoscaling targets.
 	KindCapacity Kind = "capacity"
+	// KindCost flags a monthly cost estimate that rises by more than the
+	// threshold (see AddCost).
+	KindCost Kind = "cost"
 )
 
-var kindRank = map[Kind]int{KindReplace: 0, KindDelete: 1, KindIAM: 2, KindExposure: 3, KindSecret: 4, KindCapacity: 5}
+var kindRank = map[Kind]int{KindReplace: 0, KindDelete: 1, KindIAM: 2, KindExposure: 3, KindSecret: 4, KindCapacity: 5, KindCost: 6}
 
 // Flag is a change that deserves a careful look.
 type Flag struct {
@@ -110,6 +114,9 @@ type Result struct {
 	// Flags lists the risk flags, sorted by kind, URN and reason. Never
 	// nil.
 	Flags []Flag `json:"flags"`
+	// Cost is the change in the monthly cost estimate; nil when neither
+	// plan carries one.
+	Cost *cost.Delta `json:"cost,omitempty"`
 
 	// names maps the URNs of both plans to "type name", for group
 	// headings.
@@ -190,6 +197,27 @@ func Compare(base, head *plan.Plan) (*Result, error) {
 		return a.Reason < b.Reason
 	})
 	return r, nil
+}
+
+// AddCost records the change in the plans' cost estimates, and a cost flag
+// on the stack when it rises by more than its threshold. A nil d (neither
+// plan has an estimate) changes nothing.
+func (r *Result) AddCost(d *cost.Delta) {
+	if d == nil {
+		return
+	}
+	r.Cost = d
+	if reason, ok := d.Exceeded(); ok {
+		// Flags sort by kind first and cost ranks last, so appending keeps
+		// the order.
+		r.Flags = append(r.Flags, Flag{Kind: KindCost, URN: stackURN(r.Project, r.Stack), Reason: reason})
+	}
+}
+
+// stackURN is the URN of a stack's root resource, what a cost flag is
+// about.
+func stackURN(project, stack string) string {
+	return "urn:pulumi:" + stack + "::" + project + "::pulumi:pulumi:Stack::" + project + "-" + stack
 }
 
 // Counts returns how many resources each operation affects.

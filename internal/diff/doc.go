@@ -80,6 +80,10 @@
 //   - capacity: instance counts, CPU, memory, concurrency or an autoscaling
 //     target (requests per task, CPU percent) change on an existing
 //     resource.
+//   - cost: the plans' monthly cost estimates (internal/cost, which `berth
+//     plan --format json` embeds) rise by more than a threshold; raised on
+//     the stack by AddCost, which also records the cost section that every
+//     format writes.
 //
 // The result is deterministic: changes are sorted by component then URN,
 // flags by kind then URN then reason.

@@ -15,7 +15,9 @@ const MarkdownMarker = "<!-- berth-plan-diff"
 
 // WriteJSON writes the changes and flags as indented JSON:
 // `{"changes": [{"urn", "type", "op", "paths", "oldUrn"?}], "flags":
-// [{"kind", "urn", "reason"}]}`. Equal plans give empty lists.
+// [{"kind", "urn", "reason"}], "cost"?: {...}}` (cost as
+// cost.Delta.MarshalJSON writes it, when the plans carry estimates). Equal
+// plans give empty lists.
 func (r *Result) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -78,6 +80,11 @@ func (r *Result) WriteText(w io.Writer) error {
 			fmt.Fprintf(bw, "  %-8s %s: %s\n", f.Kind, nameOf(f.URN), f.Reason)
 		}
 	}
+	if r.Cost != nil {
+		if err := r.Cost.WriteText(bw); err != nil {
+			return err
+		}
+	}
 	if len(r.Changes) == 0 {
 		bw.WriteString("\nNo changes.\n")
 	}
@@ -113,7 +120,10 @@ func (r *Result) WriteMarkdown(w io.Writer) error {
 	fmt.Fprintf(bw, "%s stack=%s -->\n", MarkdownMarker, strings.ReplaceAll(r.Stack, "--", "-"))
 	fmt.Fprintf(bw, "### berth diff, stack %s: %s\n\n", code(r.Stack), r.summary())
 	if len(r.Changes) == 0 {
-		bw.WriteString("No changes.\n")
+		bw.WriteString("No changes.\n\n")
+		if err := r.writeMarkdownCost(bw); err != nil {
+			return err
+		}
 		return flush(bw)
 	}
 	if len(r.Flags) == 0 {
@@ -125,6 +135,9 @@ func (r *Result) WriteMarkdown(w io.Writer) error {
 			fmt.Fprintf(bw, "| **%s** | %s | %s |\n", f.Kind, code(nameOf(f.URN)), mdText(f.Reason))
 		}
 		bw.WriteString("\n")
+	}
+	if err := r.writeMarkdownCost(bw); err != nil {
+		return err
 	}
 	bw.WriteString("| Change | Resource | Type | Component | Inputs changed |\n|---|---|---|---|---|\n")
 	for _, c := range r.Changes {
@@ -166,6 +179,15 @@ func (r *Result) WriteMarkdown(w io.Writer) error {
 		bw.WriteString("</details>\n\n")
 	}
 	return flush(bw)
+}
+
+// writeMarkdownCost writes the cost section, when the plans carry
+// estimates, after the flags.
+func (r *Result) writeMarkdownCost(bw *bufio.Writer) error {
+	if r.Cost == nil {
+		return nil
+	}
+	return r.Cost.WriteMarkdown(bw)
 }
 
 func flush(bw *bufio.Writer) error {

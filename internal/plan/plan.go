@@ -29,6 +29,10 @@ type Plan struct {
 	Resources []Resource `json:"resources"`
 	// Outputs holds the stack outputs by name, rendered like inputs.
 	Outputs map[string]any `json:"outputs"`
+	// Cost is the monthly cost estimate that `berth plan --format json`
+	// adds (internal/cost's document), kept as raw JSON so that this
+	// package does not depend on it. Empty when the plan has none.
+	Cost json.RawMessage `json:"cost,omitempty"`
 }
 
 // Resource is one registered resource.

@@ -2,7 +2,8 @@
 // variables and validates all of it before anything starts.
 //
 // [Load] reports every problem at once, one line per problem, each naming the
-// variable, the rejected value (never for secrets) and the allowed values.
+// variable, the rejected value (never for a variable that may hold
+// credentials: secrets, OTLP endpoints and headers) and the allowed values.
 // The variables, their defaults and their ranges are documented on the
 // fields of [Config] and [Telemetry].
 package config
@@ -14,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -84,7 +86,8 @@ type Config struct {
 	Database *pgxpool.Config
 	// APIToken, from API_TOKEN or API_TOKEN_FILE, when set, is the bearer
 	// token that POST /v1/notes requires. Default: unset, writes are open.
-	// Allowed: 16 or more characters.
+	// Allowed: 16 to 4096 characters, none of them whitespace or control
+	// characters (a file may end in one newline, which is removed).
 	APIToken secrets.Secret
 	// Telemetry is the OpenTelemetry configuration from the OTEL_* variables.
 	Telemetry Telemetry
@@ -198,8 +201,10 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (*C
 	}
 	if c.APIToken, err = secrets.Load("API_TOKEN", getenv, readFile); err != nil {
 		errs = append(errs, err)
-	} else if c.APIToken.IsSet() && len(c.APIToken.Value()) < minTokenLength {
-		errs.add(c.APIToken.Name+sourceSuffix(c.APIToken), "too short; value not shown because it is secret (allowed: at least %d characters)", minTokenLength)
+	} else if c.APIToken.IsSet() {
+		if problem := tokenProblem(c.APIToken.Value()); problem != "" {
+			errs.add(c.APIToken.Name+sourceSuffix(c.APIToken), "%s; value not shown because it is secret (allowed: %d to %d printable characters without spaces; a file may end in one newline)", problem, minTokenLength, maxTokenLength)
+		}
 	}
 
 	c.Telemetry = loadTelemetry(getenv, &errs)
@@ -221,8 +226,32 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (*C
 // K_SERVICE is set.
 const DefaultServiceName = "berth-app"
 
-// minTokenLength keeps API_TOKEN out of guessing range.
-const minTokenLength = 16
+// API_TOKEN limits. Each carries its reason.
+const (
+	// minTokenLength keeps API_TOKEN out of guessing range.
+	minTokenLength = 16
+	// maxTokenLength is far above any generated token and far below the
+	// server's 64 KiB header limit, past which no request could carry it.
+	maxTokenLength = 4096
+)
+
+// tokenProblem says why a bearer token could never be presented, or "" when
+// it can. HTTP removes the whitespace around a header value (RFC 9110
+// section 5.5) and a field value cannot carry control characters, and a
+// bearer token is one token68 with no space inside (RFC 6750 section
+// 2.1), so a token with whitespace or control characters anywhere could
+// never match.
+func tokenProblem(v string) string {
+	switch {
+	case len(v) < minTokenLength:
+		return "too short"
+	case len(v) > maxTokenLength:
+		return "too long"
+	case strings.ContainsFunc(v, func(r rune) bool { return r <= ' ' || r == 0x7f || unicode.IsSpace(r) }):
+		return "contains whitespace or a control character, which no Authorization header can carry in a bearer token"
+	}
+	return ""
+}
 
 // validProjectID follows the project ID rules of
 // https://cloud.google.com/resource-manager/docs/creating-managing-projects:

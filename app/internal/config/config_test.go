@@ -132,7 +132,7 @@ func TestLoadOTELSwitches(t *testing.T) {
 // the variable, shows the bad value unless it is secret, and lists what is allowed.
 func TestLoadRejects(t *testing.T) {
 	t.Parallel()
-	files := map[string]string{"/empty": "", "/short": "abc\n", "/db": "postgres://u:hunter2@db/x\n"}
+	files := map[string]string{"/empty": "", "/short": "abc\n", "/db": "postgres://u:hunter2@db/x\n", "/twonewlines": "0123456789abcdefgh\n\n"}
 	tests := []struct {
 		name     string
 		env      map[string]string
@@ -157,21 +157,33 @@ func TestLoadRejects(t *testing.T) {
 		{"DATABASE_URL and DATABASE_URL_FILE both set", map[string]string{"DATABASE_URL": "postgres://u:hunter2@db/x", "DATABASE_URL_FILE": "/db"}, "DATABASE_URL", "DATABASE_URL_FILE are both set", "hunter2"},
 		{"DATABASE_URL_FILE missing", map[string]string{"DATABASE_URL_FILE": "/nope"}, "DATABASE_URL_FILE", `"/nope"`, ""},
 		{"DATABASE_URL_FILE empty", map[string]string{"DATABASE_URL_FILE": "/empty"}, "DATABASE_URL_FILE", "empty", ""},
-		{"API_TOKEN too short", map[string]string{"API_TOKEN": "abc"}, "API_TOKEN", "at least 16", "abc"},
-		{"API_TOKEN_FILE too short", map[string]string{"API_TOKEN_FILE": "/short"}, "API_TOKEN_FILE", "at least 16", "abc"},
+		{"API_TOKEN too short", map[string]string{"API_TOKEN": "abc"}, "API_TOKEN", "too short", "abc"},
+		{"API_TOKEN_FILE too short", map[string]string{"API_TOKEN_FILE": "/short"}, "API_TOKEN_FILE", "too short", "abc"},
+		{"API_TOKEN too long", map[string]string{"API_TOKEN": strings.Repeat("t", 4097)}, "API_TOKEN", "too long", "tttt"},
+		{"API_TOKEN with a trailing space", map[string]string{"API_TOKEN": "0123456789abcdefgh "}, "API_TOKEN", "whitespace or a control character", "0123456789abcdefgh"},
+		{"API_TOKEN with a space inside", map[string]string{"API_TOKEN": "01234567 89abcdefgh"}, "API_TOKEN", "whitespace or a control character", "89abcdefgh"},
+		{"API_TOKEN with a NUL", map[string]string{"API_TOKEN": "0123456789abcdefgh\x00"}, "API_TOKEN", "whitespace or a control character", "0123456789abcdefgh"},
+		{"API_TOKEN with a non-breaking space", map[string]string{"API_TOKEN": "0123456789abcdefgh\u00a0"}, "API_TOKEN", "whitespace or a control character", "0123456789abcdefgh"},
+		{"API_TOKEN_FILE with two trailing newlines", map[string]string{"API_TOKEN_FILE": "/twonewlines"}, "API_TOKEN_FILE", "whitespace or a control character", "0123456789abcdefgh"},
 		{"API_TOKEN and API_TOKEN_FILE both set", map[string]string{"API_TOKEN": "0123456789abcdefgh", "API_TOKEN_FILE": "/short"}, "API_TOKEN", "API_TOKEN_FILE are both set", "0123456789abcdefgh"},
 		{"OTEL_SDK_DISABLED not a boolean", map[string]string{"OTEL_SDK_DISABLED": "yes"}, "OTEL_SDK_DISABLED", `"yes"`, ""},
 		{"OTEL_EXPORTER_OTLP_PROTOCOL grpc", map[string]string{"OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"}, "OTEL_EXPORTER_OTLP_PROTOCOL", "allowed: http/protobuf", ""},
 		{"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL json", map[string]string{"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "http/json"}, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", `"http/json"`, ""},
 		{"OTEL_EXPORTER_OTLP_METRICS_PROTOCOL grpc", map[string]string{"OTEL_EXPORTER_OTLP_METRICS_PROTOCOL": "grpc"}, "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", `"grpc"`, ""},
 		{"OTEL_EXPORTER_OTLP_ENDPOINT not a URL", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4318"}, "OTEL_EXPORTER_OTLP_ENDPOINT", "absolute http or https URL", ""},
-		{"OTEL_EXPORTER_OTLP_ENDPOINT hides password", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "ftp://u:hunter2@c"}, "OTEL_EXPORTER_OTLP_ENDPOINT", "ftp://", "hunter2"},
-		{"OTEL_EXPORTER_OTLP_ENDPOINT hides the query", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "ftp://c/?api_key=hunter2"}, "OTEL_EXPORTER_OTLP_ENDPOINT", "ftp://c/", "hunter2"},
-		{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT hides password and query", map[string]string{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "ftp://u:hunter2@c/?k=hunter2"}, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "ftp://", "hunter2"},
-		{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT not a URL", map[string]string{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "/v1/traces"}, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", `"/v1/traces"`, ""},
-		{"OTEL_EXPORTER_OTLP_METRICS_ENDPOINT not a URL", map[string]string{"OTEL_EXPORTER_OTLP_METRICS_ENDPOINT": "grpc://c"}, "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", `"grpc://c"`, ""},
+		{"OTEL_EXPORTER_OTLP_ENDPOINT hides password", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "ftp://u:hunter2@c"}, "OTEL_EXPORTER_OTLP_ENDPOINT", "scheme is not http or https", "hunter2"},
+		{"OTEL_EXPORTER_OTLP_ENDPOINT without a scheme hides everything", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "user:hunter2@127.0.0.1:4318"}, "OTEL_EXPORTER_OTLP_ENDPOINT", "does not start with http:// or https://", "hunter2"},
+		{"OTEL_EXPORTER_OTLP_ENDPOINT without a host", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "https://u:hunter2@"}, "OTEL_EXPORTER_OTLP_ENDPOINT", "no host", "hunter2"},
+		{"OTEL_EXPORTER_OTLP_ENDPOINT unparsable", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://u:hunter2%zz@c"}, "OTEL_EXPORTER_OTLP_ENDPOINT", "not a valid URL", "hunter2"},
+		{"OTEL_EXPORTER_OTLP_ENDPOINT hides the query", map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "ftp://c/?api_key=hunter2"}, "OTEL_EXPORTER_OTLP_ENDPOINT", "value not shown", "hunter2"},
+		{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT hides password and query", map[string]string{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "ftp://u:hunter2@c/?k=hunter2"}, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "value not shown", "hunter2"},
+		{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT not a URL", map[string]string{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "/v1/traces"}, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "not an absolute URL", ""},
+		{"OTEL_EXPORTER_OTLP_METRICS_ENDPOINT not a URL", map[string]string{"OTEL_EXPORTER_OTLP_METRICS_ENDPOINT": "grpc://c"}, "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "scheme is not http or https", "grpc"},
 		{"OTEL_EXPORTER_OTLP_HEADERS malformed", map[string]string{"OTEL_EXPORTER_OTLP_HEADERS": "api-key hunter2"}, "OTEL_EXPORTER_OTLP_HEADERS", "entry 1", "hunter2"},
 		{"OTEL_EXPORTER_OTLP_TRACES_HEADERS bad escape", map[string]string{"OTEL_EXPORTER_OTLP_TRACES_HEADERS": "k=hunter2%zz"}, "OTEL_EXPORTER_OTLP_TRACES_HEADERS", "percent-encoding", "hunter2"},
+		{"OTEL_EXPORTER_OTLP_HEADERS bad escape hides the key too", map[string]string{"OTEL_EXPORTER_OTLP_HEADERS": "authorization: Bearer hunter2=%zz"}, "OTEL_EXPORTER_OTLP_HEADERS", "percent-encoding", "hunter2"},
+		{"OTEL_EXPORTER_OTLP_HEADERS name not a header name", map[string]string{"OTEL_EXPORTER_OTLP_HEADERS": "authorization: Bearer hunter2=x"}, "OTEL_EXPORTER_OTLP_HEADERS", "entry 1: the name is not an HTTP header name", "hunter2"},
+		{"OTEL_EXPORTER_OTLP_METRICS_HEADERS value with a newline", map[string]string{"OTEL_EXPORTER_OTLP_METRICS_HEADERS": "a=1,api-key=hunter2%0A"}, "OTEL_EXPORTER_OTLP_METRICS_HEADERS", "entry 2: the value holds a control character", "hunter2"},
 		{"OTEL_EXPORTER_OTLP_COMPRESSION unknown", map[string]string{"OTEL_EXPORTER_OTLP_COMPRESSION": "zstd"}, "OTEL_EXPORTER_OTLP_COMPRESSION", "allowed: gzip, none", ""},
 		{"OTEL_EXPORTER_OTLP_METRICS_COMPRESSION unknown", map[string]string{"OTEL_EXPORTER_OTLP_METRICS_COMPRESSION": "br"}, "OTEL_EXPORTER_OTLP_METRICS_COMPRESSION", `"br"`, ""},
 		{"OTEL_EXPORTER_OTLP_TIMEOUT not milliseconds", map[string]string{"OTEL_EXPORTER_OTLP_TIMEOUT": "10s"}, "OTEL_EXPORTER_OTLP_TIMEOUT", `"10s"`, ""},
@@ -299,7 +311,9 @@ func TestRedactURL(t *testing.T) {
 		{"https://user:hunter2@c/v1/traces", "https://user:xxxxx@c/v1/traces"},
 		{"https://c/v1/traces?api_key=hunter2", "https://c/v1/traces?xxxxx"},
 		{"https://user:hunter2@c/otlp/v1/metrics?api_key=hunter2&a=b#hunter2", "https://user:xxxxx@c/otlp/v1/metrics?xxxxx#xxxxx"},
-		{"http://u:hunter2%zz@c/", "(value not shown: not a valid URL)"},
+		{"http://u:hunter2%zz@c/", "(value not shown: not an http or https URL)"},
+		{"user:hunter2@127.0.0.1:4318", "(value not shown: not an http or https URL)"},
+		{"https://u:hunter2@", "(value not shown: not an http or https URL)"},
 	}
 	for _, tt := range tests {
 		if got := RedactURL(tt.in); got != tt.want {

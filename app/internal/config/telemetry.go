@@ -163,8 +163,8 @@ func loadTelemetry(getenv func(string) string, errs *problems) Telemetry {
 	}
 
 	base := getenv("OTEL_EXPORTER_OTLP_ENDPOINT")
-	if base != "" && !validEndpoint(base) {
-		errs.add("OTEL_EXPORTER_OTLP_ENDPOINT", "%q is not an absolute http or https URL (allowed: e.g. http://localhost:4318; default unset, nothing exported)", RedactURL(base))
+	if problem := endpointProblem(base); base != "" && problem != "" {
+		errs.add("OTEL_EXPORTER_OTLP_ENDPOINT", "%s; value not shown because it may hold credentials (allowed: an absolute http or https URL such as http://localhost:4318; default unset, nothing exported)", problem)
 		base = ""
 	}
 	baseHeaders := parseHeaders("OTEL_EXPORTER_OTLP_HEADERS", getenv, errs)
@@ -185,10 +185,10 @@ func loadTelemetry(getenv func(string) string, errs *problems) Telemetry {
 		}
 		endpointVar := "OTEL_EXPORTER_OTLP_" + signal + "_ENDPOINT"
 		if v := getenv(endpointVar); v != "" {
-			if validEndpoint(v) {
+			if problem := endpointProblem(v); problem == "" {
 				e.Endpoint = v
 			} else {
-				errs.add(endpointVar, "%q is not an absolute http or https URL (allowed: e.g. http://localhost:4318%s; default OTEL_EXPORTER_OTLP_ENDPOINT plus %s)", RedactURL(v), path, path)
+				errs.add(endpointVar, "%s; value not shown because it may hold credentials (allowed: an absolute http or https URL such as http://localhost:4318%s; default OTEL_EXPORTER_OTLP_ENDPOINT plus %s)", problem, path, path)
 			}
 		} else if base != "" {
 			e.Endpoint = joinEndpoint(base, path)
@@ -249,9 +249,23 @@ func loadTelemetry(getenv func(string) string, errs *problems) Telemetry {
 	return t
 }
 
-func validEndpoint(v string) bool {
+// endpointProblem says what keeps v from being an OTLP endpoint, or ""
+// when it is one. The answer never quotes v: an endpoint may hold a
+// password or an API key, and a value that is not a URL cannot be told
+// apart into parts that are safe to show.
+func endpointProblem(v string) string {
 	u, err := url.Parse(v)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+	switch {
+	case err != nil:
+		return "not a valid URL"
+	case !strings.Contains(v, "://"):
+		return "not an absolute URL: it does not start with http:// or https://"
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "its scheme is not http or https"
+	case u.Host == "":
+		return "it has no host"
+	}
+	return ""
 }
 
 // joinEndpoint appends a signal path such as "/v1/traces" to the path of
@@ -268,12 +282,12 @@ func joinEndpoint(base, signalPath string) string {
 // RedactURL returns a URL fit for logs and error messages: a password in
 // its user information becomes "xxxxx" (as url.URL.Redacted does), and its
 // query and fragment, where collectors often take API keys, become
-// "?xxxxx" and "#xxxxx". A value that does not parse as a URL is not shown
-// at all, since what it holds cannot be told apart.
+// "?xxxxx" and "#xxxxx". A value that is not an absolute http or https URL
+// is not shown at all, since what it holds cannot be told apart.
 func RedactURL(v string) string {
 	u, err := url.Parse(v)
-	if err != nil {
-		return "(value not shown: not a valid URL)"
+	if err != nil || endpointProblem(v) != "" {
+		return "(value not shown: not an http or https URL)"
 	}
 	hasQuery, hasFragment := u.RawQuery != "" || u.ForceQuery, u.Fragment != ""
 	u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = "", false, "", ""
@@ -320,25 +334,44 @@ func parseCompression(name, def string, getenv func(string) string, errs *proble
 	}
 }
 
-// parseHeaders never puts the value in its messages: headers carry API keys.
+// parseHeaders never puts any part of the value in its messages, keys
+// included: headers carry API keys, and a mistyped entry such as
+// "authorization: Bearer abc" puts the key where the name should be.
 func parseHeaders(name string, getenv func(string) string, errs *problems) Headers {
 	v := getenv(name)
 	if v == "" {
 		return nil
 	}
+	const allowed = "allowed: name=value pairs separated by commas, names HTTP header names, values percent-encoded"
 	pairs, err := parsePairs(v)
 	if err != nil {
-		errs.add(name, "%v; value not shown because it may hold credentials (allowed: key=value pairs separated by commas, values percent-encoded)", err)
+		errs.add(name, "%v; value not shown because it may hold credentials (%s)", err, allowed)
 	}
 	h := Headers{}
-	for _, p := range pairs {
-		h[p[0]] = p[1]
+	for i, p := range pairs {
+		switch {
+		case !validHeaderName(p[0]):
+			errs.add(name, "entry %d: the name is not an HTTP header name (letters, digits and !#$%%&'*+-.^_`|~ only); value not shown because it may hold credentials (%s)", i+1, allowed)
+		case strings.ContainsFunc(p[1], func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }):
+			errs.add(name, "entry %d: the value holds a control character, which no HTTP header can carry; value not shown because it may hold credentials (%s)", i+1, allowed)
+		default:
+			h[p[0]] = p[1]
+		}
 	}
 	return h
 }
 
+// validHeaderName reports whether s is a field name: an RFC 9110 token
+// (section 5.1), 1*tchar.
+func validHeaderName(s string) bool {
+	return s != "" && !strings.ContainsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("!#$%&'*+-.^_`|~", r))
+	})
+}
+
 // parsePairs parses the W3C-baggage-like list used by OTEL_RESOURCE_ATTRIBUTES
-// and OTEL_EXPORTER_OTLP_HEADERS. Errors name entries by position, never by value.
+// and OTEL_EXPORTER_OTLP_HEADERS. Errors name entries by position, never by
+// key or value.
 func parsePairs(v string) ([][2]string, error) {
 	var out [][2]string
 	for i, item := range strings.Split(v, ",") {
@@ -352,7 +385,7 @@ func parsePairs(v string) ([][2]string, error) {
 		}
 		dec, err := url.PathUnescape(strings.TrimSpace(val))
 		if err != nil {
-			return out, fmt.Errorf("entry %d (key %q) has an invalid percent-encoding", i+1, k)
+			return out, fmt.Errorf("entry %d has an invalid percent-encoding", i+1)
 		}
 		out = append(out, [2]string{k, dec})
 	}

@@ -67,9 +67,17 @@ type app struct {
 // logs its address.
 func startApp(t *testing.T, env ...string) *app {
 	t.Helper()
-	a := &app{t: t, newLn: make(chan struct{}, 1), exited: make(chan struct{}), stderr: &strings.Builder{}}
-	a.cmd = exec.Command(binary)
-	a.cmd.Env = append([]string{"PORT=0", "PATH=" + os.Getenv("PATH")}, env...)
+	cmd := exec.Command(binary)
+	cmd.Env = append([]string{"PORT=0", "PATH=" + os.Getenv("PATH")}, env...)
+	return startCmd(t, cmd)
+}
+
+// startCmd starts cmd, which must run the service, and waits until it logs
+// its address. The test's end kills cmd's process, and its process group
+// too when cmd made one (SysProcAttr.Setpgid).
+func startCmd(t *testing.T, cmd *exec.Cmd) *app {
+	t.Helper()
+	a := &app{t: t, cmd: cmd, newLn: make(chan struct{}, 1), exited: make(chan struct{}), stderr: &strings.Builder{}}
 	a.cmd.Stderr = a.stderr
 	stdout, err := a.cmd.StdoutPipe()
 	if err != nil {
@@ -109,6 +117,9 @@ func startApp(t *testing.T, env ...string) *app {
 	}()
 	t.Cleanup(func() {
 		a.cmd.Process.Kill()
+		if a.cmd.SysProcAttr != nil && a.cmd.SysProcAttr.Setpgid {
+			syscall.Kill(-a.cmd.Process.Pid, syscall.SIGKILL)
+		}
 		<-a.exited
 		if t.Failed() {
 			a.mu.Lock()

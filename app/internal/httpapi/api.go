@@ -15,11 +15,13 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 	tracenoop "go.opentelemetry.io/otel/trace/noop"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/berth-dev/berth/app/internal/lifecycle"
 	"github.com/berth-dev/berth/app/internal/platform"
@@ -53,6 +55,13 @@ type Options struct {
 	ServiceName string
 	// MaxBodyBytes is the largest request body read. Default: 1 MiB.
 	MaxBodyBytes int64
+	// BodyBudget is the most request-body bytes read at once, summed over
+	// all requests: a write reserves its Content-Length (MaxBodyBytes when
+	// unknown, at most BodyBudget) before reading and waits up to
+	// bodyWait for it, then answers 503 with Retry-After. It bounds the
+	// memory that concurrent large bodies take. Default: 8 MiB, a
+	// sixteenth of the smallest instance (memlimit.BodyBudget).
+	BodyBudget int64
 	// APIToken, when not empty, is the bearer token POST /v1/notes
 	// requires. Default: empty, writes need no token.
 	APIToken string
@@ -67,12 +76,20 @@ type Options struct {
 // DefaultMaxBodyBytes is used when Options.MaxBodyBytes is 0.
 const DefaultMaxBodyBytes = 1 << 20
 
+// DefaultBodyBudget is used when Options.BodyBudget is 0.
+const DefaultBodyBudget = 8 << 20
+
 // API is the service's root handler.
 type API struct {
 	opts     Options
 	mux      *http.ServeMux
 	tracer   trace.Tracer
 	duration metric.Float64Histogram
+	// storeDown is true from the first ErrUnavailable until the store next
+	// answers: one unavailability episode, logged once.
+	storeDown atomic.Bool
+	// bodies holds the BodyBudget that requests reserve before reading.
+	bodies *semaphore.Weighted
 }
 
 var _ http.Handler = (*API)(nil)
@@ -81,6 +98,9 @@ var _ http.Handler = (*API)(nil)
 func New(o Options) *API {
 	if o.MaxBodyBytes <= 0 {
 		o.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if o.BodyBudget <= 0 {
+		o.BodyBudget = DefaultBodyBudget
 	}
 	if o.Identity == nil {
 		o.Identity = func() platform.Identity { return platform.Identity{} }
@@ -91,7 +111,7 @@ func New(o Options) *API {
 	if o.Propagator == nil {
 		o.Propagator = propagation.NewCompositeTextMapPropagator()
 	}
-	a := &API{opts: o, mux: http.NewServeMux(), tracer: o.TracerProvider.Tracer(instrumentationName)}
+	a := &API{opts: o, mux: http.NewServeMux(), tracer: o.TracerProvider.Tracer(instrumentationName), bodies: semaphore.NewWeighted(o.BodyBudget)}
 	if o.MeterProvider != nil {
 		// Boundaries advised by the HTTP semantic conventions
 		// (https://opentelemetry.io/docs/specs/semconv/http/http-metrics/).

@@ -159,8 +159,10 @@ func (a *API) finish(r *http.Request, rw *responseWriter, span trace.Span, route
 		a.duration.Record(ctx, elapsed.Seconds(), metric.WithAttributes(attrs...))
 	}
 
+	// 503s are INFO: /readyz answers 503 by design, and the cause of any
+	// other (storage unavailable, shutting down) is logged once on its own.
 	level := slog.LevelInfo
-	if (status >= 500 && route != "/readyz") || aborted {
+	if (status >= 500 && status != http.StatusServiceUnavailable) || aborted {
 		level = slog.LevelWarn
 	}
 	logAttrs := []slog.Attr{

@@ -31,6 +31,9 @@ const (
 	// storeTimeout bounds each database call, well inside the server's
 	// WriteTimeout, so that a hung database yields a 503, not a dropped connection.
 	storeTimeout = 5 * time.Second
+	// bodyWait bounds the wait for body budget: it leaves 20 of the
+	// server's 30 s ReadTimeout for reading the body itself.
+	bodyWait = 10 * time.Second
 )
 
 // noteJSON is a note on the wire. The ID is a string so that JavaScript
@@ -65,8 +68,14 @@ func (a *API) createNote(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnsupportedMediaType, "unsupported_media_type", "Content-Type must be application/json")
 		return
 	}
+	release, ok := a.reserveBody(w, r)
+	if !ok {
+		return
+	}
 	var in createRequest
-	if !decodeJSON(w, r, &in) {
+	ok = decodeJSON(w, r, &in)
+	release()
+	if !ok {
 		return
 	}
 	title, body := "", ""
@@ -85,8 +94,14 @@ func (a *API) createNote(w http.ResponseWriter, r *http.Request) {
 	case n > MaxTitleLength:
 		problems = append(problems, fieldError{"title", "must be at most " + strconv.Itoa(MaxTitleLength) + " characters"})
 	}
+	if in.Title != nil && strings.ContainsRune(title, 0) {
+		problems = append(problems, fieldError{"title", nulMessage})
+	}
 	if utf8.RuneCountInString(body) > MaxBodyLength {
 		problems = append(problems, fieldError{"body", "must be at most " + strconv.Itoa(MaxBodyLength) + " characters"})
+	}
+	if strings.ContainsRune(body, 0) {
+		problems = append(problems, fieldError{"body", nulMessage})
 	}
 	if len(problems) > 0 {
 		writeInvalid(w, problems)
@@ -99,16 +114,35 @@ func (a *API) createNote(w http.ResponseWriter, r *http.Request) {
 		a.storeError(w, r, err)
 		return
 	}
+	a.storeAnswered(ctx)
 	w.Header().Set("Location", "/v1/notes/"+strconv.FormatInt(n.ID, 10))
 	writeJSON(w, http.StatusCreated, toJSON(n))
+}
+
+// nulMessage explains why U+0000 is refused: PostgreSQL's text type
+// cannot store it (it fails with SQLSTATE 22021,
+// https://www.postgresql.org/docs/current/datatype-character.html: "the
+// character with code zero (sometimes called NUL) cannot be stored").
+// Strings decoded from JSON are valid UTF-8 (invalid bytes become U+FFFD),
+// so NUL is the only character a UTF-8 database cannot take.
+const nulMessage = "must not contain the NUL character (U+0000)"
+
+// parseID parses a positive decimal in its one canonical form, as the API
+// writes IDs: digits only, no sign, no leading zero, at most MaxInt64.
+func parseID(s string) (int64, bool) {
+	if s == "" || s[0] == '0' || strings.Trim(s, "0123456789") != "" {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil
 }
 
 func (a *API) getNote(w http.ResponseWriter, r *http.Request) {
 	if !a.storeConfigured(w) {
 		return
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := parseID(r.PathValue("id"))
+	if !ok {
 		writeError(w, http.StatusNotFound, "not_found", "note not found")
 		return
 	}
@@ -119,6 +153,7 @@ func (a *API) getNote(w http.ResponseWriter, r *http.Request) {
 		a.storeError(w, r, err)
 		return
 	}
+	a.storeAnswered(ctx)
 	writeJSON(w, http.StatusOK, toJSON(n))
 }
 
@@ -129,12 +164,12 @@ func (a *API) listNotes(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	limit := DefaultPageSize
 	var problems []fieldError
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > MaxPageSize {
-			problems = append(problems, fieldError{"limit", "must be a whole number from 1 to " + strconv.Itoa(MaxPageSize)})
+	if q.Has("limit") {
+		n, ok := parseID(q.Get("limit"))
+		if !ok || n > MaxPageSize {
+			problems = append(problems, fieldError{"limit", "must be a whole number from 1 to " + strconv.Itoa(MaxPageSize) + ", written without sign or leading zeros"})
 		}
-		limit = n
+		limit = int(n)
 	}
 	after, ok := decodeCursor(q.Get("cursor"))
 	if !ok {
@@ -152,6 +187,7 @@ func (a *API) listNotes(w http.ResponseWriter, r *http.Request) {
 		a.storeError(w, r, err)
 		return
 	}
+	a.storeAnswered(ctx)
 	resp := listResponse{Notes: make([]noteJSON, 0, len(notes))}
 	if len(notes) > limit {
 		notes = notes[:limit]
@@ -170,16 +206,57 @@ func encodeCursor(afterID int64) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + strconv.FormatInt(afterID, 10)))
 }
 
+// decodeCursor returns the note ID a cursor continues after, 0 for no
+// cursor. It accepts only what encodeCursor writes for a note ID of 1 or
+// more, so that each position in the list has one cursor: base64 decoding
+// alone would also take padding bits set, line breaks inside, or the ID
+// with a sign or leading zeros.
 func decodeCursor(c string) (int64, bool) {
 	if c == "" {
 		return 0, true
 	}
 	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil || !strings.HasPrefix(string(b), cursorPrefix) {
+	if err != nil {
 		return 0, false
 	}
-	id, err := strconv.ParseInt(string(b[len(cursorPrefix):]), 10, 64)
-	return id, err == nil && id >= 0
+	digits, ok := strings.CutPrefix(string(b), cursorPrefix)
+	if !ok {
+		return 0, false
+	}
+	id, ok := parseID(digits)
+	return id, ok && encodeCursor(id) == c
+}
+
+// reserveBody takes the request's share of the body budget before the body
+// is read, and returns the function that gives it back. A Content-Length
+// over the limit is refused at once (413) without reading; a body of
+// unknown length reserves the limit. When no budget frees up within
+// bodyWait it writes 503 with Retry-After and returns false.
+func (a *API) reserveBody(w http.ResponseWriter, r *http.Request) (func(), bool) {
+	n := r.ContentLength
+	switch {
+	case n > a.opts.MaxBodyBytes:
+		writeError(w, http.StatusRequestEntityTooLarge, "body_too_large", "request body is larger than "+strconv.FormatInt(a.opts.MaxBodyBytes, 10)+" bytes")
+		return nil, false
+	case n == 0:
+		return func() {}, true
+	case n < 0:
+		n = a.opts.MaxBodyBytes
+	}
+	n = min(n, a.opts.BodyBudget)
+	ctx, cancel := context.WithTimeout(r.Context(), bodyWait)
+	defer cancel()
+	if err := a.bodies.Acquire(ctx, n); err != nil {
+		if r.Context().Err() != nil {
+			// The client went away; nobody reads this response.
+			writeError(w, http.StatusServiceUnavailable, "cancelled", "request cancelled")
+			return nil, false
+		}
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusServiceUnavailable, "busy", "too many request bodies are being read at once; retry")
+		return nil, false
+	}
+	return func() { a.bodies.Release(n) }, true
 }
 
 // decodeJSON reads exactly one JSON object with only known fields. It
@@ -257,12 +334,19 @@ func (a *API) storeConfigured(w http.ResponseWriter) bool {
 func (a *API) storeError(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
+		a.storeAnswered(r.Context())
 		writeError(w, http.StatusNotFound, "not_found", "note not found")
 	case errors.Is(err, context.Canceled):
 		// The client went away; nobody reads this response.
 		writeError(w, http.StatusServiceUnavailable, "cancelled", "request cancelled")
 	case errors.Is(err, store.ErrUnavailable):
-		a.opts.Logger.WarnContext(r.Context(), "storage unavailable", "error", err)
+		// One warning per episode: during an outage or a credential
+		// rotation every request fails the same way.
+		if a.storeDown.CompareAndSwap(false, true) {
+			a.opts.Logger.WarnContext(r.Context(), "storage unavailable", "error", err)
+		} else {
+			a.opts.Logger.DebugContext(r.Context(), "storage still unavailable", "error", err)
+		}
 		w.Header().Set("Retry-After", "2")
 		writeError(w, http.StatusServiceUnavailable, "storage_unavailable", "storage is unavailable")
 	default:
@@ -271,13 +355,33 @@ func (a *API) storeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
+// bearerToken returns the credentials of an Authorization header value of
+// the Bearer scheme. The scheme is a case-insensitive token (RFC 9110
+// section 11.1) followed by one or more spaces (section 11.4: auth-scheme
+// [ 1*SP ( token68 / #auth-param ) ]).
+func bearerToken(h string) (string, bool) {
+	scheme, rest, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token := strings.TrimLeft(rest, " ")
+	return token, token != ""
+}
+
+// storeAnswered ends an unavailability episode, if one is running, when a
+// store call got an answer from the database.
+func (a *API) storeAnswered(ctx context.Context) {
+	if a.storeDown.CompareAndSwap(true, false) {
+		a.opts.Logger.InfoContext(ctx, "storage available again")
+	}
+}
+
 // authorized checks the bearer token when one is configured.
 func (a *API) authorized(w http.ResponseWriter, r *http.Request) bool {
 	if a.opts.APIToken == "" {
 		return true
 	}
-	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if ok && subtle.ConstantTimeCompare([]byte(got), []byte(a.opts.APIToken)) == 1 {
+	if got, ok := bearerToken(r.Header.Get("Authorization")); ok && subtle.ConstantTimeCompare([]byte(got), []byte(a.opts.APIToken)) == 1 {
 		return true
 	}
 	w.Header().Set("WWW-Authenticate", `Bearer realm="notes"`)

@@ -5,6 +5,9 @@
 // newline removed. The file form is what Docker and Kubernetes secrets, Cloud
 // Run secret volumes and ECS secrets mounted as files provide. Setting both
 // NAME and NAME_FILE is an error, so that it is never unclear which one wins.
+// [ReadFile] reads only regular files of at most [MaxFileBytes], so that a
+// path to a device, a FIFO or a huge file fails the start at once instead of
+// exhausting memory or hanging.
 //
 // A [Secret] never prints its value: String, GoString, LogValue and
 // MarshalJSON all describe only whether it is set and where it came from.
@@ -14,8 +17,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"os"
 	"strings"
+	"syscall"
 )
 
 // Source says where a secret's value came from.
@@ -77,8 +83,46 @@ func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(s.Describe()
 // a path to a file containing the value.
 const FileSuffix = "_FILE"
 
+// MaxFileBytes (64 KiB) is the largest secret file [ReadFile] reads: far
+// above any connection URL or token, small enough that reading it costs
+// nothing.
+const MaxFileBytes = 64 << 10
+
+// ReadFile reads the secret file at path: a regular file (a symbolic link
+// to one, as Kubernetes mounts them, is fine) of at most [MaxFileBytes]. It
+// opens the file without blocking, so a FIFO without a writer fails at once
+// rather than hanging, and checks the opened file itself, so the path
+// cannot be swapped between the check and the read.
+func ReadFile(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, errNotRegular
+	}
+	b, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxFileBytes {
+		return nil, errTooLarge
+	}
+	return b, nil
+}
+
+var (
+	errNotRegular = errors.New("not a regular file (a device, FIFO, socket or directory)")
+	errTooLarge   = fmt.Errorf("larger than %d bytes", MaxFileBytes)
+)
+
 // Load reads the secret name from getenv(name) or from the file named by
-// getenv(name+"_FILE"), using readFile to read it (os.ReadFile in
+// getenv(name+"_FILE"), using readFile to read it ([ReadFile] in
 // production). An empty variable counts as unset. It returns an error,
 // which names the variables but never the value, when both are set, when
 // the file cannot be read or when the file is empty.
@@ -93,7 +137,7 @@ func Load(name string, getenv func(string) string, readFile func(string) ([]byte
 	case path != "":
 		b, err := readFile(path)
 		if err != nil {
-			return Secret{Name: name}, fmt.Errorf("%s: reading %q: %w (allowed: a readable file holding the value of %s)", fileVar, path, unwrapPathError(err), name)
+			return Secret{Name: name}, fmt.Errorf("%s: reading %q: %w (allowed: a readable regular file of at most %d bytes holding the value of %s)", fileVar, path, unwrapPathError(err), MaxFileBytes, name)
 		}
 		v := string(b)
 		if strings.HasSuffix(v, "\r\n") {

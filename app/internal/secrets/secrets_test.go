@@ -1,12 +1,16 @@
 package secrets
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -87,5 +91,53 @@ func TestSecretNeverPrintsItsValue(t *testing.T) {
 	}
 	if !strings.Contains(logged.String(), "set from env TOKEN") {
 		t.Fatalf("log %q does not say where the secret came from", logged.String())
+	}
+}
+
+func TestReadFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	regular := write("token", []byte("s3cret\n"))
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(regular, link); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, path, want, wantErr string
+	}{
+		{"regular file", regular, "s3cret\n", ""},
+		{"symbolic link to a regular file", link, "s3cret\n", ""},
+		{"exactly the limit", write("max", bytes.Repeat([]byte("a"), MaxFileBytes)), strings.Repeat("a", MaxFileBytes), ""},
+		{"one byte over the limit", write("over", bytes.Repeat([]byte("a"), MaxFileBytes+1)), "", "larger than 65536 bytes"},
+		{"character device", "/dev/zero", "", "not a regular file"},
+		{"FIFO without a writer", fifo, "", "not a regular file"},
+		{"directory", dir, "", "not a regular file"},
+		{"missing", filepath.Join(dir, "nope"), "", "no such file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b, err := ReadFile(tt.path)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("ReadFile() = %d bytes, %v; want an error with %q", len(b), err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || string(b) != tt.want {
+				t.Fatalf("ReadFile() = %d bytes, %v; want %d bytes", len(b), err, len(tt.want))
+			}
+		})
 	}
 }

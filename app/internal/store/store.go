@@ -173,19 +173,27 @@ func (p *Postgres) ListNotes(ctx context.Context, afterID int64, limit int) ([]N
 	return notes, nil
 }
 
-// classify marks connection-level failures with ErrUnavailable. An error
-// reported by the PostgreSQL server is a bug (500) unless its SQLSTATE class
-// says that the server is unreachable (08), out of resources (53) or
-// shutting down (57). Any other failure (dial, TLS, reset connection,
-// timeout, closed pool) happened on the way to the server, so it is
-// ErrUnavailable too; a cancelled request context is left alone.
+// classify marks connection-level failures with ErrUnavailable. Any
+// failure to connect is one, whatever the server said: a wrong password
+// during a credential rotation (SQLSTATE 28P01), a missing database, too
+// many connections. Once connected, an error reported by the PostgreSQL
+// server is a bug (500) unless its SQLSTATE class
+// (https://www.postgresql.org/docs/current/errcodes-appendix.html) says
+// that the connection failed (08), authorization failed (28), the server
+// is out of resources (53) or shutting down (57). Any other failure (dial,
+// TLS, reset connection, timeout, closed pool) happened on the way to the
+// server, so it is ErrUnavailable too; a cancelled request context is
+// left alone.
 func classify(err error) error {
 	if err == nil || errors.Is(err, context.Canceled) {
 		return err
 	}
+	var connectErr *pgconn.ConnectError
 	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		if class := pgErr.Code[:min(2, len(pgErr.Code))]; class != "08" && class != "53" && class != "57" {
+	if !errors.As(err, &connectErr) && errors.As(err, &pgErr) {
+		switch pgErr.Code[:min(2, len(pgErr.Code))] {
+		case "08", "28", "53", "57":
+		default:
 			return err
 		}
 	}

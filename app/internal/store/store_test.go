@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -227,6 +228,9 @@ func TestClassify(t *testing.T) {
 		{&pgconn.PgError{Code: "57P01"}, true},
 		{&pgconn.PgError{Code: "08006"}, true},
 		{&pgconn.PgError{Code: "53300"}, true},
+		{&pgconn.PgError{Code: "28P01"}, true},
+		{&pgconn.PgError{Code: "28000"}, true},
+		{&pgconn.PgError{Code: "22021"}, false},
 		{context.DeadlineExceeded, true},
 		{errors.New("dial tcp: connection refused"), true},
 		{context.Canceled, false},
@@ -235,5 +239,24 @@ func TestClassify(t *testing.T) {
 		if got := errors.Is(classify(tt.err), ErrUnavailable); got != tt.wantUnavailable {
 			t.Errorf("classify(%v) unavailable = %v, want %v", tt.err, got, tt.wantUnavailable)
 		}
+	}
+}
+
+// TestWrongPasswordIsUnavailable connects to the real server with a wrong
+// password, as an instance does between a credential rotation and its
+// next deployment: PostgreSQL answers SQLSTATE 28P01, which must count as
+// unavailability (503), not as a bug (500).
+func TestWrongPasswordIsUnavailable(t *testing.T) {
+	t.Parallel()
+	u, err := url.Parse(testenv.DatabaseURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.UserPassword(u.User.Username(), "not-the-password")
+	p := open(t, u.String())
+	_, err = p.CreateNote(testContext(t), "t", "b")
+	var pgErr *pgconn.PgError
+	if !errors.Is(err, ErrUnavailable) || !errors.As(err, &pgErr) || pgErr.Code != "28P01" {
+		t.Fatalf("CreateNote() with a wrong password = %v, want ErrUnavailable wrapping SQLSTATE 28P01", err)
 	}
 }

@@ -62,27 +62,30 @@ func (p *meterProvider) loop() {
 	for {
 		select {
 		case <-ticker.C:
-			p.export()
-		case <-p.stop:
-			p.export()
+			if err := p.export(context.Background()); err != nil {
+				p.logger.Warn("exporting metrics", "error", err)
+			}
+		case ctx := <-p.stop:
+			// The final export runs within the shutdown's context and
+			// reports to Shutdown instead of the log.
+			p.err = p.export(ctx)
 			return
 		}
 	}
 }
 
-func (p *meterProvider) export() {
+// export sends every histogram, within ctx and OTEL_METRIC_EXPORT_TIMEOUT.
+func (p *meterProvider) export(ctx context.Context) error {
 	p.mu.Lock()
 	hs := slices.Clone(p.histograms)
 	p.mu.Unlock()
 	body := encodeMetrics(p.resource, hs, p.delta, time.Now())
 	if body == nil {
-		return
+		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), p.timeout)
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
-	if err := p.client.post(ctx, body); err != nil {
-		p.logger.Warn("exporting metrics", "error", err)
-	}
+	return p.client.post(ctx, body)
 }
 
 type meter struct {

@@ -23,6 +23,7 @@ import (
 	"errors"
 	"log/slog"
 	"slices"
+	"sync"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
@@ -43,8 +44,29 @@ type Telemetry struct {
 	// Propagator extracts and injects trace context and baggage.
 	Propagator propagation.TextMapPropagator
 
-	shutdown []func(context.Context) error
+	shutdown []signalShutdown
 }
+
+// signalShutdown stops the exporter of one signal.
+type signalShutdown struct {
+	signal string // "traces" or "metrics"
+	stop   func(context.Context) error
+}
+
+// FlushError is a signal ("traces" or "metrics") whose final export did
+// not succeed within the shutdown's context.
+type FlushError struct {
+	// Signal is "traces" or "metrics".
+	Signal string
+	// Err is why; it matches context.DeadlineExceeded when the export did
+	// not finish in time.
+	Err error
+}
+
+func (e *FlushError) Error() string { return "flushing " + e.Signal + ": " + e.Err.Error() }
+
+// Unwrap returns Err.
+func (e *FlushError) Unwrap() error { return e.Err }
 
 // New builds the providers from cfg. It does no network I/O: exporters
 // connect on their first export. serviceName becomes service.name unless
@@ -63,23 +85,30 @@ func New(cfg config.Telemetry, serviceName string, logger *slog.Logger) *Telemet
 	if cfg.Traces.Enabled() {
 		tp := newTracerProvider(newClient(cfg.Traces), res, cfg.Sampler, cfg.SamplerRatio, logger)
 		t.TracerProvider = tp
-		t.shutdown = append(t.shutdown, tp.Shutdown)
+		t.shutdown = append(t.shutdown, signalShutdown{"traces", tp.Shutdown})
 	}
 	if cfg.Metrics.Enabled() {
 		mp := newMeterProvider(newClient(cfg.Metrics), res, cfg.Temporality, cfg.MetricInterval, cfg.MetricTimeout, logger)
 		t.MeterProvider = mp
-		t.shutdown = append(t.shutdown, mp.Shutdown)
+		t.shutdown = append(t.shutdown, signalShutdown{"metrics", mp.Shutdown})
 	}
 	return t
 }
 
 // Shutdown flushes buffered spans and metrics and stops the exporters,
-// giving up when ctx ends. It is a no-op when nothing is exported.
+// both at once, giving up when ctx ends. The error joins one *FlushError
+// per signal that was not flushed. It is a no-op when nothing is exported.
 func (t *Telemetry) Shutdown(ctx context.Context) error {
-	var errs []error
-	for _, f := range t.shutdown {
-		errs = append(errs, f(ctx))
+	errs := make([]error, len(t.shutdown))
+	var wg sync.WaitGroup
+	for i, s := range t.shutdown {
+		wg.Go(func() {
+			if err := s.stop(ctx); err != nil {
+				errs[i] = &FlushError{Signal: s.signal, Err: err}
+			}
+		})
 	}
+	wg.Wait()
 	return errors.Join(errs...)
 }
 

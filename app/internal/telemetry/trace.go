@@ -119,7 +119,8 @@ func (p *tracerProvider) loop() {
 	ticker := time.NewTicker(scheduleDelay)
 	defer ticker.Stop()
 	batch := make([]*span, 0, maxExportBatchSize)
-	export := func(ctx context.Context) {
+	// send exports the batch and returns the export's error.
+	send := func(ctx context.Context) error {
 		p.droppedM.Lock()
 		dropped := p.dropped
 		p.dropped = 0
@@ -128,24 +129,35 @@ func (p *tracerProvider) loop() {
 			p.logger.Warn("dropped spans: export queue full", "count", dropped)
 		}
 		if len(batch) == 0 {
-			return
+			return nil
 		}
-		if err := p.client.post(ctx, encodeSpans(p.resource, batch)); err != nil {
-			p.logger.Warn("exporting spans", "error", err, "spans", len(batch))
-		}
+		err := p.client.post(ctx, encodeSpans(p.resource, batch))
 		clear(batch)
 		batch = batch[:0]
+		return err
 	}
-	drain := func() {
+	// export sends the batch and logs a failure.
+	export := func(ctx context.Context) {
+		n := len(batch)
+		if err := send(ctx); err != nil {
+			p.logger.Warn("exporting spans", "error", err, "spans", n)
+		}
+	}
+	// drain moves what is queued into batches, sending full ones; it
+	// returns the first error.
+	drain := func(ctx context.Context) error {
+		var first error
 		for {
 			select {
 			case s := <-p.queue:
 				batch = append(batch, s)
 				if len(batch) == maxExportBatchSize {
-					export(context.Background())
+					if err := send(ctx); err != nil && first == nil {
+						first = err
+					}
 				}
 			default:
-				return
+				return first
 			}
 		}
 	}
@@ -159,12 +171,18 @@ func (p *tracerProvider) loop() {
 		case <-ticker.C:
 			export(context.Background())
 		case done := <-p.flush:
-			drain()
+			if err := drain(context.Background()); err != nil {
+				p.logger.Warn("exporting spans", "error", err)
+			}
 			export(context.Background())
 			close(done)
-		case <-p.stop:
-			drain()
-			export(context.Background())
+		case ctx := <-p.stop:
+			// The final export runs within the shutdown's context and
+			// reports to Shutdown instead of the log.
+			p.err = drain(ctx)
+			if err := send(ctx); p.err == nil {
+				p.err = err
+			}
 			return
 		}
 	}

@@ -1,0 +1,186 @@
+package enginetest
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/berth-dev/berth/infra/program"
+)
+
+// canary is a secret value no output, event, log or state may show in
+// plain text.
+const canary = "berth-canary-5f3c9a1e7d2b4068"
+
+// knob is one configuration change of a stack.
+type knob struct {
+	name string
+	// set are config paths and values; secret ones go in setSecret.
+	set map[string]string
+	// remove are config paths to remove.
+	remove []string
+}
+
+// stackCase is a sample stack with its secret canary and knobs.
+type stackCase struct {
+	stack string
+	// canary sets config paths so that the canary flows into a secret the
+	// stack creates.
+	canary map[string]string
+	// canaryPlain are plain config paths the canary needs beside.
+	canaryPlain map[string]string
+	// canaryType is the type whose cloud record must hold the canary: the
+	// positive control that the canary really reached the cloud.
+	canaryType string
+	knobs      []knob
+}
+
+var stackCases = []stackCase{
+	{
+		stack:      "dev",
+		canary:     map[string]string{"berth:service.secrets[1].value": canary},
+		canaryType: "gcp:secretmanager/secretVersion:SecretVersion",
+		// Every knob of Pulumi.dev.yaml but the connector's size and
+		// machine type (defects_test.go), changed one at a time.
+		knobs: []knob{
+			{name: "memory", set: map[string]string{"berth:service.memory": "1Gi"}},
+			{name: "cpu", set: map[string]string{"berth:service.cpu": "2"}},
+			{name: "concurrency", set: map[string]string{"berth:service.concurrency": "40"}},
+			{name: "minInstances", set: map[string]string{"berth:service.minInstances": "1"}},
+			{name: "maxInstances", set: map[string]string{"berth:service.maxInstances": "5"}},
+			{name: "timeout", set: map[string]string{"berth:service.timeout": "60s"}},
+			{name: "healthPath", set: map[string]string{"berth:service.healthPath": "/readyz"}},
+			{name: "port", set: map[string]string{"berth:service.port": "9090"}},
+			{name: "env", set: map[string]string{"berth:service.env.FEATURE_FLAG": "on"}},
+			{name: "secret version", set: map[string]string{"berth:service.secrets[0].version": "2"}},
+			{name: "public", set: map[string]string{"berth:service.public": "true"}},
+			{name: "invokers", set: map[string]string{"berth:gcp.invokers[1]": "user:oncall@example.com"}},
+			{name: "ingress", set: map[string]string{"berth:gcp.ingress": "internal"}},
+			{name: "egress", set: map[string]string{"berth:gcp.vpc.egress": "all-traffic"}},
+			{name: "connector range", set: map[string]string{"berth:gcp.vpc.connector.ipCidrRange": "10.9.0.0/28"}},
+		},
+		// Not here: the connector's size and machine type, a rename and a
+		// Region change, which replace the connector with its /28 still
+		// taken (defects_test.go).
+	},
+	{
+		stack: "prod",
+		// prod has no secret given as a value: the canary adds one.
+		canary:      map[string]string{"berth:service.secrets[2].value": canary},
+		canaryPlain: map[string]string{"berth:service.secrets[2].env": "CANARY_TOKEN"},
+		canaryType:  "aws:secretsmanager/secretVersion:SecretVersion",
+		knobs: []knob{
+			{name: "memory", set: map[string]string{"berth:service.memory": "2Gi"}},
+			{name: "cpu", set: map[string]string{"berth:service.cpu": "1"}},
+			{name: "concurrency", set: map[string]string{"berth:service.concurrency": "100"}},
+			{name: "minInstances", set: map[string]string{"berth:service.minInstances": "3"}},
+			{name: "maxInstances", set: map[string]string{"berth:service.maxInstances": "12"}},
+			{name: "timeout", set: map[string]string{"berth:service.timeout": "60s"}},
+			{name: "healthPath", set: map[string]string{"berth:service.healthPath": "/readyz"}},
+			{name: "port", set: map[string]string{"berth:service.port": "9090"}},
+			{name: "env", set: map[string]string{"berth:service.env.FEATURE_FLAG": "on"}},
+			{name: "shutdown timeout", set: map[string]string{"berth:service.env.SHUTDOWN_TIMEOUT": "40s"}},
+			{name: "public", set: map[string]string{"berth:service.public": "false"}},
+			{name: "allowedCidrs", set: map[string]string{"berth:aws.allowedCidrs[1]": "198.51.100.0/24"}},
+			{name: "certificateArn", set: map[string]string{"berth:aws.certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"}},
+			{name: "architecture", set: map[string]string{"berth:aws.architecture": "ARM64"}},
+			{name: "logRetentionDays", set: map[string]string{"berth:aws.logRetentionDays": "14"}},
+			{name: "enableExec", set: map[string]string{"berth:aws.enableExec": "true"}},
+			{name: "taskPolicy", set: map[string]string{"berth:aws.taskPolicy[0].actions[0]": "s3:GetObject", "berth:aws.taskPolicy[0].resources[0]": "arn:aws:s3:::berth-assets/*"}},
+		},
+		// Not here: a rename, which deletes the ECR repository with its
+		// images (defects_test.go), and aws:region, a provider
+		// configuration change the fake does not model (it would move
+		// resources between Regions in place).
+	},
+}
+
+// TestSampleStacks runs each sample stack through the engine: up, a second
+// preview without changes, every knob changed one at a time (each up must
+// succeed and be followed by a preview without changes), the secret canary
+// in no output, event or state, and a destroy that leaves nothing.
+func TestSampleStacks(t *testing.T) {
+	for _, sc := range stackCases {
+		t.Run(sc.stack, func(t *testing.T) {
+			e := newEnv(t)
+			s := e.stack(sc.stack, "infra", program.Run)
+			s.setConfig(sc.canaryPlain, false)
+			s.setConfig(sc.canary, true)
+
+			first := s.mustUp()
+			checkCanary(t, "up", first)
+			checkStable(t, s, "after the first up")
+			checkCanaryInCloud(t, e, sc.canaryType)
+
+			for _, k := range sc.knobs {
+				s.setConfig(k.set, false)
+				s.removeConfig(k.remove...)
+				r, err := s.up()
+				if err != nil {
+					t.Errorf("knob %s: up failed: %v\n%s", k.name, err, r.failure())
+					continue
+				}
+				if len(r.changed()) == 0 {
+					t.Errorf("knob %s: up changed nothing", k.name)
+				}
+				checkCanary(t, "up, knob "+k.name, r)
+				checkStable(t, s, "after knob "+k.name)
+			}
+
+			if export := s.export(); strings.Contains(export, canary) {
+				i := strings.Index(export, canary)
+				t.Errorf("pulumi stack export holds the canary in plain text: ...%s...", export[max(0, i-300):i])
+			}
+			d, err := s.destroy()
+			if err != nil {
+				t.Fatalf("destroy failed: %v\n%s", err, d.failure())
+			}
+			checkCanary(t, "destroy", d)
+			if left := e.live(); len(left) != 0 {
+				t.Errorf("destroy left in the fake cloud:\n%s", strings.Join(left, "\n"))
+			}
+		})
+	}
+}
+
+// checkStable asserts that a preview finds nothing to change.
+func checkStable(t *testing.T, s *stack, when string) {
+	t.Helper()
+	p, err := s.preview()
+	if err != nil {
+		t.Errorf("%s: preview failed: %v", when, err)
+		return
+	}
+	checkCanary(t, "preview "+when, p)
+	if got := p.changed(); len(got) != 0 {
+		t.Errorf("%s: a second preview changes:\n%s", when, strings.Join(got, "\n"))
+	}
+}
+
+// checkCanary asserts that the canary is in none of a run's output, error
+// output, events or diagnostics.
+func checkCanary(t *testing.T, what string, r *run) {
+	t.Helper()
+	for name, text := range map[string]string{"output": r.stdout, "error output": r.stderr, "engine events": r.eventsJSON()} {
+		if strings.Contains(text, canary) {
+			t.Errorf("%s: the secret canary appears in the %s", what, name)
+		}
+	}
+}
+
+// checkCanaryInCloud asserts that the canary reached the cloud, in a
+// resource of type typ: without that, its absence elsewhere proves
+// nothing.
+func checkCanaryInCloud(t *testing.T, e *env, typ string) {
+	t.Helper()
+	for _, r := range e.state().Live() {
+		if r.Type != typ {
+			continue
+		}
+		for _, v := range r.State {
+			if s, ok := v.(string); ok && s == canary {
+				return
+			}
+		}
+	}
+	t.Errorf("the canary reached no %s in the fake cloud: the canary checks would prove nothing", typ)
+}

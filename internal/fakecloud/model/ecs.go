@@ -1,0 +1,86 @@
+package model
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// DeploymentOutcome is how the fake cloud is scripted to end an ECS
+// deployment; the cloud's real outcome depends on the tasks' health, which
+// a fake cannot know.
+type DeploymentOutcome string
+
+// Deployment outcomes.
+const (
+	// DeploymentSucceeds: the new tasks become healthy and the new task
+	// definition runs.
+	DeploymentSucceeds DeploymentOutcome = "succeeds"
+	// DeploymentRollsBack: the new tasks fail their health checks, the
+	// deployment circuit breaker (with rollback) stops the deployment and
+	// ECS rolls the service back to the task definition it ran before
+	// (ECS developer guide, "deployment circuit breaker").
+	DeploymentRollsBack DeploymentOutcome = "rolls-back"
+)
+
+// Deploy returns the task definition an ECS service runs after a
+// deployment of want over running ("" for a new service), and the error
+// the provider reports, if any.
+//
+// The provider's waiter (wait_for_steady_state) polls until the service
+// has exactly one deployment and its running count equals its desired
+// count (internal/service/ecs/service.go statusServiceWaitForStable in the
+// v5 provider). After a circuit-breaker rollback the service again has one
+// deployment, the rolled-back one, with all its tasks running: the waiter
+// reports stable, and the provider reports success while the service runs
+// the old task definition (hashicorp/terraform-provider-aws#20858). A new
+// service has nothing to roll back to: its failed deployment never has
+// its tasks running, and the waiter times out (after the 20 minutes of the
+// resource's create timeout; the fake fails at once, with the waiter's
+// message).
+func Deploy(running, want string, outcome DeploymentOutcome, waitForSteadyState bool) (string, error) {
+	if outcome != DeploymentRollsBack {
+		return want, nil
+	}
+	if running == "" {
+		if !waitForSteadyState {
+			return want, nil
+		}
+		return want, fmt.Errorf("waiting for ECS Service to become stable: timeout while waiting for state to become 'tfSTABLE' (last state: 'tfPENDING')")
+	}
+	return running, nil
+}
+
+// TaskDefinitionDeregisters reports whether deleting a task definition
+// deregisters its revision: it does unless skip_destroy is set, in which
+// case the revision stays ACTIVE (internal/service/ecs/task_definition.go
+// resourceTaskDefinitionDelete).
+func TaskDefinitionDeregisters(state resource.PropertyMap) bool {
+	v := unsecret(state["skipDestroy"])
+	return !(v.IsBool() && v.BoolValue())
+}
+
+// ECRPush checks a push of digest under tag to an ECR repository whose tag
+// currently points at existing ("" for a new tag): an IMMUTABLE repository
+// rejects moving an existing tag to another image (ECR user guide, "Image
+// tag mutability"; the error is what docker push prints for ECR's
+// ImageTagAlreadyExistsException). Pushing the same image again is
+// accepted; that is what ECR does for an unchanged manifest as far as the
+// docs say, not verified against ECR.
+func ECRPush(repository, mutability, tag, existing, digest string) error {
+	if mutability == "IMMUTABLE" && existing != "" && existing != digest {
+		return fmt.Errorf("tag invalid: The image tag '%s' already exists in the '%s' repository and cannot be overwritten because the repository is immutable.", tag, repository)
+	}
+	return nil
+}
+
+// ECRDeleteRepository checks deleting a repository holding images: it
+// fails unless force_delete is set (internal/service/ecr/repository.go
+// resourceRepositoryDelete passes Force to DeleteRepository; ECR API
+// RepositoryNotEmptyException).
+func ECRDeleteRepository(name, registryID string, images int, force bool) error {
+	if images > 0 && !force {
+		return fmt.Errorf("deleting ECR Repository (%s): RepositoryNotEmptyException: The repository with name '%s' in registry with id '%s' cannot be deleted because it still contains images", name, name, registryID)
+	}
+	return nil
+}
