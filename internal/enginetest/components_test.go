@@ -105,8 +105,9 @@ var componentCases = []componentCase{
 		program: func(string) pulumi.RunFunc {
 			return func(ctx *pulumi.Context) error {
 				args := &cloudrun.ServiceArgs{
-					Image: pulumi.String("europe-west1-docker.pkg.dev/berth-test-467312/apps/orders@sha256:" + strings.Repeat("cd", 32)),
-					GCP:   cloudrun.GCP{Region: "europe-west1"},
+					Image:   pulumi.String("europe-west1-docker.pkg.dev/berth-test-467312/apps/orders@sha256:" + strings.Repeat("cd", 32)),
+					Service: &spec.Service{},
+					GCP:     cloudrun.GCP{Region: "europe-west1"},
 				}
 				if knobOn(ctx, "memory") {
 					args.Service.Memory = "1Gi"
