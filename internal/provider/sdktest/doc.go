@@ -5,8 +5,9 @@
 // the language hosts), compile them (TypeScript from npm at pinned
 // versions, Python with compileall), compile the README's adoption
 // programs against them, check the README's YAML program against the
-// schema, and run the real engine against the plugin to see how it reports
-// invalid arguments.
+// schema, and run the real engine against the plugin: how it reports
+// invalid arguments, and a berth:index:Service going up against the engine
+// test tier's fake cloud with the resources the Go constructor registers.
 //
 // The CLI is $BERTH_PULUMI_CLI, the one scripts/setup.sh builds, or pulumi
 // on PATH. Tests that need the CLI, Node.js or Python fail under CI=true
