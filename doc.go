@@ -9,7 +9,7 @@
 //
 //	svc, err := berth.NewService(ctx, "orders", &berth.ServiceArgs{
 //		Cloud: berth.GCP,
-//		Service: spec.Service{
+//		Service: &spec.Service{
 //			Memory:       "1Gi",
 //			MaxInstances: pulumi.IntRef(20),
 //			Secrets:      []spec.Secret{{Env: "DATABASE_URL", Ref: pulumi.String("orders-db-url"), Version: pulumi.String("3")}},

@@ -39,9 +39,9 @@ type ServiceArgs struct {
 	// Cloud is GCP or AWS. Required.
 	Cloud Cloud `pulumi:"cloud"`
 	// Service describes the service in the words both clouds share.
-	// Default: every field's own default, which may differ by cloud
+	// Default: nil, every field's own default, which may differ by cloud
 	// (docs/parity.md).
-	Service spec.Service `pulumi:"service,optional"`
+	Service *spec.Service `pulumi:"service,optional"`
 	// Build builds the image from a Docker context and pushes it to a
 	// repository the component creates (Artifact Registry on GCP, ECR on
 	// AWS), for the platform the cloud runs. Set exactly one of Build and
@@ -50,11 +50,11 @@ type ServiceArgs struct {
 	// Image deploys an image built elsewhere, by digest. Set exactly one of
 	// Build and Image. Default: nil.
 	Image pulumi.StringInput `pulumi:"image,optional"`
-	// GCP holds the Cloud Run settings; required with Cloud GCP (its region
-	// at least) and not allowed with AWS. Default: nil.
+	// GCP holds the Cloud Run settings; required when Cloud is GCP (its
+	// region at least) and not allowed when it is AWS. Default: nil.
 	GCP *cloudrun.GCP `pulumi:"gcp,optional"`
-	// AWS holds the Fargate settings; required with Cloud AWS (its VPC and
-	// subnets at least) and not allowed with GCP. Default: nil.
+	// AWS holds the Fargate settings; required when Cloud is AWS (its VPC
+	// and subnets at least) and not allowed when it is GCP. Default: nil.
 	AWS *fargate.AWS `pulumi:"aws,optional"`
 }
 
@@ -178,7 +178,7 @@ func (a *ServiceArgs) check(ctx *pulumi.Context, name string) (*image.ImageArgs,
 	if a.Build != nil {
 		// The repository is named after the service, like its other
 		// resources.
-		imgArgs = &image.ImageArgs{Name: a.Service.Name, Build: *a.Build}
+		imgArgs = &image.ImageArgs{Name: a.Service.OrZero().Name, Build: a.Build}
 	}
 	switch a.Cloud {
 	case GCP:

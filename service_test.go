@@ -48,7 +48,7 @@ func types(m *testkit.Monitor) []string {
 // registry for the platform it runs, and the same spec reaches the service.
 func TestOneSpecRunsOnEitherCloud(t *testing.T) {
 	t.Parallel()
-	svc := spec.Service{Memory: "1Gi", Concurrency: pulumi.IntRef(40), Env: map[string]string{"LOG_LEVEL": "info"}}
+	svc := &spec.Service{Memory: "1Gi", Concurrency: pulumi.IntRef(40), Env: map[string]string{"LOG_LEVEL": "info"}}
 
 	m, _ := testkit.RunComponent(t, func(ctx *pulumi.Context) (*Service, error) {
 		return NewService(ctx, "api", &ServiceArgs{Cloud: GCP, Service: svc, Build: buildContext(t), GCP: &cloudrun.GCP{Region: "europe-west4"}})
@@ -141,7 +141,7 @@ func TestValidationSpeaksThisComponentsPaths(t *testing.T) {
 		}, []string{"gcp.region"}},
 		{"every problem of both children", func(t *testing.T) *ServiceArgs {
 			b := &image.Build{Context: filepath.Join(t.TempDir(), "missing")}
-			return &ServiceArgs{Cloud: AWS, Build: b, Service: spec.Service{CPU: pulumi.Float64Ref(0.08)}, AWS: &fargate.AWS{Architecture: "SPARC"}}
+			return &ServiceArgs{Cloud: AWS, Build: b, Service: &spec.Service{CPU: pulumi.Float64Ref(0.08)}, AWS: &fargate.AWS{Architecture: "SPARC"}}
 		}, []string{"aws.architecture", "aws.loadBalancerSubnetIds", "aws.taskSubnetIds", "aws.vpcId", "build.context", "service.cpu"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -25,7 +25,9 @@ ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 command -v wrk >/dev/null || need+=(wrk)
 command -v shellcheck >/dev/null || need+=(shellcheck) # actionlint checks workflow scripts with it
 command -v jq >/dev/null || need+=(jq)                   # the preview action's script (internal/preview)
-command -v node >/dev/null || need+=(nodejs)             # the comment action's script (internal/preview)
+command -v node >/dev/null || need+=(nodejs)             # the comment action's script (internal/preview); the TypeScript SDK test
+command -v npm >/dev/null || need+=(npm)                 # the TypeScript SDK test installs typescript and @pulumi/pulumi (internal/provider/sdktest)
+command -v python3 >/dev/null || need+=(python3)         # the Python SDK test (compileall)
 if ((${#need[@]})); then
 	log "installing ${need[*]}"
 	apt-get update -qq

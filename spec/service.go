@@ -70,6 +70,15 @@ type Service struct {
 	Secrets []Secret `pulumi:"secrets,optional"`
 }
 
+// OrZero returns *s, or the zero Service (every field's default) when s is
+// nil: the components take an optional *Service.
+func (s *Service) OrZero() Service {
+	if s == nil {
+		return Service{}
+	}
+	return *s
+}
+
 // Secret is one secret value exposed to the container. Set exactly one of
 // Env and Path (where the value goes) and exactly one of Ref and Value
 // (where it comes from).

@@ -100,8 +100,8 @@ type ServiceArgs struct {
 	// linux/amd64 images only. Required.
 	Image pulumi.StringInput `pulumi:"image"`
 	// Service describes the service in the words every cloud shares.
-	// Default: every field's own default.
-	Service spec.Service `pulumi:"service,optional"`
+	// Default: nil, every field's own default.
+	Service *spec.Service `pulumi:"service,optional"`
 	// GCP holds the settings only Cloud Run has; Region is required.
 	GCP GCP `pulumi:"gcp"`
 }
@@ -192,7 +192,8 @@ var (
 func (a *ServiceArgs) resolve(project, stack, name string) (*plan, error) {
 	var ps validate.Problems
 	g := a.GCP
-	s := spec.Resolve(a.Service, name, Defaults, &ps)
+	svc := a.Service.OrZero()
+	s := spec.Resolve(svc, name, Defaults, &ps)
 	p := &plan{
 		region:               g.Region,
 		project:              g.Project,
@@ -227,7 +228,7 @@ func (a *ServiceArgs) resolve(project, stack, name string) (*plan, error) {
 
 	switch {
 	case s.Timeout > MaxTimeout:
-		ps.Addf("service.timeout", "%q is longer than Cloud Run allows (allowed: 1s to 1h)", a.Service.Timeout)
+		ps.Addf("service.timeout", "%q is longer than Cloud Run allows (allowed: 1s to 1h)", svc.Timeout)
 	default:
 		p.timeout = fmt.Sprintf("%ds", int64(s.Timeout/time.Second))
 	}

@@ -16,7 +16,7 @@ import (
 
 // validArgs is the smallest valid ServiceArgs.
 func validArgs() *ServiceArgs {
-	return &ServiceArgs{Image: pulumi.String(testImage), GCP: GCP{Region: "us-central1"}}
+	return &ServiceArgs{Image: pulumi.String(testImage), Service: &spec.Service{}, GCP: GCP{Region: "us-central1"}}
 }
 
 // cpu and n make the pointers of optional numbers.
@@ -297,7 +297,7 @@ func TestValidationNamesTheField(t *testing.T) {
 func TestValidationReportsEveryProblemAtOnce(t *testing.T) {
 	t.Parallel()
 	args := &ServiceArgs{
-		Service: spec.Service{
+		Service: &spec.Service{
 			CPU:         cpu(0.5),
 			Concurrency: n(10),
 			Memory:      "2Gi",
@@ -417,7 +417,7 @@ func TestValidateAcceptsMissingImage(t *testing.T) {
 	var okErr, badErr error
 	err := m.Run(func(ctx *pulumi.Context) error {
 		okErr = (&ServiceArgs{GCP: GCP{Region: "us-central1"}}).Validate(ctx, "api")
-		badErr = (&ServiceArgs{GCP: GCP{Region: "us-central1"}, Service: spec.Service{Memory: "3Gi", CPU: cpu(1), Concurrency: n(2000)}}).Validate(ctx, "api")
+		badErr = (&ServiceArgs{GCP: GCP{Region: "us-central1"}, Service: &spec.Service{Memory: "3Gi", CPU: cpu(1), Concurrency: n(2000)}}).Validate(ctx, "api")
 		return nil
 	})
 	if err != nil {

@@ -18,7 +18,7 @@ func ExampleNewService() {
 	program := func(ctx *pulumi.Context) error {
 		svc, err := cloudrun.NewService(ctx, "api", &cloudrun.ServiceArgs{
 			Image: pulumi.String("us-central1-docker.pkg.dev/my-project/apps/api@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
-			Service: spec.Service{
+			Service: &spec.Service{
 				Memory: "1Gi",
 				Secrets: []spec.Secret{
 					{Env: "DATABASE_URL", Ref: pulumi.String("database-url"), Version: pulumi.String("1")},

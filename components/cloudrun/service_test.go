@@ -46,7 +46,7 @@ func hash7(seed string) string {
 func typicalArgs() *ServiceArgs {
 	return &ServiceArgs{
 		Image: pulumi.String(testImage),
-		Service: spec.Service{
+		Service: &spec.Service{
 			Env: map[string]string{"LOG_LEVEL": "info"},
 			Secrets: []spec.Secret{
 				{Ref: pulumi.String("db-url"), Version: pulumi.String("3"), Env: "DATABASE_URL"},
@@ -241,7 +241,7 @@ func TestKnobsReachTheTemplateFields(t *testing.T) {
 	t.Parallel()
 	m, _ := run(t, &ServiceArgs{
 		Image: pulumi.String(testImage),
-		Service: spec.Service{
+		Service: &spec.Service{
 			Name:         "orders",
 			CPU:          cpu(2),
 			Memory:       "4Gi",
@@ -296,7 +296,7 @@ func TestKnobsReachTheTemplateFields(t *testing.T) {
 
 func TestFractionalCPUPicksGen1AndConcurrencyOne(t *testing.T) {
 	t.Parallel()
-	m, _ := run(t, &ServiceArgs{Image: pulumi.String(testImage), GCP: GCP{Region: "us-central1"}, Service: spec.Service{CPU: cpu(0.5), Memory: "256Mi"}})
+	m, _ := run(t, &ServiceArgs{Image: pulumi.String(testImage), GCP: GCP{Region: "us-central1"}, Service: &spec.Service{CPU: cpu(0.5), Memory: "256Mi"}})
 	svc := m.One(t, typeCloudRun)
 	assertEqual(t, "executionEnvironment", testkit.Prop(t, svc, "template", "executionEnvironment"), "EXECUTION_ENVIRONMENT_GEN1")
 	assertEqual(t, "concurrency", testkit.Prop(t, svc, "template", "maxInstanceRequestConcurrency"), float64(1))
@@ -387,7 +387,7 @@ func TestInvokersAreExactAndAllUsersOnlyWhenAsked(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			m, _ := run(t, &ServiceArgs{Image: pulumi.String(testImage), Service: spec.Service{Public: tt.allowPublic}, GCP: GCP{Region: "us-central1", Invokers: tt.invokers}})
+			m, _ := run(t, &ServiceArgs{Image: pulumi.String(testImage), Service: &spec.Service{Public: tt.allowPublic}, GCP: GCP{Region: "us-central1", Invokers: tt.invokers}})
 			svc := m.One(t, typeCloudRun)
 			var got []string
 			for _, r := range m.ByType(typeInvoker) {
@@ -472,7 +472,7 @@ func TestSecretsFromValuesAreCreatedPinnedAndGranted(t *testing.T) {
 	const canary = "canary-Zq9!secret-value"
 	a := &ServiceArgs{
 		Image: pulumi.String(testImage),
-		Service: spec.Service{Secrets: []spec.Secret{
+		Service: &spec.Service{Secrets: []spec.Secret{
 			{Path: "/var/secrets/api-token/token", Value: pulumi.ToSecret(pulumi.String(canary)).(pulumi.StringOutput)},
 			{Env: "WEBHOOK_KEY", Value: pulumi.String(canary + "-2")},
 		}},

@@ -173,8 +173,8 @@ type ServiceArgs struct {
 	RepositoryARN pulumi.StringInput `pulumi:"repositoryArn,optional"`
 	// Service describes the service in the words every cloud shares.
 	// service.public makes the load balancer internet-facing.
-	// Default: every field's own default.
-	Service spec.Service `pulumi:"service,optional"`
+	// Default: nil, every field's own default.
+	Service *spec.Service `pulumi:"service,optional"`
 	// AWS holds the settings only AWS has; the VPC and subnets are required.
 	AWS AWS `pulumi:"aws"`
 }
@@ -231,9 +231,9 @@ type AWS struct {
 	// PlatformVersion is PlatformLatest or Platform140. Default: "LATEST".
 	PlatformVersion string `pulumi:"platformVersion,optional"`
 	// HealthCheck is the target group's health check of service.healthPath.
-	// Default: every 10s, 5s timeout, healthy after 2, unhealthy after 3,
-	// only 200 counts.
-	HealthCheck HealthCheck `pulumi:"healthCheck,optional"`
+	// Default: nil, every 10s, 5s timeout, healthy after 2, unhealthy
+	// after 3, only 200 counts.
+	HealthCheck *HealthCheck `pulumi:"healthCheck,optional"`
 	// HealthCheckGracePeriod is how long ECS ignores failing load balancer
 	// health checks of a new task, whole seconds from 1s. Default: "30s".
 	HealthCheckGracePeriod string `pulumi:"healthCheckGracePeriod,optional"`
@@ -342,7 +342,7 @@ var (
 // service's name.
 func (a *ServiceArgs) resolve(project, stack, name string) (*plan, error) {
 	var ps validate.Problems
-	s := spec.Resolve(a.Service, name, Defaults, &ps)
+	s := spec.Resolve(a.Service.OrZero(), name, Defaults, &ps)
 	w := a.AWS
 	p := &plan{
 		internal:     !s.Public,
@@ -402,7 +402,7 @@ func resolveInputs(a *ServiceArgs, ps *validate.Problems) {
 		ps.Addf("aws.certificateArn", "empty (allowed: an ACM certificate ARN, arn:PARTITION:acm:REGION:ACCOUNT:certificate/ID; to serve unencrypted HTTP instead, leave it unset and set aws.plainHttp)")
 	case w.CertificateARN != nil && known && !arnOf(s, "acm", "certificate/") && !arnOf(s, "iam", "server-certificate/"):
 		ps.Addf("aws.certificateArn", "%q is not a certificate ARN (allowed: arn:PARTITION:acm:REGION:ACCOUNT:certificate/ID)", s)
-	case w.CertificateARN == nil && a.Service.Public && !w.PlainHTTP:
+	case w.CertificateARN == nil && a.Service.OrZero().Public && !w.PlainHTTP:
 		ps.Addf("aws.certificateArn", "required on an internet-facing load balancer (service.public) (allowed: an ACM certificate ARN; to serve unencrypted HTTP, fit for development only, set aws.plainHttp)")
 	}
 	if w.ClusterARN != nil {
@@ -441,7 +441,11 @@ func subnets(ps *validate.Problems, field string, in pulumi.StringArrayInput, le
 		seen[s] = i
 	}
 	if len(list) < least {
-		ps.Addf(field, "%d subnets (allowed: %s)", len(list), allowed)
+		noun := "subnets"
+		if len(list) == 1 {
+			noun = "subnet"
+		}
+		ps.Addf(field, "%d %s (allowed: %s)", len(list), noun, allowed)
 	}
 }
 
@@ -501,7 +505,10 @@ func resolveLoadBalancer(a *ServiceArgs, s spec.Resolved, p *plan, ps *validate.
 		ps.Addf("aws.idleTimeout", "%q is shorter than service.timeout %q: the load balancer would cut long requests (allowed: at least %q)", w.IdleTimeout, a.Service.Timeout, a.Service.Timeout)
 	}
 
-	h := w.HealthCheck
+	var h HealthCheck
+	if w.HealthCheck != nil {
+		h = *w.HealthCheck
+	}
 	p.health = plannedHealth{path: s.HealthPath, matcher: h.Matcher}
 	p.health.interval = seconds(ps, "aws.healthCheck.interval", h.Interval, mustSeconds(DefaultHealthInterval), minInterval, maxInterval)
 	p.health.timeout = seconds(ps, "aws.healthCheck.timeout", h.Timeout, mustSeconds(DefaultHealthTimeout), minTimeout, maxTimeout)

@@ -61,7 +61,7 @@ func TestValidationNamesTheField(t *testing.T) {
 		{"vpc is required", func(a *ServiceArgs) { a.AWS.VPCID = nil }, "aws.vpcId", "required"},
 		{"vpc is a VPC ID", func(a *ServiceArgs) { a.AWS.VPCID = pulumi.String("subnet-1") }, "aws.vpcId", "not a VPC ID"},
 		{"load balancer subnets required", func(a *ServiceArgs) { a.AWS.LoadBalancerSubnetIDs = nil }, "aws.loadBalancerSubnetIds", "required"},
-		{"load balancer needs two subnets", func(a *ServiceArgs) { a.AWS.LoadBalancerSubnetIDs = pulumi.ToStringArray([]string{"subnet-1"}) }, "aws.loadBalancerSubnetIds", "at least two subnets"},
+		{"load balancer needs two subnets", func(a *ServiceArgs) { a.AWS.LoadBalancerSubnetIDs = pulumi.ToStringArray([]string{"subnet-1"}) }, "aws.loadBalancerSubnetIds", "1 subnet (allowed: at least two subnets in different Availability Zones)"},
 		{"subnet IDs look like subnets", func(a *ServiceArgs) {
 			a.AWS.LoadBalancerSubnetIDs = pulumi.ToStringArray([]string{"subnet-1", "vpc-2"})
 		}, "aws.loadBalancerSubnetIds[1]", "not a subnet ID"},
@@ -106,14 +106,14 @@ func TestValidationNamesTheField(t *testing.T) {
 		{"architecture enum", func(a *ServiceArgs) { a.AWS.Architecture = "arm64" }, "aws.architecture", `"X86_64", "ARM64"`},
 		{"platform version enum", func(a *ServiceArgs) { a.AWS.PlatformVersion = "1.3.0" }, "aws.platformVersion", `"LATEST", "1.4.0"`},
 		{"health path", func(a *ServiceArgs) { a.Service.HealthPath = "healthz" }, "service.healthPath", `starting with "/"`},
-		{"health interval minimum", func(a *ServiceArgs) { a.AWS.HealthCheck.Interval = "4s" }, "aws.healthCheck.interval", "allowed: 5s to 300s"},
-		{"health interval maximum", func(a *ServiceArgs) { a.AWS.HealthCheck.Interval = "301s" }, "aws.healthCheck.interval", "allowed: 5s to 300s"},
-		{"health timeout range", func(a *ServiceArgs) { a.AWS.HealthCheck.Timeout = "1s" }, "aws.healthCheck.timeout", "allowed: 2s to 120s"},
-		{"health timeout below interval", func(a *ServiceArgs) { a.AWS.HealthCheck.Timeout = "10s" }, "aws.healthCheck.timeout", "less than aws.healthCheck.interval"},
-		{"healthy threshold range", func(a *ServiceArgs) { a.AWS.HealthCheck.HealthyThreshold = n(11) }, "aws.healthCheck.healthyThreshold", "allowed: 2 to 10"},
-		{"an explicit threshold of 0 is an error", func(a *ServiceArgs) { a.AWS.HealthCheck.UnhealthyThreshold = n(0) }, "aws.healthCheck.unhealthyThreshold", "allowed: 2 to 10"},
-		{"matcher range", func(a *ServiceArgs) { a.AWS.HealthCheck.Matcher = "200-599" }, "aws.healthCheck.matcher", "from 200 to 499"},
-		{"matcher format", func(a *ServiceArgs) { a.AWS.HealthCheck.Matcher = "ok" }, "aws.healthCheck.matcher", "not a success code matcher"},
+		{"health interval minimum", func(a *ServiceArgs) { healthCheck(a).Interval = "4s" }, "aws.healthCheck.interval", "allowed: 5s to 300s"},
+		{"health interval maximum", func(a *ServiceArgs) { healthCheck(a).Interval = "301s" }, "aws.healthCheck.interval", "allowed: 5s to 300s"},
+		{"health timeout range", func(a *ServiceArgs) { healthCheck(a).Timeout = "1s" }, "aws.healthCheck.timeout", "allowed: 2s to 120s"},
+		{"health timeout below interval", func(a *ServiceArgs) { healthCheck(a).Timeout = "10s" }, "aws.healthCheck.timeout", "less than aws.healthCheck.interval"},
+		{"healthy threshold range", func(a *ServiceArgs) { healthCheck(a).HealthyThreshold = n(11) }, "aws.healthCheck.healthyThreshold", "allowed: 2 to 10"},
+		{"an explicit threshold of 0 is an error", func(a *ServiceArgs) { healthCheck(a).UnhealthyThreshold = n(0) }, "aws.healthCheck.unhealthyThreshold", "allowed: 2 to 10"},
+		{"matcher range", func(a *ServiceArgs) { healthCheck(a).Matcher = "200-599" }, "aws.healthCheck.matcher", "from 200 to 499"},
+		{"matcher format", func(a *ServiceArgs) { healthCheck(a).Matcher = "ok" }, "aws.healthCheck.matcher", "not a success code matcher"},
 		{"grace period is a duration", func(a *ServiceArgs) { a.AWS.HealthCheckGracePeriod = "-1s" }, "aws.healthCheckGracePeriod", "shorter than a second"},
 		{"request timeout within the deregistration delay", func(a *ServiceArgs) { a.Service.Timeout = "2h" }, "service.timeout", "allowed on Fargate: 1s to 1h"},
 		{"stop timeout maximum", func(a *ServiceArgs) { a.AWS.StopTimeout = "121s" }, "aws.stopTimeout", "allowed: 1s to 120s"},
@@ -235,7 +235,7 @@ func TestValidationReportsEveryProblemAtOnce(t *testing.T) {
 	a.Image = nil
 	a.Service.CPU, a.Service.Memory = vcpu(0.5), "512Mi"
 	a.AWS.StopTimeout = "5m"
-	a.AWS.HealthCheck.Interval = "2s"
+	healthCheck(a).Interval = "2s"
 	a.AWS.LogRetentionDays = n(10)
 	a.AWS.AllowedCIDRs = []string{"everyone"}
 	a.Service.Secrets = []spec.Secret{{Env: "DB", Ref: pulumi.String(testDBARN)}, {Env: "KEY", Ref: pulumi.String("arn:aws:secretsmanager:us-east-1:123456789012:secret:k-AbCdEf:x")}}

@@ -19,7 +19,7 @@ func ExampleNewService() {
 	program := func(ctx *pulumi.Context) error {
 		svc, err := fargate.NewService(ctx, "api", &fargate.ServiceArgs{
 			Image: pulumi.String("123456789012.dkr.ecr.us-east-1.amazonaws.com/api@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
-			Service: spec.Service{
+			Service: &spec.Service{
 				Public: true,
 				Secrets: []spec.Secret{
 					{Env: "DATABASE_URL", Ref: pulumi.String("arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf")},

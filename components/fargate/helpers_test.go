@@ -55,7 +55,7 @@ var testName = "api-" + hash7("berth/test/api")
 func minimalArgs() *ServiceArgs {
 	return &ServiceArgs{
 		Image:   pulumi.String(testImage),
-		Service: spec.Service{Public: true},
+		Service: &spec.Service{Public: true},
 		AWS: AWS{
 			VPCID:                 pulumi.String("vpc-0abc"),
 			LoadBalancerSubnetIDs: pulumi.ToStringArray([]string{"subnet-pub1", "subnet-pub2"}),
@@ -174,4 +174,13 @@ func outOf(t *testing.T, m *testkit.Monitor, typ, name, key string) string {
 		t.Fatalf("%s %s has no output %s", typ, name, key)
 	}
 	return v
+}
+
+// healthCheck returns a's health check, setting an empty one first when it
+// is nil.
+func healthCheck(a *ServiceArgs) *HealthCheck {
+	if a.AWS.HealthCheck == nil {
+		a.AWS.HealthCheck = &HealthCheck{}
+	}
+	return a.AWS.HealthCheck
 }

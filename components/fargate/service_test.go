@@ -302,7 +302,7 @@ func TestLoadBalancerAndTargetGroupSettings(t *testing.T) {
 	t.Parallel()
 	a := minimalArgs()
 	a.Service.HealthPath = "/readyz"
-	a.AWS.HealthCheck = HealthCheck{Interval: "15s", Timeout: "3s", HealthyThreshold: n(3), UnhealthyThreshold: n(2), Matcher: "200-299"}
+	a.AWS.HealthCheck = &HealthCheck{Interval: "15s", Timeout: "3s", HealthyThreshold: n(3), UnhealthyThreshold: n(2), Matcher: "200-299"}
 	a.Service.Timeout = "45s"
 	a.AWS.IdleTimeout = "120s"
 	m, _ := run(t, a)

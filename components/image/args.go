@@ -42,9 +42,9 @@ type ImageArgs struct {
 	// the component's name.
 	Name string `pulumi:"name,optional"`
 	// Build says what to build: the context, the Dockerfile, its arguments
-	// and stage. Default: the Dockerfile at the root of the working
+	// and stage. Default: nil, the Dockerfile at the root of the working
 	// directory.
-	Build Build `pulumi:"build,optional"`
+	Build *Build `pulumi:"build,optional"`
 	// Platform is the platform the image is built for. Allowed: "linux/amd64",
 	// "linux/arm64". It must equal RequiredPlatform when that is set.
 	// Default: RequiredPlatform if set, otherwise "linux/amd64".
@@ -215,6 +215,13 @@ type resolved struct {
 // logical name. It does not modify args.
 func resolve(args *ImageArgs, name, seed string) resolved {
 	r := resolved{ImageArgs: *args}
+	// A copy, so that applying the defaults leaves the caller's Build as it
+	// was.
+	build := Build{}
+	if args.Build != nil {
+		build = *args.Build
+	}
+	r.Build = &build
 	if r.Build.Context == "" {
 		r.Build.Context = DefaultContext
 	}

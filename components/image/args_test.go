@@ -113,7 +113,7 @@ func TestNewImageRejectsInvalidArgsBeforeRegisteringAnything(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			args := &ImageArgs{
-				Build:            Build{Context: newContext(t)},
+				Build:            &Build{Context: newContext(t)},
 				ArtifactRegistry: &ArtifactRegistryArgs{Location: "us-central1"},
 			}
 			tc.mod(args)
@@ -152,7 +152,7 @@ func TestNewImageReportsEveryProblemAtOnce(t *testing.T) {
 	m := testkit.New("berth", "test")
 	err := m.Run(func(ctx *pulumi.Context) error {
 		_, err := NewImage(ctx, "app", &ImageArgs{
-			Build:    Build{Context: filepath.Join(t.TempDir(), "missing")},
+			Build:    &Build{Context: filepath.Join(t.TempDir(), "missing")},
 			Platform: "linux/s390x",
 			ECR:      &ECRArgs{KeepCount: n(0), UntaggedExpiryDays: n(-1)},
 		})
@@ -188,7 +188,7 @@ func TestValidateAcceptsWhatNewImageAccepts(t *testing.T) {
 	t.Parallel()
 	m := testkit.New("berth", "test")
 	err := m.Run(func(ctx *pulumi.Context) error {
-		return (&ImageArgs{Build: Build{Context: newContext(t)}, ECR: &ECRArgs{}}).Validate(ctx, "app")
+		return (&ImageArgs{Build: &Build{Context: newContext(t)}, ECR: &ECRArgs{}}).Validate(ctx, "app")
 	})
 	if err != nil {
 		t.Fatalf("Validate = %v, want nil", err)
@@ -201,12 +201,29 @@ func TestValidateAcceptsWhatNewImageAccepts(t *testing.T) {
 func TestDockerfileHintWhenRelativeToTheContext(t *testing.T) {
 	t.Parallel()
 	dir := newContext(t)
-	r := resolve(&ImageArgs{Build: Build{Context: dir, Dockerfile: "Dockerfile"}, ECR: &ECRArgs{}}, "app", "seed")
+	r := resolve(&ImageArgs{Build: &Build{Context: dir, Dockerfile: "Dockerfile"}, ECR: &ECRArgs{}}, "app", "seed")
 	// The test's working directory has no Dockerfile; the context has one.
 	p := r.validate()
 	list := p.List()
 	if len(list) != 1 || list[0].Field != "build.dockerfile" ||
 		!strings.Contains(list[0].Message, "relative to the working directory, not to the context: set build.dockerfile to \""+filepath.Join(dir, "Dockerfile")+"\"") {
 		t.Errorf("problems = %v, want one dockerfile problem with a hint", list)
+	}
+}
+
+func TestBuildDefaultsLeaveTheCallersBuildAlone(t *testing.T) {
+	t.Parallel()
+	b := &Build{Target: "runtime"}
+	r := resolve(&ImageArgs{Build: b, ECR: &ECRArgs{}}, "app", "seed")
+	if !reflect.DeepEqual(*b, Build{Target: "runtime"}) {
+		t.Errorf("resolve changed the caller's Build to %+v", *b)
+	}
+	want := Build{Context: DefaultContext, Dockerfile: "Dockerfile", Target: "runtime"}
+	if got := *r.Build; !reflect.DeepEqual(got, want) {
+		t.Errorf("resolved Build = %+v, want %+v", got, want)
+	}
+	r = resolve(&ImageArgs{ECR: &ECRArgs{}}, "app", "seed")
+	if want := (Build{Context: DefaultContext, Dockerfile: "Dockerfile"}); !reflect.DeepEqual(*r.Build, want) {
+		t.Errorf("resolved nil Build = %+v, want %+v", *r.Build, want)
 	}
 }

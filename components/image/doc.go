@@ -94,7 +94,7 @@
 // # Use
 //
 //	img, err := image.NewImage(ctx, "api", &image.ImageArgs{
-//		Build:            image.Build{Context: ".", Dockerfile: "app/Dockerfile"},
+//		Build:            &image.Build{Context: ".", Dockerfile: "app/Dockerfile"},
 //		RequiredPlatform: image.CloudRunPlatform,
 //		ArtifactRegistry: &image.ArtifactRegistryArgs{Location: "us-central1"},
 //	})

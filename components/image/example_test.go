@@ -17,7 +17,7 @@ func ExampleNewImage() {
 	m := testkit.New("berth", "dev")
 	err := m.Run(func(ctx *pulumi.Context) error {
 		img, err := image.NewImage(ctx, "api", &image.ImageArgs{
-			Build:            image.Build{Context: "testdata/app"},
+			Build:            &image.Build{Context: "testdata/app"},
 			RequiredPlatform: image.CloudRunPlatform,
 			ArtifactRegistry: &image.ArtifactRegistryArgs{Location: "us-central1"},
 		})

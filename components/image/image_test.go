@@ -77,7 +77,7 @@ func TestArtifactRegistryCreatesARepositoryAndPushesByDigest(t *testing.T) {
 	t.Parallel()
 	dir := newContext(t)
 	m, out := run(t, &ImageArgs{
-		Build:            Build{Context: dir},
+		Build:            &Build{Context: dir},
 		RequiredPlatform: CloudRunPlatform,
 		ArtifactRegistry: &ArtifactRegistryArgs{Location: "europe-west4"},
 	})
@@ -156,7 +156,7 @@ func TestArtifactRegistryHonoursExplicitNamesAndRetention(t *testing.T) {
 	t.Parallel()
 	dir := newContext(t)
 	m, _ := run(t, &ImageArgs{
-		Build: Build{Context: dir},
+		Build: &Build{Context: dir},
 		ArtifactRegistry: &ArtifactRegistryArgs{
 			Location:           "us",
 			Project:            "acme-prod",
@@ -190,7 +190,7 @@ func TestExistingRegistryPushesWithSecretPassword(t *testing.T) {
 	dir := newContext(t)
 	const password = "ghp_plaintextPAT"
 	m, out := run(t, &ImageArgs{
-		Build:    Build{Context: dir, Args: map[string]string{"VERSION": "1.2.3"}, Target: "runtime"},
+		Build:    &Build{Context: dir, Args: map[string]string{"VERSION": "1.2.3"}, Target: "runtime"},
 		Platform: PlatformARM64,
 		Registry: &RegistryArgs{
 			Repository: pulumi.String("ghcr.io/acme/app"),
@@ -238,7 +238,7 @@ func TestExistingRegistryPushesWithSecretPassword(t *testing.T) {
 func TestExistingRegistryWithoutCredentialsUsesDockersOwn(t *testing.T) {
 	t.Parallel()
 	m, _ := run(t, &ImageArgs{
-		Build: Build{Context: newContext(t)},
+		Build: &Build{Context: newContext(t)},
 		Registry: &RegistryArgs{
 			Repository: pulumi.String("localhost:5000/app"),
 			Server:     pulumi.String("localhost:5000"),
@@ -263,7 +263,7 @@ func TestECRCreatesAScannedRepositoryWithMutableTagsAndLifecyclePolicy(t *testin
 		t.Fatal(err)
 	}
 	m, out := run(t, &ImageArgs{
-		Build:            Build{Context: dir},
+		Build:            &Build{Context: dir},
 		RequiredPlatform: platform,
 		ECR:              &ECRArgs{},
 	})
@@ -324,7 +324,7 @@ func TestECRCreatesAScannedRepositoryWithMutableTagsAndLifecyclePolicy(t *testin
 func TestECRHonoursItsOptions(t *testing.T) {
 	t.Parallel()
 	m, _ := run(t, &ImageArgs{
-		Build: Build{Context: newContext(t)},
+		Build: &Build{Context: newContext(t)},
 		ECR: &ECRArgs{
 			RepositoryName: "team/api", KeepCount: n(30), UntaggedExpiryDays: n(2), ProtectImages: true, ImmutableTags: true,
 		},
@@ -355,7 +355,7 @@ func TestUnchangedContextGivesIdenticalImageInputs(t *testing.T) {
 	t.Parallel()
 	dir := newContext(t)
 	args := func() *ImageArgs {
-		return &ImageArgs{Build: Build{Context: dir}, ArtifactRegistry: &ArtifactRegistryArgs{Location: "us-central1"}}
+		return &ImageArgs{Build: &Build{Context: dir}, ArtifactRegistry: &ArtifactRegistryArgs{Location: "us-central1"}}
 	}
 	first, _ := run(t, args())
 	second, _ := run(t, args())
@@ -386,7 +386,7 @@ func TestPlatformDefaultsToTheServicesPlatform(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			m, _ := run(t, &ImageArgs{
-				Build:            Build{Context: newContext(t)},
+				Build:            &Build{Context: newContext(t)},
 				Platform:         tc.platform,
 				RequiredPlatform: tc.require,
 				ECR:              &ECRArgs{},
@@ -424,7 +424,7 @@ func TestRefRefusesAnImageWithoutADigest(t *testing.T) {
 			m.SetOutputs(dockerImageType, map[string]any{"repoDigest": repoDigest})
 			err := m.Run(func(ctx *pulumi.Context) error {
 				img, err := NewImage(ctx, "api", &ImageArgs{
-					Build:    Build{Context: newContext(t)},
+					Build:    &Build{Context: newContext(t)},
 					Registry: &RegistryArgs{Repository: pulumi.String("localhost:5000/app"), Server: pulumi.String("localhost:5000")},
 				})
 				if err != nil {

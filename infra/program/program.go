@@ -65,7 +65,7 @@ func Deploy(ctx *pulumi.Context) (map[string]pulumi.Output, error) {
 	}
 	args := &berth.ServiceArgs{
 		Cloud:   cfg.Cloud,
-		Service: cfg.Service,
+		Service: &cfg.Service,
 		GCP:     cfg.GCP,
 		AWS:     cfg.AWS,
 		Build:   &image.Build{Context: build.dir, Dockerfile: build.dockerfile},

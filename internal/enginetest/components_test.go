@@ -50,7 +50,7 @@ var componentCases = []componentCase{
 		config: map[string]string{"aws:region": "us-east-1"},
 		program: func(dir string) pulumi.RunFunc {
 			return func(ctx *pulumi.Context) error {
-				args := &image.ImageArgs{Build: image.Build{Context: dir}, ECR: &image.ECRArgs{}}
+				args := &image.ImageArgs{Build: &image.Build{Context: dir}, ECR: &image.ECRArgs{}}
 				if knobOn(ctx, "buildArg") {
 					args.Build.Args = map[string]string{"VERSION": "2"}
 				}
@@ -75,7 +75,7 @@ var componentCases = []componentCase{
 			return func(ctx *pulumi.Context) error {
 				args := &fargate.ServiceArgs{
 					Image:   pulumi.String("123456789012.dkr.ecr.us-east-1.amazonaws.com/orders@sha256:" + strings.Repeat("ab", 32)),
-					Service: spec.Service{Public: true},
+					Service: &spec.Service{Public: true},
 					AWS: fargate.AWS{
 						VPCID:                 pulumi.String("vpc-0a1b2c3d4e5f60718"),
 						LoadBalancerSubnetIDs: pulumi.ToStringArray([]string{"subnet-0aa1111111111111a", "subnet-0bb2222222222222b"}),
@@ -105,8 +105,9 @@ var componentCases = []componentCase{
 		program: func(string) pulumi.RunFunc {
 			return func(ctx *pulumi.Context) error {
 				args := &cloudrun.ServiceArgs{
-					Image: pulumi.String("europe-west1-docker.pkg.dev/berth-test-467312/apps/orders@sha256:" + strings.Repeat("cd", 32)),
-					GCP:   cloudrun.GCP{Region: "europe-west1"},
+					Image:   pulumi.String("europe-west1-docker.pkg.dev/berth-test-467312/apps/orders@sha256:" + strings.Repeat("cd", 32)),
+					Service: &spec.Service{},
+					GCP:     cloudrun.GCP{Region: "europe-west1"},
 				}
 				if knobOn(ctx, "memory") {
 					args.Service.Memory = "1Gi"

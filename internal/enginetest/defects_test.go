@@ -192,7 +192,7 @@ func TestContentTagFollowsTheProvidersDockerignore(t *testing.T) {
 			imageContext(t, dir, c.files)
 			s := e.componentStack("image", map[string]string{"aws:region": "us-east-1"}, func(ctx *pulumi.Context) error {
 				img, err := image.NewImage(ctx, "img", &image.ImageArgs{
-					Build: image.Build{Context: dir, Dockerfile: filepath.Join(dir, c.dockerfile)},
+					Build: &image.Build{Context: dir, Dockerfile: filepath.Join(dir, c.dockerfile)},
 					ECR:   &image.ECRArgs{},
 				})
 				if err != nil {

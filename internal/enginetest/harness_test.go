@@ -1,7 +1,6 @@
 package enginetest
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -25,11 +24,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/berth-dev/berth/internal/fakecloud/cloud"
+	"github.com/berth-dev/berth/internal/pulumicli"
 )
-
-// CLIVar names the variable that may point at the Pulumi CLI binary.
-// Default: the binary scripts/setup.sh builds, CACHE/berth/pulumi-VERSION/bin/pulumi.
-const CLIVar = "BERTH_PULUMI_CLI"
 
 // Passphrase encrypts the stacks' secrets: the sample stack's, whose
 // encryptionsalt Pulumi.dev.yaml holds.
@@ -71,7 +67,7 @@ func setup(tmp string) error {
 		return err
 	}
 	repoRoot = filepath.Clean(filepath.Join(wd, "..", ".."))
-	cliPath, err = findCLI()
+	cliPath, err = pulumicli.Find(repoRoot)
 	if err != nil {
 		return err
 	}
@@ -85,47 +81,6 @@ func setup(tmp string) error {
 		return fmt.Errorf("building the fake provider plugins: %v\n%s", err, out)
 	}
 	return nil
-}
-
-// cliVersion is the CLI version tools/pulumi/go.mod pins.
-func cliVersion() (string, error) {
-	f, err := os.Open(filepath.Join(repoRoot, "tools", "pulumi", "go.mod"))
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) >= 3 && fields[0] == "require" && fields[1] == "github.com/pulumi/pulumi/pkg/v3" {
-			return fields[2], nil
-		}
-	}
-	return "", fmt.Errorf("tools/pulumi/go.mod requires no github.com/pulumi/pulumi/pkg/v3")
-}
-
-// findCLI returns $BERTH_PULUMI_CLI or the CLI scripts/setup.sh builds.
-func findCLI() (string, error) {
-	if p := os.Getenv(CLIVar); p != "" {
-		return p, nil
-	}
-	version, err := cliVersion()
-	if err != nil {
-		return "", err
-	}
-	cache := os.Getenv("BERTH_TOOLS_CACHE")
-	if cache == "" {
-		base, err := os.UserCacheDir()
-		if err != nil {
-			return "", err
-		}
-		cache = filepath.Join(base, "berth")
-	}
-	p := filepath.Join(cache, "pulumi-"+version, "bin", "pulumi")
-	if _, err := os.Stat(p); err != nil {
-		return "", fmt.Errorf("no Pulumi CLI at %s: run scripts/setup.sh, which builds it from tools/pulumi, or set %s", p, CLIVar)
-	}
-	return p, nil
 }
 
 // requireTier skips t, or fails it under CI=true, when the tier cannot run.

@@ -47,13 +47,13 @@ type cloud struct {
 var clouds = []cloud{
 	{"Cloud Run", cloudrun.Defaults, func(s spec.Service) ([]testkit.Resource, error) {
 		return record(func(ctx *pulumi.Context) error {
-			_, err := cloudrun.NewService(ctx, "api", &cloudrun.ServiceArgs{Image: pulumi.String(image), Service: s, GCP: cloudrun.GCP{Region: "us-central1"}})
+			_, err := cloudrun.NewService(ctx, "api", &cloudrun.ServiceArgs{Image: pulumi.String(image), Service: &s, GCP: cloudrun.GCP{Region: "us-central1"}})
 			return err
 		})
 	}},
 	{"Fargate", fargate.Defaults, func(s spec.Service) ([]testkit.Resource, error) {
 		return record(func(ctx *pulumi.Context) error {
-			_, err := fargate.NewService(ctx, "api", &fargate.ServiceArgs{Image: pulumi.String(image), Service: s, AWS: fargate.AWS{
+			_, err := fargate.NewService(ctx, "api", &fargate.ServiceArgs{Image: pulumi.String(image), Service: &s, AWS: fargate.AWS{
 				VPCID:                 pulumi.String("vpc-0abc"),
 				LoadBalancerSubnetIDs: pulumi.ToStringArray([]string{"subnet-a", "subnet-b"}),
 				TaskSubnetIDs:         pulumi.ToStringArray([]string{"subnet-c"}),

@@ -1,0 +1,128 @@
+// Package provider serves berth's components to every Pulumi language: it is
+// the component provider behind the plugin pulumi-resource-berth, built with
+// pulumi-go-provider's infer package from the same constructors Go programs
+// call (berth.NewService, cloudrun.NewService, fargate.NewService,
+// image.NewImage).
+//
+// The components' own packages do not import pulumi-go-provider, so that a
+// Go program using them compiles none of it. What infer cannot read from the
+// Go types, this package adds to the schema it serves: each type's and
+// field's godoc as its description (generated into docs.go by
+// internal/provider/docgen), the enum types of the modes, the explicit type
+// tokens of the nested types, and plain inputs wherever the Go field is a
+// plain value. Validation errors become InputPropertiesError, so that the
+// engine prints each problem under the property path it concerns.
+package provider
+
+//go:generate go run ./docgen -root ../.. -out docs.go
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	p "github.com/pulumi/pulumi-go-provider"
+	"github.com/pulumi/pulumi-go-provider/infer"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	perrors "github.com/pulumi/pulumi/sdk/v3/go/pulumi/errors"
+
+	"github.com/berth-dev/berth"
+	"github.com/berth-dev/berth/components/cloudrun"
+	"github.com/berth-dev/berth/components/fargate"
+	"github.com/berth-dev/berth/components/image"
+	"github.com/berth-dev/berth/validate"
+)
+
+// Name is the Pulumi package name, the first part of every type token.
+const Name = "berth"
+
+// Version is the package version the plugin reports and the SDKs carry.
+const Version = "0.1.0"
+
+// Repository is where the source of the package lives; `pulumi package add`
+// builds the plugin from it.
+const Repository = "https://github.com/berth-dev/berth"
+
+// New returns the provider serving berth:index:Service,
+// berth:cloudrun:Service, berth:fargate:Service and berth:image:Image.
+func New() (p.Provider, error) {
+	prov, err := infer.NewProviderBuilder().
+		WithComponents(
+			infer.ComponentF(withPropertyErrors(berth.NewService)),
+			infer.ComponentF(withPropertyErrors(cloudrun.NewService)),
+			infer.ComponentF(withPropertyErrors(fargate.NewService)),
+			infer.ComponentF(withPropertyErrors(image.NewImage)),
+		).
+		// The root package berth is the schema's index module: its
+		// Service is berth:index:Service.
+		WithModuleMap(map[tokens.ModuleName]tokens.ModuleName{"berth": "index"}).
+		WithDisplayName("berth").
+		WithDescription("A stateless HTTP service from source to production on Google Cloud Run or Amazon ECS Fargate: one cloud-neutral service spec, every rule of each cloud checked before anything is created.").
+		WithKeywords("kind/component", "category/cloud", "aws", "gcp", "fargate", "cloud-run").
+		WithHomepage(Repository).
+		WithRepository(Repository).
+		WithLicense("Apache-2.0").
+		WithLanguageMap(languages).
+		Build()
+	if err != nil {
+		return p.Provider{}, fmt.Errorf("building the provider: %w", err)
+	}
+	inner := prov.GetSchema
+	prov.GetSchema = func(ctx context.Context, req p.GetSchemaRequest) (p.GetSchemaResponse, error) {
+		resp, err := inner(ctx, req)
+		if err != nil {
+			return resp, err
+		}
+		resp.Schema, err = annotate(resp.Schema)
+		return resp, err
+	}
+	return prov, nil
+}
+
+// languages is infer's default language section, with the npm package in
+// berth's own scope rather than @pulumi's.
+var languages = map[string]any{
+	"nodejs": map[string]any{
+		"packageName":          "@berth-dev/berth",
+		"respectSchemaVersion": true,
+	},
+	"python": map[string]any{
+		"respectSchemaVersion": true,
+		"pyproject":            map[string]any{"enabled": true},
+	},
+	"csharp": map[string]any{
+		"respectSchemaVersion": true,
+	},
+	"go": map[string]any{
+		"importBasePath":                 "github.com/berth-dev/berth/sdk/go/berth",
+		"generateResourceContainerTypes": true,
+		"respectSchemaVersion":           true,
+	},
+}
+
+// withPropertyErrors returns construct, with a *validate.Error turned into
+// an InputPropertiesError: the Go SDK's provider sends that to the engine
+// as gRPC details (rpcerror.WrapDetailedError in pulumi.construct), and the
+// engine prints each property path and reason (errorToMessage in
+// pkg/resource/deploy/source_eval.go, v3.274.1).
+func withPropertyErrors[A any, O pulumi.ComponentResource](construct infer.ComponentFn[A, O]) infer.ComponentFn[A, O] {
+	return func(ctx *pulumi.Context, name string, args A, opts ...pulumi.ResourceOption) (O, error) {
+		c, err := construct(ctx, name, args, opts...)
+		return c, propertyErrors(err)
+	}
+}
+
+// propertyErrors maps each problem of a *validate.Error to an input
+// property error at its path; other errors are returned as they are.
+func propertyErrors(err error) error {
+	var verr *validate.Error
+	if !errors.As(err, &verr) {
+		return err
+	}
+	details := make([]perrors.InputPropertyErrorDetails, len(verr.Problems))
+	for i, pr := range verr.Problems {
+		details[i] = perrors.InputPropertyErrorDetails{PropertyPath: pr.Field, Reason: pr.Message}
+	}
+	return perrors.NewInputPropertiesError(fmt.Sprintf("invalid arguments for %s %q", verr.Component, verr.Name), details...)
+}
