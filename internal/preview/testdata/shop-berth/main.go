@@ -15,7 +15,7 @@ func main() {
 		maxInstances := 20
 		svc, err := cloudrun.NewService(ctx, "orders", &cloudrun.ServiceArgs{
 			Image: pulumi.String("europe-west1-docker.pkg.dev/acme/apps/orders@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"),
-			Service: spec.Service{
+			Service: &spec.Service{
 				Memory:       config.Get(ctx, "orders:memory"),
 				MaxInstances: &maxInstances,
 				Secrets: []spec.Secret{
