@@ -397,6 +397,12 @@ func TestSecretReadsAreCountedFromTheExecutionRoleWhenTheContainersAreNotKnown(t
 		t.Error("incomplete")
 	}
 
+	// A policy of one statement, not a list, reads the same.
+	one := `{"Statement": {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "arn:aws:secretsmanager:us-east-1:1:secret:a-AbCdEf"}}`
+	if l := only(t, compute(withExecRole(t, one), "us-east-1", ""), "Secrets Manager API calls"); l.Quantity != "1000 task starts x 1 secret" {
+		t.Errorf("one statement: API calls = %+v", l)
+	}
+
 	// A wildcard grant or a policy the plan does not know leaves no count.
 	for _, p := range []string{
 		`{"Statement": [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "arn:aws:secretsmanager:us-east-1:1:secret:*"}]}`,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/berth-dev/berth/internal/iamdoc"
 	"github.com/berth-dev/berth/internal/plan"
 )
 
@@ -125,23 +126,16 @@ func (e *estimator) executionRoleSecrets(td *plan.Resource) (sm, ssm []string, o
 		return nil, nil, false
 	}
 	for _, p := range e.dependents(role, "aws:iam/rolePolicy:RolePolicy") {
-		doc, isString := p.Inputs["policy"].(string)
-		var policy struct {
-			Statement []struct {
-				Effect   string
-				Action   any
-				Resource any
-			}
-		}
-		if !isString || json.Unmarshal([]byte(doc), &policy) != nil {
+		doc, _ := p.Inputs["policy"].(string)
+		stmts, ok := iamdoc.Parse(doc)
+		if !ok {
 			return nil, nil, false
 		}
-		for _, st := range policy.Statement {
+		for _, st := range stmts {
 			if st.Effect != "Allow" {
 				continue
 			}
-			actions, resources := stringList(st.Action), stringList(st.Resource)
-			for _, a := range actions {
+			for _, a := range st.Action {
 				var into *[]string
 				switch a {
 				case "secretsmanager:GetSecretValue":
@@ -151,34 +145,16 @@ func (e *estimator) executionRoleSecrets(td *plan.Resource) (sm, ssm []string, o
 				default:
 					continue
 				}
-				for _, r := range resources {
+				for _, r := range st.Resource {
 					if strings.Contains(r, "*") {
 						return nil, nil, false
 					}
 				}
-				*into = append(*into, resources...)
+				*into = append(*into, st.Resource...)
 			}
 		}
 	}
 	return sm, ssm, true
-}
-
-// stringList reads an IAM policy element that is a string or a list of
-// strings.
-func stringList(v any) []string {
-	switch v := v.(type) {
-	case string:
-		return []string{v}
-	case []any:
-		out := make([]string, 0, len(v))
-		for _, e := range v {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
 }
 
 // createdSecretsManagerSecret reports whether a secret reference names a

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/berth-dev/berth/internal/iamdoc"
 	"github.com/berth-dev/berth/internal/plan"
 )
 
@@ -162,7 +163,7 @@ func iamFindings(typ string, old, new map[string]any) []string {
 				out = append(out, fmt.Sprintf("attaches managed policy %s to role %s", arn, str(new, "role")))
 			}
 		}
-		if arns := added(stringsOf(valueAt(old, "managedPolicyArns")), stringsOf(valueAt(new, "managedPolicyArns"))); len(arns) > 0 {
+		if arns := added(plan.Strings(valueAt(old, "managedPolicyArns")), plan.Strings(valueAt(new, "managedPolicyArns"))); len(arns) > 0 {
 			out = append(out, "attaches managed policies: "+strings.Join(arns, ", "))
 		}
 	}
@@ -265,7 +266,7 @@ func gcpGrants(typ string, in map[string]any) []gcpGrant {
 			out = append(out, gcpGrant{target, str(in, "role"), m})
 		}
 	case strings.HasSuffix(typ, "IamBinding") || strings.HasSuffix(typ, "IAMBinding"):
-		for _, m := range stringsOf(valueAt(in, "members")) {
+		for _, m := range plan.Strings(valueAt(in, "members")) {
 			out = append(out, gcpGrant{target, str(in, "role"), m})
 		}
 	case strings.HasSuffix(typ, "IamPolicy") || strings.HasSuffix(typ, "IAMPolicy"):
@@ -309,37 +310,6 @@ func (g grant) plain() bool {
 	return !g.notAction && !strings.HasPrefix(g.resource, notResourcePrefix)
 }
 
-// globCovers reports whether IAM pattern p (`*` any run of characters, `?`
-// one character) matches every string that pattern s matches: s's own `*`
-// is matched only by a `*` of p, and s's `?` by a `?` or `*` of p. A new
-// grant that an old pattern covers (s3:GetObject under s3:*) grants nothing
-// new.
-func globCovers(p, s string) bool {
-	// ok[j] says whether p[:i] covers s[:j], for the current i.
-	ok := make([]bool, len(s)+1)
-	ok[0] = true
-	for i := 0; i < len(p); i++ {
-		next := make([]bool, len(s)+1)
-		switch p[i] {
-		case '*':
-			next[0] = ok[0]
-			for j := 1; j <= len(s); j++ {
-				next[j] = ok[j] || next[j-1]
-			}
-		case '?':
-			for j := 1; j <= len(s); j++ {
-				next[j] = ok[j-1] && s[j-1] != '*'
-			}
-		default:
-			for j := 1; j <= len(s); j++ {
-				next[j] = ok[j-1] && s[j-1] == p[i]
-			}
-		}
-		ok = next
-	}
-	return ok[len(s)]
-}
-
 // grants is what the Allow statements of an AWS policy document grant:
 // every (action, resource) pair, and the principals they trust.
 type grants struct {
@@ -371,7 +341,7 @@ func policyFindings(what, old, new string) []string {
 	// some resource; covered, whether one allows it on resource.
 	knownAction := func(action string) bool {
 		for _, o := range og.pairs {
-			if o.plain() && globCovers(strings.ToLower(o.action), strings.ToLower(action)) {
+			if o.plain() && iamdoc.Covers(strings.ToLower(o.action), strings.ToLower(action)) {
 				return true
 			}
 		}
@@ -385,7 +355,7 @@ func policyFindings(what, old, new string) []string {
 			return false
 		}
 		for _, o := range og.pairs {
-			if o.plain() && globCovers(strings.ToLower(o.action), strings.ToLower(g.action)) && globCovers(o.resource, g.resource) {
+			if o.plain() && iamdoc.Covers(strings.ToLower(o.action), strings.ToLower(g.action)) && iamdoc.Covers(o.resource, g.resource) {
 				return true
 			}
 		}
@@ -478,22 +448,12 @@ func allowGrants(doc string) (grants, bool) {
 	if doc == "" {
 		return g, true
 	}
-	var d struct {
-		Statement any `json:"Statement"`
-	}
-	if !parseJSON(doc, &d) {
+	stmts, ok := iamdoc.Parse(doc)
+	if !ok {
 		return g, false
 	}
-	stmts, ok := d.Statement.([]any)
-	if !ok {
-		stmts = []any{d.Statement}
-	}
-	for _, s := range stmts {
-		m, ok := s.(map[string]any)
-		if !ok {
-			continue
-		}
-		if e, _ := m["Effect"].(string); e != "Allow" {
+	for _, st := range stmts {
+		if st.Effect != "Allow" {
 			continue
 		}
 		type term struct {
@@ -501,15 +461,15 @@ func allowGrants(doc string) (grants, bool) {
 			not  bool
 		}
 		var actions []term
-		for _, a := range stringsOf(m["Action"]) {
+		for _, a := range st.Action {
 			actions = append(actions, term{text: a})
 		}
-		if na, ok := m["NotAction"]; ok {
-			actions = append(actions, term{text: "every action except " + quoteList(sortedFold(stringsOf(na))), not: true})
+		if st.NotAction != nil {
+			actions = append(actions, term{text: "every action except " + quoteList(sortedFold(st.NotAction)), not: true})
 		}
-		resources := stringsOf(m["Resource"])
-		if nr, ok := m["NotResource"]; ok {
-			resources = append(resources, notResourcePrefix+quoteList(sorted(stringsOf(nr))))
+		resources := st.Resource
+		if st.NotResource != nil {
+			resources = append(resources, notResourcePrefix+quoteList(sorted(st.NotResource)))
 		}
 		if len(resources) == 0 {
 			resources = []string{""}
@@ -519,8 +479,8 @@ func allowGrants(doc string) (grants, bool) {
 				g.pairs = append(g.pairs, grant{action: a.text, resource: r, notAction: a.not})
 			}
 		}
-		g.principals = append(g.principals, principals(m["Principal"], "")...)
-		g.principals = append(g.principals, principals(m["NotPrincipal"], "every principal except ")...)
+		g.principals = append(g.principals, principals(st.Principal, "")...)
+		g.principals = append(g.principals, principals(st.NotPrincipal, "every principal except ")...)
 	}
 	return g, true
 }
@@ -534,7 +494,7 @@ func principals(v any, prefix string) []string {
 		out = append(out, prefix+p)
 	case map[string]any:
 		for kind, ids := range p {
-			for _, id := range stringsOf(ids) {
+			for _, id := range plan.Strings(ids) {
 				out = append(out, prefix+kind+":"+id)
 			}
 		}
@@ -791,7 +751,7 @@ func inlineWorldIngress(rules []any) []string {
 		if !ok {
 			continue
 		}
-		for _, src := range append(stringsOf(m["cidrBlocks"]), stringsOf(m["ipv6CidrBlocks"])...) {
+		for _, src := range append(plan.Strings(m["cidrBlocks"]), plan.Strings(m["ipv6CidrBlocks"])...) {
 			if src == "0.0.0.0/0" || src == "::/0" {
 				out = append(out, ports(str(m, "protocol"), m["fromPort"], m["toPort"])+" from "+src)
 			}

@@ -380,35 +380,6 @@ func TestPlainHTTPListenerRulesSkipInternalLoadBalancers(t *testing.T) {
 	}
 }
 
-func TestGlobCovers(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		p, s string
-		want bool
-	}{
-		{"*", "", true},
-		{"*", "arn:aws:s3:::b/*", true},
-		{"s3:*", "s3:getobject", true},
-		{"s3:get*", "s3:getobject", true},
-		{"s3:get*", "s3:*", false},
-		{"s3:ge?", "s3:get", true},
-		{"s3:ge?", "s3:ge?", true},
-		{"s3:ge?", "s3:ge*", false},
-		{"s3:ge?", "s3:gets", false},
-		{"arn:aws:s3:::b/*", "arn:aws:s3:::b/x/y", true},
-		{"arn:aws:s3:::b/*", "arn:aws:s3:::c/x", false},
-		{"arn:aws:s3:::b/x", "arn:aws:s3:::b/*", false},
-		{"a*b*c", "aXbYbZc", true},
-		{"", "", true},
-		{"", "x", false},
-	}
-	for _, tt := range tests {
-		if got := globCovers(tt.p, tt.s); got != tt.want {
-			t.Errorf("globCovers(%q, %q) = %v, want %v", tt.p, tt.s, got, tt.want)
-		}
-	}
-}
-
 func jsonNumber(f float64) string {
 	b, _ := marshal(f)
 	return string(b)

@@ -300,24 +300,6 @@ func list(inputs map[string]any, path ...string) []any {
 	return l
 }
 
-// strings returns v as a list of strings: a string alone or the strings of
-// a list.
-func stringsOf(v any) []string {
-	switch v := v.(type) {
-	case string:
-		return []string{v}
-	case []any:
-		var out []string
-		for _, e := range v {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
-
 // parseJSON decodes s into v and reports whether it could.
 func parseJSON(s string, v any) bool {
 	return s != "" && json.Unmarshal([]byte(s), v) == nil

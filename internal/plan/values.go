@@ -258,3 +258,22 @@ func Lookup(in map[string]any, path ...string) (any, bool) {
 	}
 	return v, true
 }
+
+// Strings reads a value that is a string or a list of strings, as IAM
+// policy elements and many provider inputs are: the strings, in order,
+// without the list's other elements; nil for any other value.
+func Strings(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		var out []string
+		for _, e := range v {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
