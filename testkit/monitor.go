@@ -4,13 +4,13 @@ import (
 	"encoding/base64"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/berth-dev/berth/internal/answers"
@@ -185,12 +185,12 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 			Protect:             rpc.GetProtect(),
 			DeleteBeforeReplace: rpc.GetDeleteBeforeReplace(),
 			RetainOnDelete:      rpc.GetRetainOnDelete(),
-			IgnoreChanges:       sorted(rpc.GetIgnoreChanges()),
-			ReplaceOnChanges:    sorted(rpc.GetReplaceOnChanges()),
+			IgnoreChanges:       slices.Sorted(slices.Values(rpc.GetIgnoreChanges())),
+			ReplaceOnChanges:    slices.Sorted(slices.Values(rpc.GetReplaceOnChanges())),
 			DeletedWith:         rpc.GetDeletedWith(),
 		}
 	}
-	r.URN = m.urn(r.Parent, r.Type, r.Name)
+	r.URN = answers.URN(m.stack, m.project, r.Parent, r.Type, r.Name)
 	pkg := answers.Package(r.Type)
 	if strings.HasPrefix(r.Type, "pulumi:providers:") {
 		m.mu.Lock()
@@ -303,23 +303,4 @@ func (m *Monitor) Named(t testing.TB, typ, name string) Resource {
 	}
 	t.Fatalf("no %s named %q", typ, name)
 	return Resource{}
-}
-
-// sorted returns a sorted copy of s, nil when s is empty.
-func sorted(s []string) []string {
-	if len(s) == 0 {
-		return nil
-	}
-	out := append([]string(nil), s...)
-	sort.Strings(out)
-	return out
-}
-
-// urn computes a URN the way the Pulumi engine and its mock monitor do.
-func (m *Monitor) urn(parent, typ, name string) string {
-	parentType := tokens.Type("")
-	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
-		parentType = p.QualifiedType()
-	}
-	return string(resource.NewURN(tokens.QName(m.stack), tokens.PackageName(m.project), parentType, tokens.Type(typ), name))
 }

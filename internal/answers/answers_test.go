@@ -232,3 +232,16 @@ func TestExplicitProvidersReadOnlyTheirOwnInputs(t *testing.T) {
 		t.Errorf("two allowed accounts name no account: %v", two)
 	}
 }
+
+func TestURNJoinsTheParentsTypeUnlessItIsTheStack(t *testing.T) {
+	t.Parallel()
+	stack := "urn:pulumi:dev::shop::pulumi:pulumi:Stack::shop-dev"
+	comp := URN("dev", "shop", stack, "berth:index:Service", "app")
+	if comp != "urn:pulumi:dev::shop::berth:index:Service::app" || URN("dev", "shop", "", "berth:index:Service", "app") != comp {
+		t.Errorf("child of the stack: %s", comp)
+	}
+	child := URN("dev", "shop", comp, "berth:cloudrun:Service", "app")
+	if got := URN("dev", "shop", child, "gcp:cloudrunv2/service:Service", "app-svc"); got != "urn:pulumi:dev::shop::berth:index:Service$berth:cloudrun:Service$gcp:cloudrunv2/service:Service::app-svc" {
+		t.Errorf("nested: %s", got)
+	}
+}

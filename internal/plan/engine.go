@@ -12,7 +12,6 @@ import (
 	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -127,16 +126,6 @@ func (e *engine) problem(code codes.Code, format string, args ...any) error {
 	return status.Error(code, msg)
 }
 
-// urn computes a URN as the engine does: the parent's qualified type joined
-// with the type, unless the parent is the stack.
-func (e *engine) urn(parent, typ, name, stack, project string) string {
-	parentType := tokens.Type("")
-	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
-		parentType = p.QualifiedType()
-	}
-	return string(resource.NewURN(tokens.QName(stack), tokens.PackageName(project), parentType, tokens.Type(typ), name))
-}
-
 var unmarshalOpts = plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true, KeepOutputValues: true}
 
 func marshal(m resource.PropertyMap, secrets, resources bool) (*structpb.Struct, error) {
@@ -195,7 +184,7 @@ func providerURN(ref string) string {
 // provider model computes.
 func (e *engine) RegisterResource(_ context.Context, req *pulumirpc.RegisterResourceRequest) (*pulumirpc.RegisterResourceResponse, error) {
 	if req.GetType() == string(resource.RootStackType) && req.GetParent() == "" {
-		urn := e.urn("", req.GetType(), req.GetName(), e.stack, e.project)
+		urn := answers.URN(e.stack, e.project, "", req.GetType(), req.GetName())
 		e.mu.Lock()
 		e.stackURN, e.connected = urn, true
 		if e.rootURN == "" {
@@ -204,7 +193,7 @@ func (e *engine) RegisterResource(_ context.Context, req *pulumirpc.RegisterReso
 		e.mu.Unlock()
 		return &pulumirpc.RegisterResourceResponse{Urn: urn}, nil
 	}
-	urn := e.urn(req.GetParent(), req.GetType(), req.GetName(), e.stack, e.project)
+	urn := answers.URN(e.stack, e.project, req.GetParent(), req.GetType(), req.GetName())
 	inputs, err := plugin.UnmarshalProperties(req.GetObject(), unmarshalOpts)
 	if err != nil {
 		return nil, e.problem(codes.InvalidArgument, "resource %s: reading its inputs: %v", urn, err)
@@ -287,7 +276,7 @@ func dependencies(deps []string, props map[string]*pulumirpc.RegisterResourceReq
 func inputDependencies(props map[string]*pulumirpc.RegisterResourceRequest_PropertyDependencies) map[string][]string {
 	out := map[string][]string{}
 	for k, pd := range props {
-		if urns := sorted(pd.GetUrns()); len(urns) > 0 {
+		if urns := slices.Sorted(slices.Values(pd.GetUrns())); len(urns) > 0 {
 			out[k] = slices.Compact(urns)
 		}
 	}
@@ -300,13 +289,13 @@ func (e *engine) options(req *pulumirpc.RegisterResourceRequest, urn string) Opt
 		Protect:                 req.GetProtect(),
 		DeleteBeforeReplace:     req.GetDeleteBeforeReplace(),
 		RetainOnDelete:          req.GetRetainOnDelete(),
-		IgnoreChanges:           sorted(req.GetIgnoreChanges()),
-		ReplaceOnChanges:        sorted(req.GetReplaceOnChanges()),
+		IgnoreChanges:           slices.Sorted(slices.Values(req.GetIgnoreChanges())),
+		ReplaceOnChanges:        slices.Sorted(slices.Values(req.GetReplaceOnChanges())),
 		DeletedWith:             req.GetDeletedWith(),
-		ReplaceWith:             sorted(req.GetReplaceWith()),
-		AdditionalSecretOutputs: sorted(req.GetAdditionalSecretOutputs()),
+		ReplaceWith:             slices.Sorted(slices.Values(req.GetReplaceWith())),
+		AdditionalSecretOutputs: slices.Sorted(slices.Values(req.GetAdditionalSecretOutputs())),
 		Import:                  req.GetImportId(),
-		HideDiffs:               sorted(req.GetHideDiffs()),
+		HideDiffs:               slices.Sorted(slices.Values(req.GetHideDiffs())),
 	}
 	if t := req.GetCustomTimeouts(); t != nil && (t.GetCreate() != "" || t.GetUpdate() != "" || t.GetDelete() != "") {
 		o.CustomTimeouts = &Timeouts{Create: t.GetCreate(), Update: t.GetUpdate(), Delete: t.GetDelete()}
@@ -315,7 +304,7 @@ func (e *engine) options(req *pulumirpc.RegisterResourceRequest, urn string) Opt
 	for _, a := range req.GetAliases() {
 		aliases = append(aliases, e.aliasURN(a, req, urn))
 	}
-	o.Aliases = sorted(aliases)
+	o.Aliases = slices.Sorted(slices.Values(aliases))
 	return o
 }
 
@@ -346,16 +335,7 @@ func (e *engine) aliasURN(a *pulumirpc.Alias, req *pulumirpc.RegisterResourceReq
 	case spec.GetParentUrn() != "":
 		parent = spec.GetParentUrn()
 	}
-	return e.urn(parent, typ, name, stack, project)
-}
-
-func sorted(s []string) []string {
-	if len(s) == 0 {
-		return nil
-	}
-	out := append([]string(nil), s...)
-	sort.Strings(out)
-	return out
+	return answers.URN(stack, project, parent, typ, name)
 }
 
 // RegisterResourceOutputs keeps the stack's outputs.
@@ -376,7 +356,7 @@ func (e *engine) RegisterResourceOutputs(_ context.Context, req *pulumirpc.Regis
 // read offline: the program gets back what it gave, and every other
 // output is unknown.
 func (e *engine) ReadResource(_ context.Context, req *pulumirpc.ReadResourceRequest) (*pulumirpc.ReadResourceResponse, error) {
-	urn := e.urn(req.GetParent(), req.GetType(), req.GetName(), e.stack, e.project)
+	urn := answers.URN(e.stack, e.project, req.GetParent(), req.GetType(), req.GetName())
 	props, err := plugin.UnmarshalProperties(req.GetProperties(), unmarshalOpts)
 	if err != nil {
 		return nil, e.problem(codes.InvalidArgument, "resource %s: reading its properties: %v", urn, err)
@@ -384,7 +364,7 @@ func (e *engine) ReadResource(_ context.Context, req *pulumirpc.ReadResourceRequ
 	r := &record{
 		urn: urn, typ: req.GetType(), name: req.GetName(), parent: req.GetParent(),
 		custom: true, read: true, id: req.GetId(), inputs: props, state: props,
-		deps: sorted(req.GetDependencies()),
+		deps: slices.Sorted(slices.Values(req.GetDependencies())),
 	}
 	if req.GetProvider() != "" {
 		r.provider = providerURN(req.GetProvider())
