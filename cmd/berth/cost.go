@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 
@@ -55,26 +54,17 @@ func runCost(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	cfg, p, err := f.planStack(ctx, stderr)
+	_, est, err := f.planStack(ctx, stderr)
 	if err != nil {
 		return err
 	}
-	est, err := estimateCost(cfg, p)
-	if err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	if err := write(est, &buf); err != nil {
-		return err
-	}
-	_, err = stdout.Write(buf.Bytes())
-	return err
+	return writeOut(write, est, stdout)
 }
 
 // estimateCost estimates a plan from its stack's configuration: the
 // assumptions under <project>:cost, parsed strictly, and the providers'
-// regions aws:region and gcp:region. It is the one way berth cost and
-// berth plan --format json estimate.
+// regions aws:region and gcp:region. planStack calls it for every command
+// that plans.
 func estimateCost(cfg *plan.Config, p *plan.Plan) (*cost.Estimate, error) {
 	a, problems := cost.ParseAssumptions(cfg.Values[cfg.Project+":cost"])
 	if len(problems) > 0 {

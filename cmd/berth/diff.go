@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -127,11 +126,7 @@ func runDiff(_ context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("comparing %s and %s: %w", files[0], files[1], err)
 	}
 	r.AddCost(cost.CompareJSON(base.Cost, head.Cost, limit))
-	var buf bytes.Buffer
-	if err := write(r, &buf); err != nil {
-		return err
-	}
-	if _, err := stdout.Write(buf.Bytes()); err != nil {
+	if err := writeOut(write, r, stdout); err != nil {
 		return err
 	}
 	if raised := r.Raised(gate...); len(raised) > 0 {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -27,6 +28,18 @@ func pickFormat[T any](command, value string, formats ...outputFormat[T]) (func(
 	}
 	allowed := strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 	return nil, usageErrorf(command, "--format %q: must be %s", value, allowed)
+}
+
+// writeOut writes v to stdout with write, all or nothing: a writer that
+// fails halfway leaves stdout empty, so that a pipe never gets half a
+// document.
+func writeOut[T any](write func(T, io.Writer) error, v T, stdout io.Writer) error {
+	var buf bytes.Buffer
+	if err := write(v, &buf); err != nil {
+		return err
+	}
+	_, err := stdout.Write(buf.Bytes())
+	return err
 }
 
 // doubleDash rewrites the flag package's messages, which name flags with one

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -88,26 +87,11 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	cfg, p, err := f.planStack(ctx, stderr)
+	p, _, err := f.planStack(ctx, stderr)
 	if err != nil {
 		return err
 	}
-	// The plan carries the cost estimate, which the JSON form writes, so
-	// that berth diff can compare the base's and the head's. Every format
-	// estimates, so that bad berth:cost settings fail every plan alike.
-	est, err := estimateCost(cfg, p)
-	if err != nil {
-		return err
-	}
-	if p.Cost, err = cost.Marshal(est); err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	if err := write(p, &buf); err != nil {
-		return err
-	}
-	_, err = stdout.Write(buf.Bytes())
-	return err
+	return writeOut(write, p, stdout)
 }
 
 // stackFlags are the flags of the commands that plan a stack, berth plan
@@ -154,10 +138,14 @@ func writeHelp(help bool, err error, stdout io.Writer, usage string) error {
 	return err
 }
 
-// planStack loads the stack's configuration as the flags give it and runs
-// the program offline, printing its warnings to stderr. It is the one way
-// berth plan and berth cost plan a stack.
-func (f *stackFlags) planStack(ctx context.Context, stderr io.Writer) (*plan.Config, *plan.Plan, error) {
+// planStack loads the stack's configuration as the flags give it, runs the
+// program offline, printing its warnings to stderr, and estimates the
+// plan's monthly cost. The plan carries the estimate in Cost, which its
+// JSON form writes so that berth diff can compare the base's and the
+// head's; every command estimates, so that bad berth:cost settings fail
+// every plan alike. It is the one way berth plan and berth cost plan a
+// stack.
+func (f *stackFlags) planStack(ctx context.Context, stderr io.Writer) (*plan.Plan, *cost.Estimate, error) {
 	command, stack, dir := f.command, f.stack.value, f.dir.value
 	var runOpts plan.RunOptions
 	if f.timeout.set {
@@ -211,7 +199,14 @@ func (f *stackFlags) planStack(ctx context.Context, stderr io.Writer) (*plan.Con
 	for _, w := range res.Warnings {
 		fmt.Fprintf(stderr, "warning: %s\n", w)
 	}
-	return cfg, res.Plan, nil
+	est, err := estimateCost(cfg, res.Plan)
+	if err != nil {
+		return nil, nil, err
+	}
+	if res.Plan.Cost, err = cost.Marshal(est); err != nil {
+		return nil, nil, err
+	}
+	return res.Plan, est, nil
 }
 
 // passphrase reads the passphrase of the passphrase secrets provider from
