@@ -23,12 +23,12 @@ import (
 	"go/format"
 	"go/parser"
 	"go/token"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -346,24 +346,14 @@ func render(docs map[string]string, enums map[string][]enumValue) ([]byte, error
 	b.WriteString("// the provider serves, keyed by \"importpath.Type\" and\n")
 	b.WriteString("// \"importpath.Type.Field\", derived from their godoc.\n")
 	b.WriteString("var docs = map[string]string{\n")
-	keys := make([]string, 0, len(docs))
-	for k := range docs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(docs)) {
 		fmt.Fprintf(&b, "\t%q: %q,\n", k, docs[k])
 	}
 	b.WriteString("}\n\n")
 	b.WriteString("// enums lists the constants of each string type, keyed by\n")
 	b.WriteString("// \"importpath.Type\", in source order: the enum values of the schema.\n")
 	b.WriteString("var enums = map[string][]enumValue{\n")
-	names := make([]string, 0, len(enums))
-	for k := range enums {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	for _, k := range names {
+	for _, k := range slices.Sorted(maps.Keys(enums)) {
 		fmt.Fprintf(&b, "\t%q: {\n", k)
 		for _, v := range enums[k] {
 			fmt.Fprintf(&b, "\t\t{Name: %q, Value: %q, Description: %q},\n", v.name, v.value, v.doc)
