@@ -64,22 +64,3 @@ func allFormats(t *testing.T, r *Result) map[string]string {
 	}
 	return out
 }
-
-// copyMap deep-copies a JSON value.
-func copyJSON(v any) any {
-	switch v := v.(type) {
-	case map[string]any:
-		m := make(map[string]any, len(v))
-		for k, e := range v {
-			m[k] = copyJSON(e)
-		}
-		return m
-	case []any:
-		l := make([]any, len(v))
-		for i, e := range v {
-			l[i] = copyJSON(e)
-		}
-		return l
-	}
-	return v
-}

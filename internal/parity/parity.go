@@ -28,6 +28,7 @@ import (
 
 	"github.com/berth-dev/berth/components/cloudrun"
 	"github.com/berth-dev/berth/components/fargate"
+	"github.com/berth-dev/berth/internal/markdown"
 	"github.com/berth-dev/berth/spec"
 	"github.com/berth-dev/berth/testkit"
 	"github.com/berth-dev/berth/validate"
@@ -395,18 +396,13 @@ func verdict(err error) string {
 	}
 	var verr *validate.Error
 	if !errors.As(err, &verr) {
-		return "error: " + cell(err.Error())
+		return "error: " + markdown.Text(err.Error())
 	}
 	var lines []string
 	for _, p := range verr.Problems {
-		lines = append(lines, cell(p.String()))
+		lines = append(lines, markdown.Text(p.String()))
 	}
 	return "**rejected**: " + strings.Join(lines, "<br>")
-}
-
-// cell escapes text for a Markdown table cell.
-func cell(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ", "<", "&lt;", ">", "&gt;").Replace(s)
 }
 
 // specFields returns the config names of spec.Service's fields, for the
