@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/berth-dev/berth/internal/ci"
 	"github.com/berth-dev/berth/internal/containerbuild"
 )
 
@@ -232,15 +233,8 @@ func TestContainerServesAndStopsGracefully(t *testing.T) {
 // there, or fails it under CI, where .ci/run must have set both up.
 func requireDocker(t *testing.T) {
 	t.Helper()
-	for _, err := range []error{containerbuild.EngineErr(), containerbuild.BuilderErr()} {
-		if err == nil {
-			continue
-		}
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("container test cannot run under CI: %v", err)
-		}
-		t.Skipf("%v; run scripts/setup.sh to run this test", err)
-	}
+	ci.Require(t, "the Docker engine (run scripts/setup.sh)", containerbuild.EngineErr())
+	ci.Require(t, "the local Go builder image (run scripts/setup.sh)", containerbuild.BuilderErr())
 }
 
 func docker(t *testing.T, args ...string) string {

@@ -23,6 +23,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/berth-dev/berth/internal/ci"
 	"github.com/berth-dev/berth/internal/fakecloud/cloud"
 	"github.com/berth-dev/berth/internal/pulumicli"
 )
@@ -86,13 +87,7 @@ func setup(tmp string) error {
 // requireTier skips t, or fails it under CI=true, when the tier cannot run.
 func requireTier(t *testing.T) {
 	t.Helper()
-	if setupErr == nil {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("the engine test tier is required in CI (CI=true): %v", setupErr)
-	}
-	t.Skipf("skipping the engine test tier: %v", setupErr)
+	ci.Require(t, "what the engine test tier needs", setupErr)
 }
 
 // env is one test's world: a fake cloud, a file backend, a Pulumi home and

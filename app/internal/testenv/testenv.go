@@ -11,26 +11,19 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/berth-dev/berth/internal/ci"
 )
 
 // DatabaseURLVar names the variable that holds the PostgreSQL server URL.
 const DatabaseURLVar = "BERTH_TEST_DATABASE_URL"
-
-// Require skips t, or fails it when CI=true, with a message naming what is
-// missing and how to provide it.
-func Require(t testing.TB, what, how string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s is required in CI (CI=true) but is missing: %s", what, how)
-	}
-	t.Skipf("skipping: %s is missing: %s", what, how)
-}
 
 // DefaultDatabaseURL is the role and database scripts/setup.sh creates.
 const DefaultDatabaseURL = "postgres://berth:berth@127.0.0.1:5432/berth?sslmode=disable"
@@ -46,7 +39,7 @@ func DatabaseURL(t testing.TB) string {
 	defer cancel()
 	conn, err := pgx.Connect(ctx, DefaultDatabaseURL)
 	if err != nil {
-		Require(t, "PostgreSQL", "run scripts/setup.sh, or set "+DatabaseURLVar+" to a URL for a role that may CREATE DATABASE ("+err.Error()+")")
+		ci.Require(t, "PostgreSQL", fmt.Errorf("run scripts/setup.sh, or set %s to a URL for a role that may CREATE DATABASE (%w)", DatabaseURLVar, err))
 	}
 	conn.Close(ctx)
 	return DefaultDatabaseURL

@@ -21,6 +21,7 @@ import (
 	"github.com/pulumi/pulumi/pkg/v3/codegen/python"
 	pschema "github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 
+	"github.com/berth-dev/berth/internal/ci"
 	"github.com/berth-dev/berth/internal/provider"
 	"github.com/berth-dev/berth/internal/pulumicli"
 )
@@ -55,13 +56,7 @@ func TestMain(m *testing.M) {
 // need skips t, or fails it under CI=true, when a tool is missing.
 func need(t *testing.T, what string, err error) {
 	t.Helper()
-	if err == nil {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s is required in CI (CI=true): %v", what, err)
-	}
-	t.Skipf("skipping: %s: %v", what, err)
+	ci.Require(t, what, err)
 }
 
 // run runs name with args in dir and returns its output; a failure fails t.
