@@ -22,12 +22,9 @@ const repoRoot = "../.."
 func shippedPlan(t *testing.T, stack string, sets ...string) string {
 	t.Helper()
 	opts := plan.LoadOptions{Dir: repoRoot, Stack: stack}
-	for _, s := range sets {
-		o, err := plan.ParseOverride(s)
-		if err != nil {
-			t.Fatalf("ParseOverride(%q): %v", s, err)
-		}
-		opts.Overrides = append(opts.Overrides, o)
+	var err error
+	if opts.Overrides, err = plan.ParseOverrides(sets); err != nil {
+		t.Fatalf("--set: %v", err)
 	}
 	cfg, err := plan.LoadConfig(opts)
 	if err != nil {

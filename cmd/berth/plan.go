@@ -159,12 +159,9 @@ func (f *stackFlags) planStack(ctx context.Context, stderr io.Writer) (*plan.Pla
 		runOpts.Progress = stderr
 	}
 	opts := plan.LoadOptions{Dir: dir, Stack: stack}
-	for _, s := range f.sets {
-		o, err := plan.ParseOverride(s)
-		if err != nil {
-			return nil, nil, usageErrorf(command, "--set %v", err)
-		}
-		opts.Overrides = append(opts.Overrides, o)
+	var err error
+	if opts.Overrides, err = plan.ParseOverrides(f.sets); err != nil {
+		return nil, nil, usageErrorf(command, "--set %v", err)
 	}
 	phrase, source, err := passphrase()
 	if err != nil {

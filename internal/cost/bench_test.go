@@ -21,12 +21,9 @@ import (
 func benchPlan(b *testing.B, stack string, sets ...string) (*plan.Plan, *plan.Config) {
 	b.Helper()
 	opts := plan.LoadOptions{Dir: "../..", Stack: stack}
-	for _, s := range sets {
-		o, err := plan.ParseOverride(s)
-		if err != nil {
-			b.Fatal(err)
-		}
-		opts.Overrides = append(opts.Overrides, o)
+	var err error
+	if opts.Overrides, err = plan.ParseOverrides(sets); err != nil {
+		b.Fatal(err)
 	}
 	cfg, err := plan.LoadConfig(opts)
 	if err != nil {

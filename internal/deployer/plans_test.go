@@ -92,12 +92,9 @@ type planned struct {
 func runVariant(t *testing.T, v variant) planned {
 	t.Helper()
 	opts := plan.LoadOptions{Stack: v.stack}
-	for _, s := range v.sets {
-		o, err := plan.ParseOverride(s)
-		if err != nil {
-			t.Fatalf("%s: --set %s: %v", v.name, s, err)
-		}
-		opts.Overrides = append(opts.Overrides, o)
+	var err error
+	if opts.Overrides, err = plan.ParseOverrides(v.sets); err != nil {
+		t.Fatalf("%s: --set %v", v.name, err)
 	}
 	cfg, err := plan.LoadConfig(opts)
 	if err != nil {

@@ -95,12 +95,9 @@ func probe(t *testing.T, stack string) string {
 func load(t *testing.T, dir string, overrides ...string) *Config {
 	t.Helper()
 	opts := LoadOptions{Dir: dir, Stack: "test"}
-	for _, s := range overrides {
-		o, err := ParseOverride(s)
-		if err != nil {
-			t.Fatalf("ParseOverride(%q): %v", s, err)
-		}
-		opts.Overrides = append(opts.Overrides, o)
+	var err error
+	if opts.Overrides, err = ParseOverrides(overrides); err != nil {
+		t.Fatalf("--set: %v", err)
 	}
 	cfg, err := LoadConfig(opts)
 	if err != nil {

@@ -42,12 +42,9 @@ func loadSecure(t *testing.T, dir string, overrides ...string) *Config {
 	t.Helper()
 	phrase := testPassphrase
 	opts := LoadOptions{Dir: dir, Stack: "test", Passphrase: &phrase}
-	for _, s := range overrides {
-		o, err := ParseOverride(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		opts.Overrides = append(opts.Overrides, o)
+	var err error
+	if opts.Overrides, err = ParseOverrides(overrides); err != nil {
+		t.Fatal(err)
 	}
 	cfg, err := LoadConfig(opts)
 	if err != nil {

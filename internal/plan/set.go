@@ -29,6 +29,20 @@ type Override struct {
 	Value config.Value
 }
 
+// ParseOverrides parses each of sets with ParseOverride, in order, and
+// returns the first error, which quotes the setting.
+func ParseOverrides(sets []string) ([]Override, error) {
+	var out []Override
+	for _, s := range sets {
+		o, err := ParseOverride(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
 // ParseOverride parses `PATH=VALUE`. PATH is a config path, optionally
 // namespaced (`gcp:region`); without a namespace it means the project's.
 // VALUE is typed as `pulumi config set --path` types it: `true` and `false`
