@@ -6,6 +6,7 @@ import (
 
 	"github.com/berth-dev/berth/internal/cost"
 	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/internal/stackconfig"
 	"github.com/berth-dev/berth/validate"
 )
 
@@ -65,7 +66,7 @@ func runCost(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // assumptions under <project>:cost, parsed strictly, and the providers'
 // regions aws:region and gcp:region. planStack calls it for every command
 // that plans.
-func estimateCost(cfg *plan.Config, p *plan.Plan) (*cost.Estimate, error) {
+func estimateCost(cfg *stackconfig.Config, p *plan.Plan) (*cost.Estimate, error) {
 	a, problems := cost.ParseAssumptions(cfg.Values[cfg.Project+":cost"])
 	if len(problems) > 0 {
 		return nil, &problemsError{&validate.Error{Component: validate.StackConfig, Name: cfg.Stack, Problems: problems}}

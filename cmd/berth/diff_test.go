@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/internal/planengine"
+	"github.com/berth-dev/berth/internal/stackconfig"
 )
 
 // repoRoot is the project whose shipped stacks the diff tests plan.
@@ -21,16 +23,16 @@ const repoRoot = "../.."
 // returns the file's path.
 func shippedPlan(t *testing.T, stack string, sets ...string) string {
 	t.Helper()
-	opts := plan.LoadOptions{Dir: repoRoot, Stack: stack}
+	opts := stackconfig.LoadOptions{Dir: repoRoot, Stack: stack}
 	var err error
-	if opts.Overrides, err = plan.ParseOverrides(sets); err != nil {
+	if opts.Overrides, err = stackconfig.ParseOverrides(sets); err != nil {
 		t.Fatalf("--set: %v", err)
 	}
-	cfg, err := plan.LoadConfig(opts)
+	cfg, err := stackconfig.LoadConfig(opts)
 	if err != nil {
 		t.Fatalf("loading stack %s %v: %v", stack, sets, err)
 	}
-	res, err := plan.Run(context.Background(), cfg, plan.RunOptions{})
+	res, err := planengine.Run(context.Background(), cfg, planengine.RunOptions{})
 	if err != nil {
 		t.Fatalf("planning stack %s %v: %v", stack, sets, err)
 	}
@@ -355,7 +357,7 @@ func TestCanarySecretNeverReachesAnyOutput(t *testing.T) {
 	}
 	dirs := make([]string, len(canaries))
 	for i, canary := range canaries {
-		salt, crypter, err := plan.NewEncryptionSalt(phrase, []byte("canary0"+string(rune('0'+i))))
+		salt, crypter, err := stackconfig.NewEncryptionSalt(phrase, []byte("canary0"+string(rune('0'+i))))
 		if err != nil {
 			t.Fatal(err)
 		}

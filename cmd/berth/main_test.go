@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/internal/stackconfig"
 )
 
 func TestMain(m *testing.M) {
@@ -26,8 +27,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// probeDir is internal/plan's probe program, which the plan tests use too.
-var probeDir, _ = filepath.Abs(filepath.Join("..", "..", "internal", "plan", "testdata", "probe"))
+// probeDir is internal/planengine's probe program, which the plan tests use too.
+var probeDir, _ = filepath.Abs(filepath.Join("..", "..", "internal", "planengine", "testdata", "probe"))
 
 // project writes a probe project (mode service) with stacks dev and prod
 // into a new directory; extra are more file names and contents.
@@ -243,7 +244,7 @@ func TestHelpGoesToStdout(t *testing.T) {
 // encrypted with phrase.
 func secretProject(t *testing.T, phrase, token string) string {
 	t.Helper()
-	salt, crypter, err := plan.NewEncryptionSalt(phrase, []byte("saltsalt"))
+	salt, crypter, err := stackconfig.NewEncryptionSalt(phrase, []byte("saltsalt"))
 	if err != nil {
 		t.Fatal(err)
 	}

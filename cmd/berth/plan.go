@@ -14,6 +14,8 @@ import (
 
 	"github.com/berth-dev/berth/internal/cost"
 	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/internal/planengine"
+	"github.com/berth-dev/berth/internal/stackconfig"
 )
 
 const planUsage = `Usage: berth plan --stack NAME [--dir DIR] [--set PATH=VALUE ...] [--format text|json|mermaid] [--timeout DURATION]
@@ -147,7 +149,7 @@ func writeHelp(help bool, err error, stdout io.Writer, usage string) error {
 // stack.
 func (f *stackFlags) planStack(ctx context.Context, stderr io.Writer) (*plan.Plan, *cost.Estimate, error) {
 	command, stack, dir := f.command, f.stack.value, f.dir.value
-	var runOpts plan.RunOptions
+	var runOpts planengine.RunOptions
 	if f.timeout.set {
 		d, err := time.ParseDuration(f.timeout.value)
 		if err != nil || d <= 0 {
@@ -158,9 +160,9 @@ func (f *stackFlags) planStack(ctx context.Context, stderr io.Writer) (*plan.Pla
 	if isTerminal(stderr) {
 		runOpts.Progress = stderr
 	}
-	opts := plan.LoadOptions{Dir: dir, Stack: stack}
+	opts := stackconfig.LoadOptions{Dir: dir, Stack: stack}
 	var err error
-	if opts.Overrides, err = plan.ParseOverrides(f.sets); err != nil {
+	if opts.Overrides, err = stackconfig.ParseOverrides(f.sets); err != nil {
 		return nil, nil, usageErrorf(command, "--set %v", err)
 	}
 	phrase, source, err := passphrase()
@@ -169,14 +171,14 @@ func (f *stackFlags) planStack(ctx context.Context, stderr io.Writer) (*plan.Pla
 	}
 	opts.Passphrase = phrase
 
-	cfg, err := plan.LoadConfig(opts)
-	var ce *plan.ConfigError
+	cfg, err := stackconfig.LoadConfig(opts)
+	var ce *stackconfig.ConfigError
 	switch {
-	case errors.Is(err, plan.ErrStackNotFound):
+	case errors.Is(err, stackconfig.ErrStackNotFound):
 		return nil, nil, usageErrorf(command, "--stack %q: %v", stack, err)
 	case errors.Is(err, workspace.ErrProjectNotFound):
 		return nil, nil, usageErrorf(command, "no Pulumi.yaml in or above %s; run inside the project or pass --dir", orCwd(dir))
-	case errors.Is(err, plan.ErrIncorrectPassphrase):
+	case errors.Is(err, stackconfig.ErrIncorrectPassphrase):
 		return nil, nil, fmt.Errorf("%w (from %s)", err, source)
 	case errors.As(err, &ce):
 		return nil, nil, &problemsError{fmt.Errorf("invalid configuration of stack %q:\n  %s", stack, strings.Join(ce.Problems, "\n  "))}
@@ -184,9 +186,9 @@ func (f *stackFlags) planStack(ctx context.Context, stderr io.Writer) (*plan.Pla
 		return nil, nil, err
 	}
 
-	res, err := plan.Run(ctx, cfg, runOpts)
-	var pe *plan.ProgramError
-	var be *plan.BuildError
+	res, err := planengine.Run(ctx, cfg, runOpts)
+	var pe *planengine.ProgramError
+	var be *planengine.BuildError
 	switch {
 	case errors.As(err, &pe), errors.As(err, &be):
 		return nil, nil, &problemsError{err}

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/internal/planengine"
+	"github.com/berth-dev/berth/internal/stackconfig"
 )
 
 // These benchmarks measure what the estimate adds to berth plan and berth
@@ -18,25 +20,25 @@ import (
 // berth diff adds: decoding both estimates, comparing them and writing the
 // Markdown section.
 
-func benchPlan(b *testing.B, stack string, sets ...string) (*plan.Plan, *plan.Config) {
+func benchPlan(b *testing.B, stack string, sets ...string) (*plan.Plan, *stackconfig.Config) {
 	b.Helper()
-	opts := plan.LoadOptions{Dir: "../..", Stack: stack}
+	opts := stackconfig.LoadOptions{Dir: "../..", Stack: stack}
 	var err error
-	if opts.Overrides, err = plan.ParseOverrides(sets); err != nil {
+	if opts.Overrides, err = stackconfig.ParseOverrides(sets); err != nil {
 		b.Fatal(err)
 	}
-	cfg, err := plan.LoadConfig(opts)
+	cfg, err := stackconfig.LoadConfig(opts)
 	if err != nil {
 		b.Fatal(err)
 	}
-	res, err := plan.Run(context.Background(), cfg, plan.RunOptions{})
+	res, err := planengine.Run(context.Background(), cfg, planengine.RunOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	return res.Plan, cfg
 }
 
-func estimateOfStack(b *testing.B, p *plan.Plan, cfg *plan.Config) []byte {
+func estimateOfStack(b *testing.B, p *plan.Plan, cfg *stackconfig.Config) []byte {
 	a, problems := ParseAssumptions(cfg.Values["berth:cost"])
 	if len(problems) > 0 {
 		b.Fatal(problems)

@@ -5,7 +5,8 @@ import (
 	"math"
 	"testing"
 
-	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/internal/planengine"
+	"github.com/berth-dev/berth/internal/stackconfig"
 )
 
 // These tests estimate the repository's own stacks, planned by the real
@@ -17,16 +18,16 @@ import (
 // overrides and estimates it with the default assumptions.
 func shippedEstimate(t *testing.T, stack string, sets ...string) *Estimate {
 	t.Helper()
-	opts := plan.LoadOptions{Dir: "../..", Stack: stack}
+	opts := stackconfig.LoadOptions{Dir: "../..", Stack: stack}
 	var err error
-	if opts.Overrides, err = plan.ParseOverrides(sets); err != nil {
+	if opts.Overrides, err = stackconfig.ParseOverrides(sets); err != nil {
 		t.Fatalf("--set: %v", err)
 	}
-	cfg, err := plan.LoadConfig(opts)
+	cfg, err := stackconfig.LoadConfig(opts)
 	if err != nil {
 		t.Fatalf("loading stack %s: %v", stack, err)
 	}
-	res, err := plan.Run(context.Background(), cfg, plan.RunOptions{})
+	res, err := planengine.Run(context.Background(), cfg, planengine.RunOptions{})
 	if err != nil {
 		t.Fatalf("planning stack %s: %v", stack, err)
 	}

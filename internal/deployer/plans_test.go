@@ -13,6 +13,8 @@ import (
 
 	"github.com/berth-dev/berth/infra/program"
 	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/internal/planengine"
+	"github.com/berth-dev/berth/internal/stackconfig"
 	"github.com/berth-dev/berth/testkit"
 )
 
@@ -27,8 +29,8 @@ type variant struct {
 	// them.
 	sets []string
 	// mutate edits the loaded config for what --set cannot express, such as
-	// a secret given as a value (plan.LoadConfig rejects plaintext ones).
-	mutate func(t *testing.T, cfg *plan.Config)
+	// a secret given as a value (stackconfig.LoadConfig rejects plaintext ones).
+	mutate func(t *testing.T, cfg *stackconfig.Config)
 }
 
 // variants covers every switch in components/ and infra/ that changes which
@@ -56,7 +58,7 @@ var variants = []variant{
 
 // addValueSecret adds a secret given as a value to the service, marked
 // secret as `pulumi config set --secret --path` would.
-func addValueSecret(t *testing.T, cfg *plan.Config) {
+func addValueSecret(t *testing.T, cfg *stackconfig.Config) {
 	t.Helper()
 	const key = "berth:service"
 	var svc map[string]any
@@ -85,25 +87,25 @@ type planned struct {
 	invokes map[string]bool
 }
 
-// runVariant loads the stack as cmd/berth does (plan.LoadConfig with
-// plan.ParseOverride) and runs infra/program.Deploy twice: through plan.Run,
+// runVariant loads the stack as cmd/berth does (stackconfig.LoadConfig with
+// stackconfig.ParseOverride) and runs infra/program.Deploy twice: through planengine.Run,
 // the path `berth plan` takes, for the resources, and once more against a
 // monitor that also records invokes, which plans do not list.
 func runVariant(t *testing.T, v variant) planned {
 	t.Helper()
-	opts := plan.LoadOptions{Stack: v.stack}
+	opts := stackconfig.LoadOptions{Stack: v.stack}
 	var err error
-	if opts.Overrides, err = plan.ParseOverrides(v.sets); err != nil {
+	if opts.Overrides, err = stackconfig.ParseOverrides(v.sets); err != nil {
 		t.Fatalf("%s: --set %v", v.name, err)
 	}
-	cfg, err := plan.LoadConfig(opts)
+	cfg, err := stackconfig.LoadConfig(opts)
 	if err != nil {
 		t.Fatalf("%s: loading config: %v", v.name, err)
 	}
 	if v.mutate != nil {
 		v.mutate(t, cfg)
 	}
-	res, err := plan.Run(context.Background(), cfg, plan.RunOptions{})
+	res, err := planengine.Run(context.Background(), cfg, planengine.RunOptions{})
 	if err != nil {
 		t.Fatalf("%s: planning: %v", v.name, err)
 	}
@@ -124,7 +126,7 @@ func runVariant(t *testing.T, v variant) planned {
 		t.Fatalf("%s: running program for invokes: %v", v.name, err)
 	}
 	if got, want := typesOf(rec.Monitor.Resources()), planTypes(res.Plan); strings.Join(got, " ") != strings.Join(want, " ") {
-		t.Fatalf("%s: the two runs registered different types:\n plan.Run: %v\n recorder: %v", v.name, want, got)
+		t.Fatalf("%s: the two runs registered different types:\n planengine.Run: %v\n recorder: %v", v.name, want, got)
 	}
 	return planned{plan: res.Plan, invokes: rec.recorded()}
 }

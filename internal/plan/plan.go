@@ -149,7 +149,7 @@ type Timeouts struct {
 // sorted and the resource order is deterministic, so equal plans produce
 // identical bytes.
 func (p *Plan) WriteJSON(w io.Writer) error {
-	n := p.normalized()
+	n := p.Normalized()
 	doc := struct {
 		Plan
 		Resources []jsonResource `json:"resources"`
@@ -229,14 +229,14 @@ func Read(r io.Reader) (*Plan, error) {
 		}
 		p.Resources = append(p.Resources, res)
 	}
-	n := p.normalized()
+	n := p.Normalized()
 	return &n, nil
 }
 
-// normalized returns a copy of p whose slices and maps are non-nil and
+// Normalized returns a copy of p whose slices and maps are non-nil and
 // whose identity fields are set, so that the JSON form has [] and {}
 // rather than null.
-func (p *Plan) normalized() Plan {
+func (p *Plan) Normalized() Plan {
 	n := *p
 	n.Format, n.SchemaVersion = Format, SchemaVersion
 	if n.Outputs == nil {

@@ -1,4 +1,4 @@
-package plan
+package planengine
 
 import (
 	"bytes"
@@ -16,6 +16,9 @@ import (
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/constant"
+
+	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/internal/stackconfig"
 )
 
 // DefaultTimeout is how long a program may run before Run stops it. An
@@ -42,7 +45,7 @@ type RunOptions struct {
 // Result is a plan and what the program said while it ran.
 type Result struct {
 	// Plan is what the program registered.
-	Plan *Plan
+	Plan *plan.Plan
 	// Warnings are the program's warnings (ctx.Log.Warn, the SDK's own),
 	// secrets redacted.
 	Warnings []string
@@ -90,8 +93,8 @@ func (e *ProgramError) Error() string {
 //
 // A program that does not compile is a *BuildError; one that fails, hangs
 // past opts.Timeout or is refused by the engine is a *ProgramError.
-func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Result, error) {
-	red := newRedactor(cfg.secrets)
+func Run(ctx context.Context, cfg *stackconfig.Config, opts RunOptions) (*Result, error) {
+	red := newRedactor(cfg.Secrets())
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
 	}
@@ -191,7 +194,7 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Result, error) {
 // programEnv is the program's environment: berth's own minus its PULUMI_
 // variables, plus what the Go language host sets
 // (pulumi-language-go constructEnv).
-func programEnv(cfg *Config, addr string) ([]string, error) {
+func programEnv(cfg *stackconfig.Config, addr string) ([]string, error) {
 	config, err := json.Marshal(cfg.Values)
 	if err != nil {
 		return nil, fmt.Errorf("passing the configuration: %w", err)
@@ -285,8 +288,8 @@ func panicMessage(out string) (string, bool) {
 }
 
 // assemble builds the plan from what the engine recorded.
-func assemble(cfg *Config, eng *engine, red redactor) *Plan {
-	p := &Plan{Project: cfg.Project, Stack: cfg.Stack, Outputs: map[string]any{}}
+func assemble(cfg *stackconfig.Config, eng *engine, red redactor) *plan.Plan {
+	p := &plan.Plan{Project: cfg.Project, Stack: cfg.Stack, Outputs: map[string]any{}}
 	for k, v := range eng.outputs {
 		p.Outputs[red.text(string(k))] = red.property(v)
 	}
@@ -326,7 +329,7 @@ func assemble(cfg *Config, eng *engine, red redactor) *Plan {
 				inputDeps[red.text(k)] = kept
 			}
 		}
-		res := Resource{
+		res := plan.Resource{
 			InputDependencies: inputDeps,
 			URN:               red.urn(r.urn),
 			Type:              r.typ,
@@ -344,7 +347,7 @@ func assemble(cfg *Config, eng *engine, red redactor) *Plan {
 		}
 		p.Resources = append(p.Resources, res)
 	}
-	n := p.normalized()
+	n := p.Normalized()
 	return &n
 }
 

@@ -1,4 +1,4 @@
-package plan
+package planengine
 
 import (
 	"crypto/sha256"
@@ -12,6 +12,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/archive"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/asset"
+
+	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/internal/stackconfig"
 )
 
 // minSubstringSecret is the shortest secret plaintext that is redacted
@@ -21,10 +24,9 @@ import (
 const minSubstringSecret = 4
 
 // secretText replaces a secret inside text that stays readable around it:
-// messages, names, URNs. It is also the string a program gets for a secure
-// config value that berth plan cannot decrypt (the Pulumi SDK's blinding
-// decrypter writes it).
-const secretText = "[secret]"
+// messages, names, URNs. It is the stand-in a program gets for a secure
+// value that cannot be decrypted, so the two read the same.
+const secretText = stackconfig.BlindedSecret
 
 // redactor replaces strings that carry a secret's plaintext, as written or
 // escaped. Build it with newRedactor.
@@ -101,7 +103,7 @@ func jsonInner(s string, escapeHTML bool) string {
 func (r redactor) str(s string) any {
 	for _, f := range r.forms {
 		if s == f.text || (f.long && strings.Contains(s, f.text)) {
-			return Secret{}
+			return plan.Secret{}
 		}
 	}
 	return s
@@ -179,21 +181,21 @@ func (r redactor) property(v resource.PropertyValue) any {
 		}
 		return out
 	case v.IsSecret():
-		return Secret{}
+		return plan.Secret{}
 	case v.IsComputed():
-		return Unknown{}
+		return plan.Unknown{}
 	case v.IsOutput():
 		o := v.OutputValue()
 		switch {
 		case o.Secret:
-			return Secret{}
+			return plan.Secret{}
 		case !o.Known:
-			return Unknown{}
+			return plan.Unknown{}
 		default:
 			return r.property(o.Element)
 		}
 	case v.IsResourceReference():
-		return Ref{URN: r.urn(string(v.ResourceReferenceValue().URN))}
+		return plan.Ref{URN: r.urn(string(v.ResourceReferenceValue().URN))}
 	case v.IsAsset():
 		return r.asset(v.AssetValue())
 	case v.IsArchive():
@@ -206,29 +208,29 @@ func (r redactor) property(v resource.PropertyValue) any {
 func (r redactor) asset(a *asset.Asset) any {
 	switch {
 	case a.IsPath():
-		return Asset{Path: r.text(a.Path)}
+		return plan.Asset{Path: r.text(a.Path)}
 	case a.IsURI():
-		return Asset{URI: r.text(a.URI)}
+		return plan.Asset{URI: r.text(a.URI)}
 	}
 	if r.str(a.Text) != a.Text {
-		return Secret{}
+		return plan.Secret{}
 	}
 	sum := sha256.Sum256([]byte(a.Text))
-	return Asset{SHA256: hex.EncodeToString(sum[:6]), Bytes: len(a.Text)}
+	return plan.Asset{SHA256: hex.EncodeToString(sum[:6]), Bytes: len(a.Text)}
 }
 
 // archive describes an archive: its path or URI, or its asset names.
 func (r redactor) archive(a *archive.Archive) any {
 	switch {
 	case a.IsPath():
-		return Archive{Path: r.text(a.Path)}
+		return plan.Archive{Path: r.text(a.Path)}
 	case a.IsURI():
-		return Archive{URI: r.text(a.URI)}
+		return plan.Archive{URI: r.text(a.URI)}
 	}
 	names := make([]string, 0, len(a.Assets))
 	for n := range a.Assets {
 		names = append(names, r.text(n))
 	}
 	sort.Strings(names)
-	return Archive{Assets: names}
+	return plan.Archive{Assets: names}
 }

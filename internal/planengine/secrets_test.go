@@ -1,4 +1,4 @@
-package plan
+package planengine
 
 import (
 	"bytes"
@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/internal/stackconfig"
 )
 
 const (
@@ -22,7 +25,7 @@ const (
 // its directory.
 func secureProbe(t *testing.T, mode string, values map[string]string) string {
 	t.Helper()
-	salt, crypter, err := NewEncryptionSalt(testPassphrase, []byte("8bytesal"))
+	salt, crypter, err := stackconfig.NewEncryptionSalt(testPassphrase, []byte("8bytesal"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,22 +41,22 @@ func secureProbe(t *testing.T, mode string, values map[string]string) string {
 }
 
 // loadSecure loads stack "test" of dir with testPassphrase.
-func loadSecure(t *testing.T, dir string, overrides ...string) *Config {
+func loadSecure(t *testing.T, dir string, overrides ...string) *stackconfig.Config {
 	t.Helper()
 	phrase := testPassphrase
-	opts := LoadOptions{Dir: dir, Stack: "test", Passphrase: &phrase}
+	opts := stackconfig.LoadOptions{Dir: dir, Stack: "test", Passphrase: &phrase}
 	var err error
-	if opts.Overrides, err = ParseOverrides(overrides); err != nil {
+	if opts.Overrides, err = stackconfig.ParseOverrides(overrides); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := LoadConfig(opts)
+	cfg, err := stackconfig.LoadConfig(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return cfg
 }
 
-func render(t *testing.T, p *Plan) string {
+func render(t *testing.T, p *plan.Plan) string {
 	t.Helper()
 	var js, text bytes.Buffer
 	if err := p.WriteJSON(&js); err != nil {
@@ -77,18 +80,18 @@ func TestSecureValuesReachTheProgramButNeverThePlanOrItsWarnings(t *testing.T) {
 	}
 	p := res.Plan
 	assertNoLeak(t, "plan", render(t, p), dbPassword)
-	byName := map[string]Resource{}
+	byName := map[string]plan.Resource{}
 	for _, r := range p.Resources {
 		byName[r.Name] = r
 	}
-	if (byName["db-v"].Inputs["secretData"] != Secret{}) {
+	if (byName["db-v"].Inputs["secretData"] != plan.Secret{}) {
 		t.Errorf("secretData = %v, want a secret", byName["db-v"].Inputs["secretData"])
 	}
 	leak := byName["leak"].Inputs
-	if (leak["plain"] != Secret{}) || (leak["header"] != Secret{}) || leak["name"] != "api" {
+	if (leak["plain"] != plan.Secret{}) || (leak["header"] != plan.Secret{}) || leak["name"] != "api" {
 		t.Errorf("plain copies of secrets = %v, want them redacted and the name kept", leak)
 	}
-	if (p.Outputs["password"] != Secret{}) || (p.Outputs["leaked"] != Secret{}) {
+	if (p.Outputs["password"] != plan.Secret{}) || (p.Outputs["leaked"] != plan.Secret{}) {
 		t.Errorf("outputs = %v, want both secret", p.Outputs)
 	}
 	// The program's warning quotes the password: it reaches the user
@@ -100,7 +103,7 @@ func TestSecureValuesReachTheProgramButNeverThePlanOrItsWarnings(t *testing.T) {
 
 func TestSecureValuesWithoutPassphraseStandInAsSecrets(t *testing.T) {
 	t.Parallel()
-	cfg, err := LoadConfig(LoadOptions{Dir: secureProbe(t, "secrets", map[string]string{"password": dbPassword}), Stack: "test"})
+	cfg, err := stackconfig.LoadConfig(stackconfig.LoadOptions{Dir: secureProbe(t, "secrets", map[string]string{"password": dbPassword}), Stack: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +121,7 @@ func TestSecureValuesWithoutPassphraseStandInAsSecrets(t *testing.T) {
 			}
 		}
 	}
-	if (res.Plan.Outputs["leaked"] != Secret{}) {
+	if (res.Plan.Outputs["leaked"] != plan.Secret{}) {
 		t.Errorf("leaked = %v", res.Plan.Outputs["leaked"])
 	}
 }
@@ -126,9 +129,9 @@ func TestSecureValuesWithoutPassphraseStandInAsSecrets(t *testing.T) {
 func TestWrongPassphraseIsAClearError(t *testing.T) {
 	t.Parallel()
 	phrase := "wrong"
-	_, err := LoadConfig(LoadOptions{Dir: secureProbe(t, "secrets", map[string]string{"password": dbPassword}), Stack: "test", Passphrase: &phrase})
-	if !errors.Is(err, ErrIncorrectPassphrase) {
-		t.Fatalf("error = %v, want ErrIncorrectPassphrase", err)
+	_, err := stackconfig.LoadConfig(stackconfig.LoadOptions{Dir: secureProbe(t, "secrets", map[string]string{"password": dbPassword}), Stack: "test", Passphrase: &phrase})
+	if !errors.Is(err, stackconfig.ErrIncorrectPassphrase) {
+		t.Fatalf("error = %v, want stackconfig.ErrIncorrectPassphrase", err)
 	}
 	if want := "decrypting configuration of stack test: incorrect passphrase"; err.Error() != want {
 		t.Errorf("error = %q, want %q", err, want)
@@ -187,14 +190,14 @@ func TestEscapedSecretsAreRedactedInInputsOutputsAndErrors(t *testing.T) {
 	assertNoLeak(t, "plan", out, awkwardSecret)
 	in := p.Resources[0].Inputs
 	for _, k := range []string{"goQuoted", "goASCII", "json", "jsonPlain", "nested"} {
-		if (in[k] != Secret{}) {
+		if (in[k] != plan.Secret{}) {
 			t.Errorf("input %s = %v, want a secret", k, in[k])
 		}
 	}
 	if in["keep"] != "quo te" {
 		t.Errorf("input keep = %v, want it unchanged", in["keep"])
 	}
-	if (p.Outputs["quoted"] != Secret{}) || (p.Outputs["doc"] != Secret{}) {
+	if (p.Outputs["quoted"] != plan.Secret{}) || (p.Outputs["doc"] != plan.Secret{}) {
 		t.Errorf("outputs = %v, want both secret", p.Outputs)
 	}
 
@@ -233,7 +236,7 @@ func TestSecretsInResourceNamesAreRedactedInNamesURNsParentsAndDependencies(t *t
 	if strings.Contains(js.String(), `"ab1"`) || strings.Contains(js.String(), "::ab1") {
 		t.Errorf("a name that is a short secret is kept:\n%s", js.String())
 	}
-	byName := map[string]Resource{}
+	byName := map[string]plan.Resource{}
 	for _, r := range p.Resources {
 		byName[r.Name] = r
 	}

@@ -1,10 +1,13 @@
-package plan
+package planengine
 
 import (
 	"context"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/internal/stackconfig"
 )
 
 // testCache holds the programs the tests compile, shared by every test of
@@ -92,28 +95,28 @@ func probe(t *testing.T, stack string) string {
 
 // load loads the configuration of stack "test" from dir and fails the test
 // on error.
-func load(t *testing.T, dir string, overrides ...string) *Config {
+func load(t *testing.T, dir string, overrides ...string) *stackconfig.Config {
 	t.Helper()
-	opts := LoadOptions{Dir: dir, Stack: "test"}
+	opts := stackconfig.LoadOptions{Dir: dir, Stack: "test"}
 	var err error
-	if opts.Overrides, err = ParseOverrides(overrides); err != nil {
+	if opts.Overrides, err = stackconfig.ParseOverrides(overrides); err != nil {
 		t.Fatalf("--set: %v", err)
 	}
-	cfg, err := LoadConfig(opts)
+	cfg, err := stackconfig.LoadConfig(opts)
 	if err != nil {
-		t.Fatalf("LoadConfig: %v", err)
+		t.Fatalf("stackconfig.LoadConfig: %v", err)
 	}
 	return cfg
 }
 
 // runPlan runs cfg's program with the test cache.
-func runPlan(t *testing.T, cfg *Config) (*Result, error) {
+func runPlan(t *testing.T, cfg *stackconfig.Config) (*Result, error) {
 	t.Helper()
 	return Run(context.Background(), cfg, RunOptions{CacheDir: testCache})
 }
 
 // mustPlan runs cfg's program and fails the test on error.
-func mustPlan(t *testing.T, cfg *Config) *Plan {
+func mustPlan(t *testing.T, cfg *stackconfig.Config) *plan.Plan {
 	t.Helper()
 	res, err := runPlan(t, cfg)
 	if err != nil {

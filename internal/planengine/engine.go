@@ -1,8 +1,9 @@
-package plan
+package planengine
 
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net"
 	"slices"
 	"sort"
@@ -21,6 +22,8 @@ import (
 
 	"github.com/berth-dev/berth/internal/answers"
 	"github.com/berth-dev/berth/internal/fakecloud/model"
+	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/internal/stackconfig"
 )
 
 // EngineVersion is the Pulumi engine whose protocol berth plan serves: the
@@ -58,7 +61,7 @@ type record struct {
 	deps []string
 	// inputDeps are the dependencies of each top-level input.
 	inputDeps map[string][]string
-	options   Options
+	options   plan.Options
 	inputs    resource.PropertyMap
 	// state is what the program got back, for pulumi:pulumi:getResource.
 	state resource.PropertyMap
@@ -94,7 +97,7 @@ type engine struct {
 	logErrors, warnings []string
 }
 
-func newEngine(cfg *Config, platform string) *engine {
+func newEngine(cfg *stackconfig.Config, platform string) *engine {
 	return &engine{
 		project: cfg.Project, stack: cfg.Stack, config: cfg.Values,
 		dir: cfg.ProgramDirectory, platform: platform,
@@ -268,7 +271,7 @@ func dependencies(deps []string, props map[string]*pulumirpc.RegisterResourceReq
 			set[d] = true
 		}
 	}
-	return sortedKeys(set)
+	return slices.Sorted(maps.Keys(set))
 }
 
 // inputDependencies returns each input's dependencies, sorted, leaving out
@@ -284,8 +287,8 @@ func inputDependencies(props map[string]*pulumirpc.RegisterResourceRequest_Prope
 }
 
 // options reads a registration's lifecycle options.
-func (e *engine) options(req *pulumirpc.RegisterResourceRequest, urn string) Options {
-	o := Options{
+func (e *engine) options(req *pulumirpc.RegisterResourceRequest, urn string) plan.Options {
+	o := plan.Options{
 		Protect:                 req.GetProtect(),
 		DeleteBeforeReplace:     req.GetDeleteBeforeReplace(),
 		RetainOnDelete:          req.GetRetainOnDelete(),
@@ -298,7 +301,7 @@ func (e *engine) options(req *pulumirpc.RegisterResourceRequest, urn string) Opt
 		HideDiffs:               slices.Sorted(slices.Values(req.GetHideDiffs())),
 	}
 	if t := req.GetCustomTimeouts(); t != nil && (t.GetCreate() != "" || t.GetUpdate() != "" || t.GetDelete() != "") {
-		o.CustomTimeouts = &Timeouts{Create: t.GetCreate(), Update: t.GetUpdate(), Delete: t.GetDelete()}
+		o.CustomTimeouts = &plan.Timeouts{Create: t.GetCreate(), Update: t.GetUpdate(), Delete: t.GetDelete()}
 	}
 	aliases := append([]string(nil), req.GetAliasURNs()...)
 	for _, a := range req.GetAliases() {

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package plan
+package planengine
 
 // lock does nothing where flock is not available: two berths building the
 // same program at once both build it, and the last rename wins.

@@ -1,4 +1,4 @@
-package plan
+package stackconfig
 
 import (
 	"encoding/json"
@@ -13,6 +13,11 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 )
+
+// BlindedSecret is the string a program gets for a secure config value that
+// cannot be decrypted (the Pulumi SDK's blinding decrypter writes it); a
+// plan treats any string that carries it as a secret.
+const BlindedSecret = "[secret]"
 
 // ErrStackNotFound is returned, wrapped, when the stack has no
 // Pulumi.<stack>.yaml file. The message lists the stacks that do.
@@ -74,6 +79,10 @@ type ConfigError struct {
 
 // Error returns the problems, one per line.
 func (e *ConfigError) Error() string { return strings.Join(e.Problems, "\n") }
+
+// Secrets returns the plaintexts of the stack's secure values, longest
+// first: what a plan must redact wherever it appears.
+func (c *Config) Secrets() []string { return c.secrets }
 
 // LoadConfig reads the project and stack files as the Pulumi CLI does and
 // returns the configuration the program sees: Pulumi.yaml's `config:`
@@ -171,7 +180,7 @@ func LoadConfig(opts LoadOptions) (*Config, error) {
 			// The program gets "[secret]" for each secure value; the plan
 			// shows any string that carries one as a secret.
 			decrypter = config.NewBlindingDecrypter()
-			secrets = append(secrets, secretText)
+			secrets = append(secrets, BlindedSecret)
 		case ps.EncryptionSalt == "":
 			return nil, fmt.Errorf("decrypting configuration of stack %s: %s has secure values but no encryptionsalt", opts.Stack, filepath.Base(stackPath))
 		default:

@@ -1,4 +1,4 @@
-package plan
+package planengine
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/berth-dev/berth/internal/plan"
 )
 
 func TestRunOrdersByParentsAndDependenciesThenURN(t *testing.T) {
@@ -42,12 +44,12 @@ func TestRunOrdersByParentsAndDependenciesThenURN(t *testing.T) {
 func TestRunRecordsEveryLifecycleOption(t *testing.T) {
 	t.Parallel()
 	p := mustPlan(t, load(t, probe(t, "config:\n  probe:mode: options\n")))
-	byName := map[string]Resource{}
+	byName := map[string]plan.Resource{}
 	for _, r := range p.Resources {
 		byName[r.Name] = r
 	}
 	base := "urn:pulumi:test::probe::probe:index:Thing::base"
-	want := Options{
+	want := plan.Options{
 		Protect:                 true,
 		DeleteBeforeReplace:     true,
 		RetainOnDelete:          true,
@@ -56,7 +58,7 @@ func TestRunRecordsEveryLifecycleOption(t *testing.T) {
 		DeletedWith:             base,
 		Aliases:                 []string{"urn:pulumi:test::probe::probe:index:Thing::old-db"},
 		AdditionalSecretOutputs: []string{"password"},
-		CustomTimeouts:          &Timeouts{Create: "30m"},
+		CustomTimeouts:          &plan.Timeouts{Create: "30m"},
 	}
 	db := byName["db"]
 	if !reflect.DeepEqual(db.Options, want) {
@@ -65,7 +67,7 @@ func TestRunRecordsEveryLifecycleOption(t *testing.T) {
 	if !reflect.DeepEqual(db.DependsOn, []string{base}) {
 		t.Errorf("dependsOn = %v", db.DependsOn)
 	}
-	if !reflect.DeepEqual(byName["base"].Options, Options{}) {
+	if !reflect.DeepEqual(byName["base"].Options, plan.Options{}) {
 		t.Errorf("base has options %+v", byName["base"].Options)
 	}
 	var text bytes.Buffer
