@@ -450,7 +450,7 @@ func TestDiffUsage(t *testing.T) {
 		}
 		return p
 	}
-	const head = `{"format": "berth-plan", "schemaVersion": 1, "project": "berth", `
+	const head = `{"format": "berth-plan", "schemaVersion": 2, "project": "berth", `
 	dev := write("dev.json", head+`"stack": "dev", "resources": [], "outputs": {}}`)
 	prod := write("prod.json", head+`"stack": "prod", "resources": [], "outputs": {}}`)
 	bad := write("bad.json", `{"project": `)

@@ -17,7 +17,7 @@ const (
 	// SchemaVersion is the version of the plan format this package writes
 	// and reads. It changes whenever a reader of the previous version
 	// could misread a plan of the new one.
-	SchemaVersion = 1
+	SchemaVersion = 2
 )
 
 // Errors that Read returns, wrapped with what it found.
@@ -101,9 +101,13 @@ type Options struct {
 	// Protect makes the engine refuse to delete the resource, and so to
 	// replace it. Default: false.
 	Protect bool `json:"protect,omitempty"`
-	// DeleteBeforeReplace deletes the old resource before its replacement
-	// is created, instead of after. Default: false.
-	DeleteBeforeReplace bool `json:"deleteBeforeReplace,omitempty"`
+	// DeleteBeforeReplace is the program's choice of replacement order:
+	// true deletes the old resource before its replacement is created;
+	// false creates the replacement first even where the provider would
+	// delete first, since the engine lets a given option override the
+	// provider (pkg/v3 v3.274.1 resource/deploy/step_generator.go:2139-2145).
+	// Default: unset (left out of the JSON), the provider decides.
+	DeleteBeforeReplace *bool `json:"deleteBeforeReplace,omitempty"`
 	// RetainOnDelete leaves the cloud resource in place when Pulumi
 	// deletes it. Default: false.
 	RetainOnDelete bool `json:"retainOnDelete,omitempty"`
@@ -289,7 +293,9 @@ func (o Options) Summary() []string {
 		}
 	}
 	flag(o.Protect, "protect")
-	flag(o.DeleteBeforeReplace, "deleteBeforeReplace")
+	if o.DeleteBeforeReplace != nil {
+		out = append(out, fmt.Sprintf("deleteBeforeReplace %t", *o.DeleteBeforeReplace))
+	}
 	flag(o.RetainOnDelete, "retainOnDelete")
 	list(o.IgnoreChanges, "ignoreChanges")
 	list(o.ReplaceOnChanges, "replaceOnChanges")

@@ -49,15 +49,15 @@ func TestReadRejectsWhatIsNotAPlanOfThisSchema(t *testing.T) {
 		{"the unversioned plan of an earlier berth", `{"project": "berth", "stack": "dev", "resources": [], "outputs": {}}`, ErrNotAPlan, `no "format"`},
 		{"another format", `{"format": "berth-diff", "schemaVersion": 1}`, ErrNotAPlan, `"format" is "berth-diff", not "berth-plan"`},
 		{"no version", `{"format": "berth-plan"}`, ErrNotAPlan, `no "schemaVersion"`},
-		{"another version", `{"format": "berth-plan", "schemaVersion": 2}`, ErrSchemaVersion, "the plan has schema version 2, this berth reads version 1"},
-		{"unknown field", `{"format": "berth-plan", "schemaVersion": 1, "project": "p", "stack": "s", "resources": [], "outputs": {}, "extra": 1}`, nil, `unknown field "extra"`},
-		{"a URN twice", `{"format": "berth-plan", "schemaVersion": 1, "project": "p", "stack": "s", "outputs": {}, "resources": [` +
+		{"another version", `{"format": "berth-plan", "schemaVersion": 1}`, ErrSchemaVersion, "the plan has schema version 1, this berth reads version 2"},
+		{"unknown field", `{"format": "berth-plan", "schemaVersion": 2, "project": "p", "stack": "s", "resources": [], "outputs": {}, "extra": 1}`, nil, `unknown field "extra"`},
+		{"a URN twice", `{"format": "berth-plan", "schemaVersion": 2, "project": "p", "stack": "s", "outputs": {}, "resources": [` +
 			`{"urn": "urn:x", "type": "t", "name": "n", "custom": true, "parent": "", "dependsOn": [], "options": {}, "inputs": {}},` +
 			`{"urn": "urn:x", "type": "t", "name": "n", "custom": true, "parent": "", "dependsOn": [], "options": {}, "inputs": {}}]}`,
 			nil, "resource URN urn:x is listed twice"},
-		{"a malformed marker", `{"format": "berth-plan", "schemaVersion": 1, "project": "p", "stack": "s", "resources": [], "outputs": {"x": {"$secret": "yes"}}}`,
+		{"a malformed marker", `{"format": "berth-plan", "schemaVersion": 2, "project": "p", "stack": "s", "resources": [], "outputs": {"x": {"$secret": "yes"}}}`,
 			nil, `outputs.x: malformed $secret marker`},
-		{"an unescaped dollar key", `{"format": "berth-plan", "schemaVersion": 1, "project": "p", "stack": "s", "resources": [], "outputs": {"x": {"$secret": true, "y": 1}}}`,
+		{"an unescaped dollar key", `{"format": "berth-plan", "schemaVersion": 2, "project": "p", "stack": "s", "resources": [], "outputs": {"x": {"$secret": true, "y": 1}}}`,
 			nil, `key "$secret": a marker must be the only key of its object`},
 	}
 	for _, tt := range tests {

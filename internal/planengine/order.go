@@ -3,6 +3,8 @@ package planengine
 import (
 	"container/heap"
 	"sort"
+
+	"github.com/berth-dev/berth/internal/monitor"
 )
 
 // order returns the records in the plan's order: every resource after its
@@ -14,12 +16,12 @@ import (
 // it changes from run to run. Parents, dependencies and URNs do not. The
 // result is the order in which the engine could create the resources, and
 // parents precede their children, as the text plan's tree needs.
-func order(records map[string]*record, stackURN string) []*record {
+func order(records map[string]*monitor.Resource, stackURN string) []*monitor.Resource {
 	indegree := make(map[string]int, len(records))
 	next := map[string][]string{}
 	for urn, r := range records {
 		indegree[urn] += 0
-		edges := append([]string{r.parent, r.provider}, r.deps...)
+		edges := append([]string{r.Parent, r.Provider}, r.Dependencies...)
 		seen := map[string]bool{}
 		for _, from := range edges {
 			if from == "" || from == stackURN || from == urn || seen[from] {
@@ -39,7 +41,7 @@ func order(records map[string]*record, stackURN string) []*record {
 			heap.Push(ready, urn)
 		}
 	}
-	out := make([]*record, 0, len(records))
+	out := make([]*monitor.Resource, 0, len(records))
 	for ready.Len() > 0 {
 		urn := heap.Pop(ready).(string)
 		out = append(out, records[urn])

@@ -19,7 +19,7 @@ func TestWriteJSONHasTheDocumentedShape(t *testing.T) {
 	}
 	want := `{
   "format": "berth-plan",
-  "schemaVersion": 1,
+  "schemaVersion": 2,
   "project": "probe",
   "stack": "test",
   "resources": [

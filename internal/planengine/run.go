@@ -16,7 +16,9 @@ import (
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/constant"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
+	"github.com/berth-dev/berth/internal/monitor"
 	"github.com/berth-dev/berth/internal/plan"
 	"github.com/berth-dev/berth/internal/stackconfig"
 )
@@ -25,10 +27,6 @@ import (
 // offline plan waits on nothing: berth's own stacks finish in well under a
 // second, so two minutes means the program is stuck.
 const DefaultTimeout = 2 * time.Minute
-
-// organization is what a self-managed backend calls the organization
-// (the Pulumi SDK's default, pulumi.Context.Organization).
-const organization = "organization"
 
 // RunOptions tune Run.
 type RunOptions struct {
@@ -40,6 +38,10 @@ type RunOptions struct {
 	// Progress, when not nil, hears that a program is being compiled.
 	// Default: nil, silent.
 	Progress io.Writer
+	// StackOutputs returns the known outputs of a stack the program
+	// references (pulumi.NewStackReference), by the name it gives. Default:
+	// nil, every referenced output is unknown.
+	StackOutputs func(name string) (resource.PropertyMap, bool)
 }
 
 // Result is a plan and what the program said while it ran.
@@ -114,8 +116,12 @@ func Run(ctx context.Context, cfg *stackconfig.Config, opts RunOptions) (*Result
 		}
 	}
 
-	eng := newEngine(cfg, "linux/"+runtime.GOARCH)
-	addr, stop, err := eng.serve()
+	mon := monitor.New(monitor.Options{
+		Project: cfg.Project, Stack: cfg.Stack, Config: cfg.Values,
+		Dir: cfg.ProgramDirectory, Platform: "linux/" + runtime.GOARCH, DryRun: true,
+		StackOutputs: opts.StackOutputs,
+	})
+	addr, stop, err := mon.Serve()
 	if err != nil {
 		return nil, err
 	}
@@ -138,11 +144,8 @@ func Run(ctx context.Context, cfg *stackconfig.Config, opts RunOptions) (*Result
 	fail := func(what, detail string) (*Result, error) {
 		return nil, &ProgramError{Project: cfg.Project, Stack: cfg.Stack, What: red.text(what), Detail: red.text(strings.TrimRight(detail, "\n"))}
 	}
-	eng.mu.Lock()
-	problems := append([]string(nil), eng.problems...)
-	logErrors := append([]string(nil), eng.logErrors...)
-	connected := eng.connected
-	eng.mu.Unlock()
+	rec := mon.Result()
+	problems, logErrors, connected := rec.Problems, rec.LogErrors, rec.Connected
 
 	switch {
 	case runCtx.Err() == context.DeadlineExceeded:
@@ -169,10 +172,6 @@ func Run(ctx context.Context, cfg *stackconfig.Config, opts RunOptions) (*Result
 		}
 		if code == constant.ExitStatusLoggedError && len(logErrors) > 0 {
 			msg := programMessage(logErrors)
-			if strings.Contains(msg, "does not support transforms") {
-				// The SDK blames the CLI; the engine here is berth's.
-				msg += "\n(berth plan does not run transforms, ctx.RegisterResourceTransform or pulumi.Transforms: the engine would have to call back into the program; transformations that run in the program, ctx.RegisterStackTransformation and pulumi.Transformations, work)"
-			}
 			return fail("the program failed", msg)
 		}
 		return fail(fmt.Sprintf("the program exited with status %d", code), output.String())
@@ -181,11 +180,9 @@ func Run(ctx context.Context, cfg *stackconfig.Config, opts RunOptions) (*Result
 		return fail("the program exited without connecting to the engine; does its main call pulumi.Run?", output.String())
 	}
 
-	eng.mu.Lock()
-	defer eng.mu.Unlock()
-	p := assemble(cfg, eng, red)
+	p := assemble(cfg, rec, red)
 	res := &Result{Plan: p, Compiled: compiled}
-	for _, w := range eng.warnings {
+	for _, w := range rec.Warnings {
 		res.Warnings = append(res.Warnings, red.text(w))
 	}
 	return res, nil
@@ -218,7 +215,7 @@ func programEnv(cfg *stackconfig.Config, addr string) ([]string, error) {
 		"PULUMI_ENGINE="+addr,
 		"PULUMI_PROJECT="+cfg.Project,
 		"PULUMI_STACK="+cfg.Stack,
-		"PULUMI_ORGANIZATION="+organization,
+		"PULUMI_ORGANIZATION="+monitor.Organization,
 		"PULUMI_ROOT_DIRECTORY="+cfg.RootDirectory,
 		"PULUMI_CONFIG="+string(config),
 		"PULUMI_CONFIG_SECRET_KEYS="+string(secretKeys),
@@ -288,23 +285,23 @@ func panicMessage(out string) (string, bool) {
 }
 
 // assemble builds the plan from what the engine recorded.
-func assemble(cfg *stackconfig.Config, eng *engine, red redactor) *plan.Plan {
+func assemble(cfg *stackconfig.Config, rec monitor.Run, red redactor) *plan.Plan {
 	p := &plan.Plan{Project: cfg.Project, Stack: cfg.Stack, Outputs: map[string]any{}}
-	for k, v := range eng.outputs {
+	for k, v := range rec.Outputs {
 		p.Outputs[red.text(string(k))] = red.property(v)
 	}
-	for _, r := range order(eng.resources, eng.stackURN) {
-		parent := r.parent
-		if parent == eng.stackURN {
+	for _, r := range order(rec.Resources, rec.StackURN) {
+		parent := r.Parent
+		if parent == rec.StackURN {
 			parent = ""
 		}
 		deps := []string{}
-		for _, d := range r.deps {
-			if d != eng.stackURN {
+		for _, d := range r.Dependencies {
+			if d != rec.StackURN {
 				deps = append(deps, red.urn(d))
 			}
 		}
-		o := r.options
+		o := r.Options
 		o.DeletedWith = redURN(red, o.DeletedWith)
 		o.ReplaceWith = redURNs(red, o.ReplaceWith)
 		o.Aliases = redURNs(red, o.Aliases)
@@ -315,10 +312,10 @@ func assemble(cfg *stackconfig.Config, eng *engine, red redactor) *plan.Plan {
 		// clear) would otherwise print it in the name, URN, parent and
 		// dependencies of every resource derived from it.
 		var inputDeps map[string][]string
-		for k, urns := range r.inputDeps {
+		for k, urns := range r.InputDependencies {
 			var kept []string
 			for _, u := range urns {
-				if u != eng.stackURN {
+				if u != rec.StackURN {
 					kept = append(kept, red.urn(u))
 				}
 			}
@@ -331,19 +328,19 @@ func assemble(cfg *stackconfig.Config, eng *engine, red redactor) *plan.Plan {
 		}
 		res := plan.Resource{
 			InputDependencies: inputDeps,
-			URN:               red.urn(r.urn),
-			Type:              r.typ,
-			Name:              red.name(r.name),
-			Custom:            r.custom,
-			Read:              r.read,
+			URN:               red.urn(r.URN),
+			Type:              r.Type,
+			Name:              red.name(r.Name),
+			Custom:            r.Custom,
+			Read:              r.Read,
 			Parent:            redURN(red, parent),
-			Provider:          redURN(red, r.provider),
+			Provider:          redURN(red, r.Provider),
 			DependsOn:         deps,
 			Options:           o,
-			Inputs:            red.properties(r.inputs),
+			Inputs:            red.properties(r.Inputs),
 		}
-		if r.read {
-			res.ID = red.name(r.id)
+		if r.Read {
+			res.ID = red.name(r.ID)
 		}
 		p.Resources = append(p.Resources, res)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -49,9 +50,10 @@ func TestRunRecordsEveryLifecycleOption(t *testing.T) {
 		byName[r.Name] = r
 	}
 	base := "urn:pulumi:test::probe::probe:index:Thing::base"
+	yes, no := true, false
 	want := plan.Options{
 		Protect:                 true,
-		DeleteBeforeReplace:     true,
+		DeleteBeforeReplace:     &yes,
 		RetainOnDelete:          true,
 		IgnoreChanges:           []string{"size", "tags"},
 		ReplaceOnChanges:        []string{"zone"},
@@ -70,11 +72,16 @@ func TestRunRecordsEveryLifecycleOption(t *testing.T) {
 	if !reflect.DeepEqual(byName["base"].Options, plan.Options{}) {
 		t.Errorf("base has options %+v", byName["base"].Options)
 	}
+	// An explicit false is an option of its own: the engine lets it
+	// override a provider that asks to delete first.
+	if got := byName["cache"].Options; !reflect.DeepEqual(got, plan.Options{DeleteBeforeReplace: &no}) {
+		t.Errorf("cache has options %+v, want deleteBeforeReplace false", got)
+	}
 	var text bytes.Buffer
 	if err := p.WriteText(&text); err != nil {
 		t.Fatal(err)
 	}
-	wantLine := `  options: protect; deleteBeforeReplace; retainOnDelete; ignoreChanges [size, tags]; replaceOnChanges [zone]; deletedWith ` + base +
+	wantLine := `  options: protect; deleteBeforeReplace true; retainOnDelete; ignoreChanges [size, tags]; replaceOnChanges [zone]; deletedWith ` + base +
 		`; aliases [urn:pulumi:test::probe::probe:index:Thing::old-db]; additionalSecretOutputs [password]; customTimeouts {create "30m", update "", delete ""}`
 	if !strings.Contains(text.String(), wantLine+"\n") {
 		t.Errorf("text plan lacks the options line %q:\n%s", wantLine, text.String())
@@ -112,6 +119,23 @@ func TestProgramRunsWhereMainIsWithTheEnvironmentOfAPreview(t *testing.T) {
 	}
 }
 
+func TestTransformsRunAsTheEngineRunsThem(t *testing.T) {
+	t.Parallel()
+	p := mustPlan(t, load(t, probe(t, "config:\n  probe:mode: transform\n")))
+	got := map[string]string{}
+	for _, r := range p.Resources {
+		got[r.Name] = fmt.Sprintf("%v %v", r.Inputs, r.Options.IgnoreChanges)
+	}
+	// The resource's own transform runs before the stack's.
+	want := map[string]string{
+		"a": "map[size:3 team:platform] [team]",
+		"b": "map[size:2 team:platform] [team]",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("resources = %v\nwant        %v", got, want)
+	}
+}
+
 func TestBadProgramsAreErrorsNamingTheProjectAndWhatHappened(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -131,9 +155,8 @@ func TestBadProgramsAreErrorsNamingTheProjectAndWhatHappened(t *testing.T) {
 		{mode: "invoke", what: "the program calls a function berth plan cannot answer offline",
 			detail: []string{"the program invoked aws:ec2/getVpc:getVpc: no offline answer for invoke aws:ec2/getVpc:getVpc (answered: aws:ecr/getAuthorizationToken:getAuthorizationToken, "}},
 		{mode: "check", what: "a provider would reject the program's inputs",
-			detail: []string{`aws:ecr/repository:Repository resource 'repo' has a problem: Missing required argument. The argument "name" is required, but no definition was found.`}},
+			detail: []string{`aws:iam/role:Role resource 'role' has a problem: Missing required argument. The argument "assumeRolePolicy" is required, but no definition was found.`}},
 		{mode: "exit", what: "the program exited with status 3", detail: []string{"giving up"}},
-		{mode: "transform", what: "the program failed", detail: []string{"the Pulumi CLI does not support transforms", "(berth plan does not run transforms, ctx.RegisterResourceTransform or pulumi.Transforms:"}},
 		{mode: "no-engine", what: "the program exited without connecting to the engine; does its main call pulumi.Run?", detail: []string{"not a Pulumi program after all"}},
 	}
 	for _, tt := range tests {

@@ -78,9 +78,10 @@ func run(ctx *pulumi.Context) error {
 		var out map[string]any
 		return ctx.Invoke("aws:ec2/getVpc:getVpc", map[string]any{"default": true}, &out)
 	case "check":
-		// An ECR repository without its required name.
-		var repo repository
-		return ctx.RegisterResource("aws:ecr/repository:Repository", "repo", pulumi.Map{}, &repo)
+		// An IAM role without its required assume-role policy. (Its name
+		// is optional: pulumi-aws names it.)
+		var role repository
+		return ctx.RegisterResource("aws:iam/role:Role", "role", pulumi.Map{}, &role)
 	case "order":
 		return order(ctx)
 	case "options":
@@ -95,9 +96,7 @@ func run(ctx *pulumi.Context) error {
 	case "service":
 		return service(ctx)
 	case "transform":
-		return ctx.RegisterResourceTransform(func(_ context.Context, a *pulumi.ResourceTransformArgs) *pulumi.ResourceTransformResult {
-			return nil
-		})
+		return transforms(ctx)
 	case "escaped":
 		return escaped(ctx)
 	case "fail-format":
@@ -227,8 +226,11 @@ func order(ctx *pulumi.Context) error {
 
 // options registers resources with every lifecycle option berth records.
 func options(ctx *pulumi.Context) error {
-	var base, db thing
+	var base, db, cache thing
 	if err := ctx.RegisterResource("probe:index:Thing", "base", pulumi.Map{}, &base); err != nil {
+		return err
+	}
+	if err := ctx.RegisterResource("probe:index:Thing", "cache", pulumi.Map{}, &cache, pulumi.DeleteBeforeReplace(false)); err != nil {
 		return err
 	}
 	return ctx.RegisterResource("probe:index:Thing", "db", pulumi.Map{"size": pulumi.Int(1)}, &db,
@@ -243,6 +245,31 @@ func options(ctx *pulumi.Context) error {
 		pulumi.AdditionalSecretOutputs([]string{"password"}),
 		pulumi.Timeouts(&pulumi.CustomTimeouts{Create: "30m"}),
 	)
+}
+
+// transforms registers a stack transform that labels every Thing and
+// ignores changes to the label, then two Things, one with a transform of
+// its own that resizes it.
+func transforms(ctx *pulumi.Context) error {
+	if err := ctx.RegisterResourceTransform(func(_ context.Context, a *pulumi.ResourceTransformArgs) *pulumi.ResourceTransformResult {
+		if a.Type != "probe:index:Thing" {
+			return nil
+		}
+		a.Props["team"] = pulumi.String("platform")
+		a.Opts.IgnoreChanges = append(a.Opts.IgnoreChanges, "team")
+		return &pulumi.ResourceTransformResult{Props: a.Props, Opts: a.Opts}
+	}); err != nil {
+		return err
+	}
+	var a, b thing
+	if err := ctx.RegisterResource("probe:index:Thing", "a", pulumi.Map{"size": pulumi.Int(2)}, &a,
+		pulumi.Transforms([]pulumi.ResourceTransform{func(_ context.Context, args *pulumi.ResourceTransformArgs) *pulumi.ResourceTransformResult {
+			args.Props["size"] = pulumi.Int(3)
+			return &pulumi.ResourceTransformResult{Props: args.Props, Opts: args.Opts}
+		}})); err != nil {
+		return err
+	}
+	return ctx.RegisterResource("probe:index:Thing", "b", pulumi.Map{"size": pulumi.Int(2)}, &b)
 }
 
 // escaped passes the secret probe:password on escaped as Go's %q and %+q

@@ -1,23 +1,10 @@
-package answers
+package providers
 
 import (
 	"encoding/json"
-	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-
-	"github.com/berth-dev/berth/internal/fakecloud/model"
 )
-
-// Package returns the provider package of a type or function token: "aws"
-// for "aws:ecr/repository:Repository", "aws" for "pulumi:providers:aws".
-func Package(token string) string {
-	if p, ok := strings.CutPrefix(token, "pulumi:providers:"); ok {
-		return p
-	}
-	pkg, _, _ := strings.Cut(token, ":")
-	return pkg
-}
 
 // DefaultConfig returns the configuration of package pkg's default
 // provider from the stack's configuration values ("aws:region" ->
@@ -34,7 +21,7 @@ func Package(token string) string {
 //   - gcp: project (gcp:project), region (gcp:region) and zone (gcp:zone).
 //
 // Other packages get an empty configuration.
-func DefaultConfig(pkg string, values map[string]string) model.Config {
+func DefaultConfig(pkg string, values map[string]string) Config {
 	get := func(key string) (resource.PropertyValue, bool) {
 		v, ok := values[pkg+":"+key]
 		if !ok {
@@ -50,7 +37,7 @@ func DefaultConfig(pkg string, values map[string]string) model.Config {
 // reads only its own inputs, never the stack's `<pkg>:` configuration. An
 // unknown input leaves its key out, so whatever is built from it is
 // unknown.
-func ExplicitConfig(pkg string, inputs resource.PropertyMap) model.Config {
+func ExplicitConfig(pkg string, inputs resource.PropertyMap) Config {
 	get := func(key string) (resource.PropertyValue, bool) {
 		v, ok := inputs[resource.PropertyKey(key)]
 		for ok && v.IsSecret() {
@@ -61,8 +48,8 @@ func ExplicitConfig(pkg string, inputs resource.PropertyMap) model.Config {
 	return providerConfig(pkg, get)
 }
 
-func providerConfig(pkg string, get func(string) (resource.PropertyValue, bool)) model.Config {
-	out := model.Config{}
+func providerConfig(pkg string, get func(string) (resource.PropertyValue, bool)) Config {
+	out := Config{}
 	str := func(key string) {
 		if v, ok := get(key); ok && v.IsString() && v.StringValue() != "" {
 			out[key] = v.StringValue()

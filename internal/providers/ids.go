@@ -1,19 +1,17 @@
-package answers
+package providers
 
 import (
 	"crypto/sha256"
 	"encoding/binary"
 	"strconv"
 	"sync"
-
-	"github.com/berth-dev/berth/internal/fakecloud/model"
 )
 
 // Unknown is the IDs source of an offline plan: nothing the cloud invents
 // can be known.
 type Unknown struct{}
 
-var _ model.IDs = Unknown{}
+var _ IDs = Unknown{}
 
 // Generate reports that no new identifier can be known.
 func (Unknown) Generate(string, int) (string, bool) { return "", false }
@@ -49,7 +47,7 @@ type Fake struct {
 	seqs *Sequences
 }
 
-var _ model.IDs = (*Fake)(nil)
+var _ IDs = (*Fake)(nil)
 
 // NewFake returns the IDs source of the resource seed (its URN). seqs is
 // shared by the resources of one run; nil starts every sequence at 1.

@@ -1,4 +1,4 @@
-package answers
+package providers
 
 import (
 	"fmt"
@@ -7,8 +7,6 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
-
-	"github.com/berth-dev/berth/internal/fakecloud/model"
 )
 
 // Request is one resource registration to answer.
@@ -22,9 +20,12 @@ type Request struct {
 	// Inputs are the resource's inputs, secrets and unknowns kept.
 	Inputs resource.PropertyMap
 	// Config is the configuration of the resource's provider.
-	Config model.Config
+	Config Config
 	// IDs makes what only the cloud invents: Unknown or a Fake.
-	IDs model.IDs
+	IDs IDs
+	// Seed is the engine's random seed for the registration, from which
+	// the bridge draws an autoname. Default: none, a random name.
+	Seed []byte
 	// Dir is the program's working directory, against which a provider
 	// resolves relative paths (a Docker build context). Default: the
 	// current directory.
@@ -54,86 +55,80 @@ func (e *CheckError) Error() string {
 	return strings.Join(lines, "\n")
 }
 
-// Resource returns the ID and the outputs (the state) of a registration:
+// Result is a registration's answer.
+type Result struct {
+	// ID is the physical ID, unknown when only the cloud can know it, null
+	// for components.
+	ID resource.PropertyValue
+	// State is what the program gets back: the checked inputs as the
+	// provider stores them and the outputs it adds.
+	State resource.PropertyMap
+	// Modelled says the model knows the type; when false, State is the
+	// inputs and every other output is missing.
+	Modelled bool
+}
+
+// Answer returns the ID and the outputs (the state) of a registration:
 //
 //   - component resources and providers: their inputs, and no ID;
 //   - types the model knows: the inputs after the provider's Check
-//     (schema defaults applied, an autoname where the program gives no
-//     name), then the outputs the provider computes, with the properties it
-//     marks secret and every secret input kept secret;
+//     (schema defaults, an autoname where the program gives no name,
+//     required inputs), then the outputs the provider computes, with the
+//     properties it marks secret and every secret input kept secret;
 //   - Docker images: the Docker provider's Check (the Dockerfile must exist,
 //     the context digest) and its outputs, repoDigest included;
 //   - every other type: its inputs and an unknown ID; its other outputs are
-//     missing, which a preview resolves as unknown.
+//     missing, which a preview resolves as unknown (Result.Modelled false).
 //
-// A *CheckError reports inputs the provider would reject.
-func Resource(r Request) (resource.PropertyValue, resource.PropertyMap, error) {
-	unknownID := resource.MakeComputed(resource.NewProperty(""))
+// With Unknown IDs (an offline plan) an autoname is unknown: the engine
+// draws a fresh seed for every preview and every update, so no name a plan
+// could show is the one an update makes. A *CheckError reports inputs the
+// provider would reject.
+func Answer(r Request) (Result, error) {
 	switch {
 	case !r.Custom:
-		return resource.NewNullProperty(), r.Inputs.Copy(), nil
-	case strings.HasPrefix(r.Type, "pulumi:providers:"):
-		return unknownID, r.Inputs.Copy(), nil
-	case r.Type == model.DockerImageToken:
-		return dockerImage(r)
+		return Result{ID: resource.NewNullProperty(), State: r.Inputs.Copy(), Modelled: true}, nil
+	case strings.HasPrefix(r.Type, ProviderPrefix):
+		return Result{ID: unknown(), State: r.Inputs.Copy(), Modelled: true}, nil
+	case r.Type == DockerImage:
+		id, state, err := dockerImage(r)
+		return Result{ID: id, State: state, Modelled: true}, err
 	}
-	t, ok := model.Lookup(r.Type)
+	t, ok := Lookup(r.Type)
 	if !ok {
-		return unknownID, r.Inputs.Copy(), nil
+		return Result{ID: unknown(), State: r.Inputs.Copy()}, nil
 	}
-	in := r.Inputs.Copy()
-	if key := resource.PropertyKey(t.Autoname); t.Autoname != "" && in[key].IsNull() {
-		// The bridge names the resource NAME-<7 random hex> (tfbridge
-		// AutoNameTransform, resource.NewUniqueHex): the cloud's choice,
-		// as far as a plan is concerned.
-		suffix, known := r.IDs.Generate(model.Hex, 7)
-		in[key] = resource.MakeComputed(resource.NewProperty(""))
-		if known {
-			in[key] = resource.NewProperty(r.Name + "-" + suffix)
-		}
-	}
-	checked, failures := t.Check(nil, in, r.Name, nil)
+	_, offline := r.IDs.Generate(Hex, 1)
+	offline = !offline
+	checked, failures := t.Check(nil, r.Inputs, r.Name, r.Seed)
 	if len(failures) > 0 {
 		e := &CheckError{Type: r.Type, Name: r.Name}
 		for _, f := range failures {
 			e.Reasons = append(e.Reasons, f.Reason)
 		}
-		return resource.PropertyValue{}, nil, e
+		return Result{}, e
 	}
-	id, state := t.Apply(&model.Ctx{In: checked, Config: r.Config, IDs: r.IDs})
-	if _, offline := r.IDs.(Unknown); offline {
-		id, state = hideGuesses(r.Type, r.Config, checked, id, state)
+	if a := t.Autoname; a != nil && offline && isNull(r.Inputs[resource.PropertyKey(a.Prop)]) {
+		checked[resource.PropertyKey(a.Prop)] = unknown()
 	}
-	return id, state, nil
+	id, state := t.Apply(&Ctx{In: checked, Config: r.Config, IDs: r.IDs})
+	if offline {
+		id, state = hideGuesses(r.Type, id, state)
+	}
+	return Result{ID: id, State: state, Modelled: true}, nil
 }
 
-// hideGuesses turns into unknowns the values the model fills in for a
-// fake cloud that an offline plan cannot know:
-//
-//   - Secret Manager names hold the project's number, which the model
-//     derives from the project ID (gcp.go projectNumber) and a real
-//     project's cannot be;
-//   - a load balancer's zoneId is the model's us-east-1 ALB hosted zone
-//     for every Region (the provider keeps a per-Region table,
-//     internal/service/elbv2/hosted_zone_id_data_source.go);
-//   - an ECS service's ID (its ARN) holds the cluster's name, which the
-//     model reads as empty while the cluster's ARN is unknown.
-func hideGuesses(typ string, cfg model.Config, in resource.PropertyMap, id resource.PropertyValue, state resource.PropertyMap) (resource.PropertyValue, resource.PropertyMap) {
-	unknown := resource.MakeComputed(resource.NewProperty(""))
+// hideGuesses turns into unknowns the values the model fills in for a fake
+// cloud that an offline plan cannot know: Secret Manager names hold the
+// project's number, which the model derives from the project ID (gcp.go
+// projectNumber) and a real project's cannot be.
+func hideGuesses(typ string, id resource.PropertyValue, state resource.PropertyMap) (resource.PropertyValue, resource.PropertyMap) {
 	switch typ {
-	case "gcp:secretmanager/secret:Secret":
-		state["name"] = unknown
-	case "gcp:secretmanager/secretVersion:SecretVersion":
-		state["name"] = unknown
-		id = unknown
-	case "aws:lb/loadBalancer:LoadBalancer":
-		if cfg["region"] != "us-east-1" {
-			state["zoneId"] = unknown
-		}
-	case "aws:ecs/service:Service":
-		if in["cluster"].ContainsUnknowns() {
-			id = unknown
-		}
+	case SecretManagerSecret:
+		state["name"] = unknown()
+	case SecretManagerVersion:
+		state["name"] = unknown()
+		id = unknown()
 	}
 	return id, state
 }
@@ -141,10 +136,10 @@ func hideGuesses(typ string, cfg model.Config, in resource.PropertyMap, id resou
 // dockerImage answers a docker:index/image:Image: the provider's Check
 // against the program's working directory, then its outputs. The digest is
 // the registry's, drawn from the IDs: builds are not reproducible, so each
-// is a new digest (model.ImageDigest).
+// is a new digest (ImageDigest).
 func dockerImage(r Request) (resource.PropertyValue, resource.PropertyMap, error) {
 	in, restore := rebase(r.Inputs, r.Dir)
-	checked, err := model.DockerImageCheck(in, r.Platform)
+	checked, err := DockerImageCheck(in, r.Platform)
 	if err != nil {
 		return resource.PropertyValue{}, nil, &CheckError{Type: r.Type, Name: r.Name, Reasons: []string{restore(err.Error())}}
 	}
@@ -161,15 +156,15 @@ func dockerImage(r Request) (resource.PropertyValue, resource.PropertyMap, error
 		return resource.MakeComputed(resource.NewProperty("")), checked, nil
 	}
 	repoDigest := resource.MakeComputed(resource.NewProperty(""))
-	nonce, known := r.IDs.Generate(model.Hex, 16)
-	repo, _ := model.SplitImageName(name)
+	nonce, known := r.IDs.Generate(Hex, 16)
+	repo, _ := SplitImageName(name)
 	var state resource.PropertyMap
 	if known && digestOK {
-		ref := repo + "@" + model.ImageDigest(digest, nonce)
-		state = model.DockerImageState(checked, ref)
+		ref := repo + "@" + ImageDigest(digest, nonce)
+		state = DockerImageState(checked, ref)
 		repoDigest = resource.NewProperty(ref)
 	} else {
-		state = model.DockerImageState(checked, "")
+		state = DockerImageState(checked, "")
 	}
 	delete(state, "__inputs") // the engine's own bookkeeping, not an output
 	state["repoDigest"] = repoDigest
@@ -243,21 +238,6 @@ func unrebase(checked, orig resource.PropertyMap, dir string) resource.PropertyM
 	out := checked.Copy()
 	out["build"] = resource.NewProperty(build)
 	return out
-}
-
-func unsecret(v resource.PropertyValue) resource.PropertyValue {
-	for v.IsSecret() {
-		v = v.SecretValue().Element
-	}
-	return v
-}
-
-func knownString(v resource.PropertyValue) (string, bool) {
-	v = unsecret(v)
-	if v.IsString() {
-		return v.StringValue(), true
-	}
-	return "", false
 }
 
 func objectField(v resource.PropertyValue, key string) resource.PropertyValue {

@@ -1,0 +1,230 @@
+package providers
+
+import (
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+func elbTypes() []*Type {
+	return []*Type{
+		{
+			Token:    LoadBalancer,
+			Resource: "aws_lb",
+			Source:   "[TPA] internal/service/elbv2/load_balancer.go resourceLoadBalancer (index commit 00edc94b; flags equal in index id 1325024694); [SDKA] lb/loadBalancer.go",
+			// The provider-wide autoname (255, [PA] aws_lb has no Fields),
+			// while Terraform validates 32 characters: a logical name over
+			// 24 characters fails Check.
+			Autoname: awsName(),
+			// Create sets the ID, then waits for the state active.
+			Waits: true,
+			Schema: with(Schema{
+				"name":                                  {Flags: Computed | ForceNew, Validate: maxLen("name", 32)},
+				"namePrefix":                            {Flags: Computed | ForceNew},
+				"internal":                              {Flags: Computed | ForceNew},
+				"loadBalancerType":                      {Flags: ForceNew, Default: str("application")},
+				"customerOwnedIpv4Pool":                 {Flags: ForceNew},
+				"securityGroups":                        {Flags: Computed | Set},
+				"subnets":                               {Flags: Computed | Set},
+				"subnetMappings":                        {Flags: Computed | Set},
+				"ipAddressType":                         {Flags: Computed},
+				"idleTimeout":                           {Default: num(60)},
+				"enableHttp2":                           {Default: boolean(true)},
+				"desyncMitigationMode":                  {Default: str("defensive")},
+				"xffHeaderProcessingMode":               {Default: str("append")},
+				"clientKeepAlive":                       {Default: num(3600)},
+				"dropInvalidHeaderFields":               {Default: boolean(false)},
+				"enableTlsVersionAndCipherSuiteHeaders": {Default: boolean(false)},
+				"enableWafFailOpen":                     {Default: boolean(false)},
+				"enableXffClientPort":                   {Default: boolean(false)},
+				"preserveHostHeader":                    {Default: boolean(false)},
+				"enableZonalShift":                      {Default: boolean(false)},
+				"enableCrossZoneLoadBalancing":          {Default: boolean(false)},
+				"enableDeletionProtection":              {Default: boolean(false)},
+				"dnsRecordClientRoutingPolicy":          {Default: str("any_availability_zone")},
+				"accessLogs":                            {},
+				"connectionLogs":                        {},
+				"arn":                                   {Flags: Output},
+				"arnSuffix":                             {Flags: Output},
+				"dnsName":                               {Flags: Output},
+				"zoneId":                                {Flags: Output},
+				"vpcId":                                 {Flags: Output},
+			}, tags),
+			// customizeDiffLoadBalancerNLB: a network load balancer's
+			// subnets that shrink or swap replace it (an application load
+			// balancer's update in place, SetSubnets).
+			Replaces: func(olds, news resource.PropertyMap) []string {
+				if t, _ := knownString(news["loadBalancerType"]); t != "network" {
+					return nil
+				}
+				o, n := arrayOf(olds["subnets"]), arrayOf(news["subnets"])
+				if len(o) > 0 && n != nil && len(n) <= len(o) && !sameSet(news, nil, n, o) {
+					return []string{"subnets"}
+				}
+				return nil
+			},
+			Outputs: func(c *Ctx) (resource.PropertyValue, resource.PropertyMap) {
+				suffix := S(Lit("app/"), c.Str("name"), Lit("/"), c.Gen("arnSuffix.id", Hex, 16))
+				if old, ok := c.old("arnSuffix"); ok {
+					suffix = S(old)
+				}
+				sp := Of(suffix)
+				internal := Lit("")
+				if v := unsecret(c.In["internal"]); v.IsBool() && v.BoolValue() {
+					internal = Lit("internal-")
+				}
+				arn := c.arn("elasticloadbalancing", true, Lit("loadbalancer/"), sp)
+				// ID = the load balancer's ARN.
+				return arn, resource.PropertyMap{
+					"arn":       arn,
+					"arnSuffix": suffix,
+					// ELB's DNS names: [internal-]NAME-NUMBER.REGION.elb.amazonaws.com.
+					"dnsName":       S(internal, c.Str("name"), Lit("-"), c.Gen("dnsName.id", Digits, 10), Lit("."), c.Cfg("region"), Lit(".elb."+DNSSuffix(c.Config["region"]))),
+					"ipAddressType": resource.NewProperty("ipv4"),
+					"zoneId":        zoneID(c.Config["region"]),
+					"internal":      resource.NewProperty(unsecret(c.In["internal"]).IsBool() && unsecret(c.In["internal"]).BoolValue()),
+				}
+			},
+			// Create fails when a load balancer of that name exists
+			// (DuplicateLoadBalancerName), per account and Region.
+			Unique: func(c *Ctx) []Key {
+				return []Key{{c.scope("load-balancer") + c.str("name"), "DuplicateLoadBalancerName: A load balancer with the same name '" + c.str("name") + "' exists, but with different settings"}}
+			},
+		},
+		{
+			Token:    TargetGroup,
+			Resource: "aws_lb_target_group",
+			Source:   "[TPA] internal/service/elbv2/target_group.go (index id 1349870850); [PA] aws_lb_target_group AutoName(\"name\", 32, \"-\")",
+			Autoname: &Autoname{Prop: "name", MaxLen: 32, ConflictsWith: []string{"namePrefix"}},
+			Schema: with(Schema{
+				"name":            {Flags: Computed | ForceNew, Validate: maxLen("name", 32)},
+				"namePrefix":      {Flags: Computed | ForceNew},
+				"port":            {Flags: ForceNew},
+				"protocol":        {Flags: ForceNew},
+				"protocolVersion": {Flags: Computed | ForceNew},
+				"vpcId":           {Flags: ForceNew},
+				"targetType":      {Flags: ForceNew, Default: str("instance")},
+				"ipAddressType":   {Flags: Computed | ForceNew},
+				"healthCheck": {Flags: Computed, Elem: Schema{
+					"enabled":            {Default: boolean(true)},
+					"healthyThreshold":   {Default: num(3)},
+					"unhealthyThreshold": {Default: num(3)},
+					"interval":           {Default: num(30)},
+					"matcher":            {Flags: Computed},
+					"path":               {Flags: Computed},
+					"port":               {Default: str("traffic-port")},
+					"protocol":           {Default: str("HTTP")},
+					"timeout":            {Flags: Computed},
+				}},
+				"deregistrationDelay":            {Default: num(300)},
+				"slowStart":                      {Default: num(0)},
+				"proxyProtocolV2":                {Default: boolean(false)},
+				"lambdaMultiValueHeadersEnabled": {Default: boolean(false)},
+				"connectionTermination":          {Flags: Computed},
+				"preserveClientIp":               {Flags: Computed},
+				"loadBalancingAlgorithmType":     {Flags: Computed},
+				"loadBalancingAnomalyMitigation": {Flags: Computed},
+				"loadBalancingCrossZoneEnabled":  {Flags: Computed},
+				"stickiness":                     {Flags: Computed},
+				"targetFailovers":                {Flags: Computed},
+				"targetGroupHealth":              {Flags: Computed},
+				"targetHealthStates":             {Flags: Computed},
+				"arn":                            {Flags: Output},
+				"arnSuffix":                      {Flags: Output},
+				"loadBalancerArns":               {Flags: Output | Set},
+			}, tags),
+			Outputs: func(c *Ctx) (resource.PropertyValue, resource.PropertyMap) {
+				suffix := S(Lit("targetgroup/"), c.Str("name"), Lit("/"), c.Gen("arnSuffix.id", Hex, 16))
+				if old, ok := c.old("arnSuffix"); ok {
+					suffix = S(old)
+				}
+				arn := c.arn("elasticloadbalancing", true, Of(suffix))
+				// ID = the target group's ARN.
+				return arn, resource.PropertyMap{"arn": arn, "arnSuffix": suffix, "loadBalancingAlgorithmType": resource.NewProperty("round_robin")}
+			},
+			// Create fails when a target group of that name exists.
+			Unique: func(c *Ctx) []Key {
+				return []Key{{c.scope("target-group") + c.str("name"), "DuplicateTargetGroupName: A target group with the same name '" + c.str("name") + "' exists, but with different settings"}}
+			},
+		},
+		{
+			Token:    Listener,
+			Resource: "aws_lb_listener",
+			Source:   "[TPA] internal/service/elbv2/listener.go (index id 2388045155); [SDKA] lb/listener.go:492-497",
+			Schema: with(Schema{
+				// A list (order matters); a forward's target groups are a set.
+				"defaultActions": {Flags: Required, Elem: Schema{
+					"type":    {Flags: Required},
+					"order":   {Flags: Computed},
+					"forward": {Elem: Schema{"targetGroups": {Flags: Set}}},
+				}},
+				"loadBalancerArn":      {Flags: Required | ForceNew},
+				"port":                 {},
+				"protocol":             {Flags: Computed},
+				"sslPolicy":            {Flags: Computed},
+				"certificateArn":       {},
+				"alpnPolicy":           {},
+				"mutualAuthentication": {Flags: Computed},
+				"arn":                  {Flags: Output},
+			}, tags),
+			Outputs: func(c *Ctx) (resource.PropertyValue, resource.PropertyMap) {
+				lbARN, _ := c.Str("loadBalancerArn").Known()
+				arn := S(Lit(strings.Replace(lbARN, ":loadbalancer/", ":listener/", 1)+"/"), c.Gen("arn.id", Hex, 16))
+				if c.ID != "" {
+					arn = resource.NewProperty(c.ID)
+				}
+				out := resource.PropertyMap{"arn": arn}
+				// An application load balancer's protocol defaults to HTTP
+				// on create.
+				if isNull(c.In["protocol"]) && strings.Contains(lbARN, "loadbalancer/app/") {
+					out["protocol"] = resource.NewProperty("HTTP")
+				}
+				return arn, out
+			},
+			// ELB: one listener per port and load balancer (DuplicateListener).
+			Unique: func(c *Ctx) []Key {
+				return []Key{{"listener/" + c.str("loadBalancerArn") + "/" + c.str("port"), "DuplicateListener: A listener already exists on this port for this load balancer '" + c.str("loadBalancerArn") + "'"}}
+			},
+		},
+		{
+			Token:    ListenerRule,
+			Resource: "aws_lb_listener_rule",
+			Source:   "[TPA] internal/service/elbv2/listener_rule.go (index id 2058983980); [SDKA] lb/listenerRule.go:287-295",
+			Schema: with(Schema{
+				"actions":     {Flags: Required},
+				"conditions":  {Flags: Required | Set},
+				"listenerArn": {Flags: Required | ForceNew},
+				"priority":    {Flags: Computed},
+				"arn":         {Flags: Output},
+			}, tags),
+			Outputs: func(c *Ctx) (resource.PropertyValue, resource.PropertyMap) {
+				l, _ := c.Str("listenerArn").Known()
+				arn := S(Lit(strings.Replace(l, ":listener/", ":listener-rule/", 1)+"/"), c.Gen("arn.id", Hex, 16))
+				if c.ID != "" {
+					arn = resource.NewProperty(c.ID)
+				}
+				return arn, resource.PropertyMap{"arn": arn}
+			},
+		},
+	}
+}
+
+// zoneID is the Route 53 hosted zone of an application load balancer's
+// DNS name in a Region: AWS's Elastic Load Balancing endpoints table, which
+// terraform-provider-aws internal/service/elbv2/hosted_zone_id_data_source.go
+// carries; unknown for a Region berth has not tabled.
+func zoneID(region string) resource.PropertyValue {
+	if z, ok := albZones[region]; ok {
+		return resource.NewProperty(z)
+	}
+	return unknown()
+}
+
+// albZones is part of that table: the Regions berth's stacks and tests
+// use.
+var albZones = map[string]string{
+	"us-east-1": "Z35SXDOTRQ7X7K",
+	"us-east-2": "Z3AADJGX6KTTL2",
+	"us-west-2": "Z1H1FL5HABSF5",
+	"eu-west-1": "Z32O12XQLNTSW2",
+}

@@ -1,0 +1,181 @@
+package providers
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// Config is a provider's configuration as the model reads it, by key:
+// "region" and "account" for aws, "project", "region" and "zone" for gcp.
+type Config map[string]string
+
+// IDs makes the values only the cloud invents. A fake cloud returns fresh
+// values; an offline plan returns ok false, and every output built from the
+// value is then unknown.
+type IDs interface {
+	// Generate returns n characters drawn from alphabet for a new
+	// identifier, or ok false when it cannot be known.
+	Generate(alphabet string, n int) (id string, ok bool)
+	// Next returns the next number of the sequence seq, starting at 1
+	// (task definition revisions per family, secret versions per secret,
+	// Cloud Run revisions per service), or ok false when it cannot be
+	// known.
+	Next(seq string) (n int, ok bool)
+}
+
+// Alphabets for IDs.Generate.
+const (
+	Hex    = "0123456789abcdef"
+	Digits = "0123456789"
+	// LowerAlnum is what Cloud Run revision suffixes and URL hashes use.
+	LowerAlnum = "abcdefghijklmnopqrstuvwxyz0123456789"
+	// UpperAlnum is what IAM unique IDs use after their prefix.
+	UpperAlnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	// Alnum is what Secrets Manager ARN suffixes use.
+	Alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+)
+
+// Ctx is what a type's rules compute from.
+type Ctx struct {
+	// In are the checked inputs.
+	In resource.PropertyMap
+	// Old is the previous state, nil on create.
+	Old resource.PropertyMap
+	// ID is the resource's ID on update, "" on create.
+	ID string
+	// Config is the provider's configuration.
+	Config Config
+	// IDs makes the values only the cloud invents.
+	IDs IDs
+}
+
+// Part is one piece of a computed string: known or not.
+type Part struct {
+	s     string
+	known bool
+}
+
+// Lit is a literal part.
+func Lit(s string) Part { return Part{s: s, known: true} }
+
+// Str is the string input key; a missing input is "", an unknown one
+// unknown.
+func (c *Ctx) Str(key string) Part {
+	v := unsecret(c.In[resource.PropertyKey(key)])
+	switch {
+	case v.IsString():
+		return Part{s: v.StringValue(), known: true}
+	case v.IsNumber():
+		return Part{s: fmt.Sprint(v.NumberValue()), known: true}
+	case v.IsNull():
+		return Part{known: true}
+	}
+	return Part{}
+}
+
+// Cfg is the provider configuration value key, unknown when the
+// configuration does not set it (an offline plan without the account, say).
+func (c *Ctx) Cfg(key string) Part {
+	v, ok := c.Config[key]
+	return Part{s: v, known: ok && v != ""}
+}
+
+// Gen is a new identifier of n characters of alphabet, or the one the
+// state holds under oldKey (IDs do not change on update).
+func (c *Ctx) Gen(oldKey, alphabet string, n int) Part {
+	if p, ok := c.old(oldKey); ok {
+		return p
+	}
+	s, ok := c.IDs.Generate(alphabet, n)
+	return Part{s: s, known: ok}
+}
+
+// NewID is the resource's ID: the one it has on update, else prefix and n
+// new characters of alphabet.
+func (c *Ctx) NewID(prefix, alphabet string, n int) resource.PropertyValue {
+	if c.ID != "" {
+		return resource.NewProperty(c.ID)
+	}
+	s, ok := c.IDs.Generate(alphabet, n)
+	return S(Lit(prefix), Part{s: s, known: ok})
+}
+
+// Next is the next number of the sequence seq.
+func (c *Ctx) Next(seq string) Part {
+	n, ok := c.IDs.Next(seq)
+	return Part{s: fmt.Sprint(n), known: ok}
+}
+
+// old returns the state's string value of key, when there is one.
+func (c *Ctx) old(key string) (Part, bool) {
+	if c.Old == nil || key == "" {
+		return Part{}, false
+	}
+	v := unsecret(c.Old[resource.PropertyKey(key)])
+	if !v.IsString() {
+		return Part{}, false
+	}
+	return Part{s: v.StringValue(), known: true}, true
+}
+
+// str is the known string value of input key, "" otherwise.
+func (c *Ctx) str(key string) string {
+	s, _ := c.Str(key).Known()
+	return s
+}
+
+// S joins parts into a string value, unknown when any part is.
+func S(parts ...Part) resource.PropertyValue {
+	var b strings.Builder
+	for _, p := range parts {
+		if !p.known {
+			return unknown()
+		}
+		b.WriteString(p.s)
+	}
+	return resource.NewProperty(b.String())
+}
+
+// Of is the string value v as a part: unknown unless v is a known string.
+func Of(v resource.PropertyValue) Part {
+	v = unsecret(v)
+	if v.IsString() {
+		return Lit(v.StringValue())
+	}
+	return Part{}
+}
+
+// Known returns the string of p and whether it is known.
+func (p Part) Known() (string, bool) { return p.s, p.known }
+
+// unknown is an unknown string value.
+func unknown() resource.PropertyValue { return resource.MakeComputed(resource.NewProperty("")) }
+
+// unsecret strips secret markers.
+func unsecret(v resource.PropertyValue) resource.PropertyValue {
+	for v.IsSecret() {
+		v = v.SecretValue().Element
+	}
+	return v
+}
+
+// knownString returns v's string when it is a known string.
+func knownString(v resource.PropertyValue) (string, bool) {
+	v = unsecret(v)
+	if v.IsString() {
+		return v.StringValue(), true
+	}
+	return "", false
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// str and num build property values in schema literals.
+func str(s string) resource.PropertyValue  { return resource.NewProperty(s) }
+func num(n float64) resource.PropertyValue { return resource.NewProperty(n) }
+func boolean(b bool) resource.PropertyValue {
+	return resource.NewProperty(b)
+}
