@@ -1,20 +1,27 @@
 package testkit
 
 import (
+	"context"
+	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"os"
 	"runtime"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/protobuf/types/known/structpb"
 
-	"github.com/berth-dev/berth/internal/answers"
-	"github.com/berth-dev/berth/internal/fakecloud/model"
+	"github.com/berth-dev/berth/internal/monitor"
+	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/internal/providers"
+	"github.com/berth-dev/berth/internal/stackconfig"
 )
 
 // The default identities of the mock clouds; New's options change them.
@@ -36,200 +43,199 @@ const (
 	ECRPassword = "mock-ecr-password"
 )
 
-// Resource is one registered resource as the engine received it.
-type Resource struct {
-	// URN is the resource's URN, computed as the engine does.
-	URN string
-	// Type is the Pulumi type token, for example `gcp:cloudrunv2/service:Service`.
-	Type string
-	// Name is the logical name.
-	Name string
-	// Custom is false for component resources.
-	Custom bool
-	// Parent is the parent's URN, empty for children of the stack.
-	Parent string
-	// Dependencies lists the URNs the resource depends on, explicit and
-	// through its inputs, sorted.
-	Dependencies []string
-	// Provider is the provider reference ("URN::ID"), empty for the
-	// default provider.
-	Provider string
-	// Options are the resource options that decide what a change does.
-	Options Options
-	// Inputs are the resource's inputs keyed by provider property names.
-	// Secret inputs are resource.Secret values; unknown ones are Computed.
-	Inputs resource.PropertyMap
-	// ID is the physical ID the monitor gave the resource.
-	ID string
-	// Outputs is the state the monitor answered with.
-	Outputs resource.PropertyMap
-}
+// Resource is one registered resource as the engine received it, and what
+// the monitor answered: URN, type, logical name, parent (the stack's URN
+// for children of the stack), dependencies, lifecycle options, inputs
+// (secrets as resource.Secret values, unknowns as Computed), ID and
+// outputs. It is the record `berth plan` keeps too.
+type Resource = monitor.Resource
 
 // Options are the lifecycle options a resource was registered with, as the
-// engine receives them.
-type Options struct {
-	// Protect refuses to delete the resource.
-	Protect bool
-	// DeleteBeforeReplace deletes the old resource before its replacement
-	// is created.
-	DeleteBeforeReplace bool
-	// RetainOnDelete leaves the cloud resource in place when Pulumi deletes
-	// it.
-	RetainOnDelete bool
-	// IgnoreChanges lists input paths whose changes are ignored, sorted.
-	IgnoreChanges []string
-	// ReplaceOnChanges lists input paths whose changes force a replacement,
-	// sorted.
-	ReplaceOnChanges []string
-	// DeletedWith is the URN whose deletion deletes this resource too.
-	DeletedWith string
-}
+// engine receives them. DeleteBeforeReplace is nil when the program left
+// it to the provider.
+type Options = plan.Options
 
 // Option configures a Monitor.
 type Option func(*Monitor)
 
-// WithAWS sets the account and Region of the default AWS provider: the
-// ARNs, URLs and invoke answers hold them. Default: AWSAccount, AWSRegion.
+// WithAWS sets the account and Region of the default AWS provider, as the
+// stack configuration aws:allowedAccountIds and aws:region would: the ARNs,
+// URLs and invoke answers hold them. Default: AWSAccount, AWSRegion.
 func WithAWS(account, region string) Option {
-	return func(m *Monitor) { m.aws = model.Config{"account": account, "region": region} }
+	return func(m *Monitor) {
+		m.config["aws:allowedAccountIds"] = fmt.Sprintf("[%q]", account)
+		m.config["aws:region"] = region
+	}
 }
 
 // WithGCP sets the project and Region of the default Google Cloud
-// provider. Default: GCPProject, GCPRegion.
+// provider, as gcp:project and gcp:region would. Default: GCPProject,
+// GCPRegion.
 func WithGCP(project, region string) Option {
-	return func(m *Monitor) { m.gcp = model.Config{"project": project, "region": region, "zone": region + "-a"} }
+	return func(m *Monitor) {
+		m.config["gcp:project"] = project
+		m.config["gcp:region"] = region
+		m.config["gcp:zone"] = region + "-a"
+	}
 }
 
-// Monitor is a pulumi.MockResourceMonitor that records every resource and
-// answers as the cloud would (see the package documentation). It is safe
-// for concurrent use. Create it with New.
+// WithConfig adds stack configuration values by full key ("berth:cloud",
+// "aws:region"): the program reads them, and the default providers are
+// configured by theirs. Default: none beyond WithAWS and WithGCP.
+func WithConfig(values map[string]string) Option {
+	return func(m *Monitor) {
+		for k, v := range values {
+			m.config[k] = v
+		}
+	}
+}
+
+// WithInvoke answers the function tok, which berth's provider model does
+// not answer, with answer. Default: such an invoke fails, naming it.
+func WithInvoke(tok string, answer func(args resource.PropertyMap) (resource.PropertyMap, error)) Option {
+	return func(m *Monitor) { m.invokes[tok] = answer }
+}
+
+// WithStackOutputs gives the outputs of the stack a stack reference names
+// (name as pulumi.NewStackReference is given it). Default: a referenced
+// stack's outputs are unknown.
+func WithStackOutputs(name string, outputs map[string]any) Option {
+	return func(m *Monitor) { m.stacks[name] = resource.NewPropertyMapFromMap(outputs) }
+}
+
+// Monitor runs a program against berth's engine and records every
+// registration, answering as the cloud would (see the package
+// documentation). Create it with New or ForStack; one Monitor serves one
+// program run. It is safe for concurrent use.
 type Monitor struct {
 	project, stack string
-	aws, gcp       model.Config
+	config         map[string]string
+	secretKeys     []string
+	rootDir        string
+	invokes        map[string]func(resource.PropertyMap) (resource.PropertyMap, error)
+	stacks         map[string]resource.PropertyMap
 
 	mu        sync.Mutex
-	resources []Resource
-	providers map[string]model.Config
 	overrides map[string]map[string]any
-	seqs      answers.Sequences
+	seqs      providers.Sequences
+	mon       *monitor.Monitor
 }
-
-var _ pulumi.MockResourceMonitor = (*Monitor)(nil)
 
 // New returns a Monitor for the given project and stack names.
 func New(project, stack string, opts ...Option) *Monitor {
-	m := &Monitor{project: project, stack: stack, providers: map[string]model.Config{}}
+	m := &Monitor{project: project, stack: stack, config: map[string]string{},
+		invokes: map[string]func(resource.PropertyMap) (resource.PropertyMap, error){}, stacks: map[string]resource.PropertyMap{}}
 	WithAWS(AWSAccount, AWSRegion)(m)
 	WithGCP(GCPProject, GCPRegion)(m)
 	for _, o := range opts {
 		o(m)
 	}
+	wd, _ := os.Getwd()
+	m.mon = monitor.New(monitor.Options{
+		Project: project, Stack: stack, Config: m.config, Dir: wd, Platform: "linux/" + runtime.GOARCH,
+		IDs: func(urn string) providers.IDs { return providers.NewFake(urn, &m.seqs) },
+		Seed: func(urn string) []byte {
+			sum := sha256.Sum256([]byte(urn))
+			return sum[:]
+		},
+		StackOutputs: func(name string) (resource.PropertyMap, bool) {
+			outs, ok := m.stacks[name]
+			return outs, ok
+		},
+		Invokes:  m.invokes,
+		Answered: m.answered,
+		Invoked:  canaries,
+	})
 	return m
 }
 
-// Run runs program against the monitor and returns the program's error.
-// Extra run options (for example configuration) are applied after the testkit.
-func (m *Monitor) Run(program pulumi.RunFunc, opts ...pulumi.RunOption) error {
-	return pulumi.RunErr(program, append([]pulumi.RunOption{pulumi.WithMocks(m.project, m.stack, m)}, opts...)...)
+// ForStack returns a Monitor for the stack of the Pulumi project in dir
+// (Pulumi.yaml, found from dir upwards) with the stack's own configuration,
+// read from Pulumi.<stack>.yaml as the Pulumi CLI reads it (project
+// defaults, secure values decrypted with $PULUMI_CONFIG_PASSPHRASE when
+// set). The stack's aws: and gcp: settings configure the default providers;
+// what it leaves out comes from WithAWS and WithGCP's defaults. opts apply
+// after the stack's values.
+func ForStack(dir, stack string, opts ...Option) (*Monitor, error) {
+	lo := stackconfig.LoadOptions{Dir: dir, Stack: stack}
+	if p, ok := os.LookupEnv("PULUMI_CONFIG_PASSPHRASE"); ok {
+		lo.Passphrase = &p
+	}
+	cfg, err := stackconfig.LoadConfig(lo)
+	if err != nil {
+		return nil, fmt.Errorf("testkit: loading stack %s: %w", stack, err)
+	}
+	m := New(cfg.Project, cfg.Stack, append([]Option{WithConfig(cfg.Values)}, opts...)...)
+	m.secretKeys = cfg.SecretKeys
+	m.rootDir = cfg.RootDirectory
+	return m, nil
 }
 
-// config returns the configuration of the provider a reference names, or
-// of pkg's default provider.
-func (m *Monitor) config(ref, pkg string) model.Config {
+// Run runs program against the monitor and returns the program's error, as
+// `pulumi up` would run it (ctx.DryRun() false), over the engine's gRPC
+// protocol: transforms, stack references, aliases and explicit providers
+// behave as under the engine. Extra run options apply after the testkit's.
+func (m *Monitor) Run(program pulumi.RunFunc, opts ...pulumi.RunOption) error {
+	addr, stop, err := m.mon.Serve()
+	if err != nil {
+		return err
+	}
+	defer stop()
+	config := map[string]string{}
+	for k, v := range m.config {
+		config[k] = v
+	}
+	base := func(info *pulumi.RunInfo) {
+		info.Project, info.Stack = m.project, m.stack
+		info.Config, info.ConfigSecretKeys = config, m.secretKeys
+		info.MonitorAddr, info.EngineAddr = addr, addr
+		info.Organization = monitor.Organization
+		info.RootDirectory = m.rootDir
+		info.Mocks, info.DryRun = nil, false
+	}
+	return pulumi.RunErr(program, append([]pulumi.RunOption{base}, opts...)...)
+}
+
+// answered applies scripted outputs and refuses a custom resource whose
+// type berth's provider model does not know and whose outputs the test has
+// not scripted: its outputs would be guesses (an empty ARN makes a policy
+// read "Resource":"/*" and pass).
+func (m *Monitor) answered(r *Resource) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if ref != "" {
-		urn := ref
-		if i := strings.LastIndex(ref, "::"); i > 0 {
-			urn = ref[:i]
-		}
-		if c, ok := m.providers[urn]; ok {
-			return c
-		}
-		return model.Config{}
+	scripted, ok := m.overrides[r.Type]
+	if !r.Modelled && r.Custom && !r.Read && !ok {
+		return fmt.Errorf("testkit: %s %q: berth's provider model does not know %s, so its outputs cannot be known; "+
+			"script them with Monitor.SetOutputs(%q, ...) (modelled types: internal/providers)", r.Type, r.Name, r.Type, r.Type)
 	}
-	switch pkg {
-	case "aws":
-		return m.aws
-	case "gcp":
-		return m.gcp
+	for key, value := range scripted {
+		r.Outputs[resource.PropertyKey(key)] = resource.NewPropertyValue(value)
 	}
-	return model.Config{}
-}
-
-// NewResource records the resource and answers with its outputs.
-func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	r := Resource{
-		Type:     args.TypeToken,
-		Name:     args.Name,
-		Custom:   args.Custom,
-		Provider: args.Provider,
-		Inputs:   args.Inputs.Copy(),
-	}
-	if rpc := args.RegisterRPC; rpc != nil {
-		r.Parent = rpc.GetParent()
-		deps := map[string]bool{}
-		for _, d := range rpc.GetDependencies() {
-			deps[d] = true
-		}
-		for _, pd := range rpc.GetPropertyDependencies() {
-			for _, d := range pd.GetUrns() {
-				deps[d] = true
-			}
-		}
-		for d := range deps {
-			r.Dependencies = append(r.Dependencies, d)
-		}
-		sort.Strings(r.Dependencies)
-		r.Options = Options{
-			Protect:             rpc.GetProtect(),
-			DeleteBeforeReplace: rpc.GetDeleteBeforeReplace(),
-			RetainOnDelete:      rpc.GetRetainOnDelete(),
-			IgnoreChanges:       slices.Sorted(slices.Values(rpc.GetIgnoreChanges())),
-			ReplaceOnChanges:    slices.Sorted(slices.Values(rpc.GetReplaceOnChanges())),
-			DeletedWith:         rpc.GetDeletedWith(),
-		}
-	}
-	r.URN = answers.URN(m.stack, m.project, r.Parent, r.Type, r.Name)
-	pkg := answers.Package(r.Type)
-	if strings.HasPrefix(r.Type, "pulumi:providers:") {
-		m.mu.Lock()
-		m.providers[r.URN] = answers.ExplicitConfig(pkg, r.Inputs)
-		m.mu.Unlock()
-	}
-
-	ids := answers.NewFake(r.URN, &m.seqs)
-	id, outputs, err := answers.Resource(answers.Request{
-		Type: r.Type, Name: r.Name, Custom: r.Custom, Inputs: r.Inputs,
-		Config: m.config(r.Provider, pkg), IDs: ids, Platform: "linux/" + runtime.GOARCH,
-	})
-	if err != nil {
-		return "", nil, err
-	}
-	switch {
-	case args.ID != "":
-		r.ID = args.ID
-	case id.IsString():
-		r.ID = id.StringValue()
-	case r.Custom:
-		// A type the model does not know: an ID drawn like the cloud's.
-		s, _ := ids.Generate(model.Hex, 16)
+	if !r.Modelled && r.Custom && r.ID == "" {
+		s, _ := providers.NewFake(r.URN, nil).Generate(providers.Hex, 16)
 		r.ID = r.Name + "-" + s
 	}
-	m.mu.Lock()
-	for key, value := range m.overrides[r.Type] {
-		outputs[resource.PropertyKey(key)] = resource.NewPropertyValue(value)
+	return nil
+}
+
+// canaries puts the fixed credentials in the invokes that hand them out,
+// so that tests can look for them. Like the providers' (see
+// internal/providers invokes), they are not marked secret.
+func canaries(tok string, out resource.PropertyMap) {
+	switch tok {
+	case providers.GetClientConfig:
+		out["accessToken"] = resource.NewProperty(AccessToken)
+	case providers.GetAuthorizationToken:
+		out["password"] = resource.NewProperty(ECRPassword)
+		out["authorizationToken"] = resource.NewProperty(base64.StdEncoding.EncodeToString([]byte("AWS:" + ECRPassword)))
 	}
-	r.Outputs = outputs
-	m.resources = append(m.resources, r)
-	m.mu.Unlock()
-	return r.ID, outputs, nil
 }
 
 // SetOutputs makes every later resource of type typ answer with outputs in
 // place of the computed values of the same keys, to script what a cloud
-// reports: a rolled-back deployment, a missing digest. Values are plain Go
-// values as resource.NewPropertyValue takes them.
+// reports (a rolled-back deployment, a missing digest) or the outputs of a
+// type berth's provider model does not know. Values are plain Go values as
+// resource.NewPropertyValue takes them.
 func (m *Monitor) SetOutputs(typ string, outputs map[string]any) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -239,35 +245,79 @@ func (m *Monitor) SetOutputs(typ string, outputs map[string]any) {
 	m.overrides[typ] = outputs
 }
 
-// Call answers the invokes the components make; any other is an error
-// that names it.
-func (m *Monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-	seed := "invoke:" + args.Token
-	out, err := answers.Invoke(args.Token, args.Args, m.config(args.Provider, answers.Package(args.Token)), answers.NewFake(seed, &m.seqs))
-	if err != nil {
-		return nil, fmt.Errorf("testkit: %w; script it with a monitor of your own around this one", err)
-	}
-	// Fixed canaries, so that tests can look for them.
-	switch args.Token {
-	case "gcp:organizations/getClientConfig:getClientConfig":
-		out["accessToken"] = resource.NewProperty(AccessToken)
-	case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
-		out["password"] = resource.NewProperty(ECRPassword)
-		out["authorizationToken"] = resource.NewProperty(base64.StdEncoding.EncodeToString([]byte("AWS:" + ECRPassword)))
-	case "aws:index/getCallerIdentity:getCallerIdentity":
-		if a := out["accountId"]; a.IsString() {
-			out["arn"] = resource.NewProperty("arn:aws:iam::" + a.StringValue() + ":user/testkit")
-			out["userId"] = resource.NewProperty("AIDATESTKIT")
+// NewResource answers a registration made through pulumi.WithMocks (the
+// Pulumi SDK's mock monitor, which pulumi-go-provider's integration server
+// uses too), as Run would: it is the same engine. The mock monitor runs no
+// transforms.
+func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	ctx := context.Background()
+	if rpc := args.ReadRPC; rpc != nil {
+		resp, err := m.mon.ReadResource(ctx, rpc)
+		if err != nil {
+			return "", nil, err
 		}
+		state, err := unmarshal(resp.GetProperties())
+		return args.ID, state, err
 	}
-	return out, nil
+	rpc := args.RegisterRPC
+	if rpc == nil {
+		return "", nil, fmt.Errorf("testkit: registration of %s %q without its request", args.TypeToken, args.Name)
+	}
+	resp, err := m.mon.RegisterResource(ctx, rpc)
+	if err != nil {
+		return "", nil, err
+	}
+	state, err := unmarshal(resp.GetObject())
+	return resp.GetId(), state, err
 }
 
-// Resources returns every recorded resource in registration order.
+// Call answers an invoke made through pulumi.WithMocks, as Run would.
+func (m *Monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	in, err := plugin.MarshalProperties(args.Args, plugin.MarshalOptions{KeepSecrets: true, KeepResources: true, KeepUnknowns: true})
+	if err != nil {
+		return nil, err
+	}
+	resp, err := m.mon.Invoke(context.Background(), &pulumirpc.ResourceInvokeRequest{Tok: args.Token, Args: in, Provider: args.Provider, AcceptResources: true})
+	if err != nil {
+		return nil, err
+	}
+	return unmarshal(resp.GetReturn())
+}
+
+var _ pulumi.MockResourceMonitor = (*Monitor)(nil)
+
+// unmarshal reads a state the engine sent, secrets and unknowns kept.
+func unmarshal(s *structpb.Struct) (resource.PropertyMap, error) {
+	return plugin.UnmarshalProperties(s, plugin.MarshalOptions{KeepSecrets: true, KeepResources: true, KeepUnknowns: true})
+}
+
+// Resources returns every recorded resource in registration order, with
+// Parent empty for children of the stack.
 func (m *Monitor) Resources() []Resource {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return append([]Resource(nil), m.resources...)
+	run := m.mon.Result()
+	out := make([]Resource, 0, len(run.Order))
+	for _, u := range run.Order {
+		r := *run.Resources[u]
+		if p := resource.URN(r.Parent); p != "" && p.QualifiedType() == resource.RootStackType {
+			r.Parent = ""
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// Unmodelled returns the types of the recorded custom resources berth's
+// provider model does not know, sorted: their outputs are the test's
+// scripts (SetOutputs), not the model's.
+func (m *Monitor) Unmodelled() []string {
+	var out []string
+	for _, r := range m.Resources() {
+		if r.Custom && !r.Modelled && !r.Read {
+			out = append(out, r.Type)
+		}
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
 }
 
 // ByType returns the recorded resources of one type token.

@@ -2,6 +2,8 @@ package testkit
 
 import (
 	"fmt"
+	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -161,10 +163,56 @@ func TestCheckFailuresFailTheRegistration(t *testing.T) {
 	m := New("berth", "test")
 	err := m.Run(func(ctx *pulumi.Context) error {
 		var r struct{ pulumi.CustomResourceState }
-		return ctx.RegisterResource("aws:ecr/repository:Repository", "nameless", pulumi.Map{}, &r)
+		return ctx.RegisterResource("aws:iam/role:Role", "trustless", pulumi.Map{}, &r)
 	})
-	if err == nil || !strings.Contains(err.Error(), `aws:ecr/repository:Repository resource 'nameless' has a problem: Missing required argument. The argument "name" is required`) {
+	if err == nil || !strings.Contains(err.Error(), `aws:iam/role:Role resource 'trustless' has a problem: Missing required argument. The argument "assumeRolePolicy" is required`) {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestUnnamedResourcesAreNamedAsTheProvidersNameThem(t *testing.T) {
+	t.Parallel()
+	// pulumi-aws names an ECR repository whose program gives none (its
+	// provider-wide setAutonaming): the logical name and seven hex
+	// characters, fixed per URN in the test kit.
+	m := New("berth", "test")
+	err := m.Run(func(ctx *pulumi.Context) error {
+		_, err := ecr.NewRepository(ctx, "images", nil)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo := m.One(t, "aws:ecr/repository:Repository")
+	name, _ := Out(t, repo, "name").(string)
+	if !regexp.MustCompile(`^images-[0-9a-f]{7}$`).MatchString(name) {
+		t.Errorf("name = %q, want images-<7 hex>", name)
+	}
+	if want := "123456789012.dkr.ecr.us-east-1.amazonaws.com/" + name; Out(t, repo, "repositoryUrl") != want {
+		t.Errorf("repositoryUrl = %v, want %s", Out(t, repo, "repositoryUrl"), want)
+	}
+}
+
+func TestUnmodelledTypesAreRefusedUnlessScripted(t *testing.T) {
+	t.Parallel()
+	program := func(ctx *pulumi.Context) error {
+		var r struct{ pulumi.CustomResourceState }
+		return ctx.RegisterResource("aws:s3/bucketObject:BucketObject", "o", pulumi.Map{"key": pulumi.String("k")}, &r)
+	}
+	err := New("berth", "test").Run(program)
+	if err == nil || !strings.Contains(err.Error(), `berth's provider model does not know aws:s3/bucketObject:BucketObject, so its outputs cannot be known; script them with Monitor.SetOutputs("aws:s3/bucketObject:BucketObject", ...)`) {
+		t.Errorf("err = %v", err)
+	}
+	m := New("berth", "test")
+	m.SetOutputs("aws:s3/bucketObject:BucketObject", map[string]any{"etag": "e1"})
+	if err := m.Run(program); err != nil {
+		t.Fatal(err)
+	}
+	if got := Out(t, m.One(t, "aws:s3/bucketObject:BucketObject"), "etag"); got != "e1" {
+		t.Errorf("etag = %v", got)
+	}
+	if got := m.Unmodelled(); !reflect.DeepEqual(got, []string{"aws:s3/bucketObject:BucketObject"}) {
+		t.Errorf("Unmodelled() = %v", got)
 	}
 }
 
@@ -172,7 +220,7 @@ func TestNoPlaintextFindsSecretsOutsideSecrets(t *testing.T) {
 	t.Parallel()
 	m := New("berth", "test")
 	err := m.Run(func(ctx *pulumi.Context) error {
-		var r struct{ pulumi.CustomResourceState }
+		var r struct{ pulumi.ResourceState }
 		return ctx.RegisterResource("test:index:Thing", "t", pulumi.Map{
 			"kept":   pulumi.ToSecret(pulumi.String("hunter2")),
 			"leaked": pulumi.String("Bearer hunter2"),

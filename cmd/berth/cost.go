@@ -10,7 +10,7 @@ import (
 	"github.com/berth-dev/berth/validate"
 )
 
-const costUsage = `Usage: berth cost --stack NAME [--set PATH=VALUE ...] [--format text|json|markdown] [--dir DIR] [--timeout DURATION]
+const costUsage = `Usage: berth cost --stack NAME [--set PATH=VALUE ...] [--stack-outputs NAME=FILE ...] [--format text|json|markdown] [--dir DIR] [--timeout DURATION]
 
 Plans the stack offline, as 'berth plan' does, and prints what it would cost
 a month in USD: every resource berth's price table knows, each as a range
@@ -27,6 +27,9 @@ Flags:
   --set PATH=VALUE    Optional, repeatable. Overrides one setting by config
                       path, as for 'berth plan': cost.requestsPerMonth=5000000,
                       service.maxInstances=20, aws:region=eu-central-1.
+  --stack-outputs NAME=FILE
+                      Optional, repeatable. A referenced stack's outputs,
+                      as for 'berth plan'.
   --format text|json|markdown
                       Optional. Output format. Default: text. json is the
                       versioned estimate document (schemaVersion 1) that

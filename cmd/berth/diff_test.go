@@ -455,11 +455,11 @@ func TestDiffUsage(t *testing.T) {
 	prod := write("prod.json", head+`"stack": "prod", "resources": [], "outputs": {}}`)
 	bad := write("bad.json", `{"project": `)
 	old := write("old.json", `{"project": "berth", "stack": "dev", "resources": [], "outputs": {}}`)
-	v2 := write("v2.json", `{"format": "berth-plan", "schemaVersion": 2, "project": "berth", "stack": "dev"}`)
+	v1 := write("v1.json", `{"format": "berth-plan", "schemaVersion": 1, "project": "berth", "stack": "dev"}`)
 	twice := write("twice.json", head+`"stack": "dev", "outputs": {}, "resources": [`+
 		`{"urn": "urn:x", "type": "t", "name": "n", "custom": true, "parent": "", "dependsOn": [], "options": {}, "inputs": {}},`+
 		`{"urn": "urn:x", "type": "t", "name": "n", "custom": true, "parent": "", "dependsOn": [], "options": {}, "inputs": {}}]}`)
-	emptyDiff := "{\n  \"format\": \"berth-diff\",\n  \"schemaVersion\": 1,\n  \"project\": \"berth\",\n  \"stack\": \"dev\",\n  \"counts\": {\n    \"create\": 0,\n"
+	emptyDiff := "{\n  \"format\": \"berth-diff\",\n  \"schemaVersion\": 2,\n  \"project\": \"berth\",\n  \"stack\": \"dev\",\n  \"counts\": {\n    \"create\": 0,\n"
 	tests := []struct {
 		name   string
 		args   []string
@@ -476,7 +476,7 @@ func TestDiffUsage(t *testing.T) {
 		{"missing file", []string{"diff", dev, filepath.Join(dir, "nope.json")}, 1, "berth: reading plan: open ", ""},
 		{"malformed plan", []string{"diff", dev, bad}, 1, "berth: " + bad + ": not a berth plan: not a JSON object", ""},
 		{"an earlier berth's plan", []string{"diff", old, dev}, 1, "berth: " + old + `: not a berth plan: no "format": "berth-plan" field; make one with this berth: berth plan --stack NAME --format json` + "\n", ""},
-		{"another schema version", []string{"diff", dev, v2}, 1, "berth: " + v2 + ": unsupported berth plan schema version: the plan has schema version 2, this berth reads version 1; make both plans with the same berth", ""},
+		{"another schema version", []string{"diff", dev, v1}, 1, "berth: " + v1 + ": unsupported berth plan schema version: the plan has schema version 1, this berth reads version 2; make both plans with the same berth", ""},
 		{"a URN twice", []string{"diff", dev, twice}, 1, "resource URN urn:x is listed twice", ""},
 		{"both stdin", []string{"diff", "-", "-"}, 2, "berth diff: only one of BASE.json and HEAD.json can be - (stdin)", ""},
 		{"bad fail-on", []string{"diff", dev, dev, "--fail-on", "iam,risky"}, 2, `berth diff: --fail-on "iam,risky": "risky" is not a flag kind (allowed: replace, delete, iam, exposure, secret, capacity, cost)`, ""},

@@ -18,7 +18,7 @@ import (
 	"github.com/berth-dev/berth/internal/stackconfig"
 )
 
-const planUsage = `Usage: berth plan --stack NAME [--dir DIR] [--set PATH=VALUE ...] [--format text|json|mermaid] [--timeout DURATION]
+const planUsage = `Usage: berth plan --stack NAME [--dir DIR] [--set PATH=VALUE ...] [--stack-outputs NAME=FILE ...] [--format text|json|mermaid] [--timeout DURATION]
 
 Runs the Pulumi Go program of the project in DIR offline, as 'pulumi
 preview' runs it, and prints every resource it would register, with its
@@ -49,6 +49,15 @@ Flags:
                       and -4 are integers, [] ["a","b"] and {a: 1} are
                       lists and objects (YAML or JSON), anything else (0.5,
                       010, a #b, empty) is the string as written.
+  --stack-outputs NAME=FILE
+                      Optional, repeatable. The outputs of a stack the
+                      program references (pulumi.NewStackReference with
+                      NAME, such as acme/network/prod): FILE is what
+                      'pulumi stack output --json --stack NAME' prints.
+                      Make it without --show-secrets: a secret output,
+                      printed as "[secret]", stays a secret the plan
+                      cannot see. Default: a referenced stack's outputs
+                      are [unknown].
   --format text|json|mermaid
                       Optional. Output format. Default: text. json is the
                       document that 'berth diff' compares
@@ -101,7 +110,7 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 type stackFlags struct {
 	command                     string
 	stack, format, dir, timeout onceString
-	sets                        listFlag
+	sets, stackOutputs          listFlag
 }
 
 // parseStackFlags parses a stack command's flags; purpose ends the
@@ -114,6 +123,7 @@ func parseStackFlags(command, purpose string, args []string) (f *stackFlags, hel
 	fs.Usage = func() {}
 	fs.Var(&f.stack, "stack", "")
 	fs.Var(&f.sets, "set", "")
+	fs.Var(&f.stackOutputs, "stack-outputs", "")
 	fs.Var(&f.format, "format", "")
 	fs.Var(&f.dir, "dir", "")
 	fs.Var(&f.timeout, "timeout", "")
@@ -160,8 +170,12 @@ func (f *stackFlags) planStack(ctx context.Context, stderr io.Writer) (*plan.Pla
 	if isTerminal(stderr) {
 		runOpts.Progress = stderr
 	}
+	lookup, err := stackOutputs(command, f.stackOutputs)
+	if err != nil {
+		return nil, nil, err
+	}
+	runOpts.StackOutputs = lookup
 	opts := stackconfig.LoadOptions{Dir: dir, Stack: stack}
-	var err error
 	if opts.Overrides, err = stackconfig.ParseOverrides(f.sets); err != nil {
 		return nil, nil, usageErrorf(command, "--set %v", err)
 	}

@@ -7,8 +7,8 @@ import (
 	"runtime/debug"
 
 	"github.com/berth-dev/berth/internal/diff"
+	"github.com/berth-dev/berth/internal/monitor"
 	"github.com/berth-dev/berth/internal/plan"
-	"github.com/berth-dev/berth/internal/planengine"
 )
 
 const versionUsage = `Usage: berth version
@@ -53,6 +53,6 @@ func runVersion(args []string, stdout io.Writer) error {
 		}
 	}
 	_, err := fmt.Fprintf(stdout, "berth %s%s\n%s %s/%s\nplan schema %d, diff schema %d; engine protocol of Pulumi %s\n",
-		version, commit, runtime.Version(), runtime.GOOS, runtime.GOARCH, plan.SchemaVersion, diff.SchemaVersion, planengine.EngineVersion)
+		version, commit, runtime.Version(), runtime.GOOS, runtime.GOARCH, plan.SchemaVersion, diff.SchemaVersion, monitor.EngineVersion)
 	return err
 }

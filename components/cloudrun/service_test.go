@@ -320,7 +320,7 @@ func TestCreatedConnectorIsExplicitAndUsedWithPrivateEgress(t *testing.T) {
 		"maxThroughput": float64(300),
 		"machineType":   "e2-micro",
 	})
-	if !conn.Options.DeleteBeforeReplace {
+	if dbr := conn.Options.DeleteBeforeReplace; dbr == nil || !*dbr {
 		t.Error("connector is replaced create-before-delete: the new one would collide with the old name and /28")
 	}
 	wantID := "projects/" + testkit.GCPProject + "/locations/us-central1/connectors/" + testConnector

@@ -453,8 +453,8 @@ func TestACompletedDeploymentReportsTheRegisteredRevision(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		// A resource that takes the output records it once it resolves.
-		var sink pulumi.CustomResourceState
+		// A component that takes the output records it once it resolves.
+		var sink pulumi.ResourceState
 		return ctx.RegisterResource("test:index/sink:Sink", "sink", pulumi.Map{"arn": svc.TaskDefinitionARN}, &sink)
 	})
 	if err != nil {

@@ -59,10 +59,10 @@ func tagOf(t testing.TB, dir, platform string) string {
 	return tag
 }
 
-// sinkType is the type of the test-only resource that records outputs.
+// sinkType is the type of the test-only component that records outputs.
 const sinkType = "test:index/sink:Sink"
 
-type sinkResource struct{ pulumi.CustomResourceState }
+type sinkResource struct{ pulumi.ResourceState }
 
 // sink registers a resource whose inputs are values, the way a service takes
 // an image's outputs, so that the mock records them once they resolve. The

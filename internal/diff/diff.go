@@ -9,6 +9,7 @@ import (
 
 	"github.com/berth-dev/berth/internal/cost"
 	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/internal/providers"
 )
 
 // The diff document's identity. docs/plan-format.md describes the format.
@@ -16,7 +17,7 @@ const (
 	// Format is the value of a diff's "format" field.
 	Format = "berth-diff"
 	// SchemaVersion is the version of the diff format this package writes.
-	SchemaVersion = 1
+	SchemaVersion = 2
 )
 
 // Op is what happens to a resource.
@@ -57,6 +58,10 @@ type Change struct {
 	// Because says why a replaced resource is replaced, one entry per
 	// cause, such as `accountId` or `logical name a -> b`.
 	Because []string `json:"because,omitempty"`
+	// DeleteFirst says a replaced resource is deleted before its
+	// replacement is created, so that it is missing meanwhile: the
+	// program's deleteBeforeReplace option, or the provider's rule.
+	DeleteFirst bool `json:"deleteFirst,omitempty"`
 	// Paths lists the changed input paths, sorted: every input of a
 	// created resource, none of a deleted one. Never nil.
 	Paths []string `json:"paths"`
@@ -83,6 +88,9 @@ type Value struct {
 	// path: Pulumi keeps the old value, and the change neither updates
 	// nor replaces the resource.
 	Ignored bool
+	// Kept says that the program drops an input the provider computes
+	// when it is absent: the cloud's value stays, and nothing changes.
+	Kept bool
 }
 
 // Kind is the kind of a risk flag.
@@ -209,14 +217,15 @@ func Compare(base, head *plan.Plan) (*Result, error) {
 		switch {
 		case old == nil:
 			c = Change{URN: new.URN, Type: new.Type, Name: new.Name, Op: Create, Component: new.Parent}
-			c.Values = compareValues(nil, new.Inputs, false, true)
+			c.Values = compareValues(nil, new.Inputs, false, true, new.Type)
 			c.Options = compareOptions(nil, new, mapOld)
 		case new == nil:
 			c = Change{URN: old.URN, Type: old.Type, Name: old.Name, Op: Delete, Component: old.Parent}
 		default:
 			c = Change{URN: new.URN, Type: new.Type, Name: new.Name, Op: Update, Component: new.Parent}
-			c.Values = compareValues(old.Inputs, new.Inputs, true, true)
+			c.Values = compareValues(old.Inputs, new.Inputs, true, true, new.Type)
 			markIgnored(c.Values, new.Options.IgnoreChanges)
+			markKept(c.Values, new.Type)
 			c.Options = compareOptions(old, new, mapOld)
 			if old.URN != new.URN {
 				c.OldURN = old.URN
@@ -224,10 +233,11 @@ func Compare(base, head *plan.Plan) (*Result, error) {
 					c.Because = append(c.Because, "logical name "+old.Name+" -> "+new.Name)
 				}
 			}
-			c.Because = append(c.Because, replaceCauses(c.Type, applied(c.Values), new.Options.ReplaceOnChanges)...)
+			c.Because = append(c.Because, replaceCauses(c.Type, applied(c.Values), new.Options.ReplaceOnChanges, old.Inputs, effectiveInputs(old.Inputs, new.Inputs, new.Options.IgnoreChanges))...)
 			switch {
 			case len(c.Because) > 0:
 				c.Op = Replace
+				c.DeleteFirst = deletesFirst(new)
 			case len(applied(c.Values)) == 0 && len(c.Options) == 0 && c.OldURN == "":
 				r.Counts.Same++
 				continue
@@ -310,15 +320,30 @@ func (r *Result) Raised(kinds ...Kind) []Flag {
 	return out
 }
 
-// applied returns the values that are not ignored.
+// applied returns the values that change the resource: neither ignored nor
+// kept.
 func applied(values []Value) []Value {
 	var out []Value
 	for _, v := range values {
-		if !v.Ignored {
+		if !v.Ignored && !v.Kept {
 			out = append(out, v)
 		}
 	}
 	return out
+}
+
+// markKept marks the values the program drops where the provider keeps
+// the cloud's value (providers.Type.KeptAt).
+func markKept(values []Value, typ string) {
+	t, ok := providers.Lookup(typ)
+	if !ok {
+		return
+	}
+	for i := range values {
+		if values[i].HasOld && !values[i].HasNew && t.KeptAt(values[i].Path) {
+			values[i].Kept = true
+		}
+	}
 }
 
 // markIgnored marks the values under an ignoreChanges path ("*" is every
@@ -355,7 +380,7 @@ func compareOptions(old, new *plan.Resource, mapOld func(string) string) []Value
 		}
 	}
 	add("protect", oo.Protect, no.Protect)
-	add("deleteBeforeReplace", oo.DeleteBeforeReplace, no.DeleteBeforeReplace)
+	add("deleteBeforeReplace", optBool(oo.DeleteBeforeReplace), optBool(no.DeleteBeforeReplace))
 	add("retainOnDelete", oo.RetainOnDelete, no.RetainOnDelete)
 	add("ignoreChanges", anyList(oo.IgnoreChanges), anyList(no.IgnoreChanges))
 	add("replaceOnChanges", anyList(oo.ReplaceOnChanges), anyList(no.ReplaceOnChanges))
@@ -375,6 +400,14 @@ func compareOptions(old, new *plan.Resource, mapOld func(string) string) []Value
 		add("dependsOn", anyList(od), anyList(nd))
 	}
 	return out
+}
+
+// optBool is an option that may be unset: nil, or its value.
+func optBool(b *bool) any {
+	if b == nil {
+		return nil
+	}
+	return *b
 }
 
 func mapAll(urns []string, f func(string) string) []string {

@@ -56,7 +56,7 @@ func TestEqualPlansGiveEmptyListsNotNull(t *testing.T) {
 	out := allFormats(t, r)
 	want := `{
   "format": "berth-diff",
-  "schemaVersion": 1,
+  "schemaVersion": 2,
   "project": "berth",
   "stack": "test",
   "counts": {
@@ -126,7 +126,7 @@ func TestOperations(t *testing.T) {
 			base:  cloudRun("api", nil),
 			head:  cloudRun("api", func(svc map[string]any) { svc["name"] = "api-9z8y7x6" }),
 			want:  []string{"replace api-svc name"},
-			flags: []string{`replace: replaced (name "api-1a2b3c4" -> "api-9z8y7x6"): Pulumi creates the new one and deletes the old one`},
+			flags: []string{`replace: replaced (name "api-1a2b3c4" -> "api-9z8y7x6"): the provider deletes the old one first (the program sets name, and the provider replaces a resource the program names delete-first), so it is missing until the new one exists`},
 		},
 		{
 			name: "component rename pairs every child",
@@ -138,7 +138,7 @@ func TestOperations(t *testing.T) {
 				"replace web-sa accountId",
 			},
 			flags: []string{
-				`replace: replaced (logical name api-svc -> web-svc; name "api-1a2b3c4" -> "web-1a2b3c4"): Pulumi creates the new one and deletes the old one`,
+				`replace: replaced (logical name api-svc -> web-svc; name "api-1a2b3c4" -> "web-1a2b3c4"): the provider deletes the old one first (the program sets name, and the provider replaces a resource the program names delete-first), so it is missing until the new one exists`,
 				`replace: replaced (logical name api-sa -> web-sa; accountId "api-1a2b3c4" -> "web-1a2b3c4"): Pulumi creates the new one and deletes the old one; service account: an account re-created with the same ID is a new identity; grants made outside this stack are lost`,
 			},
 		},

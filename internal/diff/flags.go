@@ -10,6 +10,7 @@ import (
 
 	"github.com/berth-dev/berth/internal/iamdoc"
 	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/internal/providers"
 )
 
 // flags returns the risk flags of one change. old is nil for a created
@@ -112,8 +113,10 @@ func replaceReason(c *Change, oldOpts, newOpts plan.Options) string {
 	switch {
 	case oldOpts.Protect || newOpts.Protect:
 		return reason + "it is protected, so pulumi up fails until a run with protect removed"
-	case newOpts.DeleteBeforeReplace:
+	case c.DeleteFirst && newOpts.DeleteBeforeReplace != nil:
 		reason += "deleteBeforeReplace: Pulumi deletes the old one first, so it is missing until the new one exists"
+	case c.DeleteFirst:
+		reason += "the provider deletes the old one first (" + deleteFirstWhy(c.Type) + "), so it is missing until the new one exists"
 	default:
 		reason += "Pulumi creates the new one and deletes the old one"
 	}
@@ -124,6 +127,18 @@ func replaceReason(c *Change, oldOpts, newOpts plan.Options) string {
 		reason += "; " + what.name + ": " + what.loss
 	}
 	return reason
+}
+
+// deleteFirstWhy says why the provider replaces a resource of type typ
+// delete-first.
+func deleteFirstWhy(typ string) string {
+	if t, ok := providers.Lookup(typ); ok && t.DeleteBeforeReplace {
+		return "it replaces every " + typ + " delete-first"
+	}
+	if t, ok := providers.Lookup(typ); ok && t.Autoname != nil {
+		return "the program sets " + t.Autoname.Prop + ", and the provider replaces a resource the program names delete-first"
+	}
+	return "its rule for the type"
 }
 
 // --- iam ---

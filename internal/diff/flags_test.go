@@ -187,7 +187,7 @@ func TestFlagRules(t *testing.T) {
 			map[string]any{"name": "web", "location": "us-central1", "member": "allUsers", "role": "roles/run.invoker"},
 			map[string]any{"name": "admin", "location": "us-central1", "member": "allUsers", "role": "roles/run.invoker"},
 			[]string{
-				`replace: replaced (name "web" -> "admin"): Pulumi creates the new one and deletes the old one`,
+				`replace: replaced (name "web" -> "admin"): the provider deletes the old one first (the program sets name, and the provider replaces a resource the program names delete-first), so it is missing until the new one exists`,
 				"iam: grants roles/run.invoker to allUsers on location=us-central1, name=admin",
 				"exposure: grants roles/run.invoker to allUsers on location=us-central1, name=admin: open to anyone on the internet, without signing in",
 			}},
@@ -219,7 +219,9 @@ func TestFlagRules(t *testing.T) {
 		{"ingress rule open to the world", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
 			map[string]any{"securityGroupId": "sg", "referencedSecurityGroupId": "sg-lb", "ipProtocol": "tcp", "fromPort": 8080.0, "toPort": 8080.0},
 			map[string]any{"securityGroupId": "sg", "cidrIpv4": "0.0.0.0/0", "ipProtocol": "tcp", "fromPort": 8080.0, "toPort": 8080.0},
-			[]string{"exposure: ingress rule admits tcp port 8080 from 0.0.0.0/0"}},
+			// A new kind of source replaces the rule (ModifyPlan).
+			[]string{`replace: replaced (cidrIpv4 (none) -> "0.0.0.0/0"): Pulumi creates the new one and deletes the old one`,
+				"exposure: ingress rule admits tcp port 8080 from 0.0.0.0/0"}},
 		{"new IPv6 ingress rule, all traffic", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", nil,
 			map[string]any{"securityGroupId": "sg", "cidrIpv6": "::/0", "ipProtocol": "-1"},
 			[]string{"exposure: ingress rule admits all traffic from ::/0"}},
@@ -235,7 +237,7 @@ func TestFlagRules(t *testing.T) {
 		{"load balancer made public", "aws:lb/loadBalancer:LoadBalancer",
 			map[string]any{"name": "lb", "internal": true}, map[string]any{"name": "lb", "internal": false},
 			[]string{
-				`replace: replaced (internal true -> false): Pulumi creates the new one and deletes the old one; load balancer: a new one gets a new DNS name; DNS records pointing at it break`,
+				`replace: replaced (internal true -> false): the provider deletes the old one first (the program sets name, and the provider replaces a resource the program names delete-first), so it is missing until the new one exists; load balancer: a new one gets a new DNS name; DNS records pointing at it break`,
 				"exposure: load balancer becomes internet-facing (internal true -> false)",
 			}},
 		{"new internet-facing load balancer", "aws:lb/loadBalancer:LoadBalancer", nil, map[string]any{"name": "lb"},
@@ -267,9 +269,13 @@ func TestFlagRules(t *testing.T) {
 		{"TLS policy changes", listener,
 			httpsListener("ELBSecurityPolicy-TLS13-1-2-2021-06"), httpsListener("ELBSecurityPolicy-2016-08"),
 			[]string{`exposure: listener on port 443 TLS policy changes: sslPolicy "ELBSecurityPolicy-TLS13-1-2-2021-06" -> "ELBSecurityPolicy-2016-08"`}},
-		{"TLS policy removed", listener,
-			httpsListener("ELBSecurityPolicy-TLS13-1-2-2021-06"), httpsListener(""),
-			[]string{`exposure: listener on port 443 TLS policy changes: sslPolicy "ELBSecurityPolicy-TLS13-1-2-2021-06" -> (none)`}},
+		// sslPolicy is Optional+Computed: left out, the listener keeps
+		// the policy it has, so nothing weakens.
+		{"TLS policy left out", listener,
+			httpsListener("ELBSecurityPolicy-TLS13-1-2-2021-06"), httpsListener(""), nil},
+		{"TLS policy changed", listener,
+			httpsListener("ELBSecurityPolicy-TLS13-1-2-2021-06"), httpsListener("ELBSecurityPolicy-2016-08"),
+			[]string{`exposure: listener on port 443 TLS policy changes: sslPolicy "ELBSecurityPolicy-TLS13-1-2-2021-06" -> "ELBSecurityPolicy-2016-08"`}},
 		{"HTTPS listener downgraded to HTTP", listener, httpsListener("ELBSecurityPolicy-TLS13-1-2-2021-06"), forwardListener(443),
 			[]string{
 				"exposure: listener on port 443 changes from HTTPS to HTTP: traffic is no longer encrypted",

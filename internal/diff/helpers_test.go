@@ -64,3 +64,5 @@ func allFormats(t *testing.T, r *Result) map[string]string {
 	}
 	return out
 }
+
+func boolPtr(b bool) *bool { return &b }

@@ -42,7 +42,7 @@ func TestLifecycleOptionsDecideWhatAChangeDoes(t *testing.T) {
 		},
 		{
 			name: "deleteBeforeReplace says the resource is missing in between",
-			base: account("a-1"), head: withOptions(account("a-2"), plan.Options{DeleteBeforeReplace: true}),
+			base: account("a-1"), head: withOptions(account("a-2"), plan.Options{DeleteBeforeReplace: boolPtr(true)}),
 			wantOp: Replace,
 			flags: []string{`replace: replaced (accountId "a-1" -> "a-2"): deleteBeforeReplace: Pulumi deletes the old one first, so it is missing until the new one exists; ` +
 				`service account: an account re-created with the same ID is a new identity; grants made outside this stack are lost`},

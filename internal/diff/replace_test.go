@@ -2,7 +2,6 @@ package diff
 
 import (
 	"reflect"
-	"strings"
 	"testing"
 )
 
@@ -18,9 +17,11 @@ func TestReplaceCauses(t *testing.T) {
 		{"display name only", "gcp:serviceaccount/account:Account", []string{"displayName", "description"}, nil},
 		{"Cloud Run template updates in place", "gcp:cloudrunv2/service:Service", []string{"template.scaling.maxInstanceCount"}, nil},
 		{"Cloud Run name", "gcp:cloudrunv2/service:Service", []string{"name", "template.serviceAccount"}, []string{"name"}},
-		{"nested property is covered", "aws:ecr/repository:Repository", []string{"encryptionConfigurations[0].encryptionType"}, []string{"encryptionConfigurations"}},
+		{"a change inside a ForceNew block names the block", "aws:ecr/repository:Repository", []string{"encryptionConfigurations[0].encryptionType"}, []string{"encryptionConfigurations"}},
+		{"a ForceNew property inside a block", "aws:ecs/service:Service", []string{"deploymentController.type"}, []string{"deploymentController.type"}},
 		{"prefix of another name is not covered", "aws:ecs/service:Service", []string{"nameSuffix", "desiredCount"}, nil},
 		{"IAM member: every input", "gcp:cloudrunv2/serviceIamMember:ServiceIamMember", []string{"member", "role"}, []string{"member", "role"}},
+		{"target group port", "aws:lb/targetGroup:TargetGroup", []string{"port", "healthCheck.path"}, []string{"port"}},
 		{"connector: every input", "gcp:vpcaccess/connector:Connector", []string{"maxInstances"}, []string{"maxInstances"}},
 		{"load balancer internal", "aws:lb/loadBalancer:LoadBalancer", []string{"internal", "idleTimeout"}, []string{"internal"}},
 		{"ingress rule cidr updates in place", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", []string{"cidrIpv4"}, nil},
@@ -39,40 +40,25 @@ func TestReplaceCauses(t *testing.T) {
 			for i, p := range tt.paths {
 				values[i] = Value{Path: p, HasOld: true, HasNew: true}
 			}
-			if got := replaceCauses(tt.typ, values, nil); !reflect.DeepEqual(got, tt.want) {
+			if got := replaceCauses(tt.typ, values, nil, nil, nil); !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("replaceCauses(%s, %v) = %v, want %v", tt.typ, tt.paths, got, tt.want)
 			}
 		})
 	}
 }
 
-func TestReplaceTableCoversTheTypesBerthCreates(t *testing.T) {
+func TestReplacementRulesComeFromTheProviderModel(t *testing.T) {
 	t.Parallel()
-	// The types the components and infra register (components/cloudrun,
-	// components/image, infra/program, components/fargate), apart from
-	// docker:index/image:Image, which updates in place.
-	types := []string{
-		"gcp:secretmanager/secret:Secret", "gcp:secretmanager/secretVersion:SecretVersion",
-		"gcp:secretmanager/secretIamMember:SecretIamMember", "gcp:artifactregistry/repository:Repository",
-		"gcp:serviceaccount/account:Account", "gcp:vpcaccess/connector:Connector",
-		"gcp:cloudrunv2/service:Service", "gcp:cloudrunv2/serviceIamMember:ServiceIamMember",
-		"aws:ecr/repository:Repository", "aws:ecr/lifecyclePolicy:LifecyclePolicy",
-		"aws:ecs/cluster:Cluster", "aws:ecs/taskDefinition:TaskDefinition", "aws:ecs/service:Service",
-		"aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup", "aws:lb/listener:Listener",
-		"aws:ec2/securityGroup:SecurityGroup",
-		"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-		"aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:cloudwatch/logGroup:LogGroup",
-		"aws:appautoscaling/target:Target", "aws:appautoscaling/policy:Policy",
+	// A network load balancer whose subnets shrink is replaced (a
+	// CustomizeDiff rule the model holds); an application one updates.
+	lb := func(typ string, subnets ...any) map[string]any {
+		return map[string]any{"loadBalancerType": typ, "subnets": subnets}
 	}
-	for _, typ := range types {
-		props := ReplaceProperties[typ]
-		if len(props) == 0 {
-			t.Errorf("%s has no replace properties", typ)
-		}
-		for _, p := range props {
-			if p != allInputs && strings.ContainsAny(p, ".[_ ") {
-				t.Errorf("%s: property %q is not a top-level camelCase input name", typ, p)
-			}
-		}
+	values := []Value{{Path: "subnets[1]", HasOld: true}}
+	if got := replaceCauses("aws:lb/loadBalancer:LoadBalancer", values, nil, lb("network", "a", "b"), lb("network", "a")); !reflect.DeepEqual(got, []string{"subnets"}) {
+		t.Errorf("network load balancer losing a subnet: causes %v, want [subnets]", got)
+	}
+	if got := replaceCauses("aws:lb/loadBalancer:LoadBalancer", values, nil, lb("application", "a", "b"), lb("application", "a")); got != nil {
+		t.Errorf("application load balancer losing a subnet: causes %v, want none", got)
 	}
 }

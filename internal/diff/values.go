@@ -9,11 +9,15 @@ import (
 	"strings"
 
 	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/internal/providers"
 )
 
-// compareValues returns the changed leaves between two input maps, in path
-// order. hasOld and hasNew say whether each side exists at all.
-func compareValues(old, new map[string]any, hasOld, hasNew bool) []Value {
+// compareValues returns the changed leaves between two input maps of a
+// resource of type typ, in path order. hasOld and hasNew say whether each
+// side exists at all. Lists the provider model calls sets compare in any
+// order; a list of named elements that is not a set also reports a new
+// order of its names, at the list's path.
+func compareValues(old, new map[string]any, hasOld, hasNew bool, typ string) []Value {
 	var out []Value
 	var o, n any
 	if hasOld {
@@ -22,12 +26,22 @@ func compareValues(old, new map[string]any, hasOld, hasNew bool) []Value {
 	if hasNew {
 		n = new
 	}
-	walk("", o, n, hasOld, hasNew, &out)
+	w := walker{setAt: func(string) bool { return false }}
+	if t, ok := providers.Lookup(typ); ok {
+		w.setAt = t.SetAt
+	}
+	w.walk("", o, n, hasOld, hasNew, &out)
 	return out
 }
 
+// walker walks two values.
+type walker struct {
+	// setAt reports whether the list at a path is a set.
+	setAt func(path string) bool
+}
+
 // walk appends the changed leaves below path.
-func walk(path string, old, new any, hasOld, hasNew bool, out *[]Value) {
+func (w walker) walk(path string, old, new any, hasOld, hasNew bool, out *[]Value) {
 	if hasOld && hasNew && equal(old, new) {
 		return
 	}
@@ -51,18 +65,25 @@ func walk(path string, old, new any, hasOld, hasNew bool, out *[]Value) {
 		for _, k := range keys {
 			ov, okO := om[k]
 			nv, okN := nm[k]
-			walk(joinKey(path, k), ov, nv, okO, okN, out)
+			w.walk(joinKey(path, k), ov, nv, okO, okN, out)
 		}
 		return
 	}
 	oa, oIsList := old.([]any)
 	na, nIsList := new.([]any)
 	if (oIsList || !hasOld) && (nIsList || !hasNew) && (len(oa) > 0 || len(na) > 0) {
+		set := w.setAt(path)
+		if set && hasOld && hasNew && sameElements(oa, na) {
+			return
+		}
 		if names, ok := namedElements(oa, na); ok {
 			for _, name := range names {
 				ov, okO := byName(oa, name)
 				nv, okN := byName(na, name)
-				walk(path+"[name="+name+"]", ov, nv, okO, okN, out)
+				w.walk(path+"[name="+name+"]", ov, nv, okO, okN, out)
+			}
+			if o, n := commonOrder(oa, na); !set && hasOld && hasNew && !slices.Equal(o, n) {
+				*out = append(*out, Value{Path: path, Old: anyList(o), New: anyList(n), HasOld: true, HasNew: true})
 			}
 			return
 		}
@@ -74,7 +95,7 @@ func walk(path string, old, new any, hasOld, hasNew bool, out *[]Value) {
 			if i < len(na) {
 				nv = na[i]
 			}
-			walk(path+"["+strconv.Itoa(i)+"]", ov, nv, i < len(oa), i < len(na), out)
+			w.walk(path+"["+strconv.Itoa(i)+"]", ov, nv, i < len(oa), i < len(na), out)
 		}
 		return
 	}
@@ -112,6 +133,49 @@ func jsonDocs(old, new any, hasOld, hasNew bool) (any, any, bool) {
 		}
 	}
 	return od, nd, hasOld || hasNew
+}
+
+// sameElements reports whether two lists hold equal elements in any order.
+func sameElements(a, b []any) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	used := make([]bool, len(b))
+	for _, x := range a {
+		found := false
+		for j, y := range b {
+			if !used[j] && equal(x, y) {
+				used[j], found = true, true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// commonOrder returns the order of the names both lists hold, in each.
+func commonOrder(a, b []any) ([]string, []string) {
+	names := func(l []any) []string {
+		out := make([]string, len(l))
+		for i, e := range l {
+			out[i], _ = e.(map[string]any)["name"].(string)
+		}
+		return out
+	}
+	na, nb := names(a), names(b)
+	keep := func(l, other []string) []string {
+		var out []string
+		for _, n := range l {
+			if slices.Contains(other, n) {
+				out = append(out, n)
+			}
+		}
+		return out
+	}
+	return keep(na, nb), keep(nb, na)
 }
 
 // namedElements reports whether every element of both lists is an object

@@ -50,7 +50,8 @@ func (v Value) MarshalJSON() ([]byte, error) {
 		Old     json.RawMessage `json:"old,omitempty"`
 		New     json.RawMessage `json:"new,omitempty"`
 		Ignored bool            `json:"ignored,omitempty"`
-	}{Path: v.Path, Ignored: v.Ignored}
+		Kept    bool            `json:"kept,omitempty"`
+	}{Path: v.Path, Ignored: v.Ignored, Kept: v.Kept}
 	var err error
 	if v.HasOld {
 		if doc.Old, err = marshal(plan.EncodeValue(planValue(v.Old))); err != nil {
@@ -244,6 +245,9 @@ func (r *Result) markdownDetails(bw *bufio.Writer) {
 					if v.Ignored {
 						path += " (ignored)"
 					}
+					if v.Kept {
+						path += " (kept)"
+					}
 					fmt.Fprintf(bw, "| %s | %s | %s |\n", path, markdown.Code(render(v.Old, v.HasOld)), markdown.Code(render(v.New, v.HasNew)))
 				}
 				bw.WriteString("\n")
@@ -263,6 +267,9 @@ func change(op Op, v Value) string {
 	s := render(v.Old, v.HasOld) + " -> " + render(v.New, v.HasNew)
 	if v.Ignored {
 		s += " (ignored: ignoreChanges keeps the old value)"
+	}
+	if v.Kept {
+		s += " (kept: the provider keeps the cloud's value when the input is left out)"
 	}
 	return s
 }

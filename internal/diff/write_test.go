@@ -31,7 +31,7 @@ func TestValuePaths(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var got []string
-			for _, v := range compareValues(tt.old, tt.new, true, true) {
+			for _, v := range compareValues(tt.old, tt.new, true, true, "") {
 				got = append(got, v.Path+": "+render(v.Old, v.HasOld)+" -> "+render(v.New, v.HasNew))
 			}
 			if s := strings.Join(got, "; "); s != tt.want {

@@ -16,7 +16,7 @@ import (
 	"github.com/berth-dev/berth/components/image"
 	"github.com/berth-dev/berth/infra/program"
 	"github.com/berth-dev/berth/internal/fakecloud/cloud"
-	"github.com/berth-dev/berth/internal/fakecloud/model"
+	"github.com/berth-dev/berth/internal/providers"
 )
 
 // serviceOf returns the live record of type typ with Pulumi name name.
@@ -45,7 +45,7 @@ func TestECSRollbackFailsUpAndKeepsThePreviousRevision(t *testing.T) {
 		t.Fatalf("the service runs no task definition: %v", svc.State)
 	}
 
-	if err := e.cloud.ScriptDeployments(name, model.DeploymentRollsBack); err != nil {
+	if err := e.cloud.ScriptDeployments(name, providers.DeploymentRollsBack); err != nil {
 		t.Fatal(err)
 	}
 	s.setConfig(map[string]string{"berth:service.env.FEATURE_FLAG": "on"}, false)

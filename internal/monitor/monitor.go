@@ -123,8 +123,12 @@ type Options struct {
 	// Invokes answer functions the provider model does not, by token.
 	Invokes map[string]func(args resource.PropertyMap) (resource.PropertyMap, error)
 	// Answered, when set, sees each answered resource before the program
-	// gets its state, and may change the state (testkit's SetOutputs).
-	Answered func(r *Resource)
+	// gets its state, and may change the state or refuse the resource
+	// (testkit's SetOutputs, and its refusal of unmodelled types).
+	Answered func(r *Resource) error
+	// Invoked, when set, sees each invoke's result before the program
+	// gets it, and may change it (testkit's fixed credentials).
+	Invoked func(tok string, result resource.PropertyMap)
 }
 
 // Monitor serves the engine's ResourceMonitor and Engine services to one
@@ -141,6 +145,8 @@ type Monitor struct {
 	stackURN  string
 	rootURN   string
 	resources map[string]*Resource
+	// order lists the URNs in the order they were registered.
+	order     []string
 	providers map[string]providers.Config
 	outputs   resource.PropertyMap
 	// transforms hold the transform callbacks of each resource, by URN;
@@ -185,6 +191,10 @@ func (m *Monitor) Serve() (string, func(), error) {
 type Run struct {
 	// Resources are the registered resources, by URN.
 	Resources map[string]*Resource
+	// Order lists the URNs of Resources in the order they were
+	// registered, which varies from run to run: the Go SDK registers each
+	// resource from a goroutine of its own.
+	Order []string
 	// StackURN is the URN of the stack's root resource; empty when the
 	// program never registered it.
 	StackURN string
@@ -207,8 +217,14 @@ func (m *Monitor) Result() Run {
 		c := *v
 		rs[k] = &c
 	}
+	order := make([]string, 0, len(rs))
+	for _, u := range m.order {
+		if _, ok := rs[u]; ok {
+			order = append(order, u)
+		}
+	}
 	return Run{
-		Resources: rs, StackURN: m.stackURN, Outputs: m.outputs.Copy(), Connected: m.connected,
+		Resources: rs, Order: order, StackURN: m.stackURN, Outputs: m.outputs.Copy(), Connected: m.connected,
 		Problems: slices.Clone(m.problems), LogErrors: slices.Clone(m.logErrors), Warnings: slices.Clone(m.warnings),
 	}
 }
@@ -289,7 +305,7 @@ func providerURN(ref string) string {
 // unless the parent is the stack ([PKG] resource/deploy/deployment.go
 // generateURN).
 func URN(stack, project, parent, typ, name string) string {
-	return string(providers.URN(stack, project, parent, typ, name))
+	return providers.URN(stack, project, parent, typ, name)
 }
 
 // RegisterResource records a resource, runs its transforms, and answers it
@@ -354,7 +370,12 @@ func (m *Monitor) RegisterResource(ctx context.Context, req *pulumirpc.RegisterR
 		r.ID = id
 	}
 	if m.opts.Answered != nil {
-		m.opts.Answered(r)
+		if err := m.opts.Answered(r); err != nil {
+			m.mu.Lock()
+			delete(m.resources, urn)
+			m.mu.Unlock()
+			return nil, m.problem(codes.FailedPrecondition, "%v", err)
+		}
 	}
 	m.mu.Lock()
 	m.resources[urn] = r
@@ -388,6 +409,7 @@ func (m *Monitor) add(r *Resource) error {
 	_, dup := m.resources[r.URN]
 	if !dup {
 		m.resources[r.URN] = r
+		m.order = append(m.order, r.URN)
 	}
 	m.mu.Unlock()
 	if dup {
@@ -606,6 +628,9 @@ func (m *Monitor) Invoke(_ context.Context, req *pulumirpc.ResourceInvokeRequest
 	}
 	if err != nil {
 		return nil, m.problem(codes.Unimplemented, "the program invoked %s: %v", tok, err)
+	}
+	if m.opts.Invoked != nil {
+		m.opts.Invoked(tok, result)
 	}
 	ret, err := marshal(result, true, req.GetAcceptResources())
 	if err != nil {

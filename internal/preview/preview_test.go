@@ -183,7 +183,7 @@ func TestThePreviewCommentsOnTwoRevisionsOfAnAdoptersProject(t *testing.T) {
 	wantLines(t, comment,
 		"<!-- berth-plan-diff stack=staging -->\n### berth diff, stack `staging`: 0 to create, 2 to update, 2 to replace, 0 to delete\n",
 		"| **iam** | `app-read` | policy allows wildcard actions: \"s3:\\*\" |",
-		"| **replace** | `db` | replaced (secretId \"shop-db\" -&gt; \"shop-database\"): Pulumi creates the new one and deletes the old one; Secret Manager secret: every version of it is destroyed |",
+		"| **replace** | `db` | replaced (secretId \"shop-db\" -&gt; \"shop-database\"): the provider deletes the old one first (it replaces every gcp:secretmanager/secret:Secret delete-first), so it is missing until the new one exists; Secret Manager secret: every version of it is destroyed |",
 		"| `retentionInDays` | `7` | `30` |",
 		"<!-- berth-plan-diff stack=prod -->\n### berth diff, stack `prod`: 7 to create, 0 to update, 0 to replace, 0 to delete\n",
 		"_The base revision has no stack prod; everything below is new._",

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 )
 
 // Request is one resource registration to answer.
@@ -245,16 +244,4 @@ func objectField(v resource.PropertyValue, key string) resource.PropertyValue {
 		return v.ObjectValue()[resource.PropertyKey(key)]
 	}
 	return resource.NewNullProperty()
-}
-
-// URN is the URN the Pulumi engine gives a resource registered with parent
-// (a URN, "" or the stack's for a child of the stack), type typ and
-// logical name, in stack and project: the parent's qualified type joined
-// with typ, unless the parent is the stack.
-func URN(stack, project, parent, typ, name string) string {
-	parentType := tokens.Type("")
-	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
-		parentType = p.QualifiedType()
-	}
-	return string(resource.NewURN(tokens.QName(stack), tokens.PackageName(project), parentType, tokens.Type(typ), name))
 }

@@ -32,6 +32,23 @@ func ecsTypes() []*Type {
 			// ECS CreateCluster returns the existing cluster of the same
 			// name instead of failing (ECS API reference, CreateCluster):
 			// no uniqueness key.
+			//
+			// Delete retries DeleteCluster for 10 minutes while ECS answers
+			// ClusterContainsServicesException (or tasks, instances), then
+			// fails ([TPA] cluster.go resourceClusterDelete).
+			Blockers: []Blocker{{
+				Type: ECSService,
+				Uses: func(user, target resource.PropertyMap) bool {
+					c, _ := knownString(user["cluster"])
+					arn, _ := knownString(target["arn"])
+					name, _ := knownString(target["name"])
+					return c != "" && (c == arn || c == name)
+				},
+				Err: func(target resource.PropertyMap) string {
+					name, _ := knownString(target["name"])
+					return "deleting ECS Cluster (" + name + "): ClusterContainsServicesException: The Cluster cannot be deleted while Services are active."
+				},
+			}},
 		},
 		{
 			Token:    ECSService,

@@ -142,6 +142,14 @@ func elbTypes() []*Type {
 				// ID = the target group's ARN.
 				return arn, resource.PropertyMap{"arn": arn, "arnSuffix": suffix, "loadBalancingAlgorithmType": resource.NewProperty("round_robin")}
 			},
+			// Delete retries DeleteTargetGroup for 2 minutes while ELB
+			// answers ResourceInUse "is currently in use by a listener or
+			// a rule", then fails ([TPA] target_group.go
+			// resourceTargetGroupDelete).
+			Blockers: []Blocker{
+				{Type: Listener, Uses: forwardsTo("defaultActions"), Err: targetGroupInUse},
+				{Type: ListenerRule, Uses: forwardsTo("actions"), Err: targetGroupInUse},
+			},
 			// Create fails when a target group of that name exists.
 			Unique: func(c *Ctx) []Key {
 				return []Key{{c.scope("target-group") + c.str("name"), "DuplicateTargetGroupName: A target group with the same name '" + c.str("name") + "' exists, but with different settings"}}
@@ -227,4 +235,33 @@ var albZones = map[string]string{
 	"us-east-2": "Z3AADJGX6KTTL2",
 	"us-west-2": "Z1H1FL5HABSF5",
 	"eu-west-1": "Z32O12XQLNTSW2",
+}
+
+// forwardsTo reports whether a listener's or rule's actions (under key)
+// send traffic to the target group: a forward action's targetGroupArn or
+// one of its forward.targetGroups.
+func forwardsTo(key string) func(user, target resource.PropertyMap) bool {
+	return func(user, target resource.PropertyMap) bool {
+		arn, ok := knownString(target["arn"])
+		if !ok {
+			return false
+		}
+		for _, a := range arrayOf(user[resource.PropertyKey(key)]) {
+			action := objectOf(a)
+			if tg, _ := knownString(action["targetGroupArn"]); tg == arn {
+				return true
+			}
+			for _, g := range arrayOf(objectOf(action["forward"])["targetGroups"]) {
+				if tg, _ := knownString(objectOf(g)["arn"]); tg == arn {
+					return true
+				}
+			}
+		}
+		return false
+	}
+}
+
+func targetGroupInUse(target resource.PropertyMap) string {
+	arn, _ := knownString(target["arn"])
+	return "deleting ELBv2 Target Group (" + arn + "): ResourceInUse: Target group '" + arn + "' is currently in use by a listener or a rule"
 }

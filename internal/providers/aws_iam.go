@@ -34,6 +34,15 @@ func iamTypes() []*Type {
 					"uniqueId": S(Lit("AROA"), c.Gen("uniqueId", UpperAlnum, 17)),
 				}
 			},
+			// Delete detaches policies only with forceDetachPolicies (or
+			// policies the role's own inputs manage), then retries
+			// DeleteRole for 2 minutes on DeleteConflictException ([TPA]
+			// role.go deleteRole): a policy attached by another resource
+			// that is still there makes the delete fail.
+			Blockers: []Blocker{
+				{Type: IAMRolePolicy, Uses: usesRole, Err: roleConflict},
+				{Type: IAMRolePolicyAttachment, Uses: usesRole, Err: roleConflict},
+			},
 			// IAM is global: a role name is unique in the account (IAM
 			// API CreateRole, EntityAlreadyExists).
 			Unique: func(c *Ctx) []Key {
@@ -105,4 +114,21 @@ func iamTypes() []*Type {
 			},
 		},
 	}
+}
+
+// usesRole reports whether a policy or attachment is on the target role,
+// which does not force-detach its policies.
+func usesRole(user, target resource.PropertyMap) bool {
+	if f := unsecret(target["forceDetachPolicies"]); f.IsBool() && f.BoolValue() {
+		return false
+	}
+	role, _ := knownString(user["role"])
+	name, _ := knownString(target["name"])
+	arn, _ := knownString(target["arn"])
+	return role != "" && (role == name || role == arn)
+}
+
+func roleConflict(target resource.PropertyMap) string {
+	name, _ := knownString(target["name"])
+	return "deleting IAM Role (" + name + "): DeleteConflict: Cannot delete entity, must delete policies first."
 }

@@ -46,7 +46,9 @@ func Deploy(running, want string, outcome DeploymentOutcome, waitForSteadyState 
 		if !waitForSteadyState {
 			return want, nil
 		}
-		return want, fmt.Errorf("waiting for ECS Service to become stable: timeout while waiting for state to become 'tfSTABLE' (last state: 'tfPENDING')")
+		// The waiter's error (retry.StateChangeConf over the pseudo-states
+		// tfPENDING and tfSTABLE) after the create timeout of 20 minutes.
+		return want, fmt.Errorf("timeout while waiting for state to become 'tfSTABLE' (last state: 'tfPENDING', timeout: 20m0s)")
 	}
 	return running, nil
 }
@@ -83,4 +85,36 @@ func ECRDeleteRepository(name, registryID string, images int, force bool) error 
 		return fmt.Errorf("deleting ECR Repository (%s): RepositoryNotEmptyException: The repository with name '%s' in registry with id '%s' cannot be deleted because it still contains images", name, name, registryID)
 	}
 	return nil
+}
+
+// OperationOutcome is how the fake cloud is scripted to end the next Cloud
+// Run operations on a service: the cloud's real outcome depends on whether
+// the new revision's container starts, which a fake cannot know.
+type OperationOutcome string
+
+// Cloud Run operation outcomes.
+const (
+	// OperationSucceeds: the new revision becomes ready and serves.
+	OperationSucceeds OperationOutcome = "succeeds"
+	// RevisionFails: the new revision never becomes ready (an image that
+	// does not start, a failing startup probe, a secret the service
+	// account cannot read yet); the service keeps serving the revision it
+	// served before, if any (Cloud Run docs, "Troubleshooting").
+	RevisionFails OperationOutcome = "revision-fails"
+)
+
+// CloudRunOperation returns the error the provider reports when a create
+// (op "create") or update ("update") of a Cloud Run service ends with
+// outcome: the operation's error wrapped as the resource wraps it ([TPGB]
+// resource_cloud_run_v2_service.go:1294-1296 "Error waiting to create
+// Service: %s", 1580-1586 on update). The inner text is the API's message
+// for a revision whose container did not start, as Cloud Run's
+// troubleshooting guide gives it.
+func CloudRunOperation(op, revision string, outcome OperationOutcome) error {
+	if outcome != RevisionFails {
+		return nil
+	}
+	return fmt.Errorf("Error waiting to %s Service: Error waiting for %s Service: Revision '%s' is not ready and cannot serve traffic. "+
+		"The user-provided container failed to start and listen on the port defined provided by the PORT=8080 environment variable.",
+		op, map[string]string{"create": "Creating", "update": "Updating"}[op], revision)
 }

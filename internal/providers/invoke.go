@@ -25,12 +25,16 @@ func (e *UnansweredError) Error() string {
 type invoke func(args resource.PropertyMap, c *Ctx) resource.PropertyMap
 
 // invokes are the functions the model answers, with the provider's data
-// source each one reads. A Sensitive attribute is a secret in the result:
-// the bridge marks Sensitive values secret in invoke results when the
-// engine accepts secrets, as it always does ([BR110] provider.go Invoke,
-// MakeTerraformResult with supportsSecrets); the Go SDK's plain invoke
-// form then fails ("unexpected secret result returned to invoke call",
-// [SDK] go/pulumi/context.go:960), so programs use the Output form.
+// source each one reads. No result is a secret, Sensitive attributes
+// included: the bridge marshals an SDKv2 data source's result without
+// KeepSecrets, which unwraps them ([BR110] and [BR89] pkg/tfbridge/
+// provider.go Invoke: MakeTerraformResult, then plugin.MarshalProperties
+// with only a Label), and strips them from a Plugin Framework data
+// source's (pf/tfbridge/provider_invoke.go, "Ignoring secret in Invoke
+// result due to pulumi/pulumi#12710"). The Go SDK's plain invoke rejects a
+// secret result ([SDK] go/pulumi/context.go:960), and pulumi-gcp v7.38.0's
+// GetClientConfigOutput calls the plain invoke. Programs mark credentials
+// secret themselves, as berth's components do.
 var invokes = map[string]invoke{
 	// [TPA] internal/service/sts/caller_identity_data_source.go:
 	// accountId, arn, userId of the caller. Only the account follows from
@@ -90,8 +94,8 @@ var invokes = map[string]invoke{
 			expires = resource.NewProperty("2099-01-01T00:00:00Z")
 		}
 		return resource.PropertyMap{
-			"authorizationToken": secret(token),
-			"password":           secret(password),
+			"authorizationToken": token,
+			"password":           password,
 			"userName":           resource.NewProperty("AWS"),
 			"proxyEndpoint":      S(Lit("https://"), c.Cfg("account"), Lit(".dkr.ecr."), c.Cfg("region"), Lit("."+DNSSuffix(c.Config["region"]))),
 			"expiresAt":          expires,
@@ -103,7 +107,7 @@ var invokes = map[string]invoke{
 	// its credentials, which the cloud issues; accessToken is Sensitive.
 	GetClientConfig: func(_ resource.PropertyMap, c *Ctx) resource.PropertyMap {
 		return resource.PropertyMap{
-			"accessToken": secret(S(Lit("ya29."), c.Gen("", Alnum, 40))),
+			"accessToken": S(Lit("ya29."), c.Gen("", Alnum, 40)),
 			"project":     S(c.Cfg("project")),
 			"region":      S(c.Cfg("region")),
 			"zone":        S(c.Cfg("zone")),
@@ -151,10 +155,4 @@ func Invoke(token string, args resource.PropertyMap, cfg Config, ids IDs) (resou
 
 func unknownValue() resource.PropertyValue { return unknown() }
 
-// secret marks a known value secret; an unknown one stays unknown.
-func secret(v resource.PropertyValue) resource.PropertyValue {
-	if v.IsComputed() {
-		return v
-	}
-	return resource.MakeSecret(v)
-}
+

@@ -185,11 +185,26 @@ type Type struct {
 	Outputs func(c *Ctx) (id resource.PropertyValue, out resource.PropertyMap)
 	// Unique returns what the resource claims in the cloud; nil for none.
 	Unique func(c *Ctx) []Key
+	// Blockers are what makes the cloud refuse to delete the resource: live
+	// resources of other types that still use it. Nil for none.
+	Blockers []Blocker
 	// Replaces returns the top-level properties that a provider's
 	// CustomizeDiff forces to replace beyond the schema's ForceNew flags
 	// (an NLB's shrinking subnets), given the old state and the checked
 	// new inputs. Nil for none.
 	Replaces func(olds, news resource.PropertyMap) []string
+}
+
+// Blocker is a kind of live resource whose use of another makes the cloud
+// refuse to delete that one, after the provider's retries run out.
+type Blocker struct {
+	// Type is the using resource's type token.
+	Type string
+	// Uses reports whether the state of a resource of Type uses the target
+	// resource, given the target's state.
+	Uses func(user, target resource.PropertyMap) bool
+	// Err is the provider's error once it stops retrying.
+	Err func(target resource.PropertyMap) string
 }
 
 // Provider is one provider package at its pinned version.

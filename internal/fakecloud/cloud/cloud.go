@@ -18,7 +18,7 @@ import (
 	"sort"
 	"syscall"
 
-	"github.com/berth-dev/berth/internal/fakecloud/model"
+	"github.com/berth-dev/berth/internal/providers"
 )
 
 // DirVar names the environment variable holding the fake cloud's
@@ -59,7 +59,7 @@ type State struct {
 	// Claims maps each unique key to the Key of the resource holding it, or
 	// to a reason it stays taken after its resource is gone.
 	Claims map[string]string `json:"claims"`
-	// Sequences are the counters behind model.IDs.Next.
+	// Sequences are the counters behind providers.IDs.Next.
 	Sequences map[string]int `json:"sequences"`
 	// Builds counts image builds, each a new digest.
 	Builds int `json:"builds"`
@@ -67,7 +67,10 @@ type State struct {
 	Images map[string]map[string]string `json:"images"`
 	// Deployments scripts how the next deployments of an ECS service, by
 	// service name, end.
-	Deployments map[string]model.DeploymentOutcome `json:"deployments"`
+	Deployments map[string]providers.DeploymentOutcome `json:"deployments"`
+	// Operations scripts how the next operations on a Cloud Run service,
+	// by service name, end.
+	Operations map[string]providers.OperationOutcome `json:"operations"`
 	// Log lists every change, in order: "create TYPE ID", "update ...",
 	// "delete ...", "deregister ...".
 	Log []string `json:"log"`
@@ -90,7 +93,7 @@ func (s *State) Live() []*Record {
 
 // Claim gives the unique keys to the resource key owner, or returns the
 // cloud's error for the first key another resource holds.
-func (s *State) Claim(owner string, keys []model.Key) error {
+func (s *State) Claim(owner string, keys []providers.Key) error {
 	for _, k := range keys {
 		if holder, ok := s.Claims[k.Key]; ok && holder != owner {
 			return errors.New(k.Err)
@@ -100,6 +103,17 @@ func (s *State) Claim(owner string, keys []model.Key) error {
 		s.Claims[k.Key] = owner
 	}
 	return nil
+}
+
+// ClaimNew gives the unique keys to a resource being created, or returns
+// the cloud's error for the first key any resource holds.
+func (s *State) ClaimNew(owner string, keys []providers.Key) error {
+	for _, k := range keys {
+		if _, ok := s.Claims[k.Key]; ok {
+			return errors.New(k.Err)
+		}
+	}
+	return s.Claim(owner, keys)
 }
 
 // Release frees the keys the resource key owner holds.
@@ -180,7 +194,10 @@ func (c *Cloud) Update(fn func(*State) error) error {
 		s.Images = map[string]map[string]string{}
 	}
 	if s.Deployments == nil {
-		s.Deployments = map[string]model.DeploymentOutcome{}
+		s.Deployments = map[string]providers.DeploymentOutcome{}
+	}
+	if s.Operations == nil {
+		s.Operations = map[string]providers.OperationOutcome{}
 	}
 	if err := fn(s); err != nil {
 		if errors.Is(err, errSkipWrite) {
@@ -201,9 +218,18 @@ func (c *Cloud) Update(fn func(*State) error) error {
 
 // ScriptDeployments makes the next deployments of the ECS service named
 // service end with outcome, until scripted otherwise.
-func (c *Cloud) ScriptDeployments(service string, outcome model.DeploymentOutcome) error {
+func (c *Cloud) ScriptDeployments(service string, outcome providers.DeploymentOutcome) error {
 	return c.Update(func(s *State) error {
 		s.Deployments[service] = outcome
+		return nil
+	})
+}
+
+// ScriptOperations makes the next operations on the Cloud Run service named
+// service end with outcome, until scripted otherwise.
+func (c *Cloud) ScriptOperations(service string, outcome providers.OperationOutcome) error {
+	return c.Update(func(s *State) error {
+		s.Operations[service] = outcome
 		return nil
 	})
 }
@@ -211,7 +237,7 @@ func (c *Cloud) ScriptDeployments(service string, outcome model.DeploymentOutcom
 // IDs makes fresh identifiers and counts sequences in s.
 type IDs struct{ S *State }
 
-var _ model.IDs = IDs{}
+var _ providers.IDs = IDs{}
 
 // Generate returns n random characters of alphabet.
 func (ids IDs) Generate(alphabet string, n int) (string, bool) {
@@ -232,14 +258,3 @@ func (ids IDs) Next(seq string) (int, bool) {
 	ids.S.Sequences[seq]++
 	return ids.S.Sequences[seq], true
 }
-
-// Unknown is the IDs of a preview: nothing the cloud invents is known yet.
-type Unknown struct{}
-
-var _ model.IDs = Unknown{}
-
-// Generate returns ok false.
-func (Unknown) Generate(string, int) (string, bool) { return "", false }
-
-// Next returns ok false.
-func (Unknown) Next(string) (int, bool) { return 0, false }

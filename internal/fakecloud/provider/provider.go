@@ -12,13 +12,11 @@ package provider
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
 	"os/signal"
 	"runtime"
-	"slices"
 	"strings"
 	"time"
 
@@ -31,13 +29,8 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/berth-dev/berth/internal/fakecloud/cloud"
-	"github.com/berth-dev/berth/internal/fakecloud/model"
+	"github.com/berth-dev/berth/internal/providers"
 )
-
-// Versions are the plugin versions the pinned SDKs ask the engine for
-// (github.com/pulumi/pulumi-aws/sdk/v6 v6.83.4, pulumi-gcp/sdk/v7 v7.38.0,
-// pulumi-docker/sdk/v4 v4.11.2), by package.
-var Versions = map[string]string{"aws": "6.83.4", "gcp": "7.38.0", "docker": "4.11.2"}
 
 // AccountVar names the variable that sets the fake AWS account ID.
 // Default: DefaultAccount.
@@ -52,7 +45,7 @@ const DefaultAccount = "123456789012"
 // serves until the engine sends SIGINT or stops answering its health check
 // (the engine's address is the one argument).
 func Main(pkg string) error {
-	version, ok := Versions[pkg]
+	prov, ok := providers.Providers[pkg]
 	if !ok {
 		return fmt.Errorf("no fake provider for package %q", pkg)
 	}
@@ -78,7 +71,7 @@ func Main(pkg string) error {
 	}
 	done := make(chan bool)
 	go func() { <-ctx.Done(); close(done) }()
-	server := plugin.NewProviderServer(New(pkg, version, c))
+	server := NewServer(New(pkg, prov.Version, c))
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
 		Cancel: done,
 		Init: func(srv *grpc.Server) error {
@@ -100,14 +93,14 @@ type Provider struct {
 
 	pkg, version string
 	cloud        *cloud.Cloud
-	config       model.Config
+	config       providers.Config
 }
 
 var _ plugin.Provider = (*Provider)(nil)
 
 // New returns the fake provider of pkg at version over the cloud c.
 func New(pkg, version string, c *cloud.Cloud) *Provider {
-	return &Provider{pkg: pkg, version: version, cloud: c, config: model.Config{}}
+	return &Provider{pkg: pkg, version: version, cloud: c, config: providers.Config{}}
 }
 
 // Close releases nothing.
@@ -175,18 +168,18 @@ func (p *Provider) Configure(_ context.Context, req plugin.ConfigureRequest) (pl
 // typeOf returns the model of a resource type; a type the fake does not
 // know is an error, so that a new resource type in berth fails the tier
 // until its rules are modelled.
-func typeOf(typ tokens.Type) (*model.Type, error) {
-	t, ok := model.Lookup(string(typ))
+func typeOf(typ tokens.Type) (*providers.Type, error) {
+	t, ok := providers.Lookup(string(typ))
 	if !ok {
-		return nil, fmt.Errorf("the fake cloud has no model of %s: add its rules to internal/fakecloud/model", typ)
+		return nil, fmt.Errorf("the fake cloud has no model of %s: add its rules to internal/providers", typ)
 	}
 	return t, nil
 }
 
 // Check applies the provider's defaults and validation.
 func (p *Provider) Check(_ context.Context, req plugin.CheckRequest) (plugin.CheckResponse, error) {
-	if req.Type == model.DockerImageToken {
-		in, err := model.DockerImageCheck(req.News, "linux/"+runtime.GOARCH)
+	if req.Type == providers.DockerImage {
+		in, err := providers.DockerImageCheck(req.News, "linux/"+runtime.GOARCH)
 		return plugin.CheckResponse{Properties: in}, err
 	}
 	t, err := typeOf(req.Type)
@@ -201,43 +194,46 @@ func (p *Provider) Check(_ context.Context, req plugin.CheckRequest) (plugin.Che
 	return plugin.CheckResponse{Properties: in, Failures: out}, nil
 }
 
-// Diff compares the new inputs with the state.
+// Diff compares the new inputs with the state, as the model's Diff says
+// the provider does, replacement order included. The gRPC server answers
+// with it directly (server.Diff); this is what the SDK's plugin interface
+// sees.
 func (p *Provider) Diff(_ context.Context, req plugin.DiffRequest) (plugin.DiffResponse, error) {
-	var d model.DiffResult
-	if req.Type == model.DockerImageToken {
-		d = model.DockerImageDiff(req.OldOutputs, req.NewInputs)
-	} else {
-		t, err := typeOf(req.Type)
-		if err != nil {
-			return plugin.DiffResult{}, err
+	d, err := p.diff(req.Type, req.OldInputs, req.OldOutputs, req.NewInputs, req.IgnoreChanges)
+	if err != nil || len(d.Changed) == 0 {
+		return plugin.DiffResult{Changes: plugin.DiffNone}, err
+	}
+	keys := func(l []string) []resource.PropertyKey {
+		out := make([]resource.PropertyKey, len(l))
+		for i, k := range l {
+			out[i] = resource.PropertyKey(k)
 		}
-		d = t.Diff(req.OldInputs, req.OldOutputs, req.NewInputs, req.IgnoreChanges)
+		return out
 	}
-	if len(d.Changed) == 0 {
-		return plugin.DiffResult{Changes: plugin.DiffNone}, nil
+	return plugin.DiffResult{Changes: plugin.DiffSome, ChangedKeys: keys(d.Changed), ReplaceKeys: keys(d.Replace), DeleteBeforeReplace: d.DeleteBeforeReplace}, nil
+}
+
+// diff is the model's diff of a resource of type typ.
+func (p *Provider) diff(typ tokens.Type, oldInputs, oldOutputs, news resource.PropertyMap, ignore []string) (providers.DiffResult, error) {
+	if typ == providers.DockerImage {
+		return providers.DockerImageDiff(oldOutputs, news), nil
 	}
-	detailed := map[string]plugin.PropertyDiff{}
-	for _, k := range d.Changed {
-		kind := plugin.DiffUpdate
-		if slices.Contains(d.Replace, k) {
-			kind = plugin.DiffUpdateReplace
-		}
-		detailed[k] = plugin.PropertyDiff{Kind: kind, InputDiff: true}
+	t, err := typeOf(typ)
+	if err != nil {
+		return providers.DiffResult{}, err
 	}
-	// deleteBeforeReplace stays false, as the bridge leaves it unless the
-	// resource's options ask: the engine creates the replacement first.
-	return plugin.DiffResult{Changes: plugin.DiffSome, DetailedDiff: detailed}, nil
+	return t.Diff(oldInputs, oldOutputs, news, ignore), nil
 }
 
 // ctx is the model's context for inputs in and previous state old.
-func (p *Provider) ctx(in, old resource.PropertyMap, ids model.IDs) *model.Ctx {
-	return &model.Ctx{In: in, Old: old, Config: p.config, IDs: ids}
+func (p *Provider) ctx(in, old resource.PropertyMap, id resource.ID, ids providers.IDs) *providers.Ctx {
+	return &providers.Ctx{In: in, Old: old, ID: string(id), Config: p.config, IDs: ids}
 }
 
 // Create creates the resource in the fake cloud, or previews it with the
 // values only the cloud invents unknown.
 func (p *Provider) Create(_ context.Context, req plugin.CreateRequest) (plugin.CreateResponse, error) {
-	if req.Type == model.DockerImageToken {
+	if req.Type == providers.DockerImage {
 		if req.Preview {
 			// The provider builds nothing on preview unless buildOnPreview.
 			return plugin.CreateResponse{Properties: req.Properties}, nil
@@ -259,22 +255,18 @@ func (p *Provider) Create(_ context.Context, req plugin.CreateRequest) (plugin.C
 		return plugin.CreateResponse{}, err
 	}
 	if req.Preview {
-		id, state := t.Apply(p.ctx(req.Properties, nil, cloud.Unknown{}))
+		id, state := t.Apply(p.ctx(req.Properties, nil, "", providers.Unknown{}))
 		return plugin.CreateResponse{ID: knownID(id), Properties: state}, nil
 	}
 	var resp plugin.CreateResponse
+	var waitErr error
 	err = p.cloud.Update(func(s *cloud.State) error {
-		c := p.ctx(req.Properties, nil, cloud.IDs{S: s})
+		c := p.ctx(req.Properties, nil, "", cloud.IDs{S: s})
 		idv, state := t.Apply(c)
 		id := knownID(idv)
-		if req.Type == "aws:ecs/service:Service" {
-			if err := p.deploy(s, string(req.Name), state, ""); err != nil {
-				return err
-			}
-		}
 		key := recordKey(req.Type, id, state)
 		keys := t.UniqueKeys(c)
-		if err := s.Claim(key, keys); err != nil {
+		if err := s.ClaimNew(key, keys); err != nil {
 			return fmt.Errorf("creating %s %q: %w", req.Type, req.Name, err)
 		}
 		if _, taken := s.Resources[key]; taken {
@@ -282,17 +274,70 @@ func (p *Provider) Create(_ context.Context, req plugin.CreateRequest) (plugin.C
 			// lacks the cloud's rule for it.
 			return fmt.Errorf("creating %s %q: %s already exists in the fake cloud", req.Type, req.Name, id)
 		}
+		// The cloud has the resource now; what follows is the provider's
+		// wait for it (Type.Waits), which a scripted outcome can fail.
+		waitErr = p.wait(s, t, "create", string(id), state, nil)
 		s.Resources[key] = record(req.Type, string(id), req.Name, state, keys)
 		s.Log = append(s.Log, "create "+key)
 		resp = plugin.CreateResponse{ID: id, Properties: state}
 		return nil
 	})
-	return resp, err
+	if err != nil {
+		return plugin.CreateResponse{}, err
+	}
+	if waitErr != nil {
+		return plugin.CreateResponse{}, p.failed("creating", string(req.URN), resp.ID, resp.Properties, waitErr)
+	}
+	return resp, nil
+}
+
+// wait runs the part of a create or update (op) that waits for the cloud:
+// an ECS deployment or a Cloud Run operation, ended as the fake cloud is
+// scripted. It records what the service runs in state, and returns the
+// error the provider reports.
+func (p *Provider) wait(s *cloud.State, t *providers.Type, op, id string, state, old resource.PropertyMap) error {
+	switch t.Token {
+	case providers.ECSService:
+		running := ""
+		if old != nil {
+			running = unsecretString(old["taskDefinition"])
+		}
+		return p.deploy(s, op, id, state, running)
+	case providers.CloudRunService:
+		svc := unsecretString(state["name"])
+		revision := unsecretString(state["latestCreatedRevision"])
+		err := providers.CloudRunOperation(op, revision, s.Operations[svc])
+		if err != nil {
+			// The revision was created but never became ready: the
+			// service keeps serving the one it served before, if any.
+			prev := resource.NewProperty("")
+			if old != nil {
+				prev = old["latestReadyRevision"]
+			}
+			state["latestReadyRevision"] = prev
+			s.Log = append(s.Log, fmt.Sprintf("cloud run %s %s: revision %s failed, serving %q", op, svc, revision, unsecretString(prev)))
+		}
+		return err
+	}
+	return nil
+}
+
+// failed is what the provider returns when the cloud kept a resource that
+// a create or update then failed to wait for: with a provider whose bridge
+// passes the state on, a partial failure the engine records with its
+// reason, "creating URN: ERROR" ([BR110] provider.go:1281-1283); otherwise
+// a plain error, and the state never learns of what the cloud kept (see
+// providers.Provider.RecordsPartialCreate).
+func (p *Provider) failed(verb, urn string, id resource.ID, state resource.PropertyMap, err error) error {
+	if prov := providers.Providers[p.pkg]; prov != nil && prov.RecordsPartialCreate {
+		return &PartialError{ID: id, State: state, Reasons: []string{verb + " " + urn + ": " + err.Error()}}
+	}
+	return err
 }
 
 // Update updates the resource in place.
 func (p *Provider) Update(_ context.Context, req plugin.UpdateRequest) (plugin.UpdateResponse, error) {
-	if req.Type == model.DockerImageToken {
+	if req.Type == providers.DockerImage {
 		if req.Preview {
 			return plugin.UpdateResponse{Properties: req.NewInputs}, nil
 		}
@@ -314,36 +359,38 @@ func (p *Provider) Update(_ context.Context, req plugin.UpdateRequest) (plugin.U
 		return plugin.UpdateResponse{}, err
 	}
 	if req.Preview {
-		_, state := t.Apply(p.ctx(req.NewInputs, req.OldOutputs, cloud.Unknown{}))
+		_, state := t.Apply(p.ctx(req.NewInputs, req.OldOutputs, req.ID, providers.Unknown{}))
 		return plugin.UpdateResponse{Properties: state}, nil
 	}
 	var resp plugin.UpdateResponse
+	var waitErr error
 	err = p.cloud.Update(func(s *cloud.State) error {
 		key := recordKey(req.Type, req.ID, req.OldOutputs)
 		old, ok := s.Resources[key]
 		if !ok || old.Status != cloud.Live {
 			return fmt.Errorf("updating %s %q: %s does not exist in the fake cloud", req.Type, req.Name, req.ID)
 		}
-		c := p.ctx(req.NewInputs, req.OldOutputs, cloud.IDs{S: s})
+		c := p.ctx(req.NewInputs, req.OldOutputs, req.ID, cloud.IDs{S: s})
 		_, state := t.Apply(c)
-		if req.Type == "aws:ecs/service:Service" {
-			running, _ := old.State["taskDefinition"].(string)
-			if err := p.deploy(s, string(req.Name), state, running); err != nil {
-				return err
-			}
-		}
 		keys := t.UniqueKeys(c)
 		s.Release(key, old.Claims)
 		if err := s.Claim(key, keys); err != nil {
 			s.Claim(key, claimKeys(old.Claims))
 			return fmt.Errorf("updating %s %q: %w", req.Type, req.Name, err)
 		}
+		waitErr = p.wait(s, t, "update", string(req.ID), state, req.OldOutputs)
 		s.Resources[key] = record(req.Type, string(req.ID), req.Name, state, keys)
 		s.Log = append(s.Log, "update "+key)
 		resp = plugin.UpdateResponse{Properties: state}
 		return nil
 	})
-	return resp, err
+	if err != nil {
+		return plugin.UpdateResponse{}, err
+	}
+	if waitErr != nil {
+		return plugin.UpdateResponse{}, p.failed("updating", string(req.URN), req.ID, resp.Properties, waitErr)
+	}
+	return resp, nil
 }
 
 // Delete deletes the resource from the fake cloud, with the provider's
@@ -357,15 +404,20 @@ func (p *Provider) Delete(_ context.Context, req plugin.DeleteRequest) (plugin.D
 			// delete as deleted.
 			return nil
 		}
+		if t, ok := providers.Lookup(string(req.Type)); ok {
+			if err := blocked(s, t, r); err != nil {
+				return err
+			}
+		}
 		switch req.Type {
-		case model.DockerImageToken:
+		case providers.DockerImage:
 			// The Docker provider's Delete removes nothing: the image stays
 			// in the registry (provider/provider.go Delete).
 			delete(s.Resources, key)
 			s.Log = append(s.Log, "delete "+key)
 			return nil
 		case "aws:ecs/taskDefinition:TaskDefinition":
-			if model.TaskDefinitionDeregisters(req.Outputs) {
+			if providers.TaskDefinitionDeregisters(req.Outputs) {
 				r.Status = cloud.Inactive
 				s.Log = append(s.Log, "deregister "+key)
 			} else {
@@ -379,7 +431,7 @@ func (p *Provider) Delete(_ context.Context, req plugin.DeleteRequest) (plugin.D
 		case "aws:ecr/repository:Repository":
 			url, _ := r.State["repositoryUrl"].(string)
 			force, _ := r.State["forceDelete"].(bool)
-			if err := model.ECRDeleteRepository(r.ID, p.config["account"], len(s.Images[url]), force); err != nil {
+			if err := providers.ECRDeleteRepository(r.ID, p.config["account"], len(s.Images[url]), force); err != nil {
 				return err
 			}
 			delete(s.Images, url)
@@ -428,26 +480,43 @@ func (p *Provider) Read(_ context.Context, req plugin.ReadRequest) (plugin.ReadR
 	return plugin.ReadResponse{ReadResult: plugin.ReadResult{ID: req.ID, Inputs: req.Inputs, Outputs: req.State}}, nil
 }
 
+// blocked returns the cloud's refusal to delete r while a live resource
+// uses it (providers.Type.Blockers).
+func blocked(s *cloud.State, t *providers.Type, r *cloud.Record) error {
+	target := resource.NewPropertyMapFromMap(r.State)
+	for _, b := range t.Blockers {
+		for _, u := range s.Live() {
+			if u.Type == b.Type && b.Uses(resource.NewPropertyMapFromMap(u.State), target) {
+				s.Log = append(s.Log, "delete refused "+cloud.Key(r.Type, r.ID)+": in use by "+cloud.Key(u.Type, u.ID))
+				return errors.New(b.Err(target))
+			}
+		}
+	}
+	return nil
+}
+
 // deploy runs an ECS deployment of the service's task definition as the
 // cloud is scripted to end it, and records what the service runs in the
 // state's taskDefinition, as the provider's Read does after its waiter.
-func (p *Provider) deploy(s *cloud.State, name string, state resource.PropertyMap, running string) error {
+func (p *Provider) deploy(s *cloud.State, op, id string, state resource.PropertyMap, running string) error {
 	want := unsecretString(state["taskDefinition"])
 	svc := unsecretString(state["name"])
 	outcome := s.Deployments[svc]
 	wait := state["waitForSteadyState"]
-	now, err := model.Deploy(running, want, outcome, wait.IsBool() && wait.BoolValue())
+	now, err := providers.Deploy(running, want, outcome, wait.IsBool() && wait.BoolValue())
 	if err != nil {
-		return fmt.Errorf("updating ECS Service (%s): %w", svc, err)
+		// [TPA] service.go: "waiting for ECS Service (%s) create|update:
+		// %s" with the service's ID, its ARN.
+		return fmt.Errorf("waiting for ECS Service (%s) %s: %w", id, op, err)
 	}
 	state["taskDefinition"] = resource.NewProperty(now)
 	s.Log = append(s.Log, fmt.Sprintf("deploy ecs service %s: %s -> %s (%s), runs %s", svc, running, want, outcomeName(outcome), now))
 	return nil
 }
 
-func outcomeName(o model.DeploymentOutcome) string {
+func outcomeName(o providers.DeploymentOutcome) string {
 	if o == "" {
-		return string(model.DeploymentSucceeds)
+		return string(providers.DeploymentSucceeds)
 	}
 	return string(o)
 }
@@ -459,9 +528,9 @@ func outcomeName(o model.DeploymentOutcome) string {
 func (p *Provider) push(s *cloud.State, in resource.PropertyMap) (string, resource.PropertyMap, error) {
 	imageName := unsecretString(in["imageName"])
 	build := unsecretValue(in["build"]).ObjectValue()
-	repo, tag := model.SplitImageName(imageName)
+	repo, tag := providers.SplitImageName(imageName)
 	s.Builds++
-	digest := model.ImageDigest(unsecretString(build["contextDigest"]), fmt.Sprint(s.Builds))
+	digest := providers.ImageDigest(unsecretString(build["contextDigest"]), fmt.Sprint(s.Builds))
 	password := ""
 	if r := unsecretValue(in["registry"]); r.IsObject() {
 		password = unsecretString(r.ObjectValue()["password"])
@@ -477,7 +546,7 @@ func (p *Provider) push(s *cloud.State, in resource.PropertyMap) (string, resour
 			return "", nil, errors.New("no basic auth credentials")
 		}
 		mutability, _ := r.State["imageTagMutability"].(string)
-		if err := model.ECRPush(r.ID, mutability, tag, s.Images[repo][tag], digest); err != nil {
+		if err := providers.ECRPush(r.ID, mutability, tag, s.Images[repo][tag], digest); err != nil {
 			return "", nil, err
 		}
 	case strings.HasSuffix(host, "-docker.pkg.dev"):
@@ -498,7 +567,7 @@ func (p *Provider) push(s *cloud.State, in resource.PropertyMap) (string, resour
 		s.Images[repo] = map[string]string{}
 	}
 	s.Images[repo][tag] = digest
-	return imageName, model.DockerImageState(in, repo+"@"+digest), nil
+	return imageName, providers.DockerImageState(in, repo+"@"+digest), nil
 }
 
 // artifactRegistryPrefix is LOCATION-docker.pkg.dev/PROJECT/REPOSITORY/,
@@ -532,7 +601,7 @@ func recordKey(typ tokens.Type, id resource.ID, state resource.PropertyMap) stri
 }
 
 // record makes a cloud record of a state, secrets in plain text.
-func record(typ tokens.Type, id, name string, state resource.PropertyMap, keys []model.Key) *cloud.Record {
+func record(typ tokens.Type, id, name string, state resource.PropertyMap, keys []providers.Key) *cloud.Record {
 	var claims []string
 	for _, k := range keys {
 		claims = append(claims, k.Key)
@@ -540,10 +609,10 @@ func record(typ tokens.Type, id, name string, state resource.PropertyMap, keys [
 	return &cloud.Record{Type: string(typ), ID: id, Name: name, State: plain(state).Mappable(), Claims: claims}
 }
 
-func claimKeys(keys []string) []model.Key {
-	out := make([]model.Key, len(keys))
+func claimKeys(keys []string) []providers.Key {
+	out := make([]providers.Key, len(keys))
 	for i, k := range keys {
-		out[i] = model.Key{Key: k}
+		out[i] = providers.Key{Key: k}
 	}
 	return out
 }
@@ -597,62 +666,12 @@ func knownID(v resource.PropertyValue) resource.ID {
 	return ""
 }
 
-// Invoke answers the functions berth calls.
+// Invoke answers the functions the provider model answers.
 func (p *Provider) Invoke(_ context.Context, req plugin.InvokeRequest) (plugin.InvokeResponse, error) {
-	account, region := p.config["account"], p.config["region"]
-	// The bridge returns data-source results without secret markers, even
-	// for Sensitive attributes: the Go SDK's invoke rejects a secret result
-	// ("unexpected secret result returned to invoke call"), so programs
-	// mark such values secret themselves, as berth does.
-	secret := func(s string) resource.PropertyValue { return resource.NewProperty(s) }
-	var out resource.PropertyMap
-	switch req.Tok {
-	case "aws:index/getCallerIdentity:getCallerIdentity":
-		out = resource.PropertyMap{
-			"accountId": resource.NewProperty(account),
-			"arn":       resource.NewProperty("arn:aws:iam::" + account + ":user/berth-fake-deployer"),
-			"id":        resource.NewProperty(account),
-			"userId":    resource.NewProperty("AIDAFAKEDEPLOYER"),
-		}
-	case "aws:index/getRegion:getRegion":
-		out = resource.PropertyMap{
-			"name":     resource.NewProperty(region),
-			"id":       resource.NewProperty(region),
-			"endpoint": resource.NewProperty("ec2." + region + ".amazonaws.com"),
-		}
-	case "aws:index/getPartition:getPartition":
-		out = resource.PropertyMap{
-			"partition":        resource.NewProperty("aws"),
-			"id":               resource.NewProperty("aws"),
-			"dnsSuffix":        resource.NewProperty("amazonaws.com"),
-			"reverseDnsPrefix": resource.NewProperty("com.amazonaws"),
-		}
-	case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
-		// authorization_token and password are Sensitive attributes
-		// (internal/service/ecr/authorization_token_data_source.go).
-		password, _ := cloud.IDs{}.Generate(model.Alnum, 32)
-		out = resource.PropertyMap{
-			"authorizationToken": secret(base64.StdEncoding.EncodeToString([]byte("AWS:" + password))),
-			"expiresAt":          resource.NewProperty("2099-01-01T00:00:00Z"),
-			"id":                 resource.NewProperty(region),
-			"password":           secret(password),
-			"proxyEndpoint":      resource.NewProperty("https://" + account + ".dkr.ecr." + region + ".amazonaws.com"),
-			"userName":           resource.NewProperty("AWS"),
-		}
-	case "gcp:organizations/getClientConfig:getClientConfig":
-		// access_token is a Sensitive attribute
-		// (google/services/resourcemanager/data_source_google_client_config.go).
-		token, _ := cloud.IDs{}.Generate(model.Alnum, 40)
-		out = resource.PropertyMap{
-			"accessToken":   secret("ya29." + token),
-			"id":            resource.NewProperty("projects/" + p.config["project"] + "/regions/" + region + "/zones/"),
-			"project":       resource.NewProperty(p.config["project"]),
-			"region":        resource.NewProperty(region),
-			"zone":          resource.NewProperty(p.config["zone"]),
-			"defaultLabels": resource.NewProperty(resource.PropertyMap{}),
-		}
-	default:
-		return plugin.InvokeResponse{}, fmt.Errorf("the fake cloud has no model of the function %s", req.Tok)
+	ids := cloud.IDs{S: &cloud.State{Sequences: map[string]int{}}}
+	out, err := providers.Invoke(string(req.Tok), req.Args, p.config, ids)
+	if err != nil {
+		return plugin.InvokeResponse{}, fmt.Errorf("the fake cloud has no model of the function %s: %w", req.Tok, err)
 	}
 	return plugin.InvokeResponse{Properties: out}, nil
 }

@@ -1,0 +1,67 @@
+package providers
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+)
+
+// URN is the URN the engine gives a resource registered with parent (a
+// URN, "" or the stack's for a child of the stack), type typ and logical
+// name, in stack and project: the parent's qualified type joined with typ,
+// unless the parent is the stack ([PKG] resource/deploy/deployment.go:
+// 859-868 generateURN).
+func URN(stack, project, parent, typ, name string) string {
+	parentType := tokens.Type("")
+	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
+		parentType = p.QualifiedType()
+	}
+	return string(resource.NewURN(tokens.QName(stack), tokens.PackageName(project), parentType, tokens.Type(typ), name))
+}
+
+// DeleteFirst is the engine's choice of replacement order: a
+// deleteBeforeReplace option the program gave, true or false, wins; without
+// one, the provider's ([PKG] resource/deploy/step_generator.go:2139-2145).
+func DeleteFirst(provider bool, option *bool) bool {
+	if option != nil {
+		return *option
+	}
+	return provider
+}
+
+// ReplacesDeleteFirst reports whether the provider asks to delete a
+// resource of the type before creating its replacement, for a program
+// that sets the properties set reports: always for a DeleteBeforeReplace
+// type, and for a name the program gives (see Type.Diff), which the old
+// resource still holds while the replacement is created.
+func (t *Type) ReplacesDeleteFirst(set func(prop string) bool) bool {
+	if t.DeleteBeforeReplace {
+		return true
+	}
+	if t.Framework || t.Autoname == nil || len(t.UniqueNameFields) > 0 {
+		return false
+	}
+	return set(t.Autoname.Prop)
+}
+
+// ReplacesAt reports whether a change at the input path (`a.b[0].c`, list
+// indexes and `[name=x]` selectors ignored) replaces the resource: the
+// property or a block that holds it is ForceNew.
+func (t *Type) ReplacesAt(path string) bool { return anyForceNew(t.Schema, path) }
+
+// KeptAt reports whether dropping the input at path keeps the cloud's
+// value: the property, or a block that holds it, is Computed.
+func (t *Type) KeptAt(path string) bool {
+	for _, p := range t.Schema.at(PathKeys(path)) {
+		if p.Is(Computed) {
+			return true
+		}
+	}
+	return false
+}
+
+// SetAt reports whether the input at path is a set, whose element order is
+// no change.
+func (t *Type) SetAt(path string) bool {
+	ps := t.Schema.at(PathKeys(path))
+	return len(ps) > 0 && ps[len(ps)-1].Is(Set)
+}
