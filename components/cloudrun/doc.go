@@ -79,13 +79,13 @@
 //
 // # When the first deployment fails
 //
-// A service whose first revision fails is kept: the provider under
-// pulumi-gcp 7.38.0 (terraform-provider-google-beta v5.42.0) records its ID
-// before it waits for the revision, so `pulumi up` fails and the state holds
-// the service with an initialization error
-// (google-beta/services/cloudrunv2/resource_cloud_run_v2_service.go
-// resourceCloudRunV2ServiceCreate; docs/research/cloudrun-iam-propagation.md).
-// Two causes are common:
+// A service whose first revision fails is left in the cloud, outside the
+// stack: the provider under pulumi-gcp 7.38.0 (terraform-provider-google-beta
+// v5.42.0) records the service's ID before it waits for the revision, but
+// pulumi-gcp's bridge (v3.89.1, PlanResourceChange for every resource) drops
+// the state that comes with the error, so `pulumi up` fails and the state
+// never holds the service (internal/providers GCP.RecordsPartialCreate;
+// docs/research/cloudrun-iam-propagation.md). Two causes are common:
 //
 //   - The revision never passes its startup probe: service.healthPath must
 //     answer 2xx on service.port within about 10 seconds of the container
@@ -99,13 +99,16 @@
 //     (hashicorp/terraform-provider-google#16350). The error names the secret
 //     and the revision's service account.
 //
-// A plain second `pulumi up` is not enough: with unchanged inputs the engine
-// only clears the initialization error, and no revision serves. Fix the
-// cause (or, for permissions, wait a few minutes), then replace the service:
+// A second `pulumi up` creates the service again and fails on its name,
+// which the first one still holds ("googleapi: Error 409: Resource 'NAME'
+// already exists"). Fix the cause (or, for permissions, wait a few
+// minutes), delete the service the failed up left (it never served), then
+// run `pulumi up`:
 //
-//	pulumi up --replace 'urn:pulumi:STACK::PROJECT::berth:cloudrun:Service$gcp:cloudrunv2/service:Service::NAME-svc'
+//	gcloud run services delete NAME --region REGION --project PROJECT
 //
-// `pulumi stack --show-urns` prints the URN.
+// The service's NAME is the one the failed up printed (Service.Name's
+// value).
 //
 // See https://cloud.google.com/run/docs and berth's gcp.md design notes for the
 // rules this package enforces.

@@ -454,8 +454,11 @@ func resolveLoadBalancer(a *ServiceArgs, s spec.Resolved, p *plan, ps *validate.
 	w := a.AWS
 	base := naming.Sanitize(s.Name)
 	p.loadBalancer = albName(base, p.seed, p.internal)
-	// The port and VPC force a replacement, which Pulumi creates before it
-	// deletes the old group: hashing them in keeps the two names apart.
+	// The port and VPC force a replacement. The provider would delete the
+	// old group first, since the program names it, and ELB refuses while
+	// the listener forwards to it; so the group is replaced create-first
+	// (createFirst in network.go), and hashing them in keeps the two names
+	// apart.
 	vpc, _ := validate.Known(w.VPCID)
 	p.targetGroup = naming.Physical(base, fmt.Sprintf("%s/tg/%d/%s", p.seed, s.Port, vpc), maxLBName)
 
@@ -535,7 +538,8 @@ func resolveLoadBalancer(a *ServiceArgs, s spec.Resolved, p *plan, ps *validate.
 }
 
 // albName derives the ALB name from the sanitized service name; Internal is
-// part of the hash because changing it replaces the load balancer. A name
+// part of the hash because changing it replaces the load balancer, which is
+// replaced create-first (createFirst in network.go) under a new name. A name
 // that would begin with "internal-" gets an "lb-" prefix.
 func albName(base, seed string, internal bool) string {
 	hashed := seed

@@ -11,6 +11,16 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
+// createFirst replaces a resource whose program-given name changes with
+// every input that forces its replacement (the load balancer, the target
+// group) by creating the new one first: pulumi-aws would delete the old one
+// first, since the program names it (pulumi-terraform-bridge v3.110.0
+// pkg/tfbridge/schema.go nameRequiresDeleteBeforeReplace), which leaves
+// nothing to serve meanwhile, and ELB refuses to delete a target group a
+// listener still forwards to. An explicit false overrides the provider
+// (pkg/v3 v3.274.1 resource/deploy/step_generator.go:2139-2145).
+var createFirst = pulumi.DeleteBeforeReplace(false)
+
 // Listener ports.
 const (
 	httpPort  = 80
@@ -138,7 +148,7 @@ func (c *Service) newNetwork(ctx *pulumi.Context, name string, p *plan, args *Se
 		DropInvalidHeaderFields: pulumi.Bool(true),
 		EnableHttp2:             pulumi.Bool(true),
 		Tags:                    tags,
-	}, parent)
+	}, parent, createFirst)
 	if err != nil {
 		return fmt.Errorf("creating load balancer: %w", err)
 	}
@@ -164,7 +174,7 @@ func (c *Service) newNetwork(ctx *pulumi.Context, name string, p *plan, args *Se
 			Matcher:            pulumi.String(h.matcher),
 		},
 		Tags: tags,
-	}, parent)
+	}, parent, createFirst)
 	if err != nil {
 		return fmt.Errorf("creating target group: %w", err)
 	}

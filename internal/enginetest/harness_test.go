@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -372,6 +373,43 @@ func (r *run) steps() map[string]apitype.StepEventMetadata {
 		if ev.ResourcePreEvent != nil {
 			m := ev.ResourcePreEvent.Metadata
 			out[urnName(m.URN)] = m
+		}
+	}
+	return out
+}
+
+// operations returns what the run did to each resource that changed, by
+// URN name: "create", "update", "delete", "replace create-first" or
+// "replace delete-first", read from the order of its steps. The engine
+// runs a delete-first replacement as DeleteReplaced, Replace,
+// CreateReplacement, and a create-first one as CreateReplacement, Replace
+// and, after every create and update, DeleteReplaced (pkg/v3 v3.274.1
+// resource/deploy/step_generator.go:2146-2285).
+func (r *run) operations() map[string]string {
+	seq := map[string][]apitype.OpType{}
+	for _, ev := range r.events {
+		if ev.ResourcePreEvent != nil {
+			m := ev.ResourcePreEvent.Metadata
+			seq[urnName(m.URN)] = append(seq[urnName(m.URN)], m.Op)
+		}
+	}
+	out := map[string]string{}
+	for name, ops := range seq {
+		switch {
+		case slices.Contains(ops, apitype.OpCreateReplacement) || slices.Contains(ops, apitype.OpDeleteReplaced):
+			dr := slices.Index(ops, apitype.OpDeleteReplaced)
+			cr := slices.Index(ops, apitype.OpCreateReplacement)
+			if dr >= 0 && (cr < 0 || dr < cr) {
+				out[name] = "replace delete-first"
+			} else {
+				out[name] = "replace create-first"
+			}
+		case slices.Contains(ops, apitype.OpUpdate):
+			out[name] = "update"
+		case slices.Contains(ops, apitype.OpCreate):
+			out[name] = "create"
+		case slices.Contains(ops, apitype.OpDelete):
+			out[name] = "delete"
 		}
 	}
 	return out

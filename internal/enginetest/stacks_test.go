@@ -1,6 +1,7 @@
 package enginetest
 
 import (
+	"maps"
 	"strings"
 	"testing"
 
@@ -18,6 +19,12 @@ type knob struct {
 	set map[string]string
 	// remove are config paths to remove.
 	remove []string
+	// ops is what the up must do to each resource it changes, by logical
+	// name (run.operations): every other resource stays the same. The
+	// expectations follow from the provider model's rules for each
+	// changed input (internal/providers: ForceNew, and who names the
+	// resource) and the components' options.
+	ops map[string]string
 }
 
 // stackCase is a sample stack with its secret canary and knobs.
@@ -42,21 +49,26 @@ var stackCases = []stackCase{
 		// Every knob of Pulumi.dev.yaml but the connector's size and
 		// machine type (defects_test.go), changed one at a time.
 		knobs: []knob{
-			{name: "memory", set: map[string]string{"berth:service.memory": "1Gi"}},
-			{name: "cpu", set: map[string]string{"berth:service.cpu": "2"}},
-			{name: "concurrency", set: map[string]string{"berth:service.concurrency": "40"}},
-			{name: "minInstances", set: map[string]string{"berth:service.minInstances": "1"}},
-			{name: "maxInstances", set: map[string]string{"berth:service.maxInstances": "5"}},
-			{name: "timeout", set: map[string]string{"berth:service.timeout": "60s"}},
-			{name: "healthPath", set: map[string]string{"berth:service.healthPath": "/readyz"}},
-			{name: "port", set: map[string]string{"berth:service.port": "9090"}},
-			{name: "env", set: map[string]string{"berth:service.env.FEATURE_FLAG": "on"}},
-			{name: "secret version", set: map[string]string{"berth:service.secrets[0].version": "2"}},
-			{name: "public", set: map[string]string{"berth:service.public": "true"}},
-			{name: "invokers", set: map[string]string{"berth:gcp.invokers[1]": "user:oncall@example.com"}},
-			{name: "ingress", set: map[string]string{"berth:gcp.ingress": "internal"}},
-			{name: "egress", set: map[string]string{"berth:gcp.vpc.egress": "all-traffic"}},
-			{name: "connector range", set: map[string]string{"berth:gcp.vpc.connector.ipCidrRange": "10.9.0.0/28"}},
+			{name: "memory", set: map[string]string{"berth:service.memory": "1Gi"}, ops: map[string]string{"app-svc": "update"}},
+			{name: "cpu", set: map[string]string{"berth:service.cpu": "2"}, ops: map[string]string{"app-svc": "update"}},
+			{name: "concurrency", set: map[string]string{"berth:service.concurrency": "40"}, ops: map[string]string{"app-svc": "update"}},
+			{name: "minInstances", set: map[string]string{"berth:service.minInstances": "1"}, ops: map[string]string{"app-svc": "update"}},
+			{name: "maxInstances", set: map[string]string{"berth:service.maxInstances": "5"}, ops: map[string]string{"app-svc": "update"}},
+			{name: "timeout", set: map[string]string{"berth:service.timeout": "60s"}, ops: map[string]string{"app-svc": "update"}},
+			{name: "healthPath", set: map[string]string{"berth:service.healthPath": "/readyz"}, ops: map[string]string{"app-svc": "update"}},
+			{name: "port", set: map[string]string{"berth:service.port": "9090"}, ops: map[string]string{"app-svc": "update"}},
+			{name: "env", set: map[string]string{"berth:service.env.FEATURE_FLAG": "on"}, ops: map[string]string{"app-svc": "update"}},
+			{name: "secret version", set: map[string]string{"berth:service.secrets[0].version": "2"}, ops: map[string]string{"app-svc": "update"}},
+			{name: "public", set: map[string]string{"berth:service.public": "true"}, ops: map[string]string{"app-invoker-allusers-6a549ff": "create"}},
+			{name: "invokers", set: map[string]string{"berth:gcp.invokers[1]": "user:oncall@example.com"}, ops: map[string]string{"app-invoker-user-oncall-example-com-16f31d2": "create"}},
+			{name: "ingress", set: map[string]string{"berth:gcp.ingress": "internal"}, ops: map[string]string{"app-svc": "update"}},
+			{name: "egress", set: map[string]string{"berth:gcp.vpc.egress": "all-traffic"}, ops: map[string]string{"app-svc": "update"}},
+			{name: "connector range", set: map[string]string{"berth:gcp.vpc.connector.ipCidrRange": "10.9.0.0/28"}, ops: map[string]string{"app-connector": "replace delete-first"}},
+			// Removals: an env var, and the VPC access block
+			// (template.vpcAccess is plain Optional: dropping it is an
+			// in-place update, and the connector goes).
+			{name: "drop an env var", remove: []string{"berth:service.env.LOG_LEVEL"}, ops: map[string]string{"app-svc": "update"}},
+			{name: "drop the VPC", remove: []string{"berth:gcp.vpc"}, ops: map[string]string{"app-connector": "delete", "app-svc": "update"}},
 		},
 		// Not here: the connector's size and machine type, a rename and a
 		// Region change, which replace the connector with its /28 still
@@ -69,23 +81,25 @@ var stackCases = []stackCase{
 		canaryPlain: map[string]string{"berth:service.secrets[2].env": "CANARY_TOKEN"},
 		canaryType:  "aws:secretsmanager/secretVersion:SecretVersion",
 		knobs: []knob{
-			{name: "memory", set: map[string]string{"berth:service.memory": "2Gi"}},
-			{name: "cpu", set: map[string]string{"berth:service.cpu": "1"}},
-			{name: "concurrency", set: map[string]string{"berth:service.concurrency": "100"}},
-			{name: "minInstances", set: map[string]string{"berth:service.minInstances": "3"}},
-			{name: "maxInstances", set: map[string]string{"berth:service.maxInstances": "12"}},
-			{name: "timeout", set: map[string]string{"berth:service.timeout": "60s"}},
-			{name: "healthPath", set: map[string]string{"berth:service.healthPath": "/readyz"}},
-			{name: "port", set: map[string]string{"berth:service.port": "9090"}},
-			{name: "env", set: map[string]string{"berth:service.env.FEATURE_FLAG": "on"}},
-			{name: "shutdown timeout", set: map[string]string{"berth:service.env.SHUTDOWN_TIMEOUT": "40s"}},
-			{name: "public", set: map[string]string{"berth:service.public": "false"}},
-			{name: "allowedCidrs", set: map[string]string{"berth:aws.allowedCidrs[1]": "198.51.100.0/24"}},
-			{name: "certificateArn", set: map[string]string{"berth:aws.certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"}},
-			{name: "architecture", set: map[string]string{"berth:aws.architecture": "ARM64"}},
-			{name: "logRetentionDays", set: map[string]string{"berth:aws.logRetentionDays": "14"}},
-			{name: "enableExec", set: map[string]string{"berth:aws.enableExec": "true"}},
-			{name: "taskPolicy", set: map[string]string{"berth:aws.taskPolicy[0].actions[0]": "s3:GetObject", "berth:aws.taskPolicy[0].resources[0]": "arn:aws:s3:::berth-assets/*"}},
+			{name: "memory", set: map[string]string{"berth:service.memory": "2Gi"}, ops: map[string]string{"app-svc": "update", "app-taskdef": "replace create-first"}},
+			{name: "cpu", set: map[string]string{"berth:service.cpu": "1"}, ops: map[string]string{"app-svc": "update", "app-taskdef": "replace create-first"}},
+			{name: "concurrency", set: map[string]string{"berth:service.concurrency": "100"}, ops: map[string]string{"app-requests": "update"}},
+			{name: "minInstances", set: map[string]string{"berth:service.minInstances": "3"}, ops: map[string]string{"app-scaling": "update"}},
+			{name: "maxInstances", set: map[string]string{"berth:service.maxInstances": "12"}, ops: map[string]string{"app-scaling": "update"}},
+			{name: "timeout", set: map[string]string{"berth:service.timeout": "60s"}, ops: map[string]string{"app-tg": "update"}},
+			{name: "healthPath", set: map[string]string{"berth:service.healthPath": "/readyz"}, ops: map[string]string{"app-tg": "update"}},
+			{name: "port", set: map[string]string{"berth:service.port": "9090"}, ops: map[string]string{"app-https": "update", "app-lb-out": "update", "app-requests": "update", "app-svc": "update", "app-task-in": "update", "app-taskdef": "replace create-first", "app-tg": "replace create-first"}},
+			{name: "env", set: map[string]string{"berth:service.env.FEATURE_FLAG": "on"}, ops: map[string]string{"app-svc": "update", "app-taskdef": "replace create-first"}},
+			{name: "shutdown timeout", set: map[string]string{"berth:service.env.SHUTDOWN_TIMEOUT": "40s"}, ops: map[string]string{"app-svc": "update", "app-taskdef": "replace create-first"}},
+			{name: "public", set: map[string]string{"berth:service.public": "false"}, ops: map[string]string{"app-http": "replace create-first", "app-https": "replace create-first", "app-lb": "replace create-first", "app-requests": "update"}},
+			{name: "allowedCidrs", set: map[string]string{"berth:aws.allowedCidrs[1]": "198.51.100.0/24"}, ops: map[string]string{"app-lb-in-443-198-51-100-0-24": "create", "app-lb-in-443-ipv6-xx-0": "delete", "app-lb-in-80-198-51-100-0-24": "create", "app-lb-in-80-ipv6-xx-0": "delete"}},
+			{name: "certificateArn", set: map[string]string{"berth:aws.certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"}, ops: map[string]string{"app-https": "update"}},
+			{name: "architecture", set: map[string]string{"berth:aws.architecture": "ARM64"}, ops: map[string]string{"app-image": "update", "app-svc": "update", "app-taskdef": "replace create-first"}},
+			{name: "logRetentionDays", set: map[string]string{"berth:aws.logRetentionDays": "14"}, ops: map[string]string{"app-logs": "update"}},
+			{name: "enableExec", set: map[string]string{"berth:aws.enableExec": "true"}, ops: map[string]string{"app-svc": "update", "app-task-policy": "create", "app-taskdef": "replace create-first"}},
+			{name: "taskPolicy", set: map[string]string{"berth:aws.taskPolicy[0].actions[0]": "s3:GetObject", "berth:aws.taskPolicy[0].resources[0]": "arn:aws:s3:::berth-assets/*"}, ops: map[string]string{"app-task-policy": "update"}},
+			// A removal: the container's env var goes, so a new revision.
+			{name: "drop an env var", remove: []string{"berth:service.env.SHUTDOWN_TIMEOUT"}, ops: map[string]string{"app-svc": "update", "app-taskdef": "replace create-first"}},
 		},
 		// Not here: a rename, which deletes the ECR repository with its
 		// images (defects_test.go), and aws:region, a provider
@@ -119,8 +133,8 @@ func TestSampleStacks(t *testing.T) {
 					t.Errorf("knob %s: up failed: %v\n%s", k.name, err, r.failure())
 					continue
 				}
-				if len(r.changed()) == 0 {
-					t.Errorf("knob %s: up changed nothing", k.name)
+				if got := r.operations(); !maps.Equal(got, k.ops) {
+					t.Errorf("knob %s: the up did %v\nwant %v", k.name, got, k.ops)
 				}
 				checkCanary(t, "up, knob "+k.name, r)
 				checkStable(t, s, "after knob "+k.name)

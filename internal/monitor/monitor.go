@@ -569,8 +569,12 @@ func (m *Monitor) ReadResource(_ context.Context, req *pulumirpc.ReadResourceReq
 // stack reference ([PKG] resource/deploy/builtins.go Read 284-316,
 // readStackReference 393-442): the name, the stack's outputs, and the
 // sorted names of the secret ones. Only `name` is an input (its Check,
-// 120-150). Outputs that cannot be known offline are one unknown value, so
-// every output the program takes from the reference is unknown.
+// 120-150). Outputs that cannot be known offline are an empty object: in a
+// preview the Go SDK answers an output the stack lacks with an unknown
+// value that depends on the reference ([SDK] go/pulumi/stack_reference.go
+// GetOutput), so every output the program takes is unknown and says where
+// it comes from. Outside a preview a missing output would read as nil, a
+// value no cloud would give, so the run fails instead.
 func (m *Monitor) stackReference(id string, props resource.PropertyMap) (resource.PropertyMap, error) {
 	for k := range props {
 		if k != "name" {
@@ -587,10 +591,8 @@ func (m *Monitor) stackReference(id string, props resource.PropertyMap) (resourc
 	if s, isStr := name.StringValue(), name.IsString(); isStr && m.opts.StackOutputs != nil {
 		outs, known = m.opts.StackOutputs(s)
 	}
-	if !known {
-		state["outputs"] = resource.MakeComputed(resource.NewProperty(resource.PropertyMap{}))
-		state["secretOutputNames"] = resource.MakeComputed(resource.NewProperty([]resource.PropertyValue{}))
-		return state, nil
+	if !known && !m.opts.DryRun {
+		return nil, fmt.Errorf("the outputs of stack %v are not known here; give them (testkit.WithStackOutputs)", name.V)
 	}
 	var secrets []resource.PropertyValue
 	for _, k := range outs.StableKeys() {

@@ -77,10 +77,12 @@ func (c *Ctx) Str(key string) Part {
 }
 
 // Cfg is the provider configuration value key, unknown when the
-// configuration does not set it (an offline plan without the account, say).
+// configuration does not hold it (an offline plan without the account,
+// say); a key held with an empty value is known to be empty (a provider
+// configured without a zone).
 func (c *Ctx) Cfg(key string) Part {
 	v, ok := c.Config[key]
-	return Part{s: v, known: ok && v != ""}
+	return Part{s: v, known: ok}
 }
 
 // Gen is a new identifier of n characters of alphabet, or the one the

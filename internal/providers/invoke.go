@@ -154,5 +154,3 @@ func Invoke(token string, args resource.PropertyMap, cfg Config, ids IDs) (resou
 }
 
 func unknownValue() resource.PropertyValue { return unknown() }
-
-

@@ -216,8 +216,30 @@ func (c *Cloud) Update(fn func(*State) error) error {
 	return os.Rename(tmp, path)
 }
 
+// AnyService in a script stands for every service the script does not
+// name.
+const AnyService = "*"
+
+// Deployment is how the next deployment of the ECS service named service
+// ends, as scripted.
+func (s *State) Deployment(service string) providers.DeploymentOutcome {
+	if o, ok := s.Deployments[service]; ok {
+		return o
+	}
+	return s.Deployments[AnyService]
+}
+
+// Operation is how the next operation on the Cloud Run service named
+// service ends, as scripted.
+func (s *State) Operation(service string) providers.OperationOutcome {
+	if o, ok := s.Operations[service]; ok {
+		return o
+	}
+	return s.Operations[AnyService]
+}
+
 // ScriptDeployments makes the next deployments of the ECS service named
-// service end with outcome, until scripted otherwise.
+// service (or AnyService) end with outcome, until scripted otherwise.
 func (c *Cloud) ScriptDeployments(service string, outcome providers.DeploymentOutcome) error {
 	return c.Update(func(s *State) error {
 		s.Deployments[service] = outcome
@@ -226,7 +248,7 @@ func (c *Cloud) ScriptDeployments(service string, outcome providers.DeploymentOu
 }
 
 // ScriptOperations makes the next operations on the Cloud Run service named
-// service end with outcome, until scripted otherwise.
+// service (or AnyService) end with outcome, until scripted otherwise.
 func (c *Cloud) ScriptOperations(service string, outcome providers.OperationOutcome) error {
 	return c.Update(func(s *State) error {
 		s.Operations[service] = outcome

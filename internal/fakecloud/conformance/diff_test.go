@@ -97,7 +97,7 @@ func TestDiffsAnswerAsTheProvidersDo(t *testing.T) {
 		{name: "a service account, not autonamed, replaces create-first",
 			cite: "[TPGB] resource_google_service_account.go account_id Required ForceNew; [BR89] autonaming.go:53-55 only a top-level name",
 			pkg:  "gcp", typ: providers.ServiceAccount,
-			v1:   map[string]any{"accountId": "api-runtime"}, v2: map[string]any{"accountId": "web-runtime"},
+			v1: map[string]any{"accountId": "api-runtime"}, v2: map[string]any{"accountId": "web-runtime"},
 			want: "accountId", replace: []string{"accountId"}},
 		{name: "a plugin-framework rule never asks to delete first",
 			cite: "[BR110] pf/tfbridge/provider_diff.go:114-121; [TPA] vpc_security_group_ingress_rule.go security_group_id RequiresReplace",
@@ -158,7 +158,7 @@ func TestDiffsAnswerAsTheProvidersDo(t *testing.T) {
 		{name: "dropping an optional input without a default is an update",
 			cite: "[TPA] ecs/service.go desired_count Optional, no default, not Computed",
 			pkg:  "aws", typ: providers.ECSService,
-			v1:   ecsService(map[string]any{"desiredCount": 2.0}), v2: ecsService(nil),
+			v1: ecsService(map[string]any{"desiredCount": 2.0}), v2: ecsService(nil),
 			want: "desiredCount", paths: []string{"desiredCount=DELETE"}},
 		{name: "dropping an optional+computed block keeps the cloud's",
 			cite: "[TPA] elbv2/target_group.go health_check Optional+Computed",
@@ -171,7 +171,7 @@ func TestDiffsAnswerAsTheProvidersDo(t *testing.T) {
 		{name: "reordering a set is no change",
 			cite: "[TPA] ecs/service.go network_configuration.subnets and load_balancer TypeSet; [BR110] detailed_diff.go makeSetDiff",
 			pkg:  "aws", typ: providers.ECSService,
-			v1:   ecsService(nil),
+			v1: ecsService(nil),
 			v2: ecsService(map[string]any{
 				"networkConfiguration": map[string]any{"subnets": []any{"subnet-b", "subnet-a"}, "securityGroups": []any{"sg-1"}},
 				"loadBalancers":        []any{map[string]any{"containerName": "app", "containerPort": 8080.0, "targetGroupArn": "tg-2"}, map[string]any{"containerName": "app", "containerPort": 8080.0, "targetGroupArn": "tg-1"}}}),
@@ -258,7 +258,9 @@ func TestDiffsAnswerAsTheProvidersDo(t *testing.T) {
 // defaults and required inputs.
 func TestCheckAnswersAsTheBridgeDoes(t *testing.T) {
 	t.Parallel()
-	hex7 := func(prefix string) *regexp.Regexp { return regexp.MustCompile("^" + regexp.QuoteMeta(prefix) + "-[0-9a-f]{7}$") }
+	hex7 := func(prefix string) *regexp.Regexp {
+		return regexp.MustCompile("^" + regexp.QuoteMeta(prefix) + "-[0-9a-f]{7}$")
+	}
 	t.Run("autonames every named type the provider autonames", func(t *testing.T) {
 		t.Parallel()
 		// [PA] setAutonaming (255, "-"), [PG] resources.go:2744
@@ -266,7 +268,7 @@ func TestCheckAnswersAsTheBridgeDoes(t *testing.T) {
 		// logical name, "-", seven hex characters of the engine's seed.
 		for _, c := range []struct {
 			pkg, typ, prop string
-			in         map[string]any
+			in             map[string]any
 		}{
 			{"aws", providers.ECRRepository, "name", nil},
 			{"aws", providers.ECSCluster, "name", nil},

@@ -3,8 +3,8 @@ package conformance
 import (
 	"context"
 	"errors"
-	"slices"
 	"net"
+	"slices"
 	"strings"
 	"testing"
 

@@ -1,13 +1,18 @@
 // Package provider serves the fake cloud to the Pulumi engine as resource
 // provider plugins (pulumi-resource-aws, -gcp, -docker) over the real
-// provider gRPC protocol, through the SDK's plugin.NewProviderServer. The
-// rules come from internal/fakecloud/model and the memory from
-// internal/fakecloud/cloud.
+// provider gRPC protocol (NewServer). The rules come from
+// internal/providers and the memory from internal/fakecloud/cloud:
+// Check fills defaults and names as the bridge does, Diff answers which
+// properties change and replace and whether the replacement deletes first,
+// Create and Update claim the names the cloud keeps unique and wait as the
+// provider waits (a failed wait leaves the resource in the cloud and, for
+// pulumi-aws, reaches the engine as a partial failure), and Delete refuses
+// what the cloud refuses while another resource uses it.
 //
 // What it is not: the plugins build no image (the Docker provider's build
 // and push are modelled: its rebuild decision, the registry's digest of
 // each build, ECR's tag immutability) and run no task; an ECS deployment
-// ends as the cloud is scripted to end it.
+// and a Cloud Run operation end as the cloud is scripted to end them.
 package provider
 
 import (
@@ -153,7 +158,10 @@ func (p *Provider) DiffConfig(_ context.Context, req plugin.DiffConfigRequest) (
 // Configure reads the provider's Region and project; the fake AWS account
 // comes from $BERTH_FAKECLOUD_AWS_ACCOUNT.
 func (p *Provider) Configure(_ context.Context, req plugin.ConfigureRequest) (plugin.ConfigureResponse, error) {
+	// What the configuration leaves out the provider knows to be empty
+	// (the fake has no environment or credentials to find it in).
 	for _, k := range []string{"region", "project", "zone"} {
+		p.config[k] = ""
 		if v := req.Inputs[resource.PropertyKey(k)]; v.IsString() {
 			p.config[k] = v.StringValue()
 		}
@@ -306,7 +314,7 @@ func (p *Provider) wait(s *cloud.State, t *providers.Type, op, id string, state,
 	case providers.CloudRunService:
 		svc := unsecretString(state["name"])
 		revision := unsecretString(state["latestCreatedRevision"])
-		err := providers.CloudRunOperation(op, revision, s.Operations[svc])
+		err := providers.CloudRunOperation(op, revision, s.Operation(svc))
 		if err != nil {
 			// The revision was created but never became ready: the
 			// service keeps serving the one it served before, if any.
@@ -501,7 +509,7 @@ func blocked(s *cloud.State, t *providers.Type, r *cloud.Record) error {
 func (p *Provider) deploy(s *cloud.State, op, id string, state resource.PropertyMap, running string) error {
 	want := unsecretString(state["taskDefinition"])
 	svc := unsecretString(state["name"])
-	outcome := s.Deployments[svc]
+	outcome := s.Deployment(svc)
 	wait := state["waitForSteadyState"]
 	now, err := providers.Deploy(running, want, outcome, wait.IsBool() && wait.BoolValue())
 	if err != nil {
