@@ -79,6 +79,8 @@ func TestCostUsage(t *testing.T) {
 		{"argument", []string{"cost", "dev"}, 2, `berth cost: unexpected argument "dev": berth cost takes only flags`},
 		{"unknown stack", []string{"cost", "--stack", "qa", "--dir", project(t)}, 2, `berth cost: --stack "qa": stack not found`},
 		{"bad set", []string{"cost", "--stack", "dev", "--set", "nothing"}, 2, "berth cost: --set "},
+		{"bad stack outputs", []string{"cost", "--stack", "dev", "--stack-outputs", "acme/net"}, 2, "berth cost: --stack-outputs \"acme/net\": must be NAME=FILE"},
+		{"stack outputs not a file", []string{"cost", "--stack", "dev", "--stack-outputs", "acme/net=/dev/null"}, 2, "berth cost: --stack-outputs acme/net: /dev/null is not a regular file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -90,7 +92,7 @@ func TestCostUsage(t *testing.T) {
 		})
 	}
 	stdout, _, code := berth(t, "cost", "-h")
-	if code != 0 || !strings.HasPrefix(stdout, "Usage: berth cost --stack NAME [--set PATH=VALUE ...] [--format text|json|markdown] [--dir DIR] [--timeout DURATION]\n") {
+	if code != 0 || !strings.HasPrefix(stdout, "Usage: berth cost --stack NAME [--set PATH=VALUE ...] [--stack-outputs NAME=FILE ...] [--format text|json|markdown] [--dir DIR] [--timeout DURATION]\n") {
 		t.Errorf("help: exit %d\n%s", code, stdout)
 	}
 }

@@ -18,7 +18,7 @@ import (
 // pkg/tfbridge/schema.go nameRequiresDeleteBeforeReplace), which leaves
 // nothing to serve meanwhile, and ELB refuses to delete a target group a
 // listener still forwards to. An explicit false overrides the provider
-// (pkg/v3 v3.274.1 resource/deploy/step_generator.go:2139-2145).
+// (pkg/v3 v3.274.1 resource/deploy/step_generator.go:2142-2145).
 var createFirst = pulumi.DeleteBeforeReplace(false)
 
 // Listener ports.

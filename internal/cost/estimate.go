@@ -7,6 +7,8 @@ import (
 	"math"
 	"strings"
 
+	"github.com/berth-dev/berth/internal/providers"
+
 	"github.com/berth-dev/berth/internal/plan"
 )
 
@@ -124,17 +126,17 @@ func Compute(p *plan.Plan, in Inputs) *Estimate {
 // pricers maps each priced resource type to the function that prices it.
 // Each concept lives in its own file.
 var pricers = map[string]func(*estimator, *plan.Resource){
-	"aws:ecs/service:Service":                       (*estimator).fargateService,
-	"aws:lb/loadBalancer:LoadBalancer":              (*estimator).loadBalancer,
-	"aws:cloudwatch/logGroup:LogGroup":              (*estimator).logGroup,
-	"aws:ecr/repository:Repository":                 (*estimator).ecrRepository,
-	"aws:secretsmanager/secret:Secret":              (*estimator).secretsManagerSecret,
-	"aws:ssm/parameter:Parameter":                   (*estimator).ssmParameter,
-	"aws:ecs/taskDefinition:TaskDefinition":         (*estimator).taskSecrets,
-	"gcp:cloudrunv2/service:Service":                (*estimator).cloudRunService,
-	"gcp:vpcaccess/connector:Connector":             (*estimator).connector,
-	"gcp:artifactregistry/repository:Repository":    (*estimator).artifactRegistry,
-	"gcp:secretmanager/secretVersion:SecretVersion": (*estimator).secretVersion,
+	providers.ECSService:           (*estimator).fargateService,
+	providers.LoadBalancer:         (*estimator).loadBalancer,
+	providers.LogGroup:             (*estimator).logGroup,
+	providers.ECRRepository:        (*estimator).ecrRepository,
+	providers.SecretsManagerSecret: (*estimator).secretsManagerSecret,
+	providers.SSMParameter:         (*estimator).ssmParameter,
+	providers.ECSTaskDefinition:    (*estimator).taskSecrets,
+	providers.CloudRunService:      (*estimator).cloudRunService,
+	providers.VPCAccessConnector:   (*estimator).connector,
+	providers.ArtifactRegistryRepo: (*estimator).artifactRegistry,
+	providers.SecretManagerVersion: (*estimator).secretVersion,
 }
 
 // estimator collects the lines of one estimate.

@@ -3,6 +3,8 @@ package cost
 import (
 	"fmt"
 
+	"github.com/berth-dev/berth/internal/providers"
+
 	"github.com/berth-dev/berth/internal/plan"
 )
 
@@ -23,7 +25,7 @@ func (e *estimator) fargateService(r *plan.Resource) {
 	}
 	cpuLine := line(r, "Fargate vCPU")
 	memLine := line(r, "Fargate memory")
-	td := e.dependency(r, "aws:ecs/taskDefinition:TaskDefinition")
+	td := e.dependency(r, providers.ECSTaskDefinition)
 	if td == nil {
 		e.unpriced(cpuLine, "vCPU-hour", "the service's task definition is not in the plan")
 		e.unpriced(memLine, "GB-hour", "the service's task definition is not in the plan")
@@ -66,7 +68,7 @@ func (e *estimator) fargateService(r *plan.Resource) {
 
 // taskCount returns the minimum and maximum task count of an ECS service.
 func (e *estimator) taskCount(svc *plan.Resource) (lo, hi float64, ok bool) {
-	for _, t := range e.dependents(svc, "aws:appautoscaling/target:Target") {
+	for _, t := range e.dependents(svc, providers.ScalingTarget) {
 		if dim, _ := str(t.Inputs, "scalableDimension"); dim != "ecs:service:DesiredCount" {
 			continue
 		}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/berth-dev/berth/internal/providers"
+
 	"github.com/berth-dev/berth/internal/plan"
 )
 
@@ -35,7 +37,7 @@ func ecrKept(e *estimator, repo *plan.Resource) int {
 	name, _ := str(repo.Inputs, "name")
 	for i := range e.plan.Resources {
 		p := &e.plan.Resources[i]
-		if p.Type != "aws:ecr/lifecyclePolicy:LifecyclePolicy" {
+		if p.Type != providers.ECRLifecyclePolicy {
 			continue
 		}
 		if target, _ := str(p.Inputs, "repository"); target != name || name == "" {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/berth-dev/berth/internal/providers"
+
 	"github.com/berth-dev/berth/internal/iamdoc"
 	"github.com/berth-dev/berth/internal/plan"
 )
@@ -122,10 +124,10 @@ func (e *estimator) executionRoleSecrets(td *plan.Resource) (sm, ssm []string, o
 		return nil, nil, false
 	}
 	role, found := e.byURN[roles[0]]
-	if !found || role.Type != "aws:iam/role:Role" {
+	if !found || role.Type != providers.IAMRole {
 		return nil, nil, false
 	}
-	for _, p := range e.dependents(role, "aws:iam/rolePolicy:RolePolicy") {
+	for _, p := range e.dependents(role, providers.IAMRolePolicy) {
 		doc, _ := p.Inputs["policy"].(string)
 		stmts, ok := iamdoc.Parse(doc)
 		if !ok {
@@ -162,7 +164,7 @@ func (e *estimator) executionRoleSecrets(td *plan.Resource) (sm, ssm []string, o
 func (e *estimator) createdSecretsManagerSecret(ref string) bool {
 	for i := range e.plan.Resources {
 		r := &e.plan.Resources[i]
-		if r.Type != "aws:secretsmanager/secret:Secret" {
+		if r.Type != providers.SecretsManagerSecret {
 			continue
 		}
 		if name, ok := str(r.Inputs, "name"); ok && name != "" && strings.Contains(ref, ":secret:"+name) {
@@ -189,7 +191,7 @@ func secretName(ref string) string {
 // location).
 func (e *estimator) secretVersion(r *plan.Resource) {
 	l := line(r, "Secret Manager active version")
-	secret := e.dependency(r, "gcp:secretmanager/secret:Secret")
+	secret := e.dependency(r, providers.SecretManagerSecret)
 	if secret == nil {
 		e.unpriced(l, "version-month", "the version's secret is not in the plan, so its replica locations are not known")
 		return
@@ -253,7 +255,7 @@ func (e *estimator) createdSecretManagerSecret(ref string) bool {
 	id := ref[strings.LastIndex(ref, "/")+1:]
 	for i := range e.plan.Resources {
 		r := &e.plan.Resources[i]
-		if r.Type != "gcp:secretmanager/secret:Secret" {
+		if r.Type != providers.SecretManagerSecret {
 			continue
 		}
 		if s, ok := str(r.Inputs, "secretId"); ok && s == id {

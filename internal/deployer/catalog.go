@@ -28,10 +28,10 @@ type Catalog struct {
 	// Configure holds the calls the provider makes when it is configured.
 	Configure Entry `json:"configure"`
 	// Resources maps a Pulumi resource type token, such as
-	// "aws:ecs/service:Service", to its calls.
+	// providers.ECSService, to its calls.
 	Resources map[string]Entry `json:"resources"`
 	// Invokes maps a Pulumi invoke token, such as
-	// "aws:index/getCallerIdentity:getCallerIdentity", to its calls.
+	// providers.GetCallerIdentity, to its calls.
 	Invokes map[string]Entry `json:"invokes"`
 }
 

@@ -556,10 +556,10 @@ func match(base, head *plan.Plan) ([]pair, map[string]string) {
 // port 443 that disappears while one for port 80 appears is a deletion and a
 // creation, not one rule renamed.
 var identityInputs = map[string][]string{
-	"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {"securityGroupId", "ipProtocol", "fromPort", "toPort"},
-	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule":   {"securityGroupId", "ipProtocol", "fromPort", "toPort"},
-	"aws:ec2/securityGroupRule:SecurityGroupRule":               {"securityGroupId", "type", "protocol", "fromPort", "toPort"},
-	"aws:lb/listener:Listener":                                  {"port"},
+	providers.SecurityGroupIngressRule: {"securityGroupId", "ipProtocol", "fromPort", "toPort"},
+	providers.SecurityGroupEgressRule:  {"securityGroupId", "ipProtocol", "fromPort", "toPort"},
+	providers.SecurityGroupRule:        {"securityGroupId", "type", "protocol", "fromPort", "toPort"},
+	providers.Listener:                 {"port"},
 }
 
 // sameIdentity reports whether two resources of type typ agree on its

@@ -77,19 +77,19 @@ type stateful struct{ name, loss string }
 // statefulTypes lists the resource types whose deletion loses data or is
 // hard to undo, with what is lost. A delete flag is raised for each.
 var statefulTypes = map[string]stateful{
-	"gcp:artifactregistry/repository:Repository":     {"Artifact Registry repository", "the images in it are deleted with it"},
-	"aws:ecr/repository:Repository":                  {"ECR repository", "the images in it are deleted with it"},
-	"aws:cloudwatch/logGroup:LogGroup":               {"log group", "its logs are deleted with it"},
-	"aws:lb/loadBalancer:LoadBalancer":               {"load balancer", "a new one gets a new DNS name; DNS records pointing at it break"},
-	"gcp:serviceaccount/account:Account":             {"service account", "an account re-created with the same ID is a new identity; grants made outside this stack are lost"},
-	"gcp:vpcaccess/connector:Connector":              {"VPC connector", "services using it lose private egress; re-creating one takes minutes"},
-	"gcp:secretmanager/secret:Secret":                {"Secret Manager secret", "every version of it is destroyed"},
-	"gcp:secretmanager/secretVersion:SecretVersion":  {"secret version", "its value is destroyed"},
-	"aws:secretsmanager/secret:Secret":               {"Secrets Manager secret", "it and its versions are scheduled for deletion"},
-	"aws:secretsmanager/secretVersion:SecretVersion": {"secret version", "its value is no longer available"},
-	"aws:ssm/parameter:Parameter":                    {"SSM parameter", "its value is destroyed"},
-	"aws:iam/role:Role":                              {"IAM role", "a role re-created with the same name is a new principal; trust granted to it elsewhere is lost"},
-	"aws:acm/certificate:Certificate":                {"certificate", "a new one must be validated again"},
+	providers.ArtifactRegistryRepo:    {"Artifact Registry repository", "the images in it are deleted with it"},
+	providers.ECRRepository:           {"ECR repository", "the images in it are deleted with it"},
+	providers.LogGroup:                {"log group", "its logs are deleted with it"},
+	providers.LoadBalancer:            {"load balancer", "a new one gets a new DNS name; DNS records pointing at it break"},
+	providers.ServiceAccount:          {"service account", "an account re-created with the same ID is a new identity; grants made outside this stack are lost"},
+	providers.VPCAccessConnector:      {"VPC connector", "services using it lose private egress; re-creating one takes minutes"},
+	providers.SecretManagerSecret:     {"Secret Manager secret", "every version of it is destroyed"},
+	providers.SecretManagerVersion:    {"secret version", "its value is destroyed"},
+	providers.SecretsManagerSecret:    {"Secrets Manager secret", "it and its versions are scheduled for deletion"},
+	providers.SecretsManagerVersion:   {"secret version", "its value is no longer available"},
+	providers.SSMParameter:            {"SSM parameter", "its value is destroyed"},
+	providers.IAMRole:                 {"IAM role", "a role re-created with the same name is a new principal; trust granted to it elsewhere is lost"},
+	"aws:acm/certificate:Certificate": {"certificate", "a new one must be validated again"},
 }
 
 // replaceReason says why a resource is replaced, with old -> new values of
@@ -173,7 +173,7 @@ func iamFindings(typ string, old, new map[string]any) []string {
 				out = append(out, policyFindings("inline policy "+name, oldInline[name], str(m, "policy"))...)
 			}
 		}
-		if typ == "aws:iam/rolePolicyAttachment:RolePolicyAttachment" {
+		if typ == providers.IAMRolePolicyAttachment {
 			if arn := str(new, "policyArn"); arn != "" && arn != str(old, "policyArn") {
 				out = append(out, fmt.Sprintf("attaches managed policy %s to role %s", arn, str(new, "role")))
 			}
@@ -541,21 +541,21 @@ func exposureFindings(typ string, old, new map[string]any, head *lbIndex) []stri
 	}
 	var out []string
 	switch typ {
-	case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
+	case providers.SecurityGroupIngressRule:
 		if w := worldIngress(new); w != "" && (old == nil || worldIngress(old) != w) {
 			out = append(out, "ingress rule admits "+w)
 		}
-	case "aws:ec2/securityGroupRule:SecurityGroupRule":
+	case providers.SecurityGroupRule:
 		if str(new, "type") == "ingress" {
 			if w := added(inlineWorldIngress(oneOrNone(old)), inlineWorldIngress([]any{new})); len(w) > 0 {
 				out = append(out, "ingress rule admits "+strings.Join(w, ", "))
 			}
 		}
-	case "aws:ec2/securityGroup:SecurityGroup":
+	case providers.SecurityGroup:
 		if w := added(inlineWorldIngress(list(old, "ingress")), inlineWorldIngress(list(new, "ingress"))); len(w) > 0 {
 			out = append(out, "security group admits "+strings.Join(w, ", "))
 		}
-	case "aws:lb/loadBalancer:LoadBalancer":
+	case providers.LoadBalancer:
 		internal := func(m map[string]any) bool { b, _ := valueAt(m, "internal").(bool); return b }
 		switch {
 		case old == nil && !internal(new):
@@ -563,7 +563,7 @@ func exposureFindings(typ string, old, new map[string]any, head *lbIndex) []stri
 		case old != nil && internal(old) && !internal(new):
 			out = append(out, "load balancer becomes internet-facing (internal true -> false)")
 		}
-	case "aws:ecs/service:Service":
+	case providers.ECSService:
 		pub := func(m map[string]any) bool {
 			b, _ := valueAt(valueMap(m, "networkConfiguration"), "assignPublicIp").(bool)
 			return b
@@ -579,7 +579,7 @@ func exposureFindings(typ string, old, new map[string]any, head *lbIndex) []stri
 		if exec(new) && (old == nil || !exec(old)) {
 			out = append(out, "ECS Exec is enabled (enableExecuteCommand true): anyone allowed ecs:ExecuteCommand can open a shell in running tasks")
 		}
-	case "gcp:cloudrunv2/service:Service":
+	case providers.CloudRunService:
 		if old != nil {
 			o, n := ingressOf(old), ingressOf(new)
 			if cloudRunIngress[n] > cloudRunIngress[o] {
@@ -602,7 +602,7 @@ func exposureFindings(typ string, old, new map[string]any, head *lbIndex) []stri
 }
 
 // listenerType is the Pulumi type of an ALB or NLB listener.
-const listenerType = "aws:lb/listener:Listener"
+const listenerType = providers.Listener
 
 // listenerFindings lists the ways in which a listener change weakens
 // transport security on a load balancer: an HTTPS (or TLS) listener deleted
@@ -691,7 +691,7 @@ type lbIndex struct {
 func newLBIndex(p *plan.Plan) *lbIndex {
 	idx := &lbIndex{byName: map[string]bool{}, byURN: map[string]bool{}}
 	for _, r := range p.Resources {
-		if r.Type != "aws:lb/loadBalancer:LoadBalancer" && r.Type != "aws:alb/loadBalancer:LoadBalancer" {
+		if r.Type != providers.LoadBalancer && r.Type != "aws:alb/loadBalancer:LoadBalancer" {
 			continue
 		}
 		internal, _ := valueAt(r.Inputs, "internal").(bool)
@@ -808,9 +808,9 @@ func (r secretRef) String() string {
 func secretFindings(typ string, old, new map[string]any) []string {
 	var o, n map[string]secretRef
 	switch typ {
-	case "gcp:cloudrunv2/service:Service":
+	case providers.CloudRunService:
 		o, n = cloudRunSecrets(old), cloudRunSecrets(new)
-	case "aws:ecs/taskDefinition:TaskDefinition":
+	case providers.ECSTaskDefinition:
 		o, n = ecsSecrets(old), ecsSecrets(new)
 	default:
 		return nil
@@ -938,7 +938,7 @@ type capacityPath struct {
 
 // capacityPaths lists, per type, the inputs that size a service.
 var capacityPaths = compileCapacity(map[string][]capacityPath{
-	"gcp:cloudrunv2/service:Service": {
+	providers.CloudRunService: {
 		{pattern: "template.scaling.minInstanceCount", label: "min instances"},
 		{pattern: "template.scaling.maxInstanceCount", label: "max instances"},
 		{pattern: "scaling.minInstanceCount", label: "service min instances"},
@@ -946,28 +946,28 @@ var capacityPaths = compileCapacity(map[string][]capacityPath{
 		{pattern: "template.containers[*].resources.limits.memory", label: "memory"},
 		{pattern: "template.maxInstanceRequestConcurrency", label: "concurrency"},
 	},
-	"gcp:vpcaccess/connector:Connector": {
+	providers.VPCAccessConnector: {
 		{pattern: "minInstances", label: "connector min instances"},
 		{pattern: "maxInstances", label: "connector max instances"},
 		{pattern: "machineType", label: "connector machine type"},
 	},
-	"aws:ecs/taskDefinition:TaskDefinition": {
+	providers.ECSTaskDefinition: {
 		{pattern: "cpu", label: "task CPU units"},
 		{pattern: "memory", label: "task memory (MiB)"},
 		{pattern: "containerDefinitions[*].cpu", label: "container CPU units"},
 		{pattern: "containerDefinitions[*].memory", label: "container memory (MiB)"},
 		{pattern: "containerDefinitions[*].memoryReservation", label: "container memory reservation (MiB)"},
 	},
-	"aws:ecs/service:Service": {
+	providers.ECSService: {
 		{pattern: "desiredCount", label: "desired task count"},
 	},
-	"aws:appautoscaling/target:Target": {
+	providers.ScalingTarget: {
 		{pattern: "minCapacity", label: "min capacity"},
 		{pattern: "maxCapacity", label: "max capacity"},
 	},
 	// A target tracking policy scales out when its metric passes the target:
 	// a lower target (requests per task, CPU percent) runs more tasks.
-	"aws:appautoscaling/policy:Policy": {
+	providers.ScalingPolicy: {
 		{pattern: "targetTrackingScalingPolicyConfiguration.targetValue", label: "scaling target"},
 	},
 })
@@ -1004,7 +1004,7 @@ func capacityFindings(typ string, in map[string]any, values []Value) []string {
 // scalingMetric names the metric of an autoscaling policy's target
 // tracking, such as ALBRequestCountPerTarget, or "" for other resources.
 func scalingMetric(typ string, in map[string]any) string {
-	if typ != "aws:appautoscaling/policy:Policy" {
+	if typ != providers.ScalingPolicy {
 		return ""
 	}
 	cfg := valueMap(in, "targetTrackingScalingPolicyConfiguration")

@@ -456,7 +456,7 @@ func inputDependencies(props map[string]*pulumirpc.RegisterResourceRequest_Prope
 // deleteBeforeReplace, true or false, is kept as given: the Go SDK sends
 // deleteBeforeReplaceDefined with it ([SDK] go/pulumi/context.go
 // 2046-2063), and the engine lets it override the provider
-// ([PKG] source_eval.go:2497-2503, step_generator.go:2139-2145).
+// ([PKG] source_eval.go:2497-2503, step_generator.go:2142-2145).
 func (m *Monitor) options(req *pulumirpc.RegisterResourceRequest, urn string) plan.Options {
 	o := plan.Options{
 		Protect:                 req.GetProtect(),

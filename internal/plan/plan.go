@@ -105,7 +105,7 @@ type Options struct {
 	// true deletes the old resource before its replacement is created;
 	// false creates the replacement first even where the provider would
 	// delete first, since the engine lets a given option override the
-	// provider (pkg/v3 v3.274.1 resource/deploy/step_generator.go:2139-2145).
+	// provider (pkg/v3 v3.274.1 resource/deploy/step_generator.go:2142-2145).
 	// Default: unset (left out of the JSON), the provider decides.
 	DeleteBeforeReplace *bool `json:"deleteBeforeReplace,omitempty"`
 	// RetainOnDelete leaves the cloud resource in place when Pulumi

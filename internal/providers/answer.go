@@ -99,7 +99,10 @@ func Answer(r Request) (Result, error) {
 	}
 	_, offline := r.IDs.Generate(Hex, 1)
 	offline = !offline
-	checked, failures := t.Check(nil, r.Inputs, r.Name, r.Seed)
+	checked, failures, err := t.Check(nil, r.Inputs, r.Name, r.Seed)
+	if err != nil {
+		return Result{}, fmt.Errorf("%s resource '%s': %w", r.Type, r.Name, err)
+	}
 	if len(failures) > 0 {
 		e := &CheckError{Type: r.Type, Name: r.Name}
 		for _, f := range failures {

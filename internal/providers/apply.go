@@ -7,11 +7,15 @@ import (
 )
 
 // Apply returns the ID and the state after a create (c.Old nil) or an
-// update: the checked inputs as the provider stores them (its StateFuncs
-// applied, the bridge's meta keys dropped), then the provider's outputs
-// over them, with the Sensitive properties and every property that was a
-// secret input marked secret.
+// update: the checked inputs with Terraform's defaults, as the provider
+// stores them (its StateFuncs applied, the bridge's meta keys dropped),
+// then the provider's outputs over them, with the Sensitive properties and
+// every property that was a secret input marked secret. The outputs see
+// the inputs with the defaults.
 func (t *Type) Apply(c *Ctx) (resource.PropertyValue, resource.PropertyMap) {
+	in := c.In
+	c.In = planDefaults(t.Schema, c.In)
+	defer func() { c.In = in }()
 	state := stored(t.Schema, c.In)
 	var id resource.PropertyValue
 	if t.Outputs != nil {

@@ -15,8 +15,11 @@ func ec2Types() []*Type {
 			Autoname: awsName(),
 			Schema: with(Schema{
 				// Upstream's "Managed by Terraform", changed by pulumi-aws's
-				// patch 0018 and [PA] Default managedByPulumi.
-				"description": {Flags: ForceNew, Default: str("Managed by Pulumi")},
+				// patch 0018, and a DefaultInfo of pulumi-aws's own ([PA]
+				// "description": {Default: managedByPulumi}), which the
+				// Go SDK also fills before it registers ([SDKA]
+				// ec2/securityGroup.go).
+				"description": {Flags: ForceNew | CheckDefault, Default: str("Managed by Pulumi")},
 				// TypeSets, Optional+Computed, ConfigMode Attr.
 				"egress":              {Flags: Computed | Set},
 				"ingress":             {Flags: Computed | Set},
@@ -119,7 +122,7 @@ func sgRule(token, direction string) *Type {
 				return ""
 			}
 			if o, n := kind(olds), kind(news); o != "" && n != "" && o != n {
-				return []string{n}
+				return []string{n, o}
 			}
 			return nil
 		},

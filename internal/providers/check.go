@@ -23,10 +23,13 @@ const DefaultsKey = "__defaults"
 // them with the schema defaults and the autoname applied, with DefaultsKey
 // listing what it filled:
 //
-//   - A missing property with a default takes the default, or its previous
-//     value when olds (the previous checked inputs) list it as defaulted or
-//     hold no list at all (bridge schema.go applyDefaults useOldDefault,
-//     724-768), so a default the program never set does not drift.
+//   - A missing property with a Pulumi provider's default (CheckDefault)
+//     takes it, or its previous value when olds (the previous checked
+//     inputs) list it as defaulted or hold no list at all (bridge schema.go
+//     applyDefaults useOldDefault, 724-768), so a default the program never
+//     set does not drift. Terraform's defaults are not Check's: the bridge
+//     checks with DisableTFDefaults, and the provider's plan applies them
+//     (see planDefaults).
 //   - A missing autonamed property keeps the name olds hold (bridge
 //     autonaming.go ComputeAutoNameDefault reuses the prior value,
 //     143-147), or gets a new one: the logical name name, the separator
@@ -36,7 +39,10 @@ const DefaultsKey = "__defaults"
 //     (pkg v3.274.1 resource/deploy/step_generator.go:2102-2122), so the
 //     replacement gets a new name.
 //   - Every required property, nested ones included, must have a value.
-func (t *Type) Check(olds, news resource.PropertyMap, name string, seed []byte) (resource.PropertyMap, []Failure) {
+//
+// An autoname that cannot be made (the logical name is too long) is the
+// error.
+func (t *Type) Check(olds, news resource.PropertyMap, name string, seed []byte) (resource.PropertyMap, []Failure, error) {
 	in, filled := applyDefaults(t.Schema, olds, news)
 	var failures []Failure
 	if a := t.Autoname; a != nil && isNull(in[resource.PropertyKey(a.Prop)]) && !conflicts(in, a.ConflictsWith) {
@@ -44,7 +50,10 @@ func (t *Type) Check(olds, news resource.PropertyMap, name string, seed []byte) 
 		if prior, ok := knownString(olds[key]); ok {
 			in[key] = resource.NewProperty(prior)
 		} else if v, err := a.generate(t.Token, name, seed, in); err != nil {
-			failures = append(failures, Failure{Property: a.Prop, Reason: err.Error()})
+			// The bridge's Check returns it as its error, not as a
+			// failure of a property, and checks nothing further
+			// ([BR110] provider.go:1021-1027).
+			return nil, nil, err
 		} else {
 			in[key] = resource.NewProperty(v)
 		}
@@ -52,7 +61,42 @@ func (t *Type) Check(olds, news resource.PropertyMap, name string, seed []byte) 
 	}
 	in[DefaultsKey] = defaultsList(filled)
 	failures = append(failures, validate(t.Schema, in, "")...)
-	return in, failures
+	return in, failures, nil
+}
+
+// planDefaults returns in with Terraform's defaults in every property of s
+// that in leaves out, nested blocks included: what the provider's plan
+// compares and stores (terraform-plugin-sdk fills schema Defaults into the
+// config it plans).
+func planDefaults(s Schema, in resource.PropertyMap) resource.PropertyMap {
+	out := in.Copy()
+	for k, p := range s {
+		key := resource.PropertyKey(k)
+		v, has := out[key]
+		switch {
+		case (!has || v.IsNull()) && !p.Default.IsNull() && !p.Is(CheckDefault):
+			out[key] = p.Default
+		case has && p.Elem != nil:
+			out[key] = nestedPlanDefaults(p.Elem, v)
+		}
+	}
+	return out
+}
+
+func nestedPlanDefaults(s Schema, v resource.PropertyValue) resource.PropertyValue {
+	switch {
+	case v.IsSecret():
+		return resource.MakeSecret(nestedPlanDefaults(s, v.SecretValue().Element))
+	case v.IsObject():
+		return resource.NewProperty(planDefaults(s, v.ObjectValue()))
+	case v.IsArray():
+		out := make([]resource.PropertyValue, len(v.ArrayValue()))
+		for i, e := range v.ArrayValue() {
+			out[i] = nestedPlanDefaults(s, e)
+		}
+		return resource.NewProperty(out)
+	}
+	return v
 }
 
 // generate makes a new name for the resource named name.
@@ -116,7 +160,7 @@ func applyDefaults(s Schema, olds, news resource.PropertyMap) (resource.Property
 		key := resource.PropertyKey(k)
 		v, has := out[key]
 		switch {
-		case (!has || v.IsNull()) && !p.Default.IsNull():
+		case (!has || v.IsNull()) && !p.Default.IsNull() && p.Is(CheckDefault):
 			if old, ok := olds[key]; ok && !old.IsNull() && (!hasOldList || oldDefaults[k]) {
 				out[key] = old
 			} else {

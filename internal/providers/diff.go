@@ -51,9 +51,10 @@ type DiffResult struct {
 // old state as the bridge's plan does (bridge v3.110.0 provider.go Diff
 // over the provider's PlanResourceChange; OpenTofu objchange.ProposedNew):
 //
-//   - each new value against the state's (so a default the cloud
-//     overrides is a change), under the property's Equal when the provider
-//     suppresses differences of form;
+//   - each new value, Terraform's defaults filled in (planDefaults),
+//     against the state's (so a default the cloud overrides is a change),
+//     under the property's Equal when the provider suppresses differences
+//     of form;
 //   - a value the inputs drop is a change (Delete) unless the property is
 //     Computed, when the state's value stands; nested values the state has
 //     but the old inputs never gave are the cloud's own and never a change;
@@ -73,12 +74,14 @@ type DiffResult struct {
 //   - with UniqueNameFields: every listed field unchanged from the state,
 //     and none of them autonamed by the bridge;
 //   - Plugin Framework resources: the DeleteBeforeReplace flag alone
-//     (bridge pf/tfbridge/provider_diff.go:114-121).
+//     (bridge v3.89.1 pf/tfbridge/provider_diff.go:111-118; v3.110.0 pkg/pf/tfbridge/provider_diff.go:110-117).
 //
 // Properties named in ignoreChanges (top level, as the engine sends them)
 // are skipped; the engine has already put their old values into news.
 func (t *Type) Diff(oldInputs, oldState, news resource.PropertyMap, ignoreChanges []string) DiffResult {
 	var d DiffResult
+	checked := news
+	news = planDefaults(t.Schema, news)
 	keys := map[string]bool{}
 	for k := range news {
 		keys[string(k)] = true
@@ -130,7 +133,7 @@ func (t *Type) Diff(oldInputs, oldState, news resource.PropertyMap, ignoreChange
 		slices.Sort(d.Replace)
 	}
 	slices.SortFunc(d.Paths, func(a, b PathDiff) int { return strings.Compare(a.Path, b.Path) })
-	d.DeleteBeforeReplace = len(d.Replace) > 0 && (t.DeleteBeforeReplace || t.nameSetByProgram(news, oldState))
+	d.DeleteBeforeReplace = len(d.Replace) > 0 && (t.DeleteBeforeReplace || t.nameSetByProgram(checked, oldState))
 	return d
 }
 

@@ -20,7 +20,7 @@ func URN(stack, project, parent, typ, name string) string {
 
 // DeleteFirst is the engine's choice of replacement order: a
 // deleteBeforeReplace option the program gave, true or false, wins; without
-// one, the provider's ([PKG] resource/deploy/step_generator.go:2139-2145).
+// one, the provider's ([PKG] resource/deploy/step_generator.go:2142-2145).
 func DeleteFirst(provider bool, option *bool) bool {
 	if option != nil {
 		return *option

@@ -40,6 +40,14 @@ const (
 	Set
 	// Output: computed only, set by the cloud and never an input.
 	Output
+	// CheckDefault: the Default is the Pulumi provider's own (a
+	// tfbridge.DefaultInfo in its resources.go), which the bridge's Check
+	// writes into the inputs and lists under DefaultsKey. Without it, the
+	// Default is Terraform's, which Check leaves out (the bridge checks
+	// with DisableTFDefaults: v3.89.1 pkg/tfbridge/provider.go:971-974,
+	// v3.110.0 :1021-1024) and the provider's plan applies: it is in the
+	// state, and a dropped input is compared as its default.
+	CheckDefault
 )
 
 // Prop is one property's rules. The zero Prop is a plain Optional
@@ -48,10 +56,9 @@ const (
 type Prop struct {
 	// Flags are the property's flags.
 	Flags Flag
-	// Default is the schema default the bridge's Check writes into the
-	// inputs when the property is absent (bridge schema.go applyDefaults:
-	// TF schema Default values and the provider's DefaultInfo). Null for
-	// none.
+	// Default is the property's default when the inputs leave it out:
+	// Terraform's schema Default, or with CheckDefault the Pulumi
+	// provider's. Null for none.
 	Default resource.PropertyValue
 	// Elem holds the properties of a nested block: of the object itself
 	// (a MaxItems=1 block, which the bridge flattens to one object) or of

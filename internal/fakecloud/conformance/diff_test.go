@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"context"
 	"regexp"
 	"slices"
 	"strings"
@@ -100,7 +101,7 @@ func TestDiffsAnswerAsTheProvidersDo(t *testing.T) {
 			v1: map[string]any{"accountId": "api-runtime"}, v2: map[string]any{"accountId": "web-runtime"},
 			want: "accountId", replace: []string{"accountId"}},
 		{name: "a plugin-framework rule never asks to delete first",
-			cite: "[BR110] pf/tfbridge/provider_diff.go:114-121; [TPA] vpc_security_group_ingress_rule.go security_group_id RequiresReplace",
+			cite: "[BR110] pkg/pf/tfbridge/provider_diff.go:110-117; [TPA] vpc_security_group_ingress_rule.go security_group_id RequiresReplace",
 			pkg:  "aws", typ: providers.SecurityGroupIngressRule,
 			v1:   map[string]any{"securityGroupId": "sg-1", "ipProtocol": "tcp", "fromPort": 80.0, "toPort": 80.0, "cidrIpv4": "10.0.0.0/8"},
 			v2:   map[string]any{"securityGroupId": "sg-2", "ipProtocol": "tcp", "fromPort": 80.0, "toPort": 80.0, "cidrIpv4": "10.0.0.0/8"},
@@ -116,7 +117,7 @@ func TestDiffsAnswerAsTheProvidersDo(t *testing.T) {
 			pkg:  "aws", typ: providers.SecurityGroupIngressRule,
 			v1:   map[string]any{"securityGroupId": "sg-1", "ipProtocol": "tcp", "fromPort": 80.0, "toPort": 80.0, "referencedSecurityGroupId": "sg-lb"},
 			v2:   map[string]any{"securityGroupId": "sg-1", "ipProtocol": "tcp", "fromPort": 80.0, "toPort": 80.0, "cidrIpv4": "0.0.0.0/0"},
-			want: "cidrIpv4 referencedSecurityGroupId", replace: []string{"cidrIpv4"}},
+			want: "cidrIpv4 referencedSecurityGroupId", replace: []string{"cidrIpv4", "referencedSecurityGroupId"}},
 		{name: "a connector's size replaces it, delete-first when named",
 			cite: "[TPGB] resource_vpc_access_connector.go:35-177 every argument ForceNew, no Update; [PG] resources.go:2744 SetAutonaming",
 			pkg:  "gcp", typ: providers.VPCAccessConnector,
@@ -316,15 +317,17 @@ func TestCheckAnswersAsTheBridgeDoes(t *testing.T) {
 			t.Errorf("service account without accountId: failures %v, want accountId required", failures)
 		}
 	})
-	t.Run("a name too long for the type is an error, not cut", func(t *testing.T) {
+	t.Run("a name too long for the type is Check's error, not cut", func(t *testing.T) {
 		t.Parallel()
 		// [PA] aws_iam_role AutoName("name", 64, "-"); [SDK]
-		// go/common/resource/resource_id.go NewUniqueName.
+		// go/common/resource/resource_id.go NewUniqueName; the bridge's
+		// Check returns it as its error ([BR110] provider.go:1021-1027).
 		p := start(t, "aws", awsConfig)
 		long := strings.Repeat("r", 57)
-		_, failures := p.check(providers.IAMRole, long, nil, props(map[string]any{"assumeRolePolicy": "{}"}), "seed")
-		if len(failures) != 1 || !strings.Contains(failures[0].GetReason(), "plus 7 random chars is longer than maximum length 64") {
-			t.Errorf("failures %v, want the maximum length error", failures)
+		_, err := p.client.Check(context.Background(), &pulumirpc.CheckRequest{Urn: urn(providers.IAMRole, long), Name: long, Type: providers.IAMRole,
+			News: p.marshal(props(map[string]any{"assumeRolePolicy": "{}"})), RandomSeed: []byte("seed")})
+		if err == nil || !strings.Contains(err.Error(), "could not make instance of 'aws:iam/role:Role': name '"+long+"-' plus 7 random chars is longer than maximum length 64") {
+			t.Errorf("Check: %v, want the maximum length error", err)
 		}
 	})
 	t.Run("a lowercasing autoname", func(t *testing.T) {
@@ -337,21 +340,47 @@ func TestCheckAnswersAsTheBridgeDoes(t *testing.T) {
 			t.Errorf("name = %q, want private-<7 hex>", name)
 		}
 	})
-	t.Run("fills schema defaults and lists them", func(t *testing.T) {
+	t.Run("Pulumi's defaults in Check, Terraform's in the state", func(t *testing.T) {
 		t.Parallel()
-		// [TPA] ecr/repository.go image_tag_mutability Default MUTABLE;
-		// ec2 security group description "Managed by Pulumi" (pulumi-aws
-		// patch 0018); logs group retention_in_days Default 0.
+		// Check writes only the Pulumi provider's defaults ([PA]
+		// aws_security_group "description": {Default: managedByPulumi})
+		// and lists them; Terraform's ([TPA] ecr/repository.go
+		// image_tag_mutability Default MUTABLE, logs/group.go
+		// retention_in_days Default 0, ec2 security group
+		// revoke_rules_on_delete Default false) are the plan's: [BR89]
+		// provider.go:971-974 and [BR110] :1021-1024 check with
+		// DisableTFDefaults.
 		p := start(t, "aws", awsConfig)
-		for typ, want := range map[string]map[string]any{
-			providers.ECRRepository: {"imageTagMutability": "MUTABLE"},
-			providers.SecurityGroup: {"description": "Managed by Pulumi", "revokeRulesOnDelete": false},
-			providers.LogGroup:      {"retentionInDays": 0.0, "skipDestroy": false},
+		for typ, want := range map[string]struct {
+			checked, state map[string]any
+			defaulted      []string
+		}{
+			providers.ECRRepository: {state: map[string]any{"imageTagMutability": "MUTABLE"}},
+			providers.SecurityGroup: {checked: map[string]any{"description": "Managed by Pulumi"}, state: map[string]any{"revokeRulesOnDelete": false}, defaulted: []string{"description"}},
+			providers.LogGroup:      {state: map[string]any{"retentionInDays": 0.0, "skipDestroy": false}},
 		} {
 			in := p.mustCheck(typ, "r", nil, props(map[string]any{"name": "r"}), "seed")
-			for k, v := range want {
+			for k, v := range want.checked {
 				if got := in[resource.PropertyKey(k)].V; got != v {
-					t.Errorf("%s %s = %v, want %v", typ, k, got, v)
+					t.Errorf("%s: checked %s = %v, want %v", typ, k, got, v)
+				}
+			}
+			for k := range want.state {
+				if _, has := in[resource.PropertyKey(k)]; has {
+					t.Errorf("%s: Check wrote Terraform's default of %s", typ, k)
+				}
+			}
+			var listed []string
+			for _, v := range in[providers.DefaultsKey].ArrayValue() {
+				listed = append(listed, v.StringValue())
+			}
+			if !slices.Equal(listed, want.defaulted) {
+				t.Errorf("%s: __defaults = %v, want %v", typ, listed, want.defaulted)
+			}
+			state := p.mustCreate(typ, "r", in).state
+			for k, v := range want.state {
+				if got := state[resource.PropertyKey(k)].V; got != v {
+					t.Errorf("%s: state %s = %v, want %v", typ, k, got, v)
 				}
 			}
 		}

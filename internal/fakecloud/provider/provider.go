@@ -194,7 +194,10 @@ func (p *Provider) Check(_ context.Context, req plugin.CheckRequest) (plugin.Che
 	if err != nil {
 		return plugin.CheckResponse{}, err
 	}
-	in, failures := t.Check(req.Olds, req.News, req.Name, req.RandomSeed)
+	in, failures, err := t.Check(req.Olds, req.News, req.Name, req.RandomSeed)
+	if err != nil {
+		return plugin.CheckResponse{}, err
+	}
 	var out []plugin.CheckFailure
 	for _, f := range failures {
 		out = append(out, plugin.CheckFailure{Property: resource.PropertyKey(f.Property), Reason: f.Reason})
@@ -424,7 +427,7 @@ func (p *Provider) Delete(_ context.Context, req plugin.DeleteRequest) (plugin.D
 			delete(s.Resources, key)
 			s.Log = append(s.Log, "delete "+key)
 			return nil
-		case "aws:ecs/taskDefinition:TaskDefinition":
+		case providers.ECSTaskDefinition:
 			if providers.TaskDefinitionDeregisters(req.Outputs) {
 				r.Status = cloud.Inactive
 				s.Log = append(s.Log, "deregister "+key)
@@ -436,14 +439,14 @@ func (p *Provider) Delete(_ context.Context, req plugin.DeleteRequest) (plugin.D
 				s.Resources["retained "+key] = r
 			}
 			return nil
-		case "aws:ecr/repository:Repository":
+		case providers.ECRRepository:
 			url, _ := r.State["repositoryUrl"].(string)
 			force, _ := r.State["forceDelete"].(bool)
 			if err := providers.ECRDeleteRepository(r.ID, p.config["account"], len(s.Images[url]), force); err != nil {
 				return err
 			}
 			delete(s.Images, url)
-		case "gcp:artifactregistry/repository:Repository":
+		case providers.ArtifactRegistryRepo:
 			// Deleting a repository deletes the images in it (Artifact
 			// Registry docs, "Delete repositories").
 			prefix := artifactRegistryPrefix(r.State)
@@ -452,7 +455,7 @@ func (p *Provider) Delete(_ context.Context, req plugin.DeleteRequest) (plugin.D
 					delete(s.Images, repo)
 				}
 			}
-		case "aws:secretsmanager/secret:Secret":
+		case providers.SecretsManagerSecret:
 			// With a recovery window the secret is only scheduled for
 			// deletion and its name stays taken until the window ends
 			// (Secrets Manager API, DeleteSecret).
@@ -546,7 +549,7 @@ func (p *Provider) push(s *cloud.State, in resource.PropertyMap) (string, resour
 	host, _, _ := strings.Cut(repo, "/")
 	switch {
 	case strings.Contains(host, ".dkr.ecr."):
-		r := findRecord(s, "aws:ecr/repository:Repository", "repositoryUrl", repo)
+		r := findRecord(s, providers.ECRRepository, "repositoryUrl", repo)
 		if r == nil {
 			return "", nil, fmt.Errorf("name unknown: The repository with name '%s' does not exist in the registry", strings.TrimPrefix(repo, host+"/"))
 		}
@@ -560,7 +563,7 @@ func (p *Provider) push(s *cloud.State, in resource.PropertyMap) (string, resour
 	case strings.HasSuffix(host, "-docker.pkg.dev"):
 		found := false
 		for _, r := range s.Resources {
-			if r.Type == "gcp:artifactregistry/repository:Repository" && r.Status == cloud.Live && strings.HasPrefix(repo+"/", artifactRegistryPrefix(r.State)) {
+			if r.Type == providers.ArtifactRegistryRepo && r.Status == cloud.Live && strings.HasPrefix(repo+"/", artifactRegistryPrefix(r.State)) {
 				found = true
 			}
 		}
@@ -600,7 +603,7 @@ func findRecord(s *cloud.State, typ, key, value string) *cloud.Record {
 // recordKey is where the cloud keeps a resource: by ID, except task
 // definitions, whose revisions share the family as ID and differ by ARN.
 func recordKey(typ tokens.Type, id resource.ID, state resource.PropertyMap) string {
-	if typ == "aws:ecs/taskDefinition:TaskDefinition" {
+	if typ == providers.ECSTaskDefinition {
 		if arn := unsecretString(state["arn"]); arn != "" {
 			return cloud.Key(string(typ), arn)
 		}
