@@ -220,7 +220,7 @@ func TestFlagRules(t *testing.T) {
 			map[string]any{"securityGroupId": "sg", "referencedSecurityGroupId": "sg-lb", "ipProtocol": "tcp", "fromPort": 8080.0, "toPort": 8080.0},
 			map[string]any{"securityGroupId": "sg", "cidrIpv4": "0.0.0.0/0", "ipProtocol": "tcp", "fromPort": 8080.0, "toPort": 8080.0},
 			// A new kind of source replaces the rule (ModifyPlan).
-			[]string{`replace: replaced (cidrIpv4 (none) -> "0.0.0.0/0"): Pulumi creates the new one and deletes the old one`,
+			[]string{`replace: replaced (cidrIpv4 (none) -> "0.0.0.0/0"; referencedSecurityGroupId "sg-lb" -> (none)): Pulumi creates the new one and deletes the old one`,
 				"exposure: ingress rule admits tcp port 8080 from 0.0.0.0/0"}},
 		{"new IPv6 ingress rule, all traffic", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", nil,
 			map[string]any{"securityGroupId": "sg", "cidrIpv6": "::/0", "ipProtocol": "-1"},
