@@ -73,7 +73,7 @@ func (w walker) walk(path string, old, new any, hasOld, hasNew bool, out *[]Valu
 	na, nIsList := new.([]any)
 	if (oIsList || !hasOld) && (nIsList || !hasNew) && (len(oa) > 0 || len(na) > 0) {
 		set := w.setAt(path)
-		if set && hasOld && hasNew && sameElements(oa, na) {
+		if set && hasOld && hasNew && providers.SameElements(oa, na, equal) {
 			return
 		}
 		if names, ok := namedElements(oa, na); ok {
@@ -133,27 +133,6 @@ func jsonDocs(old, new any, hasOld, hasNew bool) (any, any, bool) {
 		}
 	}
 	return od, nd, hasOld || hasNew
-}
-
-// sameElements reports whether two lists hold equal elements in any order.
-func sameElements(a, b []any) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	used := make([]bool, len(b))
-	for _, x := range a {
-		found := false
-		for j, y := range b {
-			if !used[j] && equal(x, y) {
-				used[j], found = true, true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
 }
 
 // commonOrder returns the order of the names both lists hold, in each.

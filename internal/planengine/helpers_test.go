@@ -25,37 +25,6 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// writeProject writes Pulumi.yaml and Pulumi.<stack>.yaml files into a new
-// directory and returns it. files maps file names to contents.
-func writeProject(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
-// testProject declares the settings the configuration tests use.
-const testProject = `name: berth
-runtime: go
-config:
-  berth:service:
-    type: object
-    default: {}
-  berth:cloud:
-    type: string
-    default: ""
-  berth:replicas:
-    type: integer
-    default: 1
-  berth:dbPassword:
-    type: string
-    default: ""
-`
-
 // probeYAML is the Pulumi.yaml of a probe project in dir: the probe's own
 // (testdata/probe/Pulumi.yaml) with its main at program, a directory under
 // testdata/probe (or any directory, when absolute).

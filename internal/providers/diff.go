@@ -286,6 +286,14 @@ func compareObject(in resource.PropertyMap, path string, s Schema, n, oi, os res
 
 // sameSet reports whether two lists hold the same elements in any order.
 func sameSet(in resource.PropertyMap, s Schema, a, b []resource.PropertyValue) bool {
+	return SameElements(a, b, func(x, y resource.PropertyValue) bool {
+		return len(compare(in, "", &Prop{Elem: s}, x, y, y)) == 0
+	})
+}
+
+// SameElements reports whether a and b hold equal elements, each matched
+// once, in any order.
+func SameElements[T any](a, b []T, equal func(x, y T) bool) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -293,7 +301,7 @@ func sameSet(in resource.PropertyMap, s Schema, a, b []resource.PropertyValue) b
 	for _, x := range a {
 		found := false
 		for j, y := range b {
-			if !used[j] && len(compare(in, "", &Prop{Elem: s}, x, y, y)) == 0 {
+			if !used[j] && equal(x, y) {
 				used[j], found = true, true
 				break
 			}

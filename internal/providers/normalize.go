@@ -33,12 +33,18 @@ func jsonDoc(v resource.PropertyValue) (any, bool) {
 // internal/verify/json.go JSONStringsEqual): the documents decode to equal
 // values; key order is no difference, array order is.
 func equalJSON(n, o resource.PropertyValue, _ resource.PropertyMap) bool {
-	a, okA := jsonDoc(n)
-	b, okB := jsonDoc(o)
+	return equalAs(n, o, jsonDoc, func(a, b any) bool { return reflect.DeepEqual(a, b) })
+}
+
+// equalAs compares n and o as read reads them; values it cannot read
+// (unknowns, other types) are equal only when they are the same value.
+func equalAs[T any](n, o resource.PropertyValue, read func(resource.PropertyValue) (T, bool), equal func(a, b T) bool) bool {
+	a, okA := read(n)
+	b, okB := read(o)
 	if !okA || !okB {
 		return unsecret(n).DeepEquals(unsecret(o))
 	}
-	return reflect.DeepEqual(a, b)
+	return equal(a, b)
 }
 
 // normalizeJSON is structure.NormalizeJsonString, the StateFunc of the
@@ -82,21 +88,18 @@ func normalizeLegacyPolicy(v resource.PropertyValue) resource.PropertyValue {
 // values of Action, Resource, Principal and their Not forms compared as
 // sets.
 func equalPolicy(n, o resource.PropertyValue, _ resource.PropertyMap) bool {
-	sn, okN := knownString(n)
-	so, okO := knownString(o)
-	if !okN || !okO {
-		return unsecret(n).DeepEquals(unsecret(o))
-	}
-	empty := func(s string) bool { return s == "" || s == "{}" }
-	if empty(sn) || empty(so) {
-		return empty(sn) && empty(so)
-	}
-	a, okA := jsonDoc(n)
-	b, okB := jsonDoc(o)
-	if !okA || !okB {
-		return sn == so
-	}
-	return encodeJSON(canonicalPolicy(a)) == encodeJSON(canonicalPolicy(b))
+	return equalAs(n, o, knownString, func(sn, so string) bool {
+		empty := func(s string) bool { return s == "" || s == "{}" }
+		if empty(sn) || empty(so) {
+			return empty(sn) && empty(so)
+		}
+		a, okA := jsonDoc(n)
+		b, okB := jsonDoc(o)
+		if !okA || !okB {
+			return sn == so
+		}
+		return encodeJSON(canonicalPolicy(a)) == encodeJSON(canonicalPolicy(b))
+	})
 }
 
 // canonicalPolicy puts a policy document in one form: Statement a list
@@ -171,12 +174,9 @@ func sortedList(v any) any {
 // rules in any order (sorted by rulePriority), tag patterns and prefixes
 // in any order.
 func equalLifecyclePolicy(n, o resource.PropertyValue, _ resource.PropertyMap) bool {
-	a, okA := jsonDoc(n)
-	b, okB := jsonDoc(o)
-	if !okA || !okB {
-		return unsecret(n).DeepEquals(unsecret(o))
-	}
-	return reflect.DeepEqual(canonicalLifecycle(a), canonicalLifecycle(b))
+	return equalAs(n, o, jsonDoc, func(a, b any) bool {
+		return reflect.DeepEqual(canonicalLifecycle(a), canonicalLifecycle(b))
+	})
 }
 
 func canonicalLifecycle(doc any) any {
@@ -282,14 +282,11 @@ func normalizeContainerDefinitions(v resource.PropertyValue) resource.PropertyVa
 // protocol and zero host port are dropped, and in awsvpc mode a missing
 // host port is the container port; empty lists are absent.
 func equalContainerDefinitions(n, o resource.PropertyValue, in resource.PropertyMap) bool {
-	a, okA := jsonDoc(n)
-	b, okB := jsonDoc(o)
-	if !okA || !okB {
-		return unsecret(n).DeepEquals(unsecret(o))
-	}
 	mode, _ := knownString(in["networkMode"])
 	awsvpc := mode == "awsvpc"
-	return reflect.DeepEqual(ecsDefaults(sortContainers(a), awsvpc), ecsDefaults(sortContainers(b), awsvpc))
+	return equalAs(n, o, jsonDoc, func(a, b any) bool {
+		return reflect.DeepEqual(ecsDefaults(sortContainers(a), awsvpc), ecsDefaults(sortContainers(b), awsvpc))
+	})
 }
 
 func ecsDefaults(list []any, awsvpc bool) []any {
@@ -339,12 +336,7 @@ func ecsDefaults(list []any, awsvpc bool) []any {
 // equalFold is tpgresource.CaseDiffSuppress (terraform-provider-google-beta
 // v5.42.0 tpgresource/common_diff_suppress.go:27-29).
 func equalFold(n, o resource.PropertyValue, _ resource.PropertyMap) bool {
-	a, okA := knownString(n)
-	b, okB := knownString(o)
-	if !okA || !okB {
-		return unsecret(n).DeepEquals(unsecret(o))
-	}
-	return strings.EqualFold(a, b)
+	return equalAs(n, o, knownString, strings.EqualFold)
 }
 
 // caseSensitiveMember reports the IAM members whose case matters
@@ -383,11 +375,8 @@ func normalizeMember(m string) string {
 // (self_link_helpers.go:44-57): a short name equals a full path that ends
 // in it.
 func equalNameOrPath(n, o resource.PropertyValue, _ resource.PropertyMap) bool {
-	a, okA := knownString(n)
-	b, okB := knownString(o)
-	if !okA || !okB {
-		return unsecret(n).DeepEquals(unsecret(o))
-	}
 	last := func(s string) string { return s[strings.LastIndex(s, "/")+1:] }
-	return a == b || last(a) == last(b) && (!strings.Contains(a, "/") || !strings.Contains(b, "/"))
+	return equalAs(n, o, knownString, func(a, b string) bool {
+		return a == b || last(a) == last(b) && (!strings.Contains(a, "/") || !strings.Contains(b, "/"))
+	})
 }
