@@ -138,9 +138,9 @@ func New(project, stack string, opts ...Option) *Monitor {
 			sum := sha256.Sum256([]byte(urn))
 			return sum[:]
 		},
-		StackOutputs: func(name string) (resource.PropertyMap, bool) {
+		StackOutputs: func(name string) (resource.PropertyMap, bool, error) {
 			outs, ok := m.stacks[name]
-			return outs, ok
+			return outs, ok, nil
 		},
 		Invokes:  m.invokes,
 		Answered: m.answered,

@@ -22,9 +22,13 @@ var adopterDir = filepath.Join("examples", "adopter")
 func TestAnAdoptersProgramPlansDiffsAndPassesTestkit(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
+	// No backend but the ones a case gives: berth reads the stack the
+	// user is logged in to, as the CLI does, and this machine's login is
+	// not the test's.
+	env := []string{"PULUMI_HOME=" + filepath.Join(dir, "home"), "PULUMI_BACKEND_URL="}
 	planJSON := func(args ...string) (*plan.Plan, string) {
 		t.Helper()
-		stdout, stderr, code := runBerth(t, nil, append([]string{"plan", "--stack", "staging", "--dir", adopterDir, "--format", "json"}, args...)...)
+		stdout, stderr, code := runBerth(t, env, append([]string{"plan", "--stack", "staging", "--dir", adopterDir, "--format", "json"}, args...)...)
 		if code != 0 {
 			t.Fatalf("berth plan %v: exit %d\n%s", args, code, stderr)
 		}
@@ -84,7 +88,7 @@ func TestAnAdoptersProgramPlansDiffsAndPassesTestkit(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	stdout, stderr, code := runBerth(t, nil, "diff", baseFile, headFile, "--format", "json")
+	stdout, stderr, code := runBerth(t, env, "diff", baseFile, headFile, "--format", "json")
 	if code != 0 {
 		t.Fatalf("berth diff: exit %d\n%s", code, stderr)
 	}
@@ -106,6 +110,35 @@ func TestAnAdoptersProgramPlansDiffsAndPassesTestkit(t *testing.T) {
 		if c.Op != "update" || strings.Join(c.Paths, ",") != "tags.team" {
 			t.Errorf("%s: %s %v, want an update of tags.team", c.Type, c.Op, c.Paths)
 		}
+	}
+
+	// From a local file backend, as `pulumi preview` reads it: the stack
+	// named organization/network/staging in the project-scoped layout.
+	// The secret output stays secret and unknown.
+	state := filepath.Join(dir, "state")
+	checkpoint := `{"version":3,"checkpoint":{"stack":"organization/network/staging","latest":{"resources":[` +
+		`{"urn":"urn:pulumi:staging::network::pulumi:pulumi:Stack::network-staging","custom":false,"type":"pulumi:pulumi:Stack",` +
+		`"outputs":{"vpcId":"vpc-0fromstate","dbPassword":{"4dabf18193072939515e22adb298388d":"1b47061264138c4ac30d75fd1eb44270","ciphertext":"v1:AAAA"}}}]}}}`
+	for f, c := range map[string]string{
+		filepath.Join(state, ".pulumi", "meta.yaml"):                         "version: 1\n",
+		filepath.Join(state, ".pulumi", "stacks", "network", "staging.json"): checkpoint,
+	} {
+		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(f, []byte(c), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env = []string{"PULUMI_HOME=" + filepath.Join(dir, "home"), "PULUMI_BACKEND_URL=file://" + state}
+	fromState, _ := planJSON("--set", "adopter:networkStack=organization/network/staging")
+	if got := byType(fromState, "aws:ec2/securityGroup:SecurityGroup").Inputs["vpcId"]; got != "vpc-0fromstate" {
+		t.Errorf("vpcId = %v, want vpc-0fromstate from the file backend", got)
+	}
+	// A name the file backend cannot hold fails, as the engine's does.
+	_, stderr, code = runBerth(t, env, "plan", "--stack", "staging", "--dir", adopterDir)
+	if code == 0 || !strings.Contains(stderr, "organization name must be 'organization'") {
+		t.Errorf("acme/network/staging in a file backend: exit %d\n%s", code, stderr)
 	}
 
 	// The adopter's own tests, with berth's testkit.

@@ -16,6 +16,7 @@ import (
 	"github.com/berth-dev/berth/internal/plan"
 	"github.com/berth-dev/berth/internal/planengine"
 	"github.com/berth-dev/berth/internal/stackconfig"
+	"github.com/berth-dev/berth/internal/stackrefs"
 )
 
 const planUsage = `Usage: berth plan --stack NAME [--dir DIR] [--set PATH=VALUE ...] [--stack-outputs NAME=FILE ...] [--format text|json|mermaid] [--timeout DURATION]
@@ -56,8 +57,12 @@ Flags:
                       'pulumi stack output --json --stack NAME' prints.
                       Make it without --show-secrets: a secret output,
                       printed as "[secret]", stays a secret the plan
-                      cannot see. Default: a referenced stack's outputs
-                      are [unknown].
+                      cannot see. Default: the outputs are read from the
+                      stack's state when the project's backend is a local
+                      file backend (PULUMI_BACKEND_URL, Pulumi.yaml's
+                      backend.url or 'pulumi login --local'), secrets
+                      left unread; from any other backend they are
+                      [unknown].
   --format text|json|mermaid
                       Optional. Output format. Default: text. json is the
                       document that 'berth diff' compares
@@ -170,11 +175,10 @@ func (f *stackFlags) planStack(ctx context.Context, stderr io.Writer) (*plan.Pla
 	if isTerminal(stderr) {
 		runOpts.Progress = stderr
 	}
-	lookup, err := stackOutputs(command, f.stackOutputs)
+	files, err := stackrefs.Files(f.stackOutputs)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, usageErrorf(command, "--stack-outputs %v", err)
 	}
-	runOpts.StackOutputs = lookup
 	opts := stackconfig.LoadOptions{Dir: dir, Stack: stack}
 	if opts.Overrides, err = stackconfig.ParseOverrides(f.sets); err != nil {
 		return nil, nil, usageErrorf(command, "--set %v", err)
@@ -200,6 +204,7 @@ func (f *stackFlags) planStack(ctx context.Context, stderr io.Writer) (*plan.Pla
 		return nil, nil, err
 	}
 
+	runOpts.StackOutputs = stackrefs.First(files, stackrefs.Backend(cfg.BackendURL, dir, cfg.Project))
 	res, err := planengine.Run(ctx, cfg, runOpts)
 	var pe *planengine.ProgramError
 	var be *planengine.BuildError

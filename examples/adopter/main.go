@@ -17,7 +17,8 @@ import (
 
 func main() { pulumi.Run(Program) }
 
-// NetworkStack is the stack whose VPC the program uses.
+// NetworkStack is the stack whose VPC the program uses, unless
+// adopter:networkStack names another.
 const NetworkStack = "acme/network/staging"
 
 // Program is the stack's program.
@@ -32,7 +33,11 @@ func Program(ctx *pulumi.Context) error {
 	}); err != nil {
 		return err
 	}
-	network, err := pulumi.NewStackReference(ctx, NetworkStack, nil)
+	networkStack := config.Get(ctx, "adopter:networkStack")
+	if networkStack == "" {
+		networkStack = NetworkStack
+	}
+	network, err := pulumi.NewStackReference(ctx, networkStack, nil)
 	if err != nil {
 		return err
 	}

@@ -118,8 +118,9 @@ type Options struct {
 	// the bridge draws autonames. Default: none.
 	Seed func(urn string) []byte
 	// StackOutputs returns the outputs of the stack a stack reference
-	// names, and whether they are known. Default: never known.
-	StackOutputs func(name string) (resource.PropertyMap, bool)
+	// names, whether they are known, and why a stack that should be
+	// readable is not. Default: never known.
+	StackOutputs func(name string) (resource.PropertyMap, bool, error)
 	// Invokes answer functions the provider model does not, by token.
 	Invokes map[string]func(args resource.PropertyMap) (resource.PropertyMap, error)
 	// Answered, when set, sees each answered resource before the program
@@ -589,7 +590,10 @@ func (m *Monitor) stackReference(id string, props resource.PropertyMap) (resourc
 	var outs resource.PropertyMap
 	known := false
 	if s, isStr := name.StringValue(), name.IsString(); isStr && m.opts.StackOutputs != nil {
-		outs, known = m.opts.StackOutputs(s)
+		var err error
+		if outs, known, err = m.opts.StackOutputs(s); err != nil {
+			return nil, err
+		}
 	}
 	if !known && !m.opts.DryRun {
 		return nil, fmt.Errorf("the outputs of stack %v are not known here; give them (testkit.WithStackOutputs)", name.V)

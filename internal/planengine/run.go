@@ -16,11 +16,11 @@ import (
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/constant"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/berth-dev/berth/internal/monitor"
 	"github.com/berth-dev/berth/internal/plan"
 	"github.com/berth-dev/berth/internal/stackconfig"
+	"github.com/berth-dev/berth/internal/stackrefs"
 )
 
 // DefaultTimeout is how long a program may run before Run stops it. An
@@ -41,7 +41,7 @@ type RunOptions struct {
 	// StackOutputs returns the known outputs of a stack the program
 	// references (pulumi.NewStackReference), by the name it gives. Default:
 	// nil, every referenced output is unknown.
-	StackOutputs func(name string) (resource.PropertyMap, bool)
+	StackOutputs stackrefs.Lookup
 }
 
 // Result is a plan and what the program said while it ran.

@@ -57,6 +57,9 @@ type Config struct {
 	// RootDirectory: a program built beforehand, which berth plan runs
 	// instead of building one. Default: empty, build the program.
 	Binary string
+	// BackendURL is Pulumi.yaml's backend.url, where the project keeps
+	// its state. Default: empty, the backend the user is logged in to.
+	BackendURL string
 	// Values maps each full key ("namespace:name") to its value as the
 	// Pulumi engine passes it to programs: strings as they are, objects and
 	// lists as JSON. Secure values are decrypted or "[secret]".
@@ -211,6 +214,7 @@ func LoadConfig(opts LoadOptions) (*Config, error) {
 		RootDirectory:    root,
 		ProgramDirectory: programDir,
 		Binary:           binary,
+		BackendURL:       backendURL(proj),
 		Values:           make(map[string]string, len(plain)),
 		secrets:          secrets,
 	}
@@ -312,4 +316,12 @@ func stacksNear(stackPath string) string {
 	}
 	sort.Strings(names)
 	return strings.Join(names, ", ")
+}
+
+// backendURL is Pulumi.yaml's backend.url, if any.
+func backendURL(proj *workspace.Project) string {
+	if proj.Backend == nil {
+		return ""
+	}
+	return proj.Backend.URL
 }

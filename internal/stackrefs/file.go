@@ -1,0 +1,120 @@
+package stackrefs
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// maxFile bounds a file this package reads: stack outputs and checkpoints
+// of the stacks berth serves are small documents, and a bound keeps a link
+// to /dev/zero from exhausting memory.
+const maxFile = 64 << 20
+
+// blinded is how `pulumi stack output --json` prints a secret output
+// without --show-secrets.
+const blinded = "[secret]"
+
+// Files reads NAME=FILE values (berth plan --stack-outputs): the outputs of
+// the stack a program references by NAME (pulumi.NewStackReference(ctx,
+// NAME, ...)), FILE the JSON `pulumi stack output --json` prints for it.
+// A value that is the string "[secret]" (a secret output, as that command
+// prints it without --show-secrets) stays secret and unknown. With
+// --show-secrets the file holds secrets in plaintext and nothing marks
+// them, so berth would show them: give the file printed without it. The lookup answers only the names given; the first bad value is the
+// error.
+func Files(values []string) (Lookup, error) {
+	known := map[string]resource.PropertyMap{}
+	for _, v := range values {
+		name, file, ok := strings.Cut(v, "=")
+		if !ok || name == "" || file == "" {
+			return nil, fmt.Errorf("%q: must be NAME=FILE, the stack reference's name and the JSON of `pulumi stack output --json` for that stack", v)
+		}
+		if _, dup := known[name]; dup {
+			return nil, fmt.Errorf("stack %q given twice", name)
+		}
+		outs, err := readOutputsFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", name, err)
+		}
+		known[name] = outs
+	}
+	return func(name string) (resource.PropertyMap, bool, error) {
+		outs, ok := known[name]
+		return outs, ok, nil
+	}, nil
+}
+
+// readOutputsFile reads one stack's outputs from a regular file.
+func readOutputsFile(file string) (resource.PropertyMap, error) {
+	raw, err := readBounded(file)
+	if err != nil {
+		return nil, err
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return nil, fmt.Errorf("%s is not the JSON object `pulumi stack output --json` prints: %v", file, err)
+	}
+	out := resource.PropertyMap{}
+	for k, v := range doc {
+		out[resource.PropertyKey(k)] = printedValue(v)
+	}
+	return out, nil
+}
+
+// printedValue is one printed output: "[secret]" is a secret of unknown
+// content.
+func printedValue(v any) resource.PropertyValue {
+	switch v := v.(type) {
+	case string:
+		if v == blinded {
+			return unknownSecret()
+		}
+	case map[string]any:
+		m := resource.PropertyMap{}
+		for k, e := range v {
+			m[resource.PropertyKey(k)] = printedValue(e)
+		}
+		return resource.NewProperty(m)
+	case []any:
+		a := make([]resource.PropertyValue, len(v))
+		for i, e := range v {
+			a[i] = printedValue(e)
+		}
+		return resource.NewProperty(a)
+	}
+	return resource.NewPropertyValue(v)
+}
+
+// unknownSecret is a secret output whose value berth does not read.
+func unknownSecret() resource.PropertyValue {
+	return resource.MakeSecret(resource.MakeComputed(resource.NewProperty("")))
+}
+
+// readBounded reads a regular file of at most maxFile bytes.
+func readBounded(file string) ([]byte, error) {
+	info, err := os.Stat(file)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", file)
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	raw, err := io.ReadAll(io.LimitReader(f, maxFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(raw) > maxFile {
+		return nil, fmt.Errorf("%s is larger than %d MiB", file, maxFile>>20)
+	}
+	return raw, nil
+}
