@@ -1,19 +1,26 @@
 package stackrefs
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
+	"net/url"
 	"os"
 	"os/user"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/encoding"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/env"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/archive"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/asset"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/sig"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
@@ -47,7 +54,7 @@ func Backend(projectURL, cwd, project string) Lookup {
 // the user is logged in to (credentials.json under PULUMI_HOME).
 // Unreadable credentials count as none.
 func backendURL(projectURL string) string {
-	if u := os.Getenv("PULUMI_BACKEND_URL"); u != "" {
+	if u := env.BackendURL.Value(); u != "" {
 		return u
 	}
 	if projectURL != "" {
@@ -76,11 +83,27 @@ func fileBackendAt(url, cwd, project string) Lookup {
 	return b.outputs
 }
 
-// fileRoot is the directory of a file:// URL ([PKG] backend/diy/backend.go
-// massageBlobPath 620-691): the query is dropped, a leading ~ is the
-// user's home, a relative path is made absolute.
-func fileRoot(url, cwd string) (string, error) {
-	path, _, _ := strings.Cut(strings.TrimPrefix(url, "file://"), "?")
+// fileRoot is the directory of a file:// URL as the CLI opens it: [PKG]
+// backend/diy/backend.go massageBlobPath 620-691 drops the query, expands
+// a leading ~ and makes a relative path absolute; gocloud.dev's fileblob
+// (v0.46.1-0.20260810195832-b5401c07b5f1, blob/fileblob/fileblob.go
+// OpenBucketURL 148-159) then opens the URL's decoded path, refusing query
+// parameters it does not know (forParams 181-186); blob/blob.go
+// applyPrefixParam 1581-1604 roots the bucket at ?prefix=. ?key= (a
+// single-object bucket) cannot hold a backend's state.
+func fileRoot(rawURL, cwd string) (string, error) {
+	path, query, _ := strings.Cut(strings.TrimPrefix(rawURL, "file://"), "?")
+	params, err := url.ParseQuery(query)
+	if err != nil {
+		return "", err
+	}
+	for k := range params {
+		switch k {
+		case "prefix", "create_dir", "base_url", "secret_key_path", "metadata", "no_tmp_dir", "dir_file_mode":
+		default:
+			return "", fmt.Errorf("invalid query parameter %q", k)
+		}
+	}
 	if strings.HasPrefix(path, "~") {
 		u, err := user.Current()
 		if err != nil {
@@ -93,9 +116,15 @@ func fileRoot(url, cwd string) (string, error) {
 		}
 	}
 	if !filepath.IsAbs(path) {
-		return filepath.Abs(filepath.Join(cwd, path))
+		if path, err = filepath.Abs(filepath.Join(cwd, path)); err != nil {
+			return "", err
+		}
 	}
-	return filepath.Clean(path), nil
+	u, err := url.Parse("file://" + filepath.ToSlash(path))
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(filepath.FromSlash(u.Path), filepath.FromSlash(params.Get("prefix"))), nil
 }
 
 type fileBackend struct {
@@ -157,8 +186,8 @@ func (b *fileBackend) stackBase(name string) (string, error) {
 
 // parseReference is [PKG] store.go projectReferenceStore.ParseReference
 // 138-199: <stack>, <org>/<stack> or <org>/<project>/<stack>; the
-// organization must be "organization"; the project defaults to the
-// current one.
+// organization must be "organization" (an empty one means it); the
+// project defaults to the current one.
 func (b *fileBackend) parseReference(name string) (project, stack string, err error) {
 	org := "organization"
 	parts := strings.Split(name, "/")
@@ -172,7 +201,7 @@ func (b *fileBackend) parseReference(name string) (project, stack string, err er
 	default:
 		return "", "", errors.New("must be <stack>, organization/<stack> or organization/<project>/<stack>")
 	}
-	if org != "organization" {
+	if org != "organization" && org != "" {
 		return "", "", errors.New("organization name must be 'organization' (a file backend has no other)")
 	}
 	if project == "" {
@@ -188,9 +217,26 @@ func (b *fileBackend) parseReference(name string) (project, stack string, err er
 	return project, s.String(), nil
 }
 
-// legacyLayout reads .pulumi/meta.yaml, or without one looks for legacy
-// stack files (.pulumi/stacks/<stack>.json[.gz|.zst]).
+// legacyLayout reads .pulumi/meta.yaml; without one the layout is legacy
+// when legacy stack files exist (.pulumi/stacks/<stack> with a
+// marshaler's extension, .json, .yaml or .yml, maybe .gz or .zst, and a
+// valid stack name: [PKG] store.go legacyReferenceStore.ListReferences
+// 377-416) or PULUMI_DIY_BACKEND_LEGACY_LAYOUT is set ([PKG] meta.go
+// 85-102). The CLI refuses a legacy layout unless
+// PULUMI_DIY_BACKEND_IGNORE_DEPRECATION_ERROR is set ([PKG]
+// backend/diy/backend.go 362-375), and so does berth.
 func (b *fileBackend) legacyLayout(stacks string) (bool, error) {
+	legacy, err := b.layoutIsLegacy(stacks)
+	if err != nil || !legacy {
+		return false, err
+	}
+	if !env.DIYBackendIgnoreDeprecationError.Value() {
+		return false, errors.New("its state is in the legacy layout, which the pinned Pulumi CLI refuses (run 'pulumi state upgrade', or set PULUMI_DIY_BACKEND_IGNORE_DEPRECATION_ERROR=1)")
+	}
+	return true, nil
+}
+
+func (b *fileBackend) layoutIsLegacy(stacks string) (bool, error) {
 	meta := filepath.Join(b.root, ".pulumi", "meta.yaml")
 	raw, err := os.ReadFile(meta)
 	switch {
@@ -201,15 +247,19 @@ func (b *fileBackend) legacyLayout(stacks string) (bool, error) {
 		}
 		for _, e := range entries {
 			n := strings.TrimSuffix(strings.TrimSuffix(e.Name(), encoding.GZIPExt), encoding.ZSTDExt)
-			if !e.IsDir() && strings.HasSuffix(n, ".json") {
+			ext := filepath.Ext(n)
+			if _, ok := encoding.Marshalers[ext]; !ok || e.IsDir() {
+				continue
+			}
+			if _, err := tokens.ParseStackName(strings.TrimSuffix(n, ext)); err == nil {
 				return true, nil
 			}
 		}
-		return false, nil
+		return env.DIYBackendLegacyLayout.Value(), nil
 	case err != nil:
 		return false, err
 	}
-	// [PKG] meta.go readPulumiMeta 116-150: a version is required.
+	// [PKG] meta.go readPulumiMeta 116-148: a version is required.
 	var m struct {
 		Version *int `yaml:"version"`
 	}
@@ -251,10 +301,12 @@ func newestCheckpoint(base string) (string, bool, error) {
 // resource (the pulumi:pulumi:Stack without a parent, [PKG]
 // resource/stack/deployment.go DeserializeStackOutputs 520-543). The file
 // may be gzip- or zstd-compressed ([PKG] state.go getCheckpoint 200-212).
-// Checkpoint versions 3 and 4 are read ([PKG] resource/stack/checkpoint.go
-// 38-101; Pulumi v3 writes no other).
+// Checkpoint versions 3 and 4 are read, 4 only with the features the
+// pinned CLI supports ([PKG] resource/stack/checkpoint.go 38-101); the CLI
+// also migrates versions 0 to 2, which old CLIs wrote; berth asks for
+// the stack to be rewritten instead.
 func checkpointOutputs(file string) (resource.PropertyMap, error) {
-	raw, err := readBounded(file)
+	raw, err := readRegular(file, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -263,8 +315,20 @@ func checkpointOutputs(file string) (resource.PropertyMap, error) {
 	if err := m.Unmarshal(raw, &vc); err != nil {
 		return nil, fmt.Errorf("%s is not a Pulumi checkpoint: %v", file, err)
 	}
-	if vc.Version != 3 && vc.Version != 4 {
-		return nil, fmt.Errorf("%s: checkpoint version %d is older than Pulumi v3 writes (3 or 4); run pulumi up on it with a current CLI", file, vc.Version)
+	switch {
+	case vc.Version < 3:
+		return nil, fmt.Errorf("%s: checkpoint version %d predates the version 3 and 4 that berth reads; 'pulumi stack export | pulumi stack import' rewrites it", file, vc.Version)
+	case vc.Version > 4:
+		return nil, fmt.Errorf("%s: unsupported checkpoint version %d", file, vc.Version)
+	}
+	var unsupported []string
+	for _, f := range vc.Features {
+		if !supportedFeatures[f] {
+			unsupported = append(unsupported, f)
+		}
+	}
+	if len(unsupported) > 0 {
+		return nil, fmt.Errorf("%s: this stack's deployment needs support for the following features: %s", file, strings.Join(unsupported, ", "))
 	}
 	var cp apitype.CheckpointV3
 	if err := json.Unmarshal(vc.Checkpoint, &cp); err != nil {
@@ -277,7 +341,11 @@ func checkpointOutputs(file string) (resource.PropertyMap, error) {
 	for _, r := range cp.Latest.Resources {
 		if r.Type == resource.RootStackType && r.Parent == "" {
 			for k, v := range r.Outputs {
-				out[resource.PropertyKey(k)] = stateValue(v)
+				pv, err := decode(v, stored)
+				if err != nil {
+					return nil, fmt.Errorf("%s: output %s: %w", file, k, err)
+				}
+				out[resource.PropertyKey(k)] = pv
 			}
 			break
 		}
@@ -285,31 +353,141 @@ func checkpointOutputs(file string) (resource.PropertyMap, error) {
 	return out, nil
 }
 
-// stateValue is an output as a checkpoint stores it ([PKG]
-// resource/stack/deployment.go SerializePropertyValue): objects whose
-// signature key (sig.Key) names a secret are secrets, kept unknown here
-// since berth does not decrypt other stacks' state; assets, archives and
-// resource references cannot be rebuilt offline and are unknown too.
-func stateValue(v any) resource.PropertyValue {
+// supportedFeatures are the checkpoint features the pinned CLI reads
+// ([PKG] resource/stack/deployment.go supportedFeatures 132-143, names at
+// 74-81).
+var supportedFeatures = map[string]bool{
+	"refreshBeforeUpdate": true, "views": true, "hooks": true, "taint": true,
+	"replaceWith": true, "snippets-prototype": true, "extensionParameterization": true, "byteString": true,
+}
+
+// floatSig marks a NaN or infinite number in a checkpoint ([PKG]
+// resource/stack/deployment.go floatSignature, line 71).
+const floatSig = "8ad145fe-0d11-4827-bfd7-1abcbf086f5c"
+
+// form is how an output reached berth.
+type form int
+
+const (
+	// stored: in a checkpoint, where the unknown placeholder
+	// (sig.UnknownStringValue) is an unknown value.
+	stored form = iota
+	// printed: by `pulumi stack output --json`, where "[secret]" is a
+	// secret it did not show ([PKG] backend/display/json.go 49-53).
+	printed
+)
+
+// decode decodes an output as [PKG] resource/stack/deployment.go
+// DeserializePropertyValue 1139-1294 does, but for secrets: those stay
+// secret and unknown, since berth does not decrypt other stacks' state.
+// Assets, archives, resource references, byte strings and non-finite
+// numbers are rebuilt from their signature objects, which `pulumi stack
+// output --json` prints too; an unknown signature is an error.
+func decode(v any, f form) (resource.PropertyValue, error) {
 	switch v := v.(type) {
-	case map[string]any:
-		if s, ok := v[sig.Key].(string); ok {
-			if s == sig.Secret {
-				return unknownSecret()
-			}
-			return resource.MakeComputed(resource.NewProperty(""))
+	case nil:
+		return resource.NewNullProperty(), nil
+	case string:
+		switch {
+		case f == stored && v == sig.UnknownStringValue:
+			return resource.MakeComputed(resource.NewProperty("")), nil
+		case f == printed && v == blinded:
+			return unknownSecret(), nil
 		}
-		m := resource.PropertyMap{}
-		for k, e := range v {
-			m[resource.PropertyKey(k)] = stateValue(e)
-		}
-		return resource.NewProperty(m)
+		return resource.NewProperty(v), nil
 	case []any:
 		a := make([]resource.PropertyValue, len(v))
 		for i, e := range v {
-			a[i] = stateValue(e)
+			var err error
+			if a[i], err = decode(e, f); err != nil {
+				return resource.PropertyValue{}, err
+			}
 		}
-		return resource.NewProperty(a)
+		return resource.NewProperty(a), nil
+	case map[string]any:
+		if s, ok := v[sig.Key]; ok {
+			return signedValue(s, v)
+		}
+		m := resource.PropertyMap{}
+		for k, e := range v {
+			pv, err := decode(e, f)
+			if err != nil {
+				return resource.PropertyValue{}, err
+			}
+			m[resource.PropertyKey(k)] = pv
+		}
+		return resource.NewProperty(m), nil
 	}
-	return resource.NewPropertyValue(v)
+	return resource.NewPropertyValue(v), nil
+}
+
+// signedValue decodes an object that carries a signature.
+func signedValue(s any, v map[string]any) (resource.PropertyValue, error) {
+	str := func(k string) (string, bool) { x, ok := v[k].(string); return x, ok }
+	switch s {
+	case sig.Secret:
+		_, cipher := str("ciphertext")
+		_, plain := str("plaintext")
+		if cipher == plain {
+			return resource.PropertyValue{}, errors.New("malformed secret value: exactly one of `ciphertext` or `plaintext` must be supplied")
+		}
+		return unknownSecret(), nil
+	case asset.AssetSig:
+		a, _, err := asset.Deserialize(v)
+		if err != nil {
+			return resource.PropertyValue{}, err
+		}
+		return resource.NewProperty(a), nil
+	case archive.ArchiveSig:
+		a, _, err := archive.Deserialize(v)
+		if err != nil {
+			return resource.PropertyValue{}, err
+		}
+		return resource.NewProperty(a), nil
+	case sig.ResourceReference:
+		urn, ok := str("urn")
+		if !ok {
+			return resource.PropertyValue{}, errors.New("malformed resource reference: missing urn")
+		}
+		version, _ := str("packageVersion")
+		switch id := v["id"].(type) {
+		case nil:
+			return resource.MakeComponentResourceReference(resource.URN(urn), version), nil
+		case string:
+			return resource.MakeCustomResourceReference(resource.URN(urn), resource.ID(id), version), nil
+		case map[string]any:
+			// An ID stored as a property value: none for a component, a
+			// string, or unknown (the empty ID).
+			switch inner := id["V"].(type) {
+			case nil:
+				return resource.MakeComponentResourceReference(resource.URN(urn), version), nil
+			case string:
+				return resource.MakeCustomResourceReference(resource.URN(urn), resource.ID(inner), version), nil
+			case map[string]any:
+				return resource.MakeCustomResourceReference(resource.URN(urn), "", version), nil
+			}
+		}
+		return resource.PropertyValue{}, errors.New("malformed resource reference: id must be a string")
+	case sig.ByteString:
+		enc, ok := str("value")
+		if !ok {
+			return resource.PropertyValue{}, errors.New("malformed byte string: missing or non-string 'value' field")
+		}
+		b, err := base64.StdEncoding.DecodeString(enc)
+		if err != nil {
+			return resource.PropertyValue{}, fmt.Errorf("malformed byte string: %w", err)
+		}
+		return resource.NewProperty(string(b)), nil
+	case floatSig:
+		hex, ok := str("value")
+		if !ok {
+			return resource.PropertyValue{}, errors.New("malformed float value: missing or non-string 'value' field")
+		}
+		bits, err := strconv.ParseUint(hex, 16, 64)
+		if err != nil {
+			return resource.PropertyValue{}, fmt.Errorf("malformed float value: %w", err)
+		}
+		return resource.NewProperty(math.Float64frombits(bits)), nil
+	}
+	return resource.PropertyValue{}, fmt.Errorf("unrecognized signature '%v' in property map", s)
 }

@@ -3,17 +3,15 @@ package stackrefs
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
-// maxFile bounds a file this package reads: stack outputs and checkpoints
-// of the stacks berth serves are small documents, and a bound keeps a link
-// to /dev/zero from exhausting memory.
-const maxFile = 64 << 20
+// maxOutputsFile bounds a --stack-outputs file: printed stack outputs are
+// small documents. Checkpoints have no bound, as the CLI sets none.
+const maxOutputsFile = 64 << 20
 
 // blinded is how `pulumi stack output --json` prints a secret output
 // without --show-secrets.
@@ -51,7 +49,7 @@ func Files(values []string) (Lookup, error) {
 
 // readOutputsFile reads one stack's outputs from a regular file.
 func readOutputsFile(file string) (resource.PropertyMap, error) {
-	raw, err := readBounded(file)
+	raw, err := readRegular(file, maxOutputsFile)
 	if err != nil {
 		return nil, err
 	}
@@ -61,33 +59,13 @@ func readOutputsFile(file string) (resource.PropertyMap, error) {
 	}
 	out := resource.PropertyMap{}
 	for k, v := range doc {
-		out[resource.PropertyKey(k)] = printedValue(v)
+		pv, err := decode(v, printed)
+		if err != nil {
+			return nil, fmt.Errorf("%s: output %s: %w", file, k, err)
+		}
+		out[resource.PropertyKey(k)] = pv
 	}
 	return out, nil
-}
-
-// printedValue is one printed output: "[secret]" is a secret of unknown
-// content.
-func printedValue(v any) resource.PropertyValue {
-	switch v := v.(type) {
-	case string:
-		if v == blinded {
-			return unknownSecret()
-		}
-	case map[string]any:
-		m := resource.PropertyMap{}
-		for k, e := range v {
-			m[resource.PropertyKey(k)] = printedValue(e)
-		}
-		return resource.NewProperty(m)
-	case []any:
-		a := make([]resource.PropertyValue, len(v))
-		for i, e := range v {
-			a[i] = printedValue(e)
-		}
-		return resource.NewProperty(a)
-	}
-	return resource.NewPropertyValue(v)
 }
 
 // unknownSecret is a secret output whose value berth does not read.
@@ -95,8 +73,9 @@ func unknownSecret() resource.PropertyValue {
 	return resource.MakeSecret(resource.MakeComputed(resource.NewProperty("")))
 }
 
-// readBounded reads a regular file of at most maxFile bytes.
-func readBounded(file string) ([]byte, error) {
+// readRegular reads a regular file (not a device or a pipe, which could
+// be endless) of at most limit bytes; a limit of 0 is none.
+func readRegular(file string, limit int64) ([]byte, error) {
 	info, err := os.Stat(file)
 	if err != nil {
 		return nil, err
@@ -104,17 +83,8 @@ func readBounded(file string) ([]byte, error) {
 	if !info.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s is not a regular file", file)
 	}
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, err
+	if limit > 0 && info.Size() > limit {
+		return nil, fmt.Errorf("%s is larger than %d MiB", file, limit>>20)
 	}
-	defer f.Close()
-	raw, err := io.ReadAll(io.LimitReader(f, maxFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(raw) > maxFile {
-		return nil, fmt.Errorf("%s is larger than %d MiB", file, maxFile>>20)
-	}
-	return raw, nil
+	return os.ReadFile(file)
 }
