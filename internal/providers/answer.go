@@ -97,8 +97,7 @@ func Answer(r Request) (Result, error) {
 	if !ok {
 		return Result{ID: unknown(), State: r.Inputs.Copy()}, nil
 	}
-	_, offline := r.IDs.Generate(Hex, 1)
-	offline = !offline
+	_, offline := r.IDs.(Unknown)
 	checked, failures, err := t.Check(nil, r.Inputs, r.Name, r.Seed)
 	if err != nil {
 		return Result{}, fmt.Errorf("%s resource '%s': %w", r.Type, r.Name, err)

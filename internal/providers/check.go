@@ -3,6 +3,7 @@ package providers
 import (
 	"crypto/sha256"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -239,7 +240,7 @@ func defaultsList(keys []string) resource.PropertyValue {
 // they are known.
 func validate(s Schema, in resource.PropertyMap, prefix string) []Failure {
 	var out []Failure
-	for _, k := range sortedKeys(s) {
+	for _, k := range slices.Sorted(maps.Keys(s)) {
 		p := s[k]
 		path := prefix + k
 		v := in[resource.PropertyKey(k)]
@@ -272,12 +273,3 @@ func validate(s Schema, in resource.PropertyMap, prefix string) []Failure {
 
 // isNull reports whether v is absent or null, through secrets.
 func isNull(v resource.PropertyValue) bool { return unsecret(v).IsNull() }
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}

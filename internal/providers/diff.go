@@ -2,6 +2,7 @@ package providers
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -82,37 +83,20 @@ func (t *Type) Diff(oldInputs, oldState, news resource.PropertyMap, ignoreChange
 	var d DiffResult
 	checked := news
 	news = planDefaults(t.Schema, news)
-	keys := map[string]bool{}
-	for k := range news {
-		keys[string(k)] = true
-	}
-	for k := range oldInputs {
-		keys[string(k)] = true
-	}
-	for _, k := range sortedKeys(keys) {
-		if strings.HasPrefix(k, "__") || ignored(k, ignoreChanges) {
+	// The paths come in key order, so each top-level key's are together.
+	for _, pd := range compareObject(news, "", t.Schema, news, oldInputs, oldState) {
+		k := PathKeys(pd.Path)[0]
+		if ignored(k, ignoreChanges) {
 			continue
 		}
-		key := resource.PropertyKey(k)
-		ov, ok := oldState[key]
-		if !ok {
-			ov = oldInputs[key]
+		if !slices.Contains(d.Changed, k) {
+			d.Changed = append(d.Changed, k)
 		}
-		p := t.Schema[k]
-		paths := compare(news, k, p, news[key], oldInputs[key], ov)
-		if len(paths) == 0 {
-			continue
-		}
-		d.Changed = append(d.Changed, k)
-		replace := false
-		for _, pd := range paths {
-			pd.Replace = anyForceNew(t.Schema, pd.Path)
-			replace = replace || pd.Replace
-			d.Paths = append(d.Paths, pd)
-		}
-		if replace {
+		pd.Replace = anyForceNew(t.Schema, pd.Path)
+		if pd.Replace && !slices.Contains(d.Replace, k) {
 			d.Replace = append(d.Replace, k)
 		}
+		d.Paths = append(d.Paths, pd)
 	}
 	if t.Replaces != nil {
 		for _, k := range t.Replaces(oldState, news) {
@@ -161,17 +145,6 @@ func (t *Type) nameSetByProgram(news, olds resource.PropertyMap) bool {
 	}
 	_, has := news[resource.PropertyKey(t.Autoname.Prop)]
 	return has && !defaulted[t.Autoname.Prop]
-}
-
-// ProgramNamed reports whether a program that gives inputs in (as it
-// registers them, before Check) names the resource itself, so that the
-// provider replaces it delete-first (see Diff): an autonamed property it
-// sets, and no UniqueNameFields to say otherwise.
-func (t *Type) ProgramNamed(in resource.PropertyMap) bool {
-	if t.Framework || t.Autoname == nil || len(t.UniqueNameFields) > 0 {
-		return false
-	}
-	return !isNull(in[resource.PropertyKey(t.Autoname.Prop)])
 }
 
 // ignored reports whether the top-level key k is under an ignoreChanges
@@ -258,9 +231,10 @@ func compare(in resource.PropertyMap, path string, p *Prop, n, oi, os resource.P
 	return nil
 }
 
-// compareObject compares the keys of a nested object (a block or a map):
-// each new key against the state, and each key the old inputs gave that
-// the new inputs drop. Keys only the state has are the cloud's own.
+// compareObject compares the keys of an object (the inputs, a block or a
+// map) at path ("" at the top): each new key against the state, and each
+// key the old inputs gave that the new inputs drop. Keys only the state
+// has are the cloud's own; meta keys ("__defaults") are no change.
 func compareObject(in resource.PropertyMap, path string, s Schema, n, oi, os resource.PropertyMap) []PathDiff {
 	var out []PathDiff
 	keys := map[string]bool{}
@@ -270,7 +244,7 @@ func compareObject(in resource.PropertyMap, path string, s Schema, n, oi, os res
 	for k := range oi {
 		keys[string(k)] = true
 	}
-	for _, k := range sortedKeys(keys) {
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
 		if strings.HasPrefix(k, "__") {
 			continue
 		}
@@ -279,7 +253,11 @@ func compareObject(in resource.PropertyMap, path string, s Schema, n, oi, os res
 		if s != nil {
 			p = s[k]
 		}
-		out = append(out, compare(in, path+"."+k, p, n[key], oi[key], os[key])...)
+		child := k
+		if path != "" {
+			child = path + "." + k
+		}
+		out = append(out, compare(in, child, p, n[key], oi[key], os[key])...)
 	}
 	return out
 }
