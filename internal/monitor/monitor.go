@@ -3,6 +3,7 @@ package monitor
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net"
 	"slices"
 	"sort"
@@ -300,20 +301,17 @@ func providerURN(ref string) string {
 	return ref
 }
 
-// URN is the URN the engine gives a resource registered with parent (a
-// URN, "" or the stack's for a child of the stack), type typ and logical
-// name, in stack and project: the parent's qualified type joined with typ,
-// unless the parent is the stack ([PKG] resource/deploy/deployment.go
-// generateURN).
-func URN(stack, project, parent, typ, name string) string {
-	return providers.URN(stack, project, parent, typ, name)
+// urn is the URN the engine gives a registration in this stack
+// (providers.URN).
+func (m *Monitor) urn(parent, typ, name string) string {
+	return providers.URN(m.opts.Stack, m.opts.Project, parent, typ, name)
 }
 
 // RegisterResource records a resource, runs its transforms, and answers it
 // with the outputs the provider model computes.
 func (m *Monitor) RegisterResource(ctx context.Context, req *pulumirpc.RegisterResourceRequest) (*pulumirpc.RegisterResourceResponse, error) {
 	if req.GetType() == providers.RootStack && req.GetParent() == "" {
-		urn := URN(m.opts.Stack, m.opts.Project, "", req.GetType(), req.GetName())
+		urn := m.urn("", req.GetType(), req.GetName())
 		m.mu.Lock()
 		m.stackURN, m.connected = urn, true
 		if m.rootURN == "" {
@@ -322,7 +320,7 @@ func (m *Monitor) RegisterResource(ctx context.Context, req *pulumirpc.RegisterR
 		m.mu.Unlock()
 		return &pulumirpc.RegisterResourceResponse{Urn: urn}, nil
 	}
-	urn := URN(m.opts.Stack, m.opts.Project, req.GetParent(), req.GetType(), req.GetName())
+	urn := m.urn(req.GetParent(), req.GetType(), req.GetName())
 	req, err := m.transform(ctx, req, urn)
 	if err != nil {
 		return nil, m.problem(codes.Unknown, "resource %s: running its transforms: %v", urn, err)
@@ -378,9 +376,6 @@ func (m *Monitor) RegisterResource(ctx context.Context, req *pulumirpc.RegisterR
 			return nil, m.problem(codes.FailedPrecondition, "%v", err)
 		}
 	}
-	m.mu.Lock()
-	m.resources[urn] = r
-	m.mu.Unlock()
 	obj, err := marshal(r.Outputs, req.GetAcceptSecrets(), req.GetAcceptResources())
 	if err != nil {
 		return nil, m.problem(codes.Internal, "resource %s: writing its outputs: %v", urn, err)
@@ -433,12 +428,7 @@ func dependencies(deps []string, props map[string]*pulumirpc.RegisterResourceReq
 			set[d] = true
 		}
 	}
-	out := make([]string, 0, len(set))
-	for d := range set {
-		out = append(out, d)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(set))
 }
 
 // inputDependencies returns each input's dependencies, sorted, leaving out
@@ -470,10 +460,7 @@ func (m *Monitor) options(req *pulumirpc.RegisterResourceRequest, urn string) pl
 		Import:                  req.GetImportId(),
 		HideDiffs:               slices.Sorted(slices.Values(req.GetHideDiffs())),
 	}
-	if req.GetDeleteBeforeReplaceDefined() || req.GetDeleteBeforeReplace() {
-		dbr := req.GetDeleteBeforeReplace()
-		o.DeleteBeforeReplace = &dbr
-	}
+	o.DeleteBeforeReplace = deleteBeforeReplace(req)
 	if t := req.GetCustomTimeouts(); t != nil && (t.GetCreate() != "" || t.GetUpdate() != "" || t.GetDelete() != "") {
 		o.CustomTimeouts = &plan.Timeouts{Create: t.GetCreate(), Update: t.GetUpdate(), Delete: t.GetDelete()}
 	}
@@ -483,6 +470,16 @@ func (m *Monitor) options(req *pulumirpc.RegisterResourceRequest, urn string) pl
 	}
 	o.Aliases = slices.Compact(slices.Sorted(slices.Values(aliases)))
 	return o
+}
+
+// deleteBeforeReplace is a registration's deleteBeforeReplace option, nil
+// when the program gave none.
+func deleteBeforeReplace(req *pulumirpc.RegisterResourceRequest) *bool {
+	if !req.GetDeleteBeforeReplaceDefined() && !req.GetDeleteBeforeReplace() {
+		return nil
+	}
+	dbr := req.GetDeleteBeforeReplace()
+	return &dbr
 }
 
 // aliasURN computes the URN an alias names: given outright, or from a spec
@@ -514,7 +511,7 @@ func (m *Monitor) aliasURN(a *pulumirpc.Alias, req *pulumirpc.RegisterResourceRe
 	case spec.GetParentUrn() != "":
 		parent = spec.GetParentUrn()
 	}
-	return URN(stack, project, parent, typ, name)
+	return providers.URN(stack, project, parent, typ, name)
 }
 
 // RegisterResourceOutputs keeps the stack's outputs.
@@ -536,7 +533,7 @@ func (m *Monitor) RegisterResourceOutputs(_ context.Context, req *pulumirpc.Regi
 // any other resource's state cannot be read offline: the program gets
 // back what it gave, and every other output is unknown.
 func (m *Monitor) ReadResource(_ context.Context, req *pulumirpc.ReadResourceRequest) (*pulumirpc.ReadResourceResponse, error) {
-	urn := URN(m.opts.Stack, m.opts.Project, req.GetParent(), req.GetType(), req.GetName())
+	urn := m.urn(req.GetParent(), req.GetType(), req.GetName())
 	props, err := plugin.UnmarshalProperties(req.GetProperties(), unmarshalOpts)
 	if err != nil {
 		return nil, m.problem(codes.InvalidArgument, "resource %s: reading its properties: %v", urn, err)

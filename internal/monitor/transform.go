@@ -77,7 +77,7 @@ func callTransform(ctx context.Context, cb *pulumirpc.Callback, treq *pulumirpc.
 // transformOptions are a registration's options as a transform sees them
 // (source_eval.go:2579-2600).
 func transformOptions(req *pulumirpc.RegisterResourceRequest) *pulumirpc.TransformResourceOptions {
-	o := &pulumirpc.TransformResourceOptions{
+	return &pulumirpc.TransformResourceOptions{
 		Import:                  req.GetImportId(),
 		DependsOn:               req.GetDependencies(),
 		Protect:                 req.Protect,
@@ -97,12 +97,8 @@ func transformOptions(req *pulumirpc.RegisterResourceRequest) *pulumirpc.Transfo
 		AdditionalSecretOutputs: req.GetAdditionalSecretOutputs(),
 		PluginChecksums:         req.GetPluginChecksums(),
 		Hooks:                   req.GetHooks(),
+		DeleteBeforeReplace:     deleteBeforeReplace(req),
 	}
-	if req.GetDeleteBeforeReplaceDefined() || req.GetDeleteBeforeReplace() {
-		dbr := req.GetDeleteBeforeReplace()
-		o.DeleteBeforeReplace = &dbr
-	}
-	return o
 }
 
 // applyTransformOptions writes a transform's options back into the
