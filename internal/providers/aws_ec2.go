@@ -77,7 +77,9 @@ func ec2Types() []*Type {
 			},
 			Outputs: func(c *Ctx) (resource.PropertyValue, resource.PropertyMap) {
 				// sgrule- and a hash of the rule (securityGroupRuleCreateID).
-				return c.NewID("sgrule-", Digits, 10), resource.PropertyMap{"securityGroupRuleId": S(Lit("sgr-"), c.Gen("securityGroupRuleId", Hex, 17))}
+				return c.NewID("sgrule-", Digits, 10), resource.PropertyMap{"securityGroupRuleId": c.Keep("securityGroupRuleId", func() resource.PropertyValue {
+					return S(Lit("sgr-"), c.Gen(Hex, 17))
+				})}
 			},
 		},
 	}

@@ -64,10 +64,9 @@ func elbTypes() []*Type {
 				return nil
 			},
 			Outputs: func(c *Ctx) (resource.PropertyValue, resource.PropertyMap) {
-				suffix := S(Lit("app/"), c.Str("name"), Lit("/"), c.Gen("arnSuffix.id", Hex, 16))
-				if old, ok := c.old("arnSuffix"); ok {
-					suffix = S(old)
-				}
+				suffix := c.Keep("arnSuffix", func() resource.PropertyValue {
+					return S(Lit("app/"), c.Str("name"), Lit("/"), c.Gen(Hex, 16))
+				})
 				sp := Of(suffix)
 				internal := Lit("")
 				if v := unsecret(c.In["internal"]); v.IsBool() && v.BoolValue() {
@@ -79,7 +78,9 @@ func elbTypes() []*Type {
 					"arn":       arn,
 					"arnSuffix": suffix,
 					// ELB's DNS names: [internal-]NAME-NUMBER.REGION.elb.amazonaws.com.
-					"dnsName":       S(internal, c.Str("name"), Lit("-"), c.Gen("dnsName.id", Digits, 10), Lit("."), c.Cfg("region"), Lit(".elb."+DNSSuffix(c.Config["region"]))),
+					"dnsName": c.Keep("dnsName", func() resource.PropertyValue {
+						return S(internal, c.Str("name"), Lit("-"), c.Gen(Digits, 10), Lit("."), c.Cfg("region"), Lit(".elb."+DNSSuffix(c.Config["region"])))
+					}),
 					"ipAddressType": resource.NewProperty("ipv4"),
 					"zoneId":        zoneID(c.Config["region"]),
 					"internal":      resource.NewProperty(unsecret(c.In["internal"]).IsBool() && unsecret(c.In["internal"]).BoolValue()),
@@ -134,10 +135,9 @@ func elbTypes() []*Type {
 				"loadBalancerArns":               {Flags: Output | Set},
 			}, tags),
 			Outputs: func(c *Ctx) (resource.PropertyValue, resource.PropertyMap) {
-				suffix := S(Lit("targetgroup/"), c.Str("name"), Lit("/"), c.Gen("arnSuffix.id", Hex, 16))
-				if old, ok := c.old("arnSuffix"); ok {
-					suffix = S(old)
-				}
+				suffix := c.Keep("arnSuffix", func() resource.PropertyValue {
+					return S(Lit("targetgroup/"), c.Str("name"), Lit("/"), c.Gen(Hex, 16))
+				})
 				arn := c.arn("elasticloadbalancing", true, Of(suffix))
 				// ID = the target group's ARN.
 				return arn, resource.PropertyMap{"arn": arn, "arnSuffix": suffix, "loadBalancingAlgorithmType": resource.NewProperty("round_robin")}
@@ -177,10 +177,10 @@ func elbTypes() []*Type {
 			}, tags),
 			Outputs: func(c *Ctx) (resource.PropertyValue, resource.PropertyMap) {
 				lbARN, _ := c.Str("loadBalancerArn").Known()
-				arn := S(Lit(strings.Replace(lbARN, ":loadbalancer/", ":listener/", 1)+"/"), c.Gen("arn.id", Hex, 16))
-				if c.ID != "" {
-					arn = resource.NewProperty(c.ID)
-				}
+				// ID = the listener's ARN.
+				arn := c.Keep("arn", func() resource.PropertyValue {
+					return S(Lit(strings.Replace(lbARN, ":loadbalancer/", ":listener/", 1)+"/"), c.Gen(Hex, 16))
+				})
 				out := resource.PropertyMap{"arn": arn}
 				// An application load balancer's protocol defaults to HTTP
 				// on create.
@@ -207,10 +207,10 @@ func elbTypes() []*Type {
 			}, tags),
 			Outputs: func(c *Ctx) (resource.PropertyValue, resource.PropertyMap) {
 				l, _ := c.Str("listenerArn").Known()
-				arn := S(Lit(strings.Replace(l, ":listener/", ":listener-rule/", 1)+"/"), c.Gen("arn.id", Hex, 16))
-				if c.ID != "" {
-					arn = resource.NewProperty(c.ID)
-				}
+				// ID = the rule's ARN.
+				arn := c.Keep("arn", func() resource.PropertyValue {
+					return S(Lit(strings.Replace(l, ":listener/", ":listener-rule/", 1)+"/"), c.Gen(Hex, 16))
+				})
 				return arn, resource.PropertyMap{"arn": arn}
 			},
 		},

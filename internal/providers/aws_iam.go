@@ -31,7 +31,7 @@ func iamTypes() []*Type {
 				// ID = the role name.
 				return S(c.Str("name")), resource.PropertyMap{
 					"arn":      c.arn("iam", false, Lit("role"), c.Str("path"), c.Str("name")),
-					"uniqueId": S(Lit("AROA"), c.Gen("uniqueId", UpperAlnum, 17)),
+					"uniqueId": c.Keep("uniqueId", func() resource.PropertyValue { return S(Lit("AROA"), c.Gen(UpperAlnum, 17)) }),
 				}
 			},
 			// Delete detaches policies only with forceDetachPolicies (or
@@ -86,7 +86,7 @@ func iamTypes() []*Type {
 				if c.ID != "" {
 					return resource.NewProperty(c.ID), nil
 				}
-				return S(c.Str("role"), Lit("-"), c.Gen("", Digits, 26)), nil
+				return S(c.Str("role"), Lit("-"), c.Gen(Digits, 26)), nil
 			},
 		},
 		{
@@ -106,7 +106,7 @@ func iamTypes() []*Type {
 			Outputs: func(c *Ctx) (resource.PropertyValue, resource.PropertyMap) {
 				arn := c.arn("iam", false, Lit("policy"), c.Str("path"), c.Str("name"))
 				// ID = the policy ARN.
-				return arn, resource.PropertyMap{"arn": arn, "policyId": S(Lit("ANPA"), c.Gen("policyId", UpperAlnum, 17)), "attachmentCount": num(0)}
+				return arn, resource.PropertyMap{"arn": arn, "policyId": c.Keep("policyId", func() resource.PropertyValue { return S(Lit("ANPA"), c.Gen(UpperAlnum, 17)) }), "attachmentCount": num(0)}
 			},
 			Unique: func(c *Ctx) []Key {
 				return []Key{{"iam-policy/" + c.Config["account"] + "/" + c.str("path") + c.str("name"),

@@ -24,7 +24,9 @@ func scalingTypes() []*Type {
 			// error. ID = the resource ID.
 			Outputs: func(c *Ctx) (resource.PropertyValue, resource.PropertyMap) {
 				return S(c.Str("resourceId")), resource.PropertyMap{
-					"arn":     c.arn("application-autoscaling", true, Lit("scalable-target/"), c.Gen("arn.id", LowerAlnum, 36)),
+					"arn": c.Keep("arn", func() resource.PropertyValue {
+						return c.arn("application-autoscaling", true, Lit("scalable-target/"), c.Gen(LowerAlnum, 36))
+					}),
 					"roleArn": c.arn("iam", false, Lit("role/aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService")),
 				}
 			},
@@ -53,7 +55,9 @@ func scalingTypes() []*Type {
 			// ID = the policy name.
 			Outputs: func(c *Ctx) (resource.PropertyValue, resource.PropertyMap) {
 				return S(c.Str("name")), resource.PropertyMap{
-					"arn":       c.arn("autoscaling", true, Lit("scalingPolicy:"), c.Gen("arn.id", LowerAlnum, 36), Lit(":resource/"), c.Str("serviceNamespace"), Lit("/"), c.Str("resourceId"), Lit(":policyName/"), c.Str("name")),
+					"arn": c.Keep("arn", func() resource.PropertyValue {
+						return c.arn("autoscaling", true, Lit("scalingPolicy:"), c.Gen(LowerAlnum, 36), Lit(":resource/"), c.Str("serviceNamespace"), Lit("/"), c.Str("resourceId"), Lit(":policyName/"), c.Str("name"))
+					}),
 					"alarmArns": resource.NewProperty([]resource.PropertyValue{}),
 				}
 			},
@@ -140,10 +144,9 @@ func secretsTypes() []*Type {
 			Outputs: func(c *Ctx) (resource.PropertyValue, resource.PropertyMap) {
 				// Secrets Manager appends a hyphen and six random
 				// characters to the name in the ARN. ID = the ARN.
-				arn := c.arn("secretsmanager", true, Lit("secret:"), c.Str("name"), Lit("-"), c.Gen("arn.suffix", Alnum, 6))
-				if old, ok := c.old("arn"); ok {
-					arn = S(old)
-				}
+				arn := c.Keep("arn", func() resource.PropertyValue {
+					return c.arn("secretsmanager", true, Lit("secret:"), c.Str("name"), Lit("-"), c.Gen(Alnum, 6))
+				})
 				return arn, resource.PropertyMap{"arn": arn}
 			},
 			Unique: func(c *Ctx) []Key {
@@ -163,10 +166,9 @@ func secretsTypes() []*Type {
 				"versionId":     {Flags: Output},
 			},
 			Outputs: func(c *Ctx) (resource.PropertyValue, resource.PropertyMap) {
-				v := S(c.Gen("versionId", Hex, 8), Lit("-"), c.Gen("versionId.2", Hex, 4), Lit("-4"), c.Gen("versionId.3", Hex, 3), Lit("-a"), c.Gen("versionId.4", Hex, 3), Lit("-"), c.Gen("versionId.5", Hex, 12))
-				if old, ok := c.old("versionId"); ok {
-					v = S(old)
-				}
+				v := c.Keep("versionId", func() resource.PropertyValue {
+					return S(c.Gen(Hex, 8), Lit("-"), c.Gen(Hex, 4), Lit("-4"), c.Gen(Hex, 3), Lit("-a"), c.Gen(Hex, 3), Lit("-"), c.Gen(Hex, 12))
+				})
 				out := resource.PropertyMap{
 					"arn":       S(c.Str("secretId")),
 					"versionId": v,

@@ -85,14 +85,21 @@ func (c *Ctx) Cfg(key string) Part {
 	return Part{s: v, known: ok}
 }
 
-// Gen is a new identifier of n characters of alphabet, or the one the
-// state holds under oldKey (IDs do not change on update).
-func (c *Ctx) Gen(oldKey, alphabet string, n int) Part {
-	if p, ok := c.old(oldKey); ok {
-		return p
-	}
+// Gen is a new identifier of n characters of alphabet.
+func (c *Ctx) Gen(alphabet string, n int) Part {
 	s, ok := c.IDs.Generate(alphabet, n)
 	return Part{s: s, known: ok}
+}
+
+// Keep is the state's string value of output key on update: what the
+// cloud assigned once (an ARN's random suffix, a unique ID, a DNS name)
+// does not change. On create, or when the state has none, it is fresh(),
+// which alone draws new identifiers.
+func (c *Ctx) Keep(key string, fresh func() resource.PropertyValue) resource.PropertyValue {
+	if p, ok := c.old(key); ok {
+		return S(p)
+	}
+	return fresh()
 }
 
 // NewID is the resource's ID: the one it has on update, else prefix and n

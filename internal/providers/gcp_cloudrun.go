@@ -130,12 +130,11 @@ func cloudRunTypes() []*Type {
 				}
 				out["latestReadyRevision"] = revName
 				out["latestCreatedRevision"] = revName
-				out["uri"] = S(Lit("https://"), name, Lit("-"), c.Gen("uri.hash", LowerAlnum, 10), Lit("-"), Lit(RegionCode(c.known(loc))), Lit(".a.run.app"))
-				if old, ok := c.old("uri"); ok {
-					out["uri"] = S(old)
-				}
-				out["uid"] = S(c.Gen("uid", Hex, 32))
-				out["etag"] = S(c.Gen("", Hex, 16))
+				out["uri"] = c.Keep("uri", func() resource.PropertyValue {
+					return S(Lit("https://"), name, Lit("-"), c.Gen(LowerAlnum, 10), Lit("-"), Lit(RegionCode(c.known(loc))), Lit(".a.run.app"))
+				})
+				out["uid"] = c.Keep("uid", func() resource.PropertyValue { return S(c.Gen(Hex, 32)) })
+				out["etag"] = S(c.Gen(Hex, 16))
 				// ID: projects/{{project}}/locations/{{location}}/services/{{name}} (crv2:1282).
 				return S(Lit("projects/"), c.project(), Lit("/locations/"), loc, Lit("/services/"), name), out
 			},
@@ -164,7 +163,7 @@ func cloudRunTypes() []*Type {
 			Outputs: func(c *Ctx) (resource.PropertyValue, resource.PropertyMap) {
 				parent := []Part{Lit("projects/"), c.project(), Lit("/locations/"), c.location("location"), Lit("/services/"), Lit(lastSegment(c.str("name")))}
 				return c.memberID(parent...), resource.PropertyMap{
-					"etag":     S(Lit("BwY"), c.Gen("etag", Alnum, 9)),
+					"etag":     c.Keep("etag", func() resource.PropertyValue { return S(Lit("BwY"), c.Gen(Alnum, 9)) }),
 					"project":  S(c.project()),
 					"location": S(c.location("location")),
 					"name":     S(parent...),

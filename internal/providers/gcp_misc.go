@@ -36,7 +36,7 @@ func gcpMiscTypes() []*Type {
 					"member":   S(Lit("serviceAccount:"), ep),
 					"name":     name,
 					"project":  S(c.project()),
-					"uniqueId": S(Lit("1"), c.Gen("uniqueId", Digits, 20)),
+					"uniqueId": c.Keep("uniqueId", func() resource.PropertyValue { return S(Lit("1"), c.Gen(Digits, 20)) }),
 				}
 			},
 			Unique: func(c *Ctx) []Key {
@@ -225,7 +225,7 @@ func gcpMiscTypes() []*Type {
 				"project": {Flags: Required | ForceNew},
 			}, iamMember),
 			Outputs: func(c *Ctx) (resource.PropertyValue, resource.PropertyMap) {
-				return c.memberID(c.Str("project")), resource.PropertyMap{"etag": S(Lit("BwY"), c.Gen("etag", Alnum, 9))}
+				return c.memberID(c.Str("project")), resource.PropertyMap{"etag": c.Keep("etag", func() resource.PropertyValue { return S(Lit("BwY"), c.Gen(Alnum, 9)) })}
 			},
 		},
 		{

@@ -65,9 +65,9 @@ func secretManagerTypes() []*Type {
 				secret := c.str("secret")
 				// Versions count up per secret from 1 (Secret Manager API,
 				// AddSecretVersion).
-				v := c.Next("secret-version/" + secret)
-				if old, ok := c.old("version"); ok {
-					v = old
+				v, ok := c.old("version")
+				if !ok {
+					v = c.Next("secret-version/" + secret)
 				}
 				id := strings.TrimPrefix(secret, "projects/")
 				if i := strings.Index(id, "/"); i >= 0 {
@@ -98,7 +98,7 @@ func secretManagerTypes() []*Type {
 			Outputs: func(c *Ctx) (resource.PropertyValue, resource.PropertyMap) {
 				secret := []Part{Lit("projects/"), c.project(), Lit("/secrets/"), Lit(lastSegment(c.str("secretId")))}
 				return c.memberID(secret...), resource.PropertyMap{
-					"etag":     S(Lit("BwY"), c.Gen("etag", Alnum, 9)),
+					"etag":     c.Keep("etag", func() resource.PropertyValue { return S(Lit("BwY"), c.Gen(Alnum, 9)) }),
 					"project":  S(c.project()),
 					"secretId": S(secret...),
 				}

@@ -85,7 +85,7 @@ var invokes = map[string]invoke{
 	// token the cloud makes, with its proxy endpoint; the ID is the
 	// provider's Region; authorizationToken and password are Sensitive.
 	GetAuthorizationToken: func(_ resource.PropertyMap, c *Ctx) resource.PropertyMap {
-		password := S(c.Gen("", Alnum, 32))
+		password := S(c.Gen(Alnum, 32))
 		token, expires := unknownValue(), unknownValue()
 		if p, ok := Of(password).Known(); ok {
 			token = resource.NewProperty(base64.StdEncoding.EncodeToString([]byte("AWS:" + p)))
@@ -107,7 +107,7 @@ var invokes = map[string]invoke{
 	// its credentials, which the cloud issues; accessToken is Sensitive.
 	GetClientConfig: func(_ resource.PropertyMap, c *Ctx) resource.PropertyMap {
 		return resource.PropertyMap{
-			"accessToken": S(Lit("ya29."), c.Gen("", Alnum, 40)),
+			"accessToken": S(Lit("ya29."), c.Gen(Alnum, 40)),
 			"project":     S(c.Cfg("project")),
 			"region":      S(c.Cfg("region")),
 			"zone":        S(c.Cfg("zone")),
@@ -125,7 +125,7 @@ var invokes = map[string]invoke{
 		return resource.PropertyMap{
 			"projectId": S(project),
 			"name":      S(project),
-			"number":    S(Lit("1"), c.Gen("", Digits, 11)),
+			"number":    S(Lit("1"), c.Gen(Digits, 11)),
 			"id":        S(Lit("projects/"), project),
 		}
 	},
