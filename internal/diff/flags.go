@@ -77,19 +77,19 @@ type stateful struct{ name, loss string }
 // statefulTypes lists the resource types whose deletion loses data or is
 // hard to undo, with what is lost. A delete flag is raised for each.
 var statefulTypes = map[string]stateful{
-	providers.ArtifactRegistryRepo:    {"Artifact Registry repository", "the images in it are deleted with it"},
-	providers.ECRRepository:           {"ECR repository", "the images in it are deleted with it"},
-	providers.LogGroup:                {"log group", "its logs are deleted with it"},
-	providers.LoadBalancer:            {"load balancer", "a new one gets a new DNS name; DNS records pointing at it break"},
-	providers.ServiceAccount:          {"service account", "an account re-created with the same ID is a new identity; grants made outside this stack are lost"},
-	providers.VPCAccessConnector:      {"VPC connector", "services using it lose private egress; re-creating one takes minutes"},
-	providers.SecretManagerSecret:     {"Secret Manager secret", "every version of it is destroyed"},
-	providers.SecretManagerVersion:    {"secret version", "its value is destroyed"},
-	providers.SecretsManagerSecret:    {"Secrets Manager secret", "it and its versions are scheduled for deletion"},
-	providers.SecretsManagerVersion:   {"secret version", "its value is no longer available"},
-	providers.SSMParameter:            {"SSM parameter", "its value is destroyed"},
-	providers.IAMRole:                 {"IAM role", "a role re-created with the same name is a new principal; trust granted to it elsewhere is lost"},
-	"aws:acm/certificate:Certificate": {"certificate", "a new one must be validated again"},
+	providers.ArtifactRegistryRepo:  {"Artifact Registry repository", "the images in it are deleted with it"},
+	providers.ECRRepository:         {"ECR repository", "the images in it are deleted with it"},
+	providers.LogGroup:              {"log group", "its logs are deleted with it"},
+	providers.LoadBalancer:          {"load balancer", "a new one gets a new DNS name; DNS records pointing at it break"},
+	providers.ServiceAccount:        {"service account", "an account re-created with the same ID is a new identity; grants made outside this stack are lost"},
+	providers.VPCAccessConnector:    {"VPC connector", "services using it lose private egress; re-creating one takes minutes"},
+	providers.SecretManagerSecret:   {"Secret Manager secret", "every version of it is destroyed"},
+	providers.SecretManagerVersion:  {"secret version", "its value is destroyed"},
+	providers.SecretsManagerSecret:  {"Secrets Manager secret", "it and its versions are scheduled for deletion"},
+	providers.SecretsManagerVersion: {"secret version", "its value is no longer available"},
+	providers.SSMParameter:          {"SSM parameter", "its value is destroyed"},
+	providers.IAMRole:               {"IAM role", "a role re-created with the same name is a new principal; trust granted to it elsewhere is lost"},
+	providers.ACMCertificate:        {"certificate", "a new one must be validated again"},
 }
 
 // replaceReason says why a resource is replaced, with old -> new values of

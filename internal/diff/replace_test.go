@@ -31,6 +31,8 @@ func TestReplaceCauses(t *testing.T) {
 		{"secret version value", "gcp:secretmanager/secretVersion:SecretVersion", []string{"secretData"}, []string{"secretData"}},
 		{"log group retention", "aws:cloudwatch/logGroup:LogGroup", []string{"retentionInDays"}, nil},
 		{"autoscaling target capacity", "aws:appautoscaling/target:Target", []string{"maxCapacity"}, nil},
+		{"certificate domain", "aws:acm/certificate:Certificate", []string{"domainName", "tags.team"}, []string{"domainName"}},
+		{"certificate early renewal updates in place", "aws:acm/certificate:Certificate", []string{"earlyRenewalDuration"}, nil},
 		{"unknown type never replaces", "example:index:Thing", []string{"name"}, nil},
 	}
 	for _, tt := range tests {

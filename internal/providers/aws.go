@@ -67,7 +67,7 @@ func maxLen(attr string, n int) func(resource.PropertyValue) string {
 
 func awsTypes() []*Type {
 	var out []*Type
-	for _, f := range []func() []*Type{ecrTypes, iamTypes, ec2Types, elbTypes, ecsTypes, scalingTypes, logsTypes, secretsTypes, storageTypes} {
+	for _, f := range []func() []*Type{ecrTypes, iamTypes, ec2Types, elbTypes, ecsTypes, scalingTypes, logsTypes, secretsTypes, storageTypes, certificateTypes} {
 		out = append(out, f()...)
 	}
 	for _, t := range out {

@@ -297,3 +297,49 @@ func storageTypes() []*Type {
 		},
 	}
 }
+
+func certificateTypes() []*Type {
+	return []*Type{{
+		Token:    ACMCertificate,
+		Resource: "aws_acm_certificate",
+		// Not autonamed: a certificate has no name.
+		Source: "[TPA] internal/service/acm/certificate.go resourceCertificate (index commit 01661ea3, a later file than the upstream of [PA]); [SDKA] acm/certificate.go:150-206,215-221",
+		Schema: with(Schema{
+			"certificateAuthorityArn": {Flags: ForceNew},
+			"certificateBody":         {},
+			"certificateChain":        {},
+			"domainName":              {Flags: Computed | ForceNew},
+			"earlyRenewalDuration":    {},
+			"keyAlgorithm":            {Flags: Computed | ForceNew},
+			"options": {Flags: Computed, Elem: Schema{
+				"certificateTransparencyLoggingPreference": {Default: str("ENABLED")},
+			}},
+			// The SDK makes privateKey a secret (AdditionalSecretOutputs).
+			"privateKey":              {Flags: Sensitive},
+			"subjectAlternativeNames": {Flags: Computed | ForceNew | Set},
+			"validationMethod":        {Flags: Computed | ForceNew},
+			"validationOptions": {Flags: ForceNew | Set, Elem: Schema{
+				"domainName":       {Flags: Required | ForceNew},
+				"validationDomain": {Flags: Required | ForceNew},
+			}},
+			"arn":                     {Flags: Output},
+			"domainValidationOptions": {Flags: Output | Set},
+			"notAfter":                {Flags: Output},
+			"notBefore":               {Flags: Output},
+			"pendingRenewal":          {Flags: Output},
+			"renewalEligibility":      {Flags: Output},
+			"renewalSummaries":        {Flags: Output},
+			"status":                  {Flags: Output},
+			"type":                    {Flags: Output},
+			"validationEmails":        {Flags: Output},
+		}, tags),
+		Outputs: func(c *Ctx) (resource.PropertyValue, resource.PropertyMap) {
+			// RequestCertificate and ImportCertificate return the ARN,
+			// certificate/ and a UUID. ID = the ARN.
+			arn := c.Keep("arn", func() resource.PropertyValue {
+				return c.arn("acm", true, Lit("certificate/"), c.Gen(Hex, 8), Lit("-"), c.Gen(Hex, 4), Lit("-"), c.Gen(Hex, 4), Lit("-"), c.Gen(Hex, 4), Lit("-"), c.Gen(Hex, 12))
+			})
+			return arn, resource.PropertyMap{"arn": arn}
+		},
+	}}
+}

@@ -28,6 +28,7 @@ const (
 	SecretsManagerSecret     = "aws:secretsmanager/secret:Secret"
 	SecretsManagerVersion    = "aws:secretsmanager/secretVersion:SecretVersion"
 	SSMParameter             = "aws:ssm/parameter:Parameter"
+	ACMCertificate           = "aws:acm/certificate:Certificate"
 	S3Bucket                 = "aws:s3/bucketV2:BucketV2"
 	SQSQueue                 = "aws:sqs/queue:Queue"
 	KMSKey                   = "aws:kms/key:Key"
