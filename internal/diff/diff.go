@@ -91,6 +91,11 @@ type Value struct {
 	// Kept says that the program drops an input the provider computes
 	// when it is absent: the cloud's value stays, and nothing changes.
 	Kept bool
+
+	// droppedAt is, for a value the head drops, the path of the input
+	// the head no longer gives: the value's own, or a block's that held
+	// it.
+	droppedAt string
 }
 
 // Kind is the kind of a risk flag.
@@ -333,14 +338,15 @@ func applied(values []Value) []Value {
 }
 
 // markKept marks the values the program drops where the provider keeps
-// the cloud's value (providers.Type.KeptAt).
+// the cloud's value (providers.Type.KeptAt of the input it no longer
+// gives).
 func markKept(values []Value, typ string) {
 	t, ok := providers.Lookup(typ)
 	if !ok {
 		return
 	}
 	for i := range values {
-		if values[i].HasOld && !values[i].HasNew && t.KeptAt(values[i].Path) {
+		if values[i].HasOld && !values[i].HasNew && t.KeptAt(values[i].droppedAt) {
 			values[i].Kept = true
 		}
 	}

@@ -273,9 +273,6 @@ func TestFlagRules(t *testing.T) {
 		// the policy it has, so nothing weakens.
 		{"TLS policy left out", listener,
 			httpsListener("ELBSecurityPolicy-TLS13-1-2-2021-06"), httpsListener(""), nil},
-		{"TLS policy changed", listener,
-			httpsListener("ELBSecurityPolicy-TLS13-1-2-2021-06"), httpsListener("ELBSecurityPolicy-2016-08"),
-			[]string{`exposure: listener on port 443 TLS policy changes: sslPolicy "ELBSecurityPolicy-TLS13-1-2-2021-06" -> "ELBSecurityPolicy-2016-08"`}},
 		{"HTTPS listener downgraded to HTTP", listener, httpsListener("ELBSecurityPolicy-TLS13-1-2-2021-06"), forwardListener(443),
 			[]string{
 				"exposure: listener on port 443 changes from HTTPS to HTTP: traffic is no longer encrypted",

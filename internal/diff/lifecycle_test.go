@@ -184,3 +184,36 @@ func TestJSONValuesUseThePlanMarkers(t *testing.T) {
 		}
 	}
 }
+
+// TestDroppedInputsKeptOnlyWhereTheProviderKeepsThem drops target group
+// inputs three ways. The provider keeps a Computed input the program
+// stops giving (healthCheck.path), and a Computed block dropped whole
+// (healthCheck): the resource stays the same. An input with a default
+// inside a block the program still gives goes back to its default
+// (healthCheck.interval -> 30): an update.
+func TestDroppedInputsKeptOnlyWhereTheProviderKeepsThem(t *testing.T) {
+	t.Parallel()
+	tg := func(hc map[string]any) plan.Resource {
+		in := map[string]any{"name": "api", "port": 8080.0, "protocol": "HTTP", "vpcId": "vpc-1"}
+		if hc != nil {
+			in["healthCheck"] = hc
+		}
+		return res("aws:lb/targetGroup:TargetGroup", "api", "", in)
+	}
+	full := map[string]any{"path": "/healthz", "interval": 10.0, "matcher": "200"}
+	for name, head := range map[string]map[string]any{
+		"a Computed input dropped":   {"interval": 10.0, "matcher": "200"},
+		"the Computed block dropped": nil,
+	} {
+		if r := compare(t, plnOf(tg(full)), plnOf(tg(head))); len(r.Changes) != 0 || r.Counts.Same != 1 {
+			t.Errorf("%s: changes %+v, want the target group the same", name, r.Changes)
+		}
+	}
+	r := compare(t, plnOf(tg(full)), plnOf(tg(map[string]any{"path": "/healthz", "matcher": "200"})))
+	if len(r.Changes) != 1 || r.Changes[0].Op != Update || len(r.Changes[0].Values) != 1 {
+		t.Fatalf("an input with a default dropped: changes %+v, want one update", r.Changes)
+	}
+	if v := r.Changes[0].Values[0]; v.Path != "healthCheck.interval" || v.Kept {
+		t.Errorf("value %+v, want healthCheck.interval dropped and not kept", v)
+	}
+}

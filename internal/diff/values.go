@@ -30,7 +30,7 @@ func compareValues(old, new map[string]any, hasOld, hasNew bool, typ string) []V
 	if t, ok := providers.Lookup(typ); ok {
 		w.setAt = t.SetAt
 	}
-	w.walk("", o, n, hasOld, hasNew, &out)
+	w.walk("", o, n, hasOld, hasNew, "", &out)
 	return out
 }
 
@@ -40,10 +40,15 @@ type walker struct {
 	setAt func(path string) bool
 }
 
-// walk appends the changed leaves below path.
-func (w walker) walk(path string, old, new any, hasOld, hasNew bool, out *[]Value) {
+// walk appends the changed leaves below path. dropped is the path at
+// which the head's inputs stop holding the base's value, "" while they
+// hold it.
+func (w walker) walk(path string, old, new any, hasOld, hasNew bool, dropped string, out *[]Value) {
 	if hasOld && hasNew && equal(old, new) {
 		return
+	}
+	if hasOld && !hasNew && dropped == "" {
+		dropped = path
 	}
 	// A JSON document in a string is compared as a document.
 	if od, nd, ok := jsonDocs(old, new, hasOld, hasNew); ok {
@@ -65,7 +70,7 @@ func (w walker) walk(path string, old, new any, hasOld, hasNew bool, out *[]Valu
 		for _, k := range keys {
 			ov, okO := om[k]
 			nv, okN := nm[k]
-			w.walk(joinKey(path, k), ov, nv, okO, okN, out)
+			w.walk(joinKey(path, k), ov, nv, okO, okN, dropped, out)
 		}
 		return
 	}
@@ -80,7 +85,7 @@ func (w walker) walk(path string, old, new any, hasOld, hasNew bool, out *[]Valu
 			for _, name := range names {
 				ov, okO := byName(oa, name)
 				nv, okN := byName(na, name)
-				w.walk(path+"[name="+name+"]", ov, nv, okO, okN, out)
+				w.walk(path+"[name="+name+"]", ov, nv, okO, okN, dropped, out)
 			}
 			if o, n := commonOrder(oa, na); !set && hasOld && hasNew && !slices.Equal(o, n) {
 				*out = append(*out, Value{Path: path, Old: anyList(o), New: anyList(n), HasOld: true, HasNew: true})
@@ -95,11 +100,11 @@ func (w walker) walk(path string, old, new any, hasOld, hasNew bool, out *[]Valu
 			if i < len(na) {
 				nv = na[i]
 			}
-			w.walk(path+"["+strconv.Itoa(i)+"]", ov, nv, i < len(oa), i < len(na), out)
+			w.walk(path+"["+strconv.Itoa(i)+"]", ov, nv, i < len(oa), i < len(na), dropped, out)
 		}
 		return
 	}
-	*out = append(*out, Value{Path: path, Old: old, New: new, HasOld: hasOld, HasNew: hasNew})
+	*out = append(*out, Value{Path: path, Old: old, New: new, HasOld: hasOld, HasNew: hasNew, droppedAt: dropped})
 }
 
 // jsonDocs parses the sides that are strings holding a JSON object or list.

@@ -1,6 +1,8 @@
 package providers
 
 import (
+	"strings"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 )
@@ -48,15 +50,18 @@ func (t *Type) ReplacesDeleteFirst(set func(prop string) bool) bool {
 // property or a block that holds it is ForceNew.
 func (t *Type) ReplacesAt(path string) bool { return anyForceNew(t.Schema, path) }
 
-// KeptAt reports whether dropping the input at path keeps the cloud's
-// value: the property, or a block that holds it, is Computed.
+// KeptAt reports whether a program that stops giving the input at path
+// (the property itself, or the block that held it) keeps the cloud's
+// value, as Type.Diff's compare decides: the property is Computed (or an
+// output) and has no default to fall back to. A list element the program
+// drops is a change of the list.
 func (t *Type) KeptAt(path string) bool {
-	for _, p := range t.Schema.at(PathKeys(path)) {
-		if p.Is(Computed) {
-			return true
-		}
+	if path == "" || strings.HasSuffix(path, "]") {
+		return false
 	}
-	return false
+	ps := t.Schema.at(PathKeys(path))
+	p := ps[len(ps)-1]
+	return p != nil && (p.Is(Computed) || p.Is(Output)) && p.Default.IsNull()
 }
 
 // SetAt reports whether the input at path is a set, whose element order is
