@@ -113,25 +113,7 @@ func Answer(r Request) (Result, error) {
 		checked[resource.PropertyKey(a.Prop)] = unknown()
 	}
 	id, state := t.Apply(&Ctx{In: checked, Config: r.Config, IDs: r.IDs})
-	if offline {
-		id, state = hideGuesses(r.Type, id, state)
-	}
 	return Result{ID: id, State: state, Modelled: true}, nil
-}
-
-// hideGuesses turns into unknowns the values the model fills in for a fake
-// cloud that an offline plan cannot know: Secret Manager names hold the
-// project's number, which the model derives from the project ID (gcp.go
-// projectNumber) and a real project's cannot be.
-func hideGuesses(typ string, id resource.PropertyValue, state resource.PropertyMap) (resource.PropertyValue, resource.PropertyMap) {
-	switch typ {
-	case SecretManagerSecret:
-		state["name"] = unknown()
-	case SecretManagerVersion:
-		state["name"] = unknown()
-		id = unknown()
-	}
-	return id, state
 }
 
 // dockerImage answers a docker:index/image:Image: the provider's Check

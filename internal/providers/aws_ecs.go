@@ -1,9 +1,6 @@
 package providers
 
 import (
-	"encoding/json"
-	"strings"
-
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
@@ -127,7 +124,7 @@ func ecsTypes() []*Type {
 			},
 			Outputs: func(c *Ctx) (resource.PropertyValue, resource.PropertyMap) {
 				cluster, _ := c.Str("cluster").Known()
-				clusterName := cluster[strings.LastIndex(cluster, "/")+1:]
+				clusterName := lastSegment(cluster)
 				id := c.arn("ecs", true, Lit("service/"+clusterName+"/"), c.Str("name"))
 				if c.ID != "" {
 					id = resource.NewProperty(c.ID)
@@ -177,15 +174,11 @@ func ecsTypes() []*Type {
 			Outputs: func(c *Ctx) (resource.PropertyValue, resource.PropertyMap) {
 				// Revisions count up per family for the account and Region
 				// and are never reused (ECS API, RegisterTaskDefinition).
-				rev := c.Next("ecs-task-definition/" + c.Config["account"] + "/" + c.Config["region"] + "/" + c.str("family"))
-				base := c.arn("ecs", true, Lit("task-definition/"), c.Str("family"))
-				revision := resource.MakeComputed(resource.NewProperty(0.0))
-				if s, ok := rev.Known(); ok {
-					var n float64
-					if err := json.Unmarshal([]byte(s), &n); err == nil {
-						revision = resource.NewProperty(n)
-					}
+				rev, revision := Part{}, resource.MakeComputed(resource.NewProperty(0.0))
+				if n, ok := c.IDs.Next("ecs-task-definition/" + c.Config["account"] + "/" + c.Config["region"] + "/" + c.str("family")); ok {
+					rev, revision = Lit(itoa(n)), num(float64(n))
 				}
+				base := c.arn("ecs", true, Lit("task-definition/"), c.Str("family"))
 				// ID = the family (d.SetId(Family)).
 				return S(c.Str("family")), resource.PropertyMap{
 					"arn":                c.arn("ecs", true, Lit("task-definition/"), c.Str("family"), Lit(":"), rev),

@@ -1,6 +1,8 @@
 package providers
 
 import (
+	"strings"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
@@ -215,12 +217,7 @@ func secretsTypes() []*Type {
 	}
 }
 
-func trimSlash(s string) string {
-	for len(s) > 0 && s[0] == '/' {
-		s = s[1:]
-	}
-	return s
-}
+func trimSlash(s string) string { return strings.TrimLeft(s, "/") }
 
 func storageTypes() []*Type {
 	return []*Type{

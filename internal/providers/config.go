@@ -40,9 +40,7 @@ func DefaultConfig(pkg string, values map[string]string) Config {
 func ExplicitConfig(pkg string, inputs resource.PropertyMap) Config {
 	get := func(key string) (resource.PropertyValue, bool) {
 		v, ok := inputs[resource.PropertyKey(key)]
-		for ok && v.IsSecret() {
-			v = v.SecretValue().Element
-		}
+		v = unsecret(v)
 		return v, ok && !v.IsNull()
 	}
 	return providerConfig(pkg, get)
@@ -87,10 +85,7 @@ func stringList(v resource.PropertyValue) []string {
 	}
 	var out []string
 	for _, e := range v.ArrayValue() {
-		for e.IsSecret() {
-			e = e.SecretValue().Element
-		}
-		if !e.IsString() {
+		if e = unsecret(e); !e.IsString() {
 			return nil
 		}
 		out = append(out, e.StringValue())

@@ -69,11 +69,11 @@ type DiffResult struct {
 // (bridge v3.89.1 provider.go:1168-1169 and schema.go:197-249
 // nameRequiresDeleteBeforeReplace; v3.110.0 provider.go:1250-1251):
 //
-//   - without UniqueNameFields: an autonamed top-level property present in
-//     news but absent from news' DefaultsKey list, which is how a name the
-//     program set looks (no list at all: false);
-//   - with UniqueNameFields: every listed field unchanged from the state,
-//     and none of them autonamed by the bridge;
+//   - an autonamed top-level property present in news but absent from
+//     news' DefaultsKey list, which is how a name the program set looks
+//     (no list at all: false). (The bridge's other rule, for types with
+//     UniqueNameFields, applies to none of the modelled types: neither
+//     [PA] resources.go nor [PG] res.go sets them for any.)
 //   - Plugin Framework resources: the DeleteBeforeReplace flag alone
 //     (bridge v3.89.1 pf/tfbridge/provider_diff.go:111-118; v3.110.0 pkg/pf/tfbridge/provider_diff.go:110-117).
 //
@@ -108,7 +108,7 @@ func (t *Type) Diff(oldInputs, oldState, news resource.PropertyMap, ignoreChange
 				d.Replace = append(d.Replace, k)
 			}
 			for i := range d.Paths {
-				if d.Paths[i].Path == k || strings.HasPrefix(d.Paths[i].Path, k+".") || strings.HasPrefix(d.Paths[i].Path, k+"[") {
+				if PathKeys(d.Paths[i].Path)[0] == k {
 					d.Paths[i].Replace = true
 				}
 			}
@@ -117,31 +117,19 @@ func (t *Type) Diff(oldInputs, oldState, news resource.PropertyMap, ignoreChange
 		slices.Sort(d.Replace)
 	}
 	slices.SortFunc(d.Paths, func(a, b PathDiff) int { return strings.Compare(a.Path, b.Path) })
-	d.DeleteBeforeReplace = len(d.Replace) > 0 && (t.DeleteBeforeReplace || t.nameSetByProgram(checked, oldState))
+	d.DeleteBeforeReplace = len(d.Replace) > 0 && (t.DeleteBeforeReplace || t.nameSetByProgram(checked))
 	return d
 }
 
 // nameSetByProgram is the bridge's nameRequiresDeleteBeforeReplace over
-// checked inputs news and the old state olds (see Diff).
-func (t *Type) nameSetByProgram(news, olds resource.PropertyMap) bool {
-	if t.Framework || t.Autoname == nil && len(t.UniqueNameFields) == 0 {
+// checked inputs news (see Diff).
+func (t *Type) nameSetByProgram(news resource.PropertyMap) bool {
+	if t.Framework || t.Autoname == nil {
 		return false
 	}
 	defaulted, ok := defaultsOf(news)
 	if !ok {
 		return false
-	}
-	if len(t.UniqueNameFields) > 0 {
-		for _, k := range t.UniqueNameFields {
-			key := resource.PropertyKey(k)
-			if !olds[key].DeepEquals(news[key]) {
-				return false
-			}
-			if t.Autoname != nil && t.Autoname.Prop == k && defaulted[k] {
-				return false
-			}
-		}
-		return true
 	}
 	_, has := news[resource.PropertyKey(t.Autoname.Prop)]
 	return has && !defaulted[t.Autoname.Prop]

@@ -13,8 +13,7 @@
 // schema (Schema, Prop: required, optional+computed, ForceNew, defaults,
 // Sensitive, sets, nested blocks, the provider's StateFuncs and
 // DiffSuppressFuncs), how the bridge autonames it (Autoname), whether the
-// provider replaces it delete-first (DeleteBeforeReplace,
-// UniqueNameFields), whether Create records the ID before waiting for the
+// provider replaces it delete-first (DeleteBeforeReplace), whether Create records the ID before waiting for the
 // cloud (Waits) and what a failed wait leaves (Provider.RecordsPartialCreate),
 // what makes a delete fail (Blockers), the names the cloud keeps unique
 // (Unique), and the outputs the provider or cloud computes (Outputs). For

@@ -19,10 +19,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
-// DockerImageToken is the Docker provider's Image type. Its rules are
-// pulumi-docker 4.11.2's own code (provider/provider.go, image.go), not a
-// bridged Terraform schema, so they are functions here instead of a Type.
-const DockerImageToken = "docker:index/image:Image"
+// The Docker provider's Image (DockerImage) follows pulumi-docker 4.11.2's
+// own code (provider/provider.go, image.go), not a bridged Terraform
+// schema, so its rules are functions here instead of a Type.
 
 // DockerIgnorePatterns returns the .dockerignore patterns the Docker
 // provider applies to a build, in its lookup order: DOCKERFILE.dockerignore

@@ -39,7 +39,7 @@ func (t *Type) ReplacesDeleteFirst(set func(prop string) bool) bool {
 	if t.DeleteBeforeReplace {
 		return true
 	}
-	if t.Framework || t.Autoname == nil || len(t.UniqueNameFields) > 0 {
+	if t.Framework || t.Autoname == nil {
 		return false
 	}
 	return set(t.Autoname.Prop)

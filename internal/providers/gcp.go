@@ -40,12 +40,20 @@ func (c *Ctx) location(key string) Part {
 
 func (c *Ctx) known(p Part) string { s, _ := p.Known(); return s }
 
-// projectNumber is the fake project number of a project ID: the Secret
-// Manager API names secrets and versions by project number
-// (projects/NUMBER/secrets/ID), which the source does not show and a real
-// project's cannot be derived from; a fake cloud derives a stable one, and
-// an offline plan shows it as unknown (see Answer).
-func projectNumber(project string) string {
+// projectNumber is the number of project: the Secret Manager API names
+// secrets and versions by project number (projects/NUMBER/secrets/ID),
+// which the source does not show and a real project's cannot be derived
+// from. A fake cloud derives a stable one (fakeProjectNumber); in an
+// offline plan it is unknown.
+func (c *Ctx) projectNumber(project string) Part {
+	if _, offline := c.IDs.(Unknown); offline {
+		return Part{}
+	}
+	return Lit(fakeProjectNumber(project))
+}
+
+// fakeProjectNumber is a fake cloud's stable number for a project ID.
+func fakeProjectNumber(project string) string {
 	var h uint64 = 14695981039346656037
 	for _, b := range []byte(project) {
 		h = (h ^ uint64(b)) * 1099511628211

@@ -2,6 +2,7 @@ package providers
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
@@ -174,11 +175,4 @@ func cloudRunTypes() []*Type {
 }
 
 // lastSegment is the last path segment of s.
-func lastSegment(s string) string {
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i] == '/' {
-			return s[i+1:]
-		}
-	}
-	return s
-}
+func lastSegment(s string) string { return s[strings.LastIndexByte(s, '/')+1:] }

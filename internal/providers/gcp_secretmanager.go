@@ -38,14 +38,14 @@ func secretManagerTypes() []*Type {
 			}, labelled),
 			Outputs: func(c *Ctx) (resource.PropertyValue, resource.PropertyMap) {
 				out := c.labels()
-				out["name"] = S(Lit("projects/"+projectNumber(c.known(c.project()))+"/secrets/"), c.Str("secretId"))
+				out["name"] = S(Lit("projects/"), c.projectNumber(c.known(c.project())), Lit("/secrets/"), c.Str("secretId"))
 				out["project"] = S(c.project())
 				// ID: projects/{{project}}/secrets/{{secret_id}} (sm:441).
 				return S(Lit("projects/"), c.project(), Lit("/secrets/"), c.Str("secretId")), out
 			},
 			Unique: func(c *Ctx) []Key {
 				return []Key{{"secret/" + c.known(c.project()) + "/" + c.str("secretId"),
-					"googleapi: Error 409: Secret [projects/" + projectNumber(c.known(c.project())) + "/secrets/" + c.str("secretId") + "] already exists."}}
+					"googleapi: Error 409: Secret [projects/" + fakeProjectNumber(c.known(c.project())) + "/secrets/" + c.str("secretId") + "] already exists."}}
 			},
 		},
 		{
@@ -79,7 +79,7 @@ func secretManagerTypes() []*Type {
 				}
 				// ID = the API's name, which holds the project number
 				// (smv:188).
-				name := S(Lit("projects/"+projectNumber(project)+id+"/versions/"), v)
+				name := S(Lit("projects/"), c.projectNumber(project), Lit(id+"/versions/"), v)
 				return name, resource.PropertyMap{"name": name, "version": S(v)}
 			},
 		},

@@ -3,7 +3,8 @@ package providers
 import (
 	"encoding/base64"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -86,7 +87,7 @@ var invokes = map[string]invoke{
 	// provider's Region; authorizationToken and password are Sensitive.
 	GetAuthorizationToken: func(_ resource.PropertyMap, c *Ctx) resource.PropertyMap {
 		password := S(c.Gen(Alnum, 32))
-		token, expires := unknownValue(), unknownValue()
+		token, expires := unknown(), unknown()
 		if p, ok := Of(password).Known(); ok {
 			token = resource.NewProperty(base64.StdEncoding.EncodeToString([]byte("AWS:" + p)))
 			// Tokens last 12 hours (ECR API GetAuthorizationToken); a
@@ -133,12 +134,7 @@ var invokes = map[string]invoke{
 
 // Invokes lists the functions Invoke answers, sorted.
 func Invokes() []string {
-	out := make([]string, 0, len(invokes))
-	for tok := range invokes {
-		out = append(out, tok)
-	}
-	sort.Strings(out)
-	return out
+	return slices.Sorted(maps.Keys(invokes))
 }
 
 // Invoke returns the result of the function token called with args by a
@@ -152,5 +148,3 @@ func Invoke(token string, args resource.PropertyMap, cfg Config, ids IDs) (resou
 	}
 	return f(args, &Ctx{In: args, Config: cfg, IDs: ids}), nil
 }
-
-func unknownValue() resource.PropertyValue { return unknown() }

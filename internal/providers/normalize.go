@@ -375,8 +375,7 @@ func normalizeMember(m string) string {
 // (self_link_helpers.go:44-57): a short name equals a full path that ends
 // in it.
 func equalNameOrPath(n, o resource.PropertyValue, _ resource.PropertyMap) bool {
-	last := func(s string) string { return s[strings.LastIndex(s, "/")+1:] }
 	return equalAs(n, o, knownString, func(a, b string) bool {
-		return a == b || last(a) == last(b) && (!strings.Contains(a, "/") || !strings.Contains(b, "/"))
+		return a == b || lastSegment(a) == lastSegment(b) && (!strings.Contains(a, "/") || !strings.Contains(b, "/"))
 	})
 }

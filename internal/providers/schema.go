@@ -175,9 +175,6 @@ type Type struct {
 	// DeleteBeforeReplace is the provider's ResourceInfo.DeleteBeforeReplace:
 	// every replacement deletes the old resource first.
 	DeleteBeforeReplace bool
-	// UniqueNameFields is the provider's ResourceInfo.UniqueNameFields; see
-	// Diff for how they decide the order of a replacement.
-	UniqueNameFields []string
 	// Framework marks a Plugin Framework resource, for which the bridge
 	// decides the order of a replacement by DeleteBeforeReplace alone
 	// (bridge pf/tfbridge/provider_diff.go).
@@ -237,15 +234,6 @@ type Provider struct {
 func Lookup(token string) (*Type, bool) {
 	t, ok := registry[token]
 	return t, ok
-}
-
-// Types returns every modelled type, by token.
-func Types() map[string]*Type {
-	out := make(map[string]*Type, len(registry))
-	for k, v := range registry {
-		out[k] = v
-	}
-	return out
 }
 
 var registry = func() map[string]*Type {
