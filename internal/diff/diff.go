@@ -238,12 +238,13 @@ func Compare(base, head *plan.Plan) (*Result, error) {
 					c.Because = append(c.Because, "logical name "+old.Name+" -> "+new.Name)
 				}
 			}
-			c.Because = append(c.Because, replaceCauses(c.Type, applied(c.Values), new.Options.ReplaceOnChanges, old.Inputs, effectiveInputs(old.Inputs, new.Inputs, new.Options.IgnoreChanges))...)
+			changed := applied(c.Values)
+			c.Because = append(c.Because, replaceCauses(c.Type, changed, new.Options.ReplaceOnChanges, old.Inputs, effectiveInputs(old.Inputs, new.Inputs, new.Options.IgnoreChanges))...)
 			switch {
 			case len(c.Because) > 0:
 				c.Op = Replace
 				c.DeleteFirst = deletesFirst(new)
-			case len(applied(c.Values)) == 0 && len(c.Options) == 0 && c.OldURN == "":
+			case len(changed) == 0 && len(c.Options) == 0 && c.OldURN == "":
 				r.Counts.Same++
 				continue
 			}

@@ -130,12 +130,13 @@ func replaceReason(c *Change, oldOpts, newOpts plan.Options) string {
 }
 
 // deleteFirstWhy says why the provider replaces a resource of type typ
-// delete-first.
+// delete-first (Type.ReplacesDeleteFirst).
 func deleteFirstWhy(typ string) string {
-	if t, ok := providers.Lookup(typ); ok && t.DeleteBeforeReplace {
+	t, ok := providers.Lookup(typ)
+	switch {
+	case ok && t.DeleteBeforeReplace:
 		return "it replaces every " + typ + " delete-first"
-	}
-	if t, ok := providers.Lookup(typ); ok && t.Autoname != nil {
+	case ok && t.Autoname != nil:
 		return "the program sets " + t.Autoname.Prop + ", and the provider replaces a resource the program names delete-first"
 	}
 	return "its rule for the type"

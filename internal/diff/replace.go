@@ -40,7 +40,7 @@ func replaceCauses(typ string, values []Value, replaceOnChanges []string, old, n
 	t, known := providers.Lookup(typ)
 	for _, v := range values {
 		if known {
-			if c, ok := forceNewPrefix(t, v.Path); ok {
+			if c, ok := t.ForceNewAt(v.Path); ok {
 				add(c)
 			}
 		}
@@ -59,20 +59,6 @@ func replaceCauses(typ string, values []Value, replaceOnChanges []string, old, n
 		}
 	}
 	return causes
-}
-
-// forceNewPrefix returns the path up to the first ForceNew property on the
-// way to path, such as `encryptionConfigurations` for
-// `encryptionConfigurations[0].encryptionType`.
-func forceNewPrefix(t *providers.Type, path string) (string, bool) {
-	keys := providers.PathKeys(path)
-	for i := range keys {
-		prefix := strings.Join(keys[:i+1], ".")
-		if t.ReplacesAt(prefix) {
-			return prefix, true
-		}
-	}
-	return "", false
 }
 
 // deletesFirst reports whether the engine deletes the old resource before it

@@ -92,7 +92,7 @@ func (t *Type) Diff(oldInputs, oldState, news resource.PropertyMap, ignoreChange
 		if !slices.Contains(d.Changed, k) {
 			d.Changed = append(d.Changed, k)
 		}
-		pd.Replace = anyForceNew(t.Schema, pd.Path)
+		_, pd.Replace = t.ForceNewAt(pd.Path)
 		if pd.Replace && !slices.Contains(d.Replace, k) {
 			d.Replace = append(d.Replace, k)
 		}
@@ -277,17 +277,6 @@ func SameElements[T any](a, b []T, equal func(x, y T) bool) bool {
 		}
 	}
 	return true
-}
-
-// anyForceNew reports whether a change at path replaces the resource: the
-// property, or a block that holds it, is ForceNew.
-func anyForceNew(s Schema, path string) bool {
-	for _, p := range s.at(PathKeys(path)) {
-		if p.Is(ForceNew) {
-			return true
-		}
-	}
-	return false
 }
 
 // PathKeys splits a property path into its property names, dropping list

@@ -45,10 +45,19 @@ func (t *Type) ReplacesDeleteFirst(set func(prop string) bool) bool {
 	return set(t.Autoname.Prop)
 }
 
-// ReplacesAt reports whether a change at the input path (`a.b[0].c`, list
-// indexes and `[name=x]` selectors ignored) replaces the resource: the
-// property or a block that holds it is ForceNew.
-func (t *Type) ReplacesAt(path string) bool { return anyForceNew(t.Schema, path) }
+// ForceNewAt reports whether a change at the input path (`a.b[0].c`, list
+// indexes and `[name=x]` selectors ignored) replaces the resource, and at
+// which property: the first ForceNew one on the way to it, such as
+// `encryptionConfigurations` for `encryptionConfigurations[0].encryptionType`.
+func (t *Type) ForceNewAt(path string) (string, bool) {
+	keys := PathKeys(path)
+	for i, p := range t.Schema.at(keys) {
+		if p.Is(ForceNew) {
+			return strings.Join(keys[:i+1], "."), true
+		}
+	}
+	return "", false
+}
 
 // KeptAt reports whether a program that stops giving the input at path
 // (the property itself, or the block that held it) keeps the cloud's
