@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/berth-dev/berth/internal/iamdoc"
+	"github.com/berth-dev/berth/internal/plan"
 	"github.com/berth-dev/berth/internal/providers"
 )
 
@@ -44,7 +45,8 @@ func Containers(t testing.TB, r Resource) []Container {
 		for _, c := range list(Prop(t, r, "template", "containers")) {
 			cm, _ := c.(map[string]any)
 			out = append(out, container(cm, "envs", "value", func(e map[string]any) (SecretRef, bool) {
-				ref, ok := lookupMap(e, "valueSource", "secretKeyRef")
+				found, _ := plan.Lookup(e, "valueSource", "secretKeyRef")
+				ref, ok := found.(map[string]any)
 				if !ok {
 					return SecretRef{}, false
 				}
@@ -109,10 +111,7 @@ type Statement = iamdoc.Statement
 func Statements(t testing.TB, r Resource, prop string) []Statement {
 	t.Helper()
 	v, ok := r.Inputs[resource.PropertyKey(prop)]
-	for ok && v.IsSecret() {
-		v = v.SecretValue().Element
-	}
-	if !ok || !v.IsString() {
+	if v = providers.Unsecret(v); !ok || !v.IsString() {
 		t.Fatalf("%s %s: %s is %v, not a known policy document", r.Type, r.Name, prop, v)
 	}
 	st, ok := iamdoc.Parse(v.StringValue())
@@ -125,16 +124,4 @@ func Statements(t testing.TB, r Resource, prop string) []Statement {
 func list(v any) []any {
 	l, _ := v.([]any)
 	return l
-}
-
-func lookupMap(m map[string]any, keys ...string) (map[string]any, bool) {
-	cur := m
-	for _, k := range keys {
-		next, ok := cur[k].(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		cur = next
-	}
-	return cur, true
 }

@@ -127,14 +127,14 @@ func dockerImage(r Request) (resource.PropertyValue, resource.PropertyMap, error
 		return resource.PropertyValue{}, nil, &CheckError{Type: r.Type, Name: r.Name, Reasons: []string{restore(err.Error())}}
 	}
 	checked = unrebase(checked, r.Inputs, r.Dir)
-	name, nameOK := knownString(checked["imageName"])
-	build := unsecret(checked["build"])
+	name, nameOK := KnownString(checked["imageName"])
+	build := Unsecret(checked["build"])
 	digest, digestOK := "", false
 	if build.IsObject() {
-		digest, digestOK = knownString(build.ObjectValue()["contextDigest"])
+		digest, digestOK = KnownString(build.ObjectValue()["contextDigest"])
 	}
-	_, ctxOK := knownString(objectField(build, "context"))
-	_, dfOK := knownString(objectField(build, "dockerfile"))
+	_, ctxOK := KnownString(objectField(build, "context"))
+	_, dfOK := KnownString(objectField(build, "dockerfile"))
 	if !nameOK || !ctxOK || !dfOK {
 		return resource.MakeComputed(resource.NewProperty("")), checked, nil
 	}
@@ -165,12 +165,12 @@ func dockerImage(r Request) (resource.PropertyValue, resource.PropertyMap, error
 func rebase(in resource.PropertyMap, dir string) (resource.PropertyMap, func(string) string) {
 	out := in.Copy()
 	var pairs []string
-	build := unsecret(in["build"])
+	build := Unsecret(in["build"])
 	if dir == "" || !build.IsObject() {
 		return out, func(s string) string { return s }
 	}
 	b := build.ObjectValue().Copy()
-	ctx, ok := knownString(b["context"])
+	ctx, ok := KnownString(b["context"])
 	if !ok && b["context"].IsNull() {
 		ctx, ok = ".", true
 	}
@@ -179,7 +179,7 @@ func rebase(in resource.PropertyMap, dir string) (resource.PropertyMap, func(str
 		b["context"] = resource.NewProperty(abs)
 		pairs = append(pairs, abs, ctx)
 	}
-	if df, ok := knownString(b["dockerfile"]); ok && !filepath.IsAbs(df) {
+	if df, ok := KnownString(b["dockerfile"]); ok && !filepath.IsAbs(df) {
 		abs := filepath.Join(dir, df)
 		b["dockerfile"] = resource.NewProperty(abs)
 		pairs = append(pairs, abs, df)
@@ -195,24 +195,24 @@ func rebase(in resource.PropertyMap, dir string) (resource.PropertyMap, func(str
 // unrebase puts the program's own context and Dockerfile paths back into
 // the checked inputs: outputs carry the paths as the program gave them.
 func unrebase(checked, orig resource.PropertyMap, dir string) resource.PropertyMap {
-	b := unsecret(checked["build"])
+	b := Unsecret(checked["build"])
 	if dir == "" || !b.IsObject() {
 		return checked
 	}
 	build := b.ObjectValue().Copy()
 	ob := resource.PropertyMap{}
-	if o := unsecret(orig["build"]); o.IsObject() {
+	if o := Unsecret(orig["build"]); o.IsObject() {
 		ob = o.ObjectValue()
 	}
 	ctx := "."
-	if s, ok := knownString(ob["context"]); ok {
+	if s, ok := KnownString(ob["context"]); ok {
 		ctx = s
 	}
-	if s, ok := knownString(build["context"]); ok && filepath.IsAbs(s) && !filepath.IsAbs(ctx) {
+	if s, ok := KnownString(build["context"]); ok && filepath.IsAbs(s) && !filepath.IsAbs(ctx) {
 		build["context"] = resource.NewProperty(ctx)
 	}
-	if s, ok := knownString(build["dockerfile"]); ok && filepath.IsAbs(s) {
-		if df, ok := knownString(ob["dockerfile"]); ok {
+	if s, ok := KnownString(build["dockerfile"]); ok && filepath.IsAbs(s) {
+		if df, ok := KnownString(ob["dockerfile"]); ok {
 			build["dockerfile"] = resource.NewProperty(df)
 		} else {
 			build["dockerfile"] = resource.NewProperty(filepath.Join(ctx, "Dockerfile"))
@@ -224,7 +224,7 @@ func unrebase(checked, orig resource.PropertyMap, dir string) resource.PropertyM
 }
 
 func objectField(v resource.PropertyValue, key string) resource.PropertyValue {
-	if v = unsecret(v); v.IsObject() {
+	if v = Unsecret(v); v.IsObject() {
 		return v.ObjectValue()[resource.PropertyKey(key)]
 	}
 	return resource.NewNullProperty()

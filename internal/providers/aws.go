@@ -58,7 +58,7 @@ func (c *Ctx) scope(kind string) string {
 // Terraform SDK's message (validation.StringLenBetween).
 func maxLen(attr string, n int) func(resource.PropertyValue) string {
 	return func(v resource.PropertyValue) string {
-		if s, ok := knownString(v); ok && len(s) > n {
+		if s, ok := KnownString(v); ok && len(s) > n {
 			return "\"" + attr + "\" cannot be longer than " + itoa(n) + " characters: \"" + s + "\""
 		}
 		return ""

@@ -36,13 +36,13 @@ func ecsTypes() []*Type {
 			Blockers: []Blocker{{
 				Type: ECSService,
 				Uses: func(user, target resource.PropertyMap) bool {
-					c, _ := knownString(user["cluster"])
-					arn, _ := knownString(target["arn"])
-					name, _ := knownString(target["name"])
+					c, _ := KnownString(user["cluster"])
+					arn, _ := KnownString(target["arn"])
+					name, _ := KnownString(target["name"])
 					return c != "" && (c == arn || c == name)
 				},
 				Err: func(target resource.PropertyMap) string {
-					name, _ := knownString(target["name"])
+					name, _ := KnownString(target["name"])
 					return "deleting ECS Cluster (" + name + "): ClusterContainsServicesException: The Cluster cannot be deleted while Services are active."
 				},
 			}},
@@ -117,7 +117,7 @@ func ecsTypes() []*Type {
 				if sameSet(news, nil, n, o) {
 					return nil
 				}
-				if f := unsecret(news["forceNewDeployment"]); f.IsBool() && f.BoolValue() && len(o) > 0 && len(n) > 0 {
+				if f := Unsecret(news["forceNewDeployment"]); f.IsBool() && f.BoolValue() && len(o) > 0 && len(n) > 0 {
 					return nil
 				}
 				return []string{"capacityProviderStrategies"}

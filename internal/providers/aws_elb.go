@@ -54,7 +54,7 @@ func elbTypes() []*Type {
 			// subnets that shrink or swap replace it (an application load
 			// balancer's update in place, SetSubnets).
 			Replaces: func(olds, news resource.PropertyMap) []string {
-				if t, _ := knownString(news["loadBalancerType"]); t != "network" {
+				if t, _ := KnownString(news["loadBalancerType"]); t != "network" {
 					return nil
 				}
 				o, n := arrayOf(olds["subnets"]), arrayOf(news["subnets"])
@@ -69,7 +69,7 @@ func elbTypes() []*Type {
 				})
 				sp := Of(suffix)
 				internal := Lit("")
-				if v := unsecret(c.In["internal"]); v.IsBool() && v.BoolValue() {
+				if v := Unsecret(c.In["internal"]); v.IsBool() && v.BoolValue() {
 					internal = Lit("internal-")
 				}
 				arn := c.arn("elasticloadbalancing", true, Lit("loadbalancer/"), sp)
@@ -83,7 +83,7 @@ func elbTypes() []*Type {
 					}),
 					"ipAddressType": resource.NewProperty("ipv4"),
 					"zoneId":        zoneID(c.Config["region"]),
-					"internal":      resource.NewProperty(unsecret(c.In["internal"]).IsBool() && unsecret(c.In["internal"]).BoolValue()),
+					"internal":      resource.NewProperty(Unsecret(c.In["internal"]).IsBool() && Unsecret(c.In["internal"]).BoolValue()),
 				}
 			},
 			// Create fails when a load balancer of that name exists
@@ -242,17 +242,17 @@ var albZones = map[string]string{
 // one of its forward.targetGroups.
 func forwardsTo(key string) func(user, target resource.PropertyMap) bool {
 	return func(user, target resource.PropertyMap) bool {
-		arn, ok := knownString(target["arn"])
+		arn, ok := KnownString(target["arn"])
 		if !ok {
 			return false
 		}
 		for _, a := range arrayOf(user[resource.PropertyKey(key)]) {
 			action := objectOf(a)
-			if tg, _ := knownString(action["targetGroupArn"]); tg == arn {
+			if tg, _ := KnownString(action["targetGroupArn"]); tg == arn {
 				return true
 			}
 			for _, g := range arrayOf(objectOf(action["forward"])["targetGroups"]) {
-				if tg, _ := knownString(objectOf(g)["arn"]); tg == arn {
+				if tg, _ := KnownString(objectOf(g)["arn"]); tg == arn {
 					return true
 				}
 			}
@@ -262,6 +262,6 @@ func forwardsTo(key string) func(user, target resource.PropertyMap) bool {
 }
 
 func targetGroupInUse(target resource.PropertyMap) string {
-	arn, _ := knownString(target["arn"])
+	arn, _ := KnownString(target["arn"])
 	return "deleting ELBv2 Target Group (" + arn + "): ResourceInUse: Target group '" + arn + "' is currently in use by a listener or a rule"
 }

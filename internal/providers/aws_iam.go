@@ -119,16 +119,16 @@ func iamTypes() []*Type {
 // usesRole reports whether a policy or attachment is on the target role,
 // which does not force-detach its policies.
 func usesRole(user, target resource.PropertyMap) bool {
-	if f := unsecret(target["forceDetachPolicies"]); f.IsBool() && f.BoolValue() {
+	if f := Unsecret(target["forceDetachPolicies"]); f.IsBool() && f.BoolValue() {
 		return false
 	}
-	role, _ := knownString(user["role"])
-	name, _ := knownString(target["name"])
-	arn, _ := knownString(target["arn"])
+	role, _ := KnownString(user["role"])
+	name, _ := KnownString(target["name"])
+	arn, _ := KnownString(target["arn"])
 	return role != "" && (role == name || role == arn)
 }
 
 func roleConflict(target resource.PropertyMap) string {
-	name, _ := knownString(target["name"])
+	name, _ := KnownString(target["name"])
 	return "deleting IAM Role (" + name + "): DeleteConflict: Cannot delete entity, must delete policies first."
 }

@@ -250,7 +250,7 @@ func storageTypes() []*Type {
 			Resource: "aws_sqs_queue",
 			Source:   "[TPA] internal/service/sqs/queue.go (index id 1497101992); [PA] aws_sqs_queue AutoNameWithCustomOptions(Maxlen 80, PostTransform .fifo)",
 			Autoname: &Autoname{Prop: "name", MaxLen: 80, ConflictsWith: []string{"namePrefix"}, Suffix: func(in resource.PropertyMap) string {
-				if f := unsecret(in["fifoQueue"]); f.IsBool() && f.BoolValue() {
+				if f := Unsecret(in["fifoQueue"]); f.IsBool() && f.BoolValue() {
 					return ".fifo"
 				}
 				return ""

@@ -48,7 +48,7 @@ func (t *Type) Check(olds, news resource.PropertyMap, name string, seed []byte) 
 	var failures []Failure
 	if a := t.Autoname; a != nil && isNull(in[resource.PropertyKey(a.Prop)]) && !conflicts(in, a.ConflictsWith) {
 		key := resource.PropertyKey(a.Prop)
-		if prior, ok := knownString(olds[key]); ok {
+		if prior, ok := KnownString(olds[key]); ok {
 			in[key] = resource.NewProperty(prior)
 		} else if v, err := a.generate(t.Token, name, seed, in); err != nil {
 			// The bridge's Check returns it as its error, not as a
@@ -179,9 +179,9 @@ func applyDefaults(s Schema, olds, news resource.PropertyMap) (resource.Property
 // or a list of objects, element by element against the old value.
 func nestedDefaults(s Schema, old, v resource.PropertyValue) resource.PropertyValue {
 	if v.IsSecret() {
-		return resource.MakeSecret(nestedDefaults(s, unsecret(old), unsecret(v)))
+		return resource.MakeSecret(nestedDefaults(s, Unsecret(old), Unsecret(v)))
 	}
-	old = unsecret(old)
+	old = Unsecret(old)
 	switch {
 	case v.IsObject():
 		var olds resource.PropertyMap
@@ -248,7 +248,7 @@ func validate(s Schema, in resource.PropertyMap, prefix string) []Failure {
 			out = append(out, Failure{Property: path, Reason: requiredReason(path)})
 			continue
 		}
-		u := unsecret(v)
+		u := Unsecret(v)
 		if p.Validate != nil && !u.IsNull() && !u.ContainsUnknowns() {
 			if reason := p.Validate(u); reason != "" {
 				out = append(out, Failure{Property: path, Reason: reason})
@@ -262,7 +262,7 @@ func validate(s Schema, in resource.PropertyMap, prefix string) []Failure {
 			out = append(out, validate(p.Elem, u.ObjectValue(), path+".")...)
 		case u.IsArray():
 			for i, e := range u.ArrayValue() {
-				if e = unsecret(e); e.IsObject() {
+				if e = Unsecret(e); e.IsObject() {
 					out = append(out, validate(p.Elem, e.ObjectValue(), fmt.Sprintf("%s[%d].", path, i))...)
 				}
 			}
@@ -272,4 +272,4 @@ func validate(s Schema, in resource.PropertyMap, prefix string) []Failure {
 }
 
 // isNull reports whether v is absent or null, through secrets.
-func isNull(v resource.PropertyValue) bool { return unsecret(v).IsNull() }
+func isNull(v resource.PropertyValue) bool { return Unsecret(v).IsNull() }

@@ -58,7 +58,7 @@ func Deploy(running, want string, outcome DeploymentOutcome, waitForSteadyState 
 // case the revision stays ACTIVE (internal/service/ecs/task_definition.go
 // resourceTaskDefinitionDelete).
 func TaskDefinitionDeregisters(state resource.PropertyMap) bool {
-	v := unsecret(state["skipDestroy"])
+	v := Unsecret(state["skipDestroy"])
 	return !(v.IsBool() && v.BoolValue())
 }
 

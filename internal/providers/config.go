@@ -40,7 +40,7 @@ func DefaultConfig(pkg string, values map[string]string) Config {
 func ExplicitConfig(pkg string, inputs resource.PropertyMap) Config {
 	get := func(key string) (resource.PropertyValue, bool) {
 		v, ok := inputs[resource.PropertyKey(key)]
-		v = unsecret(v)
+		v = Unsecret(v)
 		return v, ok && !v.IsNull()
 	}
 	return providerConfig(pkg, get)
@@ -85,7 +85,7 @@ func stringList(v resource.PropertyValue) []string {
 	}
 	var out []string
 	for _, e := range v.ArrayValue() {
-		if e = unsecret(e); !e.IsString() {
+		if e = Unsecret(e); !e.IsString() {
 			return nil
 		}
 		out = append(out, e.StringValue())

@@ -64,7 +64,7 @@ func Lit(s string) Part { return Part{s: s, known: true} }
 // Str is the string input key; a missing input is "", an unknown one
 // unknown.
 func (c *Ctx) Str(key string) Part {
-	v := unsecret(c.In[resource.PropertyKey(key)])
+	v := Unsecret(c.In[resource.PropertyKey(key)])
 	switch {
 	case v.IsString():
 		return Part{s: v.StringValue(), known: true}
@@ -123,7 +123,7 @@ func (c *Ctx) old(key string) (Part, bool) {
 	if c.Old == nil || key == "" {
 		return Part{}, false
 	}
-	v := unsecret(c.Old[resource.PropertyKey(key)])
+	v := Unsecret(c.Old[resource.PropertyKey(key)])
 	if !v.IsString() {
 		return Part{}, false
 	}
@@ -150,7 +150,7 @@ func S(parts ...Part) resource.PropertyValue {
 
 // Of is the string value v as a part: unknown unless v is a known string.
 func Of(v resource.PropertyValue) Part {
-	v = unsecret(v)
+	v = Unsecret(v)
 	if v.IsString() {
 		return Lit(v.StringValue())
 	}
@@ -163,17 +163,19 @@ func (p Part) Known() (string, bool) { return p.s, p.known }
 // unknown is an unknown string value.
 func unknown() resource.PropertyValue { return resource.MakeComputed(resource.NewProperty("")) }
 
-// unsecret strips secret markers.
-func unsecret(v resource.PropertyValue) resource.PropertyValue {
+// Unsecret strips a value's secret markers (not those of values nested in
+// it).
+func Unsecret(v resource.PropertyValue) resource.PropertyValue {
 	for v.IsSecret() {
 		v = v.SecretValue().Element
 	}
 	return v
 }
 
-// knownString returns v's string when it is a known string.
-func knownString(v resource.PropertyValue) (string, bool) {
-	v = unsecret(v)
+// KnownString returns v's string when it is a known string, secret or
+// not.
+func KnownString(v resource.PropertyValue) (string, bool) {
+	v = Unsecret(v)
 	if v.IsString() {
 		return v.StringValue(), true
 	}

@@ -150,7 +150,7 @@ func ignored(k string, paths []string) bool {
 // input oi and old state value os of a property with rules p (nil: a plain
 // Optional property).
 func compare(in resource.PropertyMap, path string, p *Prop, n, oi, os resource.PropertyValue) []PathDiff {
-	n, oi, os = unsecret(n), unsecret(oi), unsecret(os)
+	n, oi, os = Unsecret(n), Unsecret(oi), Unsecret(os)
 	if n.IsNull() {
 		if p.Is(Computed) || p.Is(Output) || oi.IsNull() || isEmpty(oi) {
 			return nil
@@ -296,14 +296,14 @@ func PathKeys(path string) []string {
 }
 
 func objectOf(v resource.PropertyValue) resource.PropertyMap {
-	if v = unsecret(v); v.IsObject() {
+	if v = Unsecret(v); v.IsObject() {
 		return v.ObjectValue()
 	}
 	return nil
 }
 
 func arrayOf(v resource.PropertyValue) []resource.PropertyValue {
-	if v = unsecret(v); v.IsArray() {
+	if v = Unsecret(v); v.IsArray() {
 		return v.ArrayValue()
 	}
 	return nil

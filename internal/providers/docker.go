@@ -146,15 +146,15 @@ func DockerImageCheck(news resource.PropertyMap, hostPlatform string) (resource.
 		in["buildOnPreview"] = resource.NewProperty(false)
 	}
 	build := resource.PropertyMap{}
-	if b := unsecret(in["build"]); b.IsObject() {
+	if b := Unsecret(in["build"]); b.IsObject() {
 		build = b.ObjectValue().Copy()
 	}
-	ctx := unsecret(build["context"])
+	ctx := Unsecret(build["context"])
 	if ctx.IsNull() {
 		ctx = resource.NewProperty(".")
 		build["context"] = ctx
 	}
-	df := unsecret(build["dockerfile"])
+	df := Unsecret(build["dockerfile"])
 	if df.IsNull() && ctx.IsString() {
 		df = resource.NewProperty(filepath.Join(ctx.StringValue(), "Dockerfile"))
 		build["dockerfile"] = df
@@ -182,7 +182,7 @@ func DockerImageCheck(news resource.PropertyMap, hostPlatform string) (resource.
 // is no change, as they rotate (provider/provider.go Diff, diffUpdates).
 func DockerImageDiff(oldState, news resource.PropertyMap) DiffResult {
 	olds := resource.PropertyMap{}
-	if in := unsecret(oldState["__inputs"]); in.IsObject() {
+	if in := Unsecret(oldState["__inputs"]); in.IsObject() {
 		olds = in.ObjectValue()
 	}
 	var changed []string
@@ -194,10 +194,10 @@ func DockerImageDiff(oldState, news resource.PropertyMap) DiffResult {
 		keys[k] = true
 	}
 	for k := range keys {
-		o, n := unsecret(olds[k]), unsecret(news[k])
+		o, n := Unsecret(olds[k]), Unsecret(news[k])
 		if k == "registry" && o.IsObject() && n.IsObject() {
-			o = unsecret(o.ObjectValue()["server"])
-			n = unsecret(n.ObjectValue()["server"])
+			o = Unsecret(o.ObjectValue()["server"])
+			n = Unsecret(n.ObjectValue()["server"])
 		}
 		if o.IsNull() && n.IsNull() {
 			continue
@@ -215,16 +215,16 @@ func DockerImageDiff(oldState, news resource.PropertyMap) DiffResult {
 // "__inputs", marked secret (provider/provider.go checkpointObject).
 // repoDigest is REPOSITORY@sha256:..., the registry's digest of the push.
 func DockerImageState(inputs resource.PropertyMap, repoDigest string) resource.PropertyMap {
-	build := unsecret(inputs["build"]).ObjectValue()
-	imageName := unsecret(inputs["imageName"]).StringValue()
+	build := Unsecret(inputs["build"]).ObjectValue()
+	imageName := Unsecret(inputs["imageName"]).StringValue()
 	server := ""
-	if r := unsecret(inputs["registry"]); r.IsObject() {
-		if s := unsecret(r.ObjectValue()["server"]); s.IsString() {
+	if r := Unsecret(inputs["registry"]); r.IsObject() {
+		if s := Unsecret(r.ObjectValue()["server"]); s.IsString() {
 			server = s.StringValue()
 		}
 	}
-	ctx := unsecret(build["context"]).StringValue()
-	dockerfile := unsecret(build["dockerfile"]).StringValue()
+	ctx := Unsecret(build["context"]).StringValue()
+	dockerfile := Unsecret(build["dockerfile"]).StringValue()
 	// dockerfile in the outputs is relative to the context (docker/cli
 	// build.GetContextFromLocalDir).
 	if rel, err := filepath.Rel(ctx, dockerfile); err == nil {

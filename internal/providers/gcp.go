@@ -99,8 +99,8 @@ var iamMember = Schema{
 // there is one ([TPGB] resource_iam_member.go:230-233).
 func (c *Ctx) memberID(parent ...Part) resource.PropertyValue {
 	parts := append(parent, Lit("/"), c.Str("role"), Lit("/"), Lit(normalizeMember(c.str("member"))))
-	if cond := unsecret(c.In["condition"]); cond.IsObject() {
-		if t, ok := knownString(cond.ObjectValue()["title"]); ok {
+	if cond := Unsecret(c.In["condition"]); cond.IsObject() {
+		if t, ok := KnownString(cond.ObjectValue()["title"]); ok {
 			parts = append(parts, Lit("/"+t))
 		}
 	}
@@ -137,7 +137,7 @@ func RegionCode(region string) string {
 func rfc1035(min, max int) func(resource.PropertyValue) string {
 	re := regexp.MustCompile(fmt.Sprintf("^[a-z](?:[-a-z0-9]{%d,%d}[a-z0-9])$", min-2, max-2))
 	return func(v resource.PropertyValue) string {
-		s, ok := knownString(v)
+		s, ok := KnownString(v)
 		if !ok || re.MatchString(s) {
 			return ""
 		}

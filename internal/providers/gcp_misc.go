@@ -92,7 +92,7 @@ func gcpMiscTypes() []*Type {
 				// (hashicorp/terraform-provider-google#10244, #15278; the
 				// derivation is the API's, seen in those issues, not in
 				// source).
-				minI, maxI := unsecret(c.In["minInstances"]), unsecret(c.In["maxInstances"])
+				minI, maxI := Unsecret(c.In["minInstances"]), Unsecret(c.In["maxInstances"])
 				if !minI.IsNumber() {
 					minI = resource.NewProperty(2.0)
 				}
@@ -167,7 +167,7 @@ func gcpMiscTypes() []*Type {
 				"name": {Flags: ForceNew},
 				// StateFunc upper-cases it (resource_storage_bucket.go:121-128).
 				"location": {Flags: Required | ForceNew, Equal: equalFold, State: func(v resource.PropertyValue) resource.PropertyValue {
-					if s, ok := knownString(v); ok {
+					if s, ok := KnownString(v); ok {
 						return resource.NewProperty(strings.ToUpper(s))
 					}
 					return v
@@ -251,8 +251,8 @@ func gcpMiscTypes() []*Type {
 			// (ForceNewIfChange(IsShrinkageIpCidr), :39): modelled as any
 			// change to a range that does not contain the old one.
 			Replaces: func(olds, news resource.PropertyMap) []string {
-				o, okO := knownString(olds["ipCidrRange"])
-				n, okN := knownString(news["ipCidrRange"])
+				o, okO := KnownString(olds["ipCidrRange"])
+				n, okN := KnownString(news["ipCidrRange"])
 				if okO && okN && o != n && !cidrContains(n, o) {
 					return []string{"ipCidrRange"}
 				}

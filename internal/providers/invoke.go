@@ -50,7 +50,7 @@ var invokes = map[string]invoke{
 	// description, from that table, is left out.
 	GetRegion: func(args resource.PropertyMap, c *Ctx) resource.PropertyMap {
 		region := c.Cfg("region")
-		if s, ok := knownString(args["name"]); ok && s != "" {
+		if s, ok := KnownString(args["name"]); ok && s != "" {
 			region = Lit(s)
 		}
 		name, known := region.Known()
@@ -120,7 +120,7 @@ var invokes = map[string]invoke{
 	// cloud assigns. No attribute is Sensitive.
 	GetProject: func(args resource.PropertyMap, c *Ctx) resource.PropertyMap {
 		project := c.Cfg("project")
-		if s, ok := knownString(args["projectId"]); ok && s != "" {
+		if s, ok := KnownString(args["projectId"]); ok && s != "" {
 			project = Lit(s)
 		}
 		return resource.PropertyMap{

@@ -18,7 +18,7 @@ import (
 
 // jsonDoc decodes a JSON document held in a known string.
 func jsonDoc(v resource.PropertyValue) (any, bool) {
-	s, ok := knownString(v)
+	s, ok := KnownString(v)
 	if !ok {
 		return nil, false
 	}
@@ -42,7 +42,7 @@ func equalAs[T any](n, o resource.PropertyValue, read func(resource.PropertyValu
 	a, okA := read(n)
 	b, okB := read(o)
 	if !okA || !okB {
-		return unsecret(n).DeepEquals(unsecret(o))
+		return Unsecret(n).DeepEquals(Unsecret(o))
 	}
 	return equal(a, b)
 }
@@ -71,7 +71,7 @@ func encodeJSON(doc any) string {
 // IAM inline role policies: normalised JSON with "Version" moved first.
 func normalizeLegacyPolicy(v resource.PropertyValue) resource.PropertyValue {
 	n := normalizeJSON(v)
-	s, ok := knownString(n)
+	s, ok := KnownString(n)
 	if !ok || !strings.Contains(s, `"Version":"2012-10-17"`) {
 		return n
 	}
@@ -88,7 +88,7 @@ func normalizeLegacyPolicy(v resource.PropertyValue) resource.PropertyValue {
 // values of Action, Resource, Principal and their Not forms compared as
 // sets.
 func equalPolicy(n, o resource.PropertyValue, _ resource.PropertyMap) bool {
-	return equalAs(n, o, knownString, func(sn, so string) bool {
+	return equalAs(n, o, KnownString, func(sn, so string) bool {
 		empty := func(s string) bool { return s == "" || s == "{}" }
 		if empty(sn) || empty(so) {
 			return empty(sn) && empty(so)
@@ -282,7 +282,7 @@ func normalizeContainerDefinitions(v resource.PropertyValue) resource.PropertyVa
 // protocol and zero host port are dropped, and in awsvpc mode a missing
 // host port is the container port; empty lists are absent.
 func equalContainerDefinitions(n, o resource.PropertyValue, in resource.PropertyMap) bool {
-	mode, _ := knownString(in["networkMode"])
+	mode, _ := KnownString(in["networkMode"])
 	awsvpc := mode == "awsvpc"
 	return equalAs(n, o, jsonDoc, func(a, b any) bool {
 		return reflect.DeepEqual(ecsDefaults(sortContainers(a), awsvpc), ecsDefaults(sortContainers(b), awsvpc))
@@ -336,7 +336,7 @@ func ecsDefaults(list []any, awsvpc bool) []any {
 // equalFold is tpgresource.CaseDiffSuppress (terraform-provider-google-beta
 // v5.42.0 tpgresource/common_diff_suppress.go:27-29).
 func equalFold(n, o resource.PropertyValue, _ resource.PropertyMap) bool {
-	return equalAs(n, o, knownString, strings.EqualFold)
+	return equalAs(n, o, KnownString, strings.EqualFold)
 }
 
 // caseSensitiveMember reports the IAM members whose case matters
@@ -350,8 +350,8 @@ func caseSensitiveMember(m string) bool {
 // resource_iam_member.go:20-26): case-insensitive unless either member is
 // case-sensitive.
 func equalMember(n, o resource.PropertyValue, in resource.PropertyMap) bool {
-	a, okA := knownString(n)
-	b, okB := knownString(o)
+	a, okA := KnownString(n)
+	b, okB := KnownString(o)
 	if okA && okB && (caseSensitiveMember(a) || caseSensitiveMember(b)) {
 		return a == b
 	}
@@ -375,7 +375,7 @@ func normalizeMember(m string) string {
 // (self_link_helpers.go:44-57): a short name equals a full path that ends
 // in it.
 func equalNameOrPath(n, o resource.PropertyValue, _ resource.PropertyMap) bool {
-	return equalAs(n, o, knownString, func(a, b string) bool {
+	return equalAs(n, o, KnownString, func(a, b string) bool {
 		return a == b || lastSegment(a) == lastSegment(b) && (!strings.Contains(a, "/") || !strings.Contains(b, "/"))
 	})
 }

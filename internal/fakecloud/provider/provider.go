@@ -538,12 +538,12 @@ func outcomeName(o providers.DeploymentOutcome) string {
 // immutability).
 func (p *Provider) push(s *cloud.State, in resource.PropertyMap) (string, resource.PropertyMap, error) {
 	imageName := unsecretString(in["imageName"])
-	build := unsecretValue(in["build"]).ObjectValue()
+	build := providers.Unsecret(in["build"]).ObjectValue()
 	repo, tag := providers.SplitImageName(imageName)
 	s.Builds++
 	digest := providers.ImageDigest(unsecretString(build["contextDigest"]), fmt.Sprint(s.Builds))
 	password := ""
-	if r := unsecretValue(in["registry"]); r.IsObject() {
+	if r := providers.Unsecret(in["registry"]); r.IsObject() {
 		password = unsecretString(r.ObjectValue()["password"])
 	}
 	host, _, _ := strings.Cut(repo, "/")
@@ -638,7 +638,7 @@ func plain(m resource.PropertyMap) resource.PropertyMap {
 }
 
 func plainValue(v resource.PropertyValue) resource.PropertyValue {
-	v = unsecretValue(v)
+	v = providers.Unsecret(v)
 	switch {
 	case v.IsComputed():
 		return resource.NewNullProperty()
@@ -654,19 +654,10 @@ func plainValue(v resource.PropertyValue) resource.PropertyValue {
 	return v
 }
 
-func unsecretValue(v resource.PropertyValue) resource.PropertyValue {
-	for v.IsSecret() {
-		v = v.SecretValue().Element
-	}
-	return v
-}
-
+// unsecretString is v's string, "" when it is not a known string.
 func unsecretString(v resource.PropertyValue) string {
-	v = unsecretValue(v)
-	if v.IsString() {
-		return v.StringValue()
-	}
-	return ""
+	s, _ := providers.KnownString(v)
+	return s
 }
 
 // knownID is the ID of a create; unknown during a preview.
