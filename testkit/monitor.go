@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"os"
-	"runtime"
 	"slices"
 	"sort"
 	"sync"
@@ -121,8 +120,16 @@ type Monitor struct {
 	mon       *monitor.Monitor
 }
 
-// New returns a Monitor for the given project and stack names.
+// New returns a Monitor for the given project and stack names. The
+// program's working directory, against which a provider resolves relative
+// paths (a Docker build context), is the test's.
 func New(project, stack string, opts ...Option) *Monitor {
+	wd, _ := os.Getwd()
+	return newMonitor(project, stack, wd, opts...)
+}
+
+// newMonitor returns a Monitor whose program runs in dir.
+func newMonitor(project, stack, dir string, opts ...Option) *Monitor {
 	m := &Monitor{project: project, stack: stack, config: map[string]string{},
 		invokes: map[string]func(resource.PropertyMap) (resource.PropertyMap, error){}, stacks: map[string]resource.PropertyMap{}}
 	WithAWS(AWSAccount, AWSRegion)(m)
@@ -130,9 +137,8 @@ func New(project, stack string, opts ...Option) *Monitor {
 	for _, o := range opts {
 		o(m)
 	}
-	wd, _ := os.Getwd()
 	m.mon = monitor.New(monitor.Options{
-		Project: project, Stack: stack, Config: m.config, Dir: wd, Platform: "linux/" + runtime.GOARCH,
+		Project: project, Stack: stack, Config: m.config, Dir: dir,
 		IDs: func(urn string) providers.IDs { return providers.NewFake(urn, &m.seqs) },
 		Seed: func(urn string) []byte {
 			sum := sha256.Sum256([]byte(urn))
@@ -155,7 +161,8 @@ func New(project, stack string, opts ...Option) *Monitor {
 // defaults, secure values decrypted with $PULUMI_CONFIG_PASSPHRASE when
 // set). The stack's aws: and gcp: settings configure the default providers;
 // what it leaves out comes from WithAWS and WithGCP's defaults. opts apply
-// after the stack's values.
+// after the stack's values. The program's working directory is the
+// project's program directory (Pulumi.yaml's main), as under the CLI.
 func ForStack(dir, stack string, opts ...Option) (*Monitor, error) {
 	lo := stackconfig.LoadOptions{Dir: dir, Stack: stack}
 	if p, ok := os.LookupEnv("PULUMI_CONFIG_PASSPHRASE"); ok {
@@ -165,7 +172,7 @@ func ForStack(dir, stack string, opts ...Option) (*Monitor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("testkit: loading stack %s: %w", stack, err)
 	}
-	m := New(cfg.Project, cfg.Stack, append([]Option{WithConfig(cfg.Values)}, opts...)...)
+	m := newMonitor(cfg.Project, cfg.Stack, cfg.ProgramDirectory, append([]Option{WithConfig(cfg.Values)}, opts...)...)
 	m.secretKeys = cfg.SecretKeys
 	m.rootDir = cfg.RootDirectory
 	return m, nil
@@ -204,7 +211,7 @@ func (m *Monitor) answered(r *Resource) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	scripted, ok := m.overrides[r.Type]
-	if !r.Modelled && r.Custom && !r.Read && !ok {
+	if !r.Modelled && r.Custom && !ok {
 		return fmt.Errorf("testkit: %s %q: berth's provider model does not know %s, so its outputs cannot be known; "+
 			"script them with Monitor.SetOutputs(%q, ...) (modelled types: internal/providers)", r.Type, r.Name, r.Type, r.Type)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"net"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -108,7 +109,8 @@ type Options struct {
 	// current directory.
 	Dir string
 	// Platform is the Docker engine's platform, the default of an image
-	// build's platform, such as "linux/amd64". Required for Docker images.
+	// build's platform. Default: linux and this machine's architecture,
+	// such as "linux/amd64".
 	Platform string
 	// DryRun says the program runs as a preview (ctx.DryRun() true).
 	DryRun bool
@@ -147,7 +149,9 @@ type Monitor struct {
 	stackURN  string
 	rootURN   string
 	resources map[string]*Resource
-	// order lists the URNs in the order they were registered.
+	// pending holds the URNs of registrations under way.
+	pending map[string]bool
+	// order lists the URNs in the order they were recorded.
 	order     []string
 	providers map[string]providers.Config
 	outputs   resource.PropertyMap
@@ -155,6 +159,9 @@ type Monitor struct {
 	// stackTransforms those of the stack.
 	transforms      map[string][]*pulumirpc.Callback
 	stackTransforms []*pulumirpc.Callback
+	// callbackConns are the connections to the program's callback
+	// servers, by target.
+	callbackConns map[string]*grpc.ClientConn
 	// problems are what the engine rejected or could not answer, in the
 	// order they happened.
 	problems []string
@@ -167,16 +174,22 @@ func New(opts Options) *Monitor {
 	if opts.IDs == nil {
 		opts.IDs = func(string) providers.IDs { return providers.Unknown{} }
 	}
+	if opts.Platform == "" {
+		opts.Platform = "linux/" + runtime.GOARCH
+	}
 	return &Monitor{
-		opts:       opts,
-		resources:  map[string]*Resource{},
-		providers:  map[string]providers.Config{},
-		transforms: map[string][]*pulumirpc.Callback{},
+		opts:          opts,
+		resources:     map[string]*Resource{},
+		pending:       map[string]bool{},
+		providers:     map[string]providers.Config{},
+		transforms:    map[string][]*pulumirpc.Callback{},
+		callbackConns: map[string]*grpc.ClientConn{},
 	}
 }
 
 // Serve starts serving on a loopback port and returns its address and a
-// function that stops the server.
+// function that stops the server and closes its connections to the
+// program.
 func (m *Monitor) Serve() (string, func(), error) {
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -186,7 +199,7 @@ func (m *Monitor) Serve() (string, func(), error) {
 	pulumirpc.RegisterResourceMonitorServer(srv, m)
 	pulumirpc.RegisterEngineServer(srv, m)
 	go func() { _ = srv.Serve(lis) }()
-	return lis.Addr().String(), srv.Stop, nil
+	return lis.Addr().String(), func() { srv.Stop(); m.closeCallbacks() }, nil
 }
 
 // Run is what the program did: its registrations and what it said.
@@ -194,7 +207,7 @@ type Run struct {
 	// Resources are the registered resources, by URN.
 	Resources map[string]*Resource
 	// Order lists the URNs of Resources in the order they were
-	// registered, which varies from run to run: the Go SDK registers each
+	// answered, which varies from run to run: the Go SDK registers each
 	// resource from a goroutine of its own.
 	Order []string
 	// StackURN is the URN of the stack's root resource; empty when the
@@ -219,14 +232,8 @@ func (m *Monitor) Result() Run {
 		c := *v
 		rs[k] = &c
 	}
-	order := make([]string, 0, len(rs))
-	for _, u := range m.order {
-		if _, ok := rs[u]; ok {
-			order = append(order, u)
-		}
-	}
 	return Run{
-		Resources: rs, Order: order, StackURN: m.stackURN, Outputs: m.outputs.Copy(), Connected: m.connected,
+		Resources: rs, Order: slices.Clone(m.order), StackURN: m.stackURN, Outputs: m.outputs.Copy(), Connected: m.connected,
 		Problems: slices.Clone(m.problems), LogErrors: slices.Clone(m.logErrors), Warnings: slices.Clone(m.warnings),
 	}
 }
@@ -339,9 +346,15 @@ func (m *Monitor) RegisterResource(ctx context.Context, req *pulumirpc.RegisterR
 	if req.GetProvider() != "" {
 		r.Provider = providerURN(req.GetProvider())
 	}
-	if err := m.add(r); err != nil {
+	if err := m.reserve(urn); err != nil {
 		return nil, err
 	}
+	published := false
+	defer func() {
+		if !published {
+			m.release(urn)
+		}
+	}()
 	if len(req.GetTransforms()) > 0 {
 		m.mu.Lock()
 		m.transforms[urn] = req.GetTransforms()
@@ -370,9 +383,6 @@ func (m *Monitor) RegisterResource(ctx context.Context, req *pulumirpc.RegisterR
 	}
 	if m.opts.Answered != nil {
 		if err := m.opts.Answered(r); err != nil {
-			m.mu.Lock()
-			delete(m.resources, urn)
-			m.mu.Unlock()
 			return nil, m.problem(codes.FailedPrecondition, "%v", err)
 		}
 	}
@@ -380,6 +390,8 @@ func (m *Monitor) RegisterResource(ctx context.Context, req *pulumirpc.RegisterR
 	if err != nil {
 		return nil, m.problem(codes.Internal, "resource %s: writing its outputs: %v", urn, err)
 	}
+	m.publish(r)
+	published = true
 	return &pulumirpc.RegisterResourceResponse{Urn: urn, Id: r.ID, Object: obj}, nil
 }
 
@@ -401,19 +413,45 @@ func knownID(v resource.PropertyValue) (string, bool) {
 
 // add records r, refusing a URN registered before as the engine does.
 func (m *Monitor) add(r *Resource) error {
+	if err := m.reserve(r.URN); err != nil {
+		return err
+	}
+	m.publish(r)
+	return nil
+}
+
+// reserve claims urn for a registration under way, refusing a URN
+// registered before as the engine does.
+func (m *Monitor) reserve(urn string) error {
 	m.mu.Lock()
-	_, dup := m.resources[r.URN]
+	_, dup := m.resources[urn]
+	dup = dup || m.pending[urn]
 	if !dup {
-		m.resources[r.URN] = r
-		m.order = append(m.order, r.URN)
+		m.pending[urn] = true
 	}
 	m.mu.Unlock()
 	if dup {
 		// The engine's message ([SDK] go/common/diag/errors.go:32-34,
 		// GetDuplicateResourceURNError; [PKG] step_generator.go:311-325).
-		return m.problem(codes.AlreadyExists, "Duplicate resource URN '%s'; try giving it a unique name", r.URN)
+		return m.problem(codes.AlreadyExists, "Duplicate resource URN '%s'; try giving it a unique name", urn)
 	}
 	return nil
+}
+
+// publish records a reserved registration once it is complete.
+func (m *Monitor) publish(r *Resource) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.pending, r.URN)
+	m.resources[r.URN] = r
+	m.order = append(m.order, r.URN)
+}
+
+// release gives up a reservation whose registration failed.
+func (m *Monitor) release(urn string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.pending, urn)
 }
 
 // dependencies merges a registration's explicit and per-property

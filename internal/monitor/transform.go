@@ -35,7 +35,7 @@ func (m *Monitor) transform(ctx context.Context, req *pulumirpc.RegisterResource
 	}
 	req = proto.Clone(req).(*pulumirpc.RegisterResourceRequest)
 	for _, cb := range callbacks {
-		resp, err := callTransform(ctx, cb, &pulumirpc.TransformRequest{
+		resp, err := m.callTransform(ctx, cb, &pulumirpc.TransformRequest{
 			Type: req.GetType(), Name: req.GetName(), Custom: req.GetCustom(), Parent: req.GetParent(),
 			Properties: req.GetObject(), Options: transformOptions(req),
 		})
@@ -53,17 +53,16 @@ func (m *Monitor) transform(ctx context.Context, req *pulumirpc.RegisterResource
 }
 
 // callTransform invokes one transform callback.
-func callTransform(ctx context.Context, cb *pulumirpc.Callback, treq *pulumirpc.TransformRequest) (*pulumirpc.TransformResponse, error) {
-	conn, err := grpc.NewClient(cb.GetTarget(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+func (m *Monitor) callTransform(ctx context.Context, cb *pulumirpc.Callback, treq *pulumirpc.TransformRequest) (*pulumirpc.TransformResponse, error) {
+	client, err := m.callbacks(cb.GetTarget())
 	if err != nil {
-		return nil, fmt.Errorf("connecting to the program's callbacks at %s: %w", cb.GetTarget(), err)
+		return nil, err
 	}
-	defer conn.Close()
 	body, err := proto.Marshal(treq)
 	if err != nil {
 		return nil, err
 	}
-	out, err := pulumirpc.NewCallbacksClient(conn).Invoke(ctx, &pulumirpc.CallbackInvokeRequest{Token: cb.GetToken(), Request: body})
+	out, err := client.Invoke(ctx, &pulumirpc.CallbackInvokeRequest{Token: cb.GetToken(), Request: body})
 	if err != nil {
 		return nil, fmt.Errorf("calling transform %s: %w", cb.GetToken(), err)
 	}
@@ -72,6 +71,33 @@ func callTransform(ctx context.Context, cb *pulumirpc.Callback, treq *pulumirpc.
 		return nil, fmt.Errorf("reading transform %s's answer: %w", cb.GetToken(), err)
 	}
 	return &resp, nil
+}
+
+// callbacks returns the client of the program's callback server at
+// target, one connection per target for the run, as the engine keeps
+// ([PKG] resource/deploy/source_eval.go GetCallbacksClient 580-607).
+func (m *Monitor) callbacks(target string) (pulumirpc.CallbacksClient, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	conn, ok := m.callbackConns[target]
+	if !ok {
+		var err error
+		if conn, err = grpc.NewClient(target, grpc.WithTransportCredentials(insecure.NewCredentials())); err != nil {
+			return nil, fmt.Errorf("connecting to the program's callbacks at %s: %w", target, err)
+		}
+		m.callbackConns[target] = conn
+	}
+	return pulumirpc.NewCallbacksClient(conn), nil
+}
+
+// closeCallbacks closes the connections to the program's callbacks.
+func (m *Monitor) closeCallbacks() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for target, conn := range m.callbackConns {
+		_ = conn.Close()
+		delete(m.callbackConns, target)
+	}
 }
 
 // transformOptions are a registration's options as a transform sees them

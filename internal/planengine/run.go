@@ -118,7 +118,7 @@ func Run(ctx context.Context, cfg *stackconfig.Config, opts RunOptions) (*Result
 
 	mon := monitor.New(monitor.Options{
 		Project: cfg.Project, Stack: cfg.Stack, Config: cfg.Values,
-		Dir: cfg.ProgramDirectory, Platform: "linux/" + runtime.GOARCH, DryRun: true,
+		Dir: cfg.ProgramDirectory, DryRun: true,
 		StackOutputs: opts.StackOutputs,
 	})
 	addr, stop, err := mon.Serve()
