@@ -73,14 +73,27 @@ func fileBackendAt(url, cwd, project string) Lookup {
 	if !strings.HasPrefix(url, "file://") {
 		return func(string) (resource.PropertyMap, bool, error) { return nil, false, nil }
 	}
-	root, err := fileRoot(url, cwd)
+	b, err := openFileBackend(url, cwd, project)
 	if err != nil {
 		return func(string) (resource.PropertyMap, bool, error) {
-			return nil, false, fmt.Errorf("backend %s: %w", url, err)
+			return nil, false, fmt.Errorf("the file backend %s: %w", url, err)
 		}
 	}
-	b := &fileBackend{url: url, root: root, project: project}
 	return b.outputs
+}
+
+// openFileBackend finds the state's directory and its layout, once for
+// every stack reference.
+func openFileBackend(url, cwd, project string) (*fileBackend, error) {
+	root, err := fileRoot(url, cwd)
+	if err != nil {
+		return nil, err
+	}
+	b := &fileBackend{url: url, root: root, stacks: filepath.Join(root, ".pulumi", "stacks"), project: project}
+	if b.legacy, err = b.legacyLayout(); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 // fileRoot is the directory of a file:// URL as the CLI opens it: [PKG]
@@ -127,8 +140,18 @@ func fileRoot(rawURL, cwd string) (string, error) {
 	return filepath.Join(filepath.FromSlash(u.Path), filepath.FromSlash(params.Get("prefix"))), nil
 }
 
+// organization is the only organization a file backend has ([PKG]
+// backend/diy/store.go ParseReference 165-174).
+const organization = "organization"
+
 type fileBackend struct {
-	url, root, project string
+	// url is the backend's URL, root its directory, stacks the directory
+	// of the stacks' checkpoints.
+	url, root, stacks string
+	// project is the current project.
+	project string
+	// legacy says the state is in the legacy layout (see stackBase).
+	legacy bool
 }
 
 // outputs reads the outputs of the stack name refers to, as the engine's
@@ -163,25 +186,20 @@ func (b *fileBackend) outputs(name string) (resource.PropertyMap, bool, error) {
 // layout is legacy when legacy stack files exist, else project-scoped
 // ([PKG] backend/diy/meta.go ensurePulumiMeta 65-112).
 func (b *fileBackend) stackBase(name string) (string, error) {
-	stacks := filepath.Join(b.root, ".pulumi", "stacks")
-	legacy, err := b.legacyLayout(stacks)
-	if err != nil {
-		return "", err
-	}
-	if legacy {
+	if b.legacy {
 		// [PKG] store.go legacyReferenceStore.ParseReference 362-368: the
 		// whole reference is the stack's name.
 		stack, err := tokens.ParseStackName(name)
 		if err != nil {
 			return "", fmt.Errorf("the backend's legacy layout takes a plain stack name: %w", err)
 		}
-		return filepath.Join(stacks, stack.String()), nil
+		return filepath.Join(b.stacks, stack.String()), nil
 	}
 	project, stack, err := b.parseReference(name)
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(stacks, project, stack), nil
+	return filepath.Join(b.stacks, project, stack), nil
 }
 
 // parseReference is [PKG] store.go projectReferenceStore.ParseReference
@@ -189,7 +207,7 @@ func (b *fileBackend) stackBase(name string) (string, error) {
 // organization must be "organization" (an empty one means it); the
 // project defaults to the current one.
 func (b *fileBackend) parseReference(name string) (project, stack string, err error) {
-	org := "organization"
+	org := organization
 	parts := strings.Split(name, "/")
 	switch len(parts) {
 	case 1:
@@ -201,7 +219,7 @@ func (b *fileBackend) parseReference(name string) (project, stack string, err er
 	default:
 		return "", "", errors.New("must be <stack>, organization/<stack> or organization/<project>/<stack>")
 	}
-	if org != "organization" && org != "" {
+	if org != organization && org != "" {
 		return "", "", errors.New("organization name must be 'organization' (a file backend has no other)")
 	}
 	if project == "" {
@@ -225,8 +243,8 @@ func (b *fileBackend) parseReference(name string) (project, stack string, err er
 // 85-102). The CLI refuses a legacy layout unless
 // PULUMI_DIY_BACKEND_IGNORE_DEPRECATION_ERROR is set ([PKG]
 // backend/diy/backend.go 362-375), and so does berth.
-func (b *fileBackend) legacyLayout(stacks string) (bool, error) {
-	legacy, err := b.layoutIsLegacy(stacks)
+func (b *fileBackend) legacyLayout() (bool, error) {
+	legacy, err := b.layoutIsLegacy()
 	if err != nil || !legacy {
 		return false, err
 	}
@@ -236,12 +254,12 @@ func (b *fileBackend) legacyLayout(stacks string) (bool, error) {
 	return true, nil
 }
 
-func (b *fileBackend) layoutIsLegacy(stacks string) (bool, error) {
+func (b *fileBackend) layoutIsLegacy() (bool, error) {
 	meta := filepath.Join(b.root, ".pulumi", "meta.yaml")
 	raw, err := os.ReadFile(meta)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		entries, err := os.ReadDir(stacks)
+		entries, err := os.ReadDir(b.stacks)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return false, err
 		}
