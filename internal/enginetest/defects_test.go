@@ -22,8 +22,8 @@ import (
 // serviceOf returns the live record of type typ with Pulumi name name.
 func serviceOf(t *testing.T, e *env, typ, name string) *cloud.Record {
 	t.Helper()
-	for _, r := range e.state().Live() {
-		if r.Type == typ && r.Name == name {
+	for _, r := range e.state().Live(typ) {
+		if r.Name == name {
 			return r
 		}
 	}

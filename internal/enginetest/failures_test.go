@@ -90,8 +90,7 @@ func TestAFailedFirstCloudRunRevisionLeavesAServiceOutsideTheState(t *testing.T)
 	if err := e.cloud.Update(func(st *cloud.State) error {
 		for key, rec := range st.Resources {
 			if rec.Type == providers.CloudRunService {
-				st.Release(key, rec.Claims)
-				delete(st.Resources, key)
+				st.Remove(key)
 			}
 		}
 		return nil
@@ -104,11 +103,5 @@ func TestAFailedFirstCloudRunRevisionLeavesAServiceOutsideTheState(t *testing.T)
 
 // countLive counts the fake cloud's live resources of type typ.
 func countLive(e *env, typ string) int {
-	n := 0
-	for _, r := range e.state().Live() {
-		if r.Type == typ {
-			n++
-		}
-	}
-	return n
+	return len(e.state().Live(typ))
 }

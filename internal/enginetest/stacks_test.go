@@ -186,10 +186,7 @@ func checkCanary(t *testing.T, what string, r *run) {
 // nothing.
 func checkCanaryInCloud(t *testing.T, e *env, typ string) {
 	t.Helper()
-	for _, r := range e.state().Live() {
-		if r.Type != typ {
-			continue
-		}
+	for _, r := range e.state().Live(typ) {
 		for _, v := range r.State {
 			if s, ok := v.(string); ok && s == canary {
 				return

@@ -103,18 +103,21 @@ const (
 	RevisionFails OperationOutcome = "revision-fails"
 )
 
-// CloudRunOperation returns the error the provider reports when a create
-// (op "create") or update ("update") of a Cloud Run service ends with
-// outcome: the operation's error wrapped as the resource wraps it ([TPGB]
-// resource_cloud_run_v2_service.go:1294-1296 "Error waiting to create
-// Service: %s", 1580-1586 on update). The inner text is the API's message
-// for a revision whose container did not start, as Cloud Run's
-// troubleshooting guide gives it.
-func CloudRunOperation(op, revision string, outcome OperationOutcome) error {
+// CloudRunOperation returns the revision a Cloud Run service serves after
+// a create (op "create") or update ("update") that made revision, the one
+// it served before being previous ("" for none), and the error the
+// provider reports when the operation ends with outcome: the new revision
+// serves, or, when it never becomes ready, the previous one still does
+// (Cloud Run docs, "Troubleshooting") and the operation's error is wrapped
+// as the resource wraps it ([TPGB] resource_cloud_run_v2_service.go:
+// 1294-1296 "Error waiting to create Service: %s", 1580-1586 on update).
+// The inner text is the API's message for a revision whose container did
+// not start, as Cloud Run's troubleshooting guide gives it.
+func CloudRunOperation(op, revision, previous string, outcome OperationOutcome) (serving string, err error) {
 	if outcome != RevisionFails {
-		return nil
+		return revision, nil
 	}
-	return fmt.Errorf("Error waiting to %s Service: Error waiting for %s Service: Revision '%s' is not ready and cannot serve traffic. "+
+	return previous, fmt.Errorf("Error waiting to %s Service: Error waiting for %s Service: Revision '%s' is not ready and cannot serve traffic. "+
 		"The user-provided container failed to start and listen on the port defined provided by the PORT=8080 environment variable.",
 		op, map[string]string{"create": "Creating", "update": "Updating"}[op], revision)
 }

@@ -15,6 +15,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"syscall"
 
@@ -79,11 +80,12 @@ type State struct {
 // Key is the key of a resource in State.Resources.
 func Key(typ, id string) string { return typ + " " + id }
 
-// Live returns the live records, sorted by key.
-func (s *State) Live() []*Record {
+// Live returns the live records, sorted by key: of the given types, or
+// of every type when none is given.
+func (s *State) Live(types ...string) []*Record {
 	var out []*Record
 	for _, r := range s.Resources {
-		if r.Status == Live {
+		if r.Status == Live && (len(types) == 0 || slices.Contains(types, r.Type)) {
 			out = append(out, r)
 		}
 	}
@@ -94,8 +96,18 @@ func (s *State) Live() []*Record {
 // Claim gives the unique keys to the resource key owner, or returns the
 // cloud's error for the first key another resource holds.
 func (s *State) Claim(owner string, keys []providers.Key) error {
+	return s.claim(owner, keys, false)
+}
+
+// ClaimNew gives the unique keys to a resource being created, or returns
+// the cloud's error for the first key any resource holds.
+func (s *State) ClaimNew(owner string, keys []providers.Key) error {
+	return s.claim(owner, keys, true)
+}
+
+func (s *State) claim(owner string, keys []providers.Key, fresh bool) error {
 	for _, k := range keys {
-		if holder, ok := s.Claims[k.Key]; ok && holder != owner {
+		if holder, ok := s.Claims[k.Key]; ok && (fresh || holder != owner) {
 			return errors.New(k.Err)
 		}
 	}
@@ -105,15 +117,12 @@ func (s *State) Claim(owner string, keys []providers.Key) error {
 	return nil
 }
 
-// ClaimNew gives the unique keys to a resource being created, or returns
-// the cloud's error for the first key any resource holds.
-func (s *State) ClaimNew(owner string, keys []providers.Key) error {
-	for _, k := range keys {
-		if _, ok := s.Claims[k.Key]; ok {
-			return errors.New(k.Err)
-		}
+// Remove deletes the resource key and frees the unique keys it holds.
+func (s *State) Remove(key string) {
+	if r, ok := s.Resources[key]; ok {
+		s.Release(key, r.Claims)
+		delete(s.Resources, key)
 	}
-	return s.Claim(owner, keys)
 }
 
 // Release frees the keys the resource key owner holds.
@@ -223,19 +232,22 @@ const AnyService = "*"
 // Deployment is how the next deployment of the ECS service named service
 // ends, as scripted.
 func (s *State) Deployment(service string) providers.DeploymentOutcome {
-	if o, ok := s.Deployments[service]; ok {
-		return o
-	}
-	return s.Deployments[AnyService]
+	return scripted(s.Deployments, service)
 }
 
 // Operation is how the next operation on the Cloud Run service named
 // service ends, as scripted.
 func (s *State) Operation(service string) providers.OperationOutcome {
-	if o, ok := s.Operations[service]; ok {
+	return scripted(s.Operations, service)
+}
+
+// scripted is the outcome script gives service: its own, else
+// AnyService's.
+func scripted[O any](script map[string]O, service string) O {
+	if o, ok := script[service]; ok {
 		return o
 	}
-	return s.Operations[AnyService]
+	return script[AnyService]
 }
 
 // ScriptDeployments makes the next deployments of the ECS service named

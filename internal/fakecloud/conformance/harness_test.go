@@ -42,7 +42,7 @@ func start(t *testing.T, pkg string, config map[string]string) *plug {
 		t.Fatal(err)
 	}
 	srv := grpc.NewServer()
-	pulumirpc.RegisterResourceProviderServer(srv, provider.NewServer(provider.New(pkg, providers.Providers[pkg].Version, c)))
+	pulumirpc.RegisterResourceProviderServer(srv, provider.NewServer(provider.New(providers.Providers[pkg], c)))
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -17,13 +17,7 @@ func (p *plug) live(typ string) []*cloud.Record {
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	var out []*cloud.Record
-	for _, r := range s.Live() {
-		if r.Type == typ {
-			out = append(out, r)
-		}
-	}
-	return out
+	return s.Live(typ)
 }
 
 // TestFailedCreatesLeaveWhatTheProvidersLeave: a Create that records the

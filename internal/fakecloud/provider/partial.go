@@ -92,28 +92,31 @@ func (s *server) Diff(ctx context.Context, req *pulumirpc.DiffRequest) (*pulumir
 	resp.HasDetailedDiff = true
 	resp.DetailedDiff = map[string]*pulumirpc.PropertyDiff{}
 	for _, pd := range d.Paths {
-		kind := map[providers.DiffKind]pulumirpc.PropertyDiff_Kind{providers.Add: pulumirpc.PropertyDiff_ADD, providers.Update: pulumirpc.PropertyDiff_UPDATE, providers.Delete: pulumirpc.PropertyDiff_DELETE}[pd.Kind]
-		if pd.Replace {
-			kind = map[providers.DiffKind]pulumirpc.PropertyDiff_Kind{providers.Add: pulumirpc.PropertyDiff_ADD_REPLACE, providers.Update: pulumirpc.PropertyDiff_UPDATE_REPLACE, providers.Delete: pulumirpc.PropertyDiff_DELETE_REPLACE}[pd.Kind]
-		}
-		resp.DetailedDiff[pd.Path] = &pulumirpc.PropertyDiff{Kind: kind, InputDiff: true}
+		resp.DetailedDiff[pd.Path] = &pulumirpc.PropertyDiff{Kind: diffKinds[pd.Replace][pd.Kind], InputDiff: true}
 	}
 	return resp, nil
 }
 
+// diffKinds are the detailed diff's kinds, by whether the change replaces
+// the resource.
+var diffKinds = map[bool]map[providers.DiffKind]pulumirpc.PropertyDiff_Kind{
+	false: {providers.Add: pulumirpc.PropertyDiff_ADD, providers.Update: pulumirpc.PropertyDiff_UPDATE, providers.Delete: pulumirpc.PropertyDiff_DELETE},
+	true:  {providers.Add: pulumirpc.PropertyDiff_ADD_REPLACE, providers.Update: pulumirpc.PropertyDiff_UPDATE_REPLACE, providers.Delete: pulumirpc.PropertyDiff_DELETE_REPLACE},
+}
+
 // Create creates, passing a partial failure on as the bridge does.
 func (s *server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
-	resp, err := s.ResourceProviderServer.Create(ctx, req)
-	var pe *PartialError
-	if errors.As(err, &pe) {
-		return nil, pe.status()
-	}
-	return resp, err
+	return passPartial(s.ResourceProviderServer.Create(ctx, req))
 }
 
 // Update updates, passing a partial failure on as the bridge does.
 func (s *server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
-	resp, err := s.ResourceProviderServer.Update(ctx, req)
+	return passPartial(s.ResourceProviderServer.Update(ctx, req))
+}
+
+// passPartial turns a PartialError into the bridge's gRPC status, without
+// the response the SDK's server would drop.
+func passPartial[R any](resp *R, err error) (*R, error) {
 	var pe *PartialError
 	if errors.As(err, &pe) {
 		return nil, pe.status()

@@ -76,7 +76,7 @@ func Main(pkg string) error {
 	}
 	done := make(chan bool)
 	go func() { <-ctx.Done(); close(done) }()
-	server := NewServer(New(pkg, prov.Version, c))
+	server := NewServer(New(prov, c))
 	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
 		Cancel: done,
 		Init: func(srv *grpc.Server) error {
@@ -96,16 +96,17 @@ func Main(pkg string) error {
 type Provider struct {
 	plugin.UnimplementedProvider
 
-	pkg, version string
-	cloud        *cloud.Cloud
-	config       providers.Config
+	prov   *providers.Provider
+	cloud  *cloud.Cloud
+	config providers.Config
 }
 
 var _ plugin.Provider = (*Provider)(nil)
 
-// New returns the fake provider of pkg at version over the cloud c.
-func New(pkg, version string, c *cloud.Cloud) *Provider {
-	return &Provider{pkg: pkg, version: version, cloud: c, config: providers.Config{}}
+// New returns the fake of the provider prov (providers.Providers) over the
+// cloud c.
+func New(prov *providers.Provider, c *cloud.Cloud) *Provider {
+	return &Provider{prov: prov, cloud: c, config: providers.Config{}}
 }
 
 // Close releases nothing.
@@ -116,7 +117,7 @@ func (p *Provider) SignalCancellation(context.Context) error { return nil }
 
 // GetPluginInfo reports the version the SDK asked for.
 func (p *Provider) GetPluginInfo(context.Context) (plugin.PluginInfo, error) {
-	v := semver.MustParse(p.version)
+	v := semver.MustParse(p.prov.Version)
 	return plugin.PluginInfo{Version: &v}, nil
 }
 
@@ -129,7 +130,7 @@ func (p *Provider) Handshake(context.Context, plugin.ProviderHandshakeRequest) (
 // GetSchema returns a schema that names the package and nothing else: the
 // engine does not need more for programs in Go.
 func (p *Provider) GetSchema(context.Context, plugin.GetSchemaRequest) (plugin.GetSchemaResponse, error) {
-	return plugin.GetSchemaResponse{Schema: []byte(fmt.Sprintf(`{"name":%q,"version":%q}`, p.pkg, p.version))}, nil
+	return plugin.GetSchemaResponse{Schema: []byte(fmt.Sprintf(`{"name":%q,"version":%q}`, p.prov.Package, p.prov.Version))}, nil
 }
 
 // CheckConfig requires the configuration the real provider cannot work
@@ -137,7 +138,7 @@ func (p *Provider) GetSchema(context.Context, plugin.GetSchemaRequest) (plugin.G
 // Region; internal/conns/config.go).
 func (p *Provider) CheckConfig(_ context.Context, req plugin.CheckConfigRequest) (plugin.CheckConfigResponse, error) {
 	var failures []plugin.CheckFailure
-	if p.pkg == "aws" {
+	if p.prov.Package == "aws" {
 		if v := req.News["region"]; !v.IsString() && !v.IsComputed() || v.IsString() && v.StringValue() == "" {
 			failures = append(failures, plugin.CheckFailure{Property: "region", Reason: "The argument \"region\" is required: set aws:region"})
 		}
@@ -158,12 +159,12 @@ func (p *Provider) DiffConfig(_ context.Context, req plugin.DiffConfigRequest) (
 // Configure reads the provider's Region and project; the fake AWS account
 // comes from $BERTH_FAKECLOUD_AWS_ACCOUNT.
 func (p *Provider) Configure(_ context.Context, req plugin.ConfigureRequest) (plugin.ConfigureResponse, error) {
+	p.config = providers.ExplicitConfig(p.prov.Package, req.Inputs)
 	// What the configuration leaves out the provider knows to be empty
 	// (the fake has no environment or credentials to find it in).
 	for _, k := range []string{"region", "project", "zone"} {
-		p.config[k] = ""
-		if v := req.Inputs[resource.PropertyKey(k)]; v.IsString() {
-			p.config[k] = v.StringValue()
+		if _, ok := p.config[k]; !ok {
+			p.config[k] = ""
 		}
 	}
 	p.config["account"] = DefaultAccount
@@ -203,25 +204,6 @@ func (p *Provider) Check(_ context.Context, req plugin.CheckRequest) (plugin.Che
 		out = append(out, plugin.CheckFailure{Property: resource.PropertyKey(f.Property), Reason: f.Reason})
 	}
 	return plugin.CheckResponse{Properties: in, Failures: out}, nil
-}
-
-// Diff compares the new inputs with the state, as the model's Diff says
-// the provider does, replacement order included. The gRPC server answers
-// with it directly (server.Diff); this is what the SDK's plugin interface
-// sees.
-func (p *Provider) Diff(_ context.Context, req plugin.DiffRequest) (plugin.DiffResponse, error) {
-	d, err := p.diff(req.Type, req.OldInputs, req.OldOutputs, req.NewInputs, req.IgnoreChanges)
-	if err != nil || len(d.Changed) == 0 {
-		return plugin.DiffResult{Changes: plugin.DiffNone}, err
-	}
-	keys := func(l []string) []resource.PropertyKey {
-		out := make([]resource.PropertyKey, len(l))
-		for i, k := range l {
-			out[i] = resource.PropertyKey(k)
-		}
-		return out
-	}
-	return plugin.DiffResult{Changes: plugin.DiffSome, ChangedKeys: keys(d.Changed), ReplaceKeys: keys(d.Replace), DeleteBeforeReplace: d.DeleteBeforeReplace}, nil
 }
 
 // diff is the model's diff of a resource of type typ.
@@ -307,6 +289,9 @@ func (p *Provider) Create(_ context.Context, req plugin.CreateRequest) (plugin.C
 // scripted. It records what the service runs in state, and returns the
 // error the provider reports.
 func (p *Provider) wait(s *cloud.State, t *providers.Type, op, id string, state, old resource.PropertyMap) error {
+	if !t.Waits {
+		return nil
+	}
 	switch t.Token {
 	case providers.ECSService:
 		running := ""
@@ -317,16 +302,10 @@ func (p *Provider) wait(s *cloud.State, t *providers.Type, op, id string, state,
 	case providers.CloudRunService:
 		svc := unsecretString(state["name"])
 		revision := unsecretString(state["latestCreatedRevision"])
-		err := providers.CloudRunOperation(op, revision, s.Operation(svc))
+		serving, err := providers.CloudRunOperation(op, revision, unsecretString(old["latestReadyRevision"]), s.Operation(svc))
 		if err != nil {
-			// The revision was created but never became ready: the
-			// service keeps serving the one it served before, if any.
-			prev := resource.NewProperty("")
-			if old != nil {
-				prev = old["latestReadyRevision"]
-			}
-			state["latestReadyRevision"] = prev
-			s.Log = append(s.Log, fmt.Sprintf("cloud run %s %s: revision %s failed, serving %q", op, svc, revision, unsecretString(prev)))
+			state["latestReadyRevision"] = resource.NewProperty(serving)
+			s.Log = append(s.Log, fmt.Sprintf("cloud run %s %s: revision %s failed, serving %q", op, svc, revision, serving))
 		}
 		return err
 	}
@@ -340,7 +319,7 @@ func (p *Provider) wait(s *cloud.State, t *providers.Type, op, id string, state,
 // a plain error, and the state never learns of what the cloud kept (see
 // providers.Provider.RecordsPartialCreate).
 func (p *Provider) failed(verb, urn string, id resource.ID, state resource.PropertyMap, err error) error {
-	if prov := providers.Providers[p.pkg]; prov != nil && prov.RecordsPartialCreate {
+	if p.prov.RecordsPartialCreate {
 		return &PartialError{ID: id, State: state, Reasons: []string{verb + " " + urn + ": " + err.Error()}}
 	}
 	return err
@@ -469,8 +448,7 @@ func (p *Provider) Delete(_ context.Context, req plugin.DeleteRequest) (plugin.D
 				return nil
 			}
 		}
-		s.Release(key, r.Claims)
-		delete(s.Resources, key)
+		s.Remove(key)
 		s.Log = append(s.Log, "delete "+key)
 		return nil
 	})
@@ -496,8 +474,8 @@ func (p *Provider) Read(_ context.Context, req plugin.ReadRequest) (plugin.ReadR
 func blocked(s *cloud.State, t *providers.Type, r *cloud.Record) error {
 	target := resource.NewPropertyMapFromMap(r.State)
 	for _, b := range t.Blockers {
-		for _, u := range s.Live() {
-			if u.Type == b.Type && b.Uses(resource.NewPropertyMapFromMap(u.State), target) {
+		for _, u := range s.Live(b.Type) {
+			if b.Uses(resource.NewPropertyMapFromMap(u.State), target) {
 				s.Log = append(s.Log, "delete refused "+cloud.Key(r.Type, r.ID)+": in use by "+cloud.Key(u.Type, u.ID))
 				return errors.New(b.Err(target))
 			}
@@ -592,8 +570,8 @@ func artifactRegistryPrefix(state map[string]any) string {
 
 // findRecord returns the live record of typ whose state key is value.
 func findRecord(s *cloud.State, typ, key, value string) *cloud.Record {
-	for _, r := range s.Resources {
-		if r.Type == typ && r.Status == cloud.Live && r.State[key] == value {
+	for _, r := range s.Live(typ) {
+		if r.State[key] == value {
 			return r
 		}
 	}
@@ -670,8 +648,9 @@ func knownID(v resource.PropertyValue) resource.ID {
 
 // Invoke answers the functions the provider model answers.
 func (p *Provider) Invoke(_ context.Context, req plugin.InvokeRequest) (plugin.InvokeResponse, error) {
-	ids := cloud.IDs{S: &cloud.State{Sequences: map[string]int{}}}
-	out, err := providers.Invoke(string(req.Tok), req.Args, p.config, ids)
+	// Functions only draw identifiers; none counts a sequence of the
+	// cloud's state.
+	out, err := providers.Invoke(string(req.Tok), req.Args, p.config, cloud.IDs{})
 	if err != nil {
 		return plugin.InvokeResponse{}, fmt.Errorf("the fake cloud has no model of the function %s: %w", req.Tok, err)
 	}
