@@ -8,9 +8,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/cloudrunv2"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 )
@@ -162,5 +164,38 @@ func TestReadersGiveContainersAndPolicyStatements(t *testing.T) {
 	st := Statements(t, m.One(t, "aws:iam/rolePolicy:RolePolicy"), "policy")
 	if len(st) != 1 || st[0].Effect != "Allow" || !reflect.DeepEqual(st[0].Action, []string{"s3:GetObject"}) || !reflect.DeepEqual(st[0].Resource, []string{"arn:aws:s3:::b/*"}) {
 		t.Errorf("statements = %+v", st)
+	}
+}
+
+// TestInvokesTheModelDoesNotAnswerFailUnlessTheTestAnswersThem: an invoke
+// berth's model has no answer for fails the run, naming it; WithInvoke
+// answers it, with the arguments the program gave.
+func TestInvokesTheModelDoesNotAnswerFailUnlessTheTestAnswersThem(t *testing.T) {
+	t.Parallel()
+	program := func(ctx *pulumi.Context) error {
+		zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{State: pulumi.StringRef("available")})
+		if err != nil {
+			return err
+		}
+		_, err = iam.NewRole(ctx, "r", &iam.RoleArgs{AssumeRolePolicy: pulumi.String("{}"), Description: pulumi.String(strings.Join(zones.Names, ","))})
+		return err
+	}
+	const tok = "aws:index/getAvailabilityZones:getAvailabilityZones"
+	if err := New("berth", "test").Run(program); err == nil || !strings.Contains(err.Error(), "no offline answer for invoke "+tok) {
+		t.Errorf("unanswered invoke: err = %v", err)
+	}
+	var state any
+	m := New("berth", "test", WithInvoke(tok, func(args resource.PropertyMap) (resource.PropertyMap, error) {
+		state = args["state"].V
+		return resource.PropertyMap{"names": resource.NewProperty([]resource.PropertyValue{resource.NewProperty("eu-west-1a"), resource.NewProperty("eu-west-1b")})}, nil
+	}))
+	if err := m.Run(program); err != nil {
+		t.Fatal(err)
+	}
+	if state != "available" {
+		t.Errorf("the answer saw state %v, want the program's available", state)
+	}
+	if got := Prop(t, m.One(t, "aws:iam/role:Role"), "description"); got != "eu-west-1a,eu-west-1b" {
+		t.Errorf("description = %v, want the zones the test answered", got)
 	}
 }

@@ -93,5 +93,3 @@ func mustPlan(t *testing.T, cfg *stackconfig.Config) *plan.Plan {
 	}
 	return res.Plan
 }
-
-func mkdirAll(dir string) error { return os.MkdirAll(dir, 0o755) }
