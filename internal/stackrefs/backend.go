@@ -339,9 +339,10 @@ func checkpointOutputs(file string) (resource.PropertyMap, error) {
 	case vc.Version > 4:
 		return nil, fmt.Errorf("%s: unsupported checkpoint version %d", file, vc.Version)
 	}
+	// Only version 4 declares features ([PKG] checkpoint.go 79-97).
 	var unsupported []string
 	for _, f := range vc.Features {
-		if !supportedFeatures[f] {
+		if vc.Version == 4 && !supportedFeatures[f] {
 			unsupported = append(unsupported, f)
 		}
 	}
@@ -444,10 +445,16 @@ func signedValue(s any, v map[string]any) (resource.PropertyValue, error) {
 	str := func(k string) (string, bool) { x, ok := v[k].(string); return x, ok }
 	switch s {
 	case sig.Secret:
-		_, cipher := str("ciphertext")
-		_, plain := str("plaintext")
-		if cipher == plain {
+		// Exactly one of them, not empty ([PKG] deployment.go 1187-1200,
+		// deserializeSecret 1104-1116); a plaintext is the value's JSON
+		// (secretPropertyValueFromPlaintext 1296-1302).
+		c, cipher := str("ciphertext")
+		p, plain := str("plaintext")
+		if cipher == plain || cipher && c == "" || plain && p == "" {
 			return resource.PropertyValue{}, errors.New("malformed secret value: exactly one of `ciphertext` or `plaintext` must be supplied")
+		}
+		if plain && !json.Valid([]byte(p)) {
+			return resource.PropertyValue{}, errors.New("malformed secret value: its plaintext is not JSON")
 		}
 		return unknownSecret(), nil
 	case asset.AssetSig:
