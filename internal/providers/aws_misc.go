@@ -301,6 +301,15 @@ func certificateTypes() []*Type {
 		Resource: "aws_acm_certificate",
 		// Not autonamed: a certificate has no name.
 		Source: "[TPA] internal/service/acm/certificate.go resourceCertificate (index commit 01661ea3, a later file than the upstream of [PA]); [SDKA] acm/certificate.go:150-206,215-221",
+		// Create sets the ID, then waits up to 5 minutes for the domain
+		// validations (waitCertificateDomainValidationsAvailable).
+		Waits: true,
+		// Delete retries ResourceInUseException for 20 minutes
+		// (certificateCrossServicePropagationTimeout), then fails with
+		// "deleting ACM Certificate (ARN): ..."; ACM refuses to delete a
+		// certificate another service uses (ACM API, DeleteCertificate,
+		// ResourceInUseException), such as a load balancer listener.
+		Blockers: []Blocker{{Type: Listener, Uses: usesCertificate, Err: certificateInUse}},
 		Schema: with(Schema{
 			"certificateAuthorityArn": {Flags: ForceNew},
 			"certificateBody":         {},
@@ -339,4 +348,17 @@ func certificateTypes() []*Type {
 			return arn, resource.PropertyMap{"arn": arn}
 		},
 	}}
+}
+
+// usesCertificate reports whether a listener's state names the
+// certificate's ARN.
+func usesCertificate(user, target resource.PropertyMap) bool {
+	arn, ok := KnownString(target["arn"])
+	cert, _ := KnownString(user["certificateArn"])
+	return ok && cert == arn
+}
+
+func certificateInUse(target resource.PropertyMap) string {
+	arn, _ := KnownString(target["arn"])
+	return "deleting ACM Certificate (" + arn + "): ResourceInUseException: The certificate is in use by another Amazon Web Services service in the caller's account. Remove the association and try again."
 }

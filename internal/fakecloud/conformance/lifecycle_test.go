@@ -132,6 +132,27 @@ func TestDeletesTheCloudRefuses(t *testing.T) {
 			t.Errorf("delete after the listener: %v", err)
 		}
 	})
+	t.Run("a certificate a listener serves", func(t *testing.T) {
+		t.Parallel()
+		// [TPA] acm/certificate.go resourceCertificateDelete: retried for
+		// 20 minutes on ResourceInUseException; ACM API DeleteCertificate.
+		p := start(t, "aws", awsConfig)
+		cIn := p.mustCheck(providers.ACMCertificate, "cert", nil, props(map[string]any{"domainName": "api.example.com", "validationMethod": "DNS"}), "s")
+		cert := p.mustCreate(providers.ACMCertificate, "cert", cIn)
+		lIn := p.mustCheck(providers.Listener, "l", nil, props(map[string]any{"loadBalancerArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/lb/1",
+			"port": 443.0, "protocol": "HTTPS", "certificateArn": cert.id, "defaultActions": []any{map[string]any{"type": "fixed-response"}}}), "s")
+		l := p.mustCreate(providers.Listener, "l", lIn)
+		err := p.delete(providers.ACMCertificate, "cert", cert.id, cIn, cert.state)
+		if err == nil || !strings.Contains(err.Error(), "deleting ACM Certificate ("+cert.id+"): ResourceInUseException") {
+			t.Fatalf("delete while in use: %v", err)
+		}
+		if err := p.delete(providers.Listener, "l", l.id, lIn, l.state); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.delete(providers.ACMCertificate, "cert", cert.id, cIn, cert.state); err != nil {
+			t.Errorf("delete after the listener: %v", err)
+		}
+	})
 	t.Run("a cluster with a service", func(t *testing.T) {
 		t.Parallel()
 		// [TPA] ecs/cluster.go resourceClusterDelete: retried for 10
