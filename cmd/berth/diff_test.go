@@ -99,7 +99,7 @@ func TestDiffFlagsRiskyChangesToTheDevStack(t *testing.T) {
 			flags: []string{
 				`delete: ^Secret Manager secret app-token is deleted`,
 				`delete: ^secret version app-token is deleted`,
-				`secret: ^secret berth-app-token-99a0159 version \[unknown\] removed from file /var/secrets/api-token/token$`,
+				`secret: ^secret berth-app-token-99a0159 version \[unknown, from app-token\] removed from file /var/secrets/api-token/token$`,
 			},
 		},
 		{
@@ -450,7 +450,7 @@ func TestDiffUsage(t *testing.T) {
 		}
 		return p
 	}
-	const head = `{"format": "berth-plan", "schemaVersion": 2, "project": "berth", `
+	const head = `{"format": "berth-plan", "schemaVersion": 3, "project": "berth", `
 	dev := write("dev.json", head+`"stack": "dev", "resources": [], "outputs": {}}`)
 	prod := write("prod.json", head+`"stack": "prod", "resources": [], "outputs": {}}`)
 	bad := write("bad.json", `{"project": `)
@@ -459,7 +459,7 @@ func TestDiffUsage(t *testing.T) {
 	twice := write("twice.json", head+`"stack": "dev", "outputs": {}, "resources": [`+
 		`{"urn": "urn:x", "type": "t", "name": "n", "custom": true, "parent": "", "dependsOn": [], "options": {}, "inputs": {}},`+
 		`{"urn": "urn:x", "type": "t", "name": "n", "custom": true, "parent": "", "dependsOn": [], "options": {}, "inputs": {}}]}`)
-	emptyDiff := "{\n  \"format\": \"berth-diff\",\n  \"schemaVersion\": 2,\n  \"project\": \"berth\",\n  \"stack\": \"dev\",\n  \"counts\": {\n    \"create\": 0,\n"
+	emptyDiff := "{\n  \"format\": \"berth-diff\",\n  \"schemaVersion\": 3,\n  \"project\": \"berth\",\n  \"stack\": \"dev\",\n  \"counts\": {\n    \"create\": 0,\n"
 	tests := []struct {
 		name   string
 		args   []string
@@ -476,7 +476,7 @@ func TestDiffUsage(t *testing.T) {
 		{"missing file", []string{"diff", dev, filepath.Join(dir, "nope.json")}, 1, "berth: reading plan: open ", ""},
 		{"malformed plan", []string{"diff", dev, bad}, 1, "berth: " + bad + ": not a berth plan: not a JSON object", ""},
 		{"an earlier berth's plan", []string{"diff", old, dev}, 1, "berth: " + old + `: not a berth plan: no "format": "berth-plan" field; make one with this berth: berth plan --stack NAME --format json` + "\n", ""},
-		{"another schema version", []string{"diff", dev, v1}, 1, "berth: " + v1 + ": unsupported berth plan schema version: the plan has schema version 1, this berth reads version 2; make both plans with the same berth", ""},
+		{"another schema version", []string{"diff", dev, v1}, 1, "berth: " + v1 + ": unsupported berth plan schema version: the plan has schema version 1, this berth reads version 3; make both plans with the same berth", ""},
 		{"a URN twice", []string{"diff", dev, twice}, 1, "resource URN urn:x is listed twice", ""},
 		{"both stdin", []string{"diff", "-", "-"}, 2, "berth diff: only one of BASE.json and HEAD.json can be - (stdin)", ""},
 		{"bad fail-on", []string{"diff", dev, dev, "--fail-on", "iam,risky"}, 2, `berth diff: --fail-on "iam,risky": "risky" is not a flag kind (allowed: replace, delete, iam, exposure, secret, capacity, cost)`, ""},

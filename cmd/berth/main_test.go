@@ -296,7 +296,7 @@ func TestVersionNamesTheSchemasAndTheEngineProtocol(t *testing.T) {
 	stdout, stderr, code := berth(t, "version")
 	lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
 	if code != 0 || stderr != "" || len(lines) != 3 || !strings.HasPrefix(lines[0], "berth ") ||
-		!strings.HasPrefix(lines[1], "go1.") || lines[2] != "plan schema 2, diff schema 2; engine protocol of Pulumi 3.274.1" {
+		!strings.HasPrefix(lines[1], "go1.") || lines[2] != "plan schema 3, diff schema 3; engine protocol of Pulumi 3.274.1" {
 		t.Errorf("exit %d, stdout:\n%s\nstderr %q", code, stdout, stderr)
 	}
 }

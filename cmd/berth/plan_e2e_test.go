@@ -103,6 +103,12 @@ func byType(p *plan.Plan, typ string) []plan.Resource {
 	return out
 }
 
+// urnOf returns the URN of the one resource of type typ.
+func urnOf(t *testing.T, p *plan.Plan, typ string) string {
+	t.Helper()
+	return one(t, p, typ).URN
+}
+
 func one(t *testing.T, p *plan.Plan, typ string) plan.Resource {
 	t.Helper()
 	rs := byType(p, typ)
@@ -220,8 +226,9 @@ func TestPlanDevSecretsAndKnobsReachTheTemplate(t *testing.T) {
 	wantVol := map[string]any{
 		"secret":      "berth-app-token-99a0159",
 		"defaultMode": float64(0o444),
-		// The version of a secret the stack creates is the cloud's number.
-		"items": []any{map[string]any{"path": "token", "version": plan.Unknown{}, "mode": float64(0o444)}},
+		// The version of a secret the stack creates is the cloud's number,
+		// a new one whenever the version is updated.
+		"items": []any{map[string]any{"path": "token", "version": plan.Unknown{From: urnOf(t, p, "gcp:secretmanager/secretVersion:SecretVersion"), NewOnUpdate: true}, "mode": float64(0o444)}},
 	}
 	if !reflect.DeepEqual(vol, wantVol) {
 		t.Errorf("secret volume = %v, want %v", vol, wantVol)
@@ -247,10 +254,10 @@ func TestPlanDevSecretsAndKnobsReachTheTemplate(t *testing.T) {
 	}
 	// The digest is the registry's: unknown until the push. The content
 	// tag, which berth computes, shows whether the image changes.
-	if got := p.Outputs["image"]; (got != plan.Unknown{}) {
-		t.Errorf("image output = %v, want unknown", got)
-	}
 	img := one(t, p, "docker:index/image:Image")
+	if got, want := p.Outputs["image"], (plan.Partial{"us-central1-docker.pkg.dev/berth-dev-467312/berth-app-8c6beed/berth-app@sha256:", plan.Unknown{From: img.URN, NewOnUpdate: true}}); !reflect.DeepEqual(got, want) {
+		t.Errorf("image output = %#v, want %#v", got, want)
+	}
 	if name, _ := img.Inputs["imageName"].(string); !regexp.MustCompile(`^us-central1-docker\.pkg\.dev/berth-dev-467312/berth-app-8c6beed/berth-app:[0-9a-f]{12}$`).MatchString(name) {
 		t.Errorf("imageName = %v, want the repository and the content tag", img.Inputs["imageName"])
 	}
@@ -403,10 +410,12 @@ func TestPlanProdStackEndToEnd(t *testing.T) {
 	// tasks admit the load balancer's group on the container port only.
 	var open []string
 	for _, r := range byType(p, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") {
+		// A group's ID is "sg-" and the cloud's part, which the plan
+		// marks as that group's.
 		group := func(key string) string {
 			deps := r.InputDependencies[key]
-			if len(deps) != 1 || (r.Inputs[key] != plan.Unknown{}) {
-				t.Errorf("%s of %s = %v from %v, want the unknown ID of one group", key, r.Name, r.Inputs[key], deps)
+			if len(deps) != 1 || !reflect.DeepEqual(r.Inputs[key], plan.Partial{"sg-", plan.Unknown{From: deps[0]}}) {
+				t.Errorf("%s of %s = %v from %v, want the ID of one group, its cloud-made part unknown", key, r.Name, r.Inputs[key], deps)
 				return ""
 			}
 			return deps[0][strings.LastIndex(deps[0], "::")+2:]
@@ -439,10 +448,25 @@ func TestPlanProdStackEndToEnd(t *testing.T) {
 	}
 
 	// The container definitions hold the image digest, which exists only
-	// after the push: in a preview the whole document is unknown, as it is
-	// here (the components' tests check its content).
-	if got := one(t, p, "aws:ecs/taskDefinition:TaskDefinition").Inputs["containerDefinitions"]; (got != plan.Unknown{}) {
-		t.Errorf("containerDefinitions = %v, want unknown", got)
+	// after the push: the plan shows the rest of the document, the digest
+	// marked unknown where it sits, as the image's and new on each update
+	// of it (the components' tests check the rest of its content).
+	img := one(t, p, "docker:index/image:Image")
+	defs, ok := plan.Document(one(t, p, "aws:ecs/taskDefinition:TaskDefinition").Inputs["containerDefinitions"])
+	if !ok {
+		t.Fatalf("containerDefinitions is not a readable document: %v", one(t, p, "aws:ecs/taskDefinition:TaskDefinition").Inputs["containerDefinitions"])
+	}
+	wantImage := plan.Partial{"123456789012.dkr.ecr.us-east-1.amazonaws.com/" + one(t, p, "aws:ecr/repository:Repository").Inputs["name"].(string) + "@sha256:",
+		plan.Unknown{From: img.URN, NewOnUpdate: true}}
+	if got := at(t, defs, 0, "image"); !reflect.DeepEqual(got, wantImage) {
+		t.Errorf("container image = %#v, want %#v", got, wantImage)
+	}
+	wantSecrets := []any{
+		map[string]any{"name": "API_TOKEN", "valueFrom": "/berth/prod/api-token"},
+		map[string]any{"name": "DATABASE_URL", "valueFrom": "arn:aws:secretsmanager:us-east-1:123456789012:secret:berth-prod-db-Xy12Ab:url::"},
+	}
+	if got := at(t, defs, 0, "secrets"); !reflect.DeepEqual(got, wantSecrets) {
+		t.Errorf("container secrets = %v, want %v", got, wantSecrets)
 	}
 	target := one(t, p, "aws:appautoscaling/target:Target")
 	if target.Inputs["minCapacity"] != float64(2) || target.Inputs["maxCapacity"] != float64(10) {
@@ -450,8 +474,10 @@ func TestPlanProdStackEndToEnd(t *testing.T) {
 	}
 	// The load balancer's DNS name is the cloud's; the role ARN follows from
 	// aws:allowedAccountIds.
-	if (p.Outputs["url"] != plan.Unknown{}) || p.Outputs["taskRoleArn"] != "arn:aws:iam::123456789012:role/berth-app-task-da1ef50" {
-		t.Errorf("url %v, taskRoleArn %v", p.Outputs["url"], p.Outputs["taskRoleArn"])
+	lb := one(t, p, "aws:lb/loadBalancer:LoadBalancer")
+	wantURL := plan.Partial{"https://" + lb.Inputs["name"].(string) + "-", plan.Unknown{From: lb.URN}, ".us-east-1.elb.amazonaws.com"}
+	if !reflect.DeepEqual(p.Outputs["url"], wantURL) || p.Outputs["taskRoleArn"] != "arn:aws:iam::123456789012:role/berth-app-task-da1ef50" {
+		t.Errorf("url %#v, taskRoleArn %v", p.Outputs["url"], p.Outputs["taskRoleArn"])
 	}
 }
 
@@ -530,11 +556,13 @@ func TestPlanProdRegionAndAccountComeFromTheStacksConfiguration(t *testing.T) {
 	}
 
 	noAccount, _ := planProd("aws:allowedAccountIds=[]")
-	if got := noAccount.Outputs["taskRoleArn"]; (got != plan.Unknown{}) {
-		t.Errorf("taskRoleArn without the account = %v, want unknown", got)
+	account := plan.Unknown{From: plan.FromConfig}
+	if got, want := noAccount.Outputs["taskRoleArn"], (plan.Partial{"arn:aws:iam::", account, ":role/berth-app-task-da1ef50"}); !reflect.DeepEqual(got, want) {
+		t.Errorf("taskRoleArn without the account = %#v, want %#v", got, want)
 	}
-	if got := one(t, noAccount, "docker:index/image:Image").Inputs["imageName"]; (got != plan.Unknown{}) {
-		t.Errorf("imageName without the account = %v, want unknown", got)
+	if got, ok := one(t, noAccount, "docker:index/image:Image").Inputs["imageName"].(plan.Partial); !ok || len(got) != 2 || got[0] != account ||
+		!regexp.MustCompile(`^\.dkr\.ecr\.us-east-1\.amazonaws\.com/berth-app-da1ef50:[0-9a-f]{12}$`).MatchString(got[1].(string)) {
+		t.Errorf("imageName without the account = %#v, want the account unknown and the rest known", got)
 	}
 	stdout, _, _ = runBerth(t, nil, "plan", "--stack", "prod", "--set", "aws:allowedAccountIds=[]")
 	if strings.Contains(stdout, "arn:aws:iam::123456789012") || strings.Contains(stdout, "arn:aws:iam:::") {

@@ -17,7 +17,7 @@ const (
 	// Format is the value of a diff's "format" field.
 	Format = "berth-diff"
 	// SchemaVersion is the version of the diff format this package writes.
-	SchemaVersion = 2
+	SchemaVersion = 3
 )
 
 // Op is what happens to a resource.
@@ -206,17 +206,19 @@ func Compare(base, head *plan.Plan) (*Result, error) {
 	}
 
 	lbs := newLBIndex(head)
-	// renewed holds the head URNs of created and replaced resources: an
-	// unknown that comes from one is a new value. Pairs come in head order,
-	// dependencies first, so a resource's sources are settled before it.
-	renewed := map[string]bool{}
+	// changed holds the operation on each changed resource, by head URN:
+	// an unknown that comes from a created or replaced one is a new value,
+	// and so is one that each update makes anew (an image digest) when
+	// its source is updated. Pairs come in head order, dependencies first,
+	// so a resource's sources are settled before it.
+	changed := map[string]Op{}
 	for _, p := range pairs {
 		var old, new *plan.Resource
 		if p.old != nil {
 			old = annotated(p.old, mapOld, nil)
 		}
 		if p.new != nil {
-			new = annotated(p.new, mapNew, renewed)
+			new = annotated(p.new, mapNew, changed)
 		}
 		var c Change
 		switch {
@@ -259,9 +261,7 @@ func Compare(base, head *plan.Plan) (*Result, error) {
 		component := (old != nil && baseComp[old.URN]) || (new != nil && headComp[new.URN])
 		r.Flags = append(r.Flags, flags(&c, old, new, component, lbs)...)
 		r.Changes = append(r.Changes, c)
-		if c.Op == Create || c.Op == Replace {
-			renewed[c.URN] = true
-		}
+		changed[c.URN] = c.Op
 		switch c.Op {
 		case Create:
 			r.Counts.Create++
@@ -608,40 +608,62 @@ type unknownFrom struct {
 }
 
 // annotated returns a copy of r whose unknown inputs are unknownFrom
-// values, their dependencies mapped to head URNs by mapURN; renewed (nil
-// for the base plan) holds the head URNs of created and replaced
-// resources.
-func annotated(r *plan.Resource, mapURN func(string) string, renewed map[string]bool) *plan.Resource {
+// values, their sources mapped to head URNs by mapURN: the resource an
+// unknown part names (plan.Unknown.From), else the resources the input
+// depends on. changed (nil for the base plan) holds the operation on each
+// changed head resource.
+func annotated(r *plan.Resource, mapURN func(string) string, changed map[string]Op) *plan.Resource {
 	c := *r
 	c.Inputs = make(map[string]any, len(r.Inputs))
-	for k, v := range r.Inputs {
-		deps := r.InputDependencies[k]
-		u := unknownFrom{urns: strings.Join(mapAll(deps, mapURN), ",")}
-		names := make([]string, len(deps))
-		for i, d := range deps {
+	from := func(urns []string, newOnUpdate bool) unknownFrom {
+		u := unknownFrom{urns: strings.Join(mapAll(urns, mapURN), ",")}
+		names := make([]string, len(urns))
+		for i, d := range urns {
 			names[i] = nameOf(d)
-			u.renewed = u.renewed || renewed[d]
+			switch changed[d] {
+			case Create, Replace:
+				u.renewed = true
+			case Update:
+				u.renewed = u.renewed || newOnUpdate
+			}
 		}
 		u.names = strings.Join(names, ", ")
-		c.Inputs[k] = withSources(v, u)
+		return u
+	}
+	for k, v := range r.Inputs {
+		c.Inputs[k] = withSources(v, from(r.InputDependencies[k], false), from)
 	}
 	return &c
 }
 
-func withSources(v any, u unknownFrom) any {
+// withSources returns v with its unknowns as unknownFrom values: from of
+// the resource an unknown names, else input (the input's sources).
+func withSources(v any, input unknownFrom, from func([]string, bool) unknownFrom) any {
 	switch v := v.(type) {
 	case plan.Unknown:
-		return u
+		switch v.From {
+		case "":
+			return input
+		case plan.FromConfig:
+			return unknownFrom{urns: plan.FromConfig, names: plan.FromConfig}
+		}
+		return from([]string{v.From}, v.NewOnUpdate)
+	case plan.Partial:
+		out := make(plan.Partial, len(v))
+		for i, e := range v {
+			out[i] = withSources(e, input, from)
+		}
+		return out
 	case map[string]any:
 		out := make(map[string]any, len(v))
 		for k, e := range v {
-			out[k] = withSources(e, u)
+			out[k] = withSources(e, input, from)
 		}
 		return out
 	case []any:
 		out := make([]any, len(v))
 		for i, e := range v {
-			out[i] = withSources(e, u)
+			out[i] = withSources(e, input, from)
 		}
 		return out
 	}
@@ -653,7 +675,16 @@ func withSources(v any, u unknownFrom) any {
 func planValue(v any) any {
 	switch v := v.(type) {
 	case unknownFrom:
+		if v.urns != "" && !strings.Contains(v.urns, ",") {
+			return plan.Unknown{From: v.urns}
+		}
 		return plan.Unknown{}
+	case plan.Partial:
+		out := make(plan.Partial, len(v))
+		for i, e := range v {
+			out[i] = planValue(e)
+		}
+		return out
 	case map[string]any:
 		out := make(map[string]any, len(v))
 		for k, e := range v {

@@ -56,7 +56,7 @@ func TestEqualPlansGiveEmptyListsNotNull(t *testing.T) {
 	out := allFormats(t, r)
 	want := `{
   "format": "berth-diff",
-  "schemaVersion": 2,
+  "schemaVersion": 3,
   "project": "berth",
   "stack": "test",
   "counts": {

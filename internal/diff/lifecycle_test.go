@@ -2,6 +2,7 @@ package diff
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -215,5 +216,76 @@ func TestDroppedInputsKeptOnlyWhereTheProviderKeepsThem(t *testing.T) {
 	}
 	if v := r.Changes[0].Values[0]; v.Path != "healthCheck.interval" || v.Kept {
 		t.Errorf("value %+v, want healthCheck.interval dropped and not kept", v)
+	}
+}
+
+// TestPartlyKnownValuesCompareByTheirKnownPartsAndSources runs the cases
+// the plan's placeholders make: a container definition document with the
+// image digest unknown where it sits, compared field by field; an unknown
+// part of an updated resource that each update makes anew (a digest) is a
+// new value, one the provider keeps (an ARN's suffix) is the same value.
+func TestPartlyKnownValuesCompareByTheirKnownPartsAndSources(t *testing.T) {
+	t.Parallel()
+	img := res("docker:index/image:Image", "img", "", map[string]any{"imageName": "repo:aaa"})
+	tg := res("aws:lb/targetGroup:TargetGroup", "tg", "", map[string]any{"name": "tg", "port": 80.0, "protocol": "HTTP", "vpcId": "vpc-1", "tags": map[string]any{"a": "1"}})
+	digest := plan.Unknown{From: img.URN, NewOnUpdate: true}
+	arnSuffix := plan.Unknown{From: tg.URN}
+	taskdef := func(env string) plan.Resource {
+		return res("aws:ecs/taskDefinition:TaskDefinition", "td", "", map[string]any{
+			"family": "f",
+			"containerDefinitions": plan.Partial{
+				`[{"name":"app","image":"repo@sha256:`, digest,
+				`","environment":[{"name":"LOG_LEVEL","value":"` + env + `"}],"secrets":[{"name":"DB","valueFrom":"arn:aws:secretsmanager:us-east-1:1:secret:db-AbCdEf:url::"}]}]`,
+			},
+		})
+	}
+	listener := res("aws:lb/listener:Listener", "l", "", map[string]any{"port": 443.0, "defaultActions": []any{map[string]any{
+		"type": "forward", "targetGroupArn": plan.Partial{"arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/tg/", arnSuffix},
+	}}})
+	lines := func(r *Result) []string {
+		var out []string
+		for _, c := range r.Changes {
+			for _, v := range c.Values {
+				out = append(out, string(c.Op)+" "+c.Name+" "+v.Path+": "+render(v.Old, v.HasOld)+" -> "+render(v.New, v.HasNew))
+			}
+		}
+		return out
+	}
+
+	same := compare(t, plnOf(img, tg, taskdef("info"), listener), plnOf(img, tg, taskdef("info"), listener))
+	if len(same.Changes) != 0 {
+		t.Errorf("identical partly known plans: %v", lines(same))
+	}
+
+	env := compare(t, plnOf(img, tg, taskdef("info"), listener), plnOf(img, tg, taskdef("debug"), listener))
+	want := []string{`replace td containerDefinitions[name=app].environment[name=LOG_LEVEL].value: "info" -> "debug"`}
+	if got := lines(env); !reflect.DeepEqual(got, want) {
+		t.Errorf("an env change inside the container definitions:\n%v\nwant\n%v", got, want)
+	}
+
+	// A new image (its content tag changes) updates the image resource:
+	// its digest is new, so the task definition changes; the target
+	// group's tags update in place and its ARN stays.
+	img2 := img
+	img2.Inputs = map[string]any{"imageName": "repo:bbb"}
+	tg2 := tg
+	tg2.Inputs = map[string]any{"name": "tg", "port": 80.0, "protocol": "HTTP", "vpcId": "vpc-1", "tags": map[string]any{"a": "2"}}
+	r := compare(t, plnOf(img, tg, taskdef("info"), listener), plnOf(img2, tg2, taskdef("info"), listener))
+	want = []string{
+		`replace td containerDefinitions[name=app].image: "repo@sha256:"+[unknown, from img] -> "repo@sha256:"+[unknown: new, from img]`,
+		`update tg tags.a: "1" -> "2"`,
+		`update img imageName: "repo:aaa" -> "repo:bbb"`,
+	}
+	if got := lines(r); !reflect.DeepEqual(got, want) {
+		t.Errorf("a new image and a target group update:\n%v\nwant\n%v", got, want)
+	}
+
+	// A secret reference changed inside the JSON raises the secret flag.
+	moved := taskdef("info")
+	moved.Inputs["containerDefinitions"] = plan.Partial{`[{"name":"app","image":"repo@sha256:`, digest,
+		`","environment":[{"name":"LOG_LEVEL","value":"info"}],"secrets":[{"name":"DB","valueFrom":"arn:aws:secretsmanager:us-east-1:1:secret:other-XyZ123"}]}]`}
+	r = compare(t, plnOf(img, tg, taskdef("info"), listener), plnOf(img, tg, moved, listener))
+	if got := flagLines(r); !slices.ContainsFunc(got, func(l string) bool { return strings.HasPrefix(l, "secret: ") && strings.Contains(l, "other-XyZ123") }) {
+		t.Errorf("flags %v, want a secret flag naming the new reference", got)
 	}
 }

@@ -89,7 +89,7 @@ func propertyMap(in map[string]any) resource.PropertyMap {
 
 func propertyValue(v any) resource.PropertyValue {
 	switch v := v.(type) {
-	case plan.Unknown, unknownFrom:
+	case plan.Unknown, unknownFrom, plan.Partial:
 		return resource.MakeComputed(resource.NewProperty(""))
 	case plan.Secret:
 		return resource.MakeSecret(resource.MakeComputed(resource.NewProperty("")))

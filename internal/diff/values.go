@@ -107,33 +107,19 @@ func (w walker) walk(path string, old, new any, hasOld, hasNew bool, dropped str
 	*out = append(*out, Value{Path: path, Old: old, New: new, HasOld: hasOld, HasNew: hasNew, droppedAt: dropped})
 }
 
-// jsonDocs parses the sides that are strings holding a JSON object or list.
-// It reports false unless every side that exists is such a string.
+// jsonDocs parses the sides that hold a JSON object or list (a string, or
+// a plan.Partial with unknown parts inside the document's strings). It
+// reports false unless every side that exists holds one.
 func jsonDocs(old, new any, hasOld, hasNew bool) (any, any, bool) {
-	parse := func(v any) (any, bool) {
-		s, ok := v.(string)
-		if !ok {
-			return nil, false
-		}
-		s = strings.TrimSpace(s)
-		if len(s) < 2 || (s[0] != '{' && s[0] != '[') {
-			return nil, false
-		}
-		var doc any
-		if err := json.Unmarshal([]byte(s), &doc); err != nil {
-			return nil, false
-		}
-		return doc, true
-	}
 	var od, nd any
 	var ok bool
 	if hasOld {
-		if od, ok = parse(old); !ok {
+		if od, ok = plan.Document(old); !ok {
 			return nil, nil, false
 		}
 	}
 	if hasNew {
-		if nd, ok = parse(new); !ok {
+		if nd, ok = plan.Document(new); !ok {
 			return nil, nil, false
 		}
 	}
@@ -257,6 +243,17 @@ func equal(a, b any) bool {
 	case unknownFrom:
 		bu, ok := b.(unknownFrom)
 		return ok && a.urns == bu.urns && !a.renewed && !bu.renewed
+	case plan.Partial:
+		bp, ok := b.(plan.Partial)
+		if !ok || len(a) != len(bp) {
+			return false
+		}
+		for i := range a {
+			if !equal(a[i], bp[i]) {
+				return false
+			}
+		}
+		return true
 	case plan.Secret, plan.Unknown, plan.Asset, plan.Ref:
 		return a == b
 	}
@@ -284,6 +281,14 @@ func render(v any, has bool) string {
 			return "[unknown: new" + from + "]"
 		}
 		return "[unknown" + from + "]"
+	case plan.Partial:
+		// As plan.Describe: the known text quoted, joined to the unknown
+		// parts with "+".
+		parts := make([]string, len(v))
+		for i, e := range v {
+			parts[i] = render(e, true)
+		}
+		return strings.Join(parts, "+")
 	case map[string]any:
 		keys := make([]string, 0, len(v))
 		for k := range v {
@@ -334,11 +339,26 @@ func marshal(v any) ([]byte, error) {
 	return []byte(strings.TrimSuffix(sb.String(), "\n")), nil
 }
 
-// str returns the string at path, or "".
+// str returns the string at path, or "". A string known in part (an ARN
+// with a cloud-made suffix, a policy naming one) is its text with each
+// unknown part as [unknown], so that rules that read text see the rest.
 func str(inputs map[string]any, path ...string) string {
 	v, _ := plan.Lookup(inputs, path...)
-	s, _ := v.(string)
-	return s
+	switch v := v.(type) {
+	case string:
+		return v
+	case plan.Partial:
+		var b strings.Builder
+		for _, e := range v {
+			if s, ok := e.(string); ok {
+				b.WriteString(s)
+			} else {
+				b.WriteString(plan.Describe(plan.Unknown{}))
+			}
+		}
+		return b.String()
+	}
+	return ""
 }
 
 // list returns the list at path, or nil.

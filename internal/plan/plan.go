@@ -17,7 +17,7 @@ const (
 	// SchemaVersion is the version of the plan format this package writes
 	// and reads. It changes whenever a reader of the previous version
 	// could misread a plan of the new one.
-	SchemaVersion = 2
+	SchemaVersion = 3
 )
 
 // Errors that Read returns, wrapped with what it found.

@@ -13,6 +13,10 @@ func TestMarkersAndUserValuesRoundTrip(t *testing.T) {
 	values := map[string]any{
 		"secret":   Secret{},
 		"unknown":  Unknown{},
+		"from":     Unknown{From: "urn:pulumi:dev::berth::aws:ec2/securityGroup:SecurityGroup::sg"},
+		"digest":   Unknown{From: "urn:pulumi:dev::berth::docker:index/image:Image::img", NewOnUpdate: true},
+		"partial":  Partial{"sg-", Unknown{From: "urn:x"}},
+		"account":  Partial{"arn:aws:iam::", Unknown{From: FromConfig}, ":role/r"},
 		"file":     Asset{Path: "app/main.go"},
 		"text":     Asset{SHA256: "0123456789ab", Bytes: 12},
 		"archive":  Archive{Assets: []string{"a.txt", "b.txt"}},
@@ -49,15 +53,25 @@ func TestReadRejectsWhatIsNotAPlanOfThisSchema(t *testing.T) {
 		{"the unversioned plan of an earlier berth", `{"project": "berth", "stack": "dev", "resources": [], "outputs": {}}`, ErrNotAPlan, `no "format"`},
 		{"another format", `{"format": "berth-diff", "schemaVersion": 1}`, ErrNotAPlan, `"format" is "berth-diff", not "berth-plan"`},
 		{"no version", `{"format": "berth-plan"}`, ErrNotAPlan, `no "schemaVersion"`},
-		{"another version", `{"format": "berth-plan", "schemaVersion": 1}`, ErrSchemaVersion, "the plan has schema version 1, this berth reads version 2"},
-		{"unknown field", `{"format": "berth-plan", "schemaVersion": 2, "project": "p", "stack": "s", "resources": [], "outputs": {}, "extra": 1}`, nil, `unknown field "extra"`},
-		{"a URN twice", `{"format": "berth-plan", "schemaVersion": 2, "project": "p", "stack": "s", "outputs": {}, "resources": [` +
+		{"another version", `{"format": "berth-plan", "schemaVersion": 1}`, ErrSchemaVersion, "the plan has schema version 1, this berth reads version 3"},
+		{"unknown field", `{"format": "berth-plan", "schemaVersion": 3, "project": "p", "stack": "s", "resources": [], "outputs": {}, "extra": 1}`, nil, `unknown field "extra"`},
+		{"a URN twice", `{"format": "berth-plan", "schemaVersion": 3, "project": "p", "stack": "s", "outputs": {}, "resources": [` +
 			`{"urn": "urn:x", "type": "t", "name": "n", "custom": true, "parent": "", "dependsOn": [], "options": {}, "inputs": {}},` +
 			`{"urn": "urn:x", "type": "t", "name": "n", "custom": true, "parent": "", "dependsOn": [], "options": {}, "inputs": {}}]}`,
 			nil, "resource URN urn:x is listed twice"},
-		{"a malformed marker", `{"format": "berth-plan", "schemaVersion": 2, "project": "p", "stack": "s", "resources": [], "outputs": {"x": {"$secret": "yes"}}}`,
+		{"a malformed marker", `{"format": "berth-plan", "schemaVersion": 3, "project": "p", "stack": "s", "resources": [], "outputs": {"x": {"$secret": "yes"}}}`,
 			nil, `outputs.x: malformed $secret marker`},
-		{"an unescaped dollar key", `{"format": "berth-plan", "schemaVersion": 2, "project": "p", "stack": "s", "resources": [], "outputs": {"x": {"$secret": true, "y": 1}}}`,
+		{"a partial without an unknown part", `{"format": "berth-plan", "schemaVersion": 3, "project": "p", "stack": "s", "resources": [], "outputs": {"x": {"$partial": ["a"]}}}`,
+			nil, `outputs.x: malformed $partial marker`},
+		{"a partial with two texts in a row", `{"format": "berth-plan", "schemaVersion": 3, "project": "p", "stack": "s", "resources": [], "outputs": {"x": {"$partial": ["a", "b", {"$unknown": true}]}}}`,
+			nil, `outputs.x: malformed $partial marker`},
+		{"a partial holding a secret", `{"format": "berth-plan", "schemaVersion": 3, "project": "p", "stack": "s", "resources": [], "outputs": {"x": {"$partial": ["a", {"$secret": true}]}}}`,
+			nil, `outputs.x: malformed $partial marker`},
+		{"an unknown from nowhere", `{"format": "berth-plan", "schemaVersion": 3, "project": "p", "stack": "s", "resources": [], "outputs": {"x": {"$unknown": {"from": ""}}}}`,
+			nil, `outputs.x: malformed $unknown marker`},
+		{"an unknown with another field", `{"format": "berth-plan", "schemaVersion": 3, "project": "p", "stack": "s", "resources": [], "outputs": {"x": {"$unknown": {"from": "urn:x", "extra": 1}}}}`,
+			nil, `outputs.x: malformed $unknown marker`},
+		{"an unescaped dollar key", `{"format": "berth-plan", "schemaVersion": 3, "project": "p", "stack": "s", "resources": [], "outputs": {"x": {"$secret": true, "y": 1}}}`,
 			nil, `key "$secret": a marker must be the only key of its object`},
 	}
 	for _, tt := range tests {
@@ -74,5 +88,52 @@ func TestReadRejectsWhatIsNotAPlanOfThisSchema(t *testing.T) {
 				t.Errorf("err = %v, want it to say how to make a plan", err)
 			}
 		})
+	}
+}
+
+func TestDocumentReadsJSONWithUnknownPartsWhereTheySit(t *testing.T) {
+	t.Parallel()
+	digest := Unknown{From: "urn:img", NewOnUpdate: true}
+	rev := Unknown{From: "urn:td"}
+	v := Partial{`[{"image":"repo@sha256:`, digest, `","env":[{"name":"A","value":"1"}],"arn":"`, rev, `"}]`}
+	doc, ok := Document(v)
+	if !ok {
+		t.Fatalf("Document(%v) is not a document", v)
+	}
+	want := []any{map[string]any{
+		"image": Partial{"repo@sha256:", digest},
+		"env":   []any{map[string]any{"name": "A", "value": "1"}},
+		"arn":   rev,
+	}}
+	if !reflect.DeepEqual(doc, want) {
+		t.Errorf("Document = %#v, want %#v", doc, want)
+	}
+	plain, ok := Document(`{"a": [1, "x"]}`)
+	if !ok || !reflect.DeepEqual(plain, map[string]any{"a": []any{float64(1), "x"}}) {
+		t.Errorf("Document of a plain string = %#v, %v", plain, ok)
+	}
+	for _, notDoc := range []any{"arn:aws:x", Partial{`{"n": `, rev, `}`}, Partial{"sg-", rev}, float64(1), Unknown{}} {
+		if d, ok := Document(notDoc); ok {
+			t.Errorf("Document(%#v) = %#v, want no document", notDoc, d)
+		}
+	}
+}
+
+func TestAPartialPrintsItsKnownTextAndMarksTheRest(t *testing.T) {
+	t.Parallel()
+	if got, want := Inline(Partial{"sg-", Unknown{From: "urn:x"}, `"q"`}), `"sg-"+[unknown]+"\"q\""`; got != want {
+		t.Errorf("Inline = %s, want %s", got, want)
+	}
+	p := &Plan{Project: "p", Stack: "s", Outputs: map[string]any{}, Resources: []Resource{{
+		URN: "urn:pulumi:s::p::aws:ecs/taskDefinition:TaskDefinition::td", Type: "aws:ecs/taskDefinition:TaskDefinition", Name: "td", Custom: true,
+		Inputs: map[string]any{"containerDefinitions": Partial{`[{"image":"repo@sha256:`, Unknown{From: "urn:img"}, `"}]`}},
+	}}}
+	var buf bytes.Buffer
+	if err := p.WriteText(&buf); err != nil {
+		t.Fatal(err)
+	}
+	want := "  containerDefinitions: (JSON)\n    [\n      {\n        \"image\": \"repo@sha256:\"+[unknown]\n      }\n    ]\n"
+	if !strings.Contains(buf.String(), want) {
+		t.Errorf("text:\n%s\nwant it to hold:\n%s", buf.String(), want)
 	}
 }

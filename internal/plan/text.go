@@ -106,14 +106,12 @@ func (t textWriter) resource(rs []Resource, i, depth int) {
 // field writes `key: value` at depth, breaking wide values into blocks.
 func (t textWriter) field(key string, v any, depth int) {
 	ind := t.indent(depth)
-	if s, ok := v.(string); ok {
-		if doc, ok := jsonDocument(s); ok {
-			fmt.Fprintf(t.w, "%s%s: (JSON)\n", ind, key)
-			for _, line := range strings.Split(doc, "\n") {
-				fmt.Fprintf(t.w, "%s  %s\n", ind, line)
-			}
-			return
+	if doc, ok := jsonDocument(v); ok {
+		fmt.Fprintf(t.w, "%s%s: (JSON)\n", ind, key)
+		for _, line := range strings.Split(doc, "\n") {
+			fmt.Fprintf(t.w, "%s  %s\n", ind, line)
 		}
+		return
 	}
 	if in := Inline(v); len(ind)+len(key)+2+len(in) <= inlineWidth || !isContainer(v) {
 		fmt.Fprintf(t.w, "%s%s: %s\n", ind, key, in)
@@ -190,16 +188,62 @@ func jsonString(v any) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-// jsonDocument reports whether s holds a JSON object or list and returns it
-// indented.
-func jsonDocument(s string) (string, bool) {
-	trimmed := strings.TrimSpace(s)
-	if len(trimmed) < 2 || (trimmed[0] != '{' && trimmed[0] != '[') || !json.Valid([]byte(trimmed)) {
+// jsonDocument reports whether v holds a JSON object or list (see
+// Document) and returns it indented, its unknown parts as Inline prints
+// them.
+func jsonDocument(v any) (string, bool) {
+	if s, ok := v.(string); ok {
+		trimmed := strings.TrimSpace(s)
+		if len(trimmed) < 2 || (trimmed[0] != '{' && trimmed[0] != '[') || !json.Valid([]byte(trimmed)) {
+			return "", false
+		}
+		var b bytes.Buffer
+		if err := json.Indent(&b, []byte(trimmed), "", "  "); err != nil {
+			return "", false
+		}
+		return b.String(), true
+	}
+	doc, ok := Document(v)
+	if !ok {
 		return "", false
 	}
-	var b bytes.Buffer
-	if err := json.Indent(&b, []byte(trimmed), "", "  "); err != nil {
-		return "", false
-	}
+	var b strings.Builder
+	indented(&b, doc, "")
 	return b.String(), true
+}
+
+// indented writes doc as indented JSON, markers as Inline prints them.
+func indented(b *strings.Builder, doc any, ind string) {
+	switch d := doc.(type) {
+	case map[string]any:
+		if len(d) == 0 {
+			b.WriteString("{}")
+			return
+		}
+		b.WriteString("{")
+		for i, k := range sortedKeys(d) {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString("\n" + ind + "  " + jsonString(k) + ": ")
+			indented(b, d[k], ind+"  ")
+		}
+		b.WriteString("\n" + ind + "}")
+	case []any:
+		if len(d) == 0 {
+			b.WriteString("[]")
+			return
+		}
+		b.WriteString("[")
+		for i, e := range d {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString("\n" + ind + "  ")
+			indented(b, e, ind+"  ")
+		}
+		b.WriteString("\n" + ind + "]")
+	default:
+		b.WriteString(Inline(d))
+	}
 }

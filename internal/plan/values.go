@@ -20,8 +20,29 @@ type Secret struct{}
 
 // Unknown stands for a value that is not known until the resource exists:
 // an ID, a digest, an ARN the cloud makes. Its JSON form is
-// {"$unknown": true}.
-type Unknown struct{}
+// {"$unknown": true}, or {"$unknown": {"from": URN, "newOnUpdate": true}}
+// when it names its source.
+type Unknown struct {
+	// From, when set, is the URN of the resource whose cloud-made value it
+	// is, or FromConfig for a configuration value the plan lacks.
+	From string `json:"from"`
+	// NewOnUpdate says the value changes whenever that resource is
+	// updated (an image digest, a revision number), not only when it is
+	// replaced (an ARN's suffix, an ID).
+	NewOnUpdate bool `json:"newOnUpdate,omitempty"`
+}
+
+// FromConfig is the From of an Unknown that stands for a provider
+// configuration value the stack does not set, such as the AWS account.
+const FromConfig = "provider configuration"
+
+// Partial is a string that is known in part: the known text and the
+// unknown parts in order, each element a string or an Unknown, never two
+// strings in a row and at least one Unknown. An ARN with its cloud-made
+// suffix unknown is ["arn:aws:secretsmanager:...:secret:db-", Unknown];
+// a JSON document keeps its text around the unknown parts. Its JSON form is
+// {"$partial": [...]}, the unknowns in their marker form.
+type Partial []any
 
 // Asset describes a file asset by its path or URI, or a text asset by the
 // SHA-256 of its text (first 12 hex digits) and its size, which shows a
@@ -50,6 +71,7 @@ type Ref struct{ URN string }
 const (
 	secretKey   = "$secret"
 	unknownKey  = "$unknown"
+	partialKey  = "$partial"
 	assetKey    = "$asset"
 	archiveKey  = "$archive"
 	resourceKey = "$resource"
@@ -70,7 +92,16 @@ func encode(v any) any {
 	case Secret:
 		return map[string]any{secretKey: true}
 	case Unknown:
+		if v.From != "" {
+			return map[string]any{unknownKey: v}
+		}
 		return map[string]any{unknownKey: true}
+	case Partial:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = encode(e)
+		}
+		return map[string]any{partialKey: out}
 	case Asset:
 		return map[string]any{assetKey: v}
 	case Archive:
@@ -149,14 +180,52 @@ func decodeMarker(k string, e any, path string) (any, bool, error) {
 		return nil, true, fmt.Errorf("%s: malformed %s marker %v", path, k, e)
 	}
 	switch k {
-	case secretKey, unknownKey:
+	case secretKey:
 		if e != true {
 			return bad()
 		}
-		if k == secretKey {
-			return Secret{}, true, nil
+		return Secret{}, true, nil
+	case unknownKey:
+		if e == true {
+			return Unknown{}, true, nil
 		}
-		return Unknown{}, true, nil
+		m, ok := e.(map[string]any)
+		from, okFrom := m["from"].(string)
+		newOnUpdate, okNew := m["newOnUpdate"].(bool)
+		if !ok || !okFrom || from == "" || len(m) > 2 || (len(m) == 2 && (!okNew || !newOnUpdate)) {
+			return bad()
+		}
+		return Unknown{From: from, NewOnUpdate: newOnUpdate}, true, nil
+	case partialKey:
+		list, ok := e.([]any)
+		if !ok {
+			return bad()
+		}
+		out := make(Partial, len(list))
+		holes, prevText := 0, false
+		for i, el := range list {
+			d, err := decode(el, fmt.Sprintf("%s.%s[%d]", path, partialKey, i))
+			if err != nil {
+				return nil, true, err
+			}
+			switch d.(type) {
+			case string:
+				if prevText {
+					return bad()
+				}
+				prevText = true
+			case Unknown:
+				holes++
+				prevText = false
+			default:
+				return bad()
+			}
+			out[i] = d
+		}
+		if holes == 0 {
+			return bad()
+		}
+		return out, true, nil
 	case assetKey:
 		m, ok := e.(map[string]any)
 		if !ok {
@@ -201,20 +270,32 @@ func decodeMarker(k string, e any, path string) (any, bool, error) {
 // IsMarker reports whether v is one of the marker types.
 func IsMarker(v any) bool {
 	switch v.(type) {
-	case Secret, Unknown, Asset, Archive, Ref:
+	case Secret, Unknown, Partial, Asset, Archive, Ref:
 		return true
 	}
 	return false
 }
 
 // Describe renders a marker for people: [secret], [unknown], [asset
-// file app/main.go], [resource urn:...]. Other values render as "".
+// file app/main.go], [resource urn:...], and a Partial as its quoted
+// text joined to its unknown parts with "+" ("sg-"+[unknown]). Other
+// values render as "".
 func Describe(v any) string {
 	switch v := v.(type) {
 	case Secret:
 		return "[secret]"
 	case Unknown:
 		return "[unknown]"
+	case Partial:
+		parts := make([]string, len(v))
+		for i, e := range v {
+			if s, ok := e.(string); ok {
+				parts[i] = jsonString(s)
+			} else {
+				parts[i] = Describe(e)
+			}
+		}
+		return strings.Join(parts, "+")
 	case Asset:
 		switch {
 		case v.Path != "":

@@ -19,7 +19,7 @@ func TestWriteJSONHasTheDocumentedShape(t *testing.T) {
 	}
 	want := `{
   "format": "berth-plan",
-  "schemaVersion": 2,
+  "schemaVersion": 3,
   "project": "probe",
   "stack": "test",
   "resources": [
@@ -125,7 +125,14 @@ func TestWriteJSONHasTheDocumentedShape(t *testing.T) {
       "b"
     ],
     "repoUrl": {
-      "$unknown": true
+      "$partial": [
+        {
+          "$unknown": {
+            "from": "provider configuration"
+          }
+        },
+        ".dkr.ecr.us-east-1.amazonaws.com/orders"
+      ]
     },
     "secret": {
       "$secret": true

@@ -19,6 +19,7 @@ import (
 
 	"github.com/berth-dev/berth/internal/monitor"
 	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/internal/providers"
 	"github.com/berth-dev/berth/internal/stackconfig"
 	"github.com/berth-dev/berth/internal/stackrefs"
 )
@@ -96,7 +97,8 @@ func (e *ProgramError) Error() string {
 // A program that does not compile is a *BuildError; one that fails, hangs
 // past opts.Timeout or is refused by the engine is a *ProgramError.
 func Run(ctx context.Context, cfg *stackconfig.Config, opts RunOptions) (*Result, error) {
-	red := newRedactor(cfg.Secrets())
+	holes := providers.NewPlaceholders()
+	red := newRedactor(cfg.Secrets(), holes)
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
 	}
@@ -120,6 +122,9 @@ func Run(ctx context.Context, cfg *stackconfig.Config, opts RunOptions) (*Result
 		Project: cfg.Project, Stack: cfg.Stack, Config: cfg.Values,
 		Dir: cfg.ProgramDirectory, DryRun: true,
 		StackOutputs: opts.StackOutputs,
+		// What the cloud invents is a placeholder, so that every value
+		// built from it shows its known parts; red marks each one.
+		IDs: holes.For,
 	})
 	addr, stop, err := mon.Serve()
 	if err != nil {

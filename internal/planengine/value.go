@@ -14,6 +14,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/asset"
 
 	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/internal/providers"
 	"github.com/berth-dev/berth/internal/stackconfig"
 )
 
@@ -29,8 +30,14 @@ const minSubstringSecret = 4
 const secretText = stackconfig.BlindedSecret
 
 // redactor replaces strings that carry a secret's plaintext, as written or
-// escaped. Build it with newRedactor.
-type redactor struct{ forms []secretForm }
+// escaped, and marks the placeholders of values only the cloud knows. Build
+// it with newRedactor.
+type redactor struct {
+	forms []secretForm
+	// holes are the placeholders the plan's resources were answered with;
+	// nil when there are none.
+	holes *providers.Placeholders
+}
 
 // secretForm is one way a secret plaintext can appear in text.
 type secretForm struct {
@@ -41,10 +48,11 @@ type secretForm struct {
 	long bool
 }
 
-// newRedactor returns a redactor of secrets: their plaintexts and the
-// escaped forms in which messages and documents carry them.
-func newRedactor(secrets []string) redactor {
-	var r redactor
+// newRedactor returns a redactor of secrets (their plaintexts and the
+// escaped forms in which messages and documents carry them) and of the
+// placeholders of holes, which may be nil.
+func newRedactor(secrets []string, holes *providers.Placeholders) redactor {
+	r := redactor{holes: holes}
 	seen := map[string]bool{}
 	for _, secret := range secrets {
 		if secret == "" {
@@ -99,26 +107,78 @@ func jsonInner(s string, escapeHTML bool) string {
 }
 
 // str returns s, or Secret when s holds a secret plaintext or an
-// escaped form of one.
+// escaped form of one, or a plan.Partial (an Unknown, when that is all of
+// s) when s holds placeholders.
 func (r redactor) str(s string) any {
 	for _, f := range r.forms {
 		if s == f.text || (f.long && strings.Contains(s, f.text)) {
 			return plan.Secret{}
 		}
 	}
-	return s
+	if r.holes == nil {
+		return s
+	}
+	pieces := r.holes.Split(s)
+	if len(pieces) == 1 && pieces[0].Hole {
+		return r.unknown(pieces[0])
+	}
+	if len(pieces) <= 1 {
+		return s
+	}
+	out := make(plan.Partial, len(pieces))
+	for i, p := range pieces {
+		if p.Hole {
+			out[i] = r.unknown(p)
+		} else {
+			out[i] = p.Text
+		}
+	}
+	return out
+}
+
+// unknown is the marker of a placeholder.
+func (r redactor) unknown(hole providers.Piece) plan.Unknown {
+	if hole.From == "" {
+		return plan.Unknown{From: plan.FromConfig}
+	}
+	return plan.Unknown{From: r.urn(hole.From), NewOnUpdate: !hole.Stable}
+}
+
+// number returns f, or an Unknown when f is a placeholder number.
+func (r redactor) number(f float64) any {
+	if r.holes != nil {
+		if hole, ok := r.holes.Number(f); ok {
+			return r.unknown(hole)
+		}
+	}
+	return f
 }
 
 // text returns s with every long enough secret plaintext, and every escaped
-// form of one, replaced by secretText; it is used for messages and names,
-// where the rest stays readable.
+// form of one, replaced by secretText, and every placeholder by [unknown];
+// it is used for messages and names, where the rest stays readable.
 func (r redactor) text(s string) string {
 	for _, f := range r.forms {
 		if f.long {
 			s = strings.ReplaceAll(s, f.text, secretText)
 		}
 	}
-	return s
+	if r.holes == nil {
+		return s
+	}
+	pieces := r.holes.Split(s)
+	if len(pieces) <= 1 && (len(pieces) == 0 || !pieces[0].Hole) {
+		return s
+	}
+	var b strings.Builder
+	for _, p := range pieces {
+		if p.Hole {
+			b.WriteString(plan.Describe(plan.Unknown{}))
+		} else {
+			b.WriteString(p.Text)
+		}
+	}
+	return b.String()
 }
 
 // name returns a resource name or URN with secrets replaced by
@@ -164,7 +224,7 @@ func (r redactor) property(v resource.PropertyValue) any {
 	case v.IsBool():
 		return v.BoolValue()
 	case v.IsNumber():
-		return v.NumberValue()
+		return r.number(v.NumberValue())
 	case v.IsString():
 		return r.str(v.StringValue())
 	case v.IsArray():

@@ -81,7 +81,8 @@ type Result struct {
 //
 // With Unknown IDs (an offline plan) an autoname is unknown: the engine
 // draws a fresh seed for every preview and every update, so no name a plan
-// could show is the one an update makes. A *CheckError reports inputs the
+// could show is the one an update makes. With Placeholders, its random
+// characters are a placeholder and the rest of it is known. A *CheckError reports inputs the
 // provider would reject.
 func Answer(r Request) (Result, error) {
 	switch {
@@ -109,8 +110,13 @@ func Answer(r Request) (Result, error) {
 		}
 		return Result{}, e
 	}
-	if a := t.Autoname; a != nil && offline && isNull(r.Inputs[resource.PropertyKey(a.Prop)]) {
-		checked[resource.PropertyKey(a.Prop)] = unknown()
+	if a := t.Autoname; a != nil && isNull(r.Inputs[resource.PropertyKey(a.Prop)]) {
+		key := resource.PropertyKey(a.Prop)
+		if ph, isPH := r.IDs.(placeholderIDs); isPH {
+			checked[key] = a.withRandom(r.Name, checked[key], ph)
+		} else if offline {
+			checked[key] = unknown()
+		}
 	}
 	id, state := t.Apply(&Ctx{In: checked, Config: r.Config, IDs: r.IDs})
 	return Result{ID: id, State: state, Modelled: true}, nil
@@ -143,7 +149,13 @@ func dockerImage(r Request) (resource.PropertyValue, resource.PropertyMap, error
 	repo, _ := SplitImageName(name)
 	var state resource.PropertyMap
 	if known && digestOK {
-		ref := repo + "@" + ImageDigest(digest, nonce)
+		d := ImageDigest(digest, nonce)
+		if ph, isPH := r.IDs.(placeholderIDs); isPH {
+			// The digest is a hash of the placeholder nonce, so it is
+			// one too.
+			ph.mark(strings.TrimPrefix(d, "sha256:"))
+		}
+		ref := repo + "@" + d
 		state = DockerImageState(checked, ref)
 		repoDigest = resource.NewProperty(ref)
 	} else {

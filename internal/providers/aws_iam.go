@@ -86,7 +86,7 @@ func iamTypes() []*Type {
 				if c.ID != "" {
 					return resource.NewProperty(c.ID), nil
 				}
-				return S(c.Str("role"), Lit("-"), c.Gen(Digits, 26)), nil
+				return c.Stable(func() resource.PropertyValue { return S(c.Str("role"), Lit("-"), c.Gen(Digits, 26)) }), nil
 			},
 		},
 		{

@@ -273,3 +273,19 @@ func validate(s Schema, in resource.PropertyMap, prefix string) []Failure {
 
 // isNull reports whether v is absent or null, through secrets.
 func isNull(v resource.PropertyValue) bool { return Unsecret(v).IsNull() }
+
+// withRandom returns the autoname v (made by generate for the resource
+// named name) with its random characters replaced by a placeholder of ids,
+// so that an offline plan shows the rest of the name.
+func (a *Autoname) withRandom(name string, v resource.PropertyValue, ids placeholderIDs) resource.PropertyValue {
+	s, ok := KnownString(v)
+	if !ok {
+		return v
+	}
+	at := len(name) + 1 // the logical name and the separator
+	if len(s) < at+randLen {
+		return v
+	}
+	// The bridge keeps an autoname on update.
+	return resource.NewProperty(s[:at] + ids.p.make(ids.stable().o, Hex, randLen) + s[at+randLen:])
+}

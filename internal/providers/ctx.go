@@ -78,10 +78,16 @@ func (c *Ctx) Str(key string) Part {
 
 // Cfg is the provider configuration value key, unknown when the
 // configuration does not hold it (an offline plan without the account,
-// say); a key held with an empty value is known to be empty (a provider
-// configured without a zone).
+// say), or a placeholder where Placeholders stands in for it; a key held
+// with an empty value is known to be empty (a provider configured without
+// a zone).
 func (c *Ctx) Cfg(key string) Part {
 	v, ok := c.Config[key]
+	if !ok {
+		if ph, isPH := c.IDs.(placeholderIDs); isPH {
+			v, ok = ph.configValue(key)
+		}
+	}
 	return Part{s: v, known: ok}
 }
 
@@ -99,6 +105,20 @@ func (c *Ctx) Keep(key string, fresh func() resource.PropertyValue) resource.Pro
 	if p, ok := c.old(key); ok {
 		return S(p)
 	}
+	return c.Stable(fresh)
+}
+
+// Stable returns fresh(), telling a placeholder source that what fresh
+// draws stays when the resource is updated: a value the model keeps (Keep)
+// or that is the resource's ID.
+func (c *Ctx) Stable(fresh func() resource.PropertyValue) resource.PropertyValue {
+	ph, ok := c.IDs.(placeholderIDs)
+	if !ok {
+		return fresh()
+	}
+	saved := c.IDs
+	c.IDs = ph.stable()
+	defer func() { c.IDs = saved }()
 	return fresh()
 }
 
@@ -108,8 +128,7 @@ func (c *Ctx) NewID(prefix, alphabet string, n int) resource.PropertyValue {
 	if c.ID != "" {
 		return resource.NewProperty(c.ID)
 	}
-	s, ok := c.IDs.Generate(alphabet, n)
-	return S(Lit(prefix), Part{s: s, known: ok})
+	return c.Stable(func() resource.PropertyValue { return S(Lit(prefix), c.Gen(alphabet, n)) })
 }
 
 // Next is the next number of the sequence seq.
