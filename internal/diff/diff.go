@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
 	"github.com/berth-dev/berth/internal/cost"
 	"github.com/berth-dev/berth/internal/plan"
 	"github.com/berth-dev/berth/internal/providers"
@@ -489,14 +491,20 @@ func match(base, head *plan.Plan) ([]pair, map[string]string) {
 			matched[i] = true
 		}
 	}
+	// A resource the URN does not match is looked up by its aliases, its
+	// own and those it inherits from a parent that matched through one, as
+	// the engine does (providers.InheritedAlias). Head order puts parents
+	// first.
+	aliasOf := map[string]string{}
 	for j, r := range head.Resources {
 		if oldFor[j] != nil {
 			continue
 		}
-		for _, a := range r.Options.Aliases {
+		for _, a := range aliasesOf(head, r, aliasOf) {
 			if i, ok := baseByURN[a]; ok && !matched[i] {
 				oldFor[j], aliased[j], matched[i] = &base.Resources[i], true, true
 				oldToNew[a] = r.URN
+				aliasOf[r.URN] = a
 				break
 			}
 		}
@@ -567,6 +575,24 @@ var identityInputs = map[string][]string{
 	providers.SecurityGroupEgressRule:  {"securityGroupId", "ipProtocol", "fromPort", "toPort"},
 	providers.SecurityGroupRule:        {"securityGroupId", "type", "protocol", "fromPort", "toPort"},
 	providers.Listener:                 {"port"},
+}
+
+// aliasesOf returns the old URNs the engine looks r up by after its own:
+// its aliases, then, when its parent matched its old state through an
+// alias (aliasOf), the aliases it inherits from that one.
+func aliasesOf(p *plan.Plan, r plan.Resource, aliasOf map[string]string) []string {
+	out := slices.Clone(r.Options.Aliases)
+	parentAlias, ok := aliasOf[r.Parent]
+	if !ok {
+		return out
+	}
+	parentName := nameOf(r.Parent)
+	out = append(out, providers.InheritedAlias(p.Stack, p.Project, r.Type, r.Name, parentName, parentAlias))
+	for _, a := range r.Options.Aliases {
+		u := resource.URN(a)
+		out = append(out, providers.InheritedAlias(p.Stack, p.Project, string(u.Type()), u.Name(), parentName, parentAlias))
+	}
+	return out
 }
 
 // sameIdentity reports whether two resources of type typ agree on its

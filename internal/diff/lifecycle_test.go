@@ -3,6 +3,7 @@ package diff
 import (
 	"reflect"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -287,5 +288,43 @@ func TestPartlyKnownValuesCompareByTheirKnownPartsAndSources(t *testing.T) {
 	r = compare(t, plnOf(img, tg, taskdef("info"), listener), plnOf(img, tg, moved, listener))
 	if got := flagLines(r); !slices.ContainsFunc(got, func(l string) bool { return strings.HasPrefix(l, "secret: ") && strings.Contains(l, "other-XyZ123") }) {
 		t.Errorf("flags %v, want a secret flag naming the new reference", got)
+	}
+}
+
+// TestChildrenInheritTheirParentsAliases renames a component through an
+// alias: its children, named after it or not, and their own children,
+// are the same resources, as the engine finds them (pkg v3.274.1
+// resource/deploy/step_generator.go generateAliases).
+func TestChildrenInheritTheirParentsAliases(t *testing.T) {
+	t.Parallel()
+	tree := func(name string, aliases ...string) []plan.Resource {
+		comp := res("berth:fargate:Service", name, "", nil)
+		comp.Options.Aliases = aliases
+		img := res("berth:image:Image", name, comp.URN, nil)
+		return []plan.Resource{
+			comp,
+			res("aws:ecs/cluster:Cluster", name+"-cluster", comp.URN, map[string]any{"name": "berth-app-1"}),
+			res("aws:cloudwatch/logGroup:LogGroup", "logs", comp.URN, map[string]any{"name": "/berth/app"}),
+			img,
+			res("aws:ecr/repository:Repository", name+"-repo", img.URN, map[string]any{"name": "berth-app-1"}),
+		}
+	}
+	old := tree("app")
+	r := compare(t, plnOf(old...), plnOf(tree("web", old[0].URN)...))
+	var got []string
+	for _, c := range r.Changes {
+		got = append(got, string(c.Op)+" "+nameOf(c.OldURN)+" -> "+c.Name)
+	}
+	// The log group's URN holds its parent's type, not its name: it is
+	// the same resource under the same URN, unchanged.
+	want := []string{
+		"update app -> web",
+		"update app -> web",
+		"update app-cluster -> web-cluster",
+		"update app-repo -> web-repo",
+	}
+	sort.Strings(got)
+	if !reflect.DeepEqual(got, want) || len(r.Flags) != 0 || r.Counts.Same != 1 {
+		t.Errorf("changes %v, flags %v; want every resource the same one under its new URN, no flag:\n%v", got, flagLines(r), want)
 	}
 }

@@ -79,3 +79,17 @@ func (t *Type) SetAt(path string) bool {
 	ps := t.Schema.at(PathKeys(path))
 	return len(ps) > 0 && ps[len(ps)-1].Is(Set)
 }
+
+// InheritedAlias is the alias a child gets from its parent's: when the
+// parent (named parentName) matched its old state through the alias
+// parentAlias, the child's old URN has that parent, and a child name that
+// starts with the parent's name starts with the old parent's name instead
+// ([PKG] resource/deploy/step_generator.go inheritedChildAlias 643-672,
+// applied in generateAliases 674-706 to the child's name and to each of
+// its own aliases).
+func InheritedAlias(stack, project, typ, name, parentName, parentAlias string) string {
+	if after, ok := strings.CutPrefix(name, parentName); ok {
+		name = resource.URN(parentAlias).Name() + after
+	}
+	return URN(stack, project, parentAlias, typ, name)
+}
