@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -28,6 +29,47 @@ func TestDuplicateURNsFailAsTheEngineDoes(t *testing.T) {
 	})
 	if err == nil || !strings.Contains(err.Error(), "Duplicate resource URN 'urn:pulumi:test::berth::aws:iam/role:Role::twin'; try giving it a unique name") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestPhysicalNamesCollideAsTheCloudRefusesThem registers what the cloud
+// refuses the second of: two IAM roles of one name (IAM is global, so
+// even through providers of two Regions of the account), and two services named alike
+// in one cluster; names in different scopes (two clusters) are fine.
+func TestPhysicalNamesCollideAsTheCloudRefusesThem(t *testing.T) {
+	t.Parallel()
+	err := New("berth", "test").Run(func(ctx *pulumi.Context) error {
+		west, err := aws.NewProvider(ctx, "west", &aws.ProviderArgs{Region: pulumi.String("us-west-2"), AllowedAccountIds: pulumi.ToStringArray([]string{"123456789012"})})
+		if err != nil {
+			return err
+		}
+		if _, err := iam.NewRole(ctx, "a", &iam.RoleArgs{Name: pulumi.String("app-exec"), AssumeRolePolicy: pulumi.String("{}")}); err != nil {
+			return err
+		}
+		_, err = iam.NewRole(ctx, "b", &iam.RoleArgs{Name: pulumi.String("app-exec"), AssumeRolePolicy: pulumi.String("{}")}, pulumi.Provider(west))
+		return err
+	})
+	want := "resources urn:pulumi:test::berth::aws:iam/role:Role::a and urn:pulumi:test::berth::aws:iam/role:Role::b both claim iam-role/123456789012/app-exec: " +
+		"the cloud refuses the second create (EntityAlreadyExists: Role with name app-exec already exists.); give them different names"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("err = %v, want it to say %q", err, want)
+	}
+
+	services := func(clusters ...string) error {
+		return New("berth", "test").Run(func(ctx *pulumi.Context) error {
+			for i, c := range clusters {
+				if _, err := ecs.NewService(ctx, "svc-"+strconv.Itoa(i), &ecs.ServiceArgs{Name: pulumi.String("api"), Cluster: pulumi.String(c)}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err := services("one", "one"); err == nil || !strings.Contains(err.Error(), "both claim ecs-service/one/api") {
+		t.Errorf("two services named api in one cluster: err = %v", err)
+	}
+	if err := services("one", "two"); err != nil {
+		t.Errorf("services named api in two clusters: %v", err)
 	}
 }
 

@@ -358,8 +358,10 @@ func (a *ServiceArgs) resolve(project, stack, name string) (*plan, error) {
 	p.cluster = naming.Physical(s.Name, p.seed, 255)
 	p.service = naming.Physical(s.Name, p.seed, 255)
 	p.family = naming.Physical(s.Name, p.seed, 255)
-	p.execRole = naming.Physical(s.Name+"-exec", p.seed, 64)
-	p.taskRole = naming.Physical(s.Name+"-task", p.seed, 64)
+	// The two roles share the seed: a name cut to fit must not make them
+	// one name.
+	p.execRole = naming.Sibling(s.Name+"-exec", p.seed, 64)
+	p.taskRole = naming.Sibling(s.Name+"-task", p.seed, 64)
 	p.logGroup = "/berth/" + naming.Physical(s.Name, p.seed, 255)
 
 	resolveInputs(a, &ps)

@@ -151,6 +151,10 @@ type Monitor struct {
 	resources map[string]*Resource
 	// pending holds the URNs of registrations under way.
 	pending map[string]bool
+	// claims holds what the resources claim in the cloud (their physical
+	// names in their scope, providers.Type.Unique), with the claimant's
+	// URN.
+	claims map[string]string
 	// order lists the URNs in the order they were recorded.
 	order     []string
 	providers map[string]providers.Config
@@ -181,6 +185,7 @@ func New(opts Options) *Monitor {
 		opts:          opts,
 		resources:     map[string]*Resource{},
 		pending:       map[string]bool{},
+		claims:        map[string]string{},
 		providers:     map[string]providers.Config{},
 		transforms:    map[string][]*pulumirpc.Callback{},
 		callbackConns: map[string]*grpc.ClientConn{},
@@ -381,6 +386,9 @@ func (m *Monitor) RegisterResource(ctx context.Context, req *pulumirpc.RegisterR
 	if id, ok := knownID(ans.ID); ok {
 		r.ID = id
 	}
+	if err := m.claim(r, req.GetProvider(), pkg); err != nil {
+		return nil, err
+	}
 	if m.opts.Answered != nil {
 		if err := m.opts.Answered(r); err != nil {
 			return nil, m.problem(codes.FailedPrecondition, "%v", err)
@@ -393,6 +401,58 @@ func (m *Monitor) RegisterResource(ctx context.Context, req *pulumirpc.RegisterR
 	m.publish(r)
 	published = true
 	return &pulumirpc.RegisterResourceResponse{Urn: urn, Id: r.ID, Object: obj}, nil
+}
+
+// scopeKeys are the provider configuration keys that scope physical names;
+// a provider without one is given a scope of its own, so that two
+// providers of unknown accounts never seem to share one.
+var scopeKeys = []string{"account", "project"}
+
+// claim records what r claims in the cloud (providers.Type.UniqueKeys:
+// a name per account and Region, per project, per cluster), refusing a
+// claim another resource of the plan holds: the cloud would refuse the
+// second create. A resource read or imported claims nothing new, and one
+// whose inputs are not all known cannot be checked.
+func (m *Monitor) claim(r *Resource, provider, pkg string) error {
+	t, ok := providers.Lookup(r.Type)
+	if !ok || !r.Custom || r.Read || r.Options.Import != "" || r.Inputs.ContainsUnknowns() {
+		return nil
+	}
+	cfg := maps.Clone(m.providerConfig(provider, pkg))
+	if cfg == nil {
+		cfg = providers.Config{}
+	}
+	for _, k := range scopeKeys {
+		if _, ok := cfg[k]; !ok {
+			cfg[k] = "(the " + k + " of provider " + or(providerURN(provider), "default "+pkg) + ")"
+		}
+	}
+	keys := t.UniqueKeys(&providers.Ctx{In: r.Outputs, Config: cfg, IDs: providers.Unknown{}})
+	m.mu.Lock()
+	var clash error
+	for _, k := range keys {
+		if other, taken := m.claims[k.Key]; taken && other != r.URN {
+			clash = fmt.Errorf("resources %s and %s both claim %s: the cloud refuses the second create (%s); give them different names", other, r.URN, k.Key, k.Err)
+			break
+		}
+	}
+	if clash == nil {
+		for _, k := range keys {
+			m.claims[k.Key] = r.URN
+		}
+	}
+	m.mu.Unlock()
+	if clash != nil {
+		return m.problem(codes.AlreadyExists, "%v", clash)
+	}
+	return nil
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 // seed is the engine's random seed for a registration.

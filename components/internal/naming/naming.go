@@ -31,8 +31,24 @@ func Seed(parts ...string) string { return strings.Join(parts, "/") }
 // HashLen+2) made of the sanitized base, a hyphen and the hash of seed. The
 // result matches ^[a-z][a-z0-9-]*[a-z0-9]$ and has no double hyphens.
 func Physical(base, seed string, max int) string {
+	return physical(base, seed, max, false)
+}
+
+// Sibling is Physical for names that share a seed and differ only in their
+// base, such as a service's execution and task roles ("api-exec",
+// "api-task"): when base must be cut to fit, the hash covers base too, so
+// that two bases cut to the same prefix still make two names. A base that
+// fits gives the name Physical gives.
+func Sibling(base, seed string, max int) string {
+	return physical(base, seed, max, true)
+}
+
+func physical(base, seed string, max int, sibling bool) string {
 	if max < HashLen+2 {
 		panic("naming: max too small for a hashed name")
+	}
+	if sibling && len(Sanitize(base)) > max-HashLen-1 {
+		seed += "\x00" + base
 	}
 	sum := sha256.Sum256([]byte(seed))
 	hash := hex.EncodeToString(sum[:])[:HashLen]

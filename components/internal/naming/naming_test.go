@@ -70,3 +70,18 @@ func TestSanitize(t *testing.T) {
 		}
 	}
 }
+
+func TestSiblingsCutToOnePrefixStayApart(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("a", 60)
+	if a, b := Physical(long+"-exec", "s", 64), Physical(long+"-task", "s", 64); a != b {
+		t.Fatalf("the premise: Physical gives %q and %q, want one name (the cut drops what differs)", a, b)
+	}
+	exec, task := Sibling(long+"-exec", "s", 64), Sibling(long+"-task", "s", 64)
+	if exec == task || len(exec) > 64 || len(task) > 64 || !valid.MatchString(exec) || !valid.MatchString(task) {
+		t.Errorf("Sibling gives %q and %q, want two valid names of at most 64 characters", exec, task)
+	}
+	if got, want := Sibling("api-exec", "s", 64), Physical("api-exec", "s", 64); got != want {
+		t.Errorf("Sibling of a base that fits = %q, want Physical's %q (names of running stacks stay)", got, want)
+	}
+}
