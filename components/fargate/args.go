@@ -456,13 +456,14 @@ func resolveLoadBalancer(a *ServiceArgs, s spec.Resolved, p *plan, ps *validate.
 	w := a.AWS
 	base := naming.Sanitize(s.Name)
 	p.loadBalancer = albName(base, p.seed, p.internal)
-	// The port and VPC force a replacement. The provider would delete the
-	// old group first, since the program names it, and ELB refuses while
+	// The VPC forces a replacement (the port would too, but the group keeps
+	// the port it was made with: see newNetwork). The provider would delete
+	// the old group first, since the program names it, and ELB refuses while
 	// the listener forwards to it; so the group is replaced create-first
-	// (createFirst in network.go), and hashing them in keeps the two names
-	// apart.
+	// (createFirst in network.go), and hashing the VPC in keeps the two
+	// names apart.
 	vpc, _ := validate.Known(w.VPCID)
-	p.targetGroup = naming.Physical(base, fmt.Sprintf("%s/tg/%d/%s", p.seed, s.Port, vpc), maxLBName)
+	p.targetGroup = naming.Physical(base, p.seed+"/tg/"+vpc, maxLBName)
 
 	cidrs := w.AllowedCIDRs
 	if cidrs == nil {

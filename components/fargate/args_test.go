@@ -340,17 +340,25 @@ func TestDerivedNamesFitTheirLimits(t *testing.T) {
 	}
 }
 
-func TestTargetGroupNameFollowsThePort(t *testing.T) {
+// TestTargetGroupNameFollowsTheVPCNotThePort: a new VPC replaces the group
+// create-first, under a new name; a new port keeps the group (it keeps the
+// port it was made with, see newNetwork), so its name stays.
+func TestTargetGroupNameFollowsTheVPCNotThePort(t *testing.T) {
 	t.Parallel()
-	a, b := minimalArgs(), minimalArgs()
-	b.Service.Port = n(9000)
+	a, port, vpc := minimalArgs(), minimalArgs(), minimalArgs()
+	port.Service.Port = n(9000)
+	vpc.AWS.VPCID = pulumi.String("vpc-0def")
 	pa, _ := a.resolve("berth", "test", "api")
-	pb, _ := b.resolve("berth", "test", "api")
-	if pa.targetGroup == pb.targetGroup {
-		t.Errorf("target group name %q does not change with the port, so its replacement would clash", pa.targetGroup)
+	pp, _ := port.resolve("berth", "test", "api")
+	pv, _ := vpc.resolve("berth", "test", "api")
+	if pa.targetGroup != pp.targetGroup {
+		t.Errorf("target group name changed with the port: %q, %q", pa.targetGroup, pp.targetGroup)
 	}
-	if pa.loadBalancer != pb.loadBalancer {
-		t.Errorf("load balancer name changed with the port: %q, %q", pa.loadBalancer, pb.loadBalancer)
+	if pa.targetGroup == pv.targetGroup {
+		t.Errorf("target group name %q does not change with the VPC, so its create-first replacement would clash", pa.targetGroup)
+	}
+	if pa.loadBalancer != pp.loadBalancer {
+		t.Errorf("load balancer name changed with the port: %q, %q", pa.loadBalancer, pp.loadBalancer)
 	}
 }
 

@@ -98,25 +98,40 @@ func (c *Service) newNetwork(ctx *pulumi.Context, name string, p *plan, args *Se
 			}
 		}
 	}
-	lbOut, err := vpc.NewSecurityGroupEgressRule(ctx, name+"-lb-out", &vpc.SecurityGroupEgressRuleArgs{
+	// The two rules on the container port are named by it: a new port gets
+	// new rules, created before the service moves, while the old ones stay
+	// until the end of the update, when no task listens on the old port any
+	// more (the engine deletes what a program drops after every other step:
+	// pkg v3.274.1 resource/deploy/deployment_executor.go, deletes run in
+	// the final phase). Updating one rule in place would cut the load
+	// balancer off from the running tasks before the new ones are healthy.
+	// The alias adopts the rule of berth releases that named it without the
+	// port, so that upgrading does not create a duplicate (EC2 refuses one:
+	// InvalidPermission.Duplicate).
+	portRule := func(kind string) (string, pulumi.ResourceOption) {
+		return fmt.Sprintf("%s-%s-%d", name, kind, p.port), pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(name + "-" + kind)}})
+	}
+	outName, outAlias := portRule("lb-out")
+	lbOut, err := vpc.NewSecurityGroupEgressRule(ctx, outName, &vpc.SecurityGroupEgressRuleArgs{
 		SecurityGroupId:           lbSG,
 		Description:               pulumi.String("to the tasks on the container port"),
 		IpProtocol:                pulumi.String("tcp"),
 		FromPort:                  pulumi.Int(p.port),
 		ToPort:                    pulumi.Int(p.port),
 		ReferencedSecurityGroupId: taskSG,
-	}, parent)
+	}, parent, outAlias)
 	if err != nil {
 		return fmt.Errorf("creating load balancer egress rule: %w", err)
 	}
-	taskIn, err := vpc.NewSecurityGroupIngressRule(ctx, name+"-task-in", &vpc.SecurityGroupIngressRuleArgs{
+	inName, inAlias := portRule("task-in")
+	taskIn, err := vpc.NewSecurityGroupIngressRule(ctx, inName, &vpc.SecurityGroupIngressRuleArgs{
 		SecurityGroupId:           taskSG,
 		Description:               pulumi.String("from the load balancer on the container port"),
 		IpProtocol:                pulumi.String("tcp"),
 		FromPort:                  pulumi.Int(p.port),
 		ToPort:                    pulumi.Int(p.port),
 		ReferencedSecurityGroupId: lbSG,
-	}, parent)
+	}, parent, inAlias)
 	if err != nil {
 		return fmt.Errorf("creating task ingress rule: %w", err)
 	}
@@ -155,10 +170,16 @@ func (c *Service) newNetwork(ctx *pulumi.Context, name string, p *plan, args *Se
 
 	h := p.health
 	c.TargetGroup, err = lb.NewTargetGroup(ctx, name+"-tg", &lb.TargetGroupArgs{
-		Name:                pulumi.String(p.targetGroup),
-		TargetType:          pulumi.String("ip"),
-		Protocol:            pulumi.String("HTTP"),
-		ProtocolVersion:     pulumi.String("HTTP1"),
+		Name:            pulumi.String(p.targetGroup),
+		TargetType:      pulumi.String("ip"),
+		Protocol:        pulumi.String("HTTP"),
+		ProtocolVersion: pulumi.String("HTTP1"),
+		// ECS registers each task with its container port, and health checks
+		// go to each target's own port ("traffic-port"), so the group's port
+		// is only the default of targets registered without one. It is the
+		// container port when the group is made and is kept after (a change
+		// would replace the group, and the listener would forward to it before
+		// any task is registered in it).
 		Port:                pulumi.Int(p.port),
 		VpcId:               args.AWS.VPCID,
 		DeregistrationDelay: pulumi.Int(p.deregistrationDelay),
@@ -174,7 +195,7 @@ func (c *Service) newNetwork(ctx *pulumi.Context, name string, p *plan, args *Se
 			Matcher:            pulumi.String(h.matcher),
 		},
 		Tags: tags,
-	}, parent, createFirst)
+	}, parent, createFirst, pulumi.IgnoreChanges([]string{"port"}))
 	if err != nil {
 		return fmt.Errorf("creating target group: %w", err)
 	}

@@ -3,6 +3,7 @@ package fargate
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -15,7 +16,7 @@ import (
 )
 
 var (
-	testTGName    = "api-" + hash7("berth/test/api/tg/8080/vpc-0abc")
+	testTGName    = "api-" + hash7("berth/test/api/tg/vpc-0abc")
 	testLogGroup  = "/berth/" + testName
 	testExecRole  = "api-exec-" + hash7("berth/test/api")
 	testTaskRole  = "api-task-" + hash7("berth/test/api")
@@ -42,8 +43,8 @@ func TestNewServiceCreatesTheCompleteResourceSet(t *testing.T) {
 		typeIngress + " api-lb-in-443-ipv6-xx-0",
 		typeIngress + " api-lb-in-80-0-0-0-0-0",
 		typeIngress + " api-lb-in-80-ipv6-xx-0",
-		typeEgress + " api-lb-out",
-		typeIngress + " api-task-in",
+		typeEgress + " api-lb-out-8080",
+		typeIngress + " api-task-in-8080",
 		typeEgress + " api-task-out-ipv4",
 		typeEgress + " api-task-out-ipv6",
 		typeLoadBalancer + " api-lb",
@@ -209,7 +210,7 @@ func TestSecurityGroupRulesAreExact(t *testing.T) {
 		"api-lb-in-80-203-0-113-0-24":      in(80, "cidrIpv4", "203.0.113.0/24"),
 		"api-lb-in-443-ipv6-2001xdb8xx-32": in(443, "cidrIpv6", "2001:db8::/32"),
 		"api-lb-in-80-ipv6-2001xdb8xx-32":  in(80, "cidrIpv6", "2001:db8::/32"),
-		"api-task-in": {
+		"api-task-in-9000": {
 			"securityGroupId": taskSG(t, m), "description": "from the load balancer on the container port",
 			"ipProtocol": "tcp", "fromPort": float64(9000), "toPort": float64(9000), "referencedSecurityGroupId": lbSG(t, m),
 		},
@@ -221,7 +222,7 @@ func TestSecurityGroupRulesAreExact(t *testing.T) {
 		}
 	}
 	assertEqual(t, "egress rules", rules(m, typeEgress), map[string]map[string]any{
-		"api-lb-out": {
+		"api-lb-out-9000": {
 			"securityGroupId": lbSG(t, m), "description": "to the tasks on the container port",
 			"ipProtocol": "tcp", "fromPort": float64(9000), "toPort": float64(9000), "referencedSecurityGroupId": taskSG(t, m),
 		},
@@ -502,8 +503,8 @@ func TestServiceDeploysSafelyInPrivateSubnets(t *testing.T) {
 		m.Named(t, typeRolePolicy, "api-task-policy"),
 		m.Named(t, typeListener, "api-https"),
 		m.Named(t, typeListener, "api-http"),
-		m.Named(t, typeIngress, "api-task-in"),
-		m.Named(t, typeEgress, "api-lb-out"),
+		m.Named(t, typeIngress, "api-task-in-8080"),
+		m.Named(t, typeEgress, "api-lb-out-8080"),
 	} {
 		if !slices.Contains(svc.Dependencies, dep.URN) {
 			t.Errorf("service does not depend on %s", dep.Name)
@@ -715,5 +716,36 @@ func TestSecretsFromValuesAreCreatedAndGranted(t *testing.T) {
 	}
 	if len(granted) != 1 || granted[0] != secrets[0].(map[string]any)["valueFrom"] {
 		t.Errorf("execution role reads %v, want exactly the created secret %v", granted, secrets[0])
+	}
+}
+
+// TestAPortChangeOpensTheNewPortBesideTheOldAndKeepsTheTargetGroup: the
+// rules on the container port are named by it, so a new port creates new
+// rules and the old ones go only at the end of the update; the target
+// group keeps the port it was made with (ignoreChanges), so the listener
+// never forwards to an empty new group; the group is replaced create-first
+// when its VPC changes. The rules adopt the names earlier releases gave
+// them (one alias each), so upgrading creates no duplicate rule.
+func TestAPortChangeOpensTheNewPortBesideTheOldAndKeepsTheTargetGroup(t *testing.T) {
+	t.Parallel()
+	a := minimalArgs()
+	a.Service.Port = n(9000)
+	m, _ := run(t, a)
+	for _, r := range []struct{ typ, name, old string }{
+		{typeIngress, "api-task-in-9000", "api-task-in"},
+		{typeEgress, "api-lb-out-9000", "api-lb-out"},
+	} {
+		got := m.Named(t, r.typ, r.name)
+		want := []string{"urn:pulumi:test::berth::berth:fargate:Service$" + r.typ + "::" + r.old}
+		if !reflect.DeepEqual(got.Options.Aliases, want) {
+			t.Errorf("%s aliases = %v, want %v", r.name, got.Options.Aliases, want)
+		}
+		if got.Inputs["fromPort"].NumberValue() != 9000 || got.Inputs["toPort"].NumberValue() != 9000 {
+			t.Errorf("%s ports = %v-%v, want 9000", r.name, got.Inputs["fromPort"], got.Inputs["toPort"])
+		}
+	}
+	tg := m.One(t, typeTargetGroup)
+	if !reflect.DeepEqual(tg.Options.IgnoreChanges, []string{"port"}) || tg.Options.DeleteBeforeReplace == nil || *tg.Options.DeleteBeforeReplace {
+		t.Errorf("target group options = %+v, want ignoreChanges [port] and deleteBeforeReplace false", tg.Options)
 	}
 }
