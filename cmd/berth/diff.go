@@ -20,15 +20,16 @@ const diffUsage = `Usage: berth diff BASE.json HEAD.json [--format text|markdown
 Compares two plans of one stack, as 'berth plan --format json' writes them,
 and prints the resources created, updated, replaced and deleted, with the
 old and new value of each changed input and lifecycle option, and risk
-flags for the changes that deserve a careful look: replace, delete, iam,
-exposure, secret, capacity, cost. When the plans carry cost estimates
+flags for the changes that deserve a careful look: replace, delete,
+downtime, iam, exposure, secret, capacity, cost. When the plans carry cost estimates
 ('berth plan --format json' adds them), it shows the monthly cost of base
 and head, the change, and the lines that changed. Each resource's options decide what its change
 does, as they do for the engine: ignoreChanges keeps a change from being
 applied, replaceOnChanges replaces, deleteBeforeReplace, protect and
 retainOnDelete are named in the flags they affect.
 
-Secrets print as [secret], values only the cloud knows as [unknown]. A
+Secrets print as [secret], values only the cloud knows as [unknown] where
+they sit ("sg-"+[unknown]). A
 change between two secret values cannot be seen in plans and shows no
 change.
 
@@ -45,10 +46,10 @@ Flags:
                       docs/plan-format.md describes (counts, changes with
                       old and new values, flags, cost).
   --fail-on FLAG,...  Optional. Exit with status 3 when the diff raises a
-                      flag of one of these kinds (replace, delete, iam,
-                      exposure, secret, capacity, cost), after printing the
-                      diff: a gate for CI. Default: none, exit 0 whatever
-                      the flags.
+                      flag of one of these kinds (replace, delete,
+                      downtime, iam, exposure, secret, capacity, cost),
+                      after printing the diff: a gate for CI. Default:
+                      none, exit 0 whatever the flags.
   --cost-threshold N%|N
                       Optional. Raise a cost flag when the monthly estimate
                       rises by more than N percent of the base figure, or

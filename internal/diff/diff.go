@@ -119,13 +119,17 @@ const (
 	// KindCapacity flags changed instance counts, CPU, memory,
 	// concurrency or autoscaling targets.
 	KindCapacity Kind = "capacity"
+	// KindDowntime flags what interrupts traffic: a serving resource
+	// replaced delete-first or at a new address, a listener forwarding to a
+	// target group before it has healthy targets, a port closed in place.
+	KindDowntime Kind = "downtime"
 	// KindCost flags a monthly cost estimate that rises by more than the
 	// threshold (see AddCost).
 	KindCost Kind = "cost"
 )
 
 // Kinds lists every flag kind, in the order results list them.
-var Kinds = []Kind{KindReplace, KindDelete, KindIAM, KindExposure, KindSecret, KindCapacity, KindCost}
+var Kinds = []Kind{KindReplace, KindDelete, KindDowntime, KindIAM, KindExposure, KindSecret, KindCapacity, KindCost}
 
 // Flag is a change that deserves a careful look.
 type Flag struct {
@@ -208,6 +212,7 @@ func Compare(base, head *plan.Plan) (*Result, error) {
 	}
 
 	lbs := newLBIndex(head)
+	users := usersOf(head)
 	// changed holds the operation on each changed resource, by head URN:
 	// an unknown that comes from a created or replaced one is a new value,
 	// and so is one that each update makes anew (an image digest) when
@@ -261,7 +266,7 @@ func Compare(base, head *plan.Plan) (*Result, error) {
 			c.Options = []Value{}
 		}
 		component := (old != nil && baseComp[old.URN]) || (new != nil && headComp[new.URN])
-		r.Flags = append(r.Flags, flags(&c, old, new, component, lbs)...)
+		r.Flags = append(r.Flags, flags(&change{Change: &c, old: old, new: new, head: lbs, users: users[c.URN]}, component)...)
 		r.Changes = append(r.Changes, c)
 		changed[c.URN] = c.Op
 		switch c.Op {
@@ -405,8 +410,11 @@ func compareOptions(old, new *plan.Resource, mapOld func(string) string) []Value
 	add("hideDiffs", anyList(oo.HideDiffs), anyList(no.HideDiffs))
 	if old != nil {
 		// A created resource's dependencies are in the plan; a changed
-		// one's are worth showing, since they change the order of work.
-		add("dependsOn", anyList(od), anyList(nd))
+		// one's are worth showing, since they change the order of work:
+		// those it no longer has (old) and those it gains (new).
+		if gone, came := added(nd, od), added(od, nd); len(gone)+len(came) > 0 {
+			out = append(out, Value{Path: "dependsOn", Old: anyList(gone), New: anyList(came), HasOld: true, HasNew: true})
+		}
 	}
 	return out
 }
@@ -575,6 +583,23 @@ var identityInputs = map[string][]string{
 	providers.SecurityGroupEgressRule:  {"securityGroupId", "ipProtocol", "fromPort", "toPort"},
 	providers.SecurityGroupRule:        {"securityGroupId", "type", "protocol", "fromPort", "toPort"},
 	providers.Listener:                 {"port"},
+}
+
+// usersOf returns, per URN of p, the logical names of the resources whose
+// inputs come from it, sorted.
+func usersOf(p *plan.Plan) map[string][]string {
+	out := map[string][]string{}
+	for _, r := range p.Resources {
+		for _, deps := range r.InputDependencies {
+			for _, d := range deps {
+				out[d] = appendNew(out[d], r.Name)
+			}
+		}
+	}
+	for _, names := range out {
+		sort.Strings(names)
+	}
+	return out
 }
 
 // aliasesOf returns the old URNs the engine looks r up by after its own:

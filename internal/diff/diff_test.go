@@ -122,11 +122,14 @@ func TestOperations(t *testing.T) {
 			want: []string{"update api-svc template.containers[0].image"},
 		},
 		{
-			name:  "physical name change replaces",
-			base:  cloudRun("api", nil),
-			head:  cloudRun("api", func(svc map[string]any) { svc["name"] = "api-9z8y7x6" }),
-			want:  []string{"replace api-svc name"},
-			flags: []string{`replace: replaced (name "api-1a2b3c4" -> "api-9z8y7x6"): the provider deletes the old one first (the program sets name, and the provider replaces a resource the program names delete-first), so it is missing until the new one exists`},
+			name: "physical name change replaces",
+			base: cloudRun("api", nil),
+			head: cloudRun("api", func(svc map[string]any) { svc["name"] = "api-9z8y7x6" }),
+			want: []string{"replace api-svc name"},
+			flags: []string{
+				`replace: replaced (name "api-1a2b3c4" -> "api-9z8y7x6"): the provider deletes the old one first (the program sets name, and the provider replaces a resource the program names delete-first), so it is missing until the new one exists`,
+				`downtime: api-svc is deleted before its replacement exists: its URL answers nothing until the new one is ready (the provider waits up to 20 minutes for it)`,
+			},
 		},
 		{
 			name: "component rename pairs every child",
@@ -140,6 +143,7 @@ func TestOperations(t *testing.T) {
 			flags: []string{
 				`replace: replaced (logical name api-svc -> web-svc; name "api-1a2b3c4" -> "web-1a2b3c4"): the provider deletes the old one first (the program sets name, and the provider replaces a resource the program names delete-first), so it is missing until the new one exists`,
 				`replace: replaced (logical name api-sa -> web-sa; accountId "api-1a2b3c4" -> "web-1a2b3c4"): Pulumi creates the new one and deletes the old one; service account: an account re-created with the same ID is a new identity; grants made outside this stack are lost`,
+				`downtime: web-svc is deleted before its replacement exists: its URL answers nothing until the new one is ready (the provider waits up to 20 minutes for it)`,
 			},
 		},
 		{

@@ -63,7 +63,8 @@
 // # Flags
 //
 // Flags point at changes that deserve a careful look; each has a Kind, the
-// resource's URN and a one-line reason:
+// resource's URN and a one-line reason. Each kind's rule is in
+// flag_KIND.go, and the rules table in flags.go maps kinds to rules:
 //
 //   - replace: a resource is replaced (a replace-on-change input or its
 //     logical name changed). ECS task definition revisions and components
@@ -72,6 +73,14 @@
 //   - delete: a stateful or hard-to-recreate resource is deleted: image
 //     repositories, log groups, load balancers, service accounts, VPC
 //     connectors, secrets and their versions.
+//   - downtime: the update interrupts traffic: a resource that serves it
+//     (a Cloud Run or ECS service, a load balancer, listener, listener
+//     rule or target group, a VPC connector) is replaced delete-first, so
+//     it is missing until the new one is ready (with the provider's create
+//     timeout, and the resources that use it); a load balancer replaced
+//     create-first gets a new DNS name; a listener forwards to a target
+//     group created or replaced in the same update, before any target in
+//     it is healthy; a security group rule changes its ports in place.
 //   - iam: permissions widen. In IAM policy documents (`policy`,
 //     `assumeRolePolicy`, `inlinePolicies[].policy`) the Allow statements
 //     are read as (action, resource) pairs, and every pair that no base

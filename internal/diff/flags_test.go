@@ -238,6 +238,7 @@ func TestFlagRules(t *testing.T) {
 			map[string]any{"name": "lb", "internal": true}, map[string]any{"name": "lb", "internal": false},
 			[]string{
 				`replace: replaced (internal true -> false): the provider deletes the old one first (the program sets name, and the provider replaces a resource the program names delete-first), so it is missing until the new one exists; load balancer: a new one gets a new DNS name; DNS records pointing at it break`,
+				"downtime: r is deleted before its replacement exists: nothing answers at its DNS name until the new one is ready (the provider waits up to 10 minutes for it)",
 				"exposure: load balancer becomes internet-facing (internal true -> false)",
 			}},
 		{"new internet-facing load balancer", "aws:lb/loadBalancer:LoadBalancer", nil, map[string]any{"name": "lb"},

@@ -328,3 +328,32 @@ func TestChildrenInheritTheirParentsAliases(t *testing.T) {
 		t.Errorf("changes %v, flags %v; want every resource the same one under its new URN, no flag:\n%v", got, flagLines(r), want)
 	}
 }
+
+// TestDependsOnShowsTheDependenciesLostAndGained: a resource that moves
+// from one rule to another shows the one it no longer waits for and the
+// one it now waits for, by name in text and by URN in JSON.
+func TestDependsOnShowsTheDependenciesLostAndGained(t *testing.T) {
+	t.Parallel()
+	a := res("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "in-8080", "", map[string]any{"fromPort": 8080.0})
+	b := res("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "in-9090", "", map[string]any{"fromPort": 9090.0})
+	keep := res("aws:ecs/cluster:Cluster", "cluster", "", map[string]any{"name": "c"})
+	svc := func(rule plan.Resource) plan.Resource {
+		r := res("aws:ecs/service:Service", "svc", "", map[string]any{"name": "s"})
+		r.DependsOn = []string{keep.URN, rule.URN}
+		return r
+	}
+	r := compare(t, plnOf(keep, a, svc(a)), plnOf(keep, b, svc(b)))
+	var opts []Value
+	for _, c := range r.Changes {
+		if c.Name == "svc" {
+			opts = c.Options
+		}
+	}
+	want := []Value{{Path: "dependsOn", Old: []any{a.URN}, New: []any{b.URN}, HasOld: true, HasNew: true}}
+	if !reflect.DeepEqual(opts, want) {
+		t.Errorf("svc options = %+v, want %+v", opts, want)
+	}
+	if text := allFormats(t, r)["text"]; !strings.Contains(text, `option dependsOn: ["in-8080"] -> ["in-9090"]`) {
+		t.Errorf("text:\n%s", text)
+	}
+}

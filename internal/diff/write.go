@@ -134,10 +134,10 @@ func (r *Result) WriteText(w io.Writer) error {
 			}
 			bw.WriteString(")\n")
 			for _, v := range c.Values {
-				fmt.Fprintf(bw, "       %s: %s\n", v.Path, change(c.Op, v))
+				fmt.Fprintf(bw, "       %s: %s\n", v.Path, valueChange(c.Op, v))
 			}
 			for _, v := range c.Options {
-				fmt.Fprintf(bw, "       option %s: %s\n", v.Path, change(c.Op, v))
+				fmt.Fprintf(bw, "       option %s: %s\n", v.Path, valueChange(c.Op, shown(v)))
 			}
 		}
 	}
@@ -227,6 +227,7 @@ func (r *Result) markdownDetails(bw *bufio.Writer) {
 			rows := make([]Value, 0, len(c.Values)+len(c.Options))
 			rows = append(rows, c.Values...)
 			for _, o := range c.Options {
+				o = shown(o)
 				o.Path = "option " + o.Path
 				rows = append(rows, o)
 			}
@@ -257,10 +258,29 @@ func (r *Result) markdownDetails(bw *bufio.Writer) {
 	}
 }
 
-// change renders one value of a change: the new value of a created
+// shown returns an option's value as people read it: dependencies by
+// logical name, not URN.
+func shown(o Value) Value {
+	if o.Path != "dependsOn" {
+		return o
+	}
+	names := func(v any) any {
+		l, _ := v.([]any)
+		out := make([]any, len(l))
+		for i, u := range l {
+			s, _ := u.(string)
+			out[i] = nameOf(s)
+		}
+		return out
+	}
+	o.Old, o.New = names(o.Old), names(o.New)
+	return o
+}
+
+// valueChange renders one value of a change: the new value of a created
 // resource, "old -> new" otherwise, with a note when ignoreChanges keeps
 // the old one.
-func change(op Op, v Value) string {
+func valueChange(op Op, v Value) string {
 	if op == Create {
 		return render(v.New, v.HasNew)
 	}

@@ -2,6 +2,7 @@ package providers
 
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"time"
 )
 
 func ecsTypes() []*Type {
@@ -59,6 +60,8 @@ func ecsTypes() []*Type {
 			// returns "waiting for ECS Service (...) create" with the ID
 			// set.
 			Waits: true,
+			// Timeouts create 20 min ([TPA] service.go resourceService Timeouts).
+			CreateTimeout: 20 * time.Minute,
 			Schema: with(Schema{
 				"name": {Flags: ForceNew},
 				// suppress-missing-block: dropping it keeps the cloud's.

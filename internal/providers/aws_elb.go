@@ -2,6 +2,7 @@ package providers
 
 import (
 	"strings"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
@@ -18,6 +19,8 @@ func elbTypes() []*Type {
 			Autoname: awsName(),
 			// Create sets the ID, then waits for the state active.
 			Waits: true,
+			// Timeouts create 10 min ([TPA] load_balancer.go resourceLoadBalancer Timeouts).
+			CreateTimeout: 10 * time.Minute,
 			Schema: with(Schema{
 				"name":                                  {Flags: Computed | ForceNew, Validate: maxLen("name", 32)},
 				"namePrefix":                            {Flags: Computed | ForceNew},

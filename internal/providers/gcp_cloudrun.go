@@ -3,6 +3,7 @@ package providers
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
@@ -40,6 +41,8 @@ func cloudRunTypes() []*Type {
 			// bridge drops that state (see GCP.RecordsPartialCreate): the
 			// service is left in the cloud, outside the stack.
 			Waits: true,
+			// Timeouts Create 20m (crv2:46-50).
+			CreateTimeout: 20 * time.Minute,
 			Schema: with(Schema{
 				"name":     {Flags: ForceNew, Equal: equalNameOrPath},
 				"location": {Flags: Required | ForceNew},

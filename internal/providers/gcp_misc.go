@@ -2,6 +2,7 @@ package providers
 
 import (
 	"strings"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
@@ -53,6 +54,8 @@ func gcpMiscTypes() []*Type {
 			Autoname: gcpName(),
 			// Create sets the ID, waits, and clears the ID when the wait
 			// fails (vpca:298-303): nothing is left behind.
+			// Timeouts Create 20m (vpca:44-47).
+			CreateTimeout: 20 * time.Minute,
 			Schema: Schema{
 				"name":          {Flags: ForceNew},
 				"ipCidrRange":   {Flags: ForceNew},

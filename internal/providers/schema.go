@@ -3,6 +3,7 @@ package providers
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
@@ -184,6 +185,10 @@ type Type struct {
 	// leaves a resource behind. Provider.RecordsPartialCreate says whether
 	// Pulumi's state learns of it.
 	Waits bool
+	// CreateTimeout is the provider's default create timeout: how long its
+	// Create may wait for the cloud before it fails. Zero when the model
+	// does not hold it.
+	CreateTimeout time.Duration
 	// Outputs computes the ID and the outputs the provider adds to the
 	// inputs on create (Ctx.Old nil) or update.
 	Outputs func(c *Ctx) (id resource.PropertyValue, out resource.PropertyMap)
