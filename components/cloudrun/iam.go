@@ -86,7 +86,7 @@ func newServiceAccount(ctx *pulumi.Context, name string, p *plan, opts ...pulumi
 	if p.project != "" {
 		args.Project = pulumi.String(p.project)
 	}
-	return serviceaccount.NewAccount(ctx, name+"-sa", args, opts...)
+	return serviceaccount.NewAccount(ctx, name+"-sa", args, append(opts, naming.CreateFirst)...)
 }
 
 // newSecretAccessors grants member roles/secretmanager.secretAccessor on each
@@ -124,7 +124,8 @@ func newInvokers(ctx *pulumi.Context, name string, p *plan, svc *cloudrunv2.Serv
 		if p.project != "" {
 			args.Project = pulumi.String(p.project)
 		}
-		m, err := cloudrunv2.NewServiceIamMember(ctx, name+"-invoker-"+naming.Physical(member, member, 48), args, opts...)
+		// Its grant on the old service stays until the old service goes.
+		m, err := cloudrunv2.NewServiceIamMember(ctx, name+"-invoker-"+naming.Physical(member, member, 48), args, append(opts, naming.CreateFirst)...)
 		if err != nil {
 			return nil, err
 		}

@@ -118,8 +118,10 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	for i, b := range c.SecretAccessors {
 		deps[i] = b
 	}
+	// A replacement (a new name, Region or project) is a new service beside
+	// the old, at a new URL: the old one serves until the end of the update.
 	c.Service, err = cloudrunv2.NewService(ctx, name+"-svc", p.serviceArgs(args.Image, c.ServiceAccount.Email, connectorID),
-		parent, pulumi.DependsOn(deps))
+		parent, pulumi.DependsOn(deps), naming.CreateFirst)
 	if err != nil {
 		return nil, fmt.Errorf("creating Cloud Run service: %w", err)
 	}
@@ -162,7 +164,9 @@ func (c *Service) newValueSecrets(ctx *pulumi.Context, name string, p *plan, opt
 		if p.project != "" {
 			args.Project = pulumi.String(p.project)
 		}
-		secret, err := secretmanager.NewSecret(ctx, name+"-"+s.key, args, opts...)
+		// Its ID changes with whatever replaces it (automatic replication):
+		// the old secret stays for the old revision until the end.
+		secret, err := secretmanager.NewSecret(ctx, name+"-"+s.key, args, append(opts, naming.CreateFirst)...)
 		if err != nil {
 			return err
 		}

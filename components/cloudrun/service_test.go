@@ -518,3 +518,29 @@ func TestSecretsFromValuesAreCreatedPinnedAndGranted(t *testing.T) {
 	assertEqual(t, "volume secret", testkit.Prop(t, svc, "template", "volumes", 0, "secret", "secret"), tokenID)
 	assertEqual(t, "volume version", testkit.Prop(t, svc, "template", "volumes", 0, "secret", "items", 0, "version"), "1")
 }
+
+// TestReplacementsAreCreateFirstExceptTheConnector: a new name, Region or
+// project makes a new service, account, invoker grant and value secret
+// beside the old ones (their names or scopes differ), so the old service
+// serves until the end of the update; the connector is replaced
+// delete-first, because its IP range or subnet is its own.
+func TestReplacementsAreCreateFirstExceptTheConnector(t *testing.T) {
+	t.Parallel()
+	a := typicalArgs()
+	a.Service.Secrets = append(a.Service.Secrets, spec.Secret{Env: "WEBHOOK_KEY", Value: pulumi.String("v")})
+	m, _ := run(t, a)
+	for typ, want := range map[string]bool{
+		typeCloudRun: false, typeAccount: false, typeInvoker: false,
+		"gcp:secretmanager/secret:Secret": false, typeConnector: true,
+	} {
+		rs := m.ByType(typ)
+		if len(rs) == 0 {
+			t.Errorf("no %s", typ)
+		}
+		for _, r := range rs {
+			if d := r.Options.DeleteBeforeReplace; d == nil || *d != want {
+				t.Errorf("%s %s: deleteBeforeReplace %v, want %v", typ, r.Name, d, want)
+			}
+		}
+	}
+}

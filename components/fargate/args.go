@@ -457,13 +457,18 @@ func resolveLoadBalancer(a *ServiceArgs, s spec.Resolved, p *plan, ps *validate.
 	base := naming.Sanitize(s.Name)
 	p.loadBalancer = albName(base, p.seed, p.internal)
 	// The VPC forces a replacement (the port would too, but the group keeps
-	// the port it was made with: see newNetwork). The provider would delete
-	// the old group first, since the program names it, and ELB refuses while
-	// the listener forwards to it; so the group is replaced create-first
-	// (createFirst in network.go), and hashing the VPC in keeps the two
-	// names apart.
+	// the port it was made with: see newNetwork), and so does a new load
+	// balancer (a new scheme): an ALB target group serves one load balancer
+	// only (ELB TargetGroupAssociationLimit). The provider would delete the
+	// old group first, since the program names it, and ELB refuses while the
+	// listener forwards to it; so the group is replaced create-first
+	// (naming.CreateFirst), and hashing both in keeps the two names apart.
 	vpc, _ := validate.Known(w.VPCID)
-	p.targetGroup = naming.Physical(base, p.seed+"/tg/"+vpc, maxLBName)
+	scheme := ""
+	if p.internal {
+		scheme = "/internal"
+	}
+	p.targetGroup = naming.Physical(base, p.seed+"/tg/"+vpc+scheme, maxLBName)
 
 	cidrs := w.AllowedCIDRs
 	if cidrs == nil {
@@ -542,7 +547,7 @@ func resolveLoadBalancer(a *ServiceArgs, s spec.Resolved, p *plan, ps *validate.
 
 // albName derives the ALB name from the sanitized service name; Internal is
 // part of the hash because changing it replaces the load balancer, which is
-// replaced create-first (createFirst in network.go) under a new name. A name
+// replaced create-first (naming.CreateFirst) under a new name. A name
 // that would begin with "internal-" gets an "lb-" prefix.
 func albName(base, seed string, internal bool) string {
 	hashed := seed

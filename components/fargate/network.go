@@ -9,17 +9,9 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-)
 
-// createFirst replaces a resource whose program-given name changes with
-// every input that forces its replacement (the load balancer, the target
-// group) by creating the new one first: pulumi-aws would delete the old one
-// first, since the program names it (pulumi-terraform-bridge v3.110.0
-// pkg/tfbridge/schema.go nameRequiresDeleteBeforeReplace), which leaves
-// nothing to serve meanwhile, and ELB refuses to delete a target group a
-// listener still forwards to. An explicit false overrides the provider
-// (pkg/v3 v3.274.1 resource/deploy/step_generator.go:2142-2145).
-var createFirst = pulumi.DeleteBeforeReplace(false)
+	"github.com/berth-dev/berth/components/internal/naming"
+)
 
 // Listener ports.
 const (
@@ -163,7 +155,7 @@ func (c *Service) newNetwork(ctx *pulumi.Context, name string, p *plan, args *Se
 		DropInvalidHeaderFields: pulumi.Bool(true),
 		EnableHttp2:             pulumi.Bool(true),
 		Tags:                    tags,
-	}, parent, createFirst)
+	}, parent, naming.CreateFirst)
 	if err != nil {
 		return fmt.Errorf("creating load balancer: %w", err)
 	}
@@ -195,7 +187,7 @@ func (c *Service) newNetwork(ctx *pulumi.Context, name string, p *plan, args *Se
 			Matcher:            pulumi.String(h.matcher),
 		},
 		Tags: tags,
-	}, parent, createFirst, pulumi.IgnoreChanges([]string{"port"}))
+	}, parent, naming.CreateFirst, pulumi.IgnoreChanges([]string{"port"}))
 	if err != nil {
 		return fmt.Errorf("creating target group: %w", err)
 	}

@@ -161,7 +161,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		Name:            pulumi.String(p.logGroup),
 		RetentionInDays: pulumi.Int(p.retentionDays),
 		Tags:            tags,
-	}, parent)
+	}, parent, naming.CreateFirst)
 	if err != nil {
 		return nil, fmt.Errorf("creating log group: %w", err)
 	}
@@ -184,7 +184,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 				ecs.ClusterSettingArgs{Name: pulumi.String("containerInsights"), Value: pulumi.String("enabled")},
 			},
 			Tags: tags,
-		}, parent)
+		}, parent, naming.CreateFirst)
 		if err != nil {
 			return nil, fmt.Errorf("creating cluster: %w", err)
 		}
@@ -206,7 +206,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	if c.TaskPolicy != nil {
 		deps = append(deps, c.TaskPolicy)
 	}
-	c.Service, err = ecs.NewService(ctx, name+"-svc", p.serviceArgs(args, c, clusterARN, tags), parent,
+	c.Service, err = ecs.NewService(ctx, name+"-svc", p.serviceArgs(args, c, clusterARN, tags), parent, naming.CreateFirst,
 		pulumi.DependsOn(deps),
 		// Autoscaling owns the task count after the first deployment.
 		pulumi.IgnoreChanges([]string{"desiredCount"}))
@@ -265,7 +265,7 @@ func (c *Service) newValueSecrets(ctx *pulumi.Context, name string, p *plan, tag
 			// program's configuration.
 			RecoveryWindowInDays: pulumi.Int(0),
 			Tags:                 tags,
-		}, parent)
+		}, parent, naming.CreateFirst)
 		if err != nil {
 			return err
 		}
@@ -325,7 +325,7 @@ func (c *Service) newRoles(ctx *pulumi.Context, name string, p *plan, args *Serv
 		Description:      pulumi.String("ECS execution role of berth service " + name + ": pulls its image, writes its logs, reads its secrets"),
 		AssumeRolePolicy: trust,
 		Tags:             tags,
-	}, parent)
+	}, parent, naming.CreateFirst)
 	if err != nil {
 		return fmt.Errorf("creating execution role: %w", err)
 	}
@@ -333,7 +333,7 @@ func (c *Service) newRoles(ctx *pulumi.Context, name string, p *plan, args *Serv
 		Name:   pulumi.String("least-privilege"),
 		Role:   c.ExecutionRole.Name,
 		Policy: p.executionPolicyJSON(args, c.LogGroup.Arn, e),
-	}, parent)
+	}, parent, naming.CreateFirst)
 	if err != nil {
 		return fmt.Errorf("creating execution policy: %w", err)
 	}
@@ -343,7 +343,7 @@ func (c *Service) newRoles(ctx *pulumi.Context, name string, p *plan, args *Serv
 		Description:      pulumi.String("ECS task role of berth service " + name + ": the app's own AWS identity"),
 		AssumeRolePolicy: trust,
 		Tags:             tags,
-	}, parent)
+	}, parent, naming.CreateFirst)
 	if err != nil {
 		return fmt.Errorf("creating task role: %w", err)
 	}
@@ -356,7 +356,7 @@ func (c *Service) newRoles(ctx *pulumi.Context, name string, p *plan, args *Serv
 			Name:   pulumi.String("task"),
 			Role:   c.TaskRole.Name,
 			Policy: pulumi.String(policy),
-		}, parent)
+		}, parent, naming.CreateFirst)
 		if err != nil {
 			return fmt.Errorf("creating task policy: %w", err)
 		}
@@ -538,7 +538,7 @@ func (c *Service) newScaling(ctx *pulumi.Context, name string, p *plan, clusterN
 				ScaleInCooldown:               pulumi.Int(scaleInCooldown),
 				DisableScaleIn:                pulumi.Bool(false),
 			},
-		}, parent)
+		}, parent, naming.CreateFirst)
 	}
 	c.CPUScaling, err = policy("cpu", "ECSServiceAverageCPUUtilization", p.cpuTarget, nil)
 	if err != nil {

@@ -749,3 +749,26 @@ func TestAPortChangeOpensTheNewPortBesideTheOldAndKeepsTheTargetGroup(t *testing
 		t.Errorf("target group options = %+v, want ignoreChanges [port] and deleteBeforeReplace false", tg.Options)
 	}
 }
+
+// TestNamedResourcesReplaceCreateFirst: every resource whose name follows
+// the service's name (or, for the load balancer and target group, its
+// scheme and VPC) is replaced create-first, so that a rename or a move
+// serves from the old resources until the new ones exist; the task
+// definition and the rules are not named and replace create-first anyway.
+func TestNamedResourcesReplaceCreateFirst(t *testing.T) {
+	t.Parallel()
+	a := typicalArgs()
+	a.Service.Secrets = append(a.Service.Secrets, spec.Secret{Env: "WEBHOOK_KEY", Value: pulumi.String("v")})
+	m, _ := run(t, a)
+	for _, typ := range []string{typeLogGroup, typeCluster, typeService, typeRole, typeRolePolicy, typeLoadBalancer, typeTargetGroup, "aws:secretsmanager/secret:Secret", "aws:appautoscaling/policy:Policy"} {
+		rs := m.ByType(typ)
+		if len(rs) == 0 {
+			t.Errorf("no %s", typ)
+		}
+		for _, r := range rs {
+			if d := r.Options.DeleteBeforeReplace; d == nil || *d {
+				t.Errorf("%s %s: deleteBeforeReplace %v, want false", typ, r.Name, d)
+			}
+		}
+	}
+}

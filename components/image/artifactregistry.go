@@ -7,6 +7,8 @@ import (
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/artifactregistry"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/organizations"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/berth-dev/berth/components/internal/naming"
 )
 
 // arUsername is the user name Artifact Registry accepts with an OAuth access
@@ -27,7 +29,7 @@ func (c *Image) artifactRegistry(ctx *pulumi.Context, name string, a *resolvedAR
 	if a.Project != "" {
 		args.Project = pulumi.String(a.Project)
 	}
-	repo, err := artifactregistry.NewRepository(ctx, name+"-repo", args, pulumi.Parent(c))
+	repo, err := artifactregistry.NewRepository(ctx, name+"-repo", args, pulumi.Parent(c), naming.CreateFirst)
 	if err != nil {
 		return destination{}, fmt.Errorf("creating artifact registry repository: %w", err)
 	}

@@ -8,6 +8,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
 	"github.com/pulumi/pulumi-docker/sdk/v4/go/docker"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/berth-dev/berth/components/internal/naming"
 )
 
 // ecr creates the repository and its lifecycle policy and returns where to
@@ -31,7 +33,7 @@ func (c *Image) ecr(ctx *pulumi.Context, name string, e *resolvedECR) (destinati
 		// The provider calls DeleteRepository with force when force_delete
 		// is set, which deletes the images too.
 		ForceDelete: pulumi.Bool(!e.ProtectImages),
-	}, pulumi.Parent(c))
+	}, pulumi.Parent(c), naming.CreateFirst)
 	if err != nil {
 		return destination{}, fmt.Errorf("creating ecr repository: %w", err)
 	}
@@ -44,7 +46,7 @@ func (c *Image) ecr(ctx *pulumi.Context, name string, e *resolvedECR) (destinati
 	lp, err := ecr.NewLifecyclePolicy(ctx, name+"-lifecycle", &ecr.LifecyclePolicyArgs{
 		Repository: repo.Name,
 		Policy:     pulumi.String(policy),
-	}, pulumi.Parent(c))
+	}, pulumi.Parent(c), naming.CreateFirst)
 	if err != nil {
 		return destination{}, fmt.Errorf("creating ecr lifecycle policy: %w", err)
 	}

@@ -438,3 +438,24 @@ func TestRefRefusesAnImageWithoutADigest(t *testing.T) {
 		})
 	}
 }
+
+// TestRepositoriesReplaceCreateFirst: a repository's name or location
+// follows the component and the Region, so a replacement is a new one
+// beside the old, which keeps serving its images until the end.
+func TestRepositoriesReplaceCreateFirst(t *testing.T) {
+	t.Parallel()
+	for typ, args := range map[string]*ImageArgs{
+		ecrRepoType: {Build: &Build{Context: newContext(t)}, RequiredPlatform: CloudRunPlatform, ECR: &ECRArgs{}},
+		arRepoType:  {Build: &Build{Context: newContext(t)}, RequiredPlatform: CloudRunPlatform, ArtifactRegistry: &ArtifactRegistryArgs{Location: "europe-west4"}},
+	} {
+		m, _ := run(t, args)
+		if d := m.One(t, typ).Options.DeleteBeforeReplace; d == nil || *d {
+			t.Errorf("%s: deleteBeforeReplace %v, want false", typ, d)
+		}
+		if typ == ecrRepoType {
+			if d := m.One(t, "aws:ecr/lifecyclePolicy:LifecyclePolicy").Options.DeleteBeforeReplace; d == nil || *d {
+				t.Errorf("lifecycle policy: deleteBeforeReplace %v, want false", d)
+			}
+		}
+	}
+}

@@ -69,7 +69,7 @@ func TestDowntimeNamesWhatInterruptsTraffic(t *testing.T) {
 			plnOf(rule(8080)), plnOf(func() plan.Resource { r := rule(9090); r.Name, r.URN = "task-in-9090", r.URN+"-9090"; return r }()), nil},
 		{"a load balancer replaced create-first gets a new DNS name",
 			plnOf(lb(true)), plnOf(lb(false)),
-			[]string{"lb is replaced by one with a new DNS name: clients that still use the old one fail once it is deleted, at the end of the update, unless DNS points at the new one first"}},
+			[]string{"lb is replaced by one at a new DNS name: clients that still use the old one fail once it stops serving (at the latest when it is deleted, at the end of the update) unless they move to the new one first"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -25,7 +25,8 @@ var serving = map[string]string{
 // addressed describes the address a resource serves at, which its
 // replacement does not keep: a new load balancer has a new DNS name.
 var addressed = map[string]string{
-	providers.LoadBalancer: "DNS name",
+	providers.LoadBalancer:    "DNS name",
+	providers.CloudRunService: "URL",
 }
 
 // forwardPath matches the inputs of a listener or listener rule that name
@@ -63,7 +64,7 @@ func downtimeFindings(c *change) []string {
 			}
 			out = append(out, r)
 		case addressed[c.Type] != "":
-			out = append(out, fmt.Sprintf("%s is replaced by one with a new %s: clients that still use the old one fail once it is deleted, at the end of the update, unless DNS points at the new one first",
+			out = append(out, fmt.Sprintf("%s is replaced by one at a new %s: clients that still use the old one fail once it stops serving (at the latest when it is deleted, at the end of the update) unless they move to the new one first",
 				c.Name, addressed[c.Type]))
 		}
 	case Update, Create:

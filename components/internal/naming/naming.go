@@ -15,7 +15,23 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
+
+// CreateFirst replaces a resource by creating the new one before the old
+// one is deleted. berth gives it to every resource whose derived name
+// changes with each setting that forces its replacement (the service name,
+// the Region, the load balancer's scheme, the VPC): the new one then never
+// clashes with the old, and what serves keeps serving until the end of the
+// update, when the old one goes. Without it the provider deletes the old one
+// first, because the program names it (pulumi-terraform-bridge v3.110.0
+// pkg/tfbridge/schema.go nameRequiresDeleteBeforeReplace, or the type's
+// DeleteBeforeReplace), which leaves nothing to serve meanwhile and fails
+// where the cloud refuses to delete what is in use (ELB and a target
+// group a listener forwards to). An explicit false overrides the provider
+// (pkg/v3 v3.274.1 resource/deploy/step_generator.go:2142-2145).
+var CreateFirst = pulumi.DeleteBeforeReplace(false)
 
 // HashLen is the number of hex characters of the seed hash in a derived name.
 // Seven hex characters (28 bits) make a collision between two names with the
