@@ -46,7 +46,9 @@ func (c *Image) ecr(ctx *pulumi.Context, name string, e *resolvedECR) (destinati
 	lp, err := ecr.NewLifecyclePolicy(ctx, name+"-lifecycle", &ecr.LifecyclePolicyArgs{
 		Repository: repo.Name,
 		Policy:     pulumi.String(policy),
-	}, pulumi.Parent(c), naming.CreateFirst)
+		// Replaced delete-first, as the provider does: a repository has one
+		// policy, whose ID is the repository's name.
+	}, pulumi.Parent(c))
 	if err != nil {
 		return destination{}, fmt.Errorf("creating ecr lifecycle policy: %w", err)
 	}

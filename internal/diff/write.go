@@ -107,6 +107,23 @@ func nameOf(urn string) string {
 
 var opSymbol = map[Op]string{Create: "+", Update: "~", Replace: "+-", Delete: "-"}
 
+// opWords names a change's operation with the order the engine gives it:
+// a replacement creates first or deletes first (Change.DeleteFirst), and a
+// resource the program drops is deleted after every other step of the
+// update (pkg/v3 v3.274.1 resource/deploy/step_generator.go:2558-2565,
+// deployment_executor.go:390-394).
+func opWords(c Change) string {
+	switch {
+	case c.Op == Replace && c.DeleteFirst:
+		return "replace, delete first"
+	case c.Op == Replace:
+		return "replace, create first"
+	case c.Op == Delete:
+		return "delete, last"
+	}
+	return string(c.Op)
+}
+
 // WriteText writes the diff for people to read in a terminal: a summary,
 // the flags, then the changes by component with old -> new values.
 func (r *Result) WriteText(w io.Writer) error {
@@ -128,7 +145,7 @@ func (r *Result) WriteText(w io.Writer) error {
 	for _, g := range r.groups() {
 		fmt.Fprintf(bw, "\n%s\n", r.componentName(g[0].Component))
 		for _, c := range g {
-			fmt.Fprintf(bw, "  %-2s %s  %s  (%s", opSymbol[c.Op], c.Name, c.Type, c.Op)
+			fmt.Fprintf(bw, "  %-2s %s  %s  (%s", opSymbol[c.Op], c.Name, c.Type, opWords(c))
 			if c.OldURN != "" {
 				fmt.Fprintf(bw, ", was %s", nameOf(c.OldURN))
 			}
@@ -208,7 +225,7 @@ func (r *Result) markdownTable(bw *bufio.Writer) {
 		if c.Component != "" {
 			comp = markdown.Code(nameOf(c.Component))
 		}
-		fmt.Fprintf(bw, "| %s | %s | %s | %s | %d | %d |\n", c.Op, name, markdown.Code(c.Type), comp, len(c.Paths), len(c.Options))
+		fmt.Fprintf(bw, "| %s | %s | %s | %s | %d | %d |\n", opWords(c), name, markdown.Code(c.Type), comp, len(c.Paths), len(c.Options))
 	}
 	bw.WriteString("\n")
 }

@@ -93,3 +93,33 @@ func TestJSONShape(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryChangeSaysItsOrder: a replacement says whether it creates or
+// deletes first, as the engine will, and a dropped resource that it goes
+// last, in text and markdown.
+func TestEveryChangeSaysItsOrder(t *testing.T) {
+	t.Parallel()
+	named := func(vpc string, dbr *bool) plan.Resource {
+		r := res("aws:lb/targetGroup:TargetGroup", "tg", "", map[string]any{"name": "tg", "port": 80.0, "protocol": "HTTP", "vpcId": vpc})
+		r.Options.DeleteBeforeReplace = dbr
+		return r
+	}
+	gone := res("aws:cloudwatch/logGroup:LogGroup", "old-logs", "", map[string]any{"name": "/old"})
+	for _, tt := range []struct {
+		dbr        *bool
+		text, cell string
+	}{
+		{nil, "+- tg  aws:lb/targetGroup:TargetGroup  (replace, delete first)", "| replace, delete first | `tg` |"},
+		{boolPtr(false), "+- tg  aws:lb/targetGroup:TargetGroup  (replace, create first)", "| replace, create first | `tg` |"},
+	} {
+		out := allFormats(t, compare(t, plnOf(named("vpc-1", tt.dbr), gone), plnOf(named("vpc-2", tt.dbr))))
+		for format, want := range map[string]string{"text": tt.text, "markdown": tt.cell} {
+			if !strings.Contains(out[format], want) {
+				t.Errorf("%s lacks %q:\n%s", format, want, out[format])
+			}
+		}
+		if !strings.Contains(out["text"], "-  old-logs  aws:cloudwatch/logGroup:LogGroup  (delete, last)") {
+			t.Errorf("text lacks the deletion going last:\n%s", out["text"])
+		}
+	}
+}

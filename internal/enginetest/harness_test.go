@@ -44,6 +44,8 @@ var (
 	pluginDir string
 	// cliPath is the Pulumi CLI, "" when missing.
 	cliPath string
+	// berthPath is the berth CLI built for this run.
+	berthPath string
 	// setupErr is why the tier cannot run, if it cannot.
 	setupErr error
 )
@@ -77,11 +79,13 @@ func setup(tmp string) error {
 	build := exec.Command("go", "build", "-o", pluginDir+string(os.PathSeparator),
 		"./internal/fakecloud/cmd/pulumi-resource-aws",
 		"./internal/fakecloud/cmd/pulumi-resource-gcp",
-		"./internal/fakecloud/cmd/pulumi-resource-docker")
+		"./internal/fakecloud/cmd/pulumi-resource-docker",
+		"./cmd/berth")
 	build.Dir = repoRoot
 	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("building the fake provider plugins: %v\n%s", err, out)
+		return fmt.Errorf("building the fake provider plugins and berth: %v\n%s", err, out)
 	}
+	berthPath = filepath.Join(pluginDir, "berth")
 	return nil
 }
 

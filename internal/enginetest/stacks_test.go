@@ -88,10 +88,14 @@ var stackCases = []stackCase{
 			{name: "maxInstances", set: map[string]string{"berth:service.maxInstances": "12"}, ops: map[string]string{"app-scaling": "update"}},
 			{name: "timeout", set: map[string]string{"berth:service.timeout": "60s"}, ops: map[string]string{"app-tg": "update"}},
 			{name: "healthPath", set: map[string]string{"berth:service.healthPath": "/readyz"}, ops: map[string]string{"app-tg": "update"}},
-			{name: "port", set: map[string]string{"berth:service.port": "9090"}, ops: map[string]string{"app-https": "update", "app-lb-out": "update", "app-requests": "update", "app-svc": "update", "app-task-in": "update", "app-taskdef": "replace create-first", "app-tg": "replace create-first"}},
+			// The rules on the new port come beside the old ones, which go
+			// at the end; the target group keeps its port (ignoreChanges).
+			{name: "port", set: map[string]string{"berth:service.port": "9090"}, ops: map[string]string{"app-lb-out-8080": "delete", "app-lb-out-9090": "create", "app-svc": "update", "app-task-in-8080": "delete", "app-task-in-9090": "create", "app-taskdef": "replace create-first"}},
 			{name: "env", set: map[string]string{"berth:service.env.FEATURE_FLAG": "on"}, ops: map[string]string{"app-svc": "update", "app-taskdef": "replace create-first"}},
 			{name: "shutdown timeout", set: map[string]string{"berth:service.env.SHUTDOWN_TIMEOUT": "40s"}, ops: map[string]string{"app-svc": "update", "app-taskdef": "replace create-first"}},
-			{name: "public", set: map[string]string{"berth:service.public": "false"}, ops: map[string]string{"app-http": "replace create-first", "app-https": "replace create-first", "app-lb": "replace create-first", "app-requests": "update"}},
+			// An ALB target group serves one load balancer: a new one comes
+			// with the new load balancer.
+			{name: "public", set: map[string]string{"berth:service.public": "false"}, ops: map[string]string{"app-http": "replace create-first", "app-https": "replace create-first", "app-lb": "replace create-first", "app-requests": "update", "app-svc": "update", "app-tg": "replace create-first"}},
 			{name: "allowedCidrs", set: map[string]string{"berth:aws.allowedCidrs[1]": "198.51.100.0/24"}, ops: map[string]string{"app-lb-in-443-198-51-100-0-24": "create", "app-lb-in-443-ipv6-xx-0": "delete", "app-lb-in-80-198-51-100-0-24": "create", "app-lb-in-80-ipv6-xx-0": "delete"}},
 			{name: "certificateArn", set: map[string]string{"berth:aws.certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"}, ops: map[string]string{"app-https": "update"}},
 			{name: "architecture", set: map[string]string{"berth:aws.architecture": "ARM64"}, ops: map[string]string{"app-image": "update", "app-svc": "update", "app-taskdef": "replace create-first"}},

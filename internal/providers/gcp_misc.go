@@ -54,7 +54,7 @@ func gcpMiscTypes() []*Type {
 			Autoname: gcpName(),
 			// Create sets the ID, waits, and clears the ID when the wait
 			// fails (vpca:298-303): nothing is left behind.
-			// Timeouts Create 20m (vpca:44-47).
+			// Timeouts Create 20m (vpca:45-48).
 			CreateTimeout: 20 * time.Minute,
 			Schema: Schema{
 				"name":          {Flags: ForceNew},

@@ -93,6 +93,9 @@ func (c *Config) Secrets() []string { return c.secrets }
 // then opts.Overrides. Values of keys with a type in Pulumi.yaml's schema are
 // checked against it; a *ConfigError lists every mismatch and every missing
 // required value.
+// autonamingKey is the stack setting of Pulumi's autonaming configuration.
+var autonamingKey = config.MustParseKey("pulumi:autonaming")
+
 func LoadConfig(opts LoadOptions) (*Config, error) {
 	if opts.Stack == "" {
 		return nil, errors.New("no stack name")
@@ -170,6 +173,9 @@ func LoadConfig(opts LoadOptions) (*Config, error) {
 	}
 	problems = append(problems, checkTypes(m, schema)...)
 	problems = append(problems, undeclared(project, m, schema)...)
+	if _, set := m[autonamingKey]; set {
+		problems = append(problems, autonamingKey.String()+": Pulumi's autonaming configuration is not modelled here: it changes the names the engine makes and, with a mode or pattern without random characters, makes every replacement delete first (pkg/v3 v3.274.1 resource/deploy/step_generator.go:1374-1380), so a plan would show both wrongly; preview this stack with pulumi preview")
+	}
 	if len(problems) > 0 {
 		sort.Strings(problems)
 		return nil, &ConfigError{Problems: problems}

@@ -309,3 +309,13 @@ func TestMainAndBinaryAreResolvedUnderTheProjectRoot(t *testing.T) {
 		t.Errorf("program %q, binary %q", cfg.ProgramDirectory, cfg.Binary)
 	}
 }
+
+func TestPulumiAutonamingConfigurationIsRefused(t *testing.T) {
+	t.Parallel()
+	dir := writeProject(t, map[string]string{"Pulumi.yaml": "name: shop\nruntime: go\n", "Pulumi.test.yaml": "config:\n  pulumi:autonaming:\n    mode: verbatim\n"})
+	_, err := LoadConfig(LoadOptions{Dir: dir, Stack: "test"})
+	var ce *ConfigError
+	if !errors.As(err, &ce) || len(ce.Problems) != 1 || !strings.HasPrefix(ce.Problems[0], "pulumi:autonaming: Pulumi's autonaming configuration is not modelled here") {
+		t.Errorf("LoadConfig = %v, want the one problem naming pulumi:autonaming", err)
+	}
+}

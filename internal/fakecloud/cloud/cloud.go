@@ -73,8 +73,11 @@ type State struct {
 	// by service name, end.
 	Operations map[string]providers.OperationOutcome `json:"operations"`
 	// Log lists every change, in order: "create TYPE ID", "update ...",
-	// "delete ...", "deregister ...".
+	// "delete ...", "deregister ...". Record appends to it.
 	Log []string `json:"log"`
+	// Steps pairs each change of Log with the endpoints that serve after
+	// it (Serving).
+	Steps []Step `json:"steps"`
 }
 
 // Key is the key of a resource in State.Resources.
