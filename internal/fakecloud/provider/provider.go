@@ -237,7 +237,7 @@ func (p *Provider) Create(_ context.Context, req plugin.CreateRequest) (plugin.C
 			id, state, err = p.push(s, req.Properties)
 			if err == nil {
 				s.Resources[cloud.Key(string(req.Type), id)] = record(req.Type, id, req.Name, state, nil)
-				s.Record("create "+string(req.Type)+" "+id)
+				s.Record("create " + string(req.Type) + " " + id)
 			}
 			return err
 		})
@@ -271,7 +271,7 @@ func (p *Provider) Create(_ context.Context, req plugin.CreateRequest) (plugin.C
 		// wait for it (Type.Waits), which a scripted outcome can fail.
 		waitErr = p.wait(s, t, "create", string(id), state, nil)
 		s.Resources[key] = record(req.Type, string(id), req.Name, state, keys)
-		s.Record("create "+key)
+		s.Record("create " + key)
 		resp = plugin.CreateResponse{ID: id, Properties: state}
 		return nil
 	})
@@ -338,7 +338,7 @@ func (p *Provider) Update(_ context.Context, req plugin.UpdateRequest) (plugin.U
 				// The ID stays the first image name: an update returns none.
 				id := string(req.ID)
 				s.Resources[cloud.Key(string(req.Type), id)] = record(req.Type, id, req.Name, state, nil)
-				s.Record("update "+string(req.Type)+" "+id)
+				s.Record("update " + string(req.Type) + " " + id)
 			}
 			return err
 		})
@@ -370,7 +370,7 @@ func (p *Provider) Update(_ context.Context, req plugin.UpdateRequest) (plugin.U
 		}
 		waitErr = p.wait(s, t, "update", string(req.ID), state, req.OldOutputs)
 		s.Resources[key] = record(req.Type, string(req.ID), req.Name, state, keys)
-		s.Record("update "+key)
+		s.Record("update " + key)
 		resp = plugin.UpdateResponse{Properties: state}
 		return nil
 	})
@@ -404,14 +404,14 @@ func (p *Provider) Delete(_ context.Context, req plugin.DeleteRequest) (plugin.D
 			// The Docker provider's Delete removes nothing: the image stays
 			// in the registry (provider/provider.go Delete).
 			delete(s.Resources, key)
-			s.Record("delete "+key)
+			s.Record("delete " + key)
 			return nil
 		case providers.ECSTaskDefinition:
 			if providers.TaskDefinitionDeregisters(req.Outputs) {
 				r.Status = cloud.Inactive
-				s.Record("deregister "+key)
+				s.Record("deregister " + key)
 			} else {
-				s.Record("skip-destroy "+key)
+				s.Record("skip-destroy " + key)
 				// The revision stays ACTIVE; Pulumi forgets it.
 				r.Name = "(forgotten) " + r.Name
 				delete(s.Resources, key)
@@ -444,12 +444,12 @@ func (p *Provider) Delete(_ context.Context, req plugin.DeleteRequest) (plugin.D
 					s.Claims[k] = "scheduled for deletion: " + key
 				}
 				delete(s.Resources, key)
-				s.Record("schedule-deletion "+key)
+				s.Record("schedule-deletion " + key)
 				return nil
 			}
 		}
 		s.Remove(key)
-		s.Record("delete "+key)
+		s.Record("delete " + key)
 		return nil
 	})
 	return plugin.DeleteResponse{}, err
@@ -476,7 +476,7 @@ func blocked(s *cloud.State, t *providers.Type, r *cloud.Record) error {
 	for _, b := range t.Blockers {
 		for _, u := range s.Live(b.Type) {
 			if b.Uses(resource.NewPropertyMapFromMap(u.State), target) {
-				s.Record("delete refused "+cloud.Key(r.Type, r.ID)+": in use by "+cloud.Key(u.Type, u.ID))
+				s.Record("delete refused " + cloud.Key(r.Type, r.ID) + ": in use by " + cloud.Key(u.Type, u.ID))
 				return errors.New(b.Err(target))
 			}
 		}
