@@ -77,6 +77,14 @@
 // under another name and range, switch the service to it, then remove the
 // first.
 //
+// A new name, Region or project replaces the service, its account, its
+// invoker grants and its value secrets create-first: the new service comes
+// up beside the old one, at a new URL (Cloud Run keeps a service's name
+// and URL, so there is no other way), and the old one serves until the end
+// of the update; berth diff flags the new URL as downtime for clients of
+// the old one, and the connector's delete-first replacement as the gap it
+// is.
+//
 // # When the first deployment fails
 //
 // A service whose first revision fails is left in the cloud, outside the

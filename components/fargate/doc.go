@@ -94,6 +94,18 @@
 // on the desired count (at least 3, at most 200), so a broken release fails
 // `pulumi up` after a few minutes, not at the provider's 20-minute timeout.
 //
+// # Changes that keep serving
+//
+// A new port keeps the target group (its port is only a default: ECS
+// registers each task with the container port) and opens the new port
+// beside the old one, in rules named by the port, until the old rules go
+// at the end of the update, when the old tasks are gone: the load balancer
+// reaches the running tasks throughout. Every resource whose name follows
+// the service's name, the scheme (Public) or the VPC is replaced
+// create-first under a new name, so the old one serves until the end of
+// the update; a new scheme or name makes a new load balancer, at a new DNS
+// name, which berth diff flags as downtime for clients of the old one.
+//
 // # Secrets
 //
 // Each Secret becomes an environment variable that ECS reads when a task
