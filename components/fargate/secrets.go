@@ -5,8 +5,10 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/berth-dev/berth/components/internal/naming"
 	"github.com/berth-dev/berth/spec"
 	"github.com/berth-dev/berth/validate"
 )
@@ -198,3 +200,53 @@ func allDigits(s string) bool {
 // fullValueFrom returns the valueFrom ECS reads: the given value plus the
 // composed suffix.
 func (s plannedSecret) fullValueFrom(v string) string { return v + s.suffix }
+
+// newValueSecrets creates a Secrets Manager secret holding the value of
+// every secret given as a value, and points the planned secret at its ARN
+// once the value is stored, so that no task starts reading an empty secret.
+// The value stays a Pulumi secret.
+func (c *Service) newValueSecrets(ctx *pulumi.Context, name string, p *plan, tags pulumi.StringMap, parent pulumi.ResourceOption) error {
+	for i := range p.secrets {
+		s := &p.secrets[i]
+		if s.value == nil {
+			continue
+		}
+		secret, err := secretsmanager.NewSecret(ctx, name+"-"+s.key, &secretsmanager.SecretArgs{
+			Name: pulumi.String(naming.Physical(p.name+"-"+s.key, p.seed+"/secret/"+s.key, maxSecretName)),
+			// Deleted at once, not after a 30-day recovery window that would
+			// block creating the same name again: the value lives in the
+			// program's configuration.
+			RecoveryWindowInDays: pulumi.Int(0),
+			Tags:                 tags,
+		}, parent, naming.CreateFirst)
+		if err != nil {
+			return err
+		}
+		version, err := secretsmanager.NewSecretVersion(ctx, name+"-"+s.key, &secretsmanager.SecretVersionArgs{
+			SecretId:     secret.ID(),
+			SecretString: pulumi.ToSecret(s.value).(pulumi.StringOutput),
+		}, parent)
+		if err != nil {
+			return err
+		}
+		s.valueFrom = pulumi.All(secret.Arn, version.VersionId).ApplyT(func(v []any) string {
+			return v[0].(string)
+		}).(pulumi.StringOutput)
+		c.Secrets = append(c.Secrets, secret)
+		c.SecretVersions = append(c.SecretVersions, version)
+	}
+	return nil
+}
+
+// resolve parses a secret's resolved valueFrom (an output's value is only
+// known now) and returns it with the full valueFrom ECS reads.
+func (s plannedSecret) resolve(i int, v string) (parsedValueFrom, string, error) {
+	parsed, err := parseValueFrom(v)
+	if err == nil && s.suffix != "" && (parsed.kind != secretsManager || parsed.suffix != "") {
+		err = fmt.Errorf("%q takes no key or version (allowed with them: a plain Secrets Manager secret ARN)", v)
+	}
+	if err != nil {
+		return parsedValueFrom{}, "", fmt.Errorf("service.secrets[%d].ref: %w", i, err)
+	}
+	return parsed, s.fullValueFrom(v), nil
+}

@@ -2,7 +2,6 @@ package fargate
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -15,7 +14,6 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/berth-dev/berth/components/internal/iampolicy"
 	"github.com/berth-dev/berth/components/internal/naming"
 	"github.com/berth-dev/berth/validate"
 )
@@ -248,43 +246,6 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	return c, nil
 }
 
-// newValueSecrets creates a Secrets Manager secret holding the value of
-// every secret given as a value, and points the planned secret at its ARN
-// once the value is stored, so that no task starts reading an empty secret.
-// The value stays a Pulumi secret.
-func (c *Service) newValueSecrets(ctx *pulumi.Context, name string, p *plan, tags pulumi.StringMap, parent pulumi.ResourceOption) error {
-	for i := range p.secrets {
-		s := &p.secrets[i]
-		if s.value == nil {
-			continue
-		}
-		secret, err := secretsmanager.NewSecret(ctx, name+"-"+s.key, &secretsmanager.SecretArgs{
-			Name: pulumi.String(naming.Physical(p.name+"-"+s.key, p.seed+"/secret/"+s.key, maxSecretName)),
-			// Deleted at once, not after a 30-day recovery window that would
-			// block creating the same name again: the value lives in the
-			// program's configuration.
-			RecoveryWindowInDays: pulumi.Int(0),
-			Tags:                 tags,
-		}, parent, naming.CreateFirst)
-		if err != nil {
-			return err
-		}
-		version, err := secretsmanager.NewSecretVersion(ctx, name+"-"+s.key, &secretsmanager.SecretVersionArgs{
-			SecretId:     secret.ID(),
-			SecretString: pulumi.ToSecret(s.value).(pulumi.StringOutput),
-		}, parent)
-		if err != nil {
-			return err
-		}
-		s.valueFrom = pulumi.All(secret.Arn, version.VersionId).ApplyT(func(v []any) string {
-			return v[0].(string)
-		}).(pulumi.StringOutput)
-		c.Secrets = append(c.Secrets, secret)
-		c.SecretVersions = append(c.SecretVersions, version)
-	}
-	return nil
-}
-
 // deployedRevision checks that the ECS service named service, of component
 // name, runs the task definition registered, and returns it.
 //
@@ -310,159 +271,6 @@ func deployedRevision(name, service string, running *string, registered string) 
 		"the deployment circuit breaker rolled it back because the new tasks did not become healthy "+
 		"(see `aws ecs describe-services --services %s` events and the stopped tasks' reasons); "+
 		"fix the cause and run `pulumi up` again", name, service, runs, registered, service)
-}
-
-// newRoles creates the execution role with its computed policy and the
-// task role with the caller's statements, if any.
-func (c *Service) newRoles(ctx *pulumi.Context, name string, p *plan, args *ServiceArgs, e env, tags pulumi.StringMap, parent pulumi.ResourceOption) error {
-	trust := e.account.ApplyT(func(account string) (string, error) {
-		return iampolicy.Marshal(assumeRolePolicy(account))
-	}).(pulumi.StringOutput)
-
-	var err error
-	c.ExecutionRole, err = iam.NewRole(ctx, name+"-exec-role", &iam.RoleArgs{
-		Name:             pulumi.String(p.execRole),
-		Description:      pulumi.String("ECS execution role of berth service " + name + ": pulls its image, writes its logs, reads its secrets"),
-		AssumeRolePolicy: trust,
-		Tags:             tags,
-	}, parent, naming.CreateFirst)
-	if err != nil {
-		return fmt.Errorf("creating execution role: %w", err)
-	}
-	c.ExecutionPolicy, err = iam.NewRolePolicy(ctx, name+"-exec-policy", &iam.RolePolicyArgs{
-		Name:   pulumi.String("least-privilege"),
-		Role:   c.ExecutionRole.Name,
-		Policy: p.executionPolicyJSON(args, c.LogGroup.Arn, e),
-	}, parent, naming.CreateFirst)
-	if err != nil {
-		return fmt.Errorf("creating execution policy: %w", err)
-	}
-
-	c.TaskRole, err = iam.NewRole(ctx, name+"-task-role", &iam.RoleArgs{
-		Name:             pulumi.String(p.taskRole),
-		Description:      pulumi.String("ECS task role of berth service " + name + ": the app's own AWS identity"),
-		AssumeRolePolicy: trust,
-		Tags:             tags,
-	}, parent, naming.CreateFirst)
-	if err != nil {
-		return fmt.Errorf("creating task role: %w", err)
-	}
-	if doc, ok := taskPolicy(p.taskStatements, p.exec); ok {
-		policy, err := iampolicy.Marshal(doc)
-		if err != nil {
-			return fmt.Errorf("building task policy: %w", err)
-		}
-		c.TaskPolicy, err = iam.NewRolePolicy(ctx, name+"-task-policy", &iam.RolePolicyArgs{
-			Name:   pulumi.String("task"),
-			Role:   c.TaskRole.Name,
-			Policy: pulumi.String(policy),
-		}, parent, naming.CreateFirst)
-		if err != nil {
-			return fmt.Errorf("creating task policy: %w", err)
-		}
-	}
-	return nil
-}
-
-// executionPolicyJSON computes the execution role's policy once the
-// repository, log group, secrets and key are known: the one place it is
-// marshalled.
-func (p *plan) executionPolicyJSON(args *ServiceArgs, logGroupARN pulumi.StringOutput, e env) pulumi.StringOutput {
-	var repo pulumi.StringOutput
-	if args.RepositoryARN != nil {
-		repo = args.RepositoryARN.ToStringOutput()
-	} else {
-		repo = args.Image.ToStringOutput().ApplyT(repositoryFromImage).(pulumi.StringOutput)
-	}
-	kms := pulumi.String("").ToStringOutput()
-	if args.AWS.KMSKeyARN != nil {
-		kms = args.AWS.KMSKeyARN.ToStringOutput()
-	}
-	inputs := []any{e.partition, e.region, e.account, repo, logGroupARN, kms}
-	for _, s := range p.secrets {
-		inputs = append(inputs, s.valueFrom.ToStringOutput())
-	}
-	return pulumi.All(inputs...).ApplyT(func(v []any) (string, error) {
-		in := execInputs{
-			partition:     v[0].(string),
-			region:        v[1].(string),
-			account:       v[2].(string),
-			repositoryARN: v[3].(string),
-			logGroupARN:   v[4].(string),
-			kmsKeyARN:     v[5].(string),
-		}
-		for i, s := range p.secrets {
-			parsed, _, err := s.resolve(i, v[6+i].(string))
-			if err != nil {
-				return "", err
-			}
-			in.secrets = append(in.secrets, parsed)
-		}
-		return iampolicy.Marshal(executionPolicy(in))
-	}).(pulumi.StringOutput)
-}
-
-// resolve parses a secret's resolved valueFrom (an output's value is only
-// known now) and returns it with the full valueFrom ECS reads.
-func (s plannedSecret) resolve(i int, v string) (parsedValueFrom, string, error) {
-	parsed, err := parseValueFrom(v)
-	if err == nil && s.suffix != "" && (parsed.kind != secretsManager || parsed.suffix != "") {
-		err = fmt.Errorf("%q takes no key or version (allowed with them: a plain Secrets Manager secret ARN)", v)
-	}
-	if err != nil {
-		return parsedValueFrom{}, "", fmt.Errorf("service.secrets[%d].ref: %w", i, err)
-	}
-	return parsed, s.fullValueFrom(v), nil
-}
-
-// taskDefinitionArgs builds the task definition; its container definitions
-// JSON is built in one ApplyT over the image, the log group, the Region and
-// the secrets' valueFroms.
-func (p *plan) taskDefinitionArgs(args *ServiceArgs, c *Service, e env, tags pulumi.StringMap) *ecs.TaskDefinitionArgs {
-	inputs := []any{args.Image.ToStringOutput(), c.LogGroup.Name, e.region}
-	for _, s := range p.secrets {
-		inputs = append(inputs, s.valueFrom.ToStringOutput())
-	}
-	defs := pulumi.All(inputs...).ApplyT(func(v []any) (string, error) {
-		in := containerInputs{image: v[0].(string), logGroup: v[1].(string), region: v[2].(string)}
-		for i, s := range p.secrets {
-			_, full, err := s.resolve(i, v[3+i].(string))
-			if err != nil {
-				return "", err
-			}
-			in.valueFroms = append(in.valueFroms, full)
-		}
-		return p.containerDefinitions(in)
-	}).(pulumi.StringOutput)
-
-	td := &ecs.TaskDefinitionArgs{
-		Family:                  pulumi.String(p.family),
-		ContainerDefinitions:    defs,
-		Cpu:                     pulumi.String(strconv.Itoa(p.cpu)),
-		Memory:                  pulumi.String(strconv.Itoa(p.memory)),
-		NetworkMode:             pulumi.String("awsvpc"),
-		RequiresCompatibilities: pulumi.StringArray{pulumi.String("FARGATE")},
-		RuntimePlatform: &ecs.TaskDefinitionRuntimePlatformArgs{
-			CpuArchitecture:       pulumi.String(string(p.arch)),
-			OperatingSystemFamily: pulumi.String("LINUX"),
-		},
-		ExecutionRoleArn: c.ExecutionRole.Arn,
-		TaskRoleArn:      c.TaskRole.Arn,
-		// Every change registers a new revision (the provider replaces the
-		// resource), and deleting the replaced one deregisters it. A
-		// circuit-breaker rollback returns the service to that revision, and
-		// ECS cannot start new tasks, to scale out or replace a failed one,
-		// from a deregistered (INACTIVE) revision. skip_destroy leaves every
-		// revision registered; only the state forgets it
-		// (terraform-provider-aws internal/service/ecs/task_definition.go
-		// resourceTaskDefinitionDelete). Revisions cost nothing.
-		SkipDestroy: pulumi.Bool(true),
-		Tags:        tags,
-	}
-	if p.ephemeralGiB > 0 {
-		td.EphemeralStorage = &ecs.TaskDefinitionEphemeralStorageArgs{SizeInGib: pulumi.Int(p.ephemeralGiB)}
-	}
-	return td
 }
 
 // serviceArgs builds the ECS service: Fargate in the task subnets, rolling
@@ -501,56 +309,6 @@ func (p *plan) serviceArgs(args *ServiceArgs, c *Service, clusterARN pulumi.Stri
 		WaitForSteadyState:              pulumi.Bool(true),
 		Tags:                            tags,
 	}
-}
-
-// newScaling creates the scaling target and its CPU and request count
-// target tracking policies.
-func (c *Service) newScaling(ctx *pulumi.Context, name string, p *plan, clusterName pulumi.StringOutput, tags pulumi.StringMap, parent pulumi.ResourceOption) error {
-	var err error
-	c.ScalingTarget, err = appautoscaling.NewTarget(ctx, name+"-scaling", &appautoscaling.TargetArgs{
-		ServiceNamespace:  pulumi.String("ecs"),
-		ScalableDimension: pulumi.String("ecs:service:DesiredCount"),
-		ResourceId:        pulumi.Sprintf("service/%s/%s", clusterName, c.Service.Name),
-		MinCapacity:       pulumi.Int(p.minTasks),
-		MaxCapacity:       pulumi.Int(p.maxTasks),
-		Tags:              tags,
-	}, parent)
-	if err != nil {
-		return fmt.Errorf("creating scaling target: %w", err)
-	}
-	policy := func(suffix, metric string, target int, label pulumi.StringInput) (*appautoscaling.Policy, error) {
-		spec := &appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs{
-			PredefinedMetricType: pulumi.String(metric),
-		}
-		if label != nil {
-			spec.ResourceLabel = label
-		}
-		return appautoscaling.NewPolicy(ctx, name+"-"+suffix, &appautoscaling.PolicyArgs{
-			Name:              pulumi.String(p.service + "-" + suffix),
-			PolicyType:        pulumi.String("TargetTrackingScaling"),
-			ServiceNamespace:  c.ScalingTarget.ServiceNamespace,
-			ScalableDimension: c.ScalingTarget.ScalableDimension,
-			ResourceId:        c.ScalingTarget.ResourceId,
-			TargetTrackingScalingPolicyConfiguration: &appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs{
-				TargetValue:                   pulumi.Float64(float64(target)),
-				PredefinedMetricSpecification: spec,
-				ScaleOutCooldown:              pulumi.Int(scaleOutCooldown),
-				ScaleInCooldown:               pulumi.Int(scaleInCooldown),
-				DisableScaleIn:                pulumi.Bool(false),
-			},
-		}, parent, naming.CreateFirst)
-	}
-	c.CPUScaling, err = policy("cpu", "ECSServiceAverageCPUUtilization", p.cpuTarget, nil)
-	if err != nil {
-		return fmt.Errorf("creating CPU scaling policy: %w", err)
-	}
-	// The metric's resource label is app/LB_NAME/LB_ID/targetgroup/TG_NAME/TG_ID.
-	label := pulumi.Sprintf("%s/%s", c.LoadBalancer.ArnSuffix, c.TargetGroup.ArnSuffix)
-	c.RequestScaling, err = policy("requests", "ALBRequestCountPerTarget", p.requestTarget, label)
-	if err != nil {
-		return fmt.Errorf("creating request scaling policy: %w", err)
-	}
-	return nil
 }
 
 // clusterNameFromARN returns NAME of "arn:aws:ecs:REGION:ACCOUNT:cluster/NAME".
