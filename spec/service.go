@@ -68,6 +68,9 @@ type Service struct {
 	// store, each exposed as an environment variable or a file. The service's
 	// identity may read exactly these. Default: none.
 	Secrets []Secret `pulumi:"secrets,optional"`
+	// Rollout is how a release is watched and rolled back on its own.
+	// Default: unset, every field's default (alarms on on Fargate).
+	Rollout *Rollout `pulumi:"rollout,optional"`
 }
 
 // OrZero returns *s, or the zero Service (every field's default) when s is
@@ -125,6 +128,8 @@ type Defaults struct {
 	CPU float64
 	// MinInstances is the default fewest instances.
 	MinInstances int
+	// Alarms is whether alarms roll a failing release back by default.
+	Alarms bool
 }
 
 // The defaults every cloud shares.
@@ -179,6 +184,8 @@ type Resolved struct {
 	Env map[string]string
 	// Secrets are the secrets, in order.
 	Secrets []Secret
+	// Rollout is how a release is watched and rolled back.
+	Rollout ResolvedRollout
 }
 
 var (
@@ -295,6 +302,7 @@ func Resolve(s Service, name string, d Defaults, ps *validate.Problems) Resolved
 		}
 	}
 	checkSecrets(s.Secrets, s.Env, &p)
+	r.Rollout = resolveRollout(s.Rollout, d, &p)
 	ps.Merge("service", &p)
 	return r
 }

@@ -194,6 +194,14 @@ func (a *ServiceArgs) resolve(project, stack, name string) (*plan, error) {
 	g := a.GCP
 	svc := a.Service.OrZero()
 	s := spec.Resolve(svc, name, Defaults, &ps)
+	// Cloud Run v2 at pulumi-gcp v7.38.0 has no deployment alarms: a
+	// revision that becomes ready serves whatever it answers.
+	if s.Rollout.Alarms {
+		ps.Addf("service.rollout.alarms", "%q is not available on Cloud Run: it has no deployment alarms to roll a revision back (allowed on Cloud Run: %q, or leave it out)", spec.AlarmsOn, spec.AlarmsOff)
+	}
+	for _, f := range s.Rollout.Tuned {
+		ps.Addf("service."+f, "tunes the alarms, which Cloud Run does not have (allowed on Cloud Run: leave it out)")
+	}
 	p := &plan{
 		region:               g.Region,
 		project:              g.Project,

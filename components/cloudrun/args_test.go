@@ -155,6 +155,10 @@ func TestValidationNamesTheField(t *testing.T) {
 		{"a value takes no version", func(a *ServiceArgs) {
 			a.Service.Secrets = []spec.Secret{{Env: "DB", Value: pulumi.String("v"), Version: pulumi.String("1")}}
 		}, "service.secrets[0].version", "only with ref"},
+		{"no alarms on Cloud Run", func(a *ServiceArgs) { a.Service.Rollout = &spec.Rollout{Alarms: spec.AlarmsOn} },
+			"service.rollout.alarms", `"on" is not available on Cloud Run: it has no deployment alarms to roll a revision back (allowed on Cloud Run: "off", or leave it out)`},
+		{"no alarm tuning on Cloud Run", func(a *ServiceArgs) { a.Service.Rollout = &spec.Rollout{Period: "2m"} },
+			"service.rollout.period", "tunes the alarms, which Cloud Run does not have (allowed on Cloud Run: leave it out)"},
 		{"allowLatest only for files", func(a *ServiceArgs) {
 			a.Service.Secrets = envSecret(spec.Secret{Env: "DB", Version: pulumi.String("1"), AllowLatest: true})
 		}, "service.secrets[0].allowLatest", "only for a file secret"},
@@ -416,7 +420,7 @@ func TestValidateAcceptsMissingImage(t *testing.T) {
 	m := testkit.New("berth", "test")
 	var okErr, badErr error
 	err := m.Run(func(ctx *pulumi.Context) error {
-		okErr = (&ServiceArgs{GCP: GCP{Region: "us-central1"}}).Validate(ctx, "api")
+		okErr = (&ServiceArgs{GCP: GCP{Region: "us-central1"}, Service: &spec.Service{Rollout: &spec.Rollout{Alarms: spec.AlarmsOff}}}).Validate(ctx, "api")
 		badErr = (&ServiceArgs{GCP: GCP{Region: "us-central1"}, Service: &spec.Service{Memory: "3Gi", CPU: cpu(1), Concurrency: n(2000)}}).Validate(ctx, "api")
 		return nil
 	})
@@ -424,7 +428,7 @@ func TestValidateAcceptsMissingImage(t *testing.T) {
 		t.Fatal(err)
 	}
 	if okErr != nil {
-		t.Errorf("Validate without image = %v, want nil", okErr)
+		t.Errorf("Validate without image, alarms off by name = %v, want nil", okErr)
 	}
 	var verr *validate.Error
 	if !errors.As(badErr, &verr) {

@@ -72,7 +72,7 @@ const TypeToken = "berth:fargate:Service"
 
 // Defaults are Fargate's defaults for the fields of spec.Service that
 // differ between clouds.
-var Defaults = spec.Defaults{CPU: DefaultCPU, MinInstances: DefaultMinInstances}
+var Defaults = spec.Defaults{CPU: DefaultCPU, MinInstances: DefaultMinInstances, Alarms: true}
 
 // ServiceArgs configures a Fargate service behind an Application Load
 // Balancer: the cloud-neutral Service and the settings only AWS has. Knobs
@@ -218,6 +218,8 @@ type plan struct {
 	// name is the service's name (service.name or the component's), and
 	// seed makes names derived from it unique per project and stack.
 	name, seed string
+	// alarms are the rollout's alarms.
+	alarms plannedAlarms
 
 	port                int
 	cpu, memory         int
@@ -276,6 +278,7 @@ func (a *ServiceArgs) resolve(project, stack, name string) (*plan, error) {
 	resolveLoadBalancer(a, s, p, &ps)
 	resolveTask(a, s, p, &ps)
 	resolveScaling(a, s, p, &ps)
+	resolveAlarms(s.Rollout, p)
 	p.taskStatements = resolveTaskStatements(w.TaskPolicy, w.AllowWildcardResources, &ps)
 	p.tags = resolveTags(w.Tags, &ps)
 

@@ -60,6 +60,7 @@ func ExampleNewService() {
 	// 2 aws:appautoscaling/policy:Policy
 	// 1 aws:appautoscaling/target:Target
 	// 1 aws:cloudwatch/logGroup:LogGroup
+	// 2 aws:cloudwatch/metricAlarm:MetricAlarm
 	// 2 aws:ec2/securityGroup:SecurityGroup
 	// 1 aws:ecs/cluster:Cluster
 	// 1 aws:ecs/service:Service

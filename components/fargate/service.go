@@ -70,6 +70,11 @@ type Service struct {
 	LoadBalancer *lb.LoadBalancer
 	// TargetGroup holds the tasks' IP addresses.
 	TargetGroup *lb.TargetGroup
+	// ErrorsAlarm and UnhealthyAlarm are the alarms that roll a failing
+	// deployment back (the target group's 5xx rate and unhealthy
+	// targets); with alarms off they exist, and the service does not act
+	// on them.
+	ErrorsAlarm, UnhealthyAlarm *cloudwatch.MetricAlarm
 	// HTTPSListener serves 443 with the certificate; nil without one.
 	HTTPSListener *lb.Listener
 	// HTTPListener serves 80: a redirect to HTTPS with a certificate, plain
@@ -170,6 +175,9 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	if err := c.newNetwork(ctx, name, p, args, tags, parent); err != nil {
 		return nil, err
 	}
+	if err := c.newAlarms(ctx, name, p, tags, parent); err != nil {
+		return nil, err
+	}
 
 	var clusterARN, clusterName pulumi.StringOutput
 	if args.AWS.ClusterARN != nil {
@@ -228,7 +236,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	c.TaskSecurityGroupID = c.TaskSecurityGroup.ID().ToStringOutput()
 	c.LogGroupName = c.LogGroup.Name
 	c.TaskDefinitionARN = pulumi.All(c.Service.Name, c.Service.TaskDefinition, c.TaskDefinition.Arn).ApplyT(func(v []any) (string, error) {
-		return deployedRevision(name, v[0].(string), v[1].(*string), v[2].(string))
+		return deployedRevision(name, v[0].(string), v[1].(*string), v[2].(string), p.alarms)
 	}).(pulumi.StringOutput)
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"taskDefinitionArn":   c.TaskDefinitionARN,
@@ -250,16 +258,18 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 // name, runs the task definition registered, and returns it.
 //
 // With wait_for_steady_state the provider waits until the service is
-// stable, and a deployment that the circuit breaker rolled back is stable
-// too: the waiter returns success (terraform-provider-aws
-// internal/service/ecs/service.go waitServiceStable and
-// statusServiceWaitForStable; hashicorp/terraform-provider-aws#20858). The
-// provider then reads the service back, and DescribeServices reports the
-// revision ECS runs, which after a rollback is the earlier one (the same
-// file, resourceServiceRead: d.Set("task_definition",
-// service.TaskDefinition)). Comparing the two turns a silent rollback into a
-// failed `pulumi up`.
-func deployedRevision(name, service string, running *string, registered string) (string, error) {
+// stable, and a deployment that ECS rolled back is stable too: the waiter
+// returns success (terraform-provider-aws internal/service/ecs/service.go
+// waitServiceStable and statusServiceWaitForStable;
+// hashicorp/terraform-provider-aws#20858), whether the deployment circuit
+// breaker or a deployment alarm rolled it back, since both end with the
+// earlier deployment running alone. The provider then reads the service
+// back, and DescribeServices reports the revision ECS runs, which after a
+// rollback is the earlier one (the same file, resourceServiceRead:
+// d.Set("task_definition", service.TaskDefinition)). Comparing the two
+// turns a silent rollback into a failed `pulumi up` that names what may
+// have rolled it back: the circuit breaker, and the alarms a.
+func deployedRevision(name, service string, running *string, registered string, a plannedAlarms) (string, error) {
 	if running != nil && *running == registered {
 		return registered, nil
 	}
@@ -267,10 +277,14 @@ func deployedRevision(name, service string, running *string, registered string) 
 	if running != nil {
 		runs = *running
 	}
+	why := "the deployment circuit breaker rolled it back because the new tasks did not become healthy"
+	if a.Alarms {
+		why = fmt.Sprintf("ECS rolled it back: the deployment circuit breaker (the new tasks did not become healthy) or a deployment alarm, %s (%s) or %s (unhealthy targets), went into ALARM",
+			a.errors, fmt.Sprintf("more than %v%% 5xx for %d periods of %s", a.ErrorRate, a.Periods, a.Period), a.unhealthy)
+	}
 	return "", fmt.Errorf("fargate service %q: the deployment did not complete: ECS service %s runs %s, not %s, which this update registered; "+
-		"the deployment circuit breaker rolled it back because the new tasks did not become healthy "+
-		"(see `aws ecs describe-services --services %s` events and the stopped tasks' reasons); "+
-		"fix the cause and run `pulumi up` again", name, service, runs, registered, service)
+		"%s (see `aws ecs describe-services --services %s` events, the alarms' history and the stopped tasks' reasons); "+
+		"fix the cause and run `pulumi up` again", name, service, runs, registered, why, service)
 }
 
 // serviceArgs builds the ECS service: Fargate in the task subnets, rolling
@@ -300,6 +314,7 @@ func (p *plan) serviceArgs(args *ServiceArgs, c *Service, clusterARN pulumi.Stri
 			Enable:   pulumi.Bool(true),
 			Rollback: pulumi.Bool(true),
 		},
+		Alarms:                          c.serviceAlarms(p),
 		DeploymentMinimumHealthyPercent: pulumi.Int(minHealthyPercent),
 		DeploymentMaximumPercent:        pulumi.Int(maxPercent),
 		HealthCheckGracePeriodSeconds:   pulumi.Int(p.gracePeriod),

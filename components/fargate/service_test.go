@@ -16,11 +16,14 @@ import (
 )
 
 var (
-	testTGName    = "api-" + hash7("berth/test/api/tg/vpc-0abc")
-	testLogGroup  = "/berth/" + testName
-	testExecRole  = "api-exec-" + hash7("berth/test/api")
-	testTaskRole  = "api-task-" + hash7("berth/test/api")
-	testClusterID = "arn:aws:ecs:us-east-1:123456789012:cluster/" + testName
+	testTGName = "api-" + hash7("berth/test/api/tg/vpc-0abc")
+	// The alarms' names: siblings of the service's seed.
+	testErrorsAlarm    = "api-5xx-" + hash7("berth/test/api")
+	testUnhealthyAlarm = "api-unhealthy-" + hash7("berth/test/api")
+	testLogGroup       = "/berth/" + testName
+	testExecRole       = "api-exec-" + hash7("berth/test/api")
+	testTaskRole       = "api-task-" + hash7("berth/test/api")
+	testClusterID      = "arn:aws:ecs:us-east-1:123456789012:cluster/" + testName
 )
 
 func TestNewServiceCreatesTheCompleteResourceSet(t *testing.T) {
@@ -51,6 +54,8 @@ func TestNewServiceCreatesTheCompleteResourceSet(t *testing.T) {
 		typeTargetGroup + " api-tg",
 		typeListener + " api-https",
 		typeListener + " api-http",
+		"aws:cloudwatch/metricAlarm:MetricAlarm api-5xx",
+		"aws:cloudwatch/metricAlarm:MetricAlarm api-unhealthy",
 		typeCluster + " api-cluster",
 		typeTaskDef + " api-taskdef",
 		typeService + " api-svc",
@@ -439,7 +444,8 @@ func TestARolledBackDeploymentFailsNamingTheService(t *testing.T) {
 		return err
 	})
 	registered := "arn:aws:ecs:us-east-1:123456789012:task-definition/" + testName + ":1"
-	for _, want := range []string{`fargate service "api"`, "ECS service " + testName + " runs " + previous + ", not " + registered, "circuit breaker rolled it back"} {
+	for _, want := range []string{`fargate service "api"`, "ECS service " + testName + " runs " + previous + ", not " + registered,
+		"the deployment circuit breaker (the new tasks did not become healthy) or a deployment alarm, " + testErrorsAlarm + " (more than 5% 5xx for 3 periods of 1m0s) or " + testUnhealthyAlarm + " (unhealthy targets), went into ALARM"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("err = %v, want it to contain %q", err, want)
 		}
@@ -473,6 +479,7 @@ func TestServiceDeploysSafelyInPrivateSubnets(t *testing.T) {
 	svc := m.One(t, typeService)
 	assertEqual(t, "service", svc.Inputs.Mappable(), map[string]any{
 		"name":            testName,
+		"alarms":          map[string]any{"alarmNames": []any{testErrorsAlarm, testUnhealthyAlarm}, "enable": true, "rollback": true},
 		"cluster":         testClusterID,
 		"taskDefinition":  "arn:aws:ecs:us-east-1:123456789012:task-definition/" + testName + ":1",
 		"desiredCount":    float64(2),

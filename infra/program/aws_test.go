@@ -81,6 +81,7 @@ func TestAWSStackRegistersTheWholeService(t *testing.T) {
 		"aws:ecs/service:Service":                                   1,
 		"aws:appautoscaling/target:Target":                          1,
 		"aws:appautoscaling/policy:Policy":                          2,
+		"aws:cloudwatch/metricAlarm:MetricAlarm":                    2,
 	}
 	var diff []string
 	for typ := range merge(counts, want) {

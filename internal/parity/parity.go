@@ -178,6 +178,15 @@ var fields = []field{
 		}},
 		{"SSM parameter name", func(s *spec.Service) { s.Secrets = []spec.Secret{{Env: "DB", Ref: ref("/app/db")}} }},
 	}},
+	{name: "rollout", change: []func(*spec.Service){
+		func(s *spec.Service) { s.Rollout = &spec.Rollout{Alarms: spec.AlarmsOff} },
+		func(s *spec.Service) { s.Rollout = &spec.Rollout{ErrorRate: floatp(2)} },
+	}, probes: []probe{
+		{"alarms on", func(s *spec.Service) { s.Rollout = &spec.Rollout{Alarms: spec.AlarmsOn} }},
+		{"alarms off", func(s *spec.Service) { s.Rollout = &spec.Rollout{Alarms: spec.AlarmsOff} }},
+		{"errorRate 2", func(s *spec.Service) { s.Rollout = &spec.Rollout{ErrorRate: floatp(2)} }},
+		{"period 30s", func(s *spec.Service) { s.Rollout = &spec.Rollout{Period: "30s"} }},
+	}},
 }
 
 func cpuProbes() []probe {
@@ -385,6 +394,8 @@ func defaultOf(c cloud, name string) string {
 		return fmt.Sprint(r.Public)
 	case "env", "secrets":
 		return "none"
+	case "rollout":
+		return r.Rollout.String()
 	}
 	panic("parity: no default for " + name)
 }
