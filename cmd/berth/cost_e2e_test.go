@@ -91,7 +91,7 @@ func TestDiffShowsTheCostChangeAndFlagsARiseAboveTheThreshold(t *testing.T) {
 	c := d.Cost
 	// Ten more tasks of 0.5 vCPU and 1 GB at the maximum, us-east-1 x86:
 	// 10 x 730 x (0.5 x 0.04048 + 1 x 0.004445) = 180.20 a month.
-	if c.Base.Max != 197.35 || c.Head.Max != 377.55 || c.Change.Min != 0 || c.Change.Max != 180.2 || !c.Exceeded || c.Threshold != "10%" {
+	if c.Base.Max != 197.65 || c.Head.Max != 377.85 || c.Change.Min != 0 || c.Change.Max != 180.2 || !c.Exceeded || c.Threshold != "10%" {
 		t.Errorf("cost = %+v", c)
 	}
 	if len(c.Lines) != 2 || c.Lines[0].Item != "Fargate vCPU (X86_64, us-east-1)" || c.Lines[0].Head.Max != 295.5 || c.Lines[1].Item != "Fargate memory (X86_64, us-east-1)" || c.Lines[1].Head.Max != 64.9 {
@@ -103,7 +103,7 @@ func TestDiffShowsTheCostChangeAndFlagsARiseAboveTheThreshold(t *testing.T) {
 			costFlags = append(costFlags, f.URN+": "+f.Reason)
 		}
 	}
-	want := "urn:pulumi:prod::berth::pulumi:pulumi:Stack::berth-prod: monthly cost rises by $0.00 to +$180.20 (from $53.19 - $197.35 to $53.19 - $377.55), more than the threshold of 10%"
+	want := "urn:pulumi:prod::berth::pulumi:pulumi:Stack::berth-prod: monthly cost rises by $0.00 to +$180.20 (from $53.49 - $197.65 to $53.49 - $377.85), more than the threshold of 10%"
 	if strings.Join(costFlags, "\n") != want {
 		t.Errorf("cost flags:\n%s\nwant:\n%s", strings.Join(costFlags, "\n"), want)
 	}
@@ -111,7 +111,7 @@ func TestDiffShowsTheCostChangeAndFlagsARiseAboveTheThreshold(t *testing.T) {
 	md, _, _ := runBerth(t, nil, "diff", base, head, "--format", "markdown")
 	for _, part := range []string{
 		"| **cost** | `berth-prod` | monthly cost rises by $0.00 to +$180.20",
-		"**Monthly cost** (USD, berth's estimate; see docs/cost.md)\n\n| | Min | Max |\n|---|---:|---:|\n| base | $53.19 | $197.35 |\n| head | $53.19 | $377.55 |\n| change | $0.00 | +$180.20 |\n",
+		"**Monthly cost** (USD, berth's estimate; see docs/cost.md)\n\n| | Min | Max |\n|---|---:|---:|\n| base | $53.49 | $197.65 |\n| head | $53.49 | $377.85 |\n| change | $0.00 | +$180.20 |\n",
 		"| `app-svc` | Fargate vCPU (X86\\_64, us-east-1) | $29.55 - $147.75 | $29.55 - $295.50 |",
 	} {
 		if !strings.Contains(md, part) {

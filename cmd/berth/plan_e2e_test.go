@@ -377,8 +377,9 @@ func TestPlanProdStackEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(p.Resources); n != 30 {
-		t.Errorf("%d resources, want 30", n)
+	// 30, and the two deployment alarms.
+	if n := len(p.Resources); n != 32 {
+		t.Errorf("%d resources, want 32", n)
 	}
 
 	// The execution role may do exactly this, on exactly these resources.

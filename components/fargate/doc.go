@@ -68,11 +68,16 @@
 // Deployments start new tasks before stopping old ones (100% minimum
 // healthy, 200% maximum) and `pulumi up` waits until the service is steady.
 //
-// # A release that does not become healthy
+// # A release that does not become healthy, or answers errors
 //
 // When the new tasks keep failing to start or to pass their health checks,
 // the deployment circuit breaker stops the deployment and rolls the service
 // back to the last revision that completed, so the old tasks keep serving.
+// When they start but then answer 5xx above Service.Rollout's error rate,
+// or targets turn unhealthy, one of the two deployment alarms goes into
+// ALARM during the deployment or its bake time, and ECS rolls back the
+// same way (docs/rollouts.md; `alarms: off` keeps the alarms and turns
+// the rollback off).
 // The AWS provider's wait for a steady state counts that rolled-back service
 // as steady and reports success (hashicorp/terraform-provider-aws#20858), so
 // berth checks what the service runs after the wait: when it is not the

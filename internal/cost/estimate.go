@@ -137,6 +137,7 @@ var pricers = map[string]func(*estimator, *plan.Resource){
 	providers.VPCAccessConnector:   (*estimator).connector,
 	providers.ArtifactRegistryRepo: (*estimator).artifactRegistry,
 	providers.SecretManagerVersion: (*estimator).secretVersion,
+	providers.MetricAlarm:          (*estimator).metricAlarm,
 }
 
 // estimator collects the lines of one estimate.
@@ -151,10 +152,11 @@ type estimator struct {
 
 	// Usage that free tiers cover, added up over the plan: they are per
 	// billing account, not per resource.
-	runFree    struct{ reqCPU, reqMem, requests, instCPU, instMem usage }
-	arGB       usage
-	smVersions float64
-	smAccesses float64
+	runFree      struct{ reqCPU, reqMem, requests, instCPU, instMem usage }
+	arGB         usage
+	smVersions   float64
+	smAccesses   float64
+	alarmMetrics float64
 }
 
 // usage is a quantity at the minimum and at the maximum.
@@ -240,6 +242,9 @@ func (e *estimator) freeTiers() {
 	e.freeTier("Artifact Registry storage", "first 0.5 GB a month", arGBMonth, "GB-month", arFreeGB, e.arGB)
 	e.freeTier("Secret Manager active versions", "first 6 versions a month", smVersionMonth, "version-month", smFreeVersions, usage{e.smVersions, e.smVersions})
 	e.freeTier("Secret Manager access operations", "first 10,000 operations a month", smPer10kAccesses, "10,000 operations", smFreeAccesses/10000.0, usage{e.smAccesses / 10000, e.smAccesses / 10000})
+	if price, ok := cloudWatchAlarmMetricMonth[e.in.AWSRegion]; ok {
+		e.freeTier("CloudWatch alarm metrics", "first 10 alarm metrics a month", price, "alarm metric-month", cloudWatchFreeAlarmMetrics, usage{e.alarmMetrics, e.alarmMetrics})
+	}
 }
 
 // dependency returns the first resource of type typ that r depends on.

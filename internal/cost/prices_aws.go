@@ -104,3 +104,17 @@ var (
 // figure was found, so they have no price. The table prices standard
 // parameters and their reads at standard throughput.
 var ssmStandard = everywhere(0, awsRegions) // "No additional charge", source above
+
+// CloudWatch alarms: $0.10 per standard-resolution alarm metric per month,
+// the first 10 alarm metrics of an account free. Stored copies of
+// https://aws.amazon.com/cloudwatch/pricing/ in the code index, read
+// 2026-12-07: "Standard Resolution Metrics Alarm ... $0.10 per alarm
+// metric", "Four standard resolution alarms = $0.10 per alarm metric * 4 =
+// $0.40 per month" (a US East example), and the page's free tier "Alarms |
+// 10 Alarm metrics". That a metric math alarm counts each metric it lists
+// comes from a third-party summary only: berth counts them, the higher
+// figure.
+var cloudWatchAlarmMetricMonth = everywhere(0.10, awsRegions)
+
+// cloudWatchFreeAlarmMetrics is the account's free alarm metrics a month.
+const cloudWatchFreeAlarmMetrics = 10

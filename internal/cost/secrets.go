@@ -95,8 +95,14 @@ func containerSecrets(raw any) (sm, ssm []string, ok bool) {
 			ValueFrom string `json:"valueFrom"`
 		} `json:"secrets"`
 	}
-	doc, isString := raw.(string)
-	if !isString || json.Unmarshal([]byte(doc), &containers) != nil {
+	// Partly known definitions (the image digest unknown offline) are
+	// read as documents: the secrets' references are known.
+	doc, isDoc := plan.Document(raw)
+	if !isDoc {
+		return nil, nil, false
+	}
+	b, err := json.Marshal(doc)
+	if err != nil || json.Unmarshal(b, &containers) != nil {
 		return nil, nil, false
 	}
 	for _, c := range containers {

@@ -112,6 +112,10 @@ func TestProdStackCostsWhatItsTasksLoadBalancerLogsImagesAndSecretReadsCost(t *t
 		{"app-logs", "CloudWatch Logs storage (us-east-1)", stored * logsStoredGBMonth["us-east-1"], stored * logsStoredGBMonth["us-east-1"]},
 		{"app-lb", "load balancer hours (application, us-east-1)", hours * albHour["us-east-1"], hours * albHour["us-east-1"]},
 		{"app-lb", "load balancer capacity units (application, us-east-1)", lcuCost, lcuCost},
+		// The 5xx rate alarm lists 2 metrics (5xx and requests), the
+		// unhealthy-targets alarm 1.
+		{"app-5xx", "CloudWatch alarm, standard resolution (us-east-1)", 2 * cloudWatchAlarmMetricMonth["us-east-1"], 2 * cloudWatchAlarmMetricMonth["us-east-1"]},
+		{"app-unhealthy", "CloudWatch alarm, standard resolution (us-east-1)", cloudWatchAlarmMetricMonth["us-east-1"], cloudWatchAlarmMetricMonth["us-east-1"]},
 		{"app-repo", "ECR storage (us-east-1)", imagesKept * imageGB * ecrStoredGBMonth["us-east-1"], imagesKept * imageGB * ecrStoredGBMonth["us-east-1"]},
 		{"app-taskdef", "Secrets Manager API calls (us-east-1)", starts * smSecrets / 1e4 * secretsManagerPer10kCalls["us-east-1"], starts * smSecrets / 1e4 * secretsManagerPer10kCalls["us-east-1"]},
 		{"app-taskdef", "SSM Parameter Store reads (standard tier, us-east-1)", 0, 0},
@@ -120,11 +124,12 @@ func TestProdStackCostsWhatItsTasksLoadBalancerLogsImagesAndSecretReadsCost(t *t
 	})
 	// The same figures by hand, from the prices the table holds today:
 	// 2 x 0.5 x 730 x 0.04048 + 2 x 1 x 730 x 0.004445 + 730 x 0.0225 + ...
-	if got := money(est.Total.Min, est.Total.Max); got != "$53.19 - $197.35" {
-		t.Errorf("total renders as %s, want $53.19 - $197.35", got)
+	if got := money(est.Total.Min, est.Total.Max); got != "$53.49 - $197.65" {
+		t.Errorf("total renders as %s, want $53.49 - $197.65", got)
 	}
-	if len(est.FreeTier) != 0 {
-		t.Errorf("prod lists free tier %+v; berth shows free tiers for Google Cloud only", est.FreeTier)
+	// The account's 10 free alarm metrics cover the stack's 3.
+	if len(est.FreeTier) != 1 || est.FreeTier[0].Item != "CloudWatch alarm metrics" || !near(est.FreeTier[0].Max, 3*cloudWatchAlarmMetricMonth["us-east-1"]) {
+		t.Errorf("prod free tier = %+v, want the CloudWatch alarm metrics, up to $0.30", est.FreeTier)
 	}
 }
 

@@ -256,3 +256,31 @@ func TestURNJoinsTheParentsTypeUnlessItIsTheStack(t *testing.T) {
 		t.Errorf("nested: %s", got)
 	}
 }
+
+// TestDeployEndsAsTheScriptAndTheServiceSay: a circuit-breaker rollback
+// and, with deployment alarms enabled with rollback, an alarm failure end
+// on the running revision (the provider's waiter reports success); an
+// alarm failure without rollback leaves the release; a new service that
+// fails its health checks times out.
+func TestDeployEndsAsTheScriptAndTheServiceSay(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		running  string
+		outcome  DeploymentOutcome
+		rollback bool
+		want     string
+		err      bool
+	}{
+		{"td:1", DeploymentSucceeds, true, "td:2", false},
+		{"td:1", DeploymentRollsBack, false, "td:1", false},
+		{"td:1", DeploymentFailsAlarms, true, "td:1", false},
+		{"td:1", DeploymentFailsAlarms, false, "td:2", false},
+		{"", DeploymentFailsAlarms, true, "td:2", false},
+		{"", DeploymentRollsBack, false, "td:2", true},
+	} {
+		got, err := Deploy(tt.running, "td:2", tt.outcome, true, tt.rollback)
+		if got != tt.want || (err != nil) != tt.err {
+			t.Errorf("Deploy(%q, td:2, %s, rollback %v) = %q, %v; want %q, error %v", tt.running, tt.outcome, tt.rollback, got, err, tt.want, tt.err)
+		}
+	}
+}

@@ -21,6 +21,14 @@ const (
 	// ECS rolls the service back to the task definition it ran before
 	// (ECS developer guide, "deployment circuit breaker").
 	DeploymentRollsBack DeploymentOutcome = "rolls-back"
+	// DeploymentFailsAlarms: the new tasks become healthy, then answer
+	// errors that put a deployment alarm in ALARM during the deployment or
+	// its bake time. With the service's deployment alarms enabled with
+	// rollback, ECS rolls back to the last completed deployment; without,
+	// the release stays (ECS developer guide, "How the CloudWatch
+	// deployment alarms work": only ALARM triggers a failure, and a
+	// failure rolls back when rollback is set).
+	DeploymentFailsAlarms DeploymentOutcome = "fails-alarms"
 )
 
 // Deploy returns the task definition an ECS service runs after a
@@ -37,9 +45,16 @@ const (
 // service has nothing to roll back to: its failed deployment never has
 // its tasks running, and the waiter times out (after the 20 minutes of the
 // resource's create timeout; the fake fails at once, with the waiter's
-// message).
-func Deploy(running, want string, outcome DeploymentOutcome, waitForSteadyState bool) (string, error) {
-	if outcome != DeploymentRollsBack {
+// message). An alarm rollback ends the same way, when alarmRollback says
+// the service's deployment alarms are enabled with rollback; the waiter
+// does not look at the deployment's rolloutState, only at the number of
+// deployments and of running tasks ([TPA] service.go
+// statusServiceWaitForStable, index id 6687224974).
+func Deploy(running, want string, outcome DeploymentOutcome, waitForSteadyState, alarmRollback bool) (string, error) {
+	switch {
+	case outcome == DeploymentFailsAlarms && alarmRollback && running != "":
+		return running, nil
+	case outcome != DeploymentRollsBack:
 		return want, nil
 	}
 	if running == "" {

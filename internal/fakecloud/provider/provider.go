@@ -492,7 +492,7 @@ func (p *Provider) deploy(s *cloud.State, op, id string, state resource.Property
 	svc := unsecretString(state["name"])
 	outcome := s.Deployment(svc)
 	wait := state["waitForSteadyState"]
-	now, err := providers.Deploy(running, want, outcome, wait.IsBool() && wait.BoolValue())
+	now, err := providers.Deploy(running, want, outcome, wait.IsBool() && wait.BoolValue(), alarmRollback(state))
 	if err != nil {
 		// [TPA] service.go: "waiting for ECS Service (%s) create|update:
 		// %s" with the service's ID, its ARN.
@@ -501,6 +501,23 @@ func (p *Provider) deploy(s *cloud.State, op, id string, state resource.Property
 	state["taskDefinition"] = resource.NewProperty(now)
 	s.Record(fmt.Sprintf("deploy ecs service %s: %s -> %s (%s), runs %s", svc, running, want, outcomeName(outcome), now))
 	return nil
+}
+
+// alarmRollback reports whether an ECS service's state enables its
+// deployment alarms with rollback.
+func alarmRollback(state resource.PropertyMap) bool {
+	a := providers.Unsecret(state["alarms"])
+	if a.IsArray() && len(a.ArrayValue()) > 0 {
+		a = a.ArrayValue()[0]
+	}
+	if !a.IsObject() {
+		return false
+	}
+	on := func(k string) bool {
+		v := providers.Unsecret(a.ObjectValue()[resource.PropertyKey(k)])
+		return v.IsBool() && v.BoolValue()
+	}
+	return on("enable") && on("rollback")
 }
 
 func outcomeName(o providers.DeploymentOutcome) string {
