@@ -21,7 +21,7 @@ Compares two plans of one stack, as 'berth plan --format json' writes them,
 and prints the resources created, updated, replaced and deleted, with the
 old and new value of each changed input and lifecycle option, and risk
 flags for the changes that deserve a careful look: replace, delete,
-downtime, iam, exposure, secret, capacity, cost. When the plans carry cost estimates
+downtime, iam, exposure, secret, capacity, rollout, cost. When the plans carry cost estimates
 ('berth plan --format json' adds them), it shows the monthly cost of base
 and head, the change, and the lines that changed. Each resource's options decide what its change
 does, as they do for the engine: ignoreChanges keeps a change from being
@@ -47,7 +47,8 @@ Flags:
                       old and new values, flags, cost).
   --fail-on FLAG,...  Optional. Exit with status 3 when the diff raises a
                       flag of one of these kinds (replace, delete,
-                      downtime, iam, exposure, secret, capacity, cost),
+                      downtime, iam, exposure, secret, capacity,
+                      rollout, cost),
                       after printing the diff: a gate for CI. Default:
                       none, exit 0 whatever the flags.
   --cost-threshold N%|N

@@ -479,7 +479,7 @@ func TestDiffUsage(t *testing.T) {
 		{"another schema version", []string{"diff", dev, v1}, 1, "berth: " + v1 + ": unsupported berth plan schema version: the plan has schema version 1, this berth reads version 3; make both plans with the same berth", ""},
 		{"a URN twice", []string{"diff", dev, twice}, 1, "resource URN urn:x is listed twice", ""},
 		{"both stdin", []string{"diff", "-", "-"}, 2, "berth diff: only one of BASE.json and HEAD.json can be - (stdin)", ""},
-		{"bad fail-on", []string{"diff", dev, dev, "--fail-on", "iam,risky"}, 2, `berth diff: --fail-on "iam,risky": "risky" is not a flag kind (allowed: replace, delete, downtime, iam, exposure, secret, capacity, cost)`, ""},
+		{"bad fail-on", []string{"diff", dev, dev, "--fail-on", "iam,risky"}, 2, `berth diff: --fail-on "iam,risky": "risky" is not a flag kind (allowed: replace, delete, downtime, iam, exposure, secret, capacity, rollout, cost)`, ""},
 		{"fail-on without a raised flag", []string{"diff", dev, dev, "--fail-on", "iam,exposure"}, 0, "", "Diff of berth/dev"},
 		{"different stacks", []string{"diff", dev, prod}, 1, "berth: comparing " + dev + " and " + prod + ": plans of different stacks: base is berth/dev, head is berth/prod\n", ""},
 		{"flags first", []string{"diff", "--format", "json", dev, dev}, 0, "", emptyDiff},

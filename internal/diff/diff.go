@@ -123,13 +123,16 @@ const (
 	// replaced delete-first or at a new address, a listener forwarding to a
 	// target group before it has healthy targets, a port closed in place.
 	KindDowntime Kind = "downtime"
+	// KindRollout flags a weaker guard on releases: deployment alarms or
+	// the circuit breaker turned off, an alarm that fires on other terms.
+	KindRollout Kind = "rollout"
 	// KindCost flags a monthly cost estimate that rises by more than the
 	// threshold (see AddCost).
 	KindCost Kind = "cost"
 )
 
 // Kinds lists every flag kind, in the order results list them.
-var Kinds = []Kind{KindReplace, KindDelete, KindDowntime, KindIAM, KindExposure, KindSecret, KindCapacity, KindCost}
+var Kinds = []Kind{KindReplace, KindDelete, KindDowntime, KindIAM, KindExposure, KindSecret, KindCapacity, KindRollout, KindCost}
 
 // Flag is a change that deserves a careful look.
 type Flag struct {

@@ -110,6 +110,10 @@
 //   - capacity: instance counts, CPU, memory, concurrency or an autoscaling
 //     target (requests per task, CPU percent) change on an existing
 //     resource.
+//   - rollout: what rolls a failing release back weakens: an ECS
+//     service's deployment alarms (enable, rollback) or circuit breaker
+//     turned off, or a CloudWatch metric alarm whose threshold, periods,
+//     comparison or missing-data treatment changes.
 //   - cost: the plans' monthly cost estimates (internal/cost, which `berth
 //     plan --format json` embeds) rise by more than a threshold; raised on
 //     the stack by AddCost, which also records the cost section that every

@@ -80,3 +80,38 @@ func TestDowntimeNamesWhatInterruptsTraffic(t *testing.T) {
 		})
 	}
 }
+
+// TestRolloutFlagsAWeakerGuard: deployment alarms and the circuit breaker
+// turned off, and an alarm on other terms, each raise rollout; turning
+// them on raises nothing.
+func TestRolloutFlagsAWeakerGuard(t *testing.T) {
+	t.Parallel()
+	svc := func(alarms, breaker bool) plan.Resource {
+		return res("aws:ecs/service:Service", "svc", "", map[string]any{"name": "s",
+			"alarms":                   map[string]any{"alarmNames": []any{"a"}, "enable": alarms, "rollback": alarms},
+			"deploymentCircuitBreaker": map[string]any{"enable": breaker, "rollback": breaker}})
+	}
+	alarm := func(threshold float64) plan.Resource {
+		return res("aws:cloudwatch/metricAlarm:MetricAlarm", "errors", "", map[string]any{"name": "a", "threshold": threshold, "evaluationPeriods": 3.0, "comparisonOperator": "GreaterThanThreshold"})
+	}
+	r := compare(t, plnOf(svc(true, true), alarm(5)), plnOf(svc(false, false), alarm(20)))
+	var got []string
+	for _, f := range r.Flags {
+		if f.Kind == KindRollout {
+			got = append(got, nameOf(f.URN)+": "+f.Reason)
+		}
+	}
+	want := []string{
+		"errors: the alarm fires on other terms: threshold 5 -> 20",
+		"svc: a deployment alarm no longer rolls the release back (alarms.rollback true -> false)",
+		"svc: the deployment alarms are no longer watched (alarms.enable true -> false)",
+		"svc: the deployment circuit breaker no longer rolls back a release whose tasks never become healthy (deploymentCircuitBreaker.rollback true -> false)",
+		"svc: the deployment circuit breaker no longer stops a release whose tasks never become healthy (deploymentCircuitBreaker.enable true -> false)",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("rollout flags:\n%q\nwant\n%q", got, want)
+	}
+	if back := compare(t, plnOf(svc(false, false), alarm(5)), plnOf(svc(true, true), alarm(5))); len(back.Flags) != 0 {
+		t.Errorf("turning the guards on raised %v", flagLines(back))
+	}
+}

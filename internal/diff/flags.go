@@ -26,6 +26,7 @@ var rules = []struct {
 	{KindExposure, exposureRule},
 	{KindSecret, secretRule},
 	{KindCapacity, capacityRule},
+	{KindRollout, rolloutFindings},
 	{KindDowntime, downtimeFindings},
 }
 
