@@ -94,8 +94,12 @@ var stackCases = []stackCase{
 			{name: "env", set: map[string]string{"berth:service.env.FEATURE_FLAG": "on"}, ops: map[string]string{"app-svc": "update", "app-taskdef": "replace create-first"}},
 			{name: "shutdown timeout", set: map[string]string{"berth:service.env.SHUTDOWN_TIMEOUT": "40s"}, ops: map[string]string{"app-svc": "update", "app-taskdef": "replace create-first"}},
 			// An ALB target group serves one load balancer: a new one comes
-			// with the new load balancer.
-			{name: "public", set: map[string]string{"berth:service.public": "false"}, ops: map[string]string{"app-http": "replace create-first", "app-https": "replace create-first", "app-lb": "replace create-first", "app-requests": "update", "app-svc": "update", "app-tg": "replace create-first"}},
+			// with the new load balancer, and the alarms follow their ARN
+			// suffixes.
+			{name: "public", set: map[string]string{"berth:service.public": "false"}, ops: map[string]string{"app-5xx": "update", "app-http": "replace create-first", "app-https": "replace create-first", "app-lb": "replace create-first", "app-requests": "update", "app-svc": "update", "app-tg": "replace create-first", "app-unhealthy": "update"}},
+			// Alarm settings reach the alarms and the service's deployment.
+			{name: "rollout errorRate", set: map[string]string{"berth:service.rollout.errorRate": "2"}, ops: map[string]string{"app-5xx": "update"}},
+			{name: "rollout alarms off", set: map[string]string{"berth:service.rollout.alarms": "off"}, ops: map[string]string{"app-svc": "update"}},
 			{name: "allowedCidrs", set: map[string]string{"berth:aws.allowedCidrs[1]": "198.51.100.0/24"}, ops: map[string]string{"app-lb-in-443-198-51-100-0-24": "create", "app-lb-in-443-ipv6-xx-0": "delete", "app-lb-in-80-198-51-100-0-24": "create", "app-lb-in-80-ipv6-xx-0": "delete"}},
 			{name: "certificateArn", set: map[string]string{"berth:aws.certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"}, ops: map[string]string{"app-https": "update"}},
 			{name: "architecture", set: map[string]string{"berth:aws.architecture": "ARM64"}, ops: map[string]string{"app-image": "update", "app-svc": "update", "app-taskdef": "replace create-first"}},
