@@ -163,6 +163,9 @@ func TestPolicyScopesMatchBerthNames(t *testing.T) {
 		"aws:lb/listener:Listener": func(_ map[string]any, lb string) (string, []string) {
 			return "elbListener", []string{fmt.Sprintf(acct, "elasticloadbalancing", "listener/app/"+lb+"/50dc6c495c0c9188/f2f7dc8efc522ab2")}
 		},
+		"aws:cloudwatch/metricAlarm:MetricAlarm": func(in map[string]any, _ string) (string, []string) {
+			return "metricAlarm", []string{fmt.Sprintf(acct, "cloudwatch", "alarm:"+str(in, "name"))}
+		},
 		"aws:secretsmanager/secret:Secret": func(in map[string]any, _ string) (string, []string) {
 			return "secret", []string{fmt.Sprintf(acct, "secretsmanager", "secret:"+str(in, "name")+"-AbCdEf")}
 		},
@@ -219,6 +222,7 @@ func TestPolicyScopesRejectOtherNames(t *testing.T) {
 		"EcrRepository": "arn:aws:ecr:us-east-1:123456789012:repository/payments",
 		"Secret":        "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-password-AbCdEf",
 		"LogGroup":      "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/payments",
+		"MetricAlarm":   "arn:aws:cloudwatch:us-east-1:123456789012:alarm:payments-5xx",
 	} {
 		if st := statement(t, doc, sid); anyMatch(st.Resource, arn) {
 			t.Errorf("%s %v admits %s", sid, st.Resource, arn)
