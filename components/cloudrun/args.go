@@ -10,6 +10,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/berth-dev/berth/components/internal/imageref"
 	"github.com/berth-dev/berth/components/internal/naming"
 	"github.com/berth-dev/berth/spec"
 	"github.com/berth-dev/berth/validate"
@@ -219,9 +220,11 @@ func (a *ServiceArgs) resolve(project, stack, name string) (*plan, error) {
 	p.accountID = naming.Physical(s.Name, p.seed, maxAccountID)
 
 	if a.Image == nil {
-		ps.Addf("image", "required (the image reference, preferably by digest)")
-	} else if img, ok := validate.Known(a.Image); ok && strings.TrimSpace(img) == "" {
-		ps.Addf("image", "must not be empty (the image reference, preferably by digest)")
+		ps.Addf("image", "required (the image reference by digest, such as an image.Image's Ref)")
+	} else if img, ok := validate.Known(a.Image); ok {
+		if msg := imageref.Problem(img); msg != "" {
+			ps.Addf("image", "%s", msg)
+		}
 	}
 	if msg := regionProblem(g.Region); msg != "" {
 		ps.Addf("gcp.region", "%s", msg)
@@ -382,7 +385,7 @@ func (a *ServiceArgs) Validate(ctx *pulumi.Context, name string) error {
 	}
 	check := *a
 	if check.Image == nil {
-		check.Image = pulumi.String("image-built-later")
+		check.Image = pulumi.String(imageref.Placeholder)
 	}
 	_, err := check.resolve(ctx.Project(), ctx.Stack(), name)
 	return err

@@ -62,7 +62,11 @@ func TestValidationNamesTheField(t *testing.T) {
 		wantMsg string
 	}{
 		{"image is required", func(a *ServiceArgs) { a.Image = nil }, "image", "required"},
-		{"image is not empty", func(a *ServiceArgs) { a.Image = pulumi.String(" ") }, "image", "must not be empty"},
+		{"image is not empty", func(a *ServiceArgs) { a.Image = pulumi.String(" ") }, "image", `" " is not an image reference`},
+		// The godoc says by digest (issue 19: "nginx:latest" passed).
+		{"image by digest", func(a *ServiceArgs) { a.Image = pulumi.String("nginx:latest") }, "image",
+			`"nginx:latest" is not by digest (allowed: REPOSITORY@sha256: and 64 hex digits, such as an image.Image's Ref: a tag may point at another image later, which the service would not notice)`},
+		{"image digest of sha256", func(a *ServiceArgs) { a.Image = pulumi.String("repo/app@sha256:abc") }, "image", "is not an image reference"},
 		{"region is required", func(a *ServiceArgs) { a.GCP.Region = "" }, "gcp.region", "required"},
 		{"region has a region's shape", func(a *ServiceArgs) { a.GCP.Region = "US Central" }, "gcp.region", "not a Google Cloud region"},
 		{"project is a project ID", func(a *ServiceArgs) { a.GCP.Project = "My_Project" }, "gcp.project", "not a project ID"},
@@ -99,6 +103,12 @@ func TestValidationNamesTheField(t *testing.T) {
 		{"allAuthenticatedUsers needs public", func(a *ServiceArgs) { a.GCP.Invokers = []string{"user:a@example.com", "allAuthenticatedUsers"} }, "gcp.invokers[1]", "needs service.public"},
 		{"allUsers comes from public", func(a *ServiceArgs) { a.Service.Public = true; a.GCP.Invokers = []string{"allUsers"} }, "gcp.invokers[0]", "already granted by service.public"},
 		{"invoker is an IAM member", func(a *ServiceArgs) { a.GCP.Invokers = []string{"alice@example.com"} }, "gcp.invokers[0]", `"user:"`},
+		// A prefix alone is not a member: an email, a domain or an
+		// identity must follow (issue 19: "user:bob" passed).
+		{"user without an email", func(a *ServiceArgs) { a.GCP.Invokers = []string{"user:bob"} }, "gcp.invokers[0]",
+			`"user:bob" is not an IAM member (allowed: "user:", "serviceAccount:" or "group:" followed by an email address, "domain:" followed by a domain, "principal://" or "principalSet://" followed by an identity)`},
+		{"group without a domain", func(a *ServiceArgs) { a.GCP.Invokers = []string{"group:ops@localhost"} }, "gcp.invokers[0]", "is not an IAM member"},
+		{"domain that is an email", func(a *ServiceArgs) { a.GCP.Invokers = []string{"domain:a@example.com"} }, "gcp.invokers[0]", "is not an IAM member"},
 		{"invoker listed once", func(a *ServiceArgs) { a.GCP.Invokers = []string{"user:a@example.com", "user:a@example.com"} }, "gcp.invokers[1]", "already gcp.invokers[0]"},
 		{"env name is an identifier", func(a *ServiceArgs) { a.Service.Env = map[string]string{"1X": "v"} }, `service.env["1X"]`, "not an environment variable name"},
 		{"env PORT is reserved", func(a *ServiceArgs) { a.Service.Env = map[string]string{"PORT": "80"} }, `service.env["PORT"]`, "set from port"},

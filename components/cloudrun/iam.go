@@ -1,6 +1,7 @@
 package cloudrun
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/cloudrunv2"
@@ -49,7 +50,7 @@ func resolveInvokers(invokers []string, allowUnauthenticated bool, ps *validate.
 				continue
 			}
 		case !validMember(m):
-			ps.Addf(field, "%q is not an IAM member (allowed: %s followed by an identity)", m, validate.OneOf(memberPrefixes...))
+			ps.Addf(field, "%q is not an IAM member (allowed: \"user:\", \"serviceAccount:\" or \"group:\" followed by an email address, \"domain:\" followed by a domain, \"principal://\" or \"principalSet://\" followed by an identity)", m)
 			continue
 		}
 		if j, dup := seen[m]; dup {
@@ -65,15 +66,38 @@ func resolveInvokers(invokers []string, allowUnauthenticated bool, ps *validate.
 	return out
 }
 
-// validMember reports whether m is a prefixed IAM member with an identity.
+// validMember reports whether m is an IAM member of a form Invokers takes:
+// an email address after "user:", "serviceAccount:" or "group:", a domain
+// name after "domain:", or a workload or workforce identity after
+// "principal://" or "principalSet://" (IAM, "Principal identifiers":
+// user:{emailid}, serviceAccount:{emailid}, group:{emailid},
+// domain:{domain}).
 func validMember(m string) bool {
+	if strings.ContainsAny(m, " \t\r\n") {
+		return false
+	}
 	for _, p := range memberPrefixes {
-		if strings.HasPrefix(m, p) && len(m) > len(p) && !strings.ContainsAny(m, " \t\r\n") {
-			return true
+		id, ok := strings.CutPrefix(m, p)
+		if !ok || id == "" {
+			continue
 		}
+		switch p {
+		case "user:", "serviceAccount:", "group:":
+			return emailPattern.MatchString(id)
+		case "domain:":
+			return domainPattern.MatchString(id)
+		}
+		return true
 	}
 	return false
 }
+
+// emailPattern and domainPattern are the address forms of IAM members:
+// a local part, "@" and a domain with at least one dot.
+var (
+	domainPattern = regexp.MustCompile(`^([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?\.)+[a-zA-Z]{2,}$`)
+	emailPattern  = regexp.MustCompile(`^[^@]+@([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?\.)+[a-zA-Z]{2,}$`)
+)
 
 // newServiceAccount creates the service's dedicated service account, which
 // holds no role but the per-secret accessor bindings.

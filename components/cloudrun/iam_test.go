@@ -45,3 +45,28 @@ func TestResolveInvokers(t *testing.T) {
 		})
 	}
 }
+
+func TestValidMemberTakesEachFormWithItsIdentity(t *testing.T) {
+	t.Parallel()
+	for m, want := range map[string]bool{
+		"user:alice@example.com":                              true,
+		"serviceAccount:caller@p-123.iam.gserviceaccount.com": true,
+		"group:oncall@example.co.uk":                          true,
+		"domain:example.com":                                  true,
+		"principal://iam.googleapis.com/locations/global/workforcePools/p/subject/s":              true,
+		"principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/*": true,
+		"user:bob":             false,
+		"user:":                false,
+		"serviceAccount:sa@":   false,
+		"group:g@localhost":    false,
+		"domain:example":       false,
+		"domain:a@example.com": false,
+		"alice@example.com":    false,
+		"user:a b@example.com": false,
+		"principal://":         false,
+	} {
+		if got := validMember(m); got != want {
+			t.Errorf("validMember(%q) = %v, want %v", m, got, want)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/berth-dev/berth/components/internal/iampolicy"
+	"github.com/berth-dev/berth/components/internal/imageref"
 	"github.com/berth-dev/berth/components/internal/naming"
 	"github.com/berth-dev/berth/spec"
 	"github.com/berth-dev/berth/validate"
@@ -292,9 +293,11 @@ func (a *ServiceArgs) resolve(project, stack, name string) (*plan, error) {
 func resolveInputs(a *ServiceArgs, ps *validate.Problems) {
 	w := a.AWS
 	if a.Image == nil {
-		ps.Addf("image", "required (the image reference, preferably by digest)")
-	} else if s, ok := validate.Known(a.Image); ok && strings.TrimSpace(s) == "" {
-		ps.Addf("image", "must not be empty (the image reference, preferably by digest)")
+		ps.Addf("image", "required (the image reference by digest, such as an image.Image's Ref)")
+	} else if s, ok := validate.Known(a.Image); ok {
+		if msg := imageref.Problem(s); msg != "" {
+			ps.Addf("image", "%s", msg)
+		}
 	}
 	if a.RepositoryARN != nil {
 		if s, ok := validate.Known(a.RepositoryARN); ok && s != "" && !arnOf(s, "ecr", "repository/") {
@@ -458,7 +461,7 @@ func (a *ServiceArgs) Validate(ctx *pulumi.Context, name string) error {
 	}
 	check := *a
 	if check.Image == nil {
-		check.Image = pulumi.String("image-built-later")
+		check.Image = pulumi.String(imageref.Placeholder)
 	}
 	_, err := check.resolve(ctx.Project(), ctx.Stack(), name)
 	return err

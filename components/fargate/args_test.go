@@ -56,7 +56,11 @@ func TestValidationNamesTheField(t *testing.T) {
 		wantMsg string
 	}{
 		{"image is required", func(a *ServiceArgs) { a.Image = nil }, "image", "required"},
-		{"image is not empty", func(a *ServiceArgs) { a.Image = pulumi.String(" ") }, "image", "must not be empty"},
+		{"image is not empty", func(a *ServiceArgs) { a.Image = pulumi.String(" ") }, "image", `" " is not an image reference`},
+		// The godoc says by digest (issue 19: "nginx:latest" passed).
+		{"image by digest", func(a *ServiceArgs) { a.Image = pulumi.String("nginx:latest") }, "image",
+			`"nginx:latest" is not by digest (allowed: REPOSITORY@sha256: and 64 hex digits, such as an image.Image's Ref: a tag may point at another image later, which the service would not notice)`},
+		{"image digest of sha256", func(a *ServiceArgs) { a.Image = pulumi.String("repo/app@sha256:abc") }, "image", "is not an image reference"},
 		{"repository is an ECR ARN", func(a *ServiceArgs) { a.RepositoryARN = pulumi.String("api") }, "repositoryArn", "not an ECR repository ARN"},
 		{"vpc is required", func(a *ServiceArgs) { a.AWS.VPCID = nil }, "aws.vpcId", "required"},
 		{"vpc is a VPC ID", func(a *ServiceArgs) { a.AWS.VPCID = pulumi.String("subnet-1") }, "aws.vpcId", "not a VPC ID"},

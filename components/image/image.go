@@ -3,13 +3,12 @@ package image
 import (
 	"fmt"
 
-	"github.com/distribution/reference"
-	"github.com/opencontainers/go-digest"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
 	"github.com/pulumi/pulumi-docker/sdk/v4/go/docker"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/artifactregistry"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/berth-dev/berth/components/internal/imageref"
 	"github.com/berth-dev/berth/components/internal/naming"
 	"github.com/berth-dev/berth/validate"
 )
@@ -180,14 +179,10 @@ func NewImage(ctx *pulumi.Context, name string, args *ImageArgs, opts ...pulumi.
 // to, so only its digest is kept; and it reports the placeholder
 // "<none>@<none>" when the image has no digest (pulumi-docker v4.11.2
 // provider/image.go), which must never reach a service as an image. The
-// digest must be a sha256 digest in the OCI grammar
-// (github.com/distribution/reference).
+// digest must be a sha256 digest in the OCI grammar (imageref.Digest).
 func digestRef(name, repository, repoDigest string) (string, error) {
-	ref, err := reference.Parse(repoDigest)
-	if err == nil {
-		if d, ok := ref.(reference.Digested); ok && d.Digest().Algorithm() == digest.SHA256 && d.Digest().Validate() == nil {
-			return repository + "@" + d.Digest().String(), nil
-		}
+	if d, ok := imageref.Digest(repoDigest); ok {
+		return repository + "@" + d, nil
 	}
 	return "", fmt.Errorf("image %q: the docker provider reported %q for %s, not a sha256 digest: the push did not report a digest, so there is no image to deploy", name, repoDigest, repository)
 }
