@@ -92,6 +92,7 @@ var imageFields = map[string]string{
 	"artifactRegistry.repositoryId": "service.name",
 	"artifactRegistry.imageName":    "service.name",
 	"ecr.repositoryName":            "service.name",
+	"ecr.tags":                      "aws.tags",
 	"name":                          "service.name",
 	"platform":                      "aws.architecture",
 	"requiredPlatform":              "aws.architecture",
@@ -213,7 +214,8 @@ func (a *ServiceArgs) check(ctx *pulumi.Context, name string) (*image.ImageArgs,
 				platform = image.PlatformAMD64 // the service's check reports the architecture
 			}
 			imgArgs.RequiredPlatform = platform
-			imgArgs.ECR = &image.ECRArgs{}
+			// The repository is the service's: it takes aws.tags too.
+			imgArgs.ECR = &image.ECRArgs{Tags: a.AWS.Tags}
 			addProblems(&ps, imgArgs.Validate(ctx, name), imageFields)
 		}
 	case "":

@@ -3,6 +3,7 @@ package berth
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -163,5 +164,32 @@ func TestValidationSpeaksThisComponentsPaths(t *testing.T) {
 				t.Errorf("error header: %v", verr)
 			}
 		})
+	}
+}
+
+// TestAWSTagsReachTheRepository: aws.tags tag the ECR repository the
+// service's image is pushed to, as they tag the service's other resources
+// (issue 19: they did not), and a bad tag is one problem, at aws.tags.
+func TestAWSTagsReachTheRepository(t *testing.T) {
+	t.Parallel()
+	aws := awsBlock()
+	aws.Tags = map[string]string{"team": "payments", "managed-by": "platform"}
+	m, _ := testkit.RunComponent(t, func(ctx *pulumi.Context) (*Service, error) {
+		return NewService(ctx, "api", &ServiceArgs{Cloud: AWS, Build: buildContext(t), AWS: aws})
+	})
+	want := map[string]any{"team": "payments", "managed-by": "platform"}
+	for _, typ := range []string{"aws:ecr/repository:Repository", "aws:ecs/service:Service"} {
+		if got := m.One(t, typ).Inputs["tags"].Mappable(); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s tags = %v, want %v", typ, got, want)
+		}
+	}
+
+	aws.Tags = map[string]string{"aws:owner": "x"}
+	verr, n := testkit.RunValidation(t, func(ctx *pulumi.Context) error {
+		_, err := NewService(ctx, "api", &ServiceArgs{Cloud: AWS, Build: buildContext(t), AWS: aws})
+		return err
+	})
+	if verr == nil || n != 0 || !slices.Equal(verr.Fields(), []string{`aws.tags["aws:owner"]`}) {
+		t.Errorf("a reserved tag key: %v (%d resources), want one problem at aws.tags[\"aws:owner\"] before anything is created", verr, n)
 	}
 }

@@ -1,15 +1,13 @@
 package fargate
 
 import (
-	"fmt"
-	"maps"
 	"net/netip"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/berth-dev/berth/components/internal/awstags"
 	"github.com/berth-dev/berth/components/internal/iampolicy"
 	"github.com/berth-dev/berth/components/internal/imageref"
 	"github.com/berth-dev/berth/components/internal/naming"
@@ -281,7 +279,7 @@ func (a *ServiceArgs) resolve(project, stack, name string) (*plan, error) {
 	resolveScaling(a, s, p, &ps)
 	resolveAlarms(s.Rollout, p)
 	p.taskStatements = resolveTaskStatements(w.TaskPolicy, w.AllowWildcardResources, &ps)
-	p.tags = resolveTags(w.Tags, &ps)
+	p.tags = awstags.Resolve("aws.tags", w.Tags, &ps)
 
 	if err := ps.Err(TypeToken, name); err != nil {
 		return nil, err
@@ -363,28 +361,6 @@ func subnets(ps *validate.Problems, field string, in pulumi.StringArrayInput, le
 		}
 		ps.Addf(field, "%d %s (allowed: %s)", len(list), noun, allowed)
 	}
-}
-
-// resolveTags checks the caller's tags and adds managed-by=berth.
-func resolveTags(tags map[string]string, ps *validate.Problems) map[string]string {
-	out := map[string]string{"managed-by": "berth"}
-	for _, k := range slices.Sorted(maps.Keys(tags)) {
-		field := fmt.Sprintf("aws.tags[%q]", k)
-		switch {
-		case k == "" || len(k) > 128:
-			ps.Addf(field, "key is %d characters long (allowed: 1 to 128)", len(k))
-		case strings.HasPrefix(strings.ToLower(k), "aws:"):
-			ps.Addf(field, "key begins with \"aws:\", which AWS reserves (allowed: any other key)")
-		}
-		if len(tags[k]) > 256 {
-			ps.Addf(field, "value is %d characters long (allowed: at most 256)", len(tags[k]))
-		}
-		out[k] = tags[k]
-	}
-	if len(out) > 50 {
-		ps.Addf("aws.tags", "%d tags with managed-by (allowed: at most 50)", len(out))
-	}
-	return out
 }
 
 // seconds resolves a duration that AWS takes in whole seconds: def when v

@@ -13,6 +13,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/berth-dev/berth/components/internal/awstags"
 	"github.com/berth-dev/berth/components/internal/naming"
 	"github.com/berth-dev/berth/validate"
 )
@@ -153,6 +154,11 @@ type ECRArgs struct {
 	// UntaggedExpiryDays is the age in days after which the lifecycle policy
 	// expires untagged images. At least 1. Default: 7.
 	UntaggedExpiryDays *int `pulumi:"untaggedExpiryDays,optional"`
+	// Tags are added to the repository after the tag managed-by=berth
+	// (which a key of the same name replaces). Keys are 1 to 128
+	// characters, values at most 256, and keys may not begin with "aws:".
+	// Default: only managed-by=berth.
+	Tags map[string]string `pulumi:"tags,optional"`
 	// ImmutableTags makes the repository refuse a push of a tag it already
 	// holds. Tags are mutable by default because an Image's tag names its
 	// content and services deploy by digest: the one push of an existing tag
@@ -273,6 +279,8 @@ type resolvedAR struct {
 type resolvedECR struct {
 	ECRArgs
 	keepCount, untaggedExpiryDays int
+	// tags are the repository's tags, managed-by=berth included.
+	tags map[string]string
 }
 
 // orDefault returns *v, or def when v is nil.
@@ -405,6 +413,7 @@ func validateArtifactRegistry(a *resolvedAR) *validate.Problems {
 
 func validateECR(e *resolvedECR) *validate.Problems {
 	var p validate.Problems
+	e.tags = awstags.Resolve("tags", e.Tags, &p)
 	if n := len(e.RepositoryName); n < ecrNameMin || n > ecrNameMax || !ecrNamePattern.MatchString(e.RepositoryName) {
 		p.Addf("repositoryName", "%q is not a repository name (%d-%d lowercase letters and digits separated by \".\", \"_\", \"-\" or \"/\")", e.RepositoryName, ecrNameMin, ecrNameMax)
 	}

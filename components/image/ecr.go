@@ -33,6 +33,7 @@ func (c *Image) ecr(ctx *pulumi.Context, name string, e *resolvedECR) (destinati
 		// The provider calls DeleteRepository with force when force_delete
 		// is set, which deletes the images too.
 		ForceDelete: pulumi.Bool(!e.ProtectImages),
+		Tags:        pulumi.ToStringMap(e.tags),
 	}, pulumi.Parent(c), naming.CreateFirst)
 	if err != nil {
 		return destination{}, fmt.Errorf("creating ecr repository: %w", err)

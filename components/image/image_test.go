@@ -275,6 +275,7 @@ func TestECRCreatesAScannedRepositoryWithMutableTagsAndLifecyclePolicy(t *testin
 		"imageTagMutability":         "MUTABLE",
 		"imageScanningConfiguration": map[string]any{"scanOnPush": true},
 		"forceDelete":                true,
+		"tags":                       map[string]any{"managed-by": "berth"},
 	})
 	if !repo.Inputs.DeepEquals(want) {
 		t.Errorf("repository inputs =\n%v\nwant\n%v", repo.Inputs.Mappable(), want.Mappable())
