@@ -17,13 +17,13 @@
 //   - NAME-svc: the Cloud Run service, created after the secret bindings so
 //     that its first revision can read its secrets;
 //   - NAME-invoker-MEMBER: one roles/run.invoker binding per invoker, and on
-//     allUsers only with AllowUnauthenticated.
+//     allUsers only with service.public.
 //
 // # Defaults
 //
 // The zero value of every optional field is the safe choice: 1 CPU and
-// 512Mi on gen2, CPU only during requests, concurrency 80, 0 to 100
-// instances, a 300s timeout, port 8080, startup and liveness HTTP probes on
+// 512Mi on gen2, CPU only during requests, concurrency 80, 0 to 10
+// instances, a 60s timeout, port 8080, startup and liveness HTTP probes on
 // /healthz, ingress from everywhere but every request authenticated (no
 // allUsers invoker), no VPC access, and when VPC access is set, egress of
 // private ranges only. The service's fields that the API would otherwise
@@ -64,7 +64,7 @@
 // VPC takes exactly one of: Connector (create a connector with a /28 range
 // on a network, or on an existing /28 subnet), ConnectorID (an existing
 // connector) or Network/Subnetwork (Direct VPC egress). Egress covers private
-// ranges only unless AllTraffic is set.
+// ranges only unless Egress is EgressAllTraffic.
 //
 // A created connector keeps any allowed size (2 to 10 instances) across
 // `pulumi up` runs: berth sets its throughput to what the API reports for
@@ -92,7 +92,7 @@
 // v5.42.0) records the service's ID before it waits for the revision, but
 // pulumi-gcp's bridge (v3.89.1, PlanResourceChange for every resource) drops
 // the state that comes with the error, so `pulumi up` fails and the state
-// never holds the service (internal/providers GCP.RecordsPartialCreate;
+// never holds the service (berth's provider model records it: internal/providers;
 // docs/research/cloudrun-iam-propagation.md). Two causes are common:
 //
 //   - The revision never passes its startup probe: service.healthPath must

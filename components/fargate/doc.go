@@ -18,10 +18,10 @@
 //     declared secrets and parameters, kms:Decrypt on exactly the given key;
 //     no managed policy;
 //   - NAME-task-role and NAME-task-policy: the app's identity, with no
-//     permission unless TaskPolicyStatements or EnableExec add some (the
+//     permission unless AWS.TaskPolicy or AWS.EnableExec add some (the
 //     policy exists only then);
 //   - NAME-lb-sg and NAME-task-sg: security groups whose rules are separate
-//     resources (NAME-lb-in-PORT-CIDR, NAME-lb-out, NAME-task-in,
+//     resources (NAME-lb-in-PORT-CIDR, NAME-lb-out-PORT, NAME-task-in-PORT,
 //     NAME-task-out-ipv4, NAME-task-out-ipv6). The load balancer admits only
 //     its listener ports from AllowedCIDRs and sends only to the tasks; the
 //     tasks admit only the load balancer's group on the container port and
@@ -46,8 +46,8 @@
 // clients) and port 80 answers every request with a 301 redirect to HTTPS.
 // An internet-facing load balancer without a certificate is an error unless
 // PlainHTTP asks for it by name: then port 80 forwards plain HTTP to the
-// tasks, fit for development only. An internal load balancer (Internal)
-// serves plain HTTP without a certificate.
+// tasks, fit for development only. An internal load balancer (the default,
+// service.public false) serves plain HTTP without a certificate.
 //
 // # Deployments that take a minute, not ten
 //
@@ -58,7 +58,7 @@
 // apart, a 300 s delay):
 //
 //   - health checks every 10 s, healthy after 2 successes (about 20 s);
-//   - the deregistration delay is RequestTimeout (30 s by default): once the
+//   - the deregistration delay is service.timeout (30 s by default): once the
 //     load balancer stops sending a task new requests, the requests in flight
 //     get that long to finish;
 //   - StopTimeout (30 s by default, at most 120 s) then covers the app's own
@@ -125,7 +125,8 @@
 //
 // # Scaling
 //
-// The task count stays between MinTasks (2) and MaxTasks (10), tracking two
+// The task count stays between service.minInstances (2) and
+// service.maxInstances (10), tracking two
 // targets, whichever asks for more tasks: average CPU utilization
 // (CPUTarget, 60%) and requests per task per minute
 // (ALBRequestCountPerTarget). The request target comes from Little's law:
@@ -141,9 +142,12 @@
 //
 // The zero value of every optional field is the safe choice: 256 CPU units
 // and 512 MiB on X86_64, platform LATEST, port 8080, tasks without public
-// IPs, an internet-facing load balancer (which needs CertificateARN, or
-// PlainHTTP) open to the whole internet on 80 and 443 only, a 60 s idle timeout, a read-only root filesystem, never
-// privileged, no ECS Exec, logs kept 30 days.
+// IPs, an internal load balancer (service.public makes it internet-facing,
+// which needs CertificateARN, or PlainHTTP) open on 80 and 443 only, to
+// AllowedCIDRs (default the whole internet, which an internal load balancer
+// cannot be reached from anyway), a 60 s idle timeout, a read-only root
+// filesystem, never privileged, no ECS Exec, logs kept 30 days, and
+// deployment alarms with rollback (Service.Rollout).
 //
 // See berth's aws.md design notes and
 // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ for the rules

@@ -408,8 +408,9 @@ func resolveLoadBalancer(a *ServiceArgs, s spec.Resolved, p *plan, ps *validate.
 	}
 }
 
-// albName derives the ALB name from the sanitized service name; Internal is
-// part of the hash because changing it replaces the load balancer, which is
+// albName derives the ALB name from the sanitized service name; the scheme
+// (internal or not) is part of the hash because changing it replaces the
+// load balancer, which is
 // replaced create-first (naming.CreateFirst) under a new name. A name
 // that would begin with "internal-" gets an "lb-" prefix.
 func albName(base, seed string, internal bool) string {

@@ -53,7 +53,7 @@ type Service struct {
 	ExecutionPolicy *iam.RolePolicy
 	// TaskRole is the app's own identity.
 	TaskRole *iam.Role
-	// TaskPolicy holds ServiceArgs.TaskPolicyStatements and the ECS Exec
+	// TaskPolicy holds AWS.TaskPolicy's statements and the ECS Exec
 	// grants; nil when there are none.
 	TaskPolicy *iam.RolePolicy
 	// LoadBalancerSecurityGroup admits the listener ports from
@@ -85,7 +85,7 @@ type Service struct {
 	// Service is the ECS service.
 	Service *ecs.Service
 	// ScalingTarget is the Application Auto Scaling target of the task
-	// count, MinTasks to MaxTasks.
+	// count, service.minInstances to service.maxInstances.
 	ScalingTarget *appautoscaling.Target
 	// CPUScaling tracks average CPU utilization at CPUTarget.
 	CPUScaling *appautoscaling.Policy
