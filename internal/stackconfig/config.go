@@ -93,6 +93,8 @@ func (c *Config) Secrets() []string { return c.secrets }
 // then opts.Overrides. Values of keys with a type in Pulumi.yaml's schema are
 // checked against it; a *ConfigError lists every mismatch and every missing
 // required value.
+//go:generate go run ./keygen -root ../.. -out providerkeys.go
+
 // autonamingKey is the stack setting of Pulumi's autonaming configuration.
 var autonamingKey = config.MustParseKey("pulumi:autonaming")
 
@@ -173,6 +175,7 @@ func LoadConfig(opts LoadOptions) (*Config, error) {
 	}
 	problems = append(problems, checkTypes(m, schema)...)
 	problems = append(problems, undeclared(project, m, schema)...)
+	problems = append(problems, unknownProviderKeys(m)...)
 	if _, set := m[autonamingKey]; set {
 		problems = append(problems, autonamingKey.String()+": Pulumi's autonaming configuration is not modelled here: it changes the names the engine makes and, with a mode or pattern without random characters, makes every replacement delete first (pkg/v3 v3.274.1 resource/deploy/step_generator.go:1374-1380), so a plan would show both wrongly; preview this stack with pulumi preview")
 	}

@@ -1,9 +1,14 @@
 package stackconfig
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -246,7 +251,7 @@ func TestUndeclaredTopLevelKeysAreErrorsNamingTheNearestDeclaredKey(t *testing.T
 	dir := writeProject(t, map[string]string{
 		"Pulumi.yaml": testProject,
 		"Pulumi.test.yaml": "config:\n  berth:servce:\n    memory: 1Gi\n  berth:clod: gcp\n" +
-			"  gcp:region: us-central1\n  aws:anything: goes\n",
+			"  gcp:region: us-central1\n  random:anything: goes\n",
 	})
 	o, err := ParseOverride("replica=3")
 	if err != nil {
@@ -317,5 +322,37 @@ func TestPulumiAutonamingConfigurationIsRefused(t *testing.T) {
 	var ce *ConfigError
 	if !errors.As(err, &ce) || len(ce.Problems) != 1 || !strings.HasPrefix(ce.Problems[0], "pulumi:autonaming: Pulumi's autonaming configuration is not modelled here") {
 		t.Errorf("LoadConfig = %v, want the one problem naming pulumi:autonaming", err)
+	}
+}
+
+// TestProviderSettingsAreTheProvidersOwn: a typo in a provider's key
+// (issue 19: aws:regoin, gcp:projet passed) is a problem naming the
+// nearest key; the provider's own keys and other packages' pass.
+func TestProviderSettingsAreTheProvidersOwn(t *testing.T) {
+	t.Parallel()
+	dir := writeProject(t, map[string]string{"Pulumi.yaml": "name: shop\nruntime: go\n", "Pulumi.test.yaml": "config:\n  aws:regoin: us-east-1\n  gcp:projet: p\n  aws:region: us-east-1\n  gcp:project: p\n  docker:host: unix:///var/run/docker.sock\n  random:anything: x\n"})
+	_, err := LoadConfig(LoadOptions{Dir: dir, Stack: "test"})
+	var ce *ConfigError
+	want := []string{
+		"aws:regoin: not a setting of the aws provider (did you mean aws:region? its settings are its SDK's config package's keys)",
+		"gcp:projet: not a setting of the gcp provider (did you mean gcp:project? its settings are its SDK's config package's keys)",
+	}
+	if !errors.As(err, &ce) || !slices.Equal(ce.Problems, want) {
+		t.Errorf("LoadConfig = %v, want the problems\n%q", err, want)
+	}
+}
+
+// TestProviderKeysAreCurrent regenerates providerkeys.go from the pinned
+// SDKs and compares.
+func TestProviderKeysAreCurrent(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "providerkeys.go")
+	cmd := exec.Command("go", "run", "./keygen", "-root", "../..", "-out", out)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("keygen: %v\n%s", err, b)
+	}
+	want, _ := os.ReadFile(out)
+	got, _ := os.ReadFile("providerkeys.go")
+	if !bytes.Equal(got, want) {
+		t.Errorf("providerkeys.go is stale: run go generate ./internal/stackconfig")
 	}
 }

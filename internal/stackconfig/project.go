@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -71,6 +72,22 @@ func undeclared(project string, m config.Map, schema map[config.Key]workspace.Pr
 			continue
 		}
 		problems = append(problems, fmt.Sprintf("%s: not declared in Pulumi.yaml's config (did you mean %s? declared: %s)", k, nearest(k.String(), declared), strings.Join(declared, ", ")))
+	}
+	return problems
+}
+
+// unknownProviderKeys lists the settings of the aws, gcp and docker
+// providers that the provider does not take (a typo such as aws:regoin,
+// which the provider would ignore), each with the nearest key it takes.
+// Keys of other packages are not known here and pass.
+func unknownProviderKeys(m config.Map) []string {
+	var problems []string
+	for k := range m {
+		keys, known := providerKeys[k.Namespace()]
+		if !known || slices.Contains(keys, k.String()) {
+			continue
+		}
+		problems = append(problems, fmt.Sprintf("%s: not a setting of the %s provider (did you mean %s? its settings are its SDK's config package's keys)", k, k.Namespace(), nearest(k.String(), keys)))
 	}
 	return problems
 }
