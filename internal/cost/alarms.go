@@ -11,7 +11,7 @@ import (
 // expressions are not metrics). The account's free alarm metrics are shown
 // apart (freeTiers).
 func (e *estimator) metricAlarm(r *plan.Resource) {
-	region := e.in.AWSRegion
+	region := e.awsRegion(r)
 	n := 0
 	if queries, ok := r.Inputs["metricQueries"].([]any); ok {
 		for _, q := range queries {
@@ -28,5 +28,8 @@ func (e *estimator) metricAlarm(r *plan.Resource) {
 		l.Quantity = "1 alarm metric"
 	}
 	e.alarmMetrics += float64(n)
+	if price, ok := cloudWatchAlarmMetricMonth.at(region); ok {
+		e.alarmPrice = price
+	}
 	e.lookup(l, cloudWatchAlarmMetricMonth, region, "alarm metric-month", float64(n), float64(n))
 }

@@ -26,7 +26,7 @@ func (e *estimator) loadBalancer(r *plan.Resource) {
 	if !ok {
 		typ = "application" // the provider's default
 	}
-	region := e.in.AWSRegion
+	region := e.awsRegion(r)
 	hours := line(r, fmt.Sprintf("load balancer hours (%s, %s)", typ, region))
 	lcus := line(r, fmt.Sprintf("load balancer capacity units (%s, %s)", typ, region))
 	if typ != "application" {

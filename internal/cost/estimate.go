@@ -157,6 +157,9 @@ type estimator struct {
 	smVersions   float64
 	smAccesses   float64
 	alarmMetrics float64
+	// alarmPrice is the price of an alarm metric where the plan's alarms
+	// are, 0 when none is priced.
+	alarmPrice float64
 }
 
 // usage is a quantity at the minimum and at the maximum.
@@ -242,9 +245,25 @@ func (e *estimator) freeTiers() {
 	e.freeTier("Artifact Registry storage", "first 0.5 GB a month", arGBMonth, "GB-month", arFreeGB, e.arGB)
 	e.freeTier("Secret Manager active versions", "first 6 versions a month", smVersionMonth, "version-month", smFreeVersions, usage{e.smVersions, e.smVersions})
 	e.freeTier("Secret Manager access operations", "first 10,000 operations a month", smPer10kAccesses, "10,000 operations", smFreeAccesses/10000.0, usage{e.smAccesses / 10000, e.smAccesses / 10000})
-	if price, ok := cloudWatchAlarmMetricMonth[e.in.AWSRegion]; ok {
-		e.freeTier("CloudWatch alarm metrics", "first 10 alarm metrics a month", price, "alarm metric-month", cloudWatchFreeAlarmMetrics, usage{e.alarmMetrics, e.alarmMetrics})
+	if e.alarmPrice > 0 {
+		e.freeTier("CloudWatch alarm metrics", "first 10 alarm metrics a month", e.alarmPrice, "alarm metric-month", cloudWatchFreeAlarmMetrics, usage{e.alarmMetrics, e.alarmMetrics})
 	}
+}
+
+// awsRegion is the Region of an AWS resource: its explicit provider's
+// region when the program gives it one (a provider without a known region
+// gives "", which prices nothing rather than guess), else the stack's
+// aws:region, which configures the default provider.
+func (e *estimator) awsRegion(r *plan.Resource) string {
+	if r.Provider == "" {
+		return e.in.AWSRegion
+	}
+	if p, ok := e.byURN[r.Provider]; ok {
+		if region, ok := str(p.Inputs, "region"); ok {
+			return region
+		}
+	}
+	return ""
 }
 
 // dependency returns the first resource of type typ that r depends on.

@@ -417,3 +417,39 @@ func TestSecretReadsAreCountedFromTheExecutionRoleWhenTheContainersAreNotKnown(t
 		}
 	}
 }
+
+// TestEachAWSLineTakesItsResourcesRegion: a resource of an explicit
+// provider is priced and labelled in that provider's Region, never the
+// stack's (issue 19: a us-west-2 service read as eu-west-1); a provider
+// whose Region is not known prices nothing rather than guess.
+func TestEachAWSLineTakesItsResourcesRegion(t *testing.T) {
+	t.Parallel()
+	west := res(t, "pulumi:providers:aws", "west-provider", `{"region": "us-west-2"}`)
+	unknown := res(t, "pulumi:providers:aws", "other-provider", `{}`)
+	unknown.Inputs["region"] = plan.Unknown{}
+	logs := func(name string, provider *plan.Resource) plan.Resource {
+		r := res(t, "aws:cloudwatch/logGroup:LogGroup", name, `{"retentionInDays": 30}`)
+		if provider != nil {
+			r.Provider = provider.URN
+		}
+		return r
+	}
+	est := compute(planOf(west, unknown, logs("default", nil), logs("west", &west), logs("elsewhere", &unknown)), "us-east-1", "")
+	got := map[string]string{}
+	for _, l := range est.Lines {
+		if strings.HasPrefix(l.Item, "CloudWatch Logs ingestion") {
+			got[l.Resource] = l.Item + " priced=" + map[bool]string{true: "yes", false: "no"}[l.Priced]
+		}
+	}
+	want := map[string]string{
+		// The table has CloudWatch Logs prices for us-east-1 only.
+		"default":   "CloudWatch Logs ingestion (us-east-1) priced=yes",
+		"west":      "CloudWatch Logs ingestion (us-west-2) priced=no",
+		"elsewhere": "CloudWatch Logs ingestion () priced=no",
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: %q, want %q", k, got[k], w)
+		}
+	}
+}

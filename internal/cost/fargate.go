@@ -35,7 +35,7 @@ func (e *estimator) fargateService(r *plan.Resource) {
 	if !ok {
 		arch = "X86_64" // ECS's default when runtimePlatform is unset
 	}
-	region := e.in.AWSRegion
+	region := e.awsRegion(r)
 	cpuLine.Item = fmt.Sprintf("Fargate vCPU (%s, %s)", arch, region)
 	memLine.Item = fmt.Sprintf("Fargate memory (%s, %s)", arch, region)
 

@@ -14,7 +14,7 @@ import (
 // ratio, so it prices the upper bound. A group without retention keeps
 // every log: its storage grows each month and has no monthly figure.
 func (e *estimator) logGroup(r *plan.Resource) {
-	region := e.in.AWSRegion
+	region := e.awsRegion(r)
 	gb := e.in.Assumptions.LogGBPerMonth
 	ingest := line(r, fmt.Sprintf("CloudWatch Logs ingestion (%s)", region))
 	ingest.Quantity = fmt.Sprintf("%s GB", plain(gb))

@@ -18,7 +18,7 @@ import (
 // ecrRepository prices an ECR repository from its lifecycle policy's
 // imageCountMoreThan rule.
 func (e *estimator) ecrRepository(r *plan.Resource) {
-	region := e.in.AWSRegion
+	region := e.awsRegion(r)
 	l := line(r, fmt.Sprintf("ECR storage (%s)", region))
 	kept, how := e.imagesKept(ecrKept(e, r))
 	if kept == 0 {

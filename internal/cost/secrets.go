@@ -19,7 +19,7 @@ import (
 
 // secretsManagerSecret prices a Secrets Manager secret for the month.
 func (e *estimator) secretsManagerSecret(r *plan.Resource) {
-	region := e.in.AWSRegion
+	region := e.awsRegion(r)
 	l := line(r, fmt.Sprintf("Secrets Manager secret (%s)", region))
 	l.Quantity = "1 secret"
 	e.lookup(l, secretsManagerSecretMonth, region, "secret-month", 1, 1)
@@ -28,7 +28,7 @@ func (e *estimator) secretsManagerSecret(r *plan.Resource) {
 // ssmParameter prices an SSM parameter the stack creates: nothing in the
 // standard tier (the default), no figure in berth's table otherwise.
 func (e *estimator) ssmParameter(r *plan.Resource) {
-	region := e.in.AWSRegion
+	region := e.awsRegion(r)
 	tier, ok := str(r.Inputs, "tier")
 	if !ok {
 		tier = "Standard" // Parameter Store's default tier
@@ -46,7 +46,7 @@ func (e *estimator) ssmParameter(r *plan.Resource) {
 // containers: Secrets Manager API calls, and SSM Parameter Store reads,
 // which cost nothing for standard parameters at standard throughput.
 func (e *estimator) taskSecrets(td *plan.Resource) {
-	region := e.in.AWSRegion
+	region := e.awsRegion(td)
 	raw, present := td.Inputs["containerDefinitions"]
 	if !present {
 		return
