@@ -298,6 +298,12 @@ func unmarshal(s *structpb.Struct) (resource.PropertyMap, error) {
 	return plugin.UnmarshalProperties(s, plugin.MarshalOptions{KeepSecrets: true, KeepResources: true, KeepUnknowns: true})
 }
 
+// Warnings returns what the program logged as warnings (ctx.Log.Warn, the
+// SDK's own), in order.
+func (m *Monitor) Warnings() []string {
+	return m.mon.Result().Warnings
+}
+
 // Resources returns every recorded resource in registration order, with
 // Parent empty for children of the stack.
 func (m *Monitor) Resources() []Resource {

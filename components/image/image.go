@@ -2,6 +2,8 @@ package image
 
 import (
 	"fmt"
+	"path/filepath"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
 	"github.com/pulumi/pulumi-docker/sdk/v4/go/docker"
@@ -110,6 +112,10 @@ func NewImage(ctx *pulumi.Context, name string, args *ImageArgs, opts ...pulumi.
 	if err != nil {
 		return nil, fmt.Errorf("tagging image %q: %w", name, err)
 	}
+	stray, err := strays(build{context: r.Build.Context, dockerfile: r.Build.Dockerfile}, 4)
+	if err != nil {
+		return nil, fmt.Errorf("reading the build context of image %q: %w", name, err)
+	}
 
 	c := &Image{}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
@@ -151,6 +157,12 @@ func NewImage(ctx *pulumi.Context, name string, args *ImageArgs, opts ...pulumi.
 		return nil, fmt.Errorf("creating docker image: %w", err)
 	}
 
+	if len(stray) > 0 {
+		// A warning, not an error: a program may mean to ship them.
+		_ = ctx.Log.Warn(fmt.Sprintf("image %q: the build context %s holds %s, which .dockerignore does not exclude: "+
+			"every change to them (a `pulumi config set` edits a stack file) rebuilds the image and deploys a new revision; "+
+			"add them to %s", name, r.Build.Context, strings.Join(stray, ", "), filepath.Join(r.Build.Context, ".dockerignore")), &pulumi.LogArgs{Resource: c})
+	}
 	c.DockerImage = img
 	c.Ref = pulumi.All(dest.repository, img.RepoDigest).ApplyT(func(v []any) (string, error) {
 		return digestRef(name, v[0].(string), v[1].(string))

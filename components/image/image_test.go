@@ -2,6 +2,7 @@ package image
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -461,5 +462,44 @@ func TestRepositoriesReplaceCreateFirst(t *testing.T) {
 				t.Errorf("lifecycle policy: deleteBeforeReplace %v, want the provider's", *d)
 			}
 		}
+	}
+}
+
+// TestAContextHoldingDeploymentFilesWarns: Pulumi's project and stack files
+// and node_modules in the build context, not excluded by .dockerignore,
+// make every `pulumi config set` rebuild the image (issue 19), so the
+// plan warns, naming them; excluded ones do not.
+func TestAContextHoldingDeploymentFilesWarns(t *testing.T) {
+	t.Parallel()
+	dir := newContext(t)
+	writeFiles(t, dir, map[string]string{
+		"Pulumi.yaml":         "name: shop\nruntime: yaml\n",
+		"Pulumi.dev.yaml":     "config: {}\n",
+		"node_modules/x/a.js": "x",
+		"app.log":             "ignored by .dockerignore",
+	})
+	m := testkit.New("berth", "test")
+	if err := m.Run(func(ctx *pulumi.Context) error {
+		_, err := NewImage(ctx, "app", &ImageArgs{Build: &Build{Context: dir}, RequiredPlatform: CloudRunPlatform, ECR: &ECRArgs{}})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := `image "app": the build context ` + dir + ` holds Pulumi.dev.yaml, Pulumi.yaml, node_modules/x/a.js, which .dockerignore does not exclude: ` +
+		"every change to them (a `pulumi config set` edits a stack file) rebuilds the image and deploys a new revision; add them to " + filepath.Join(dir, ".dockerignore")
+	if got := m.Warnings(); !slices.Contains(got, want) {
+		t.Errorf("warnings = %q, want %q", got, want)
+	}
+
+	writeFiles(t, dir, map[string]string{".dockerignore": "*.log\nPulumi*.yaml\nnode_modules\n"})
+	m = testkit.New("berth", "test")
+	if err := m.Run(func(ctx *pulumi.Context) error {
+		_, err := NewImage(ctx, "app", &ImageArgs{Build: &Build{Context: dir}, RequiredPlatform: CloudRunPlatform, ECR: &ECRArgs{}})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Warnings(); len(got) != 0 {
+		t.Errorf("warnings with the files excluded = %q, want none", got)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -82,11 +83,19 @@ func contentTag(b build) (string, error) {
 }
 
 // hashContext writes every file of the context dir that ignore keeps, in
-// lexical order, into h. Docker and the provider send and hash a file
+// lexical order, into h.
+func hashContext(h hash.Hash, dir string, ignore *patternmatcher.PatternMatcher) error {
+	return walkContext(dir, ignore, func(rel, path string, mode fs.FileMode) error {
+		return hashEntry(h, rel, path, mode)
+	})
+}
+
+// walkContext calls fn, in lexical order, for every file of the context
+// dir that ignore keeps. Docker and the provider send and hash a file
 // exactly when ignore does not match it or one of its parent directories
 // (patternmatcher.MatchesUsingParentResults, which tonistiigi/fsutil's Walk
 // uses for the provider's hashContext).
-func hashContext(h hash.Hash, dir string, ignore *patternmatcher.PatternMatcher) error {
+func walkContext(dir string, ignore *patternmatcher.PatternMatcher, fn func(rel, path string, mode fs.FileMode) error) error {
 	parents := map[string]patternmatcher.MatchInfo{}
 	return filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -120,8 +129,40 @@ func hashContext(h hash.Hash, dir string, ignore *patternmatcher.PatternMatcher)
 		if err != nil {
 			return err
 		}
-		return hashEntry(h, rel, path, fi.Mode())
+		return fn(rel, path, fi.Mode())
 	})
+}
+
+// strayPattern matches the paths of a build context that belong to the
+// deployment, not the build: Pulumi's project and stack files (a `pulumi
+// config set` edits a stack file), dependencies installed for the Pulumi
+// program (node_modules), and version control and Pulumi's own
+// directories.
+var strayPattern = regexp.MustCompile(`(^|/)(Pulumi(\.[^/]+)?\.ya?ml|node_modules/.*|\.git/.*|\.pulumi/.*)$`)
+
+// strays lists the files of b's context that .dockerignore keeps although
+// they belong to the deployment (strayPattern), in lexical order, at most
+// limit of them: each change to one rebuilds and redeploys the image.
+func strays(b build, limit int) ([]string, error) {
+	ignore, err := ignorePatterns(b.dockerfile, b.context)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	errEnough := errors.New("enough")
+	err = walkContext(b.context, ignore, func(rel, _ string, _ fs.FileMode) error {
+		if strayPattern.MatchString(rel) {
+			out = append(out, rel)
+			if len(out) == limit {
+				return errEnough
+			}
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errEnough) {
+		return nil, err
+	}
+	return out, nil
 }
 
 // parentDir is the slash-separated parent of rel, "" at the context root,
