@@ -151,3 +151,36 @@ func TestDiffOfAPlanWithoutACostSectionShowsTheHeadOnly(t *testing.T) {
 		t.Errorf("text diff:\n%s", stdout)
 	}
 }
+
+// TestTheCostGateFailsWhenItCannotDecide: --fail-on cost with a plan that
+// has no cost estimate exits 3, saying why (issue 17: it exited 0); with
+// both estimates and no rise it passes.
+func TestTheCostGateFailsWhenItCannotDecide(t *testing.T) {
+	t.Parallel()
+	stdout, stderr, code := runBerth(t, nil, "plan", "--stack", "dev", "--format", "json")
+	if code != 0 {
+		t.Fatalf("berth plan: exit %d: %s", code, stderr)
+	}
+	base := filepath.Join(t.TempDir(), "base.json")
+	if err := os.WriteFile(base, []byte(stdout), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	raw := []byte(stdout)
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	delete(doc, "cost")
+	noCost := filepath.Join(t.TempDir(), "nocost.json")
+	b, _ := json.Marshal(doc)
+	if err := os.WriteFile(noCost, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code = runBerth(t, nil, "diff", base, noCost, "--fail-on", "cost")
+	if want := "berth: --fail-on cost: the cost gate cannot decide: the head plan has no cost estimate; make both plans with berth plan --format json"; code != 3 || !strings.Contains(stderr, want) {
+		t.Errorf("exit %d, stderr %q; want 3 and %q", code, stderr, want)
+	}
+	if _, stderr, code := runBerth(t, nil, "diff", base, base, "--fail-on", "cost"); code != 0 {
+		t.Errorf("both estimates, no rise: exit %d, stderr %q; want 0", code, stderr)
+	}
+}

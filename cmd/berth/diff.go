@@ -49,8 +49,10 @@ Flags:
                       flag of one of these kinds (replace, delete,
                       downtime, iam, exposure, secret, capacity,
                       rollout, cost),
-                      after printing the diff: a gate for CI. Default:
-                      none, exit 0 whatever the flags.
+                      after printing the diff: a gate for CI. With cost,
+                      also when the plans' cost estimates cannot be
+                      compared (a gate that cannot decide fails).
+                      Default: none, exit 0 whatever the flags.
   --cost-threshold N%|N
                       Optional. Raise a cost flag when the monthly estimate
                       rises by more than N percent of the base figure, or
@@ -127,9 +129,17 @@ func runDiff(_ context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("comparing %s and %s: %w", files[0], files[1], err)
 	}
-	r.AddCost(cost.CompareJSON(base.Cost, head.Cost, limit))
+	delta := cost.CompareJSON(base.Cost, head.Cost, limit)
+	r.AddCost(delta)
 	if err := writeOut(write, r, stdout); err != nil {
 		return err
+	}
+	// A gate that cannot decide fails: without both plans' estimates there
+	// is no rise to judge.
+	if slices.Contains(gate, diff.KindCost) {
+		if why := undecidedCost(delta); why != "" {
+			return &flaggedError{fmt.Sprintf("--fail-on %s: the cost gate cannot decide: %s; make both plans with berth plan --format json", failOn.value, why)}
+		}
 	}
 	if raised := r.Raised(gate...); len(raised) > 0 {
 		lines := make([]string, len(raised))
@@ -140,6 +150,22 @@ func runDiff(_ context.Context, args []string, stdout io.Writer) error {
 			map[bool]string{true: "flag", false: "flags"}[len(raised) == 1], strings.Join(lines, "\n"))}
 	}
 	return nil
+}
+
+// undecidedCost says why a cost delta cannot be judged against the
+// threshold, or returns "" when it can.
+func undecidedCost(d *cost.Delta) string {
+	switch {
+	case d == nil:
+		return "neither plan has a cost estimate"
+	case d.Note != "":
+		return d.Note
+	case d.Base == nil:
+		return "the base plan has no cost estimate"
+	case d.Head == nil:
+		return "the head plan has no cost estimate"
+	}
+	return ""
 }
 
 // parseFailOn reads --fail-on's comma-separated flag kinds.

@@ -82,7 +82,9 @@ func validMember(m string) bool {
 			continue
 		}
 		switch p {
-		case "user:", "serviceAccount:", "group:":
+		case "serviceAccount:":
+			return emailPattern.MatchString(id) || workloadPattern.MatchString(id)
+		case "user:", "group:":
 			return emailPattern.MatchString(id)
 		case "domain:":
 			return domainPattern.MatchString(id)
@@ -97,6 +99,10 @@ func validMember(m string) bool {
 var (
 	domainPattern = regexp.MustCompile(`^([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?\.)+[a-zA-Z]{2,}$`)
 	emailPattern  = regexp.MustCompile(`^[^@]+@([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?\.)+[a-zA-Z]{2,}$`)
+	// workloadPattern is a Kubernetes service account through Workload
+	// Identity: PROJECT.svc.id.goog[NAMESPACE/KSA] (IAM, "Principal
+	// identifiers").
+	workloadPattern = regexp.MustCompile(`^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*\.svc\.id\.goog\[[^/\]]+/[^/\]]+\]$`)
 )
 
 // newServiceAccount creates the service's dedicated service account, which

@@ -49,10 +49,12 @@ func TestResolveInvokers(t *testing.T) {
 func TestValidMemberTakesEachFormWithItsIdentity(t *testing.T) {
 	t.Parallel()
 	for m, want := range map[string]bool{
-		"user:alice@example.com":                              true,
-		"serviceAccount:caller@p-123.iam.gserviceaccount.com": true,
-		"group:oncall@example.co.uk":                          true,
-		"domain:example.com":                                  true,
+		"user:alice@example.com":                                                                  true,
+		"serviceAccount:caller@p-123.iam.gserviceaccount.com":                                     true,
+		"group:oncall@example.co.uk":                                                              true,
+		"domain:example.com":                                                                      true,
+		"serviceAccount:my-proj.svc.id.goog[payments/api]":                                        true,
+		"serviceAccount:my-proj.svc.id.goog[payments]":                                            false,
 		"principal://iam.googleapis.com/locations/global/workforcePools/p/subject/s":              true,
 		"principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/*": true,
 		"user:bob":             false,

@@ -119,8 +119,9 @@ func (c *Service) newAlarms(ctx *pulumi.Context, name string, p *plan, tags pulu
 // serviceAlarms is the service's deployment alarms: the two alarms,
 // enabled with rollback, or named but disabled with alarms off. The block
 // is always sent, whole: the provider keeps the cloud's alarms when a
-// program drops it (alarms is Optional and Computed: internal/providers
-// aws_ecs.go), and all three of its fields are required
+// program drops it (alarms is Optional, and its DiffSuppressFunc hides a
+// missing block: internal/providers aws_ecs.go models that as Computed),
+// and all three of its fields are required
 // ([TPA] internal/service/ecs/service.go resourceService "alarms", index
 // id 6687224974: a block of at most one with DiffSuppressFunc
 // SuppressMissingOptionalConfigurationBlock; alarm_names a Required set,

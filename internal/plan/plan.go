@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -180,18 +181,29 @@ type jsonResource struct {
 	Inputs map[string]any `json:"inputs"`
 }
 
+// MaxBytes is the largest plan Read accepts: 256 MiB, about 100,000
+// resources of berth's stacks' size. A larger input is refused before it is
+// parsed, so that no file can make berth diff exhaust memory.
+const MaxBytes = 256 << 20
+
 // Read decodes a plan written by WriteJSON. Input that is not a berth plan
 // is ErrNotAPlan, a plan of another schema version ErrSchemaVersion, each
-// wrapped with what was found; unknown fields, malformed values and a URN
-// listed twice are errors too.
+// wrapped with what was found. Also errors, each naming where: input over
+// MaxBytes, a key twice in one object, unknown fields, malformed values,
+// "resources" missing or null, an empty URN, a URN listed twice, and a
+// parent, provider or dependency that is not in the plan or is the
+// resource itself.
 func Read(r io.Reader) (*Plan, error) {
-	raw, err := io.ReadAll(r)
+	raw, err := io.ReadAll(io.LimitReader(r, MaxBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading plan: %w", err)
 	}
+	if len(raw) > MaxBytes {
+		return nil, fmt.Errorf("reading plan: larger than %d MiB (allowed: at most %d MiB)", MaxBytes>>20, MaxBytes>>20)
+	}
 	var head struct {
-		Format        *string `json:"format"`
-		SchemaVersion *int    `json:"schemaVersion"`
+		Format        *string         `json:"format"`
+		SchemaVersion json.RawMessage `json:"schemaVersion"`
 	}
 	if err := json.Unmarshal(raw, &head); err != nil {
 		return nil, fmt.Errorf("%w: not a JSON object (%v); %s", ErrNotAPlan, err, MakeHint)
@@ -203,28 +215,42 @@ func Read(r io.Reader) (*Plan, error) {
 		return nil, fmt.Errorf("%w: \"format\" is %q, not %q; %s", ErrNotAPlan, *head.Format, Format, MakeHint)
 	case head.SchemaVersion == nil:
 		return nil, fmt.Errorf("%w: no \"schemaVersion\"; %s", ErrNotAPlan, MakeHint)
-	case *head.SchemaVersion != SchemaVersion:
+	}
+	version, err := strconv.Atoi(string(head.SchemaVersion))
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("%w: \"schemaVersion\" is %s, not a version number (this berth reads version %d); %s", ErrSchemaVersion, head.SchemaVersion, SchemaVersion, MakeHint)
+	case version != SchemaVersion:
 		return nil, fmt.Errorf("%w: the plan has schema version %d, this berth reads version %d; make both plans with the same berth: berth plan --stack NAME --format json",
-			ErrSchemaVersion, *head.SchemaVersion, SchemaVersion)
+			ErrSchemaVersion, version, SchemaVersion)
+	}
+	if err := noDuplicateKeys(raw); err != nil {
+		return nil, fmt.Errorf("reading plan: %w", err)
 	}
 	var doc struct {
 		Plan
-		Resources []jsonResource `json:"resources"`
-		Outputs   map[string]any `json:"outputs"`
+		Resources *[]jsonResource `json:"resources"`
+		Outputs   map[string]any  `json:"outputs"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("reading plan: %w", err)
 	}
+	if doc.Resources == nil {
+		return nil, errors.New(`reading plan: "resources" is missing or null (a plan lists its resources, [] for none)`)
+	}
 	p := doc.Plan
 	if p.Outputs, err = decodeMap(doc.Outputs, "outputs"); err != nil {
 		return nil, fmt.Errorf("reading plan: %w", err)
 	}
 	seen := map[string]bool{}
-	for i, jr := range doc.Resources {
+	for i, jr := range *doc.Resources {
 		res := jr.Resource
-		if seen[res.URN] {
+		switch {
+		case res.URN == "":
+			return nil, fmt.Errorf("reading plan: resources[%d] has no URN", i)
+		case seen[res.URN]:
 			return nil, fmt.Errorf("reading plan: resource URN %s is listed twice; a plan holds each resource once", res.URN)
 		}
 		seen[res.URN] = true
@@ -233,8 +259,75 @@ func Read(r io.Reader) (*Plan, error) {
 		}
 		p.Resources = append(p.Resources, res)
 	}
+	for _, res := range p.Resources {
+		refs := map[string]string{"parent": res.Parent, "provider": res.Provider}
+		for i, d := range res.DependsOn {
+			refs[fmt.Sprintf("dependsOn[%d]", i)] = d
+		}
+		for _, field := range sortedKeys(refs) {
+			switch u := refs[field]; {
+			case u == "":
+			case u == res.URN:
+				return nil, fmt.Errorf("reading plan: resource %s: its %s is itself", res.URN, field)
+			case !seen[u]:
+				return nil, fmt.Errorf("reading plan: resource %s: its %s %s is not in the plan", res.URN, field, u)
+			}
+		}
+	}
 	n := p.Normalized()
 	return &n, nil
+}
+
+// noDuplicateKeys reports the first object in the JSON text raw that holds
+// a key twice, by its path: encoding/json would keep the last value
+// silently.
+func noDuplicateKeys(raw []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var walk func(path string) error
+	walk = func(path string) error {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch t {
+		case json.Delim('{'):
+			keys := map[string]bool{}
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return err
+				}
+				k, _ := kt.(string)
+				if keys[k] {
+					return fmt.Errorf("%s: key %q appears twice (allowed: each key once)", or(path, "the plan"), k)
+				}
+				keys[k] = true
+				if err := walk(path + "." + k); err != nil {
+					return err
+				}
+			}
+			_, err := dec.Token()
+			return err
+		case json.Delim('['):
+			for i := 0; dec.More(); i++ {
+				if err := walk(fmt.Sprintf("%s[%d]", path, i)); err != nil {
+					return err
+				}
+			}
+			_, err := dec.Token()
+			return err
+		}
+		return nil
+	}
+	return walk("")
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return strings.TrimPrefix(s, ".")
 }
 
 // Normalized returns a copy of p whose slices and maps are non-nil and

@@ -3,6 +3,7 @@ package plan
 import (
 	"bytes"
 	"errors"
+	"io"
 	"reflect"
 	"strings"
 	"testing"
@@ -71,6 +72,19 @@ func TestReadRejectsWhatIsNotAPlanOfThisSchema(t *testing.T) {
 			nil, `outputs.x: malformed $unknown marker`},
 		{"an unknown with another field", `{"format": "berth-plan", "schemaVersion": 3, "project": "p", "stack": "s", "resources": [], "outputs": {"x": {"$unknown": {"from": "urn:x", "extra": 1}}}}`,
 			nil, `outputs.x: malformed $unknown marker`},
+		{"a fractional version", `{"format": "berth-plan", "schemaVersion": 1.5}`, ErrSchemaVersion, `"schemaVersion" is 1.5, not a version number (this berth reads version 3)`},
+		{"a version as a string", `{"format": "berth-plan", "schemaVersion": "3"}`, ErrSchemaVersion, `"schemaVersion" is "3", not a version number`},
+		{"a version too large", `{"format": "berth-plan", "schemaVersion": 99999999999999999999}`, ErrSchemaVersion, "not a version number"},
+		{"null resources", `{"format": "berth-plan", "schemaVersion": 3, "project": "p", "stack": "s", "resources": null, "outputs": {}}`, nil, `"resources" is missing or null`},
+		{"no resources", `{"format": "berth-plan", "schemaVersion": 3, "project": "p", "stack": "s", "outputs": {}}`, nil, `"resources" is missing or null`},
+		{"an empty URN", `{"format": "berth-plan", "schemaVersion": 3, "project": "p", "stack": "s", "outputs": {}, "resources": [` +
+			`{"urn": "", "type": "t", "name": "n", "custom": true, "parent": "", "dependsOn": [], "options": {}, "inputs": {}}]}`, nil, "resources[0] has no URN"},
+		{"a parent not in the plan", `{"format": "berth-plan", "schemaVersion": 3, "project": "p", "stack": "s", "outputs": {}, "resources": [` +
+			`{"urn": "urn:x", "type": "t", "name": "n", "custom": true, "parent": "urn:gone", "dependsOn": [], "options": {}, "inputs": {}}]}`, nil, "resource urn:x: its parent urn:gone is not in the plan"},
+		{"a resource depending on itself", `{"format": "berth-plan", "schemaVersion": 3, "project": "p", "stack": "s", "outputs": {}, "resources": [` +
+			`{"urn": "urn:x", "type": "t", "name": "n", "custom": true, "parent": "", "dependsOn": ["urn:x"], "options": {}, "inputs": {}}]}`, nil, "resource urn:x: its dependsOn[0] is itself"},
+		{"a key twice", `{"format": "berth-plan", "schemaVersion": 3, "project": "p", "stack": "s", "outputs": {}, "resources": [` +
+			`{"urn": "urn:x", "type": "t", "name": "n", "custom": true, "parent": "", "dependsOn": [], "options": {}, "inputs": {"a": 1, "a": 2}}]}`, nil, `resources[0].inputs: key "a" appears twice (allowed: each key once)`},
 		{"an unescaped dollar key", `{"format": "berth-plan", "schemaVersion": 3, "project": "p", "stack": "s", "resources": [], "outputs": {"x": {"$secret": true, "y": 1}}}`,
 			nil, `key "$secret": a marker must be the only key of its object`},
 	}
@@ -136,4 +150,22 @@ func TestAPartialPrintsItsKnownTextAndMarksTheRest(t *testing.T) {
 	if !strings.Contains(buf.String(), want) {
 		t.Errorf("text:\n%s\nwant it to hold:\n%s", buf.String(), want)
 	}
+}
+
+func TestReadRefusesInputOverItsLimit(t *testing.T) {
+	t.Parallel()
+	_, err := Read(io.LimitReader(zeros{}, MaxBytes+10))
+	if err == nil || !strings.Contains(err.Error(), "larger than 256 MiB (allowed: at most 256 MiB)") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// zeros reads as endless spaces.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = ' '
+	}
+	return len(p), nil
 }

@@ -278,6 +278,9 @@ func TestDeployEndsAsTheScriptAndTheServiceSay(t *testing.T) {
 		{"", DeploymentFailsAlarms, true, "td:2", false},
 		{"", DeploymentRollsBack, false, "td:2", true},
 	} {
+		if got, err := Deploy(tt.running, "td:2", tt.outcome, false, tt.rollback); tt.running != "" && (got != "td:2" || err != nil) {
+			t.Errorf("without waitForSteadyState, Deploy(%q, %s) = %q, %v; want the new revision, read back before any rollback", tt.running, tt.outcome, got, err)
+		}
 		got, err := Deploy(tt.running, "td:2", tt.outcome, true, tt.rollback)
 		if got != tt.want || (err != nil) != tt.err {
 			t.Errorf("Deploy(%q, td:2, %s, rollback %v) = %q, %v; want %q, error %v", tt.running, tt.outcome, tt.rollback, got, err, tt.want, tt.err)

@@ -51,6 +51,11 @@ const (
 // deployments and of running tasks ([TPA] service.go
 // statusServiceWaitForStable, index id 6687224974).
 func Deploy(running, want string, outcome DeploymentOutcome, waitForSteadyState, alarmRollback bool) (string, error) {
+	if !waitForSteadyState && running != "" {
+		// The provider reads the service back as soon as ECS accepts the
+		// deployment, before any rollback: it reports the new revision.
+		return want, nil
+	}
 	switch {
 	case outcome == DeploymentFailsAlarms && alarmRollback && running != "":
 		return running, nil

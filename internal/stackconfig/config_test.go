@@ -330,7 +330,7 @@ func TestPulumiAutonamingConfigurationIsRefused(t *testing.T) {
 // nearest key; the provider's own keys and other packages' pass.
 func TestProviderSettingsAreTheProvidersOwn(t *testing.T) {
 	t.Parallel()
-	dir := writeProject(t, map[string]string{"Pulumi.yaml": "name: shop\nruntime: go\n", "Pulumi.test.yaml": "config:\n  aws:regoin: us-east-1\n  gcp:projet: p\n  aws:region: us-east-1\n  gcp:project: p\n  docker:host: unix:///var/run/docker.sock\n  random:anything: x\n"})
+	dir := writeProject(t, map[string]string{"Pulumi.yaml": "name: shop\nruntime: go\n", "Pulumi.test.yaml": "config:\n  aws:regoin: us-east-1\n  gcp:projet: p\n  aws:region: us-east-1\n  gcp:project: p\n  docker:host: unix:///var/run/docker.sock\n  random:anything: x\n  aws:version: 6.83.4\n  gcp:pluginDownloadURL: https://example.com\n"})
 	_, err := LoadConfig(LoadOptions{Dir: dir, Stack: "test"})
 	var ce *ConfigError
 	want := []string{

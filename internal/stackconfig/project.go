@@ -76,6 +76,12 @@ func undeclared(project string, m config.Map, schema map[config.Key]workspace.Pr
 	return problems
 }
 
+// engineProviderKeys are the settings of every provider that the engine
+// reads itself, which no SDK's config package has a getter for (pkg/v3
+// v3.274.1 resource/deploy/providers/registry.go:51,59: pluginDownloadURL
+// and version).
+var engineProviderKeys = []string{"version", "pluginDownloadURL"}
+
 // unknownProviderKeys lists the settings of the aws, gcp and docker
 // providers that the provider does not take (a typo such as aws:regoin,
 // which the provider would ignore), each with the nearest key it takes.
@@ -84,7 +90,7 @@ func unknownProviderKeys(m config.Map) []string {
 	var problems []string
 	for k := range m {
 		keys, known := providerKeys[k.Namespace()]
-		if !known || slices.Contains(keys, k.String()) {
+		if !known || slices.Contains(keys, k.String()) || slices.Contains(engineProviderKeys, k.Name()) {
 			continue
 		}
 		problems = append(problems, fmt.Sprintf("%s: not a setting of the %s provider (did you mean %s? its settings are its SDK's config package's keys)", k, k.Namespace(), nearest(k.String(), keys)))
