@@ -348,15 +348,7 @@ func str(inputs map[string]any, path ...string) string {
 	case string:
 		return v
 	case plan.Partial:
-		var b strings.Builder
-		for _, e := range v {
-			if s, ok := e.(string); ok {
-				b.WriteString(s)
-			} else {
-				b.WriteString(plan.Describe(plan.Unknown{}))
-			}
-		}
-		return b.String()
+		return v.Text()
 	}
 	return ""
 }

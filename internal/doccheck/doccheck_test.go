@@ -6,6 +6,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -66,7 +67,7 @@ func TestDocumentationNamesOnlyIdentifiersThatExist(t *testing.T) {
 			}
 		}
 	}
-	for _, dir := range slices.Sorted(mapsKeys(packages)) {
+	for _, dir := range slices.Sorted(maps.Keys(packages)) {
 		known := map[string]bool{}
 		for _, d := range append([]string{dir}, packages[dir]...) {
 			for n := range idents[d] {
@@ -151,14 +152,4 @@ func exported(g *ast.GenDecl) bool {
 		}
 	}
 	return false
-}
-
-func mapsKeys(m map[string][]string) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }

@@ -300,7 +300,11 @@ func noDuplicateKeys(raw []byte) error {
 				}
 				k, _ := kt.(string)
 				if keys[k] {
-					return fmt.Errorf("%s: key %q appears twice (allowed: each key once)", or(path, "the plan"), k)
+					where := strings.TrimPrefix(path, ".")
+					if where == "" {
+						where = "the plan"
+					}
+					return fmt.Errorf("%s: key %q appears twice (allowed: each key once)", where, k)
 				}
 				keys[k] = true
 				if err := walk(path + "." + k); err != nil {
@@ -321,13 +325,6 @@ func noDuplicateKeys(raw []byte) error {
 		return nil
 	}
 	return walk("")
-}
-
-func or(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return strings.TrimPrefix(s, ".")
 }
 
 // Normalized returns a copy of p whose slices and maps are non-nil and

@@ -276,6 +276,21 @@ func IsMarker(v any) bool {
 	return false
 }
 
+// Text returns the string p stands for with each unknown part as
+// [unknown], for readers that match text (policy resources, secret
+// references).
+func (p Partial) Text() string {
+	var b strings.Builder
+	for _, e := range p {
+		if s, ok := e.(string); ok {
+			b.WriteString(s)
+		} else {
+			b.WriteString(Describe(Unknown{}))
+		}
+	}
+	return b.String()
+}
+
 // Describe renders a marker for people: [secret], [unknown], [asset
 // file app/main.go], [resource urn:...], and a Partial as its quoted
 // text joined to its unknown parts with "+" ("sg-"+[unknown]). Other

@@ -287,5 +287,6 @@ func (a *Autoname) withRandom(name string, v resource.PropertyValue, ids placeho
 		return v
 	}
 	// The bridge keeps an autoname on update.
-	return resource.NewProperty(s[:at] + ids.p.make(ids.stable().o, Hex, randLen) + s[at+randLen:])
+	random, _ := ids.stable().Generate(Hex, randLen)
+	return resource.NewProperty(s[:at] + random + s[at+randLen:])
 }

@@ -72,9 +72,9 @@ var configPlaceholders = map[string]struct {
 	n        int
 }{"account": {Digits, 12}}
 
-// make returns a new placeholder of n characters of alphabet (at least
+// draw returns a new placeholder of n characters of alphabet (at least
 // placeholderLen), recorded as standing for a value of urn.
-func (p *Placeholders) make(o origin, alphabet string, n int) string {
+func (p *Placeholders) draw(o origin, alphabet string, n int) string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.drawLocked(o, alphabet, max(n, placeholderLen))
@@ -233,7 +233,7 @@ var _ IDs = placeholderIDs{}
 
 // Generate returns a placeholder of at least n characters of alphabet.
 func (s placeholderIDs) Generate(alphabet string, n int) (string, bool) {
-	return s.p.make(s.o, alphabet, n), true
+	return s.p.draw(s.o, alphabet, n), true
 }
 
 // Next returns a placeholder sequence number.
