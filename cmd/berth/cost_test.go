@@ -80,7 +80,7 @@ func TestCostUsage(t *testing.T) {
 		{"unknown stack", []string{"cost", "--stack", "qa", "--dir", project(t)}, 2, `berth cost: --stack "qa": stack not found`},
 		{"bad set", []string{"cost", "--stack", "dev", "--set", "nothing"}, 2, "berth cost: --set "},
 		{"bad stack outputs", []string{"cost", "--stack", "dev", "--stack-outputs", "acme/net"}, 2, "berth cost: --stack-outputs \"acme/net\": must be NAME=FILE"},
-		{"stack outputs not a file", []string{"cost", "--stack", "dev", "--stack-outputs", "acme/net=/dev/null"}, 2, "berth cost: --stack-outputs acme/net: /dev/null is not a regular file"},
+		{"stack outputs not a file", []string{"cost", "--stack", "dev", "--stack-outputs", "acme/net=/dev/null"}, 2, "berth cost: --stack-outputs acme/net: /dev/null is a character device, not a regular file: berth reads only regular files"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

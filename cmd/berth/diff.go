@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/berth-dev/berth/internal/cost"
 	"github.com/berth-dev/berth/internal/diff"
+	"github.com/berth-dev/berth/internal/fileread"
 	"github.com/berth-dev/berth/internal/plan"
 )
 
@@ -188,16 +190,16 @@ func parseFailOn(v onceString) ([]diff.Kind, error) {
 	return kinds, nil
 }
 
-// readPlan reads a plan file; "-" is stdin.
+// readPlan reads a plan file, a regular file of at most plan.MaxBytes;
+// "-" is stdin.
 func readPlan(path string) (*plan.Plan, error) {
 	var r io.Reader = os.Stdin
 	if path != "-" {
-		f, err := os.Open(path)
+		b, err := fileread.Read(path, plan.MaxBytes)
 		if err != nil {
 			return nil, fmt.Errorf("reading plan: %w", err)
 		}
-		defer f.Close()
-		r = f
+		r = bytes.NewReader(b)
 	}
 	p, err := plan.Read(r)
 	if err != nil {

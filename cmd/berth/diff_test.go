@@ -473,7 +473,7 @@ func TestDiffUsage(t *testing.T) {
 		{"bad format", []string{"diff", dev, dev, "--format", "html"}, 2, `berth diff: --format "html": must be text, markdown or json`, ""},
 		{"format twice", []string{"diff", "--format", "json", dev, dev, "--format", "text"}, 2, `invalid value "text" for flag --format: given twice`, ""},
 		{"unknown flag", []string{"diff", dev, dev, "--stack", "dev"}, 2, "berth diff: flag provided but not defined: --stack", ""},
-		{"missing file", []string{"diff", dev, filepath.Join(dir, "nope.json")}, 1, "berth: reading plan: open ", ""},
+		{"missing file", []string{"diff", dev, filepath.Join(dir, "nope.json")}, 1, "berth: reading plan: stat ", ""},
 		{"malformed plan", []string{"diff", dev, bad}, 1, "berth: " + bad + ": not a berth plan: not a JSON object", ""},
 		{"an earlier berth's plan", []string{"diff", old, dev}, 1, "berth: " + old + `: not a berth plan: no "format": "berth-plan" field; make one with this berth: berth plan --stack NAME --format json` + "\n", ""},
 		{"another schema version", []string{"diff", dev, v1}, 1, "berth: " + v1 + ": unsupported berth plan schema version: the plan has schema version 1, this berth reads version 3; make both plans with the same berth", ""},

@@ -14,7 +14,8 @@
 // Run `berth <command> -h` for a command's flags and exit codes. Exit
 // status: 0 on success, 1 when the configuration, the program or an input
 // file is wrong (problems on stderr, one per line), 2 on a usage error, 3
-// when `berth diff --fail-on` finds a chosen flag.
+// when `berth diff --fail-on` finds a chosen flag, 130 on Ctrl-C (SIGINT)
+// and 143 on SIGTERM, at any point.
 package main
 
 import (
@@ -25,6 +26,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 const usage = `Usage: berth <command> [flags]
@@ -45,10 +47,40 @@ Run 'berth <command> -h' for a command's flags and exit codes.
 `
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(exitCode(err))
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() { done <- exitCode(run(ctx, os.Args[1:], os.Stdout, os.Stderr)) }()
+	var sig os.Signal
+	select {
+	case code := <-done:
+		os.Exit(code)
+	case sig = <-sigs:
+	}
+	// Ctrl-C or SIGTERM: the command stops what it started (the
+	// program's processes), then berth exits, whatever it was doing
+	// (reading stdin, diffing); a second signal ends it at once.
+	cancel()
+	signal.Stop(sigs)
+	select {
+	case <-done:
+	case <-time.After(interruptGrace):
+	}
+	fmt.Fprintf(os.Stderr, "berth: stopped by %s\n", sigName(sig))
+	os.Exit(128 + int(sig.(syscall.Signal)))
+}
+
+// interruptGrace is how long a signalled command has to stop the program
+// it runs before berth exits.
+const interruptGrace = 3 * time.Second
+
+// sigName names the signals berth stops on.
+func sigName(sig os.Signal) string {
+	if sig == syscall.SIGTERM {
+		return "SIGTERM"
+	}
+	return "SIGINT (Ctrl-C)"
 }
 
 // run runs the command that args name. It prints errors to stderr itself

@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 
 	"github.com/berth-dev/berth/internal/cost"
+	"github.com/berth-dev/berth/internal/fileread"
 	"github.com/berth-dev/berth/internal/plan"
 	"github.com/berth-dev/berth/internal/planengine"
 	"github.com/berth-dev/berth/internal/stackconfig"
@@ -227,6 +228,10 @@ func (f *stackFlags) planStack(ctx context.Context, stderr io.Writer) (*plan.Pla
 	return res.Plan, est, nil
 }
 
+// maxPassphraseFile bounds PULUMI_CONFIG_PASSPHRASE_FILE: a passphrase is
+// a line of text.
+const maxPassphraseFile = 64 << 10
+
 // passphrase reads the passphrase of the passphrase secrets provider from
 // the environment as the Pulumi CLI does: PULUMI_CONFIG_PASSPHRASE when set
 // (even empty), else the contents of PULUMI_CONFIG_PASSPHRASE_FILE. It
@@ -236,7 +241,7 @@ func passphrase() (*string, string, error) {
 		return &p, "PULUMI_CONFIG_PASSPHRASE", nil
 	}
 	if f := os.Getenv("PULUMI_CONFIG_PASSPHRASE_FILE"); f != "" {
-		b, err := os.ReadFile(f)
+		b, err := fileread.Read(f, maxPassphraseFile)
 		if err != nil {
 			return nil, "", fmt.Errorf("reading PULUMI_CONFIG_PASSPHRASE_FILE: %w", err)
 		}

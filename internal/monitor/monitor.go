@@ -146,9 +146,12 @@ type Monitor struct {
 
 	mu        sync.Mutex
 	connected bool
-	stackURN  string
-	rootURN   string
-	resources map[string]*Resource
+	// stackDone and shutdown record the two calls with which the Go SDK
+	// ends a run; see Run.
+	stackDone, shutdown bool
+	stackURN            string
+	rootURN             string
+	resources           map[string]*Resource
 	// pending holds the URNs of registrations under way.
 	pending map[string]bool
 	// claims holds what the resources claim in the cloud (their physical
@@ -222,6 +225,16 @@ type Run struct {
 	Outputs resource.PropertyMap
 	// Connected says the program reached the engine.
 	Connected bool
+	// StackDone says the program registered the stack's outputs, which
+	// every Go SDK does once the program's body has returned (sdk/v3
+	// v3.274.1 go/pulumi/run.go:149, v3.129.0 run.go:127), even before
+	// its resources are all registered.
+	StackDone bool
+	// Shutdown says the program signalled its end: the Go SDK does after
+	// every registration of a run without error has finished, since
+	// v3.182.0 (v3.274.1 go/pulumi/run.go:105-121; v3.181.0 has no such
+	// call).
+	Shutdown bool
 	// Problems are what the engine rejected or could not answer.
 	Problems []string
 	// LogErrors and Warnings are what the program logged.
@@ -239,6 +252,7 @@ func (m *Monitor) Result() Run {
 	}
 	return Run{
 		Resources: rs, Order: slices.Clone(m.order), StackURN: m.stackURN, Outputs: m.outputs.Copy(), Connected: m.connected,
+		StackDone: m.stackDone, Shutdown: m.shutdown,
 		Problems: slices.Clone(m.problems), LogErrors: slices.Clone(m.logErrors), Warnings: slices.Clone(m.warnings),
 	}
 }
@@ -621,7 +635,7 @@ func (m *Monitor) RegisterResourceOutputs(_ context.Context, req *pulumirpc.Regi
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if req.GetUrn() == m.stackURN {
-		m.outputs = outs
+		m.outputs, m.stackDone = outs, true
 	}
 	return &emptypb.Empty{}, nil
 }
@@ -794,9 +808,12 @@ func (m *Monitor) RegisterErrorHook(context.Context, *pulumirpc.RegisterErrorHoo
 	return &emptypb.Empty{}, nil
 }
 
-// SignalAndWaitForShutdown returns at once: there are no delete hooks to
-// wait for.
+// SignalAndWaitForShutdown records that the program ended its run and
+// returns at once: there are no delete hooks to wait for.
 func (m *Monitor) SignalAndWaitForShutdown(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
+	m.mu.Lock()
+	m.shutdown = true
+	m.mu.Unlock()
 	return &emptypb.Empty{}, nil
 }
 

@@ -232,10 +232,19 @@ func (m manifest) add(path string) error {
 }
 
 func hashFile(path string) (string, error) {
-	f, err := os.Open(path)
+	info, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "missing", nil
 	}
+	if err != nil {
+		return "", err
+	}
+	// A device among the sources would be read forever, and opening a
+	// FIFO blocks: what is not a regular file is never current.
+	if !info.Mode().IsRegular() {
+		return "not a regular file", nil
+	}
+	f, err := os.Open(path)
 	if err != nil {
 		return "", err
 	}

@@ -3,6 +3,7 @@ package planengine
 import (
 	"bytes"
 	"context"
+	"debug/buildinfo"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/constant"
 
 	"github.com/berth-dev/berth/internal/monitor"
@@ -143,8 +145,20 @@ func Run(ctx context.Context, cfg *stackconfig.Config, opts RunOptions) (*Result
 	cmd.Env = env
 	output := &tail{limit: 64 << 10}
 	cmd.Stdout, cmd.Stderr = output, output
-	cmd.WaitDelay = 5 * time.Second
+	ownGroup(cmd)
+	// How long to wait, after the program exits or is stopped, for what
+	// it started to release its output; then the output is closed.
+	cmd.WaitDelay = 2 * time.Second
 	runErr := cmd.Run()
+	// Processes the program left behind are stopped with it.
+	if err := killGroup(cmd); err != nil && runErr == nil {
+		runErr = err
+	}
+	if errors.Is(runErr, exec.ErrWaitDelay) && cmd.ProcessState != nil && cmd.ProcessState.Success() {
+		// The program itself finished; only what it left running
+		// held its output open.
+		runErr = nil
+	}
 
 	fail := func(what, detail string) (*Result, error) {
 		return nil, &ProgramError{Project: cfg.Project, Stack: cfg.Stack, What: red.text(what), Detail: red.text(strings.TrimRight(detail, "\n"))}
@@ -183,6 +197,9 @@ func Run(ctx context.Context, cfg *stackconfig.Config, opts RunOptions) (*Result
 	}
 	if !connected {
 		return fail("the program exited without connecting to the engine; does its main call pulumi.Run?", output.String())
+	}
+	if !finished(rec, bin) {
+		return fail(fmt.Sprintf("the program exited with status 0 before its run finished, after registering %d of its resources: a plan of part of a program is not its plan (does it call os.Exit?)", len(rec.Resources)), output.String())
 	}
 
 	p := assemble(cfg, rec, red)
@@ -403,4 +420,51 @@ func (t *tail) String() string {
 		return "...\n" + t.buf.String()
 	}
 	return t.buf.String()
+}
+
+// shutdownSince is the first Go SDK that signals the end of its run to
+// the engine (see monitor.Run.Shutdown).
+var shutdownSince = semver.MustParse("3.182.0")
+
+// finished reports whether the program ran to its end: it signalled
+// shutdown when its Go SDK does, else it registered the stack's outputs.
+// A program that exits 0 midway (os.Exit in a callback, say) did neither;
+// the engine would take what it registered as the whole program and
+// delete the rest.
+func finished(rec monitor.Run, bin string) bool {
+	v, known := sdkVersion(bin)
+	return finishedWith(rec, v, known)
+}
+
+// finishedWith is finished for a program built with the Go SDK at v
+// (known false when that is not known).
+func finishedWith(rec monitor.Run, v semver.Version, known bool) bool {
+	if rec.Shutdown {
+		return true
+	}
+	if known && v.GTE(shutdownSince) {
+		return false
+	}
+	return rec.StackDone
+}
+
+// sdkVersion is the version of the Pulumi Go SDK that bin was built with,
+// from the module information Go records in every binary; false when bin
+// has none or a replaced SDK without a version.
+func sdkVersion(bin string) (semver.Version, bool) {
+	info, err := buildinfo.ReadFile(bin)
+	if err != nil {
+		return semver.Version{}, false
+	}
+	for _, d := range info.Deps {
+		if d.Path != "github.com/pulumi/pulumi/sdk/v3" {
+			continue
+		}
+		if d.Replace != nil {
+			d = d.Replace
+		}
+		v, err := semver.ParseTolerant(d.Version)
+		return v, err == nil
+	}
+	return semver.Version{}, false
 }

@@ -8,11 +8,14 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/berth-dev/berth/internal/monitor"
 	"github.com/berth-dev/berth/internal/plan"
+	"github.com/blang/semver"
 )
 
 func TestRunOrdersByParentsAndDependenciesThenURN(t *testing.T) {
@@ -157,6 +160,7 @@ func TestBadProgramsAreErrorsNamingTheProjectAndWhatHappened(t *testing.T) {
 		{mode: "check", what: "a provider would reject the program's inputs",
 			detail: []string{`aws:iam/role:Role resource 'role' has a problem: Missing required argument. The argument "assumeRolePolicy" is required, but no definition was found.`}},
 		{mode: "exit", what: "the program exited with status 3", detail: []string{"giving up"}},
+		{mode: "exit-midway", what: "the program exited with status 0 before its run finished, after registering 1 of its resources: a plan of part of a program is not its plan (does it call os.Exit?)"},
 		{mode: "no-engine", what: "the program exited without connecting to the engine; does its main call pulumi.Run?", detail: []string{"not a Pulumi program after all"}},
 	}
 	for _, tt := range tests {
@@ -257,5 +261,61 @@ func TestAWarmPlanReusesTheBinaryUntilASourceChanges(t *testing.T) {
 	res := plan()
 	if !res.Compiled || len(res.Plan.Resources) != 4 || res.Plan.Resources[0].Name != "early" {
 		t.Errorf("after an edit: compiled %v, resources %+v", res.Compiled, res.Plan.Resources)
+	}
+}
+
+func TestARunIsFinishedWhenTheSDKSaysSo(t *testing.T) {
+	t.Parallel()
+	v := func(s string) semver.Version { return semver.MustParse(s) }
+	tests := []struct {
+		name  string
+		rec   monitor.Run
+		sdk   semver.Version
+		known bool
+		want  bool
+	}{
+		{"signalled shutdown", monitor.Run{StackDone: true, Shutdown: true}, v("3.274.1"), true, true},
+		{"an SDK that signals shutdown did not", monitor.Run{StackDone: true}, v("3.182.0"), true, false},
+		{"an SDK before the signal registered the stack's outputs", monitor.Run{StackDone: true}, v("3.181.0"), true, true},
+		{"an SDK before the signal did not", monitor.Run{}, v("3.129.0"), true, false},
+		{"an unknown SDK registered the stack's outputs", monitor.Run{StackDone: true}, semver.Version{}, false, true},
+		{"an unknown SDK did neither", monitor.Run{}, semver.Version{}, false, false},
+	}
+	for _, tt := range tests {
+		if got := finishedWith(tt.rec, tt.sdk, tt.known); got != tt.want {
+			t.Errorf("%s: finished = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestAChildHoldingTheOutputNeitherFailsThePlanNorOutlivesIt runs a
+// program that leaves a process holding its stdout: the plan is the
+// program's, and the process is stopped.
+func TestAChildHoldingTheOutputNeitherFailsThePlanNorOutlivesIt(t *testing.T) {
+	pidFile := filepath.Join(t.TempDir(), "child.pid")
+	t.Setenv("PROBE_CHILD_PID_FILE", pidFile)
+	cfg := load(t, probe(t, "config:\n  probe:mode: leave-child\n"))
+	res, err := Run(context.Background(), cfg, RunOptions{CacheDir: testCache})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if len(res.Plan.Resources) == 0 {
+		t.Error("the plan is empty")
+	}
+	raw, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, err := strconv.Atoi(string(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Killed, the child is gone or a zombie until its new parent reaps it.
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err == nil {
+		fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+		if len(fields) == 0 || fields[0] != "Z" {
+			t.Errorf("the program's child %d still runs: %s", pid, stat)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package stackconfig
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,9 +10,12 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/encoding"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+
+	"github.com/berth-dev/berth/internal/fileread"
 )
 
 // BlindedSecret is the string a program gets for a secure config value that
@@ -110,7 +114,7 @@ func LoadConfig(opts LoadOptions) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	proj, err := workspace.LoadProject(projPath)
+	proj, err := loadProject(projPath)
 	if err != nil {
 		return nil, fmt.Errorf("loading project: %w", err)
 	}
@@ -126,7 +130,7 @@ func LoadConfig(opts LoadOptions) (*Config, error) {
 		}
 		return nil, fmt.Errorf("reading stack file: %w", err)
 	}
-	ps, err := workspace.LoadProjectStack(nil, proj, stackPath)
+	ps, err := loadStack(proj, stackPath)
 	if err != nil {
 		return nil, fmt.Errorf("loading stack %s: %w", opts.Stack, err)
 	}
@@ -333,4 +337,41 @@ func backendURL(proj *workspace.Project) string {
 		return ""
 	}
 	return proj.Backend.URL
+}
+
+// loadProject reads Pulumi.yaml as workspace.LoadProject does (sdk/v3
+// v3.274.1 go/common/workspace/loaders.go:92-106: the UTF-8 byte order
+// mark stripped, the marshaler of the file's extension), but only from a
+// regular file of at most fileread.MaxProjectBytes: the CLI's own reader
+// would read a link to /dev/zero until memory runs out.
+func loadProject(path string) (*workspace.Project, error) {
+	b, m, err := readSettings(path, fileread.MaxProjectBytes)
+	if err != nil {
+		return nil, err
+	}
+	return workspace.LoadProjectBytes(b, path, m)
+}
+
+// loadStack reads a stack file as workspace.LoadProjectStack does
+// (loaders.go:151-170), bounded like loadProject.
+func loadStack(proj *workspace.Project, path string) (*workspace.ProjectStack, error) {
+	b, m, err := readSettings(path, fileread.MaxStackBytes)
+	if err != nil {
+		return nil, err
+	}
+	return workspace.LoadProjectStackBytes(nil, proj, b, path, m)
+}
+
+// readSettings reads a project or stack file and picks its marshaler by
+// extension (workspace/project.go marshallerForPath 1384-1392).
+func readSettings(path string, limit int64) ([]byte, encoding.Marshaler, error) {
+	m, ok := encoding.Marshalers[filepath.Ext(path)]
+	if !ok {
+		return nil, nil, fmt.Errorf("%s: no marshaler for file format %q", path, filepath.Ext(path))
+	}
+	b, err := fileread.Read(path, limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	return bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), m, nil
 }

@@ -25,6 +25,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"gopkg.in/yaml.v3"
+
+	"github.com/berth-dev/berth/internal/fileread"
 )
 
 // The rules below are those of the Pulumi CLI's diy backend at the pinned
@@ -256,7 +258,7 @@ func (b *fileBackend) legacyLayout() (bool, error) {
 
 func (b *fileBackend) layoutIsLegacy() (bool, error) {
 	meta := filepath.Join(b.root, ".pulumi", "meta.yaml")
-	raw, err := os.ReadFile(meta)
+	raw, err := fileread.Read(meta, fileread.MaxStackBytes)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		entries, err := os.ReadDir(b.stacks)
@@ -324,7 +326,7 @@ func newestCheckpoint(base string) (string, bool, error) {
 // also migrates versions 0 to 2, which old CLIs wrote; berth asks for
 // the stack to be rewritten instead.
 func checkpointOutputs(file string) (resource.PropertyMap, error) {
-	raw, err := readRegular(file, 0)
+	raw, err := fileread.Read(file, fileread.MaxStateBytes)
 	if err != nil {
 		return nil, err
 	}

@@ -3,14 +3,15 @@ package stackrefs
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/berth-dev/berth/internal/fileread"
 )
 
 // maxOutputsFile bounds a --stack-outputs file: printed stack outputs are
-// small documents. Checkpoints have no bound, as the CLI sets none.
+// small documents. Checkpoints are bounded by fileread.MaxStateBytes.
 const maxOutputsFile = 64 << 20
 
 // blinded is how `pulumi stack output --json` prints a secret output
@@ -49,7 +50,7 @@ func Files(values []string) (Lookup, error) {
 
 // readOutputsFile reads one stack's outputs from a regular file.
 func readOutputsFile(file string) (resource.PropertyMap, error) {
-	raw, err := readRegular(file, maxOutputsFile)
+	raw, err := fileread.Read(file, maxOutputsFile)
 	if err != nil {
 		return nil, err
 	}
@@ -71,20 +72,4 @@ func readOutputsFile(file string) (resource.PropertyMap, error) {
 // unknownSecret is a secret output whose value berth does not read.
 func unknownSecret() resource.PropertyValue {
 	return resource.MakeSecret(resource.MakeComputed(resource.NewProperty("")))
-}
-
-// readRegular reads a regular file (not a device or a pipe, which could
-// be endless) of at most limit bytes; a limit of 0 is none.
-func readRegular(file string, limit int64) ([]byte, error) {
-	info, err := os.Stat(file)
-	if err != nil {
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", file)
-	}
-	if limit > 0 && info.Size() > limit {
-		return nil, fmt.Errorf("%s is larger than %d MiB", file, limit>>20)
-	}
-	return os.ReadFile(file)
 }

@@ -267,7 +267,7 @@ func TestFiles(t *testing.T) {
 	}{
 		{[]string{"acme/net"}, `"acme/net": must be NAME=FILE`},
 		{[]string{"a=" + good, "a=" + good}, `stack "a" given twice`},
-		{[]string{"a=/dev/null"}, "a: /dev/null is not a regular file"},
+		{[]string{"a=/dev/null"}, "a: /dev/null is a character device, not a regular file: berth reads only regular files"},
 		{[]string{"a=" + filepath.Join(dir, "missing.json")}, "no such file or directory"},
 	} {
 		if _, err := Files(tc.values); err == nil || !strings.Contains(err.Error(), tc.want) {

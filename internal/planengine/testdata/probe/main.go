@@ -9,7 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -68,6 +70,24 @@ func run(ctx *pulumi.Context) error {
 			return err
 		}
 		select {}
+	case "exit-midway":
+		// Exits 0 from a callback: the body has returned, the stack's
+		// outputs may be registered, the second resource never is.
+		var a thing
+		if err := ctx.RegisterResource("probe:index:Thing", "first", pulumi.Map{}, &a); err != nil {
+			return err
+		}
+		a.URN().ApplyT(func(pulumi.URN) error { os.Exit(0); return nil })
+		return nil
+	case "leave-child":
+		// Leaves a process running that holds the program's output open.
+		child := exec.Command("sleep", "300")
+		child.Stdout, child.Stderr = os.Stdout, os.Stderr
+		if err := child.Start(); err != nil {
+			return err
+		}
+		os.WriteFile(os.Getenv("PROBE_CHILD_PID_FILE"), []byte(strconv.Itoa(child.Process.Pid)), 0o644)
+		return basic(ctx)
 	case "duplicate":
 		var a, b thing
 		if err := ctx.RegisterResource("probe:index:Thing", "twin", pulumi.Map{}, &a); err != nil {
