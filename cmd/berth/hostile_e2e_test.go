@@ -3,6 +3,7 @@ package main_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -11,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/berth-dev/berth/internal/plan"
 )
 
 // hangGuard bounds each run of the binary in these tests: a berth that
@@ -60,7 +63,7 @@ func minimalProject(t *testing.T, files ...string) string {
 	return dir
 }
 
-func TestFilesThatAreNotRegularFilesAreRefusedNamingTheFile(t *testing.T) {
+func TestFilesThatAreNotRegularFilesAndBadStackNamesAreRefused(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	zeroProject := t.TempDir()
@@ -90,6 +93,8 @@ func TestFilesThatAreNotRegularFilesAreRefusedNamingTheFile(t *testing.T) {
 			"berth: loading stack dev: " + filepath.Join(zeroStack, "Pulumi.dev.yaml") + " is a character device, not a regular file: berth reads only regular files\n"},
 		{"a stack file over 4 MiB", bigStack, []string{"plan", "--stack", "dev"},
 			"berth: loading stack dev: " + filepath.Join(bigStack, "Pulumi.dev.yaml") + " is too large: larger than 4 MiB (allowed: at most 4 MiB)\n"},
+		{"a stack name the Pulumi CLI refuses", zeroStack, []string{"plan", "--stack", "--->"},
+			"berth: stack \"--->\": a stack name may only contain alphanumeric, hyphens, underscores, or periods: invalid character '>' at position 3\n"},
 		{"a plan linked to /dev/zero", dir, []string{"diff", "/dev/zero", "/dev/zero"},
 			"berth: reading plan: /dev/zero is a character device, not a regular file: berth reads only regular files\n"},
 	}
@@ -145,6 +150,82 @@ func TestSignalsStopBerthWhereverItWaits(t *testing.T) {
 			}
 			if code != tt.code || stderr.String() != tt.want {
 				t.Errorf("exit %d, stderr %q; want exit %d, stderr %q", code, stderr, tt.code, tt.want)
+			}
+		})
+	}
+}
+
+// hostilePlan is a plan whose stack, component and resource names and
+// values carry what could close a comment, break out of a <summary>,
+// mention a team or drive a terminal.
+func hostilePlan(t *testing.T, dir, file, image string) string {
+	t.Helper()
+	const stack = "--->"
+	comp := "urn:pulumi:" + stack + "::p::berth:index:Service::api\n\n@acme/owners [x](https://evil.example)"
+	res := comp[:strings.Index(comp, "::berth")] + "::berth:index:Service$gcp:cloudrunv2/service:Service::ok\x1b[2K\rreplace \u202eetad"
+	doc := map[string]any{
+		"format": plan.Format, "schemaVersion": plan.SchemaVersion, "project": "p", "stack": stack, "outputs": map[string]any{},
+		"resources": []any{
+			map[string]any{"urn": comp, "type": "berth:index:Service", "name": "api\n\n@acme/owners [x](https://evil.example)",
+				"custom": false, "parent": "", "dependsOn": []string{}, "options": map[string]any{}, "inputs": map[string]any{}},
+			map[string]any{"urn": res, "type": "gcp:cloudrunv2/service:Service", "name": "ok\x1b[2K\rreplace \u202eetad",
+				"custom": true, "parent": comp, "dependsOn": []string{}, "options": map[string]any{},
+				"inputs": map[string]any{"image": image, "location": "europe-west1"}},
+		},
+	}
+	raw, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, file)
+	if err := os.WriteFile(path, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestNamesAndValuesCannotInjectIntoAnyOutput(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	base := hostilePlan(t, dir, "base.json", "a\x1b]8;;https://evil.example\x07b")
+	head := hostilePlan(t, dir, "head.json", "c\u202ed\u009b2J")
+	for _, format := range []string{"text", "markdown", "json"} {
+		t.Run(format, func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, code := runBerth(t, nil, "diff", base, head, "--format", format)
+			if code != 0 {
+				t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+			}
+			for _, raw := range []string{"\x1b", "\r", "\x07", "\u202e", "\u009b"} {
+				if strings.Contains(stdout, raw) {
+					t.Errorf("the %s diff holds a raw %q:\n%s", format, raw, stdout)
+				}
+			}
+			if !strings.Contains(stdout, `\u001b`) || !strings.Contains(stdout, `\u202e`) {
+				t.Errorf("the %s diff does not show the escaped characters:\n%s", format, stdout)
+			}
+			switch format {
+			case "markdown":
+				if !strings.HasPrefix(stdout, "<!-- berth-plan-diff stack=-%2D%2D%3E -->\n") {
+					t.Errorf("the marker is not escaped:\n%s", stdout)
+				}
+				// Outside code spans, where Markdown renders, no name
+				// starts a line, mentions or links.
+				if strings.Contains(stdout, "\n@acme") || !strings.Contains(stdout, "<summary><code>berth:index:Service api  &#64;acme/owners [x](https://evil.example)</code>: 1 change</summary>") {
+					t.Errorf("a name breaks out into Markdown:\n%s", stdout)
+				}
+			case "json":
+				var doc struct {
+					Changes []struct {
+						Values []struct{ New string }
+					}
+				}
+				if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+					t.Fatalf("the JSON diff does not parse: %v\n%s", err, stdout)
+				}
+				if got := doc.Changes[0].Values[0].New; got != "c\u202ed\u009b2J" {
+					t.Errorf("the JSON diff reads %q, want the value as it is", got)
+				}
 			}
 		})
 	}

@@ -27,6 +27,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/berth-dev/berth/internal/safetext"
 )
 
 const usage = `Usage: berth <command> [flags]
@@ -86,6 +88,12 @@ func sigName(sig os.Signal) string {
 // run runs the command that args name. It prints errors to stderr itself
 // and returns them for their exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	// Names and values come from programs, plans and files: nothing in
+	// them reaches a terminal as a control sequence.
+	out, errOut := safetext.NewWriter(stdout), safetext.NewWriter(stderr)
+	defer errOut.Flush()
+	defer out.Flush()
+	stdout, stderr = out, errOut
 	if len(args) == 0 {
 		_, err := io.WriteString(stdout, usage)
 		return err

@@ -170,7 +170,7 @@ func (r *Result) WriteText(w io.Writer) error {
 // tables.
 func (r *Result) WriteMarkdown(w io.Writer) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "%s stack=%s -->\n", MarkdownMarker, strings.ReplaceAll(r.Stack, "--", "-"))
+	fmt.Fprintf(bw, "%s stack=%s -->\n", MarkdownMarker, markdown.Comment(r.Stack))
 	fmt.Fprintf(bw, "### berth diff, stack %s: %s\n\n", markdown.Code(r.Stack), r.summary())
 	if len(r.Changes) == 0 {
 		bw.WriteString("No changes.\n\n")

@@ -5,6 +5,7 @@
 package markdown
 
 import (
+	"fmt"
 	"html"
 	"strings"
 )
@@ -25,9 +26,30 @@ func Code(s string) string {
 }
 
 // HTMLCode returns s in an HTML code element, for <summary>, where
-// Markdown is not rendered.
+// Markdown is not rendered. Line breaks become spaces: a blank line would
+// end the HTML block and render the rest as Markdown.
 func HTMLCode(s string) string {
-	return "<code>" + html.EscapeString(s) + "</code>"
+	s = strings.NewReplacer("\r", " ", "\n", " ", "@", "&#64;").Replace(html.EscapeString(s))
+	return "<code>" + s + "</code>"
+}
+
+// Comment returns s for the inside of an HTML comment (<!-- ... -->):
+// letters, digits, "_", "." and single hyphens stay, anything else,
+// including a hyphen after a hyphen, becomes %XX, so that s cannot end
+// the comment.
+func Comment(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '_', c == '.',
+			c == '-' && (i == 0 || s[i-1] != '-'):
+			b.WriteByte(c)
+		default:
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
 }
 
 // Text escapes prose for a table cell or list item: Markdown punctuation,

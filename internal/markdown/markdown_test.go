@@ -1,6 +1,9 @@
 package markdown
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestCode(t *testing.T) {
 	t.Parallel()
@@ -40,5 +43,37 @@ func TestHTMLCode(t *testing.T) {
 	t.Parallel()
 	if got := HTMLCode(`berth:cloudrun:Service <"a">`); got != "<code>berth:cloudrun:Service &lt;&#34;a&#34;&gt;</code>" {
 		t.Errorf("HTMLCode = %s", got)
+	}
+}
+
+func TestHTMLCodeStaysInItsElement(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"api":                          "<code>api</code>",
+		"a\n\n@org/team [x](http://e)": "<code>a  &#64;org/team [x](http://e)</code>",
+		"</summary><img src=x>":        "<code>&lt;/summary&gt;&lt;img src=x&gt;</code>",
+	} {
+		if got := HTMLCode(in); got != want {
+			t.Errorf("HTMLCode(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestCommentCannotEndTheComment(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"prod-eu":    "prod-eu",
+		"--->":       "-%2D%2D%3E",
+		"a--!>b":     "a-%2D%21%3Eb",
+		"dev.v2_x":   "dev.v2_x",
+		"x -->\n@me": "x%20-%2D%3E%0A%40me",
+	} {
+		got := Comment(in)
+		if got != want {
+			t.Errorf("Comment(%q) = %s, want %s", in, got, want)
+		}
+		if strings.Contains(got, "--") || strings.Contains(got, ">") {
+			t.Errorf("Comment(%q) = %s can end a comment", in, got)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package preview
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -239,4 +240,33 @@ func TestThePreviewCommentsOnAProjectThatUsesBerthsComponents(t *testing.T) {
 		"| **capacity** | `orders-svc` | memory \"512Mi\" -&gt; \"1Gi\" (template.containers\\[0\\].resources.limits.memory) |",
 		"<details><summary><code>berth:cloudrun:Service orders</code>: 1 change</summary>",
 	)
+}
+
+// TestStacksThatAreNotStackNamesAreRefused runs the action's script with a
+// stack name that would close the comment marker and leave the directory.
+func TestStacksThatAreNotStackNamesAreRefused(t *testing.T) {
+	t.Parallel()
+	for _, stack := range []string{"--->", "../../etc", "dev<img>"} {
+		out := t.TempDir()
+		cmd := exec.Command(filepath.Join(repoRoot, ".github", "actions", "plan-diff", "plan-diff.sh"))
+		cmd.Env = append(os.Environ(), "BERTH=/bin/false", "BASE_DIR="+out, "HEAD_DIR="+out, "STACKS=dev "+stack,
+			"OUT="+out, "PR_NUMBER=42", "HEAD_SHA=0")
+		log, err := cmd.CombinedOutput()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 2 {
+			t.Errorf("STACKS=%q: %v, want exit 2", stack, err)
+		}
+		want := fmt.Sprintf("berth: STACKS holds %s, which is not a stack name (allowed: letters, digits, -, _ and ., at most 100)\n", shellQuote(stack))
+		if string(log) != want {
+			t.Errorf("STACKS=%q: log %q, want %q", stack, log, want)
+		}
+		if _, err := os.Stat(filepath.Join(out, "comment.md")); err == nil {
+			t.Errorf("STACKS=%q: a comment was written", stack)
+		}
+	}
+}
+
+// shellQuote is bash's printf %q of the names above.
+func shellQuote(s string) string {
+	return map[string]string{"--->": `---\>`, "../../etc": "../../etc", "dev<img>": `dev\<img\>`}[s]
 }

@@ -103,8 +103,11 @@ func (c *Config) Secrets() []string { return c.secrets }
 var autonamingKey = config.MustParseKey("pulumi:autonaming")
 
 func LoadConfig(opts LoadOptions) (*Config, error) {
-	if opts.Stack == "" {
-		return nil, errors.New("no stack name")
+	// The CLI takes only these stack names (sdk/v3 v3.274.1
+	// go/common/tokens/stack_name.go:53-80); the name reaches file names,
+	// plans and pull request comments.
+	if _, err := tokens.ParseStackName(opts.Stack); err != nil {
+		return nil, fmt.Errorf("stack %q: %w", opts.Stack, err)
 	}
 	dir := opts.Dir
 	if dir == "" {

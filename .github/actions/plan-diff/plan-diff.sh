@@ -21,13 +21,25 @@
 # A stack whose Pulumi.<stack>.yaml the head lacks is skipped; one that the
 # base lacks, or that does not plan at the base, is compared with an empty
 # plan, so everything shows as new. Exit status: 0; 1 when a head plan
-# fails (its section says why); 3 when FAIL_ON names a raised flag. The
-# comment is written in every case.
+# fails (its section says why); 2 when STACKS holds what is not a stack
+# name; 3 when FAIL_ON names a raised flag. The comment is written in
+# every case but the second.
 set -euo pipefail
 
 : "${BERTH:?}" "${BASE_DIR:?}" "${HEAD_DIR:?}" "${STACKS:?}" "${OUT:?}" "${PR_NUMBER:?}" "${HEAD_SHA:?}"
 mkdir -p "$OUT/sections" "$OUT/plans"
 status=0
+
+# Each stack name goes into file names, a comment marker and the comment's
+# Markdown: only Pulumi's stack names are taken (sdk/v3 v3.274.1
+# go/common/tokens/stack_name.go:51-80: letters, digits, "-", "_" and ".",
+# at most 100), so none can leave its place.
+for stack in $STACKS; do
+	if ! [[ $stack =~ ^[A-Za-z0-9_.-]{1,100}$ ]]; then
+		printf 'berth: STACKS holds %q, which is not a stack name (allowed: letters, digits, -, _ and ., at most 100)\n' "$stack" >&2
+		exit 2
+	fi
+done
 
 # fence quotes a file as a code block, at most 20000 bytes of it.
 fence() {
