@@ -2,6 +2,7 @@ package preview
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -67,23 +68,88 @@ func TestTheCommentUpdatesBerthsOwnCommentOrCreatesOne(t *testing.T) {
 	}
 }
 
-func TestALongCommentDropsGraphsThenWholeSections(t *testing.T) {
+// bigDiff writes two plans of stack whose diff has 150 updated log groups
+// and 10 deleted ones (10 delete flags), and returns berth diff's
+// Markdown of them, as the preview action writes a section.
+func bigDiff(t *testing.T, stack string) string {
+	t.Helper()
+	dir := t.TempDir()
+	write := func(file string, n int, label string) string {
+		var rs []any
+		for i := range n {
+			rs = append(rs, map[string]any{
+				"urn":  fmt.Sprintf("urn:pulumi:%s::shop::aws:cloudwatch/logGroup:LogGroup::logs-%03d", stack, i),
+				"type": "aws:cloudwatch/logGroup:LogGroup", "name": fmt.Sprintf("logs-%03d", i), "custom": true,
+				"parent": "", "dependsOn": []string{}, "options": map[string]any{},
+				"inputs": map[string]any{"retentionInDays": 30, "tags": map[string]any{"tier": label, "team": "storefront-" + label}},
+			})
+		}
+		raw, err := json.Marshal(map[string]any{"format": "berth-plan", "schemaVersion": 3, "project": "shop", "stack": stack, "outputs": map[string]any{}, "resources": rs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, file)
+		if err := os.WriteFile(path, raw, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	out, err := exec.Command(berth(t), "diff", write("base.json", 160, "standard"), write("head.json", 150, "premium"), "--format", "markdown").Output()
+	if err != nil {
+		t.Fatalf("berth diff: %v", err)
+	}
+	return "\n" + string(out) + "\n<details><summary>Resource graph of <code>" + stack + "</code> (head)</summary>\n\n" + strings.Repeat("  r0 --> r1\n", 3000) + "\n</details>\n"
+}
+
+// TestALongCommentKeepsEveryStacksCountsAndFlags shortens the comment of
+// two stacks, each with 160 changes: the graphs, details and tables go,
+// every stack's counts and every flag stay.
+func TestALongCommentKeepsEveryStacksCountsAndFlags(t *testing.T) {
 	t.Parallel()
-	section := func(stack string, n int) string {
-		return "\n<!-- berth-plan-diff stack=" + stack + " -->\n### berth diff, stack `" + stack + "`\n\n" + strings.Repeat("| x | y |\n", n) +
-			"\n<details><summary>Resource graph of <code>" + stack + "</code> (head)</summary>\n\n" + strings.Repeat("  r0 --> r1\n", 3000) + "\n</details>\n"
+	dev, prod := bigDiff(t, "dev"), bigDiff(t, "prod")
+	body := "<!-- berth-plan-diff -->\n## Infrastructure changes\n" + dev + prod
+	if len(body) < 2*60000 {
+		t.Fatalf("the body is %d characters: too short to test shortening", len(body))
 	}
-	// Graphs alone put it over the limit: they go, the sections stay.
-	body := "<!-- berth-plan-diff -->\n## Infrastructure changes\n" + section("dev", 100) + section("prod", 100)
 	last := postComment(t, body, "head", "")[1]
-	if last.Length > 60000 || strings.Contains(last.Body, "Resource graph") || !strings.Contains(last.Body, "stack=prod") ||
-		!strings.HasSuffix(last.Body, "_Shortened: see the full diff in the artifacts of https://example.com/run/1_\n") {
-		t.Errorf("%d characters, graphs kept %v, prod kept %v:\n%s", last.Length, strings.Contains(last.Body, "Resource graph"), strings.Contains(last.Body, "stack=prod"), last.Body[len(last.Body)-200:])
+	if last.Length > 60000 || !strings.HasSuffix(last.Body, "_Shortened: see the full diff in the artifacts of https://example.com/run/1_\n") {
+		t.Errorf("%d characters, ending %q", last.Length, last.Body[max(0, len(last.Body)-120):])
 	}
-	// Sections that are too long alone: the last ones go whole.
-	body = "<!-- berth-plan-diff -->\n## Infrastructure changes\n" + section("dev", 4000) + section("prod", 4000)
-	last = postComment(t, body, "head", "")[1]
-	if last.Length > 60000 || strings.Contains(last.Body, "stack=prod") || !strings.Contains(last.Body, "stack=dev") || strings.Count(last.Body, "| x | y |") != 4000 {
-		t.Errorf("%d characters, dev kept %v, prod kept %v", last.Length, strings.Contains(last.Body, "stack=dev"), strings.Contains(last.Body, "stack=prod"))
+	for _, section := range []string{dev, prod} {
+		for _, line := range strings.Split(section, "\n") {
+			keep := strings.HasPrefix(line, "### berth diff, stack ") || strings.HasPrefix(line, "| **") || strings.HasPrefix(line, "<!-- berth-plan-diff stack=")
+			if keep && !strings.Contains(last.Body, line+"\n") {
+				t.Errorf("the shortened comment lacks %q", line)
+			}
+		}
+	}
+	if n := strings.Count(last.Body, "| **delete** |"); n != 20 {
+		t.Errorf("%d delete flags, want 20", n)
+	}
+	if strings.Contains(last.Body, "Resource graph") || strings.Count(last.Body, "<details>") != strings.Count(last.Body, "</details>") {
+		t.Error("a graph is kept, or a <details> is cut in half")
+	}
+}
+
+// TestFlagsLoseTheirReasonsBeforeTheyGo shortens a comment whose flags
+// alone are over the limit: each keeps its kind and resource.
+func TestFlagsLoseTheirReasonsBeforeTheyGo(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("<!-- berth-plan-diff -->\n\n<!-- berth-plan-diff stack=dev -->\n### berth diff, stack `dev`: 0 to create, 0 to update, 0 to replace, 400 to delete\n\n| Flag | Resource | Reason |\n|---|---|---|\n")
+	for i := range 400 {
+		fmt.Fprintf(&b, "| **delete** | `r%03d \\| x` | %s &amp; %s |\n", i, strings.Repeat("gone ", 40), strings.Repeat("\\_", 20))
+	}
+	last := postComment(t, b.String(), "head", "")[1]
+	if last.Length > 60000 {
+		t.Errorf("%d characters", last.Length)
+	}
+	for i := range 400 {
+		if !strings.Contains(last.Body, fmt.Sprintf("| **delete** | `r%03d \\| x` | ", i)) {
+			t.Errorf("flag %d is gone", i)
+		}
+	}
+	if strings.Contains(last.Body, "&amp… |") || strings.Contains(last.Body, "\\… |") {
+		t.Error("a reason is cut inside an escape")
 	}
 }

@@ -13,22 +13,59 @@ const marker = '<!-- berth-plan-diff -->';
 // GitHub rejects comments over 65536 characters.
 const limit = 60000;
 
-// shorten drops the resource graphs first, then whole stack sections, so
-// that no <details> or code fence is cut in half.
+// shorten makes the body fit, cutting the least needed first, so that no
+// <details> or code fence is cut in half and every stack keeps its counts
+// and its flags: the resource graphs; then each component's details,
+// last first; then the tables of changed resources, last first; then the
+// flags' reasons, shortened and at last dropped (each flag keeps its kind
+// and resource). Only a body whose headers and flags alone are over the
+// limit is cut at the limit.
 function shorten(body, runUrl) {
   if (body.length <= limit) {
     return body;
   }
+  const note = `\n\n_Shortened: see the full diff in the artifacts of ${runUrl}_\n`;
+  const fits = () => body.length + note.length <= limit;
   // The body is trimmed: the last graph ends the body without a newline.
   body = body.replace(/\n<details><summary>Resource graph of [\s\S]*?\n<\/details>(\n|$)/g, '\n');
-  const note = `\n\n_Shortened: see the full diff in the artifacts of ${runUrl}_\n`;
-  while (body.length + note.length > limit) {
-    const cut = body.lastIndexOf('\n<!-- berth-plan-diff stack=');
-    if (cut <= 0) {
-      body = body.slice(0, limit - note.length).replace(/[\uD800-\uDBFF]$/, '');
+  // berth diff writes each component's details as one block; a value
+  // cannot hold a line break (markdown.Code), so "\n</details>" ends it.
+  while (!fits()) {
+    const start = body.lastIndexOf('\n<details><summary><code>');
+    const end = body.indexOf('\n</details>', start + 1);
+    if (start < 0 || end < 0) {
       break;
     }
-    body = body.slice(0, cut);
+    body = body.slice(0, start) + body.slice(end + '\n</details>'.length);
+  }
+  while (!fits()) {
+    const start = body.lastIndexOf('\n| Change | Resource |');
+    if (start < 0) {
+      break;
+    }
+    let end = body.indexOf('\n\n', start + 1);
+    if (end < 0) {
+      end = body.length;
+    }
+    body = body.slice(0, start) + '\n_The table of changed resources is in the artifacts._' + body.slice(end);
+  }
+  // A flag row: | **kind** | `resource` | reason |. Pipes inside the
+  // resource's code span are escaped, so the first " | " after it ends it.
+  for (const keep of [300, 100, 0]) {
+    if (fits()) {
+      break;
+    }
+    body = body.replace(/^(\| \*\*[a-z]+\*\* \| .*? \| )(.*) \|$/gm, (row, head, reason) => {
+      if (reason.length <= keep + 1) {
+        return row;
+      }
+      // Cut outside an escape (\_ or &amp;) and a surrogate pair.
+      const cut = reason.slice(0, keep).replace(/\\$|&[#a-z0-9]*$|[\uD800-\uDBFF]$/, '');
+      return `${head}${cut}… |`;
+    });
+  }
+  if (!fits()) {
+    body = body.slice(0, limit - note.length).replace(/[\uD800-\uDBFF]$/, '');
   }
   return body + note;
 }
