@@ -49,7 +49,9 @@ func (e *SyntaxError) Error() string { return e.Msg + " at byte " + strconv.Form
 // DuplicateError names a member that appears more than once.
 type DuplicateError struct{ Name string }
 
-func (e *DuplicateError) Error() string { return fmt.Sprintf("member %q appears more than once", e.Name) }
+func (e *DuplicateError) Error() string {
+	return fmt.Sprintf("member %q appears more than once", e.Name)
+}
 
 // Object returns the members of data, which must be exactly one JSON
 // object with nothing but white space around it, in the order they
