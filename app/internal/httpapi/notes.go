@@ -157,7 +157,7 @@ func decodeNote(w http.ResponseWriter, raw []byte) (title, body string, ok bool)
 		return "", "", false
 	}
 	var problems []fieldError
-	hasTitle := false
+	hasTitle, titleBad := false, false
 	for _, m := range members {
 		if m.Name != fieldTitle && m.Name != fieldBody {
 			msg := "request body has an unknown field " + strconv.Quote(m.Name) + " (allowed: \"body\", \"title\")"
@@ -171,18 +171,23 @@ func decodeNote(w http.ResponseWriter, raw []byte) (title, body string, ok bool)
 			continue
 		}
 		s, err := strictjson.String(m.Raw)
-		if err != nil {
-			problems = append(problems, fieldError{m.Name, textMessage(err)})
-			continue
-		}
 		if m.Name == fieldTitle {
-			title, hasTitle = s, true
-		} else {
+			hasTitle = true
+		}
+		switch {
+		case err != nil:
+			problems = append(problems, fieldError{m.Name, textMessage(err)})
+			if m.Name == fieldTitle {
+				titleBad = true
+			}
+		case m.Name == fieldTitle:
+			title = s
+		default:
 			body = s
 		}
 	}
 	title = strings.TrimSpace(title)
-	if p := titleProblem(title, hasTitle); p != "" {
+	if p := titleProblem(title, hasTitle); p != "" && !titleBad {
 		problems = append(problems, fieldError{fieldTitle, p})
 	}
 	if utf8.RuneCountInString(body) > MaxBodyLength {
