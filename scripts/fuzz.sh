@@ -12,6 +12,8 @@ fuzztime=${FUZZTIME:-5s}
 for target in \
 	internal/httpapi:FuzzDecodeCursor \
 	internal/httpapi:FuzzCreateNote \
+	internal/strictjson:FuzzString \
+	internal/strictjson:FuzzObject \
 	internal/config:FuzzLoad; do
 	pkg=${target%%:*} name=${target#*:}
 	echo "fuzz: $name in app/$pkg for $fuzztime" >&2
