@@ -22,8 +22,10 @@
 //
 // The service fits its memory to its container's limit (package memlimit):
 // it sets the Go runtime's soft memory limit to 90% of it unless GOMEMLIMIT
-// is set, and reads request bodies within a budget of a sixteenth of it
-// (8 MiB when no limit is found), so that concurrent large bodies cannot
+// is set, reads request bodies within a budget of a sixteenth of it
+// (8 MiB when no limit is found), taken as bytes arrive, and holds the
+// notes of responses within a budget of another sixteenth, so that
+// neither concurrent large bodies nor clients that read slowly can
 // exhaust the instance.
 //
 // The "listening" log line shows the configuration with secrets hidden:
@@ -33,7 +35,7 @@
 // Every request's log line carries trace_id and span_id, taken from an
 // incoming traceparent or made up, whether or not traces are exported.
 //
-// On SIGTERM or SIGINT the service fails /readyz at once, keeps serving for
+// On SIGTERM, SIGINT or SIGHUP the service fails /readyz at once, keeps serving for
 // DRAIN_DELAY (asking clients to close their connections), then shuts the
 // server down gracefully and closes the database pool within
 // SHUTDOWN_TIMEOUT less the telemetry share, and flushes telemetry within
@@ -51,8 +53,12 @@
 //	     the pool not closed, or traces or metrics not flushed within
 //	     the telemetry share (each logged at WARNING, naming the signal)
 //	2    invalid configuration or arguments; each problem printed on stderr
+//	129  a second SIGHUP arrived during shutdown (128 + 1)
 //	130  a second SIGINT arrived during shutdown (128 + 2, as shells report)
 //	143  a second SIGTERM arrived during shutdown (128 + 15)
+//
+// SIGPIPE is ignored: when the reader of stdout goes away, log lines are
+// lost and the service goes on serving.
 package main
 
 import (
@@ -84,6 +90,12 @@ import (
 )
 
 func main() {
+	// A write to a closed pipe on stdout or stderr (the log reader exited)
+	// would otherwise kill the process with SIGPIPE mid-request: Go raises
+	// it for file descriptors 1 and 2 unless the signal is ignored or
+	// notified (os/signal, "SIGPIPE"). Ignored, the write fails with EPIPE
+	// and the service keeps serving, its logging degraded (see logging).
+	signal.Ignore(syscall.SIGPIPE)
 	os.Exit(run(context.Background(), os.Args, os.Getenv, os.Stdout, os.Stderr))
 }
 
@@ -132,9 +144,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	logger := logging.New(stdout, cfg.LogLevel, cfg.GCPProject)
 
-	// Subscribe before listening so that no early signal is lost.
+	// Subscribe before listening so that no early signal is lost. SIGHUP
+	// (the terminal or session went away) is a request to stop like the
+	// others: nothing here reloads configuration, and dying at once would
+	// drop requests in flight without a log line.
 	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, syscall.SIGTERM, os.Interrupt)
+	signal.Notify(sigs, syscall.SIGTERM, os.Interrupt, syscall.SIGHUP)
 	defer signal.Stop(sigs)
 
 	ln, err := net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
@@ -174,6 +189,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		ServiceName:    cfg.ServiceName,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
 		BodyBudget:     memlimit.BodyBudget(mem.Bytes),
+		ResponseBudget: memlimit.ResponseBudget(mem.Bytes),
 		APIToken:       cfg.APIToken.Value(),
 		TracerProvider: tel.TracerProvider,
 		MeterProvider:  tel.MeterProvider,
@@ -224,6 +240,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		"memory_limit_source", mem.Source,
 		"go_memory_limit", goLimit,
 		"body_budget_bytes", opts.BodyBudget,
+		"response_budget_bytes", opts.ResponseBudget,
 		"database_url", cfg.DatabaseURL,
 		"api_token", cfg.APIToken,
 		"otlp_traces_endpoint", cfg.Telemetry.Traces.RedactedEndpoint(),
@@ -298,19 +315,33 @@ func shutdown(cfg *config.Config, srv *http.Server, res *resources) int {
 	return code
 }
 
+// stopGrace is how long release waits for the background checks and the
+// pool when SHUTDOWN_TIMEOUT is already spent (requests held the server to
+// the end): cancelled checks return within milliseconds, so waiting this
+// long tells a check that stopped from one that is stuck, and the warning
+// then says what it waited for.
+const stopGrace = 500 * time.Millisecond
+
 // release stops the background work and closes the pool, giving up when
-// ctx ends, then flushes telemetry within flushTimeout. It reports whether
-// all of it finished in time; a flush that fails sooner is logged but
-// finished.
+// ctx ends (or after stopGrace when it has already ended), then flushes
+// telemetry within flushTimeout. It reports whether all of it finished in
+// time; a flush that fails sooner is logged but finished.
 func (r *resources) release(ctx context.Context, flushTimeout time.Duration) bool {
 	finished := true
 	r.stopBackground()
+	within := "SHUTDOWN_TIMEOUT"
+	if ctx.Err() != nil {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.Background(), stopGrace)
+		defer cancel()
+		within = stopGrace.String() + " after SHUTDOWN_TIMEOUT"
+	}
 	if !waitOrGiveUp(ctx, r.background.Wait) {
-		r.logger.Warn("background checks did not stop within SHUTDOWN_TIMEOUT")
+		r.logger.Warn("background checks did not stop within " + within)
 		finished = false
 	}
 	if r.db != nil && !waitOrGiveUp(ctx, r.db.Close) {
-		r.logger.Warn("database pool did not close within SHUTDOWN_TIMEOUT")
+		r.logger.Warn("database pool did not close within " + within + ": requests still hold connections")
 		finished = false
 	}
 	flushCtx, cancel := context.WithTimeout(context.Background(), flushTimeout)
@@ -338,6 +369,7 @@ func (r *resources) release(ctx context.Context, flushTimeout time.Duration) boo
 }
 
 // waitOrGiveUp runs f and reports whether it returned before ctx ended.
+// When both happened by the time it looks, f's return wins.
 func waitOrGiveUp(ctx context.Context, f func()) bool {
 	done := make(chan struct{})
 	go func() { f(); close(done) }()
@@ -345,7 +377,12 @@ func waitOrGiveUp(ctx context.Context, f func()) bool {
 	case <-done:
 		return true
 	case <-ctx.Done():
-		return false
+		select {
+		case <-done:
+			return true
+		default:
+			return false
+		}
 	}
 }
 

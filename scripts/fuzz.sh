@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs each fuzz target briefly, the sample service's (its own module,
-# app/) and berth's plan decoder and diff, from its seed corpus
+# Runs each fuzz target briefly, the sample service's and berth's plan
+# decoder and diff, from its seed corpus
 # (testdata/fuzz) on: FUZZTIME each (default 5s), one after another,
 # as go test -fuzz takes one target at a time. A failing input is written to
 # the package's testdata/fuzz/<target>/ and the script exits non-zero.
@@ -11,13 +11,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 fuzztime=${FUZZTIME:-5s}
 for target in \
-	app:internal/httpapi:FuzzDecodeCursor \
-	app:internal/httpapi:FuzzCreateNote \
-	app:internal/config:FuzzLoad \
-	.:internal/plan:FuzzRead \
-	.:internal/diff:FuzzCompare; do
-	module=${target%%:*} rest=${target#*:}
-	pkg=${rest%%:*} name=${rest#*:}
-	echo "fuzz: $name in $module/$pkg for $fuzztime" >&2
-	(cd "$module" && go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" "./$pkg")
+	app/internal/httpapi:FuzzDecodeCursor \
+	app/internal/httpapi:FuzzCreateNote \
+	app/internal/strictjson:FuzzString \
+	app/internal/strictjson:FuzzObject \
+	app/internal/config:FuzzLoad \
+	internal/plan:FuzzRead \
+	internal/diff:FuzzCompare; do
+	pkg=${target%%:*} name=${target#*:}
+	echo "fuzz: $name in $pkg for $fuzztime" >&2
+	go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" "./$pkg"
 done

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync/atomic"
+	"time"
 
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/propagation"
@@ -30,8 +31,12 @@ import (
 
 // NoteStore is what the notes API needs from storage.
 type NoteStore interface {
-	// CreateNote stores a note and returns it with its ID and creation time.
-	CreateNote(ctx context.Context, title, body string) (store.Note, error)
+	// CreateNote stores a note and returns it with its ID and creation
+	// time. With a non-empty idempotency key it returns the note stored
+	// earlier with that key, replayed true, when title and body match, and
+	// an error matching store.ErrKeyReused when they do not. An error
+	// matching store.ErrOutcomeUnknown means the note may have been stored.
+	CreateNote(ctx context.Context, title, body, idempotencyKey string) (n store.Note, replayed bool, err error)
 	// GetNote returns the note with the ID, or an error matching store.ErrNotFound.
 	GetNote(ctx context.Context, id int64) (store.Note, error)
 	// ListNotes returns up to limit notes with IDs above afterID, in ID order.
@@ -55,13 +60,24 @@ type Options struct {
 	ServiceName string
 	// MaxBodyBytes is the largest request body read. Default: 1 MiB.
 	MaxBodyBytes int64
-	// BodyBudget is the most request-body bytes read at once, summed over
-	// all requests: a write reserves its Content-Length (MaxBodyBytes when
-	// unknown, at most BodyBudget) before reading and waits up to
-	// bodyWait for it, then answers 503 with Retry-After. It bounds the
-	// memory that concurrent large bodies take. Default: 8 MiB, a
-	// sixteenth of the smallest instance (memlimit.BodyBudget).
+	// BodyBudget is the most memory that request bodies being read take
+	// at once, summed over all requests. It is taken as bytes arrive, not
+	// from the declared Content-Length, so a client that sends nothing
+	// holds none of it; a request that cannot get more within 10 s
+	// answers 503 with Retry-After. One body may take the whole budget.
+	// Default: 8 MiB, a sixteenth of the smallest instance
+	// (memlimit.BodyBudget).
 	BodyBudget int64
+	// ResponseBudget is the most memory that responses holding notes
+	// take at once, summed over all requests, from before the database is
+	// asked until each note is written to the connection: it bounds what
+	// clients that read slowly or not at all can make the service hold.
+	// A GET reserves its worst case first (limit notes of 10,200
+	// four-byte characters, about 4 MiB for 100) and gives back what it
+	// does not need; one that cannot get it within 10 s answers 503 with
+	// Retry-After. One response may take the whole budget. Default: 8 MiB,
+	// a sixteenth of the smallest instance (memlimit.ResponseBudget).
+	ResponseBudget int64
 	// APIToken, when not empty, is the bearer token POST /v1/notes
 	// requires. Default: empty, writes need no token.
 	APIToken string
@@ -79,6 +95,9 @@ const DefaultMaxBodyBytes = 1 << 20
 // DefaultBodyBudget is used when Options.BodyBudget is 0.
 const DefaultBodyBudget = 8 << 20
 
+// DefaultResponseBudget is used when Options.ResponseBudget is 0.
+const DefaultResponseBudget = 8 << 20
+
 // API is the service's root handler.
 type API struct {
 	opts     Options
@@ -88,8 +107,12 @@ type API struct {
 	// storeDown is true from the first ErrUnavailable until the store next
 	// answers: one unavailability episode, logged once.
 	storeDown atomic.Bool
-	// bodies holds the BodyBudget that requests reserve before reading.
+	// bodies holds the BodyBudget that requests take as bodies arrive.
 	bodies *semaphore.Weighted
+	// responses holds the ResponseBudget that GETs of notes reserve.
+	responses *semaphore.Weighted
+	// budgetWait bounds each wait for bodies or responses; tests shorten it.
+	budgetWait time.Duration
 }
 
 var _ http.Handler = (*API)(nil)
@@ -102,6 +125,9 @@ func New(o Options) *API {
 	if o.BodyBudget <= 0 {
 		o.BodyBudget = DefaultBodyBudget
 	}
+	if o.ResponseBudget <= 0 {
+		o.ResponseBudget = DefaultResponseBudget
+	}
 	if o.Identity == nil {
 		o.Identity = func() platform.Identity { return platform.Identity{} }
 	}
@@ -111,7 +137,7 @@ func New(o Options) *API {
 	if o.Propagator == nil {
 		o.Propagator = propagation.NewCompositeTextMapPropagator()
 	}
-	a := &API{opts: o, mux: http.NewServeMux(), tracer: o.TracerProvider.Tracer(instrumentationName), bodies: semaphore.NewWeighted(o.BodyBudget)}
+	a := &API{opts: o, mux: http.NewServeMux(), tracer: o.TracerProvider.Tracer(instrumentationName), bodies: semaphore.NewWeighted(o.BodyBudget), responses: semaphore.NewWeighted(o.ResponseBudget), budgetWait: budgetWait}
 	if o.MeterProvider != nil {
 		// Boundaries advised by the HTTP semantic conventions
 		// (https://opentelemetry.io/docs/specs/semconv/http/http-metrics/).

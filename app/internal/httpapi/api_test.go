@@ -25,18 +25,31 @@ import (
 type fakeStore struct {
 	mu    sync.Mutex
 	notes []store.Note
+	keys  map[string]int // idempotency key to index in notes
 	err   error
 }
 
-func (f *fakeStore) CreateNote(_ context.Context, title, body string) (store.Note, error) {
+func (f *fakeStore) CreateNote(_ context.Context, title, body, key string) (store.Note, bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.err != nil {
-		return store.Note{}, f.err
+		return store.Note{}, false, f.err
+	}
+	if key != "" {
+		if f.keys == nil {
+			f.keys = map[string]int{}
+		}
+		if i, ok := f.keys[key]; ok {
+			if f.notes[i].Title != title || f.notes[i].Body != body {
+				return store.Note{}, false, store.ErrKeyReused
+			}
+			return f.notes[i], true, nil
+		}
+		f.keys[key] = len(f.notes)
 	}
 	n := store.Note{ID: int64(len(f.notes) + 1), Title: title, Body: body, CreatedAt: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)}
 	f.notes = append(f.notes, n)
-	return n, nil
+	return n, false, nil
 }
 
 func (f *fakeStore) GetNote(_ context.Context, id int64) (store.Note, error) {

@@ -27,8 +27,14 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	// An error here means the client went away; there is no one to tell.
-	json.NewEncoder(w).Encode(v)
+	enc := json.NewEncoder(w)
+	// Every answer is application/json with nosniff: escaping < > & for
+	// HTML would only make notes larger (six bytes for each "<").
+	enc.SetEscapeHTML(false)
+	if enc.Encode(v) != nil {
+		// The client went away; there is no one to tell.
+		clientClosed(w)
+	}
 }
 
 func writeError(w http.ResponseWriter, status int, code, message string, fields ...fieldError) {

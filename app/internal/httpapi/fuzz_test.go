@@ -69,6 +69,12 @@ func FuzzCreateNote(f *testing.F) {
 		if tl := utf8.RuneCountInString(n.Title); tl == 0 || tl > MaxTitleLength || strings.TrimSpace(n.Title) != n.Title {
 			t.Fatalf("stored title %q breaks the title rules", n.Title)
 		}
+		if titleProblem(n.Title, true) != "" {
+			t.Fatalf("stored title %q has characters titles refuse", n.Title)
+		}
+		if !json.Valid([]byte(body)) || !utf8.ValidString(body) {
+			t.Fatalf("POST of %q, which is not valid UTF-8 JSON, = 201", body)
+		}
 		if utf8.RuneCountInString(n.Body) > MaxBodyLength {
 			t.Fatalf("stored body of %d characters", utf8.RuneCountInString(n.Body))
 		}

@@ -118,6 +118,15 @@ func (a *API) finish(r *http.Request, rw *responseWriter, span trace.Span, route
 	if status == 0 && !aborted {
 		status = http.StatusOK
 	}
+	if !aborted && !rw.clientClosed && r.Context().Err() != nil {
+		// net/http cancels the context when the client half-closes or
+		// goes away; only writing tells the two apart. The response is
+		// complete here, so flushing it early changes nothing for a
+		// client that is still reading.
+		if err := http.NewResponseController(rw.ResponseWriter).Flush(); err != nil {
+			rw.clientClosed = true
+		}
+	}
 	elapsed := time.Since(start)
 	ctx := r.Context()
 	method := methodAttribute(r.Method)
@@ -165,18 +174,22 @@ func (a *API) finish(r *http.Request, rw *responseWriter, span trace.Span, route
 	if (status >= 500 && status != http.StatusServiceUnavailable) || aborted {
 		level = slog.LevelWarn
 	}
+	logged := status
+	if rw.clientClosed {
+		logged, level = StatusClientClosed, slog.LevelInfo
+	}
 	logAttrs := []slog.Attr{
 		slog.String("method", r.Method),
 		slog.String("route", route),
 		slog.String("path", r.URL.Path),
-		slog.Int("status", status),
+		slog.Int("status", logged),
 		slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 		slog.Int64("bytes", rw.bytes),
 		// https://cloud.google.com/logging/docs/reference/v2/rest/v2/LogEntry#HttpRequest
 		slog.Group("httpRequest",
 			slog.String("requestMethod", r.Method),
 			slog.String("requestUrl", r.URL.RequestURI()),
-			slog.Int("status", status),
+			slog.Int("status", logged),
 			slog.String("responseSize", strconv.FormatInt(rw.bytes, 10)),
 			slog.String("latency", strconv.FormatFloat(elapsed.Seconds(), 'f', 6, 64)+"s"),
 			slog.String("userAgent", r.UserAgent()),
@@ -186,6 +199,9 @@ func (a *API) finish(r *http.Request, rw *responseWriter, span trace.Span, route
 	}
 	if aborted {
 		logAttrs = append(logAttrs, slog.Bool("aborted", true))
+	}
+	if rw.clientClosed {
+		logAttrs = append(logAttrs, slog.Bool("client_closed", true), slog.Int("response_status", status))
 	}
 	a.opts.Logger.LogAttrs(ctx, level, "request", logAttrs...)
 }
@@ -243,12 +259,29 @@ func newRequestID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// responseWriter records the status and size of the response.
+// responseWriter records the status and size of the response, and
+// whether the client closed the connection before it could have it.
 type responseWriter struct {
 	http.ResponseWriter
-	status      int
-	bytes       int64
-	wroteHeader bool
+	status       int
+	bytes        int64
+	wroteHeader  bool
+	clientClosed bool
+}
+
+// StatusClientClosed is the status the access log gives a request whose
+// client went away before its response could be delivered: nginx's 499
+// "client closed request". It is never sent; it keeps a client's
+// disconnect apart from the service's own 503s in the log.
+const StatusClientClosed = 499
+
+// clientClosed marks the request as ended by its client: the access log
+// shows StatusClientClosed, with the status the handler chose as
+// response_status.
+func clientClosed(w http.ResponseWriter) {
+	if rw, ok := w.(*responseWriter); ok {
+		rw.clientClosed = true
+	}
 }
 
 func (w *responseWriter) WriteHeader(code int) {
@@ -264,6 +297,9 @@ func (w *responseWriter) Write(b []byte) (int, error) {
 	}
 	n, err := w.ResponseWriter.Write(b)
 	w.bytes += int64(n)
+	if err != nil {
+		w.clientClosed = true
+	}
 	return n, err
 }
 

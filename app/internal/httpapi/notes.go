@@ -6,15 +6,19 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"io"
+	"fmt"
 	"mime"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/berth-dev/berth/app/internal/store"
+	"github.com/berth-dev/berth/app/internal/strictjson"
 )
 
 // Limits of the notes API. Each carries its reason.
@@ -31,9 +35,10 @@ const (
 	// storeTimeout bounds each database call, well inside the server's
 	// WriteTimeout, so that a hung database yields a 503, not a dropped connection.
 	storeTimeout = 5 * time.Second
-	// bodyWait bounds the wait for body budget: it leaves 20 of the
-	// server's 30 s ReadTimeout for reading the body itself.
-	bodyWait = 10 * time.Second
+	// budgetWait bounds each wait for body or response budget: readBody
+	// waits only for bytes that have arrived, and a few waits fit in the
+	// server's 30 s ReadTimeout and WriteTimeout.
+	budgetWait = 10 * time.Second
 )
 
 // noteJSON is a note on the wire. The ID is a string so that JavaScript
@@ -49,82 +54,220 @@ func toJSON(n store.Note) noteJSON {
 	return noteJSON{ID: strconv.FormatInt(n.ID, 10), Title: n.Title, Body: n.Body, CreatedAt: n.CreatedAt.UTC()}
 }
 
-type listResponse struct {
-	Notes      []noteJSON `json:"notes"`
-	NextCursor string     `json:"next_cursor,omitempty"`
-}
-
-// createRequest uses pointers to tell a missing field from an empty one.
-type createRequest struct {
-	Title *string `json:"title"`
-	Body  *string `json:"body"`
-}
+// Member names of a note in a POST body; matched exactly, case included.
+const (
+	fieldTitle = "title"
+	fieldBody  = "body"
+)
 
 func (a *API) createNote(w http.ResponseWriter, r *http.Request) {
 	if !a.authorized(w, r) || !a.storeConfigured(w) {
 		return
 	}
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
 		writeError(w, http.StatusUnsupportedMediaType, "unsupported_media_type", "Content-Type must be application/json")
 		return
 	}
-	release, ok := a.reserveBody(w, r)
+	// JSON is UTF-8 (RFC 8259 section 8.1); a body declared in another
+	// charset would be stored as mojibake, so it is refused, not guessed at.
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+		writeError(w, http.StatusUnsupportedMediaType, "unsupported_charset", "charset "+strconv.Quote(cs)+" is not supported (allowed: utf-8)")
+		return
+	}
+	key, ok := idempotencyKey(w, r)
 	if !ok {
 		return
 	}
-	var in createRequest
-	ok = decodeJSON(w, r, &in)
+	raw, release, err := a.readBody(r)
+	if err != nil {
+		a.bodyError(w, r, err)
+		return
+	}
+	title, body, ok := decodeNote(w, raw)
 	release()
 	if !ok {
 		return
 	}
-	title, body := "", ""
-	if in.Title != nil {
-		title = strings.TrimSpace(*in.Title)
-	}
-	if in.Body != nil {
-		body = *in.Body
-	}
-	var problems []fieldError
-	switch n := utf8.RuneCountInString(title); {
-	case in.Title == nil:
-		problems = append(problems, fieldError{"title", "is required"})
-	case n == 0:
-		problems = append(problems, fieldError{"title", "must not be blank"})
-	case n > MaxTitleLength:
-		problems = append(problems, fieldError{"title", "must be at most " + strconv.Itoa(MaxTitleLength) + " characters"})
-	}
-	if in.Title != nil && strings.ContainsRune(title, 0) {
-		problems = append(problems, fieldError{"title", nulMessage})
-	}
-	if utf8.RuneCountInString(body) > MaxBodyLength {
-		problems = append(problems, fieldError{"body", "must be at most " + strconv.Itoa(MaxBodyLength) + " characters"})
-	}
-	if strings.ContainsRune(body, 0) {
-		problems = append(problems, fieldError{"body", nulMessage})
-	}
-	if len(problems) > 0 {
-		writeInvalid(w, problems)
-		return
-	}
-	ctx, cancel := context.WithTimeout(r.Context(), storeTimeout)
+	ctx, cancel := storeContext(r, storeTimeout)
 	defer cancel()
-	n, err := a.opts.Store.CreateNote(ctx, title, body)
+	n, replayed, err := a.opts.Store.CreateNote(ctx, title, body, key)
 	if err != nil {
-		a.storeError(w, r, err)
+		a.storeError(w, r, err, key != "")
 		return
 	}
 	a.storeAnswered(ctx)
 	w.Header().Set("Location", "/v1/notes/"+strconv.FormatInt(n.ID, 10))
+	if replayed {
+		w.Header().Set(IdempotentReplayedHeader, "true")
+	}
 	writeJSON(w, http.StatusCreated, toJSON(n))
+}
+
+// bodyError answers a failure of readBody.
+func (a *API) bodyError(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case isTooLarge(err):
+		writeError(w, http.StatusRequestEntityTooLarge, "body_too_large", "request body is larger than "+strconv.FormatInt(maxBytes(err), 10)+" bytes")
+	case errors.Is(err, errBodyBusy):
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusServiceUnavailable, "busy", "too many request bodies are being read at once; retry")
+	default:
+		// Nobody reads this answer; the access log shows the request as
+		// closed by the client (499), not as a failure of the service.
+		writeError(w, http.StatusBadRequest, "incomplete_body", "the connection ended before the request body did")
+		clientClosed(w)
+	}
+}
+
+// decodeNote reads the title and body of a POST body that must be one
+// JSON object with only the members "title" (required) and "body"
+// (optional), each a string, null meaning absent. The text is kept
+// exactly as sent: invalid UTF-8 and lone surrogate escapes are refused
+// (422 naming the field), never replaced by U+FFFD as encoding/json
+// would. Names match exactly: "Title" is an unknown member, and a member
+// given twice is refused (400 naming it), where encoding/json would match
+// case-insensitively and keep the last. It writes the error response and
+// returns false on failure.
+func decodeNote(w http.ResponseWriter, raw []byte) (title, body string, ok bool) {
+	members, err := strictjson.Object(raw)
+	var syntaxErr *strictjson.SyntaxError
+	var dupErr *strictjson.DuplicateError
+	var textErr *strictjson.TextError
+	switch {
+	case err == nil:
+	case errors.Is(err, strictjson.ErrEmpty):
+		writeError(w, http.StatusBadRequest, "malformed_json", "request body is empty")
+		return "", "", false
+	case errors.As(err, &syntaxErr):
+		if isTrailingData(raw, syntaxErr) {
+			writeError(w, http.StatusBadRequest, "malformed_json", "request body must hold a single JSON object with nothing after it")
+		} else {
+			writeError(w, http.StatusBadRequest, "malformed_json", "request body is not valid JSON at byte "+strconv.FormatInt(syntaxErr.Offset, 10))
+		}
+		return "", "", false
+	case errors.As(err, &dupErr):
+		writeError(w, http.StatusBadRequest, "malformed_json", "request body has the field "+strconv.Quote(dupErr.Name)+" more than once", fieldError{dupErr.Name, "appears more than once"})
+		return "", "", false
+	case errors.As(err, &textErr):
+		writeError(w, http.StatusBadRequest, "malformed_json", "request body has a field name that "+textErr.Error())
+		return "", "", false
+	default:
+		writeError(w, http.StatusBadRequest, "malformed_json", "request body is not a valid JSON object")
+		return "", "", false
+	}
+	var problems []fieldError
+	hasTitle, titleBad := false, false
+	for _, m := range members {
+		if m.Name != fieldTitle && m.Name != fieldBody {
+			msg := "request body has an unknown field " + strconv.Quote(m.Name) + " (allowed: \"body\", \"title\")"
+			if strings.EqualFold(m.Name, fieldTitle) || strings.EqualFold(m.Name, fieldBody) {
+				msg += "; field names are case-sensitive: write " + strconv.Quote(strings.ToLower(m.Name))
+			}
+			writeError(w, http.StatusBadRequest, "malformed_json", msg, fieldError{m.Name, "is not a field of a note"})
+			return "", "", false
+		}
+		if string(m.Raw) == "null" {
+			continue
+		}
+		s, err := strictjson.String(m.Raw)
+		if m.Name == fieldTitle {
+			hasTitle = true
+		}
+		switch {
+		case err != nil:
+			problems = append(problems, fieldError{m.Name, textMessage(err)})
+			if m.Name == fieldTitle {
+				titleBad = true
+			}
+		case m.Name == fieldTitle:
+			title = s
+		default:
+			body = s
+		}
+	}
+	title = strings.TrimSpace(title)
+	if p := titleProblem(title, hasTitle); p != "" && !titleBad {
+		problems = append(problems, fieldError{fieldTitle, p})
+	}
+	if utf8.RuneCountInString(body) > MaxBodyLength {
+		problems = append(problems, fieldError{fieldBody, "must be at most " + strconv.Itoa(MaxBodyLength) + " characters"})
+	}
+	if strings.ContainsRune(body, 0) {
+		problems = append(problems, fieldError{fieldBody, nulMessage})
+	}
+	if len(problems) > 0 {
+		// Title first, as the fields are documented.
+		slices.SortStableFunc(problems, func(a, b fieldError) int { return strings.Compare(b.Field, a.Field) })
+		writeInvalid(w, problems)
+		return "", "", false
+	}
+	return title, body, true
+}
+
+// isTrailingData reports whether the syntax error is data after a
+// complete JSON value, such as a second object.
+func isTrailingData(raw []byte, e *strictjson.SyntaxError) bool {
+	return e.Offset > 0 && json.Valid(raw[:e.Offset-1])
+}
+
+// textMessage is the 422 message for a member value that is not text.
+func textMessage(err error) string {
+	var te *strictjson.TextError
+	errors.As(err, &te)
+	switch te.Problem {
+	case strictjson.NotString:
+		if te.Value != "" {
+			return "must be a JSON string, not " + te.Value
+		}
+		return "must be a JSON string"
+	case strictjson.InvalidUTF8:
+		return "must be valid UTF-8 text; byte " + strconv.Itoa(te.Offset) + " of its value is not"
+	default:
+		return "must be Unicode text; it holds a lone UTF-16 surrogate escape (\\uD800 to \\uDFFF without its pair) at byte " + strconv.Itoa(te.Offset) + " of its value"
+	}
+}
+
+// titleProblem returns why a title (already trimmed) is refused, or "".
+// Beyond length, a title is one line of visible text: control characters
+// (C0, C1, DEL: newlines, tabs, escape), format characters (Unicode
+// category Cf: zero-width spaces, bidirectional overrides and isolates,
+// the byte order mark, soft hyphens) and the line and paragraph
+// separators are refused, because they make a title render other than it
+// reads or spoof its neighbours in a listing. Zero-width non-joiner and
+// joiner (U+200C, U+200D) are Cf but kept: Persian and Indic scripts need
+// them in ordinary words, and emoji sequences are joined with them.
+// Bodies are free text and keep newlines and tabs.
+func titleProblem(title string, present bool) string {
+	switch n := utf8.RuneCountInString(title); {
+	case !present:
+		return "is required"
+	case n == 0:
+		return "must not be blank"
+	case n > MaxTitleLength:
+		return "must be at most " + strconv.Itoa(MaxTitleLength) + " characters"
+	}
+	if strings.ContainsRune(title, 0) {
+		return nulMessage
+	}
+	for _, r := range title {
+		if r == '\u200c' || r == '\u200d' {
+			continue
+		}
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029' {
+			return fmt.Sprintf("must not contain control or invisible formatting characters (found %U); allowed: one line of visible text", r)
+		}
+	}
+	return ""
 }
 
 // nulMessage explains why U+0000 is refused: PostgreSQL's text type
 // cannot store it (it fails with SQLSTATE 22021,
 // https://www.postgresql.org/docs/current/datatype-character.html: "the
 // character with code zero (sometimes called NUL) cannot be stored").
-// Strings decoded from JSON are valid UTF-8 (invalid bytes become U+FFFD),
-// so NUL is the only character a UTF-8 database cannot take.
+// Strings are decoded with package strictjson, which refuses invalid
+// UTF-8 and lone surrogates, so NUL is the only character left that a
+// UTF-8 database cannot take.
 const nulMessage = "must not contain the NUL character (U+0000)"
 
 // parseID parses a positive decimal in its one canonical form, as the API
@@ -146,24 +289,42 @@ func (a *API) getNote(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "note not found")
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), storeTimeout)
+	page, ok := a.reserveResponse(w, r, 1)
+	if !ok {
+		return
+	}
+	defer page.done()
+	ctx, cancel := storeContext(r, storeTimeout)
 	defer cancel()
 	n, err := a.opts.Store.GetNote(ctx, id)
 	if err != nil {
-		a.storeError(w, r, err)
+		a.storeError(w, r, err, false)
 		return
 	}
 	a.storeAnswered(ctx)
+	page.fetched([]store.Note{n})
 	writeJSON(w, http.StatusOK, toJSON(n))
 }
 
-func (a *API) listNotes(w http.ResponseWriter, r *http.Request) {
-	if !a.storeConfigured(w) {
-		return
+// listQuery reads the query of GET /v1/notes: limit and cursor, each at
+// most once. url.Values would silently drop a pair it cannot parse (one
+// with a ";" or a bad escape: a cursor lost that way returns the first
+// page again) and keep only the first of repeated names; both are
+// refused here with 400 naming what is wrong. Other names are ignored.
+func listQuery(raw string) (limit int, after int64, problems []fieldError) {
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return 0, 0, []fieldError{{"query", "is malformed (" + strings.TrimPrefix(err.Error(), "invalid ") + "); write name=value pairs separated by & with %-escapes, as the API's own next_cursor links are"}}
 	}
-	q := r.URL.Query()
-	limit := DefaultPageSize
-	var problems []fieldError
+	for _, name := range []string{"limit", "cursor"} {
+		if len(q[name]) > 1 {
+			problems = append(problems, fieldError{name, "is given " + strconv.Itoa(len(q[name])) + " times; give it at most once"})
+		}
+	}
+	if len(problems) > 0 {
+		return 0, 0, problems
+	}
+	limit = DefaultPageSize
 	if q.Has("limit") {
 		n, ok := parseID(q.Get("limit"))
 		if !ok || n > MaxPageSize {
@@ -175,28 +336,39 @@ func (a *API) listNotes(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		problems = append(problems, fieldError{"cursor", "is not a cursor returned by this API"})
 	}
+	return limit, after, problems
+}
+
+func (a *API) listNotes(w http.ResponseWriter, r *http.Request) {
+	if !a.storeConfigured(w) {
+		return
+	}
+	limit, after, problems := listQuery(r.URL.RawQuery)
 	if len(problems) > 0 {
 		writeError(w, http.StatusBadRequest, "invalid_parameter", describe(problems), problems...)
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), storeTimeout)
+	page, ok := a.reserveResponse(w, r, limit)
+	if !ok {
+		return
+	}
+	defer page.done()
+	ctx, cancel := storeContext(r, storeTimeout)
 	defer cancel()
 	// One extra row tells whether another page exists.
 	notes, err := a.opts.Store.ListNotes(ctx, after, limit+1)
 	if err != nil {
-		a.storeError(w, r, err)
+		a.storeError(w, r, err, false)
 		return
 	}
 	a.storeAnswered(ctx)
-	resp := listResponse{Notes: make([]noteJSON, 0, len(notes))}
+	next := ""
 	if len(notes) > limit {
 		notes = notes[:limit]
-		resp.NextCursor = encodeCursor(notes[len(notes)-1].ID)
+		next = encodeCursor(notes[len(notes)-1].ID)
 	}
-	for _, n := range notes {
-		resp.Notes = append(resp.Notes, toJSON(n))
-	}
-	writeJSON(w, http.StatusOK, resp)
+	page.fetched(notes)
+	page.write(w, notes, next)
 }
 
 // cursorPrefix versions the cursor format; clients must treat it as opaque.
@@ -227,72 +399,6 @@ func decodeCursor(c string) (int64, bool) {
 	return id, ok && encodeCursor(id) == c
 }
 
-// reserveBody takes the request's share of the body budget before the body
-// is read, and returns the function that gives it back. A Content-Length
-// over the limit is refused at once (413) without reading; a body of
-// unknown length reserves the limit. When no budget frees up within
-// bodyWait it writes 503 with Retry-After and returns false.
-func (a *API) reserveBody(w http.ResponseWriter, r *http.Request) (func(), bool) {
-	n := r.ContentLength
-	switch {
-	case n > a.opts.MaxBodyBytes:
-		writeError(w, http.StatusRequestEntityTooLarge, "body_too_large", "request body is larger than "+strconv.FormatInt(a.opts.MaxBodyBytes, 10)+" bytes")
-		return nil, false
-	case n == 0:
-		return func() {}, true
-	case n < 0:
-		n = a.opts.MaxBodyBytes
-	}
-	n = min(n, a.opts.BodyBudget)
-	ctx, cancel := context.WithTimeout(r.Context(), bodyWait)
-	defer cancel()
-	if err := a.bodies.Acquire(ctx, n); err != nil {
-		if r.Context().Err() != nil {
-			// The client went away; nobody reads this response.
-			writeError(w, http.StatusServiceUnavailable, "cancelled", "request cancelled")
-			return nil, false
-		}
-		w.Header().Set("Retry-After", "1")
-		writeError(w, http.StatusServiceUnavailable, "busy", "too many request bodies are being read at once; retry")
-		return nil, false
-	}
-	return func() { a.bodies.Release(n) }, true
-}
-
-// decodeJSON reads exactly one JSON object with only known fields. It
-// writes the error response and returns false on failure.
-func decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
-	if err == nil {
-		// Anything but the end of input after the object is trailing data.
-		if err = dec.Decode(&struct{}{}); err == io.EOF {
-			return true
-		} else if err == nil || !isTooLarge(err) {
-			writeError(w, http.StatusBadRequest, "malformed_json", "request body must hold a single JSON object with nothing after it")
-			return false
-		}
-	}
-	var syntaxErr *json.SyntaxError
-	var typeErr *json.UnmarshalTypeError
-	switch {
-	case isTooLarge(err):
-		writeError(w, http.StatusRequestEntityTooLarge, "body_too_large", "request body is larger than "+strconv.FormatInt(maxBytes(err), 10)+" bytes")
-	case errors.As(err, &typeErr) && typeErr.Field != "":
-		writeInvalid(w, []fieldError{{typeErr.Field, "must be a JSON " + jsonKind(typeErr.Type.Kind().String())}})
-	case errors.As(err, &syntaxErr):
-		writeError(w, http.StatusBadRequest, "malformed_json", "request body is not valid JSON at byte "+strconv.FormatInt(syntaxErr.Offset, 10))
-	case err == io.EOF:
-		writeError(w, http.StatusBadRequest, "malformed_json", "request body is empty")
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		writeError(w, http.StatusBadRequest, "malformed_json", "request body has an "+strings.TrimPrefix(err.Error(), "json: "))
-	default:
-		writeError(w, http.StatusBadRequest, "malformed_json", "request body is not a valid JSON object")
-	}
-	return false
-}
-
 func isTooLarge(err error) bool {
 	var mbe *http.MaxBytesError
 	return errors.As(err, &mbe)
@@ -302,13 +408,6 @@ func maxBytes(err error) int64 {
 	var mbe *http.MaxBytesError
 	errors.As(err, &mbe)
 	return mbe.Limit
-}
-
-func jsonKind(goKind string) string {
-	if goKind == "ptr" || goKind == "string" {
-		return "string"
-	}
-	return goKind
 }
 
 func writeInvalid(w http.ResponseWriter, problems []fieldError) {
@@ -331,28 +430,93 @@ func (a *API) storeConfigured(w http.ResponseWriter) bool {
 	return true
 }
 
-func (a *API) storeError(w http.ResponseWriter, r *http.Request, err error) {
+// storeError answers a failed store call. keySent says whether the
+// request carried an Idempotency-Key, which makes a write safe to retry.
+func (a *API) storeError(w http.ResponseWriter, r *http.Request, err error, keySent bool) {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		a.storeAnswered(r.Context())
 		writeError(w, http.StatusNotFound, "not_found", "note not found")
-	case errors.Is(err, context.Canceled):
-		// The client went away; nobody reads this response.
-		writeError(w, http.StatusServiceUnavailable, "cancelled", "request cancelled")
-	case errors.Is(err, store.ErrUnavailable):
-		// One warning per episode: during an outage or a credential
-		// rotation every request fails the same way.
-		if a.storeDown.CompareAndSwap(false, true) {
-			a.opts.Logger.WarnContext(r.Context(), "storage unavailable", "error", err)
-		} else {
-			a.opts.Logger.DebugContext(r.Context(), "storage still unavailable", "error", err)
-		}
+	case errors.Is(err, store.ErrKeyReused):
+		a.storeAnswered(r.Context())
+		writeError(w, http.StatusUnprocessableEntity, "idempotency_key_reused",
+			"this Idempotency-Key was already used for a different note; send a new key for a new note",
+			fieldError{IdempotencyKeyHeader, "was used for a note with another title or body"})
+	case errors.Is(err, store.ErrOutcomeUnknown) && !keySent:
+		// The write reached the database and the connection failed before
+		// its answer: it may be stored. Retry-After would invite a retry
+		// that could store it twice, and 503 is what clients retry by
+		// themselves, so this is a 500 that says what to do instead.
+		a.storeUnavailable(r, err)
+		writeError(w, http.StatusInternalServerError, "outcome_unknown",
+			"the database connection failed after the note was sent: it may or may not be stored; list the notes before writing it again, or send an Idempotency-Key header to make retries safe")
+	case errors.Is(err, store.ErrUnavailable), errors.Is(err, store.ErrOutcomeUnknown):
+		// With an Idempotency-Key a retry of a write whose outcome is
+		// unknown returns the stored note, so retrying is safe.
+		a.storeUnavailable(r, err)
 		w.Header().Set("Retry-After", "2")
 		writeError(w, http.StatusServiceUnavailable, "storage_unavailable", "storage is unavailable")
 	default:
 		a.opts.Logger.ErrorContext(r.Context(), "storage error", "error", err)
 		writeError(w, http.StatusInternalServerError, "internal", "internal error")
 	}
+}
+
+// storeUnavailable logs a store call that did not get an answer: one
+// warning per episode, since during an outage or a credential rotation
+// every request fails the same way.
+func (a *API) storeUnavailable(r *http.Request, err error) {
+	if a.storeDown.CompareAndSwap(false, true) {
+		a.opts.Logger.WarnContext(r.Context(), "storage unavailable", "error", err)
+	} else {
+		a.opts.Logger.DebugContext(r.Context(), "storage still unavailable", "error", err)
+	}
+}
+
+// IdempotencyKeyHeader is the request header that makes POST /v1/notes
+// safe to retry (draft-ietf-httpapi-idempotency-key-header): the first
+// request with a key stores the note with it; a later one with the same
+// key and the same title and body answers 201 with that note again
+// (marked with IdempotentReplayedHeader), and with another title or body
+// answers 422. Keys never expire: they live as long as their note.
+const IdempotencyKeyHeader = "Idempotency-Key"
+
+// IdempotentReplayedHeader marks a 201 that returns a note stored by an
+// earlier request with the same Idempotency-Key.
+const IdempotentReplayedHeader = "Idempotent-Replayed"
+
+// MaxIdempotencyKeyLength bounds a key: a UUID takes 36 characters, and
+// the key is stored in a unique index with each note.
+const MaxIdempotencyKeyLength = 255
+
+// idempotencyKey returns the request's Idempotency-Key, "" when it has
+// none. The key is 1 to MaxIdempotencyKeyLength printable ASCII
+// characters (0x21 to 0x7E, no space), sent as is or as a structured-field
+// string in double quotes as the draft writes it ("abc" is the key abc).
+// It writes a 400 and returns false for anything else.
+func idempotencyKey(w http.ResponseWriter, r *http.Request) (string, bool) {
+	vals := r.Header.Values(IdempotencyKeyHeader)
+	if len(vals) == 0 {
+		return "", true
+	}
+	key := ""
+	if len(vals) == 1 {
+		key = vals[0]
+		if len(key) >= 2 && key[0] == '"' && key[len(key)-1] == '"' {
+			key = key[1 : len(key)-1]
+		}
+	}
+	valid := len(vals) == 1 && key != "" && len(key) <= MaxIdempotencyKeyLength
+	for i := 0; valid && i < len(key); i++ {
+		valid = key[i] > ' ' && key[i] < 0x7f && key[i] != '"' && key[i] != '\\'
+	}
+	if !valid {
+		writeError(w, http.StatusBadRequest, "invalid_header",
+			IdempotencyKeyHeader+" must be one header of 1 to "+strconv.Itoa(MaxIdempotencyKeyLength)+" printable ASCII characters without spaces, quotes or backslashes (optionally in double quotes)",
+			fieldError{IdempotencyKeyHeader, "is not a valid key"})
+		return "", false
+	}
+	return key, true
 }
 
 // bearerToken returns the credentials of an Authorization header value of

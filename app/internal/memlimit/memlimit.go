@@ -154,6 +154,20 @@ func BodyBudget(limit int64) int64 {
 	return limit / 16
 }
 
+// ResponseBudget returns how many bytes of notes the service holds at
+// once for responses under a memory limit of limit bytes (0: unknown,
+// taken as SmallestInstance): a sixteenth of it, as for bodies. A
+// response holds its notes (counted at their size) and the encoding of
+// one note at a time, and the garbage collector's headroom doubles that,
+// so bodies and responses together stay under a quarter of the limit
+// plus what the runtime itself needs.
+func ResponseBudget(limit int64) int64 {
+	if limit <= 0 {
+		limit = SmallestInstance
+	}
+	return limit / 16
+}
+
 // GoLimit returns the soft memory limit to give the Go runtime for a
 // container limit of limit bytes: 90% of it, leaving the rest for what
 // the runtime does not count (the binary's pages, thread stacks).

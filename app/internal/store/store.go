@@ -24,8 +24,15 @@ var (
 	// ErrNotFound means that no note has the requested ID.
 	ErrNotFound = errors.New("note not found")
 	// ErrUnavailable means that the database could not be reached or is
-	// shutting down; the request may succeed later.
+	// shutting down, and the call changed nothing; it may succeed later.
 	ErrUnavailable = errors.New("storage is unavailable")
+	// ErrOutcomeUnknown means that a write was sent and the connection
+	// failed before its answer came: it may or may not have been stored.
+	// Retrying is safe only with an idempotency key.
+	ErrOutcomeUnknown = errors.New("the write's outcome is unknown")
+	// ErrKeyReused means that the idempotency key was stored with a note
+	// of another title or body.
+	ErrKeyReused = errors.New("idempotency key already used for another note")
 )
 
 // Note is one stored note.
@@ -98,13 +105,20 @@ func (p *Postgres) busy() bool {
 const migrationLockID int64 = 0x6265727468
 
 // schema is idempotent; add statements, never edit ones already released.
+// idempotency_key is the client's Idempotency-Key, kept with its note for
+// as long as the note lives; the unique index makes a retry find the note
+// the first attempt stored, even when that attempt's answer was lost, and
+// makes concurrent attempts with one key store one note (PostgreSQL
+// makes the second insert wait for the first to commit or roll back).
 const schema = `
 CREATE TABLE IF NOT EXISTS notes (
 	id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 	title      text        NOT NULL,
 	body       text        NOT NULL DEFAULT '',
 	created_at timestamptz NOT NULL DEFAULT now()
-)`
+);
+ALTER TABLE notes ADD COLUMN IF NOT EXISTS idempotency_key text;
+CREATE UNIQUE INDEX IF NOT EXISTS notes_idempotency_key ON notes (idempotency_key)`
 
 // Migrate creates the schema if it does not exist. It is safe to run from
 // several instances at once: pg_advisory_xact_lock makes them take turns,
@@ -127,15 +141,61 @@ func (p *Postgres) Migrate(ctx context.Context) error {
 }
 
 // CreateNote stores a note and returns it with its ID and creation time.
-func (p *Postgres) CreateNote(ctx context.Context, title, body string) (Note, error) {
-	n := Note{Title: title, Body: body}
-	err := p.pool.QueryRow(ctx,
-		"INSERT INTO notes (title, body) VALUES ($1, $2) RETURNING id, created_at", title, body,
-	).Scan(&n.ID, &n.CreatedAt)
+//
+// With a non-empty idempotencyKey the note is stored with the key, once:
+// when a note with that key exists already, CreateNote returns it with
+// replayed true if its title and body are these, or [ErrKeyReused] if
+// not. Without a key every call stores a new note.
+//
+// A failure after the statement was sent, when the connection broke
+// before the answer came, is [ErrOutcomeUnknown]: the note may be stored.
+// Failures before anything was sent, and errors the server answered
+// with (the statement then did not commit), are [ErrUnavailable] or
+// plain errors as [classify] decides.
+func (p *Postgres) CreateNote(ctx context.Context, title, body, idempotencyKey string) (n Note, replayed bool, err error) {
+	n = Note{Title: title, Body: body}
+	// Acquired apart from the statement so that a failure to get a
+	// connection (connect, authentication, a full pool) is known to have
+	// sent nothing.
+	conn, err := p.pool.Acquire(ctx)
 	if err != nil {
-		return Note{}, fmt.Errorf("inserting note: %w", classify(err))
+		return Note{}, false, fmt.Errorf("inserting note: %w", classify(err))
 	}
-	return n, nil
+	defer conn.Release()
+	if idempotencyKey == "" {
+		err = conn.QueryRow(ctx,
+			"INSERT INTO notes (title, body) VALUES ($1, $2) RETURNING id, created_at", title, body,
+		).Scan(&n.ID, &n.CreatedAt)
+		if err != nil {
+			return Note{}, false, fmt.Errorf("inserting note: %w", classifyWrite(err))
+		}
+		return n, false, nil
+	}
+	// One statement, so that it commits or not as a whole: insert unless
+	// the key exists, and either way return the note that has the key.
+	// The CTE's insert is not visible to the SELECT in the same
+	// statement, hence the UNION: exactly one of the two returns a row.
+	var inserted bool
+	var storedTitle, storedBody string
+	err = conn.QueryRow(ctx, `
+WITH ins AS (
+	INSERT INTO notes (title, body, idempotency_key) VALUES ($1, $2, $3)
+	ON CONFLICT (idempotency_key) DO NOTHING
+	RETURNING id, title, body, created_at
+)
+SELECT id, title, body, created_at, true FROM ins
+UNION ALL
+SELECT id, title, body, created_at, false FROM notes
+WHERE idempotency_key = $3 AND NOT EXISTS (SELECT 1 FROM ins)`,
+		title, body, idempotencyKey,
+	).Scan(&n.ID, &storedTitle, &storedBody, &n.CreatedAt, &inserted)
+	if err != nil {
+		return Note{}, false, fmt.Errorf("inserting note with idempotency key: %w", classifyWrite(err))
+	}
+	if !inserted && (storedTitle != title || storedBody != body) {
+		return Note{}, false, ErrKeyReused
+	}
+	return n, !inserted, nil
 }
 
 // GetNote returns the note with the given ID, or [ErrNotFound].
@@ -171,6 +231,24 @@ func (p *Postgres) ListNotes(ctx context.Context, afterID int64, limit int) ([]N
 		return nil, fmt.Errorf("listing notes: %w", classify(err))
 	}
 	return notes, nil
+}
+
+// classifyWrite is classify for a statement that writes: a failure that
+// leaves its outcome unknown is [ErrOutcomeUnknown]. The outcome is known
+// in two cases only: pgconn marks a failure that happened before anything
+// was sent as safe to retry (pgconn.SafeToRetry), and an error of
+// severity ERROR that the server answered with means the statement, run
+// in its own implicit transaction, rolled back while the session went on.
+// Anything else may have come after the commit: the connection reset,
+// closed or timed out while the statement was out, or a FATAL or PANIC
+// that ended the session (a shutdown terminates sessions whatever they
+// were doing).
+func classifyWrite(err error) error {
+	var pgErr *pgconn.PgError
+	if err == nil || pgconn.SafeToRetry(err) || (errors.As(err, &pgErr) && pgErr.Severity == "ERROR") {
+		return classify(err)
+	}
+	return fmt.Errorf("%w: %w", ErrOutcomeUnknown, classify(err))
 }
 
 // classify marks connection-level failures with ErrUnavailable. Any

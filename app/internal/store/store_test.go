@@ -45,7 +45,7 @@ func TestMigrateIsIdempotent(t *testing.T) {
 			t.Fatalf("Migrate() run %d: %v", i+1, err)
 		}
 	}
-	if _, err := p.CreateNote(ctx, "t", "b"); err != nil {
+	if _, _, err := p.CreateNote(ctx, "t", "b", ""); err != nil {
 		t.Fatalf("CreateNote() after migrations: %v", err)
 	}
 }
@@ -89,7 +89,7 @@ func TestNotesRoundTripAndKeysetPagination(t *testing.T) {
 	}
 	var created []Note
 	for i := range 5 {
-		n, err := p.CreateNote(ctx, fmt.Sprintf("title %d", i), "body")
+		n, _, err := p.CreateNote(ctx, fmt.Sprintf("title %d", i), "body", "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,7 +139,7 @@ func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
 	for name, err := range map[string]error{
 		"Ping":    p.Ping(ctx),
 		"Migrate": p.Migrate(ctx),
-		"Create":  func() error { _, err := p.CreateNote(ctx, "t", ""); return err }(),
+		"Create":  func() error { _, _, err := p.CreateNote(ctx, "t", "", ""); return err }(),
 		"Get":     func() error { _, err := p.GetNote(ctx, 1); return err }(),
 		"List":    func() error { _, err := p.ListNotes(ctx, 0, 1); return err }(),
 	} {
@@ -254,7 +254,7 @@ func TestWrongPasswordIsUnavailable(t *testing.T) {
 	}
 	u.User = url.UserPassword(u.User.Username(), "not-the-password")
 	p := open(t, u.String())
-	_, err = p.CreateNote(testContext(t), "t", "b")
+	_, _, err = p.CreateNote(testContext(t), "t", "b", "")
 	var pgErr *pgconn.PgError
 	if !errors.Is(err, ErrUnavailable) || !errors.As(err, &pgErr) || pgErr.Code != "28P01" {
 		t.Fatalf("CreateNote() with a wrong password = %v, want ErrUnavailable wrapping SQLSTATE 28P01", err)

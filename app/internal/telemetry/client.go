@@ -34,7 +34,33 @@ func newClient(e config.Exporter) *client {
 		headers:  e.Headers,
 		gzip:     e.Compression == "gzip",
 		timeout:  e.Timeout,
-		http:     &http.Client{},
+		http:     &http.Client{CheckRedirect: sameOrigin(e.Endpoint)},
+	}
+}
+
+// maxRedirects is what net/http's default policy allows.
+const maxRedirects = 10
+
+// sameOrigin is the client's redirect policy: follow a redirect only to
+// the endpoint's own origin (scheme, host and port), and never send a
+// Referer. net/http's default follows redirects to any host with every
+// header the request was built with except Authorization and Cookie, so
+// a collector or a proxy in front of it that answered 307 to another host
+// would receive OTEL_EXPORTER_OTLP_HEADERS (x-api-key and the like), and
+// it puts the previous URL, query included (an ?api_key=), in Referer.
+// A redirect elsewhere is not followed: the export fails with the 3xx
+// status, which names no credential.
+func sameOrigin(endpoint string) func(*http.Request, []*http.Request) error {
+	origin, err := url.Parse(endpoint)
+	return func(req *http.Request, via []*http.Request) error {
+		req.Header.Del("Referer")
+		if err != nil || req.URL.Scheme != origin.Scheme || req.URL.Host != origin.Host {
+			return http.ErrUseLastResponse
+		}
+		if len(via) >= maxRedirects {
+			return errors.New("stopped after " + strconv.Itoa(maxRedirects) + " redirects")
+		}
+		return nil
 	}
 }
 
