@@ -10,11 +10,15 @@ import (
 	"strings"
 )
 
+// codeEscapes are Code's replacements, built once: a large diff writes
+// hundreds of thousands of code spans.
+var codeEscapes = strings.NewReplacer("\r", " ", "\n", " ", "|", `\|`)
+
 // Code returns s as a code span that is safe in a table cell: the fence is
 // longer than any backtick run inside, pipes are escaped (GFM splits cells
 // on them even inside code spans), and line breaks become spaces.
 func Code(s string) string {
-	s = strings.NewReplacer("\r", " ", "\n", " ", "|", `\|`).Replace(s)
+	s = codeEscapes.Replace(s)
 	fence := "`"
 	for strings.Contains(s, fence) {
 		fence += "`"
@@ -25,11 +29,14 @@ func Code(s string) string {
 	return fence + s + fence
 }
 
+// htmlCodeEscapes are HTMLCode's replacements after HTML escaping.
+var htmlCodeEscapes = strings.NewReplacer("\r", " ", "\n", " ", "@", "&#64;")
+
 // HTMLCode returns s in an HTML code element, for <summary>, where
 // Markdown is not rendered. Line breaks become spaces: a blank line would
 // end the HTML block and render the rest as Markdown.
 func HTMLCode(s string) string {
-	s = strings.NewReplacer("\r", " ", "\n", " ", "@", "&#64;").Replace(html.EscapeString(s))
+	s = htmlCodeEscapes.Replace(html.EscapeString(s))
 	return "<code>" + s + "</code>"
 }
 

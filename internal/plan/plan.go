@@ -181,10 +181,12 @@ type jsonResource struct {
 	Inputs map[string]any `json:"inputs"`
 }
 
-// MaxBytes is the largest plan Read accepts: 256 MiB, about 100,000
-// resources of berth's stacks' size. A larger input is refused before it is
-// parsed, so that no file can make berth diff exhaust memory.
-const MaxBytes = 256 << 20
+// MaxBytes is the largest plan Read accepts: 128 MiB, about 85,000
+// resources of 1.5 KB (a task definition with its container definitions).
+// A larger input is
+// refused before it is parsed: berth diff of two plans at this size peaks
+// at the resident memory docs/performance.md records (scripts/bench-diff.sh).
+const MaxBytes = 128 << 20
 
 // Read decodes a plan written by WriteJSON. Input that is not a berth plan
 // is ErrNotAPlan, a plan of another schema version ErrSchemaVersion, each
@@ -284,8 +286,17 @@ func Read(r io.Reader) (*Plan, error) {
 func noDuplicateKeys(raw []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
-	var walk func(path string) error
-	walk = func(path string) error {
+	// The path is kept as segments and joined only for an error: most
+	// plans have none, and a large one has millions of keys.
+	var path []string
+	where := func() string {
+		if len(path) == 0 {
+			return "the plan"
+		}
+		return strings.TrimPrefix(strings.Join(path, ""), ".")
+	}
+	var walk func() error
+	walk = func() error {
 		t, err := dec.Token()
 		if err != nil {
 			return err
@@ -300,31 +311,31 @@ func noDuplicateKeys(raw []byte) error {
 				}
 				k, _ := kt.(string)
 				if keys[k] {
-					where := strings.TrimPrefix(path, ".")
-					if where == "" {
-						where = "the plan"
-					}
-					return fmt.Errorf("%s: key %q appears twice (allowed: each key once)", where, k)
+					return fmt.Errorf("%s: key %q appears twice (allowed: each key once)", where(), k)
 				}
 				keys[k] = true
-				if err := walk(path + "." + k); err != nil {
+				path = append(path, "."+k)
+				if err := walk(); err != nil {
 					return err
 				}
+				path = path[:len(path)-1]
 			}
 			_, err := dec.Token()
 			return err
 		case json.Delim('['):
 			for i := 0; dec.More(); i++ {
-				if err := walk(fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				path = append(path, "["+strconv.Itoa(i)+"]")
+				if err := walk(); err != nil {
 					return err
 				}
+				path = path[:len(path)-1]
 			}
 			_, err := dec.Token()
 			return err
 		}
 		return nil
 	}
-	return walk("")
+	return walk()
 }
 
 // Normalized returns a copy of p whose slices and maps are non-nil and

@@ -155,7 +155,7 @@ func TestAPartialPrintsItsKnownTextAndMarksTheRest(t *testing.T) {
 func TestReadRefusesInputOverItsLimit(t *testing.T) {
 	t.Parallel()
 	_, err := Read(io.LimitReader(zeros{}, MaxBytes+10))
-	if err == nil || !strings.Contains(err.Error(), "larger than 256 MiB (allowed: at most 256 MiB)") {
+	if err == nil || !strings.Contains(err.Error(), "larger than 128 MiB (allowed: at most 128 MiB)") {
 		t.Errorf("err = %v", err)
 	}
 }
