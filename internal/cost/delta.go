@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/berth-dev/berth/internal/english"
 	"github.com/berth-dev/berth/internal/markdown"
 )
 
@@ -313,7 +314,7 @@ func (d *Delta) incomplete() []string {
 	}{{"base", d.Base}, {"head", d.Head}} {
 		if x.est != nil && !x.est.Complete {
 			n := len(x.est.Unpriced())
-			out = append(out, fmt.Sprintf("The %s estimate is incomplete: %d %s without a price.", x.name, n, plural(n, "line", "lines")))
+			out = append(out, fmt.Sprintf("The %s estimate is incomplete: %s without a price.", x.name, english.Count(n, "line")))
 		}
 	}
 	return out

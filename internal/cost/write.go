@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/berth-dev/berth/internal/english"
 	"github.com/berth-dev/berth/internal/markdown"
 )
 
@@ -80,7 +81,7 @@ func (est *Estimate) WriteMarkdown(w io.Writer) error {
 	}
 	fmt.Fprintf(bw, "| **total** | | | **%s** | **%s** |\n\n", dollars(est.Total.Min), dollars(est.Total.Max))
 	if un := est.Unpriced(); len(un) > 0 {
-		fmt.Fprintf(bw, "**Incomplete:** %d %s without a price; the total leaves them out.\n\n", len(un), plural(len(un), "line", "lines"))
+		fmt.Fprintf(bw, "**Incomplete:** %s without a price; the total leaves them out.\n\n", english.Count(len(un), "line"))
 	}
 	est.writeMarkdownDetails(bw)
 	if err := bw.Flush(); err != nil {
@@ -163,13 +164,6 @@ func signed(usd float64) string {
 	default:
 		return "-" + dollars(-usd)
 	}
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // oneLine replaces line breaks, so that a value from a plan cannot break

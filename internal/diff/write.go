@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/berth-dev/berth/internal/cost"
+	"github.com/berth-dev/berth/internal/english"
 	"github.com/berth-dev/berth/internal/markdown"
 	"github.com/berth-dev/berth/internal/plan"
 )
@@ -128,7 +129,7 @@ func opWords(c Change) string {
 // the flags, then the changes by component with old -> new values.
 func (r *Result) WriteText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "Diff of %s/%s: %s; %d %s\n", r.Project, r.Stack, r.summary(), len(r.Flags), plural(len(r.Flags), "flag", "flags"))
+	fmt.Fprintf(bw, "Diff of %s/%s: %s; %s\n", r.Project, r.Stack, r.summary(), english.Count(len(r.Flags), "flag"))
 	if len(r.Flags) > 0 {
 		bw.WriteString("\nFlags:\n")
 		for _, f := range r.Flags {
@@ -205,7 +206,7 @@ func (r *Result) markdownFlags(bw *bufio.Writer) {
 		bw.WriteString("No risk flags.\n\n")
 		return
 	}
-	fmt.Fprintf(bw, "**%d %s to review**\n\n", len(r.Flags), plural(len(r.Flags), "flag", "flags"))
+	fmt.Fprintf(bw, "**%s to review**\n\n", english.Count(len(r.Flags), "flag"))
 	bw.WriteString("| Flag | Resource | Reason |\n|---|---|---|\n")
 	for _, f := range r.Flags {
 		fmt.Fprintf(bw, "| **%s** | %s | %s |\n", f.Kind, markdown.Code(nameOf(f.URN)), markdown.Text(f.Reason))
@@ -234,7 +235,7 @@ func (r *Result) markdownTable(bw *bufio.Writer) {
 // collapsed section.
 func (r *Result) markdownDetails(bw *bufio.Writer) {
 	for _, g := range r.groups() {
-		fmt.Fprintf(bw, "<details><summary>%s: %d %s</summary>\n\n", markdown.HTMLCode(r.componentName(g[0].Component)), len(g), plural(len(g), "change", "changes"))
+		fmt.Fprintf(bw, "<details><summary>%s: %s</summary>\n\n", markdown.HTMLCode(r.componentName(g[0].Component)), english.Count(len(g), "change"))
 		for _, c := range g {
 			fmt.Fprintf(bw, "**%s** %s (%s)", c.Op, markdown.Code(c.Name), markdown.Code(c.Type))
 			if c.OldURN != "" {
@@ -316,11 +317,4 @@ func flush(bw *bufio.Writer) error {
 		return fmt.Errorf("writing diff: %w", err)
 	}
 	return nil
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/berth-dev/berth/internal/english"
 )
 
 // inlineWidth is the widest value that WriteText prints on its key's line;
@@ -41,7 +43,7 @@ func (p *Plan) WriteText(w io.Writer) error {
 			t.children[r.Parent] = append(t.children[r.Parent], i)
 		}
 	}
-	fmt.Fprintf(bw, "Plan for %s/%s: %d resources\n", p.Project, p.Stack, len(p.Resources))
+	fmt.Fprintf(bw, "Plan for %s/%s: %s\n", p.Project, p.Stack, english.Count(len(p.Resources), "resource"))
 	for _, i := range roots {
 		bw.WriteString("\n")
 		t.resource(p.Resources, i, 0)

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
@@ -29,12 +30,34 @@ type Override struct {
 	Value config.Value
 }
 
+// errNoEquals is ParseOverride's error for a setting without "=".
+var errNoEquals = errors.New(`no "=" (want PATH=VALUE; the setting is not echoed, as it may be a secret)`)
+
+// ordinal writes n as "1st", "2nd", "3rd", "4th", ....
+func ordinal(n int) string {
+	suffix := "th"
+	switch {
+	case n%100 >= 11 && n%100 <= 13:
+	case n%10 == 1:
+		suffix = "st"
+	case n%10 == 2:
+		suffix = "nd"
+	case n%10 == 3:
+		suffix = "rd"
+	}
+	return strconv.Itoa(n) + suffix
+}
+
 // ParseOverrides parses each of sets with ParseOverride, in order, and
-// returns the first error, which quotes the setting.
+// returns the first error, which names the setting's PATH, or its
+// position when it has none.
 func ParseOverrides(sets []string) ([]Override, error) {
 	var out []Override
-	for _, s := range sets {
+	for i, s := range sets {
 		o, err := ParseOverride(s)
+		if errors.Is(err, errNoEquals) {
+			return nil, fmt.Errorf("the %s override: %w", ordinal(i+1), err)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -54,8 +77,12 @@ func ParseOverrides(sets []string) ([]Override, error) {
 func ParseOverride(s string) (Override, error) {
 	i := strings.IndexByte(s, '=')
 	if i < 0 {
-		return Override{}, fmt.Errorf("%q: want PATH=VALUE", s)
+		// Not echoed: it may be a value, and a value may be a secret.
+		return Override{}, errNoEquals
 	}
+	// Errors name the PATH and never echo the VALUE, which may be a
+	// secret.
+	path := fmt.Sprintf("%q", s[:i])
 	o := Override{Path: s[:i]}
 	// A namespace is whatever precedes a colon in the first path segment;
 	// colons later in the path belong to quoted map keys.
@@ -63,25 +90,30 @@ func ParseOverride(s string) (Override, error) {
 		c := strings.IndexByte(head, ':')
 		o.Namespace, o.Path = head[:c], o.Path[c+1:]
 		if o.Namespace == "" {
-			return Override{}, fmt.Errorf("%q: empty namespace before ':'", s)
+			return Override{}, fmt.Errorf("%s: empty namespace before ':'", path)
 		}
 	}
 	if o.Path == "" {
-		return Override{}, fmt.Errorf("%q: empty config path", s)
+		return Override{}, fmt.Errorf("%s: empty config path", path)
 	}
 	p, err := resource.ParsePropertyPathStrict(o.Path)
 	if err != nil {
-		return Override{}, fmt.Errorf("%q: invalid config path: %w", s, err)
+		return Override{}, fmt.Errorf("%s: invalid config path: %w", path, err)
 	}
 	if _, ok := p[0].(string); !ok {
-		return Override{}, fmt.Errorf("%q: a config path must start with a key, not an index", s)
+		return Override{}, fmt.Errorf("%s: a config path must start with a key, not an index", path)
 	}
 	if emptySegment(o.Path) {
-		return Override{}, fmt.Errorf("%q: empty key in config path", s)
+		return Override{}, fmt.Errorf("%s: empty key in config path", path)
+	}
+	// The CLI would store U+FFFD in place of each byte that is not
+	// UTF-8, changing the value silently.
+	if !utf8.ValidString(s) {
+		return Override{}, fmt.Errorf("%s: the override is not UTF-8 text (allowed: UTF-8; configuration is text)", path)
 	}
 	o.Value, err = overrideValue(s[i+1:])
 	if err != nil {
-		return Override{}, fmt.Errorf("%q: %w", s, err)
+		return Override{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return o, nil
 }

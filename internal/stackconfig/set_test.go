@@ -17,7 +17,7 @@ func TestParseOverridesKeepsTheOrderAndStopsAtTheFirstBadSetting(t *testing.T) {
 			t.Errorf("override %d = %+v, want %+v", i, got[i], want)
 		}
 	}
-	if _, err := ParseOverrides([]string{"a=1", "nothing", "also-nothing"}); err == nil || err.Error() != `"nothing": want PATH=VALUE` {
+	if _, err := ParseOverrides([]string{"a=1", "nothing", "also-nothing"}); err == nil || err.Error() != `the 2nd override: no "=" (want PATH=VALUE; the setting is not echoed, as it may be a secret)` {
 		t.Errorf("error = %v, want the first bad setting's", err)
 	}
 }
