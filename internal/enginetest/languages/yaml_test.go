@@ -105,7 +105,12 @@ func runYAML(t *testing.T, tc yamlCase) {
 	writeFile(t, filepath.Join(project, "Pulumi.yaml"), program)
 	appContext(t, project)
 	// The README's `packages: {berth: ./plugins}`: a directory that holds
-	// the plugin binary.
+	// the plugin binary. The engine takes a packages: path as a project
+	// plugin in that directory (pkg/v3 v3.274.1 resource/plugin/host.go:
+	// collectPluginsFromPackages, resolvePluginPath) and runs the binary it
+	// finds there, wanting a PulumiPlugin.yaml only when there is none
+	// (resource/plugin/plugin.go:529-556); the YAML host loads the schema
+	// from the same packages: (pulumi-yaml v1.25.0 pkg/server/server.go:309).
 	if err := os.MkdirAll(filepath.Join(project, "plugins"), 0o755); err != nil {
 		t.Fatal(err)
 	}
