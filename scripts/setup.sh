@@ -109,4 +109,21 @@ if [ "$("$pulumi_root/bin/pulumi" version 2>/dev/null)" != "$pulumi_version" ]; 
 	mv "$pulumi_root/bin/pulumi.tmp" "$pulumi_root/bin/pulumi"
 fi
 
-log "ready: PostgreSQL at postgres://$PG_USER:***@127.0.0.1:5432/$PG_DB, Docker engine, $BUILDER_IMAGE, Pulumi CLI $pulumi_version"
+# The YAML language host that runs the README's YAML program under that CLI
+# (internal/enginetest/languages), go-installed from the module proxy at an
+# exact version, once per version, into
+# $BERTH_TOOLS_CACHE/pulumi-language-yaml-VERSION/bin, where
+# internal/pulumicli.FindYAMLHost looks for it. The version is stamped with
+# the same -X flag pulumi-yaml's own Makefile sets, since the host reports it
+# as its plugin version. About 1.5 minutes the first time.
+yaml_version=v1.25.0
+yaml_root=$tools_cache/pulumi-language-yaml-$yaml_version
+if ! go version -m "$yaml_root/bin/pulumi-language-yaml" 2>/dev/null | grep -q "^[[:space:]]mod[[:space:]]github.com/pulumi/pulumi-yaml[[:space:]]$yaml_version[[:space:]]"; then
+	log "building pulumi-language-yaml $yaml_version into $yaml_root (about 1.5 minutes the first time)"
+	mkdir -p "$yaml_root/bin"
+	GOFLAGS=-mod=mod GOBIN="$yaml_root/bin" go install -p 1 \
+		-ldflags "-X github.com/pulumi/pulumi-yaml/pkg/version.Version=${yaml_version#v}" \
+		"github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@$yaml_version"
+fi
+
+log "ready: PostgreSQL at postgres://$PG_USER:***@127.0.0.1:5432/$PG_DB, Docker engine, $BUILDER_IMAGE, Pulumi CLI $pulumi_version, pulumi-language-yaml $yaml_version"

@@ -18,9 +18,10 @@ import (
 // adoptionSection is the README section whose programs the tests compile.
 const adoptionSection = "## Adopting from TypeScript, Python and YAML"
 
-// readmeBlock returns the one code block of language lang in the README's
-// adoption section.
-func readmeBlock(t *testing.T, lang string) string {
+// readmeBlock returns the code block of language lang in the README's
+// adoption section that follows the line "<!-- readme-program: name -->"
+// (internal/enginetest/languages runs the same blocks).
+func readmeBlock(t *testing.T, name, lang string) string {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(root, "README.md"))
 	if err != nil {
@@ -35,9 +36,9 @@ func readmeBlock(t *testing.T, lang string) string {
 	if end := strings.Index(section[len(adoptionSection):], "\n## "); end >= 0 {
 		section = section[:len(adoptionSection)+end]
 	}
-	blocks := regexp.MustCompile("(?s)\n```"+regexp.QuoteMeta(lang)+"\n(.*?)\n```\n").FindAllStringSubmatch(section, -1)
+	blocks := regexp.MustCompile("(?s)\n<!-- readme-program: "+regexp.QuoteMeta(name)+" -->\n```"+regexp.QuoteMeta(lang)+"\n(.*?)\n```\n").FindAllStringSubmatch(section, -1)
 	if len(blocks) != 1 {
-		t.Fatalf("the README's adoption section has %d %s blocks, want 1", len(blocks), lang)
+		t.Fatalf("the README's adoption section has %d %s blocks marked %q, want 1", len(blocks), lang, name)
 	}
 	return blocks[0][1] + "\n"
 }
@@ -192,12 +193,14 @@ func TestTheREADMEYAMLProgramMatchesTheSchema(t *testing.T) {
 	if err := json.Unmarshal(inProcessSchema(t), &spec); err != nil {
 		t.Fatal(err)
 	}
-	problems, err := checkYAMLProgram(spec, readmeBlock(t, "yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range problems {
-		t.Error(p)
+	for _, name := range []string{"yaml cloudrun", "yaml fargate"} {
+		problems, err := checkYAMLProgram(spec, readmeBlock(t, name, "yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range problems {
+			t.Errorf("%s: %s", name, p)
+		}
 	}
 }
 

@@ -258,7 +258,7 @@ func TestTypeScriptSDKAndTheREADMEProgramCompile(t *testing.T) {
 		t.Fatal(err)
 	}
 	program := filepath.Join(nodeDir, "program")
-	write(t, filepath.Join(program, "index.ts"), readmeBlock(t, "typescript"))
+	write(t, filepath.Join(program, "index.ts"), readmeBlock(t, "typescript", "typescript"))
 	write(t, filepath.Join(program, "tsconfig.json"), `{
     "compilerOptions": {
         "target": "ES2022", "module": "nodenext", "moduleResolution": "nodenext",
@@ -291,7 +291,7 @@ func TestPythonSDKAndTheREADMEProgramCompile(t *testing.T) {
 	_, pythonDir := generateSDKs(t)
 	run(t, pythonDir, nil, py, "-m", "compileall", "-q", ".")
 	program := filepath.Join(t.TempDir(), "__main__.py")
-	write(t, program, readmeBlock(t, "python"))
+	write(t, program, readmeBlock(t, "python", "python"))
 	run(t, pythonDir, nil, py, "-m", "py_compile", program)
 	// pulumi is not on PyPI here: the names the program uses are checked
 	// against the SDK's source instead of by importing it.
