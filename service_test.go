@@ -49,7 +49,7 @@ func types(m *testkit.Monitor) []string {
 // registry for the platform it runs, and the same spec reaches the service.
 func TestOneSpecRunsOnEitherCloud(t *testing.T) {
 	t.Parallel()
-	svc := &spec.Service{Memory: "1Gi", Concurrency: pulumi.IntRef(40), Env: map[string]string{"LOG_LEVEL": "info"}}
+	svc := &spec.Service{Memory: "1Gi", Concurrency: pulumi.IntRef(40), Env: pulumi.ToStringMap(map[string]string{"LOG_LEVEL": "info"})}
 
 	m, _ := testkit.RunComponent(t, func(ctx *pulumi.Context) (*Service, error) {
 		return NewService(ctx, "api", &ServiceArgs{Cloud: GCP, Service: svc, Build: buildContext(t), GCP: &cloudrun.GCP{Region: "europe-west4"}})

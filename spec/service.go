@@ -61,9 +61,13 @@ type Service struct {
 	Public bool `pulumi:"public,optional"`
 	// Env holds plain environment variables. Names are letters, digits and
 	// underscores, not starting with a digit; each cloud reserves a few (PORT
-	// everywhere). Values are stored in plain text in the service's
+	// everywhere). Names must be known when the program runs (a map
+	// literal, pulumi.StringMap, never a whole map that is an output), so
+	// that they are checked before anything is created; a value may be
+	// another resource's output (a bucket's name, another service's URL) or
+	// a stack reference's. Values are stored in plain text in the service's
 	// definition: put secrets in Secrets. Default: none.
-	Env map[string]string `pulumi:"env,optional"`
+	Env pulumi.StringMapInput `pulumi:"env,optional"`
 	// Secrets are the values the service reads from the cloud's secret
 	// store, each exposed as an environment variable or a file. The service's
 	// identity may read exactly these. Default: none.
@@ -181,7 +185,7 @@ type Resolved struct {
 	// Public reports whether the internet may call the service.
 	Public bool
 	// Env holds the plain environment, never nil.
-	Env map[string]string
+	Env pulumi.StringMap
 	// Secrets are the secrets, in order.
 	Secrets []Secret
 	// Rollout is how a release is watched and rolled back.
@@ -207,7 +211,6 @@ func Resolve(s Service, name string, d Defaults, ps *validate.Problems) Resolved
 		CPU:        d.CPU,
 		HealthPath: DefaultHealthPath,
 		Public:     s.Public,
-		Env:        s.Env,
 		Secrets:    s.Secrets,
 	}
 	if r.Name == "" {
@@ -291,24 +294,31 @@ func Resolve(s Service, name string, d Defaults, ps *validate.Problems) Resolved
 			r.HealthPath = s.HealthPath
 		}
 	}
-	if r.Env == nil {
-		r.Env = map[string]string{}
+	env, known := s.Env.(pulumi.StringMap)
+	switch {
+	case s.Env == nil:
+	case !known:
+		p.Addf("env", "a map that is an output, whose names are not known until it resolves (allowed: a map literal, pulumi.StringMap, whose values may be outputs)")
 	}
-	for _, k := range slices.Sorted(maps.Keys(s.Env)) {
+	r.Env = env
+	if r.Env == nil {
+		r.Env = pulumi.StringMap{}
+	}
+	for _, k := range slices.Sorted(maps.Keys(env)) {
 		if !envPattern.MatchString(k) {
 			p.Addf(fmt.Sprintf("env[%q]", k), "%q is not an environment variable name (allowed: letters, digits and underscores, not starting with a digit)", k)
 		} else if k == "PORT" {
 			p.Addf(fmt.Sprintf("env[%q]", k), "PORT is set from port (allowed: any other name)")
 		}
 	}
-	checkSecrets(s.Secrets, s.Env, &p)
+	checkSecrets(s.Secrets, env, &p)
 	r.Rollout = resolveRollout(s.Rollout, d, &p)
 	ps.Merge("service", &p)
 	return r
 }
 
 // checkSecrets applies the secret rules every cloud shares.
-func checkSecrets(secrets []Secret, env map[string]string, p *validate.Problems) {
+func checkSecrets(secrets []Secret, env pulumi.StringMap, p *validate.Problems) {
 	names := map[string]int{}
 	files := map[string]int{}
 	keys := map[string]int{}

@@ -27,7 +27,7 @@ func TestResolveAppliesDefaults(t *testing.T) {
 	want := Resolved{
 		Name: "api", Port: 8080, CPU: 0.25, MemoryMiB: 512, Concurrency: 80,
 		MinInstances: 2, MaxInstances: 10, Timeout: 60 * time.Second, HealthPath: "/healthz",
-		Env: map[string]string{},
+		Env: pulumi.ToStringMap(map[string]string{}),
 	}
 	if r.Name != want.Name || r.Port != want.Port || r.CPU != want.CPU || r.MemoryMiB != want.MemoryMiB ||
 		r.Concurrency != want.Concurrency || r.ConcurrencySet || r.MinInstances != want.MinInstances || r.MinSet ||
@@ -42,14 +42,14 @@ func TestResolveKeepsWhatIsGiven(t *testing.T) {
 	s := Service{
 		Name: "orders", Port: n(9000), CPU: cpu(2), Memory: "4Gi", Concurrency: n(250),
 		MinInstances: n(0), MaxInstances: n(20), Timeout: "5m", HealthPath: "/livez", Public: true,
-		Env: map[string]string{"LOG_LEVEL": "info"},
+		Env: pulumi.ToStringMap(map[string]string{"LOG_LEVEL": "info"}),
 	}
 	r := Resolve(s, "api", testDefaults, &ps)
 	if !ps.Empty() {
 		t.Fatalf("problems: %v", ps.List())
 	}
 	if r.Name != "orders" || r.Port != 9000 || r.CPU != 2 || r.MemoryMiB != 4096 || r.Concurrency != 250 || !r.ConcurrencySet ||
-		r.MinInstances != 0 || !r.MinSet || r.MaxInstances != 20 || r.Timeout != 5*time.Minute || r.HealthPath != "/livez" || !r.Public || r.Env["LOG_LEVEL"] != "info" {
+		r.MinInstances != 0 || !r.MinSet || r.MaxInstances != 20 || r.Timeout != 5*time.Minute || r.HealthPath != "/livez" || !r.Public || r.Env["LOG_LEVEL"] != pulumi.String("info") {
 		t.Errorf("Resolve = %+v", r)
 	}
 }
@@ -84,8 +84,10 @@ func TestResolveNamesEveryShareRule(t *testing.T) {
 		{"timeout not whole seconds", Service{Timeout: "1500ms"}, "service.timeout", "not a whole number of seconds"},
 		{"health path without slash", Service{HealthPath: "healthz"}, "service.healthPath", "not an HTTP path"},
 		{"health path with space", Service{HealthPath: "/health z"}, "service.healthPath", "not an HTTP path"},
-		{"env name", Service{Env: map[string]string{"1A": "x"}}, `service.env["1A"]`, "not an environment variable name"},
-		{"env PORT", Service{Env: map[string]string{"PORT": "x"}}, `service.env["PORT"]`, "PORT is set from port"},
+		{"env name", Service{Env: pulumi.ToStringMap(map[string]string{"1A": "x"})}, `service.env["1A"]`, "not an environment variable name"},
+		{"env PORT", Service{Env: pulumi.ToStringMap(map[string]string{"PORT": "x"})}, `service.env["PORT"]`, "PORT is set from port"},
+		{"env a whole output", Service{Env: pulumi.ToStringMap(map[string]string{"A": "x"}).ToStringMapOutput()}, "service.env",
+			"a map that is an output, whose names are not known until it resolves (allowed: a map literal, pulumi.StringMap, whose values may be outputs)"},
 		{"secret without destination", Service{Secrets: []Secret{{Ref: ref("db")}}}, "service.secrets[0]", "neither env nor path is set"},
 		{"secret with both destinations", Service{Secrets: []Secret{{Env: "DB", Path: "/etc/db", Ref: ref("db")}}}, "service.secrets[0].path", "set together with env"},
 		{"secret without source", Service{Secrets: []Secret{{Env: "DB"}}}, "service.secrets[0]", "neither ref nor value is set"},
@@ -93,7 +95,7 @@ func TestResolveNamesEveryShareRule(t *testing.T) {
 		{"secret empty ref", Service{Secrets: []Secret{{Env: "DB", Ref: ref(" ")}}}, "service.secrets[0].ref", "empty"},
 		{"secret env name", Service{Secrets: []Secret{{Env: "DB-URL", Ref: ref("db")}}}, "service.secrets[0].env", "not an environment variable name"},
 		{"secret env PORT", Service{Secrets: []Secret{{Env: "PORT", Ref: ref("db")}}}, "service.secrets[0].env", "PORT is set from port"},
-		{"secret env is a plain variable", Service{Env: map[string]string{"DB": "x"}, Secrets: []Secret{{Env: "DB", Ref: ref("db")}}}, "service.secrets[0].env", "also a plain variable in env"},
+		{"secret env is a plain variable", Service{Env: pulumi.ToStringMap(map[string]string{"DB": "x"}), Secrets: []Secret{{Env: "DB", Ref: ref("db")}}}, "service.secrets[0].env", "also a plain variable in env"},
 		{"secret env twice", Service{Secrets: []Secret{{Env: "DB", Ref: ref("a")}, {Env: "DB", Ref: ref("b")}}}, "service.secrets[1].env", "already the env of secrets[0]"},
 		{"secret path relative", Service{Secrets: []Secret{{Path: "etc/db", Ref: ref("db")}}}, "service.secrets[0].path", "not a clean absolute file path"},
 		{"secret path twice", Service{Secrets: []Secret{{Path: "/etc/a/db", Ref: ref("a")}, {Path: "/etc/a/db", Ref: ref("b")}}}, "service.secrets[1].path", "already the path of secrets[0]"},

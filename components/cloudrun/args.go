@@ -175,7 +175,7 @@ type plan struct {
 	env                  ExecutionEnvironment
 	ingress              Ingress
 	invokers             []string
-	plainEnv             map[string]string
+	plainEnv             pulumi.StringMap
 	secrets              []plannedSecret
 	bindings             []plannedBinding
 	vpc                  *plannedVPC
@@ -346,7 +346,7 @@ func envNameProblem(name string) string {
 
 // resolveEnv checks the plain environment variables against Cloud Run's
 // reserved names.
-func resolveEnv(env map[string]string, ps *validate.Problems) map[string]string {
+func resolveEnv(env pulumi.StringMap, ps *validate.Problems) pulumi.StringMap {
 	for _, k := range slices.Sorted(maps.Keys(env)) {
 		if msg := envNameProblem(k); msg != "" {
 			ps.Addf(fmt.Sprintf("service.env[%q]", k), "%s", msg)

@@ -110,12 +110,12 @@ func TestValidationNamesTheField(t *testing.T) {
 		{"group without a domain", func(a *ServiceArgs) { a.GCP.Invokers = []string{"group:ops@localhost"} }, "gcp.invokers[0]", "is not an IAM member"},
 		{"domain that is an email", func(a *ServiceArgs) { a.GCP.Invokers = []string{"domain:a@example.com"} }, "gcp.invokers[0]", "is not an IAM member"},
 		{"invoker listed once", func(a *ServiceArgs) { a.GCP.Invokers = []string{"user:a@example.com", "user:a@example.com"} }, "gcp.invokers[1]", "already gcp.invokers[0]"},
-		{"env name is an identifier", func(a *ServiceArgs) { a.Service.Env = map[string]string{"1X": "v"} }, `service.env["1X"]`, "not an environment variable name"},
-		{"env PORT is reserved", func(a *ServiceArgs) { a.Service.Env = map[string]string{"PORT": "80"} }, `service.env["PORT"]`, "set from port"},
-		{"env K_SERVICE is reserved", func(a *ServiceArgs) { a.Service.Env = map[string]string{"K_SERVICE": "x"} }, `service.env["K_SERVICE"]`, "set by Cloud Run"},
-		{"env X_GOOGLE_ prefix is reserved", func(a *ServiceArgs) { a.Service.Env = map[string]string{"X_GOOGLE_A": "x"} }, `service.env["X_GOOGLE_A"]`, "reserved prefix"},
+		{"env name is an identifier", func(a *ServiceArgs) { a.Service.Env = pulumi.ToStringMap(map[string]string{"1X": "v"}) }, `service.env["1X"]`, "not an environment variable name"},
+		{"env PORT is reserved", func(a *ServiceArgs) { a.Service.Env = pulumi.ToStringMap(map[string]string{"PORT": "80"}) }, `service.env["PORT"]`, "set from port"},
+		{"env K_SERVICE is reserved", func(a *ServiceArgs) { a.Service.Env = pulumi.ToStringMap(map[string]string{"K_SERVICE": "x"}) }, `service.env["K_SERVICE"]`, "set by Cloud Run"},
+		{"env X_GOOGLE_ prefix is reserved", func(a *ServiceArgs) { a.Service.Env = pulumi.ToStringMap(map[string]string{"X_GOOGLE_A": "x"}) }, `service.env["X_GOOGLE_A"]`, "reserved prefix"},
 		{"at most 1000 variables", func(a *ServiceArgs) {
-			a.Service.Env = manyEnv
+			a.Service.Env = pulumi.ToStringMap(manyEnv)
 			a.Service.Secrets = envSecret(spec.Secret{Version: pulumi.String("1"), Env: "DB"})
 		}, "service.env", "at most 1000"},
 		{"secret needs ref or value", func(a *ServiceArgs) {
@@ -135,7 +135,7 @@ func TestValidationNamesTheField(t *testing.T) {
 			a.Service.Secrets = envSecret(spec.Secret{Version: pulumi.String("1"), Env: "K_REVISION"})
 		}, "service.secrets[0].env", "set by Cloud Run"},
 		{"secret env clashes with env", func(a *ServiceArgs) {
-			a.Service.Env = map[string]string{"DB": "x"}
+			a.Service.Env = pulumi.ToStringMap(map[string]string{"DB": "x"})
 			a.Service.Secrets = envSecret(spec.Secret{Version: pulumi.String("1"), Env: "DB"})
 		}, "service.secrets[0].env", "also a plain variable"},
 		{"secret env once", func(a *ServiceArgs) {

@@ -254,7 +254,7 @@ func (p *plan) containerEnv() cloudrunv2.ServiceTemplateContainerEnvArray {
 	for name, value := range p.plainEnv {
 		entries = append(entries, entry{name, cloudrunv2.ServiceTemplateContainerEnvArgs{
 			Name:  pulumi.String(name),
-			Value: pulumi.String(value),
+			Value: value,
 		}})
 	}
 	for _, s := range p.secrets {

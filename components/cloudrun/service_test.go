@@ -47,7 +47,7 @@ func typicalArgs() *ServiceArgs {
 	return &ServiceArgs{
 		Image: pulumi.String(testImage),
 		Service: &spec.Service{
-			Env: map[string]string{"LOG_LEVEL": "info"},
+			Env: pulumi.ToStringMap(map[string]string{"LOG_LEVEL": "info"}),
 			Secrets: []spec.Secret{
 				{Ref: pulumi.String("db-url"), Version: pulumi.String("3"), Env: "DATABASE_URL"},
 				{Ref: pulumi.String("projects/berth-mock-project/secrets/tls-key"), Version: pulumi.String("7"), Path: "/etc/secrets/tls/key.pem"},

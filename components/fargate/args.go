@@ -235,7 +235,7 @@ type plan struct {
 	stopTimeout         int
 	ephemeralGiB        int
 	readonlyRoot        bool
-	env                 map[string]string
+	env                 pulumi.StringMap
 	secrets             []plannedSecret
 	retentionDays       int
 	taskStatements      []iampolicy.Statement

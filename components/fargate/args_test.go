@@ -125,11 +125,11 @@ func TestValidationNamesTheField(t *testing.T) {
 		{"ephemeral storage maximum", func(a *ServiceArgs) { a.AWS.EphemeralStorageGiB = n(201) }, "aws.ephemeralStorageGiB", "allowed: 21 to 200"},
 		{"log retention is a CloudWatch value", func(a *ServiceArgs) { a.AWS.LogRetentionDays = n(31) }, "aws.logRetentionDays", "allowed: 1, 3, 5"},
 		{"an explicit log retention of 0 is an error", func(a *ServiceArgs) { a.AWS.LogRetentionDays = n(0) }, "aws.logRetentionDays", "not a CloudWatch Logs retention"},
-		{"env name", func(a *ServiceArgs) { a.Service.Env = map[string]string{"1X": "v"} }, `service.env["1X"]`, "not an environment variable name"},
-		{"env PORT comes from port", func(a *ServiceArgs) { a.Service.Env = map[string]string{"PORT": "80"} }, `service.env["PORT"]`, "set from port"},
+		{"env name", func(a *ServiceArgs) { a.Service.Env = pulumi.ToStringMap(map[string]string{"1X": "v"}) }, `service.env["1X"]`, "not an environment variable name"},
+		{"env PORT comes from port", func(a *ServiceArgs) { a.Service.Env = pulumi.ToStringMap(map[string]string{"PORT": "80"}) }, `service.env["PORT"]`, "set from port"},
 		{"secret env name", func(a *ServiceArgs) { a.Service.Secrets = secret(spec.Secret{Env: "DB-URL", Ref: ref(testDBARN)}) }, "service.secrets[0].env", "not an environment variable name"},
 		{"secret env clashes with env", func(a *ServiceArgs) {
-			a.Service.Env = map[string]string{"DB": "x"}
+			a.Service.Env = pulumi.ToStringMap(map[string]string{"DB": "x"})
 			a.Service.Secrets = secret(spec.Secret{Ref: ref(testDBARN)})
 		}, "service.secrets[0].env", "also a plain variable"},
 		{"secret env once", func(a *ServiceArgs) {

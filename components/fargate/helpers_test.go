@@ -73,7 +73,7 @@ func typicalArgs() *ServiceArgs {
 	a.AWS.PlainHTTP = false
 	a.AWS.CertificateARN = pulumi.String(testCert)
 	a.AWS.KMSKeyARN = pulumi.String(testKMS)
-	a.Service.Env = map[string]string{"LOG_LEVEL": "info"}
+	a.Service.Env = pulumi.ToStringMap(map[string]string{"LOG_LEVEL": "info"})
 	a.Service.Secrets = []spec.Secret{
 		{Env: "DATABASE_URL", Ref: pulumi.String(testDBARN)},
 		{Env: "DB_PASSWORD", Ref: pulumi.String(testDBARN), Key: "password"},

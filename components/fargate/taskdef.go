@@ -3,7 +3,9 @@ package fargate
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -71,6 +73,8 @@ const logBufferSize = "25m"
 // from.
 type containerInputs struct {
 	image, logGroup, region string
+	// env is the plain environment's values, by name.
+	env map[string]string
 	// valueFroms are the secrets' full valueFrom strings, in the order of
 	// plan.secrets.
 	valueFroms []string
@@ -83,7 +87,7 @@ type containerInputs struct {
 // logging to the service's log group.
 func (p *plan) containerDefinitions(in containerInputs) (string, error) {
 	env := []keyValue{{Name: "PORT", Value: strconv.Itoa(p.port)}}
-	for k, v := range p.env {
+	for k, v := range in.env {
 		env = append(env, keyValue{Name: k, Value: v})
 	}
 	sort.Slice(env, func(i, j int) bool { return env[i].Name < env[j].Name })
@@ -208,17 +212,25 @@ func resolveTask(a *ServiceArgs, s spec.Resolved, p *plan, ps *validate.Problems
 }
 
 // taskDefinitionArgs builds the task definition; its container definitions
-// JSON is built in one ApplyT over the image, the log group, the Region and
-// the secrets' valueFroms.
+// JSON is built in one ApplyT over the image, the log group, the Region,
+// the plain environment's values and the secrets' valueFroms.
 func (p *plan) taskDefinitionArgs(args *ServiceArgs, c *Service, e env, tags pulumi.StringMap) *ecs.TaskDefinitionArgs {
 	inputs := []any{args.Image.ToStringOutput(), c.LogGroup.Name, e.region}
+	names := slices.Sorted(maps.Keys(p.env))
+	for _, name := range names {
+		inputs = append(inputs, p.env[name].ToStringOutput())
+	}
+	firstSecret := len(inputs)
 	for _, s := range p.secrets {
 		inputs = append(inputs, s.valueFrom.ToStringOutput())
 	}
 	defs := pulumi.All(inputs...).ApplyT(func(v []any) (string, error) {
-		in := containerInputs{image: v[0].(string), logGroup: v[1].(string), region: v[2].(string)}
+		in := containerInputs{image: v[0].(string), logGroup: v[1].(string), region: v[2].(string), env: map[string]string{}}
+		for i, name := range names {
+			in.env[name] = v[3+i].(string)
+		}
 		for i, s := range p.secrets {
-			_, full, err := s.resolve(i, v[3+i].(string))
+			_, full, err := s.resolve(i, v[firstSecret+i].(string))
 			if err != nil {
 				return "", err
 			}

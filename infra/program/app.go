@@ -7,6 +7,7 @@ import (
 	"github.com/berth-dev/berth"
 	"github.com/berth-dev/berth/spec"
 	"github.com/berth-dev/berth/validate"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // The sample app's own settings (app/internal/config, app/main.go), which
@@ -40,9 +41,12 @@ const fargateMaxStopTimeout = 120 * time.Second
 // keep-alive, the project variable, and a stack label or tag on every
 // resource. Problems go to p under config paths.
 func applyApp(stack string, args *berth.ServiceArgs, p *validate.Problems) {
-	env := maps.Clone(args.Service.Env)
+	// Config gives a map literal (settings.Decode); an output map is
+	// reported by the component.
+	given, _ := args.Service.Env.(pulumi.StringMap)
+	env := maps.Clone(given)
 	if env == nil {
-		env = map[string]string{}
+		env = pulumi.StringMap{}
 	}
 	budget := shutdownBudget(env, p)
 	switch args.Cloud {
@@ -53,7 +57,7 @@ func applyApp(stack string, args *berth.ServiceArgs, p *validate.Problems) {
 				budget, appDrainDelayVar, appShutdownTimeoutVar, cloudRunShutdownGrace, cloudRunShutdownGrace-exitMargin, exitMargin)
 		}
 		if _, set := env[gcpProjectVar]; !set && g.Project != "" {
-			env[gcpProjectVar] = g.Project
+			env[gcpProjectVar] = pulumi.String(g.Project)
 		}
 		g.Labels = withStack(g.Labels, stack)
 	case berth.AWS:
@@ -102,11 +106,16 @@ func withStack(labels map[string]string, stack string) map[string]string {
 
 // shutdownBudget is the longest the app takes from SIGTERM to exit, from
 // the service's env and the app's defaults. Unparsable values are reported
-// (the app would refuse to start) and count as the defaults.
-func shutdownBudget(env map[string]string, p *validate.Problems) time.Duration {
+// (the app would refuse to start) and count as the defaults; a value that
+// is another resource's output is not known now and counts as the default.
+func shutdownBudget(env pulumi.StringMap, p *validate.Problems) time.Duration {
 	read := func(name string, def time.Duration) time.Duration {
-		v, ok := env[name]
+		in, ok := env[name]
 		if !ok {
+			return def
+		}
+		v, known := validate.Known(in)
+		if !known {
 			return def
 		}
 		d, err := time.ParseDuration(v)

@@ -12,6 +12,7 @@ import (
 	"github.com/berth-dev/berth"
 	"github.com/berth-dev/berth/components/cloudrun"
 	"github.com/berth-dev/berth/components/fargate"
+	"github.com/berth-dev/berth/settings"
 	"github.com/berth-dev/berth/spec"
 	"github.com/berth-dev/berth/validate"
 )
@@ -87,7 +88,7 @@ func readObject(ctx *pulumi.Context, key string, dst any, p *validate.Problems) 
 	if !ok {
 		return false
 	}
-	v, err := parseJSON(raw)
+	v, err := settings.ParseJSON(raw)
 	if err != nil {
 		p.Addf(key, "must be an object (set it in Pulumi.%s.yaml or with `pulumi config set --path`)", ctx.Stack())
 		return true
@@ -95,7 +96,7 @@ func readObject(ctx *pulumi.Context, key string, dst any, p *validate.Problems) 
 	if obj, isObject := v.(map[string]any); isObject && len(obj) == 0 {
 		return false
 	}
-	decodeStrict(key, v, dst, p)
+	settings.Decode(key, v, dst, ctx.IsConfigSecret("berth:"+key), p)
 	return true
 }
 
@@ -118,6 +119,6 @@ func checkNamespace(ctx *pulumi.Context, p *validate.Problems) {
 		if !ok || slices.Contains(Keys, name) {
 			continue
 		}
-		p.Addf("berth:"+name, "unknown setting%s (allowed: %s)", nearest(name, Keys), "berth:"+strings.Join(Keys, ", berth:"))
+		p.Addf("berth:"+name, "unknown setting%s (allowed: %s)", settings.Nearest(name, Keys), "berth:"+strings.Join(Keys, ", berth:"))
 	}
 }

@@ -156,10 +156,10 @@ var fields = []field{
 	{name: "public", change: []func(*spec.Service){func(s *spec.Service) { s.Public = true }}, probes: []probe{
 		{"true", func(s *spec.Service) { s.Public = true }},
 	}},
-	{name: "env", change: []func(*spec.Service){func(s *spec.Service) { s.Env = map[string]string{"LOG_LEVEL": "debug"} }}, probes: []probe{
-		{"LOG_LEVEL", func(s *spec.Service) { s.Env = map[string]string{"LOG_LEVEL": "debug"} }},
-		{"K_SERVICE", func(s *spec.Service) { s.Env = map[string]string{"K_SERVICE": "x"} }},
-		{"PORT", func(s *spec.Service) { s.Env = map[string]string{"PORT": "80"} }},
+	{name: "env", change: []func(*spec.Service){func(s *spec.Service) { s.Env = pulumi.StringMap{"LOG_LEVEL": pulumi.String("debug")} }}, probes: []probe{
+		{"LOG_LEVEL", func(s *spec.Service) { s.Env = pulumi.StringMap{"LOG_LEVEL": pulumi.String("debug")} }},
+		{"K_SERVICE", func(s *spec.Service) { s.Env = pulumi.StringMap{"K_SERVICE": pulumi.String("x")} }},
+		{"PORT", func(s *spec.Service) { s.Env = pulumi.StringMap{"PORT": pulumi.String("80")} }},
 	}},
 	{name: "secrets", change: []func(*spec.Service){
 		func(s *spec.Service) { s.Secrets = []spec.Secret{{Env: "DB", Ref: ref("db"), Version: ref("3")}} },

@@ -310,12 +310,18 @@ func TestAChildHoldingTheOutputNeitherFailsThePlanNorOutlivesIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Killed, the child is gone or a zombie until its new parent reaps it.
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err == nil {
+	// Killed, the child is gone, or a zombie until its new parent reaps
+	// it, once the kernel has delivered SIGKILL: wait for that, bounded.
+	var stat []byte
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		stat, err = os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			return
+		}
 		fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
-		if len(fields) == 0 || fields[0] != "Z" {
-			t.Errorf("the program's child %d still runs: %s", pid, stat)
+		if len(fields) > 0 && fields[0] == "Z" {
+			return
 		}
 	}
+	t.Errorf("the program's child %d still runs 30s after the plan: %s", pid, stat)
 }

@@ -433,7 +433,7 @@ func gcpService() (*spec.Service, map[string]any) {
 	goSpec := &spec.Service{
 		Name: "orders", Port: intp(9000), CPU: floatp(2), Memory: "1Gi", Concurrency: intp(40),
 		MinInstances: intp(1), MaxInstances: intp(5), Timeout: "30s", HealthPath: "/ready", Public: true,
-		Env: map[string]string{"LOG_LEVEL": "debug"},
+		Env: pulumi.ToStringMap(map[string]string{"LOG_LEVEL": "debug"}),
 		Secrets: []spec.Secret{
 			{Env: "DATABASE_URL", Ref: pulumi.String("orders-db-url"), Version: pulumi.String("3")},
 			{Path: "/etc/orders/api-key", Value: pulumi.String("s3cret-api-key"), Mode: intp(0o400)},

@@ -219,7 +219,7 @@ func TestARemoteServiceGoesUpAsTheGoConstructorsDo(t *testing.T) {
 			Cloud: berth.GCP,
 			Service: &spec.Service{
 				Memory:  "1Gi",
-				Env:     map[string]string{"LOG_LEVEL": "debug"},
+				Env:     pulumi.ToStringMap(map[string]string{"LOG_LEVEL": "debug"}),
 				Secrets: []spec.Secret{{Env: "API_TOKEN", Value: pulumi.String("s3cret-token")}},
 			},
 			Image: pulumi.String(testImage),
