@@ -94,7 +94,7 @@ func TestFilesThatAreNotRegularFilesAndBadStackNamesAreRefused(t *testing.T) {
 		{"a stack file over 4 MiB", bigStack, []string{"plan", "--stack", "dev"},
 			"berth: loading stack dev: " + filepath.Join(bigStack, "Pulumi.dev.yaml") + " is too large: larger than 4 MiB (allowed: at most 4 MiB)\n"},
 		{"a stack name the Pulumi CLI refuses", zeroStack, []string{"plan", "--stack", "--->"},
-			"berth: stack \"--->\": a stack name may only contain alphanumeric, hyphens, underscores, or periods: invalid character '>' at position 3\n"},
+			"berth: stack \"--->\": not a stack name (allowed: letters, digits, -, _ and ., 1 to 100 of them)\n"},
 		{"a plan linked to /dev/zero", dir, []string{"diff", "/dev/zero", "/dev/zero"},
 			"berth: reading plan: /dev/zero is a character device, not a regular file: berth reads only regular files\n"},
 	}
@@ -205,6 +205,11 @@ func TestNamesAndValuesCannotInjectIntoAnyOutput(t *testing.T) {
 				t.Errorf("the %s diff does not show the escaped characters:\n%s", format, stdout)
 			}
 			switch format {
+			case "text":
+				// A name cannot forge a line of its own.
+				if strings.Contains(stdout, "\n@acme") || !strings.Contains(stdout, `api\u000a\u000a@acme/owners`) {
+					t.Errorf("a name breaks the text's lines:\n%s", stdout)
+				}
 			case "markdown":
 				if !strings.HasPrefix(stdout, "<!-- berth-plan-diff stack=-%2D%2D%3E -->\n") {
 					t.Errorf("the marker is not escaped:\n%s", stdout)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/berth-dev/berth/internal/english"
 	"github.com/berth-dev/berth/internal/markdown"
+	"github.com/berth-dev/berth/internal/safetext"
 )
 
 // DefaultThreshold is the rise of the monthly estimate above which a pull
@@ -184,7 +185,7 @@ func (d *Delta) WriteText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString("\nMonthly cost (USD, see docs/cost.md):")
 	if d.Note != "" {
-		fmt.Fprintf(bw, " %s\n", oneLine(d.Note))
+		fmt.Fprintf(bw, " %s\n", safetext.Line(d.Note))
 		return flushDelta(bw)
 	}
 	fmt.Fprintf(bw, " base %s, head %s, change %s\n", estimateRange(d.Base), estimateRange(d.Head), d.changeText())
@@ -193,7 +194,7 @@ func (d *Delta) WriteText(w io.Writer) error {
 		if l == nil {
 			l = lc.Base
 		}
-		fmt.Fprintf(bw, "  %s %s: %s -> %s\n", oneLine(l.Resource), oneLine(l.Item), lineRange(lc.Base), lineRange(lc.Head))
+		fmt.Fprintf(bw, "  %s %s: %s -> %s\n", safetext.Line(l.Resource), safetext.Line(l.Item), lineRange(lc.Base), lineRange(lc.Head))
 	}
 	for _, n := range d.incomplete() {
 		fmt.Fprintf(bw, "  %s\n", n)

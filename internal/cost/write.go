@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/berth-dev/berth/internal/english"
 	"github.com/berth-dev/berth/internal/markdown"
+	"github.com/berth-dev/berth/internal/safetext"
 )
 
 // WriteJSON writes est as indented JSON followed by a newline.
@@ -37,14 +37,14 @@ func (est *Estimate) WriteText(w io.Writer) error {
 		if !l.Priced {
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", oneLine(l.Resource), oneLine(l.Item), oneLine(quantity(l)), dollars(l.Min), dollars(l.Max))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", safetext.Line(l.Resource), safetext.Line(l.Item), safetext.Line(quantity(l)), dollars(l.Min), dollars(l.Max))
 	}
 	fmt.Fprintf(tw, "total\t\t\t%s\t%s\n", dollars(est.Total.Min), dollars(est.Total.Max))
 	tw.Flush()
 	if un := est.Unpriced(); len(un) > 0 {
 		bw.WriteString("\nNot priced, so the total is incomplete:\n")
 		for _, l := range un {
-			fmt.Fprintf(bw, "  %s %s: %s\n", oneLine(l.Resource), oneLine(l.Item), oneLine(l.Note))
+			fmt.Fprintf(bw, "  %s %s: %s\n", safetext.Line(l.Resource), safetext.Line(l.Item), safetext.Line(l.Note))
 		}
 	}
 	if len(est.FreeTier) > 0 {
@@ -56,7 +56,7 @@ func (est *Estimate) WriteText(w io.Writer) error {
 	fmt.Fprintf(bw, "\nAssumptions (berth:cost, see docs/cost.md): %s\n", est.Assumptions.summary())
 	bw.WriteString("\nNot included:\n")
 	for _, s := range est.NotIncluded {
-		fmt.Fprintf(bw, "  - %s\n", oneLine(s))
+		fmt.Fprintf(bw, "  - %s\n", safetext.Line(s))
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("writing cost estimate: %w", err)
@@ -165,7 +165,3 @@ func signed(usd float64) string {
 		return "-" + dollars(-usd)
 	}
 }
-
-// oneLine replaces line breaks, so that a value from a plan cannot break
-// the text layout.
-func oneLine(s string) string { return strings.NewReplacer("\r", " ", "\n", " ", "\t", " ").Replace(s) }

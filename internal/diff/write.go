@@ -11,6 +11,7 @@ import (
 	"github.com/berth-dev/berth/internal/english"
 	"github.com/berth-dev/berth/internal/markdown"
 	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/internal/safetext"
 )
 
 // MarkdownMarker starts every Markdown rendering, so that a workflow can
@@ -129,11 +130,11 @@ func opWords(c Change) string {
 // the flags, then the changes by component with old -> new values.
 func (r *Result) WriteText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "Diff of %s/%s: %s; %s\n", r.Project, r.Stack, r.summary(), english.Count(len(r.Flags), "flag"))
+	fmt.Fprintf(bw, "Diff of %s/%s: %s; %s\n", safetext.Line(r.Project), safetext.Line(r.Stack), r.summary(), english.Count(len(r.Flags), "flag"))
 	if len(r.Flags) > 0 {
 		bw.WriteString("\nFlags:\n")
 		for _, f := range r.Flags {
-			fmt.Fprintf(bw, "  %-8s %s: %s\n", f.Kind, nameOf(f.URN), f.Reason)
+			fmt.Fprintf(bw, "  %-8s %s: %s\n", f.Kind, safetext.Line(nameOf(f.URN)), safetext.Line(f.Reason))
 		}
 	}
 	if r.Cost != nil {
@@ -144,18 +145,18 @@ func (r *Result) WriteText(w io.Writer) error {
 		bw.WriteString("\nNo changes.\n")
 	}
 	for _, g := range r.groups() {
-		fmt.Fprintf(bw, "\n%s\n", r.componentName(g[0].Component))
+		fmt.Fprintf(bw, "\n%s\n", safetext.Line(r.componentName(g[0].Component)))
 		for _, c := range g {
-			fmt.Fprintf(bw, "  %-2s %s  %s  (%s", opSymbol[c.Op], c.Name, c.Type, opWords(c))
+			fmt.Fprintf(bw, "  %-2s %s  %s  (%s", opSymbol[c.Op], safetext.Line(c.Name), safetext.Line(c.Type), opWords(c))
 			if c.OldURN != "" {
-				fmt.Fprintf(bw, ", was %s", nameOf(c.OldURN))
+				fmt.Fprintf(bw, ", was %s", safetext.Line(nameOf(c.OldURN)))
 			}
 			bw.WriteString(")\n")
 			for _, v := range c.Values {
-				fmt.Fprintf(bw, "       %s: %s\n", v.Path, valueChange(c.Op, v))
+				fmt.Fprintf(bw, "       %s: %s\n", safetext.Line(v.Path), safetext.Line(valueChange(c.Op, v)))
 			}
 			for _, v := range c.Options {
-				fmt.Fprintf(bw, "       option %s: %s\n", v.Path, valueChange(c.Op, shown(v)))
+				fmt.Fprintf(bw, "       option %s: %s\n", safetext.Line(v.Path), safetext.Line(valueChange(c.Op, shown(v))))
 			}
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"syscall"
 )
 
 // Limits of the files berth reads. Each is far above what a real file of
@@ -46,13 +47,19 @@ func Read(path string, limit int64) ([]byte, error) {
 	if err := regular(path, info, limit); err != nil {
 		return nil, err
 	}
-	f, err := os.Open(path)
+	return readOpened(path, limit)
+}
+
+// readOpened opens path with Open, so that a FIFO put in the file's place
+// since Read's Stat does not block it, and reads it.
+func readOpened(path string, limit int64) ([]byte, error) {
+	f, err := Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	// The file may have been replaced since Stat: check what was opened.
-	if info, err = f.Stat(); err != nil {
+	info, err := f.Stat()
+	if err != nil {
 		return nil, err
 	}
 	if err := regular(path, info, limit); err != nil {
@@ -66,6 +73,26 @@ func Read(path string, limit int64) ([]byte, error) {
 		return nil, tooLarge(path, limit)
 	}
 	return b, nil
+}
+
+// Open opens the regular file at path for reading, of any size, for a
+// reader that streams it (a hash). It opens without blocking, so that a
+// FIFO does not wait for a writer, and refuses what is not a regular
+// file, naming it, as Read does.
+func Open(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	info, err := f.Stat()
+	if err == nil && !info.Mode().IsRegular() {
+		err = fmt.Errorf("%s is %s, not a regular file: berth reads only regular files", path, kind(info.Mode()))
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
 
 // regular checks that info is a regular file of at most limit bytes.

@@ -1,3 +1,5 @@
+//go:build unix
+
 package fileread
 
 import (
@@ -67,5 +69,19 @@ func TestSizeNamesTheLargestWholeUnit(t *testing.T) {
 	}
 	if !strings.Contains(tooLarge("f", 1<<20).Error(), "1 MiB") {
 		t.Error("tooLarge does not name the limit")
+	}
+}
+
+// TestAFIFOSwappedInAfterTheCheckIsRefusedWithoutBlocking opens a FIFO
+// where Read's check saw a regular file: a blocking open would wait for a
+// writer forever.
+func TestAFIFOSwappedInAfterTheCheckIsRefusedWithoutBlocking(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "plan.json")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := readOpened(fifo, MaxProjectBytes)
+	if want := fifo + " is a FIFO (named pipe), not a regular file: berth reads only regular files"; err == nil || err.Error() != want {
+		t.Errorf("readOpened = %v, want %s", err, want)
 	}
 }

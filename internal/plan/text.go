@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/berth-dev/berth/internal/english"
+	"github.com/berth-dev/berth/internal/safetext"
 )
 
 // inlineWidth is the widest value that WriteText prints on its key's line;
@@ -43,7 +44,7 @@ func (p *Plan) WriteText(w io.Writer) error {
 			t.children[r.Parent] = append(t.children[r.Parent], i)
 		}
 	}
-	fmt.Fprintf(bw, "Plan for %s/%s: %s\n", p.Project, p.Stack, english.Count(len(p.Resources), "resource"))
+	fmt.Fprintf(bw, "Plan for %s/%s: %s\n", safetext.Line(p.Project), safetext.Line(p.Stack), english.Count(len(p.Resources), "resource"))
 	for _, i := range roots {
 		bw.WriteString("\n")
 		t.resource(p.Resources, i, 0)
@@ -72,15 +73,15 @@ func (t textWriter) indent(depth int) string { return strings.Repeat("  ", depth
 // name is a URN's logical name when the plan holds it, else the URN.
 func (t textWriter) name(urn string) string {
 	if n, ok := t.names[urn]; ok {
-		return n
+		return safetext.Line(n)
 	}
-	return urn
+	return safetext.Line(urn)
 }
 
 // resource writes resource i and, below it, its inputs and children.
 func (t textWriter) resource(rs []Resource, i, depth int) {
 	r := rs[i]
-	fmt.Fprintf(t.w, "%s%s  %s\n", t.indent(depth), r.Name, r.Type)
+	fmt.Fprintf(t.w, "%s%s  %s\n", t.indent(depth), safetext.Line(r.Name), safetext.Line(r.Type))
 	if r.Read {
 		fmt.Fprintf(t.w, "%s  read: %s (an existing resource, not managed)\n", t.indent(depth), jsonString(r.ID))
 	}
@@ -108,6 +109,7 @@ func (t textWriter) resource(rs []Resource, i, depth int) {
 // field writes `key: value` at depth, breaking wide values into blocks.
 func (t textWriter) field(key string, v any, depth int) {
 	ind := t.indent(depth)
+	key = safetext.Line(key)
 	if doc, ok := jsonDocument(v); ok {
 		fmt.Fprintf(t.w, "%s%s: (JSON)\n", ind, key)
 		for _, line := range strings.Split(doc, "\n") {

@@ -153,3 +153,31 @@ func TestFlagsLoseTheirReasonsBeforeTheyGo(t *testing.T) {
 		t.Error("a reason is cut inside an escape")
 	}
 }
+
+// TestStacksThatDoNotPlanAreShortenedWithoutCuttingTheirBlocks: fifteen
+// stacks whose output fills their <pre>, and one whose flags must stay.
+func TestStacksThatDoNotPlanAreShortenedWithoutCuttingTheirBlocks(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("<!-- berth-plan-diff -->\n## Infrastructure changes\n")
+	for i := range 15 {
+		fmt.Fprintf(&b, "\n<!-- berth-plan-diff stack=s%d -->\n### berth diff, stack `s%d`: the head revision does not plan\n\n<pre>%s</pre>\n", i, i, strings.Repeat("error &amp; more ", 250))
+	}
+	b.WriteString("\n<!-- berth-plan-diff stack=prod -->\n### berth diff, stack `prod`: 0 to create, 1 to update, 0 to replace, 0 to delete\n\n**1 flag to review**\n\n| Flag | Resource | Reason |\n|---|---|---|\n| **iam** | `task` | the task role may now s3:* on * |\n")
+	if b.Len() <= 60000 {
+		t.Fatalf("the body is %d characters: too short to test shortening", b.Len())
+	}
+	last := postComment(t, b.String(), "head", "")[1]
+	if last.Length > 60000 {
+		t.Errorf("%d characters", last.Length)
+	}
+	if !strings.Contains(last.Body, "| **iam** | `task` | the task role may now s3:* on * |\n") {
+		t.Error("the good stack's flag is gone")
+	}
+	if o, c := strings.Count(last.Body, "<pre>"), strings.Count(last.Body, "</pre>"); o != 15 || c != 15 {
+		t.Errorf("%d <pre> and %d </pre>, want 15 of each", o, c)
+	}
+	if strings.Contains(last.Body, "&am…") || strings.Contains(last.Body, "&…") {
+		t.Error("a block is cut inside an entity")
+	}
+}

@@ -219,10 +219,10 @@ func TestAHeadThatDoesNotPlanGetsASectionSayingWhy(t *testing.T) {
 		t.Errorf("exit %d, want 1", code)
 	}
 	wantLines(t, comment,
-		"### berth diff, stack `staging`: the head revision does not plan\n\n```\n",
-		`invalid configuration of stack "staging":`,
+		"### berth diff, stack `staging`: the head revision does not plan\n\n<pre>",
+		`invalid configuration of stack &quot;staging&quot;:`,
 		"shop:secretId: required (Pulumi.yaml declares it with type string and no default); set it in Pulumi.staging.yaml",
-		"shop:secretid: not declared in Pulumi.yaml's config (did you mean shop:secretId?",
+		"shop:secretid: not declared in Pulumi.yaml&apos;s config (did you mean shop:secretId?",
 	)
 }
 

@@ -17,6 +17,8 @@ import (
 	"github.com/moby/patternmatcher"
 	"github.com/moby/patternmatcher/ignorefile"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/berth-dev/berth/internal/fileread"
 )
 
 // The Docker provider's Image (DockerImage) follows pulumi-docker 4.11.2's
@@ -31,15 +33,16 @@ import (
 // moby/patternmatcher's ignorefile, as the provider does.
 func DockerIgnorePatterns(context, dockerfile string) ([]string, error) {
 	for _, p := range []string{dockerfile + ".dockerignore", filepath.Join(context, ".dockerignore")} {
-		f, err := os.Open(p)
+		// Bounded, and only a regular file: a link to /dev/zero or a FIFO
+		// would stall the plan.
+		b, err := fileread.Read(p, fileread.MaxProjectBytes)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
 			return nil, fmt.Errorf("reading %q: %w", p, err)
 		}
-		defer f.Close()
-		patterns, err := ignorefile.ReadAll(f)
+		patterns, err := ignorefile.ReadAll(bytes.NewReader(b))
 		if err != nil {
 			return nil, fmt.Errorf("unable to parse %q: %w", p, err)
 		}
@@ -117,7 +120,9 @@ func hashPath(acc *bytes.Buffer, file, name string, mode fs.FileMode) error {
 		}
 		io.WriteString(h, filepath.ToSlash(filepath.Clean(target)))
 	case mode.IsRegular():
-		f, err := os.Open(file)
+		// The Dockerfile's mode is not looked up (0): fileread.Open
+		// refuses a device or FIFO in its place.
+		f, err := fileread.Open(file)
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ package safetext
 import (
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -48,6 +49,15 @@ func appendSafe(out, b []byte) []byte {
 	}
 	return out
 }
+
+// Line is String for text printed within one line of berth's text output
+// (a name, a type, a path, a reason): newlines and tabs are escaped too,
+// so that a name cannot forge lines of its own ("No changes").
+func Line(s string) string {
+	return lineBreaks.Replace(String(s))
+}
+
+var lineBreaks = strings.NewReplacer("\n", `\u000a`, "\t", `\u0009`)
 
 // Writer escapes what it writes to an underlying writer as String does.
 // A character split between two writes is held until the next; Flush

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -103,11 +104,8 @@ func (c *Config) Secrets() []string { return c.secrets }
 var autonamingKey = config.MustParseKey("pulumi:autonaming")
 
 func LoadConfig(opts LoadOptions) (*Config, error) {
-	// The CLI takes only these stack names (sdk/v3 v3.274.1
-	// go/common/tokens/stack_name.go:53-80); the name reaches file names,
-	// plans and pull request comments.
-	if _, err := tokens.ParseStackName(opts.Stack); err != nil {
-		return nil, fmt.Errorf("stack %q: %w", opts.Stack, err)
+	if err := checkStackName(opts.Stack); err != nil {
+		return nil, err
 	}
 	dir := opts.Dir
 	if dir == "" {
@@ -377,4 +375,20 @@ func readSettings(path string, limit int64) ([]byte, encoding.Marshaler, error) 
 		return nil, nil, err
 	}
 	return bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), m, nil
+}
+
+// stackNamePattern is the CLI's stack name grammar (sdk/v3 v3.274.1
+// go/common/tokens/stack_name.go:51-82): letters, digits, "-", "_" and ".",
+// 1 to 100 of them.
+var stackNamePattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
+
+// checkStackName refuses a stack name the Pulumi CLI would refuse. It is
+// berth's own check, not tokens.ParseStackName, which accepts anything
+// when PULUMI_DISABLE_VALIDATION is set (stack_name.go:57-59): the name
+// reaches file names, plans and pull request comments.
+func checkStackName(name string) error {
+	if !stackNamePattern.MatchString(name) {
+		return fmt.Errorf("stack %q: not a stack name (allowed: letters, digits, -, _ and ., 1 to 100 of them)", name)
+	}
+	return nil
 }

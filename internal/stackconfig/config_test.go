@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -357,5 +358,22 @@ func TestProviderKeysAreCurrent(t *testing.T) {
 	got, _ := os.ReadFile("providerkeys.go")
 	if !bytes.Equal(got, want) {
 		t.Errorf("providerkeys.go is stale: run go generate ./internal/stackconfig")
+	}
+}
+
+// TestStackNamesAreCheckedEvenWithValidationDisabled: the SDK's own parser
+// accepts anything under PULUMI_DISABLE_VALIDATION; berth does not.
+func TestStackNamesAreCheckedEvenWithValidationDisabled(t *testing.T) {
+	t.Setenv("PULUMI_DISABLE_VALIDATION", "true")
+	dir := writeProject(t, map[string]string{"Pulumi.yaml": testProject, "Pulumi.test.yaml": serviceStack})
+	for _, name := range []string{"x\x1b]0;pwned\a", "--->", strings.Repeat("a", 101), ""} {
+		_, err := LoadConfig(LoadOptions{Dir: dir, Stack: name})
+		want := fmt.Sprintf("stack %q: not a stack name (allowed: letters, digits, -, _ and ., 1 to 100 of them)", name)
+		if err == nil || err.Error() != want {
+			t.Errorf("stack %q: %v, want %s", name, err, want)
+		}
+	}
+	if _, err := LoadConfig(LoadOptions{Dir: dir, Stack: "test"}); err != nil {
+		t.Errorf("stack test: %v", err)
 	}
 }

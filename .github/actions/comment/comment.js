@@ -17,9 +17,10 @@ const limit = 60000;
 // <details> or code fence is cut in half and every stack keeps its counts
 // and its flags: the resource graphs; then each component's details,
 // last first; then the tables of changed resources, last first; then the
-// flags' reasons, shortened and at last dropped (each flag keeps its kind
-// and resource). Only a body whose headers and flags alone are over the
-// limit is cut at the limit.
+// quoted output of stacks that do not plan; then the flags' reasons,
+// shortened and at last dropped (each flag keeps its kind and resource).
+// Only a body whose headers and flags alone are over the limit is cut at
+// the limit.
 function shorten(body, runUrl) {
   if (body.length <= limit) {
     return body;
@@ -48,6 +49,20 @@ function shorten(body, runUrl) {
       end = body.length;
     }
     body = body.slice(0, start) + '\n_The table of changed resources is in the artifacts._' + body.slice(end);
+  }
+  // A stack that does not plan quotes the program's output in a <pre>
+  // (escaped by plan-diff.sh: no "<" or "|" inside): keep its start.
+  for (const keep of [1000, 200]) {
+    if (fits()) {
+      break;
+    }
+    body = body.replace(/<pre>([\s\S]*?)<\/pre>/g, (block, text) => {
+      if (text.length <= keep + 1) {
+        return block;
+      }
+      const cut = text.slice(0, keep).replace(/&[#a-z0-9]*$|[\uD800-\uDBFF]$/, '');
+      return `<pre>${cut}…</pre>`;
+    });
   }
   // A flag row: | **kind** | `resource` | reason |. Pipes inside the
   // resource's code span are escaped, so the first " | " after it ends it.

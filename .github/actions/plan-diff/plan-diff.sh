@@ -41,12 +41,14 @@ for stack in $STACKS; do
 	fi
 done
 
-# fence quotes a file as a code block, at most 20000 bytes of it.
-fence() {
-	echo '```'
-	head -c 20000 "$1"
-	echo
-	echo '```'
+# pre quotes a file (a program's error output, which the pull request
+# controls) as an HTML <pre> block, at most 4000 bytes of it, escaped so
+# that nothing in it can close the block, start Markdown, form a table row
+# or mention anyone: & < > " ' by jq's @html, then | and @.
+pre() {
+	printf '<pre>'
+	head -c 4000 "$1" | jq -Rrs '@html' | sed -e 's/|/\&#124;/g' -e 's/@/\&#64;/g'
+	printf '</pre>\n'
 }
 
 for stack in $STACKS; do
@@ -72,7 +74,7 @@ for stack in $STACKS; do
 			echo "<!-- berth-plan-diff stack=${stack//--/-} -->"
 			echo "### berth diff, stack \`$stack\`: the head revision does not plan"
 			echo
-			fence "$OUT/plans/$stack.head.err"
+			pre "$OUT/plans/$stack.head.err"
 		} >"$section"
 		status=1
 		continue
