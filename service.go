@@ -116,7 +116,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("registering component: %w", err)
 	}
-	parent := pulumi.Parent(c)
+	parent := pulumi.Composite(append([]pulumi.ResourceOption{pulumi.Parent(c)}, forward(opts)...)...)
 
 	ref := args.Image
 	var repositoryARN pulumi.StringInput
@@ -260,4 +260,27 @@ func addProblems(ps *validate.Problems, err error, fields map[string]string) {
 			reported[field] = true
 		}
 	}
+}
+
+// forward returns the options of opts that the image and the cloud service
+// component read to give their own children (protect and retainOnDelete to
+// the stateful ones, custom timeouts to the long ones; see the package
+// documentation): a component does not see what its parent was given, and
+// the SDK passes on only protect (sdk/v3 v3.274.1 go/pulumi/context.go:1950-1953).
+func forward(opts []pulumi.ResourceOption) []pulumi.ResourceOption {
+	ro, err := pulumi.NewResourceOptions(opts...)
+	if err != nil || ro == nil {
+		return nil
+	}
+	var out []pulumi.ResourceOption
+	if ro.Protect {
+		out = append(out, pulumi.Protect(true))
+	}
+	if ro.RetainOnDelete {
+		out = append(out, pulumi.RetainOnDelete(true))
+	}
+	if ro.CustomTimeouts != nil {
+		out = append(out, pulumi.Timeouts(ro.CustomTimeouts))
+	}
+	return out
 }

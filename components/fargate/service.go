@@ -14,6 +14,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/berth-dev/berth/components/internal/childopts"
 	"github.com/berth-dev/berth/components/internal/naming"
 	"github.com/berth-dev/berth/validate"
 )
@@ -66,6 +67,8 @@ type Service struct {
 	// trafficRules are the security group rules between the load balancer
 	// and the tasks, which the ECS service waits for.
 	trafficRules []pulumi.Resource
+	// kids is what the component's options give its children.
+	kids childopts.Options
 	// LoadBalancer is the Application Load Balancer.
 	LoadBalancer *lb.LoadBalancer
 	// TargetGroup holds the tasks' IP addresses.
@@ -145,15 +148,15 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		return nil, err
 	}
 
-	c := &Service{}
+	c := &Service{kids: childopts.Read(opts)}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("registering component: %w", err)
 	}
-	parent := pulumi.Parent(c)
+	parent := pulumi.Composite(pulumi.Parent(c), c.kids.Routine())
 	e := env{
-		account:   aws.GetCallerIdentityOutput(ctx, aws.GetCallerIdentityOutputArgs{}, parent).AccountId(),
-		region:    aws.GetRegionOutput(ctx, aws.GetRegionOutputArgs{}, parent).Name(),
-		partition: aws.GetPartitionOutput(ctx, aws.GetPartitionOutputArgs{}, parent).Partition(),
+		account:   aws.GetCallerIdentityOutput(ctx, aws.GetCallerIdentityOutputArgs{}, pulumi.Parent(c)).AccountId(),
+		region:    aws.GetRegionOutput(ctx, aws.GetRegionOutputArgs{}, pulumi.Parent(c)).Name(),
+		partition: aws.GetPartitionOutput(ctx, aws.GetPartitionOutputArgs{}, pulumi.Parent(c)).Partition(),
 	}
 	tags := pulumi.ToStringMap(p.tags)
 
@@ -164,7 +167,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		Name:            pulumi.String(p.logGroup),
 		RetentionInDays: pulumi.Int(p.retentionDays),
 		Tags:            tags,
-	}, parent, naming.CreateFirst)
+	}, parent, naming.CreateFirst, c.kids.Stateful())
 	if err != nil {
 		return nil, fmt.Errorf("creating log group: %w", err)
 	}
@@ -212,7 +215,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	if c.TaskPolicy != nil {
 		deps = append(deps, c.TaskPolicy)
 	}
-	c.Service, err = ecs.NewService(ctx, name+"-svc", p.serviceArgs(args, c, clusterARN, tags), parent, naming.CreateFirst,
+	c.Service, err = ecs.NewService(ctx, name+"-svc", p.serviceArgs(args, c, clusterARN, tags), parent, naming.CreateFirst, c.kids.Long(),
 		pulumi.DependsOn(deps),
 		// Autoscaling owns the task count after the first deployment.
 		pulumi.IgnoreChanges([]string{"desiredCount"}))

@@ -1,0 +1,155 @@
+package berth
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/berth-dev/berth/components/child"
+	"github.com/berth-dev/berth/components/cloudrun"
+	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/testkit"
+)
+
+var (
+	createFirst = func() *bool { f := false; return &f }()
+	timeouts    = &pulumi.CustomTimeouts{Create: "40m", Update: "45m", Delete: "20m"}
+	recorded    = &plan.Timeouts{Create: "40m", Update: "45m", Delete: "20m"}
+)
+
+// optionsOf returns the recorded options of the child named name.
+func optionsOf(t *testing.T, m *testkit.Monitor, typ, name string) testkit.Options {
+	t.Helper()
+	return m.Named(t, typ, name).Options
+}
+
+// TestComponentOptionsReachTheChildrenMeantForThem gives berth.NewService
+// protect, retainOnDelete, custom timeouts and an ignoreChanges addressed
+// to the ECS service, and reads every option set the children were
+// registered with: stateful children are protected and retained, the
+// others explicitly not (which stops the SDK's and the engine's
+// inheritance), the long ones take the timeouts, and only the ECS service
+// ignores taskDefinition.
+func TestComponentOptionsReachTheChildrenMeantForThem(t *testing.T) {
+	m, _ := testkit.RunComponent(t, func(ctx *pulumi.Context) (*Service, error) {
+		return NewService(ctx, "api", &ServiceArgs{Cloud: AWS, Build: buildContext(t), AWS: awsBlock()},
+			pulumi.Protect(true), pulumi.RetainOnDelete(true), pulumi.Timeouts(timeouts),
+			child.IgnoreChanges(child.FargateService, "taskDefinition"))
+	})
+	stateful := testkit.Options{Protect: true, RetainOnDelete: true, DeleteBeforeReplace: createFirst}
+	for _, tt := range []struct {
+		typ, name string
+		want      testkit.Options
+	}{
+		{"aws:ecr/repository:Repository", "api-repo", stateful},
+		{"aws:cloudwatch/logGroup:LogGroup", "api-logs", stateful},
+		{"aws:iam/role:Role", "api-task-role", stateful},
+		// The SDK adds the type's old name as an alias.
+		{"aws:lb/loadBalancer:LoadBalancer", "api-lb", testkit.Options{Protect: true, RetainOnDelete: true, DeleteBeforeReplace: createFirst, CustomTimeouts: recorded,
+			Aliases: []string{"urn:pulumi:test::berth::berth:index:Service$berth:fargate:Service$aws:elasticloadbalancingv2/loadBalancer:LoadBalancer::api-lb"}}},
+		{"aws:ecs/service:Service", "api-svc", testkit.Options{DeleteBeforeReplace: createFirst, IgnoreChanges: []string{"desiredCount", "taskDefinition"}, CustomTimeouts: recorded}},
+		{"aws:ecs/taskDefinition:TaskDefinition", "api-taskdef", testkit.Options{}},
+		{"aws:iam/role:Role", "api-exec-role", testkit.Options{DeleteBeforeReplace: createFirst}},
+		{"aws:ecr/lifecyclePolicy:LifecyclePolicy", "api-lifecycle", testkit.Options{}},
+		{"docker:index/image:Image", "api-image", testkit.Options{
+			Aliases: []string{"urn:pulumi:test::berth::berth:index:Service$berth:image:Image$docker:image:Image::api-image"}}},
+		{"berth:fargate:Service", "api", testkit.Options{Protect: true, RetainOnDelete: true, CustomTimeouts: recorded}},
+	} {
+		if got := optionsOf(t, m, tt.typ, tt.name); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s %s options = %+v, want %+v", tt.typ, tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestCloudRunChildrenTakeTheComponentOptions: on GCP the repository and
+// the service account are stateful, the Cloud Run service is long.
+func TestCloudRunChildrenTakeTheComponentOptions(t *testing.T) {
+	m, _ := testkit.RunComponent(t, func(ctx *pulumi.Context) (*Service, error) {
+		return NewService(ctx, "api", &ServiceArgs{Cloud: GCP, Build: buildContext(t), GCP: &cloudrun.GCP{Region: "europe-west4"}},
+			pulumi.Protect(true), pulumi.RetainOnDelete(true), pulumi.Timeouts(timeouts))
+	})
+	for _, tt := range []struct {
+		typ, name string
+		want      testkit.Options
+	}{
+		// The SDK marks the label maps secret-capable and adds the type's
+		// old name as an alias.
+		{"gcp:artifactregistry/repository:Repository", "api-repo", testkit.Options{Protect: true, RetainOnDelete: true, DeleteBeforeReplace: createFirst,
+			AdditionalSecretOutputs: []string{"effectiveLabels", "pulumiLabels"}}},
+		{"gcp:serviceaccount/account:Account", "api-sa", testkit.Options{Protect: true, RetainOnDelete: true, DeleteBeforeReplace: createFirst,
+			Aliases: []string{"urn:pulumi:test::berth::berth:index:Service$berth:cloudrun:Service$gcp:serviceAccount/account:Account::api-sa"}}},
+		{"gcp:cloudrunv2/service:Service", "api-svc", testkit.Options{DeleteBeforeReplace: createFirst, CustomTimeouts: recorded,
+			AdditionalSecretOutputs: []string{"effectiveLabels", "pulumiLabels"}}},
+	} {
+		if got := optionsOf(t, m, tt.typ, tt.name); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s %s options = %+v, want %+v", tt.typ, tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestWithoutOptionsChildrenKeepTheirOwn: a component given no options
+// gives its children none of these.
+func TestWithoutOptionsChildrenKeepTheirOwn(t *testing.T) {
+	m, _ := testkit.RunComponent(t, func(ctx *pulumi.Context) (*Service, error) {
+		return NewService(ctx, "api", &ServiceArgs{Cloud: AWS, Build: buildContext(t), AWS: awsBlock()})
+	})
+	for typ, want := range map[string]testkit.Options{
+		"aws:cloudwatch/logGroup:LogGroup":      {DeleteBeforeReplace: createFirst},
+		"aws:ecs/service:Service":               {DeleteBeforeReplace: createFirst, IgnoreChanges: []string{"desiredCount"}},
+		"aws:ecs/taskDefinition:TaskDefinition": {},
+	} {
+		if got := m.One(t, typ).Options; !reflect.DeepEqual(got, want) {
+			t.Errorf("%s options = %+v, want %+v", typ, got, want)
+		}
+	}
+}
+
+// TestChildOptionsTakeBackWhatBerthSet: a later option wins, so a routine
+// child of a protected component can be protected too.
+func TestChildOptionsTakeBackWhatBerthSet(t *testing.T) {
+	m, _ := testkit.RunComponent(t, func(ctx *pulumi.Context) (*Service, error) {
+		return NewService(ctx, "api", &ServiceArgs{Cloud: AWS, Build: buildContext(t), AWS: awsBlock()},
+			pulumi.Protect(true), child.Options(child.FargateService, pulumi.Protect(true)))
+	})
+	want := testkit.Options{Protect: true, DeleteBeforeReplace: createFirst, IgnoreChanges: []string{"desiredCount"}}
+	if got := optionsOf(t, m, "aws:ecs/service:Service", "api-svc"); !reflect.DeepEqual(got, want) {
+		t.Errorf("ECS service options = %+v, want %+v", got, want)
+	}
+	if got := optionsOf(t, m, "aws:ecs/taskDefinition:TaskDefinition", "api-taskdef"); got.Protect {
+		t.Errorf("task definition protected: %+v", got)
+	}
+}
+
+// TestTransformsOnTheComponentReachEveryDescendant is the escape hatch:
+// pulumi.Transforms given to berth.NewService runs for the grandchildren
+// too (the engine runs each ancestor's transforms, pkg/v3 v3.274.1
+// resource/deploy/source_eval.go:2635-2648). It also shows why berth's own
+// per-child options are transformations: a Go transform's answer replaces
+// the child's options, and the Go SDK cannot answer deleteBeforeReplace
+// false (sdk go/pulumi/context.go:511-514), so the ECS service it touched
+// lost its create-first replacement.
+func TestTransformsOnTheComponentReachEveryDescendant(t *testing.T) {
+	m, _ := testkit.RunComponent(t, func(ctx *pulumi.Context) (*Service, error) {
+		return NewService(ctx, "api", &ServiceArgs{Cloud: AWS, Build: buildContext(t), AWS: awsBlock()},
+			pulumi.Transforms([]pulumi.ResourceTransform{func(_ context.Context, a *pulumi.ResourceTransformArgs) *pulumi.ResourceTransformResult {
+				switch a.Type {
+				case "aws:ecs/cluster:Cluster":
+					a.Props["tags"] = pulumi.StringMap{"team": pulumi.String("payments")}
+					return &pulumi.ResourceTransformResult{Props: a.Props, Opts: a.Opts}
+				case "aws:ecs/service:Service":
+					a.Opts.IgnoreChanges = append(a.Opts.IgnoreChanges, "taskDefinition")
+					return &pulumi.ResourceTransformResult{Props: a.Props, Opts: a.Opts}
+				}
+				return nil
+			}}))
+	})
+	if got := testkit.Prop(t, m.One(t, "aws:ecs/cluster:Cluster"), "tags"); !reflect.DeepEqual(got, map[string]any{"team": "payments"}) {
+		t.Errorf("cluster tags = %v, want the transform's", got)
+	}
+	want := testkit.Options{IgnoreChanges: []string{"desiredCount", "taskDefinition"}}
+	if got := m.One(t, "aws:ecs/service:Service").Options; !reflect.DeepEqual(got, want) {
+		t.Errorf("ECS service options after the transform = %+v, want %+v", got, want)
+	}
+}
