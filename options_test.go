@@ -2,6 +2,7 @@ package berth
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"testing"
 
@@ -9,8 +10,10 @@ import (
 
 	"github.com/berth-dev/berth/components/child"
 	"github.com/berth-dev/berth/components/cloudrun"
+	"github.com/berth-dev/berth/components/fargate"
 	"github.com/berth-dev/berth/internal/plan"
 	"github.com/berth-dev/berth/testkit"
+	"github.com/berth-dev/berth/validate"
 )
 
 var (
@@ -151,5 +154,40 @@ func TestTransformsOnTheComponentReachEveryDescendant(t *testing.T) {
 	want := testkit.Options{IgnoreChanges: []string{"desiredCount", "taskDefinition"}}
 	if got := m.One(t, "aws:ecs/service:Service").Options; !reflect.DeepEqual(got, want) {
 		t.Errorf("ECS service options after the transform = %+v, want %+v", got, want)
+	}
+}
+
+// TestNetworkFromAStackReferenceIsValidatedBeforeTheImage: berth.NewService
+// checks the AWS values that arrive as outputs in its own terms, and
+// neither the image nor the service registers when they are wrong.
+func TestNetworkFromAStackReferenceIsValidatedBeforeTheImage(t *testing.T) {
+	m := testkit.New("berth", "test", testkit.WithStackOutputs("acme/network/prod", map[string]any{
+		"vpcId": "", "publicSubnetIds": []any{"subnet-a"},
+	}))
+	var returned error
+	err := m.Run(func(ctx *pulumi.Context) error {
+		network, err := pulumi.NewStackReference(ctx, "acme/network/prod", nil)
+		if err != nil {
+			return err
+		}
+		_, returned = NewService(ctx, "api", &ServiceArgs{Cloud: AWS, Build: buildContext(t), AWS: &fargate.AWS{
+			VPCID:                 network.GetStringOutput(pulumi.String("vpcId")),
+			LoadBalancerSubnetIDs: network.GetOutput(pulumi.String("publicSubnetIds")).AsStringArrayOutput(),
+			TaskSubnetIDs:         pulumi.ToStringArray([]string{"subnet-c"}),
+		}})
+		return returned
+	})
+	want := `invalid arguments for berth:index:Service "api":
+  aws.vpcId: "" is not a VPC ID (allowed: "vpc-" followed by hex digits)
+  aws.loadBalancerSubnetIds: 1 subnet (allowed: at least two subnets in different Availability Zones)`
+	var verr *validate.Error
+	if !errors.As(returned, &verr) || verr.Error() != want {
+		t.Fatalf("NewService returned %v, want\n%s", returned, want)
+	}
+	if !errors.As(err, &verr) || verr.Error() != want {
+		t.Fatalf("the run failed with %v, want\n%s", err, want)
+	}
+	if got := types(m); !reflect.DeepEqual(got, []string{"pulumi:pulumi:StackReference"}) {
+		t.Errorf("registered %v, want only the stack reference", got)
 	}
 }

@@ -1,7 +1,9 @@
 package fargate
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -148,8 +150,11 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		return nil, err
 	}
 
+	// Values that arrive as outputs are checked once they resolve, before
+	// the component registers, and so before any child does.
+	gate := validate.Gate(TypeToken, name, args.PendingChecks()...)
 	c := &Service{kids: childopts.Read(opts)}
-	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(TypeToken, name, c, append(slices.Clone(opts), pulumi.DependsOnInputs(gate))...); err != nil {
 		return nil, fmt.Errorf("registering component: %w", err)
 	}
 	parent := pulumi.Composite(pulumi.Parent(c), c.kids.Routine())
@@ -252,6 +257,10 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		"taskSecurityGroupId": c.TaskSecurityGroupID,
 		"logGroupName":        c.LogGroupName,
 	}); err != nil {
+		var verr *validate.Error
+		if errors.As(err, &verr) {
+			return nil, verr // the gate's: values that arrived as outputs
+		}
 		return nil, fmt.Errorf("registering outputs: %w", err)
 	}
 	return c, nil
