@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -15,6 +16,9 @@ import (
 	"github.com/berth-dev/berth/testkit"
 	"github.com/berth-dev/berth/validate"
 )
+
+// digestImage is an image built elsewhere, by digest.
+const digestImage = "ghcr.io/acme/api@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
 var (
 	createFirst = func() *bool { f := false; return &f }()
@@ -189,5 +193,73 @@ func TestNetworkFromAStackReferenceIsValidatedBeforeTheImage(t *testing.T) {
 	}
 	if got := types(m); !reflect.DeepEqual(got, []string{"pulumi:pulumi:StackReference"}) {
 		t.Errorf("registered %v, want only the stack reference", got)
+	}
+}
+
+// TestAllReportsEveryComponentsProblems: three components in one program,
+// one with a bad plain value, one with a bad value from a stack reference,
+// one valid. validate.All logs each failure as an error diagnostic, so
+// both problems are shown although the run ends with the failed
+// registration's error, which the SDK returns instead of the program's;
+// nothing of the two failing components is registered, and the valid one
+// is, since every constructor ran.
+func TestAllReportsEveryComponentsProblems(t *testing.T) {
+	m := testkit.New("berth", "test", testkit.WithStackOutputs("acme/network/prod", map[string]any{"vpcId": ""}))
+	err := m.Run(func(ctx *pulumi.Context) error {
+		network, err := pulumi.NewStackReference(ctx, "acme/network/prod", nil)
+		if err != nil {
+			return err
+		}
+		plain := awsBlock()
+		plain.VPCID = pulumi.String("vpc0abc")
+		_, plainErr := NewService(ctx, "plain", &ServiceArgs{Cloud: AWS, Image: pulumi.String(digestImage), AWS: plain})
+		fromRef := awsBlock()
+		fromRef.VPCID = network.GetStringOutput(pulumi.String("vpcId"))
+		_, refErr := NewService(ctx, "ref", &ServiceArgs{Cloud: AWS, Image: pulumi.String(digestImage), AWS: fromRef})
+		_, okErr := NewService(ctx, "ok", &ServiceArgs{Cloud: AWS, Image: pulumi.String(digestImage), AWS: awsBlock()})
+		return validate.All(ctx, plainErr, refErr, okErr)
+	})
+	wantPlain := "invalid arguments for berth:index:Service \"plain\":\n  aws.vpcId: \"vpc0abc\" is not a VPC ID (allowed: \"vpc-\" followed by hex digits)"
+	wantRef := "invalid arguments for berth:index:Service \"ref\":\n  aws.vpcId: \"\" is not a VPC ID (allowed: \"vpc-\" followed by hex digits)"
+	if got := m.LogErrors(); !reflect.DeepEqual(got, []string{wantPlain, wantRef}) {
+		t.Errorf("logged errors = %q, want %q", got, []string{wantPlain, wantRef})
+	}
+	var verr *validate.Error
+	if !errors.As(err, &verr) || verr.Error() != wantRef {
+		t.Errorf("the run failed with %v, want the gate's\n%s", err, wantRef)
+	}
+	for _, r := range m.Resources() {
+		if strings.HasPrefix(r.URN, "urn:pulumi:test::berth::berth:index:Service::plain") || strings.Contains(r.URN, "berth:index:Service::ref") {
+			t.Errorf("registered %s", r.URN)
+		}
+	}
+	if len(m.ByType("aws:ecs/service:Service")) != 1 {
+		t.Errorf("%d ECS services, want the valid component's", len(m.ByType("aws:ecs/service:Service")))
+	}
+}
+
+// TestAllJoinsPlainValueProblems: without outputs, the program's error is
+// validate.All's, every component's problems in order.
+func TestAllJoinsPlainValueProblems(t *testing.T) {
+	m := testkit.New("berth", "test")
+	err := m.Run(func(ctx *pulumi.Context) error {
+		a := awsBlock()
+		a.VPCID = pulumi.String("vpc0abc")
+		_, errA := NewService(ctx, "a", &ServiceArgs{Cloud: AWS, Image: pulumi.String(digestImage), AWS: a})
+		_, errB := NewService(ctx, "b", &ServiceArgs{Cloud: GCP, Image: pulumi.String(digestImage), GCP: &cloudrun.GCP{}})
+		return validate.All(ctx, errA, errB)
+	})
+	want := "invalid arguments for berth:index:Service \"a\":\n  aws.vpcId: \"vpc0abc\" is not a VPC ID (allowed: \"vpc-\" followed by hex digits)\n" +
+		"invalid arguments for berth:index:Service \"b\":\n  gcp.region: required (for example \"us-central1\")"
+	// The SDK adds its "1 error occurred" list around the program's error
+	// (sdk/v3 v3.274.1 go/pulumi/run.go:144-146).
+	if err == nil || !strings.Contains(err.Error(), "* "+want+"\n") {
+		t.Errorf("run error = %v, want it to hold\n%s", err, want)
+	}
+	if got := m.LogErrors(); len(got) != 2 || got[0]+"\n"+got[1] != want {
+		t.Errorf("logged errors = %q", got)
+	}
+	if n := len(m.Resources()); n != 0 {
+		t.Errorf("%d resources registered", n)
 	}
 }
