@@ -135,7 +135,7 @@ func TestChildOptionsTakeBackWhatBerthSet(t *testing.T) {
 // resource/deploy/source_eval.go:2635-2648). It also shows why berth's own
 // per-child options are transformations: a Go transform's answer replaces
 // the child's options, and the Go SDK cannot answer deleteBeforeReplace
-// false (sdk go/pulumi/context.go:511-514), so the ECS service it touched
+// false (sdk go/pulumi/context.go:521-524), so the ECS service it touched
 // lost its create-first replacement.
 func TestTransformsOnTheComponentReachEveryDescendant(t *testing.T) {
 	m, _ := testkit.RunComponent(t, func(ctx *pulumi.Context) (*Service, error) {
