@@ -3,6 +3,7 @@ package berth
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -112,18 +113,29 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		return nil, err
 	}
 
+	// Values that arrive as outputs are checked once they resolve, before
+	// this component registers, and so before the image or the service or
+	// any of their children does (validate.Gate). The children await this
+	// component's URN before their own dependencies (sdk/v3 v3.274.1
+	// go/pulumi/context.go:2989-3003), so every registration fails with
+	// this component's error.
+	var pending []validate.Pending
+	if args.Cloud == AWS {
+		pending = (&fargate.ServiceArgs{Service: args.Service, AWS: *args.AWS}).PendingChecks()
+	}
+	gate := validate.Gate(TypeToken, name, pending...)
 	c := &Service{}
-	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(TypeToken, name, c, append(slices.Clone(opts), pulumi.DependsOnInputs(gate))...); err != nil {
 		return nil, fmt.Errorf("registering component: %w", err)
 	}
-	parent := pulumi.Parent(c)
+	parent := pulumi.Composite(append([]pulumi.ResourceOption{pulumi.Parent(c)}, forward(opts)...)...)
 
 	ref := args.Image
 	var repositoryARN pulumi.StringInput
 	if imgArgs != nil {
 		c.BuiltImage, err = image.NewImage(ctx, name, imgArgs, parent)
 		if err != nil {
-			return nil, fmt.Errorf("creating image: %w", err)
+			return nil, own(name, fmt.Errorf("creating image: %w", err))
 		}
 		ref, repositoryARN = c.BuiltImage.Ref, c.BuiltImage.RepositoryARN
 	}
@@ -133,13 +145,13 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	case GCP:
 		c.CloudRun, err = cloudrun.NewService(ctx, name, &cloudrun.ServiceArgs{Image: ref, Service: args.Service, GCP: *args.GCP}, parent)
 		if err != nil {
-			return nil, fmt.Errorf("creating Cloud Run service: %w", err)
+			return nil, own(name, fmt.Errorf("creating Cloud Run service: %w", err))
 		}
 		c.URL, c.ServiceName = c.CloudRun.URL, c.CloudRun.ServiceName
 	case AWS:
 		c.Fargate, err = fargate.NewService(ctx, name, &fargate.ServiceArgs{Image: ref, RepositoryARN: repositoryARN, Service: args.Service, AWS: *args.AWS}, parent)
 		if err != nil {
-			return nil, fmt.Errorf("creating Fargate service: %w", err)
+			return nil, own(name, fmt.Errorf("creating Fargate service: %w", err))
 		}
 		c.URL, c.ServiceName = c.Fargate.URL, c.Fargate.ServiceName
 	}
@@ -148,7 +160,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		"image":       c.Image,
 		"serviceName": c.ServiceName,
 	}); err != nil {
-		return nil, fmt.Errorf("registering outputs: %w", err)
+		return nil, own(name, fmt.Errorf("registering outputs: %w", err))
 	}
 	return c, nil
 }
@@ -260,4 +272,37 @@ func addProblems(ps *validate.Problems, err error, fields map[string]string) {
 			reported[field] = true
 		}
 	}
+}
+
+// own returns this component's *validate.Error when err holds it (the
+// gate's, which fails every registration under the component), else err.
+func own(name string, err error) error {
+	var verr *validate.Error
+	if errors.As(err, &verr) && verr.Component == TypeToken && verr.Name == name {
+		return verr
+	}
+	return err
+}
+
+// forward returns the options of opts that the image and the cloud service
+// component read to give their own children (protect and retainOnDelete to
+// the stateful ones, custom timeouts to the long ones; see the package
+// documentation): a component does not see what its parent was given, and
+// the SDK passes on only protect (sdk/v3 v3.274.1 go/pulumi/context.go:1950-1953).
+func forward(opts []pulumi.ResourceOption) []pulumi.ResourceOption {
+	ro, err := pulumi.NewResourceOptions(opts...)
+	if err != nil || ro == nil {
+		return nil
+	}
+	var out []pulumi.ResourceOption
+	if ro.Protect {
+		out = append(out, pulumi.Protect(true))
+	}
+	if ro.RetainOnDelete {
+		out = append(out, pulumi.RetainOnDelete(true))
+	}
+	if ro.CustomTimeouts != nil {
+		out = append(out, pulumi.Timeouts(ro.CustomTimeouts))
+	}
+	return out
 }

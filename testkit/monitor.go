@@ -304,6 +304,12 @@ func (m *Monitor) Warnings() []string {
 	return m.mon.Result().Warnings
 }
 
+// LogErrors returns what the program logged as errors (ctx.Log.Error,
+// validate.All), in order.
+func (m *Monitor) LogErrors() []string {
+	return m.mon.Result().LogErrors
+}
+
 // Resources returns every recorded resource in registration order, with
 // Parent empty for children of the stack.
 func (m *Monitor) Resources() []Resource {

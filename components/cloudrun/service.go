@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/vpcaccess"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/berth-dev/berth/components/internal/childopts"
 	"github.com/berth-dev/berth/components/internal/naming"
 	"github.com/berth-dev/berth/validate"
 )
@@ -78,17 +79,18 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		return nil, err
 	}
 
+	kids := childopts.Read(opts)
 	c := &Service{}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("registering component: %w", err)
 	}
-	parent := pulumi.Parent(c)
+	parent := pulumi.Composite(pulumi.Parent(c), kids.Routine())
 
-	c.ServiceAccount, err = newServiceAccount(ctx, name, p, parent)
+	c.ServiceAccount, err = newServiceAccount(ctx, name, p, parent, kids.Stateful())
 	if err != nil {
 		return nil, fmt.Errorf("creating service account: %w", err)
 	}
-	if err := c.newValueSecrets(ctx, name, p, parent); err != nil {
+	if err := c.newValueSecrets(ctx, name, p, kids, parent); err != nil {
 		return nil, fmt.Errorf("creating secrets: %w", err)
 	}
 	p.bindings = planBindings(p.secrets)
@@ -100,7 +102,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	var connectorID pulumi.StringInput
 	switch {
 	case p.vpc != nil && p.vpc.connector != nil:
-		c.Connector, err = newConnector(ctx, name, p, parent)
+		c.Connector, err = newConnector(ctx, name, p, parent, kids.Long())
 		if err != nil {
 			return nil, fmt.Errorf("creating VPC connector: %w", err)
 		}
@@ -121,7 +123,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	// A replacement (a new name, Region or project) is a new service beside
 	// the old, at a new URL: the old one serves until the end of the update.
 	c.Service, err = cloudrunv2.NewService(ctx, name+"-svc", p.serviceArgs(args.Image, c.ServiceAccount.Email, connectorID),
-		parent, pulumi.DependsOn(deps), naming.CreateFirst)
+		parent, pulumi.DependsOn(deps), naming.CreateFirst, kids.Long())
 	if err != nil {
 		return nil, fmt.Errorf("creating Cloud Run service: %w", err)
 	}
@@ -150,7 +152,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 // every secret given as a value, and points the planned secret at them. The
 // service pins the version output, so a new value is a new version and a
 // new revision. The value stays a Pulumi secret.
-func (c *Service) newValueSecrets(ctx *pulumi.Context, name string, p *plan, opts ...pulumi.ResourceOption) error {
+func (c *Service) newValueSecrets(ctx *pulumi.Context, name string, p *plan, kids childopts.Options, opts ...pulumi.ResourceOption) error {
 	for i := range p.secrets {
 		s := &p.secrets[i]
 		if s.value == nil {
@@ -166,7 +168,7 @@ func (c *Service) newValueSecrets(ctx *pulumi.Context, name string, p *plan, opt
 		}
 		// Its ID changes with whatever replaces it (automatic replication):
 		// the old secret stays for the old revision until the end.
-		secret, err := secretmanager.NewSecret(ctx, name+"-"+s.key, args, append(opts, naming.CreateFirst)...)
+		secret, err := secretmanager.NewSecret(ctx, name+"-"+s.key, args, append(opts, naming.CreateFirst, kids.Stateful())...)
 		if err != nil {
 			return err
 		}

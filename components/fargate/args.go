@@ -304,34 +304,70 @@ func resolveInputs(a *ServiceArgs, ps *validate.Problems) {
 	}
 	if w.VPCID == nil {
 		ps.Addf("aws.vpcId", "required (the ID of the VPC, such as \"vpc-0123456789abcdef0\")")
-	} else if s, ok := validate.Known(w.VPCID); ok && !strings.HasPrefix(s, "vpc-") {
-		ps.Addf("aws.vpcId", "%q is not a VPC ID (allowed: \"vpc-\" followed by hex digits)", s)
+	} else if s, ok := validate.Known(w.VPCID); ok {
+		checkVPCID(s, ps)
 	}
-	subnets(ps, "aws.loadBalancerSubnetIds", w.LoadBalancerSubnetIDs, 2, "at least two subnets in different Availability Zones")
-	subnets(ps, "aws.taskSubnetIds", w.TaskSubnetIDs, 1, "at least one subnet")
+	subnets(ps, "aws.loadBalancerSubnetIds", w.LoadBalancerSubnetIDs, minLBSubnets, lbSubnetsAllowed)
+	subnets(ps, "aws.taskSubnetIds", w.TaskSubnetIDs, minTaskSubnets, taskSubnetsAllowed)
 	switch s, known := validate.Known(w.CertificateARN); {
 	case w.CertificateARN != nil && w.PlainHTTP:
 		ps.Addf("aws.plainHttp", "set together with aws.certificateArn (allowed: one of them: certificateArn for HTTPS, plainHttp for unencrypted HTTP)")
-	case w.CertificateARN != nil && known && s == "":
-		ps.Addf("aws.certificateArn", "empty (allowed: an ACM certificate ARN, arn:PARTITION:acm:REGION:ACCOUNT:certificate/ID; to serve unencrypted HTTP instead, leave it unset and set aws.plainHttp)")
-	case w.CertificateARN != nil && known && !arnOf(s, "acm", "certificate/") && !arnOf(s, "iam", "server-certificate/"):
-		ps.Addf("aws.certificateArn", "%q is not a certificate ARN (allowed: arn:PARTITION:acm:REGION:ACCOUNT:certificate/ID)", s)
+	case w.CertificateARN != nil && known:
+		checkCertificateARN(s, ps)
 	case w.CertificateARN == nil && a.Service.OrZero().Public && !w.PlainHTTP:
 		ps.Addf("aws.certificateArn", "required on an internet-facing load balancer (service.public) (allowed: an ACM certificate ARN; to serve unencrypted HTTP, fit for development only, set aws.plainHttp)")
 	}
-	if w.ClusterARN != nil {
-		if s, ok := validate.Known(w.ClusterARN); ok && !arnOf(s, "ecs", "cluster/") {
-			ps.Addf("aws.clusterArn", "%q is not an ECS cluster ARN (allowed: arn:PARTITION:ecs:REGION:ACCOUNT:cluster/NAME, or nil for a new cluster)", s)
-		}
+	if s, ok := validate.Known(w.ClusterARN); w.ClusterARN != nil && ok {
+		checkClusterARN(s, ps)
 	}
-	if w.KMSKeyARN != nil {
-		if s, ok := validate.Known(w.KMSKeyARN); ok && !arnOf(s, "kms", "key/") {
-			ps.Addf("aws.kmsKeyArn", "%q is not a KMS key ARN (allowed: arn:PARTITION:kms:REGION:ACCOUNT:key/ID; an alias ARN does not authorize kms:Decrypt)", s)
-		}
+	if s, ok := validate.Known(w.KMSKeyARN); w.KMSKeyARN != nil && ok {
+		checkKMSKeyARN(s, ps)
 	}
 }
 
-// subnets checks a subnet list whose elements are known now.
+// Subnet list rules.
+const (
+	// minLBSubnets: an Application Load Balancer needs subnets in at least
+	// two Availability Zones.
+	minLBSubnets       = 2
+	lbSubnetsAllowed   = "at least two subnets in different Availability Zones"
+	minTaskSubnets     = 1
+	taskSubnetsAllowed = "at least one subnet"
+)
+
+// The checks of single values, for a value known at construction and for
+// one that arrives as an output (PendingChecks) alike.
+
+func checkVPCID(s string, ps *validate.Problems) {
+	if !strings.HasPrefix(s, "vpc-") {
+		ps.Addf("aws.vpcId", "%q is not a VPC ID (allowed: \"vpc-\" followed by hex digits)", s)
+	}
+}
+
+func checkCertificateARN(s string, ps *validate.Problems) {
+	switch {
+	case s == "":
+		ps.Addf("aws.certificateArn", "empty (allowed: an ACM certificate ARN, arn:PARTITION:acm:REGION:ACCOUNT:certificate/ID; to serve unencrypted HTTP instead, leave it unset and set aws.plainHttp)")
+	case !arnOf(s, "acm", "certificate/") && !arnOf(s, "iam", "server-certificate/"):
+		ps.Addf("aws.certificateArn", "%q is not a certificate ARN (allowed: arn:PARTITION:acm:REGION:ACCOUNT:certificate/ID)", s)
+	}
+}
+
+func checkClusterARN(s string, ps *validate.Problems) {
+	if !arnOf(s, "ecs", "cluster/") {
+		ps.Addf("aws.clusterArn", "%q is not an ECS cluster ARN (allowed: arn:PARTITION:ecs:REGION:ACCOUNT:cluster/NAME, or nil for a new cluster)", s)
+	}
+}
+
+func checkKMSKeyARN(s string, ps *validate.Problems) {
+	if !arnOf(s, "kms", "key/") {
+		ps.Addf("aws.kmsKeyArn", "%q is not a KMS key ARN (allowed: arn:PARTITION:kms:REGION:ACCOUNT:key/ID; an alias ARN does not authorize kms:Decrypt)", s)
+	}
+}
+
+// subnets checks a subnet list whose elements are known now; an element
+// that is an output is skipped, and a list that is an output is left to
+// PendingChecks.
 func subnets(ps *validate.Problems, field string, in pulumi.StringArrayInput, least int, allowed string) {
 	if in == nil {
 		ps.Addf(field, "required (allowed: %s)", allowed)
@@ -341,10 +377,20 @@ func subnets(ps *validate.Problems, field string, in pulumi.StringArrayInput, le
 	if !ok {
 		return
 	}
-	seen := map[string]int{}
+	ids := make([]string, len(list))
+	known := make([]bool, len(list))
 	for i, el := range list {
-		s, known := validate.Known(el)
-		if !known {
+		ids[i], known[i] = validate.Known(el)
+	}
+	checkSubnetIDs(ps, field, ids, known, least, allowed)
+}
+
+// checkSubnetIDs checks a subnet list; known says which elements are
+// known (nil: all of them).
+func checkSubnetIDs(ps *validate.Problems, field string, ids []string, known []bool, least int, allowed string) {
+	seen := map[string]int{}
+	for i, s := range ids {
+		if known != nil && !known[i] {
 			continue
 		}
 		if !strings.HasPrefix(s, "subnet-") {
@@ -354,13 +400,68 @@ func subnets(ps *validate.Problems, field string, in pulumi.StringArrayInput, le
 		}
 		seen[s] = i
 	}
-	if len(list) < least {
+	if len(ids) < least {
 		noun := "subnets"
-		if len(list) == 1 {
+		if len(ids) == 1 {
 			noun = "subnet"
 		}
-		ps.Addf(field, "%d %s (allowed: %s)", len(list), noun, allowed)
+		ps.Addf(field, "%d %s (allowed: %s)", len(ids), noun, allowed)
 	}
+}
+
+// PendingChecks returns the checks of the AWS inputs whose values are not
+// known now, outputs of other resources or stack references: the VPC, the
+// subnet lists, the certificate, cluster and KMS key ARNs, with the
+// messages NewService gives the same values known at construction.
+// NewService gates the component, and so every child, on them
+// (validate.Gate). The image and the repository ARN are left out: they
+// are usually an image.Image's outputs, and gating on them would hold
+// every child until the image is built and pushed.
+func (a *ServiceArgs) PendingChecks() []validate.Pending {
+	if a == nil {
+		return nil
+	}
+	w := a.AWS
+	var out []validate.Pending
+	str := func(in pulumi.StringInput, check func(string, *validate.Problems)) {
+		if in == nil {
+			return
+		}
+		if _, ok := validate.Known(in); ok {
+			return
+		}
+		out = append(out, validate.Pending{Input: in.ToStringOutput(), Check: func(v any, ps *validate.Problems) {
+			check(v.(string), ps)
+		}})
+	}
+	list := func(in pulumi.StringArrayInput, field string, least int, allowed string) {
+		if in == nil {
+			return
+		}
+		if l, ok := in.(pulumi.StringArray); ok {
+			allKnown := true
+			for _, el := range l {
+				if _, k := validate.Known(el); !k {
+					allKnown = false
+				}
+			}
+			if allKnown {
+				return
+			}
+		}
+		out = append(out, validate.Pending{Input: in.ToStringArrayOutput(), Check: func(v any, ps *validate.Problems) {
+			checkSubnetIDs(ps, field, v.([]string), nil, least, allowed)
+		}})
+	}
+	str(w.VPCID, checkVPCID)
+	list(w.LoadBalancerSubnetIDs, "aws.loadBalancerSubnetIds", minLBSubnets, lbSubnetsAllowed)
+	list(w.TaskSubnetIDs, "aws.taskSubnetIds", minTaskSubnets, taskSubnetsAllowed)
+	if !w.PlainHTTP {
+		str(w.CertificateARN, checkCertificateARN)
+	}
+	str(w.ClusterARN, checkClusterARN)
+	str(w.KMSKeyARN, checkKMSKeyARN)
+	return out
 }
 
 // seconds resolves a duration that AWS takes in whole seconds: def when v

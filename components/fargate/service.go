@@ -1,7 +1,9 @@
 package fargate
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -14,6 +16,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/berth-dev/berth/components/internal/childopts"
 	"github.com/berth-dev/berth/components/internal/naming"
 	"github.com/berth-dev/berth/validate"
 )
@@ -66,6 +69,8 @@ type Service struct {
 	// trafficRules are the security group rules between the load balancer
 	// and the tasks, which the ECS service waits for.
 	trafficRules []pulumi.Resource
+	// kids is what the component's options give its children.
+	kids childopts.Options
 	// LoadBalancer is the Application Load Balancer.
 	LoadBalancer *lb.LoadBalancer
 	// TargetGroup holds the tasks' IP addresses.
@@ -145,15 +150,18 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		return nil, err
 	}
 
-	c := &Service{}
-	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+	// Values that arrive as outputs are checked once they resolve, before
+	// the component registers, and so before any child does.
+	gate := validate.Gate(TypeToken, name, args.PendingChecks()...)
+	c := &Service{kids: childopts.Read(opts)}
+	if err := ctx.RegisterComponentResource(TypeToken, name, c, append(slices.Clone(opts), pulumi.DependsOnInputs(gate))...); err != nil {
 		return nil, fmt.Errorf("registering component: %w", err)
 	}
-	parent := pulumi.Parent(c)
+	parent := pulumi.Composite(pulumi.Parent(c), c.kids.Routine())
 	e := env{
-		account:   aws.GetCallerIdentityOutput(ctx, aws.GetCallerIdentityOutputArgs{}, parent).AccountId(),
-		region:    aws.GetRegionOutput(ctx, aws.GetRegionOutputArgs{}, parent).Name(),
-		partition: aws.GetPartitionOutput(ctx, aws.GetPartitionOutputArgs{}, parent).Partition(),
+		account:   aws.GetCallerIdentityOutput(ctx, aws.GetCallerIdentityOutputArgs{}, pulumi.Parent(c)).AccountId(),
+		region:    aws.GetRegionOutput(ctx, aws.GetRegionOutputArgs{}, pulumi.Parent(c)).Name(),
+		partition: aws.GetPartitionOutput(ctx, aws.GetPartitionOutputArgs{}, pulumi.Parent(c)).Partition(),
 	}
 	tags := pulumi.ToStringMap(p.tags)
 
@@ -164,7 +172,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		Name:            pulumi.String(p.logGroup),
 		RetentionInDays: pulumi.Int(p.retentionDays),
 		Tags:            tags,
-	}, parent, naming.CreateFirst)
+	}, parent, naming.CreateFirst, c.kids.Stateful())
 	if err != nil {
 		return nil, fmt.Errorf("creating log group: %w", err)
 	}
@@ -212,7 +220,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	if c.TaskPolicy != nil {
 		deps = append(deps, c.TaskPolicy)
 	}
-	c.Service, err = ecs.NewService(ctx, name+"-svc", p.serviceArgs(args, c, clusterARN, tags), parent, naming.CreateFirst,
+	c.Service, err = ecs.NewService(ctx, name+"-svc", p.serviceArgs(args, c, clusterARN, tags), parent, naming.CreateFirst, c.kids.Long(),
 		pulumi.DependsOn(deps),
 		// Autoscaling owns the task count after the first deployment.
 		pulumi.IgnoreChanges([]string{"desiredCount"}))
@@ -249,6 +257,10 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		"taskSecurityGroupId": c.TaskSecurityGroupID,
 		"logGroupName":        c.LogGroupName,
 	}); err != nil {
+		var verr *validate.Error
+		if errors.As(err, &verr) {
+			return nil, verr // the gate's: values that arrived as outputs
+		}
 		return nil, fmt.Errorf("registering outputs: %w", err)
 	}
 	return c, nil

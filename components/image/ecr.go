@@ -34,7 +34,7 @@ func (c *Image) ecr(ctx *pulumi.Context, name string, e *resolvedECR) (destinati
 		// is set, which deletes the images too.
 		ForceDelete: pulumi.Bool(!e.ProtectImages),
 		Tags:        pulumi.ToStringMap(e.tags),
-	}, pulumi.Parent(c), naming.CreateFirst)
+	}, pulumi.Parent(c), naming.CreateFirst, c.kids.Routine(), c.kids.Stateful())
 	if err != nil {
 		return destination{}, fmt.Errorf("creating ecr repository: %w", err)
 	}
@@ -49,7 +49,7 @@ func (c *Image) ecr(ctx *pulumi.Context, name string, e *resolvedECR) (destinati
 		Policy:     pulumi.String(policy),
 		// Replaced delete-first, as the provider does: a repository has one
 		// policy, whose ID is the repository's name.
-	}, pulumi.Parent(c))
+	}, pulumi.Parent(c), c.kids.Routine())
 	if err != nil {
 		return destination{}, fmt.Errorf("creating ecr lifecycle policy: %w", err)
 	}

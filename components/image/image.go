@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/artifactregistry"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/berth-dev/berth/components/internal/childopts"
 	"github.com/berth-dev/berth/components/internal/imageref"
 	"github.com/berth-dev/berth/components/internal/naming"
 	"github.com/berth-dev/berth/validate"
@@ -55,6 +56,9 @@ type Image struct {
 	// ECRLifecyclePolicy is the ECR repository's lifecycle policy; nil unless
 	// ImageArgs.ECR is set.
 	ECRLifecyclePolicy *ecr.LifecyclePolicy
+
+	// kids is what the component's options give its children.
+	kids childopts.Options
 }
 
 var _ pulumi.ComponentResource = (*Image)(nil)
@@ -117,7 +121,7 @@ func NewImage(ctx *pulumi.Context, name string, args *ImageArgs, opts ...pulumi.
 		return nil, fmt.Errorf("reading the build context of image %q: %w", name, err)
 	}
 
-	c := &Image{}
+	c := &Image{kids: childopts.Read(opts)}
 	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("registering image %q: %w", name, err)
 	}
@@ -152,7 +156,7 @@ func NewImage(ctx *pulumi.Context, name string, args *ImageArgs, opts ...pulumi.
 		ImageName: pulumi.Sprintf("%s:%s", dest.repository, tag),
 		Build:     buildArgs,
 		Registry:  dest.registry,
-	}, pulumi.Parent(c))
+	}, pulumi.Parent(c), c.kids.Routine())
 	if err != nil {
 		return nil, fmt.Errorf("creating docker image: %w", err)
 	}
