@@ -39,7 +39,7 @@ var (
 //	var p validate.Problems
 //	var svc spec.Service
 //	settings.Read(ctx, "orders:service", &svc, &p)
-//	if err := p.Err("stack", ctx.Stack()); err != nil {
+//	if err := p.Err(validate.StackConfig, ctx.Stack()); err != nil {
 //		return err
 //	}
 func Read(ctx *pulumi.Context, key string, dst any, p *validate.Problems) bool {

@@ -26,7 +26,7 @@ func shop(ctx *pulumi.Context) error {
 	settings.Read(ctx, "shop:orders", &orders, &p)
 	settings.Read(ctx, "shop:payments", &payments, &p)
 	settings.Read(ctx, "shop:aws", &aws, &p)
-	if err := p.Err("stack", ctx.Stack()); err != nil {
+	if err := p.Err(validate.StackConfig, ctx.Stack()); err != nil {
 		return err
 	}
 	network, err := pulumi.NewStackReference(ctx, "acme/network/prod", nil)
@@ -125,7 +125,7 @@ func TestEveryProblemInEverySettingIsNamedBeforeAnythingIsCreated(t *testing.T) 
 		"shop:payments": `{"maxInstance": 4, "secrets": [{"env": "DB", "ref": ""}]}`,
 		"shop:aws":      `{"plainHttp": "yes", "vpcID": "vpc-1"}`,
 	})
-	want := `invalid arguments for stack "prod":
+	want := `invalid configuration of stack "prod":
   orders.cpu: must be a number, got the string "lots"
   orders.env.A: must be a string, got an object
   orders.memroy: unknown setting (did you mean "memory"?) (allowed: name, port, cpu, memory, concurrency, minInstances, maxInstances, timeout, healthPath, public, env, secrets, rollout)

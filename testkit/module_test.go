@@ -102,6 +102,7 @@ func TestTheREADMEAndGodocExamplesCompileFromAnotherModule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	more = append(more, filepath.Join(root, "example_test.go"))
 	var copied []string
 	for _, f := range append(godoc, more...) {
 		rel, _ := filepath.Rel(root, f)

@@ -20,12 +20,14 @@ import (
 // packages whose identifiers their documentation may name besides their
 // own.
 var packages = map[string][]string{
-	".":                   {"spec", "validate", "components/image", "components/cloudrun", "components/fargate"},
+	".":                   {"spec", "validate", "components/image", "components/cloudrun", "components/fargate", "components/child"},
+	"components/child":    {".", "components/cloudrun", "components/fargate"},
+	"settings":            {".", "spec", "validate", "components/cloudrun", "components/fargate"},
 	"components/cloudrun": {"spec", "validate", "components/image"},
 	"components/fargate":  {"spec", "validate", "components/image"},
 	"components/image":    {"spec", "validate"},
 	"spec":                {"validate", "components/cloudrun", "components/fargate"},
-	"validate":            nil,
+	"validate":            {"."},
 	"testkit":             {".", "spec", "validate", "components/cloudrun", "components/fargate"},
 }
 
@@ -44,7 +46,8 @@ var external = []string{
 	// Go, the Pulumi SDK and the standard library.
 	"RunFunc", "StringInput", "StringOutput", "ResourceOption", "ComponentResource", "IntRef",
 	"DeleteBeforeReplace", "DryRun", "NewPropertyValue", "NewStackReference", "RegisterResourceTransform",
-	"WithMocks", "UseNumber",
+	"WithMocks", "UseNumber", "StringMap", "StringArrayInput", "DependsOnInputs", "CustomTimeouts", "IgnoreChanges",
+	"ResourceTransform", "ResourceTransformArgs", "ResourceTransformResult", "RequireObject",
 	// Names in code samples.
 	"TestOrdersService",
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -700,4 +701,23 @@ func TestConstructReportsEachProblemAtItsPropertyPath(t *testing.T) {
 func hasKey(m property.Map, k string) bool {
 	_, ok := m.GetOk(k)
 	return ok
+}
+
+// TestTheReleaseTagIsThePackageVersion: a commit tagged vX.Y.Z is the
+// release X.Y.Z, so its plugin and SDKs must carry X.Y.Z
+// (docs/releasing.md). Untagged commits pass.
+func TestTheReleaseTagIsThePackageVersion(t *testing.T) {
+	t.Parallel()
+	out, err := exec.Command("git", "tag", "--points-at", "HEAD").Output()
+	if err != nil {
+		t.Skipf("not a git checkout: %v", err)
+	}
+	for _, tag := range strings.Fields(string(out)) {
+		if !strings.HasPrefix(tag, "v") {
+			continue
+		}
+		if tag != "v"+Version {
+			t.Errorf("HEAD is tagged %s but the package version is %s (set Version in provider.go to %s)", tag, Version, strings.TrimPrefix(tag, "v"))
+		}
+	}
 }
