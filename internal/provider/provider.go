@@ -11,7 +11,10 @@
 // internal/provider/docgen), the enum types of the modes, the explicit type
 // tokens of the nested types, and plain inputs wherever the Go field is a
 // plain value. Validation errors become InputPropertiesError, so that the
-// engine prints each problem under the property path it concerns.
+// engine prints each problem under the property path it concerns, and so do
+// inputs that do not fit their Go fields: a value of another type, or a
+// secret or another resource's output where the field is plain (inputs.go),
+// all reported at once before the constructor runs.
 package provider
 
 //go:generate go run ./docgen -root ../.. -out docs.go
@@ -24,6 +27,7 @@ import (
 	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi-go-provider/infer"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil/rpcerror"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	perrors "github.com/pulumi/pulumi/sdk/v3/go/pulumi/errors"
 
@@ -77,7 +81,38 @@ func New() (p.Provider, error) {
 		resp.Schema, err = annotate(resp.Schema)
 		return resp, err
 	}
+	construct := prov.Construct
+	prov.Construct = func(ctx context.Context, req p.ConstructRequest) (p.ConstructResponse, error) {
+		if err := checkConstruct(req); err != nil {
+			return p.ConstructResponse{}, err
+		}
+		return construct(ctx, req)
+	}
 	return prov, nil
+}
+
+// checkConstruct reports every input of req that does not fit its
+// component's Go arguments (checkInputs) as one InputPropertiesError,
+// before the Go SDK copies the inputs and so before the constructor creates
+// anything. The error is the gRPC status the SDK itself sends for an
+// InputPropertiesError (rpcerror.WrapDetailedError, sdk/v3 v3.274.1
+// go/common/util/rpcutil/rpcerror/rpcerror.go:158-174, as pulumi.construct
+// does, go/pulumi/provider.go:209-211), since go-provider returns a
+// Construct error to the engine as it is (provider.go:1764-1766, v1.5.0).
+func checkConstruct(req p.ConstructRequest) error {
+	token := req.Urn.Type().String()
+	for _, c := range components {
+		if c.token != token {
+			continue
+		}
+		problems := checkInputs(req.Inputs, c.args)
+		if len(problems) == 0 {
+			return nil
+		}
+		return rpcerror.WrapDetailedError(perrors.NewInputPropertiesError(
+			fmt.Sprintf("invalid arguments for %s %q", token, req.Urn.Name()), problems...))
+	}
+	return nil
 }
 
 // languages is infer's default language section, with the npm package in
