@@ -247,6 +247,44 @@ func TestConstructTakesSecretsAndOutputsWhereGoTakesInputs(t *testing.T) {
 	}
 }
 
+func TestConstructPrintsProblemsAtUnknownValuesWithoutTheValue(t *testing.T) {
+	t.Parallel()
+	// The engine's printer panics on an unknown value (propertyprint.Value,
+	// sdk/v3 v3.274.1 go/propertyprint/print.go:158), so these lines are
+	// written as the engine would write them, and sent without details.
+	in := gcpInputs(func(service, gcp map[string]any) {
+		service["memory"] = 1024
+		service["env"] = map[string]any{"IMAGE": unknown(), "TOKEN": secret("t")}
+	})
+	m, _, err := construct(t, berth.TypeToken, in)
+	rpcErr, ok := rpcerror.FromError(err)
+	if !ok {
+		t.Fatalf("Construct error %v (%T) is not a gRPC status", err, err)
+	}
+	want := "invalid arguments for berth:index:Service \"api\"\n" +
+		"\t\t- property service.memory with value 1024 has a problem: expected a string, got a number\n" +
+		"\t\t- property service.env.IMAGE has a problem: must be a plain value, got an unknown output of another resource (berth reads this field before it creates anything, so it cannot wait for another resource)\n" +
+		"\t\t- property service.env.TOKEN with value <secret> has a problem: must be a plain value, got a secret (a plain field would not keep it secret)"
+	if rpcErr.Message() != want || rpcErr.Code() != codes.InvalidArgument || len(rpcErr.InputPropertiesErrors()) != 0 {
+		t.Errorf("error = %s %q with %d details\nwant InvalidArgument %q without details", rpcErr.Code(), rpcErr.Message(), len(rpcErr.InputPropertiesErrors()), want)
+	}
+	if n := len(m.Resources()); n != 0 {
+		t.Errorf("%d resources registered, want none", n)
+	}
+}
+
+func TestPrintableLeavesOtherErrorsAlone(t *testing.T) {
+	t.Parallel()
+	values := inputs(map[string]any{"service": map[string]any{"memory": "3Gi", "env": map[string]any{"A": unknown()}}})
+	known := rpcerror.WrapDetailedError(perrors.NewInputPropertiesError("invalid", problem{PropertyPath: "service.memory", Reason: "too much"}))
+	other := fmt.Errorf("registering the service: boom")
+	for _, err := range []error{nil, known, other} {
+		if got := printable(err, values); got != err {
+			t.Errorf("printable(%v) = %v, want it unchanged", err, got)
+		}
+	}
+}
+
 // schemaLeaf is one property of the schema with the path of an input
 // that reaches it, the value that has its type, and whether it is plain.
 type schemaLeaf struct {
