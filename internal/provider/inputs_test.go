@@ -140,24 +140,24 @@ func TestConstructReportsEveryMistypedOrUnplainInputAtItsPath(t *testing.T) {
 			name:  "a secret in a plain map and a plain string",
 			token: berth.TypeToken,
 			in: gcpInputs(func(service, gcp map[string]any) {
-				service["env"] = map[string]any{"API_TOKEN": secret("s3cret-token")}
+				gcp["labels"] = map[string]any{"team": secret("payments")}
 				service["secrets"].([]any)[0].(map[string]any)["key"] = secret("url")
 			}),
 			want: []problem{
-				{PropertyPath: "service.env.API_TOKEN", Reason: mustShow},
 				{PropertyPath: "service.secrets[0].key", Reason: mustShow},
+				{PropertyPath: "gcp.labels.team", Reason: mustShow},
 			},
 		},
 		{
 			name:  "another resource's output in a plain map and a plain object",
 			token: berth.TypeToken,
 			in: gcpInputs(func(service, gcp map[string]any) {
-				service["env"] = map[string]any{"IMAGE": output("europe-west1-docker.pkg.dev/acme/apps/other@sha256:00")}
+				gcp["labels"] = map[string]any{"image-tag": output("6806ecf261a8")}
 				gcp["vpc"] = output(map[string]any{"connectorId": "projects/acme/locations/europe-west1/connectors/c"})
 			}),
 			want: []problem{
-				{PropertyPath: "service.env.IMAGE", Reason: mustWait},
 				{PropertyPath: "gcp.vpc", Reason: mustWait},
+				{PropertyPath: `gcp.labels["image-tag"]`, Reason: mustWait},
 			},
 		},
 		{
@@ -175,20 +175,20 @@ func TestConstructReportsEveryMistypedOrUnplainInputAtItsPath(t *testing.T) {
 			token: berth.TypeToken,
 			in: gcpInputs(func(service, gcp map[string]any) {
 				service["memory"] = 1024
-				service["env"] = map[string]any{"B": secret("b"), "A": output("a"), "C": "plain"}
 				service["secrets"] = []any{
 					map[string]any{"env": "DATABASE_URL", "ref": "orders-db-url", "version": 3},
 					map[string]any{"path": "/etc/key", "value": secret("k"), "mode": "0400"},
 				}
 				gcp["region"] = []any{"europe-west1"}
+				gcp["labels"] = map[string]any{"b": secret("b"), "a": output("a"), "c": "plain"}
 			}),
 			want: []problem{
 				{PropertyPath: "service.memory", Reason: "expected a string, got a number"},
-				{PropertyPath: "service.env.A", Reason: mustWait},
-				{PropertyPath: "service.env.B", Reason: mustShow},
 				{PropertyPath: "service.secrets[0].version", Reason: "expected a string, got a number"},
 				{PropertyPath: "service.secrets[1].mode", Reason: "expected an integer, got a string"},
 				{PropertyPath: "gcp.region", Reason: "expected a string, got an array"},
+				{PropertyPath: "gcp.labels.a", Reason: mustWait},
+				{PropertyPath: "gcp.labels.b", Reason: mustShow},
 			},
 		},
 		{
@@ -254,7 +254,7 @@ func TestConstructPrintsProblemsAtUnknownValuesWithoutTheValue(t *testing.T) {
 	// written as the engine would write them, and sent without details.
 	in := gcpInputs(func(service, gcp map[string]any) {
 		service["memory"] = 1024
-		service["env"] = map[string]any{"IMAGE": unknown(), "TOKEN": secret("t")}
+		gcp["labels"] = map[string]any{"image": unknown(), "team": secret("payments")}
 	})
 	m, _, err := construct(t, berth.TypeToken, in)
 	rpcErr, ok := rpcerror.FromError(err)
@@ -263,8 +263,8 @@ func TestConstructPrintsProblemsAtUnknownValuesWithoutTheValue(t *testing.T) {
 	}
 	want := "invalid arguments for berth:index:Service \"api\"\n" +
 		"\t\t- property service.memory with value 1024 has a problem: expected a string, got a number\n" +
-		"\t\t- property service.env.IMAGE has a problem: must be a plain value, got an unknown output of another resource (berth reads this field before it creates anything, so it cannot wait for another resource)\n" +
-		"\t\t- property service.env.TOKEN with value <secret> has a problem: must be a plain value, got a secret (a plain field would not keep it secret)"
+		"\t\t- property gcp.labels.image has a problem: must be a plain value, got an unknown output of another resource (berth reads this field before it creates anything, so it cannot wait for another resource)\n" +
+		"\t\t- property gcp.labels.team with value <secret> has a problem: must be a plain value, got a secret (a plain field would not keep it secret)"
 	if rpcErr.Message() != want || rpcErr.Code() != codes.InvalidArgument || len(rpcErr.InputPropertiesErrors()) != 0 {
 		t.Errorf("error = %s %q with %d details\nwant InvalidArgument %q without details", rpcErr.Code(), rpcErr.Message(), len(rpcErr.InputPropertiesErrors()), want)
 	}
@@ -275,7 +275,7 @@ func TestConstructPrintsProblemsAtUnknownValuesWithoutTheValue(t *testing.T) {
 
 func TestPrintableLeavesOtherErrorsAlone(t *testing.T) {
 	t.Parallel()
-	values := inputs(map[string]any{"service": map[string]any{"memory": "3Gi", "env": map[string]any{"A": unknown()}}})
+	values := inputs(map[string]any{"service": map[string]any{"memory": "3Gi", "healthPath": unknown()}})
 	known := rpcerror.WrapDetailedError(perrors.NewInputPropertiesError("invalid", problem{PropertyPath: "service.memory", Reason: "too much"}))
 	other := fmt.Errorf("registering the service: boom")
 	for _, err := range []error{nil, known, other} {

@@ -17,7 +17,7 @@
 // an invalid setting with the exact error berth reports (and changes
 // nothing in the cloud) and is destroyed. The Cloud Run YAML program also
 // runs with inputs its Go fields do not take (a number for a string, a
-// secret and another resource's output in service.env): a preview and an
+// secret and another resource's output in gcp.labels): a preview and an
 // up without one fail with every problem at its property path, and nothing
 // of the service is created. The tests need the Pulumi CLI,
 // pulumi-language-yaml, Node.js and npm (with the npm registry): without

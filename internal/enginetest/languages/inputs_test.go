@@ -46,19 +46,19 @@ var inputCases = []inputCase{
 		upCreated: []string{"create pulumi:providers:berth default", "create pulumi:pulumi:Stack orders-dev"},
 	},
 	{
-		name: "a secret and another resource's output in service.env",
+		name: "a secret and another resource's output in gcp.labels",
 		edits: []edit{
 			{"resources:\n", "resources:\n  other:\n    type: berth:image:Image\n    properties:\n      build:\n        context: ./app\n      artifactRegistry:\n        location: europe-west1\n"},
-			{"memory: 1Gi\n", "memory: 1Gi\n        env:\n          TOKEN:\n            fn::secret: s3cret-token\n          OTHER_IMAGE: ${other.ref}\n"},
+			{"region: europe-west1\n", "region: europe-west1\n        labels:\n          team:\n            fn::secret: payments\n          image: ${other.ref}\n"},
 		},
 		// In a preview the output is unknown, and the engine cannot print
 		// an unknown value (internal/provider: printable).
 		previewError: "berth:index:Service resource 'orders' has a problem: invalid arguments for berth:index:Service \"orders\"\n" +
-			"\t\t- property service.env.OTHER_IMAGE has a problem: must be a plain value, got an unknown output of another resource (berth reads this field before it creates anything, so it cannot wait for another resource)\n" +
-			"\t\t- property service.env.TOKEN with value <secret> has a problem: must be a plain value, got a secret (a plain field would not keep it secret)\n",
+			"\t\t- property gcp.labels.image has a problem: must be a plain value, got an unknown output of another resource (berth reads this field before it creates anything, so it cannot wait for another resource)\n" +
+			"\t\t- property gcp.labels.team with value <secret> has a problem: must be a plain value, got a secret (a plain field would not keep it secret)\n",
 		upError: "berth:index:Service resource 'orders' has a problem: invalid arguments for berth:index:Service \"orders\"\n" +
-			"\t\t- property service.env.OTHER_IMAGE with value \"europe-west1-docker.pkg.dev/berth-test-467312/other-488b0c6/other@sha256:3bf77e44a7b3cfb1502e270e34895a7917840c35bf8544964764631f1b2ad9cc\" has a problem: must be a plain value, got an output of another resource (berth reads this field before it creates anything, so it cannot wait for another resource)\n" +
-			"\t\t- property service.env.TOKEN with value <secret> has a problem: must be a plain value, got a secret (a plain field would not keep it secret)\n",
+			"\t\t- property gcp.labels.image with value \"europe-west1-docker.pkg.dev/berth-test-467312/other-488b0c6/other@sha256:3bf77e44a7b3cfb1502e270e34895a7917840c35bf8544964764631f1b2ad9cc\" has a problem: must be a plain value, got an output of another resource (berth reads this field before it creates anything, so it cannot wait for another resource)\n" +
+			"\t\t- property gcp.labels.team with value <secret> has a problem: must be a plain value, got a secret (a plain field would not keep it secret)\n",
 		// The YAML host registers orders once other's ref is known, so
 		// other is created first (with --skip-preview only); nothing of
 		// orders is.
