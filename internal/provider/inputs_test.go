@@ -252,24 +252,54 @@ func TestConstructPrintsProblemsAtUnknownValuesWithoutTheValue(t *testing.T) {
 	// The engine's printer panics on an unknown value (propertyprint.Value,
 	// sdk/v3 v3.274.1 go/propertyprint/print.go:158), so these lines are
 	// written as the engine would write them, and sent without details.
-	in := gcpInputs(func(service, gcp map[string]any) {
-		service["memory"] = 1024
-		gcp["labels"] = map[string]any{"image": unknown(), "team": secret("payments")}
-	})
-	m, _, err := construct(t, berth.TypeToken, in)
-	rpcErr, ok := rpcerror.FromError(err)
-	if !ok {
-		t.Fatalf("Construct error %v (%T) is not a gRPC status", err, err)
+	tests := []struct {
+		name string
+		in   map[string]any
+		want string
+	}{
+		{
+			name: "an unknown output in a plain field",
+			in: gcpInputs(func(service, gcp map[string]any) {
+				service["memory"] = 1024
+				gcp["labels"] = map[string]any{"image": unknown(), "team": secret("payments")}
+			}),
+			want: "invalid arguments for berth:index:Service \"api\"\n" +
+				"\t\t- property service.memory with value 1024 has a problem: expected a string, got a number\n" +
+				"\t\t- property gcp.labels.image has a problem: must be a plain value, got an unknown output of another resource (berth reads this field before it creates anything, so it cannot wait for another resource)\n" +
+				"\t\t- property gcp.labels.team with value <secret> has a problem: must be a plain value, got a secret (a plain field would not keep it secret)",
+		},
+		{
+			// Validation's problems too: in a preview, a subnet list that
+			// another resource produces holds unknown IDs.
+			name: "a validation problem at a list holding an unknown",
+			in: map[string]any{
+				"cloud": "aws", "image": ecrImage,
+				"service": map[string]any{"memory": "1Gi", "cpu": 1},
+				"aws": map[string]any{
+					"vpcId": "vpc-0abc", "loadBalancerSubnetIds": []any{unknown()}, "taskSubnetIds": []any{"subnet-priv1", "subnet-priv2"},
+					"certificateArn": certARN,
+				},
+			},
+			want: "invalid arguments for berth:index:Service \"api\"\n" +
+				"\t\t- property aws.loadBalancerSubnetIds has a problem: 1 subnet (allowed: at least two subnets in different Availability Zones)\n" +
+				"\t\t- property service.memory with value \"1Gi\" has a problem: 1Gi is not offered with cpu 1 on Fargate (allowed with cpu 1: 2Gi to 8Gi in steps of 1Gi)",
+		},
 	}
-	want := "invalid arguments for berth:index:Service \"api\"\n" +
-		"\t\t- property service.memory with value 1024 has a problem: expected a string, got a number\n" +
-		"\t\t- property gcp.labels.image has a problem: must be a plain value, got an unknown output of another resource (berth reads this field before it creates anything, so it cannot wait for another resource)\n" +
-		"\t\t- property gcp.labels.team with value <secret> has a problem: must be a plain value, got a secret (a plain field would not keep it secret)"
-	if rpcErr.Message() != want || rpcErr.Code() != codes.InvalidArgument || len(rpcErr.InputPropertiesErrors()) != 0 {
-		t.Errorf("error = %s %q with %d details\nwant InvalidArgument %q without details", rpcErr.Code(), rpcErr.Message(), len(rpcErr.InputPropertiesErrors()), want)
-	}
-	if n := len(m.Resources()); n != 0 {
-		t.Errorf("%d resources registered, want none", n)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			m, _, err := construct(t, berth.TypeToken, tt.in)
+			rpcErr, ok := rpcerror.FromError(err)
+			if !ok {
+				t.Fatalf("Construct error %v (%T) is not a gRPC status", err, err)
+			}
+			if rpcErr.Message() != tt.want || rpcErr.Code() != codes.InvalidArgument || len(rpcErr.InputPropertiesErrors()) != 0 {
+				t.Errorf("error = %s %q with %d details\nwant InvalidArgument %q without details", rpcErr.Code(), rpcErr.Message(), len(rpcErr.InputPropertiesErrors()), tt.want)
+			}
+			if n := len(m.Resources()); n != 0 {
+				t.Errorf("%d resources registered, want none", n)
+			}
+		})
 	}
 }
 
