@@ -15,17 +15,20 @@ import (
 // that the Go SDK could not copy into args, a component's Go arguments
 // struct, or that it could copy only by dropping what makes it a secret or
 // another resource's output; each names the property path, as the engine
-// prints it ("service.secrets[0].version"). No problem means the SDK's
-// copy succeeds.
+// prints it ("service.secrets[0].version"). It is stricter than the SDK in
+// two places: a fraction in an integer field, which the SDK truncates, and
+// a resource where a string is expected, which the SDK turns into the
+// resource's ID in a plain field.
 //
 // The Go SDK copies the inputs into args before the constructor runs
 // (pulumi-go-provider v1.5.0 infer/component.go:129-141, calling
 // ConstructInputs.CopyTo, sdk/v3 v3.274.1 go/pulumi/provider/provider.go:60,
 // which is constructInputsCopyTo, go/pulumi/provider.go:660-782, and
-// copyInputTo, provider.go:357-540), and stops at the first failure with an error
-// that names only the top-level input ("copying input \"service\": expected
-// a pulumi.String, got a number", provider.go:700). This walk follows the
-// same rules over the whole value and collects every failure instead:
+// copyInputTo, provider.go:357-540), and stops at the first failure with
+// an error that names only the top-level input ("copying input
+// \"service\": expected a pulumi.String, got a number", provider.go:700).
+// This walk follows the same rules over the whole value and collects every
+// failure instead:
 //
 //   - A field whose Go type is a Pulumi input or output (pulumi.StringInput,
 //     pulumi.StringArrayInput) takes a secret, an unknown or another
@@ -51,7 +54,7 @@ import (
 // schema's `plain`, so the two agree whatever the fields become.
 func checkInputs(inputs property.Map, args reflect.Type) []perrors.InputPropertyErrorDetails {
 	var c checker
-	c.fields(property.Path{}, inputs, args)
+	c.fields(property.Path{}, inputs, args, true)
 	return c.problems
 }
 
@@ -72,9 +75,9 @@ func (c *checker) problem(path property.Path, reason string) {
 }
 
 // fields checks the entries of m that are tagged fields of struct t, in the
-// order of t's fields. Keys that are not fields are left alone, as the SDK
-// leaves them (copyToStruct, provider.go:627-657).
-func (c *checker) fields(path property.Path, m property.Map, t reflect.Type) {
+// order of t's fields, plain as value's plain. Keys that are not fields are
+// left alone, as the SDK leaves them (copyToStruct, provider.go:627-657).
+func (c *checker) fields(path property.Path, m property.Map, t reflect.Type, plain bool) {
 	for i := range t.NumField() {
 		f := t.Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("pulumi"), ",")
@@ -82,7 +85,7 @@ func (c *checker) fields(path property.Path, m property.Map, t reflect.Type) {
 			continue
 		}
 		if v, ok := m.GetOk(name); ok {
-			c.value(path.AppendKey(name), v, f.Type, true)
+			c.value(path.AppendKey(name), v, f.Type, plain)
 		}
 	}
 }
@@ -133,6 +136,8 @@ func (c *checker) value(path property.Path, v property.Value, t reflect.Type, pl
 			c.mismatch(path, v, t)
 		}
 	case reflect.String:
+		// The SDK takes a resource's ID for a plain string (rpc.go:905-915)
+		// but refuses a resource for a string input; berth takes neither.
 		if !v.IsString() {
 			c.mismatch(path, v, t)
 		}
@@ -157,7 +162,7 @@ func (c *checker) value(path property.Path, v property.Value, t reflect.Type, pl
 			c.mismatch(path, v, t)
 			return
 		}
-		c.fields(path, v.AsMap(), t)
+		c.fields(path, v.AsMap(), t, plain)
 	}
 }
 

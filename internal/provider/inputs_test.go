@@ -247,11 +247,12 @@ func TestConstructTakesSecretsAndOutputsWhereGoTakesInputs(t *testing.T) {
 	}
 }
 
-func TestConstructPrintsProblemsAtUnknownValuesWithoutTheValue(t *testing.T) {
+func TestConstructPrintsProblemsAtValuesTheEnginePrinterRefusesWithoutThem(t *testing.T) {
 	t.Parallel()
-	// The engine's printer panics on an unknown value (propertyprint.Value,
-	// sdk/v3 v3.274.1 go/propertyprint/print.go:158), so these lines are
-	// written as the engine would write them, and sent without details.
+	// The engine's printer panics on an unknown value or a resource
+	// (propertyprint.Value, sdk/v3 v3.274.1 go/propertyprint/print.go:158),
+	// so these lines are written as the engine would write them, and sent
+	// without details.
 	tests := []struct {
 		name string
 		in   map[string]any
@@ -267,6 +268,15 @@ func TestConstructPrintsProblemsAtUnknownValuesWithoutTheValue(t *testing.T) {
 				"\t\t- property service.memory with value 1024 has a problem: expected a string, got a number\n" +
 				"\t\t- property gcp.labels.image has a problem: must be a plain value, got an unknown output of another resource (berth reads this field before it creates anything, so it cannot wait for another resource)\n" +
 				"\t\t- property gcp.labels.team with value <secret> has a problem: must be a plain value, got a secret (a plain field would not keep it secret)",
+		},
+		{
+			// A resource reference is the other value the printer refuses.
+			name: "a resource for a string",
+			in: gcpInputs(func(service, gcp map[string]any) {
+				service["name"] = resource.MakeCustomResourceReference(otherURN, "other-id", "")
+			}),
+			want: "invalid arguments for berth:index:Service \"api\"\n" +
+				"\t\t- property service.name has a problem: expected a string, got a resource",
 		},
 		{
 			// Validation's problems too: in a preview, a subnet list that
