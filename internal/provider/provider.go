@@ -11,7 +11,10 @@
 // internal/provider/docgen), the enum types of the modes, the explicit type
 // tokens of the nested types, and plain inputs wherever the Go field is a
 // plain value. Validation errors become InputPropertiesError, so that the
-// engine prints each problem under the property path it concerns.
+// engine prints each problem under the property path it concerns, and so do
+// inputs that do not fit their Go fields: a value of another type, or a
+// secret or another resource's output where the field is plain (inputs.go),
+// all reported at once before the constructor runs.
 package provider
 
 //go:generate go run ./docgen -root ../.. -out docs.go
@@ -20,10 +23,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi-go-provider/infer"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil/rpcerror"
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
+	"github.com/pulumi/pulumi/sdk/v3/go/propertyprint"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	perrors "github.com/pulumi/pulumi/sdk/v3/go/pulumi/errors"
 
@@ -77,7 +84,118 @@ func New() (p.Provider, error) {
 		resp.Schema, err = annotate(resp.Schema)
 		return resp, err
 	}
+	construct := prov.Construct
+	prov.Construct = func(ctx context.Context, req p.ConstructRequest) (p.ConstructResponse, error) {
+		if err := checkConstruct(req); err != nil {
+			return p.ConstructResponse{}, printable(err, req.Inputs)
+		}
+		resp, err := construct(ctx, req)
+		return resp, printable(err, req.Inputs)
+	}
 	return prov, nil
+}
+
+// checkConstruct reports every input of req that does not fit its
+// component's Go arguments (checkInputs) as one InputPropertiesError,
+// before the Go SDK copies the inputs and so before the constructor creates
+// anything. The error is the gRPC status the SDK itself sends for an
+// InputPropertiesError (rpcerror.WrapDetailedError, sdk/v3 v3.274.1
+// go/common/util/rpcutil/rpcerror/rpcerror.go:158-174, as pulumi.construct
+// does, go/pulumi/provider.go:209-211), since go-provider returns a
+// Construct error to the engine as it is (provider.go:1764-1766, v1.5.0).
+func checkConstruct(req p.ConstructRequest) error {
+	token := req.Urn.Type().String()
+	for _, c := range components {
+		if c.token != token {
+			continue
+		}
+		problems := checkInputs(req.Inputs, c.args)
+		if len(problems) == 0 {
+			return nil
+		}
+		return rpcerror.WrapDetailedError(perrors.NewInputPropertiesError(
+			fmt.Sprintf("invalid arguments for %s %q", token, req.Urn.Name()), problems...))
+	}
+	return nil
+}
+
+// printable returns err, an error of Construct, in a form the engine can
+// print. The engine prints each problem of an InputPropertiesError with the
+// value at its path (errorToMessage, pkg/v3 v3.274.1
+// resource/deploy/source_eval.go:2393-2419), and its printer panics, ending
+// the CLI, on an unknown value or a resource reference
+// (propertyprint.Value, sdk/v3 v3.274.1 go/propertyprint/print.go:158), as
+// an output of a resource not yet created is in a preview. When any
+// problem's value holds one, printable writes the lines as the engine
+// would, without the value where it cannot be printed, into the message of
+// an error without details, which the engine prints as it is
+// (source_eval.go:2396-2400); otherwise err is returned unchanged.
+func printable(err error, inputs property.Map) error {
+	rpcErr, ok := rpcerror.FromError(err)
+	if err == nil || !ok || len(rpcErr.InputPropertiesErrors()) == 0 {
+		return err
+	}
+	type line struct {
+		perrors.InputPropertyErrorDetails
+		value string
+	}
+	var lines []line
+	rewrite := false
+	for _, pe := range rpcErr.InputPropertiesErrors() {
+		l := line{InputPropertyErrorDetails: pe}
+		var path property.Path
+		if path.UnmarshalText([]byte(pe.PropertyPath)) == nil {
+			if v, err := path.Get(property.New(inputs)); err == nil {
+				if !canPrint(v) {
+					rewrite = true
+				} else {
+					var b strings.Builder
+					if propertyprint.Value(&b, v, false) == nil {
+						l.value = b.String()
+					}
+				}
+			}
+		}
+		lines = append(lines, l)
+	}
+	if !rewrite {
+		return err
+	}
+	var msg strings.Builder
+	msg.WriteString(rpcErr.Message())
+	for _, l := range lines {
+		if l.value != "" {
+			fmt.Fprintf(&msg, "\n\t\t- property %s with value %s has a problem: %s", l.PropertyPath, l.value, l.Reason)
+		} else {
+			fmt.Fprintf(&msg, "\n\t\t- property %s has a problem: %s", l.PropertyPath, l.Reason)
+		}
+	}
+	return rpcerror.New(rpcErr.Code(), msg.String())
+}
+
+// canPrint reports whether propertyprint.Value prints v: it prints a secret
+// as <secret> without looking inside, and fails on an unknown value or a
+// resource reference (print.go:29-158).
+func canPrint(v property.Value) bool {
+	switch {
+	case v.Secret():
+		return true
+	case v.IsComputed(), v.IsResourceReference():
+		return false
+	case v.IsArray():
+		for _, e := range v.AsArray().All {
+			if !canPrint(e) {
+				return false
+			}
+		}
+	case v.IsMap():
+		for _, e := range v.AsMap().All {
+			if !canPrint(e) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // languages is infer's default language section, with the npm package in

@@ -15,7 +15,11 @@
 //
 // Each program goes up, previews with no change, takes a change, fails on
 // an invalid setting with the exact error berth reports (and changes
-// nothing in the cloud) and is destroyed. The tests need the Pulumi CLI,
+// nothing in the cloud) and is destroyed. The Cloud Run YAML program also
+// runs with inputs its Go fields do not take (a number for a string, a
+// secret and another resource's output in gcp.labels): a preview and an
+// up without one fail with every problem at its property path, and nothing
+// of the service is created. The tests need the Pulumi CLI,
 // pulumi-language-yaml, Node.js and npm (with the npm registry): without
 // one, a test skips, saying so, and under CI=true it fails (internal/ci).
 // The Python program is compiled, not run (internal/provider/sdktest).

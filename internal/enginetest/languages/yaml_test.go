@@ -100,39 +100,18 @@ func TestYAMLProgramsOfTheREADMERunUnderTheEngine(t *testing.T) {
 // runYAML runs the README's YAML program of tc through its steps.
 func runYAML(t *testing.T, tc yamlCase) {
 	w := newWorld(t, yamlHostDir)
-	project := filepath.Join(w.dir, "orders")
 	program := readmeProgram(t, "yaml "+tc.name, "yaml")
-	writeFile(t, filepath.Join(project, "Pulumi.yaml"), program)
-	appContext(t, project)
-	// The README's `packages: {berth: ./plugins}`: a directory that holds
-	// the plugin binary. The engine takes a packages: path as a project
-	// plugin in that directory (pkg/v3 v3.274.1 resource/plugin/host.go:
-	// collectPluginsFromPackages, resolvePluginPath) and runs the binary it
-	// finds there, wanting a PulumiPlugin.yaml only when there is none
-	// (resource/plugin/plugin.go:529-556); the YAML host loads the schema
-	// from the same packages: (pulumi-yaml v1.25.0 pkg/server/server.go:309).
-	if err := os.MkdirAll(filepath.Join(project, "plugins"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(berthPlugin, filepath.Join(project, "plugins", "pulumi-resource-berth")); err != nil {
-		t.Fatal(err)
-	}
-
-	ctx := context.Background()
-	s, err := auto.UpsertStackLocalSource(ctx, "dev", project, auto.Pulumi(command(t)), auto.EnvVars(w.vars))
-	if err != nil {
-		t.Fatalf("creating the stack: %v", err)
-	}
-	setConfig(t, s, tc.config)
+	project, s := yamlStack(t, w, program, tc.config)
 
 	up := func() (outcome, auto.UpResult, error) {
-		ctx, cancel := context.WithTimeout(ctx, opTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 		defer cancel()
 		ch := make(chan events.EngineEvent)
 		wait := collect(ch)
 		res, err := s.Up(ctx, optup.EventStreams(ch))
 		return outcome{events: wait()}, res, err
 	}
+	ctx := context.Background()
 
 	// 1. Up: every resource is created.
 	first, res, err := up()
@@ -198,6 +177,35 @@ func runYAML(t *testing.T, tc yamlCase) {
 	if got := w.live(); len(got) != 0 {
 		t.Errorf("after pulumi destroy the cloud holds %q", got)
 	}
+}
+
+// yamlStack writes program as the project "orders" of w, with the app it
+// builds and the plugin in ./plugins, and returns the project's directory
+// and its stack "dev" with config set.
+func yamlStack(t *testing.T, w *world, program string, config map[string]string) (string, auto.Stack) {
+	t.Helper()
+	project := filepath.Join(w.dir, "orders")
+	writeFile(t, filepath.Join(project, "Pulumi.yaml"), program)
+	appContext(t, project)
+	// The README's `packages: {berth: ./plugins}`: a directory that holds
+	// the plugin binary. The engine takes a packages: path as a project
+	// plugin in that directory (pkg/v3 v3.274.1 resource/plugin/host.go:
+	// collectPluginsFromPackages, resolvePluginPath) and runs the binary it
+	// finds there, wanting a PulumiPlugin.yaml only when there is none
+	// (resource/plugin/plugin.go:529-556); the YAML host loads the schema
+	// from the same packages: (pulumi-yaml v1.25.0 pkg/server/server.go:309).
+	if err := os.MkdirAll(filepath.Join(project, "plugins"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(berthPlugin, filepath.Join(project, "plugins", "pulumi-resource-berth")); err != nil {
+		t.Fatal(err)
+	}
+	s, err := auto.UpsertStackLocalSource(context.Background(), "dev", project, auto.Pulumi(command(t)), auto.EnvVars(w.vars))
+	if err != nil {
+		t.Fatalf("creating the stack: %v", err)
+	}
+	setConfig(t, s, config)
+	return project, s
 }
 
 // collect drains an event channel until it is closed and returns the

@@ -4,7 +4,7 @@
 // Pulumi's own code generators (the ones `pulumi package add` runs through
 // the language hosts), compile them (TypeScript from npm at pinned
 // versions, Python with compileall), compile the README's adoption
-// programs against them, check the README's YAML program against the
+// programs against them (and see tsc refuse outputs in plain fields), check the README's YAML program against the
 // schema, and run the real engine against the plugin: how it reports
 // invalid arguments, and a berth:index:Service going up against the engine
 // test tier's fake cloud with the resources the Go constructor registers.

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -268,6 +269,49 @@ func TestTypeScriptSDKAndTheREADMEProgramCompile(t *testing.T) {
 }
 `)
 	run(t, program, nil, tsc, "-p", ".")
+
+	// An output where the Go field is plain does not compile: the schema
+	// marks those fields plain, and the SDK types them without Input. The
+	// image, an input, takes the same output.
+	refused := filepath.Join(nodeDir, "refused")
+	write(t, filepath.Join(refused, "index.ts"), `import * as pulumi from "@pulumi/pulumi";
+import * as berth from "@berth-dev/berth";
+
+const other = pulumi.output("from-another-resource");
+new berth.Service("orders", {
+    cloud: berth.Cloud.GCP,
+    image: other,
+    service: { memory: other },
+    gcp: { region: "europe-west1", labels: { team: other } },
+});
+`)
+	copyFile(t, filepath.Join(program, "tsconfig.json"), filepath.Join(refused, "tsconfig.json"))
+	cmd := exec.Command(tsc, "-p", ".")
+	cmd.Dir = refused
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatal("tsc compiled a program with outputs in plain fields")
+	}
+	var errs []string
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if strings.HasPrefix(line, "index.ts(") {
+			errs = append(errs, strings.Join(strings.SplitN(line, ":", 3)[:2], ":")) // "index.ts(L,C): error TSN"
+		}
+	}
+	want := []string{"index.ts(8,16): error TS2322", "index.ts(9,46): error TS2322"}
+	if !slices.Equal(errs, want) {
+		t.Errorf("tsc reported %q, want the memory and the label only, %q:\n%s", errs, want, out)
+	}
+}
+
+// copyFile copies the file from to to.
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, to, string(data))
 }
 
 // installedVersion is the version of pkg under dir's node_modules.
