@@ -73,7 +73,8 @@ type Service struct {
 	// identity may read exactly these. Default: none.
 	Secrets []Secret `pulumi:"secrets,optional"`
 	// Rollout is how a release is watched and rolled back on its own.
-	// Default: unset, every field's default (alarms on on Fargate).
+	// Default: unset, every field's default: alarms off on Cloud Run, on
+	// on Fargate.
 	Rollout *Rollout `pulumi:"rollout,optional"`
 }
 
