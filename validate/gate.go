@@ -1,6 +1,11 @@
 package validate
 
-import "github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+import (
+	"strconv"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
 
 // Pending is a check of an input whose value is not known when the
 // component is constructed: an output of another resource or of a stack
@@ -17,7 +22,8 @@ type Pending struct {
 
 // Gate runs every pending check once all their inputs are known and
 // returns an output of no resources that fails with one *Error, listing
-// every problem under component and name, when any check records one.
+// every problem under component and name, when any check records one. A
+// message about an input that is a secret does not quote its value.
 //
 // A component registers itself with pulumi.DependsOnInputs(gate): the SDK
 // waits for the gate before it sends the registration and fails the
@@ -38,17 +44,49 @@ func Gate(component, name string, pending ...Pending) pulumi.ResourceArrayOutput
 		return pulumi.ResourceArray{}.ToResourceArrayOutput()
 	}
 	inputs := make([]any, len(pending))
+	outputs := make([]pulumi.Output, len(pending))
 	for i, p := range pending {
 		inputs[i] = p.Input
+		outputs[i] = pulumi.ToOutput(p.Input)
 	}
 	return pulumi.All(inputs...).ApplyT(func(vs []any) ([]pulumi.Resource, error) {
 		var ps Problems
 		for i, p := range pending {
-			p.Check(vs[i], &ps)
+			// Resolved by now: IsSecret does not wait.
+			if !pulumi.IsSecret(outputs[i]) {
+				p.Check(vs[i], &ps)
+				continue
+			}
+			var secret Problems
+			p.Check(vs[i], &secret)
+			for _, problem := range secret.List() {
+				ps.Addf(problem.Field, "%s", redact(problem.Message, vs[i]))
+			}
 		}
 		if err := ps.Err(component, name); err != nil {
 			return nil, err
 		}
 		return []pulumi.Resource{}, nil
 	}).(pulumi.ResourceArrayOutput)
+}
+
+// redact replaces a secret value, and each string of a secret list, in a
+// check's message: a message quotes the value it rejects, and a secret
+// stack output must not reach the log.
+func redact(msg string, v any) string {
+	var secrets []string
+	switch x := v.(type) {
+	case string:
+		secrets = []string{x}
+	case []string:
+		secrets = x
+	}
+	for _, s := range secrets {
+		if s == "" {
+			continue
+		}
+		msg = strings.ReplaceAll(msg, strconv.Quote(s), "[secret]")
+		msg = strings.ReplaceAll(msg, s, "[secret]")
+	}
+	return msg
 }

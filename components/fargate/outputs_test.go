@@ -2,6 +2,7 @@ package fargate
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -90,5 +91,30 @@ func TestValidValuesFromOutputsPassTheGate(t *testing.T) {
 	}
 	if got := testkit.Prop(t, m.One(t, typeTargetGroup), "vpcId"); got != "vpc-0abc" {
 		t.Errorf("target group vpcId = %v", got)
+	}
+}
+
+// TestASecretValueFromAnOutputIsNotQuoted: a stack reference's secret
+// output that fails a check is named by its path, never by its value.
+func TestASecretValueFromAnOutputIsNotQuoted(t *testing.T) {
+	t.Parallel()
+	m := testkit.New("berth", "test", testkit.WithStackOutputs("acme/network/prod", map[string]any{
+		"vpcId":            "vpc-0abc",
+		"publicSubnetIds":  []any{"subnet-pub1", "subnet-pub2"},
+		"privateSubnetIds": []any{"subnet-priv1", "subnet-priv2"},
+		"certificateArn":   "",
+	}))
+	err := m.Run(func(ctx *pulumi.Context) error {
+		args, err := networkArgs(ctx)
+		if err != nil {
+			return err
+		}
+		args.AWS.VPCID = pulumi.ToSecret(pulumi.String("hunter2-not-a-vpc")).(pulumi.StringOutput)
+		_, err = NewService(ctx, "api", args)
+		return err
+	})
+	want := `aws.vpcId: [secret] is not a VPC ID (allowed: "vpc-" followed by hex digits)`
+	if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "hunter2") {
+		t.Fatalf("the run failed with %v, want it to hold %s and not the value", err, want)
 	}
 }
