@@ -120,8 +120,11 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	// go/pulumi/context.go:2989-3003), so every registration fails with
 	// this component's error.
 	var pending []validate.Pending
-	if args.Cloud == AWS {
+	switch args.Cloud {
+	case AWS:
 		pending = (&fargate.ServiceArgs{Service: args.Service, AWS: *args.AWS}).PendingChecks()
+	case GCP:
+		pending = (&cloudrun.ServiceArgs{Service: args.Service}).PendingChecks()
 	}
 	gate := validate.Gate(TypeToken, name, pending...)
 	c := &Service{}

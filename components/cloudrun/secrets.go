@@ -75,12 +75,8 @@ func resolveSecrets(secrets []spec.Secret, ps *validate.Problems) []plannedSecre
 		if s.Key != "" {
 			ps.Addf(at("key"), "JSON keys are an AWS Secrets Manager feature (allowed on Cloud Run: no key; store the value in a secret of its own)")
 		}
-		if id, ok := validate.Known(s.Ref); ok && id != "" && !secretIDPattern.MatchString(id) {
-			hint := ""
-			if strings.Contains(id, "/versions/") {
-				hint = "; put the version in version"
-			}
-			ps.Addf(at("ref"), "%q is not a secret ID (allowed: 1 to 255 letters, digits, hyphens and underscores, optionally after \"projects/P/secrets/\")%s", id, hint)
+		if id, ok := validate.Known(s.Ref); ok {
+			checkSecretID(id, at("ref"), ps)
 		}
 		switch {
 		case s.Env != "" && s.Path == "":
@@ -124,10 +120,31 @@ func resolveSecrets(secrets []spec.Secret, ps *validate.Problems) []plannedSecre
 func checkVersion(s spec.Secret, field string, ps *validate.Problems) {
 	version, known := validate.Known(s.Version)
 	switch {
-	case s.Version == nil || known && version == "":
+	case s.Version == nil:
 		ps.Addf(field, "required with ref (allowed: a version number such as \"1\"%s)", latestHint(s))
-	case !known:
-		// An output, such as a SecretVersion's version: always a number.
+	case known:
+		checkVersionValue(s, version, field, ps)
+	}
+	// An output is checked when it resolves (ServiceArgs.PendingChecks).
+}
+
+// checkSecretID checks a secret's ID or name, known now or resolved.
+func checkSecretID(id, field string, ps *validate.Problems) {
+	if id == "" || secretIDPattern.MatchString(id) {
+		return
+	}
+	hint := ""
+	if strings.Contains(id, "/versions/") {
+		hint = "; put the version in version"
+	}
+	ps.Addf(field, "%q is not a secret ID (allowed: 1 to 255 letters, digits, hyphens and underscores, optionally after \"projects/P/secrets/\")%s", id, hint)
+}
+
+// checkVersionValue checks a secret version, known now or resolved.
+func checkVersionValue(s spec.Secret, version, field string, ps *validate.Problems) {
+	switch {
+	case version == "":
+		ps.Addf(field, "required with ref (allowed: a version number such as \"1\"%s)", latestHint(s))
 	case version == "latest" && s.Env != "":
 		ps.Addf(field, "\"latest\" is not allowed for an environment secret, which is read once per instance (allowed: a version number such as \"1\")")
 	case version == "latest" && !s.AllowLatest:
@@ -308,4 +325,35 @@ func (p *plan) secretVolumes() (cloudrunv2.ServiceTemplateVolumeArray, cloudrunv
 		})
 	}
 	return volumes, mounts
+}
+
+// PendingChecks returns the checks of the secret references and versions
+// that are outputs (a stack reference's, another resource's), with the
+// messages NewService gives the same values known at construction.
+// NewService gates the component, and so every child, on them
+// (validate.Gate): a "latest" version of an environment secret from a
+// stack reference fails before anything is created. The image is left out,
+// as on Fargate: gating on it would hold every child until the build.
+func (a *ServiceArgs) PendingChecks() []validate.Pending {
+	if a == nil || a.Service == nil {
+		return nil
+	}
+	var out []validate.Pending
+	for i, s := range a.Service.Secrets {
+		field := validate.Index("service.secrets", i)
+		if s.Value != nil || s.Ref == nil {
+			continue
+		}
+		if _, known := validate.Known(s.Ref); !known {
+			out = append(out, validate.Pending{Input: s.Ref.ToStringOutput(), Check: func(v any, ps *validate.Problems) {
+				checkSecretID(v.(string), validate.Join(field, "ref"), ps)
+			}})
+		}
+		if _, known := validate.Known(s.Version); s.Version != nil && !known {
+			out = append(out, validate.Pending{Input: s.Version.ToStringOutput(), Check: func(v any, ps *validate.Problems) {
+				checkVersionValue(s, v.(string), validate.Join(field, "version"), ps)
+			}})
+		}
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package cloudrun
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/cloudrunv2"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/secretmanager"
@@ -80,8 +81,9 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	}
 
 	kids := childopts.Read(opts)
+	gate := validate.Gate(TypeToken, name, args.PendingChecks()...)
 	c := &Service{}
-	if err := ctx.RegisterComponentResource(TypeToken, name, c, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(TypeToken, name, c, append(slices.Clone(opts), pulumi.DependsOnInputs(gate))...); err != nil {
 		return nil, fmt.Errorf("registering component: %w", err)
 	}
 	parent := pulumi.Composite(pulumi.Parent(c), kids.Routine())
