@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -261,5 +262,57 @@ func TestAllJoinsPlainValueProblems(t *testing.T) {
 	}
 	if n := len(m.Resources()); n != 0 {
 		t.Errorf("%d resources registered", n)
+	}
+}
+
+// teamComponent is an adopter's own component that holds berth's.
+type teamComponent struct{ pulumi.ResourceState }
+
+// TestRoutineChildrenOfANestedComponentAreNotProtectedByItsAncestors: a
+// berth component given only pulumi.Parent of a protected component of the
+// adopter's is protected through the SDK (context.go:1950-1953) without an
+// option of its own; its routine children are still explicitly not, so a
+// new image can still replace the task definition. Its stateful children
+// keep the protection they inherit.
+func TestRoutineChildrenOfANestedComponentAreNotProtectedByItsAncestors(t *testing.T) {
+	m := testkit.New("berth", "test")
+	err := m.Run(func(ctx *pulumi.Context) error {
+		team := &teamComponent{}
+		if err := ctx.RegisterComponentResource("acme:index:Team", "payments", team, pulumi.Protect(true), pulumi.RetainOnDelete(true)); err != nil {
+			return err
+		}
+		_, err := NewService(ctx, "api", &ServiceArgs{Cloud: AWS, Build: buildContext(t), AWS: awsBlock()}, pulumi.Parent(team))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := optionsOf(t, m, "aws:ecs/taskDefinition:TaskDefinition", "api-taskdef"); got.Protect || got.RetainOnDelete {
+		t.Errorf("the task definition inherits protection: %+v", got)
+	}
+	if got := optionsOf(t, m, "aws:cloudwatch/logGroup:LogGroup", "api-logs"); !got.Protect {
+		t.Errorf("the log group lost the protection it inherits: %+v", got)
+	}
+}
+
+// TestEveryOptionForOneChildGoesInOneCall: the documented form keeps both
+// options; a second call for the same child replaces the first, as the SDK
+// keeps a transformation's last answer (context.go:2259-2276).
+func TestEveryOptionForOneChildGoesInOneCall(t *testing.T) {
+	timeouts := &pulumi.CustomTimeouts{Update: "40m"}
+	one, _ := testkit.RunComponent(t, func(ctx *pulumi.Context) (*Service, error) {
+		return NewService(ctx, "api", &ServiceArgs{Cloud: AWS, Build: buildContext(t), AWS: awsBlock()},
+			child.Options(child.FargateService, pulumi.IgnoreChanges([]string{"taskDefinition"}), pulumi.Timeouts(timeouts)))
+	})
+	got := optionsOf(t, one, "aws:ecs/service:Service", "api-svc")
+	if !reflect.DeepEqual(got.IgnoreChanges, []string{"desiredCount", "taskDefinition"}) || got.CustomTimeouts == nil || got.CustomTimeouts.Update != "40m" {
+		t.Errorf("one call: ECS service options = %+v", got)
+	}
+	two, _ := testkit.RunComponent(t, func(ctx *pulumi.Context) (*Service, error) {
+		return NewService(ctx, "api", &ServiceArgs{Cloud: AWS, Build: buildContext(t), AWS: awsBlock()},
+			child.IgnoreChanges(child.FargateService, "taskDefinition"), child.Options(child.FargateService, pulumi.Timeouts(timeouts)))
+	})
+	if got := optionsOf(t, two, "aws:ecs/service:Service", "api-svc"); slices.Contains(got.IgnoreChanges, "taskDefinition") {
+		t.Errorf("two calls: the first was kept, which the SDK does not do: %+v", got)
 	}
 }

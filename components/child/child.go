@@ -12,11 +12,13 @@
 //		child.Options(child.FargateLoadBalancer, pulumi.Timeouts(&pulumi.CustomTimeouts{Create: "30m"})),
 //	)
 //
+// (two children, one call each).
+//
 // The option is a pulumi.Transformations entry, which the Go SDK runs on
 // the resource it is given to and on every descendant (sdk/v3 v3.274.1
 // go/pulumi/context.go:2250-2280: a resource's own transformations, then
 // its parent's collected list), before the registration is sent. It adds
-// opts after the child's own options, and keeps all of them: unlike a
+// opts after the child's own options and keeps those: unlike a
 // pulumi.Transforms callback, whose answer replaces the child's options
 // with what the Go SDK can send back (context.go:496-565: no
 // deleteBeforeReplace false, no deletedWith), it cannot turn a child's
@@ -24,6 +26,16 @@
 // Options can also take back what berth set (child.Options(role,
 // pulumi.Protect(true)) protects a routine child of a protected
 // component).
+//
+// Give every option for one child in one call: the SDK runs each
+// transformation on the child's own options and keeps the last answer
+// (context.go:2259-2276), so a second Options or IgnoreChanges for the
+// same child, or a transformation of the adopter's that answers for it,
+// replaces the first:
+//
+//	child.Options(child.FargateService,
+//		pulumi.IgnoreChanges([]string{"desiredCount", "taskDefinition"}),
+//		pulumi.Timeouts(&pulumi.CustomTimeouts{Update: "40m"}))
 //
 // Use the Role constants: a role that no child has matches nothing.
 package child
@@ -103,7 +115,8 @@ func Options(role Role, opts ...pulumi.ResourceOption) pulumi.ResourceOption {
 
 // IgnoreChanges makes the engine ignore changes to paths (input property
 // paths of the child's provider type, as pulumi.IgnoreChanges takes them)
-// of the child of role.
+// of the child of role. It is Options(role, pulumi.IgnoreChanges(paths)):
+// for more options on the same child, use Options with all of them.
 func IgnoreChanges(role Role, paths ...string) pulumi.ResourceOption {
 	return Options(role, pulumi.IgnoreChanges(paths))
 }

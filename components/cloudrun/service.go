@@ -88,7 +88,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	}
 	parent := pulumi.Composite(pulumi.Parent(c), kids.Routine())
 
-	c.ServiceAccount, err = newServiceAccount(ctx, name, p, parent, kids.Stateful())
+	c.ServiceAccount, err = newServiceAccount(ctx, name, p, pulumi.Parent(c), kids.Stateful())
 	if err != nil {
 		return nil, fmt.Errorf("creating service account: %w", err)
 	}
@@ -170,7 +170,7 @@ func (c *Service) newValueSecrets(ctx *pulumi.Context, name string, p *plan, kid
 		}
 		// Its ID changes with whatever replaces it (automatic replication):
 		// the old secret stays for the old revision until the end.
-		secret, err := secretmanager.NewSecret(ctx, name+"-"+s.key, args, append(opts, naming.CreateFirst, kids.Stateful())...)
+		secret, err := secretmanager.NewSecret(ctx, name+"-"+s.key, args, pulumi.Parent(c), naming.CreateFirst, kids.Stateful())
 		if err != nil {
 			return err
 		}

@@ -268,7 +268,7 @@ func (c *Service) newRoles(ctx *pulumi.Context, name string, p *plan, args *Serv
 		Description:      pulumi.String("ECS task role of berth service " + name + ": the app's own AWS identity"),
 		AssumeRolePolicy: trust,
 		Tags:             tags,
-	}, parent, naming.CreateFirst, c.kids.Stateful())
+	}, pulumi.Parent(c), naming.CreateFirst, c.kids.Stateful())
 	if err != nil {
 		return fmt.Errorf("creating task role: %w", err)
 	}

@@ -176,7 +176,7 @@ func (c *Service) newLoadBalancer(ctx *pulumi.Context, name string, p *plan, arg
 		DropInvalidHeaderFields: pulumi.Bool(true),
 		EnableHttp2:             pulumi.Bool(true),
 		Tags:                    tags,
-	}, parent, naming.CreateFirst, c.kids.Stateful(), c.kids.Long())
+	}, pulumi.Parent(c), naming.CreateFirst, c.kids.Stateful(), c.kids.Long())
 	if err != nil {
 		return fmt.Errorf("creating load balancer: %w", err)
 	}

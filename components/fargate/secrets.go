@@ -218,7 +218,7 @@ func (c *Service) newValueSecrets(ctx *pulumi.Context, name string, p *plan, tag
 			// program's configuration.
 			RecoveryWindowInDays: pulumi.Int(0),
 			Tags:                 tags,
-		}, parent, naming.CreateFirst, c.kids.Stateful())
+		}, pulumi.Parent(c), naming.CreateFirst, c.kids.Stateful())
 		if err != nil {
 			return err
 		}

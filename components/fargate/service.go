@@ -172,7 +172,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 		Name:            pulumi.String(p.logGroup),
 		RetentionInDays: pulumi.Int(p.retentionDays),
 		Tags:            tags,
-	}, parent, naming.CreateFirst, c.kids.Stateful())
+	}, pulumi.Parent(c), naming.CreateFirst, c.kids.Stateful())
 	if err != nil {
 		return nil, fmt.Errorf("creating log group: %w", err)
 	}

@@ -29,7 +29,7 @@ func (c *Image) artifactRegistry(ctx *pulumi.Context, name string, a *resolvedAR
 	if a.Project != "" {
 		args.Project = pulumi.String(a.Project)
 	}
-	repo, err := artifactregistry.NewRepository(ctx, name+"-repo", args, pulumi.Parent(c), naming.CreateFirst, c.kids.Routine(), c.kids.Stateful())
+	repo, err := artifactregistry.NewRepository(ctx, name+"-repo", args, pulumi.Parent(c), naming.CreateFirst, c.kids.Stateful())
 	if err != nil {
 		return destination{}, fmt.Errorf("creating artifact registry repository: %w", err)
 	}

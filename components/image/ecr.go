@@ -34,7 +34,7 @@ func (c *Image) ecr(ctx *pulumi.Context, name string, e *resolvedECR) (destinati
 		// is set, which deletes the images too.
 		ForceDelete: pulumi.Bool(!e.ProtectImages),
 		Tags:        pulumi.ToStringMap(e.tags),
-	}, pulumi.Parent(c), naming.CreateFirst, c.kids.Routine(), c.kids.Stateful())
+	}, pulumi.Parent(c), naming.CreateFirst, c.kids.Stateful())
 	if err != nil {
 		return destination{}, fmt.Errorf("creating ecr repository: %w", err)
 	}

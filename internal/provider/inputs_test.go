@@ -428,3 +428,22 @@ func TestConstructRefusesASecretExactlyWhereTheSchemaSaysPlain(t *testing.T) {
 		t.Errorf("only %d schema properties were tried, want every input of the four components", n)
 	}
 }
+
+// TestASecretHoldingAnUnknownIsNotPrintable: under --show-secrets the
+// engine's printer looks inside a secret and panics on an unknown there.
+func TestASecretHoldingAnUnknownIsNotPrintable(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		v    property.Value
+		want bool
+	}{
+		{property.New("db").WithSecret(true), true},
+		{property.New(property.Computed).WithSecret(true), false},
+		{property.New([]property.Value{property.New(property.Computed).WithSecret(true)}), false},
+		{property.New(property.Computed), false},
+	} {
+		if got := canPrint(tt.v); got != tt.want {
+			t.Errorf("canPrint(%v) = %v, want %v", tt.v, got, tt.want)
+		}
+	}
+}

@@ -173,13 +173,14 @@ func printable(err error, inputs property.Map) error {
 	return rpcerror.New(rpcErr.Code(), msg.String())
 }
 
-// canPrint reports whether propertyprint.Value prints v: it prints a secret
-// as <secret> without looking inside, and fails on an unknown value or a
-// resource reference (print.go:29-158).
+// canPrint reports whether propertyprint.Value prints v: it fails on an
+// unknown value or a resource reference (print.go:29-158), inside a secret
+// too when the user asked for --show-secrets.
 func canPrint(v property.Value) bool {
+	// A secret is looked into too: under --show-secrets the printer
+	// prints what it holds (pkg v3.274.1 resource/deploy/source_eval.go
+	// 3068 passes ShowSecrets), and an unknown inside it panics.
 	switch {
-	case v.Secret():
-		return true
 	case v.IsComputed(), v.IsResourceReference():
 		return false
 	case v.IsArray():

@@ -60,24 +60,23 @@ func Read(opts []pulumi.ResourceOption) Options {
 }
 
 // Routine is the option of a child that the program recreates without
-// loss: when the component is protected or retained, this child is
-// explicitly not, which stops the SDK's and the engine's inheritance.
-// Without either it adds nothing.
+// loss: it is explicitly neither protected nor retained, which stops the
+// SDK's and the engine's inheritance from the component and from any
+// ancestor above it (a component given only pulumi.Parent of a protected
+// one is protected through the SDK, context.go:1950-1953, and retained
+// through the engine, source_eval.go:2136-2137, without an option of its
+// own that Read could see). The explicit false reaches the engine: both
+// are optional in the request (proto resource.pb.go:836, 856).
 func (o Options) Routine() pulumi.ResourceOption {
-	var out []pulumi.ResourceOption
-	if o.Protect {
-		out = append(out, pulumi.Protect(false))
-	}
-	if o.RetainOnDelete {
-		out = append(out, pulumi.RetainOnDelete(false))
-	}
-	return pulumi.Composite(out...)
+	return pulumi.Composite(pulumi.Protect(false), pulumi.RetainOnDelete(false))
 }
 
 // Stateful is the option of a child whose deletion loses what the program
 // cannot recreate (images, secret values, logs, a DNS name or an identity
 // that others point at): it is protected and retained as the component
-// is. Give it after Routine; the later option wins.
+// is. Give it in place of Routine, never with it: without an option of
+// the component's own it adds nothing, so the child inherits what its
+// ancestors have, as the SDK and engine pass it on.
 func (o Options) Stateful() pulumi.ResourceOption {
 	var out []pulumi.ResourceOption
 	if o.Protect {
