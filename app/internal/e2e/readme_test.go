@@ -10,35 +10,35 @@ import (
 	"testing"
 )
 
-// readmeMainCommand returns the command the README's quick start gives as
-// the main job: the line of its first sh block marked "# the main job".
-func readmeMainCommand(t *testing.T, root string) string {
+// readmeServiceCommand returns the command the README's sample service
+// section gives to run the service: the line marked "# the sample service".
+func readmeServiceCommand(t *testing.T, root string) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(root, "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if cmd, _, ok := strings.Cut(line, "# the main job"); ok {
+		if cmd, _, ok := strings.Cut(line, "# the sample service"); ok && !strings.HasPrefix(line, "#") {
 			return strings.TrimSpace(cmd)
 		}
 	}
-	t.Fatal(`README.md has no line marked "# the main job"`)
+	t.Fatal(`README.md has no line marked "# the sample service"`)
 	return ""
 }
 
-// TestREADMEMainCommandStopsOnSIGTERM runs the README's main command as a
-// user's shell would, from the repository root, and sends SIGTERM to the
+// TestREADMEServiceCommandStopsOnSIGTERM runs the README's command for the
+// sample service as a user's shell would, from the repository root, and sends SIGTERM to the
 // process it started, as `kill -TERM <pid>` or a process manager does:
 // the service must shut down as the built binary does (exit 0, "shutdown
 // complete") and leave nothing listening.
-func TestREADMEMainCommandStopsOnSIGTERM(t *testing.T) {
+func TestREADMEServiceCommandStopsOnSIGTERM(t *testing.T) {
 	t.Parallel()
 	root, err := filepath.Abs(filepath.Join("..", "..", ".."))
 	if err != nil {
 		t.Fatal(err)
 	}
-	line := readmeMainCommand(t, root)
+	line := readmeServiceCommand(t, root)
 	cmd := exec.Command("bash", "-c", line)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "PORT=0")
