@@ -2,10 +2,13 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 
+	"github.com/berth-dev/berth/settings"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	perrors "github.com/pulumi/pulumi/sdk/v3/go/pulumi/errors"
@@ -75,17 +78,26 @@ func (c *checker) problem(path property.Path, reason string) {
 }
 
 // fields checks the entries of m that are tagged fields of struct t, in the
-// order of t's fields, plain as value's plain. Keys that are not fields are
-// left alone, as the SDK leaves them (copyToStruct, provider.go:627-657).
+// order of t's fields, plain as value's plain, then reports each key that
+// is not a field, with the field it most likely means: the SDK would drop
+// it silently (copyToStruct, provider.go:627-657), so `maxInstance: 4`
+// would deploy the default.
 func (c *checker) fields(path property.Path, m property.Map, t reflect.Type, plain bool) {
+	var names []string
 	for i := range t.NumField() {
 		f := t.Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("pulumi"), ",")
 		if name == "" || !f.IsExported() {
 			continue
 		}
+		names = append(names, name)
 		if v, ok := m.GetOk(name); ok {
 			c.value(path.AppendKey(name), v, f.Type, plain)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(m.AsMap())) {
+		if !slices.Contains(names, k) {
+			c.problem(path.AppendKey(k), fmt.Sprintf("unknown property%s (allowed: %s)", settings.Nearest(k, names), strings.Join(names, ", ")))
 		}
 	}
 }

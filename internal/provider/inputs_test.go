@@ -75,6 +75,18 @@ func TestConstructReportsEveryMistypedOrUnplainInputAtItsPath(t *testing.T) {
 			},
 		},
 		{
+			name:  "unknown properties, with the one meant",
+			token: berth.TypeToken,
+			in: gcpInputs(func(service, gcp map[string]any) {
+				service["maxInstance"] = 4
+				gcp["regoin"] = "europe-west1"
+			}),
+			want: []problem{
+				{PropertyPath: "service.maxInstance", Reason: `unknown property (did you mean "maxInstances"?) (allowed: name, port, cpu, memory, concurrency, minInstances, maxInstances, timeout, healthPath, public, env, secrets, rollout)`},
+				{PropertyPath: "gcp.regoin", Reason: `unknown property (did you mean "region"?) (allowed: region, project, ingress, invokers, vpc, executionEnvironment, cpuAlwaysAllocated, startupCpuBoost, labels)`},
+			},
+		},
+		{
 			name:  "a number for a string, in a map of maps of arrays in an array",
 			token: fargate.TypeToken,
 			in: map[string]any{
