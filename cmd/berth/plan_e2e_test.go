@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/berth-dev/berth/internal/plan"
 )
@@ -568,5 +570,31 @@ func TestPlanProdRegionAndAccountComeFromTheStacksConfiguration(t *testing.T) {
 	stdout, _, _ = runBerth(t, nil, "plan", "--stack", "prod", "--set", "aws:allowedAccountIds=[]")
 	if strings.Contains(stdout, "arn:aws:iam::123456789012") || strings.Contains(stdout, "arn:aws:iam:::") {
 		t.Errorf("a plan without the account shows one, or an empty one:\n%s", stdout)
+	}
+}
+
+// TestTheQuickStartPreviewPlansAndDiffsTheDevStack runs the README's main
+// job, scripts/preview.sh, as a user does on a fresh clone: it plans the
+// dev stack at the last commit and with a change, and prints the diff.
+func TestTheQuickStartPreviewPlansAndDiffsTheDevStack(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("compiles the dev stack's program twice; skipped with -short")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "bash", filepath.Join("..", "..", "scripts", "preview.sh"), "dev", "--set", "service.memory=1Gi")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("scripts/preview.sh: %v\n%s", err, out)
+	}
+	for _, want := range []string{
+		"Plan for berth/dev: 13 resources\n",
+		"Diff of berth/dev: 0 to create, 1 to update, 0 to replace, 0 to delete; 1 flag\n",
+		`  capacity app-svc: memory "512Mi" -> "1Gi" (template.containers[0].resources.limits.memory)` + "\n",
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the preview lacks %q:\n%s", want, out)
+		}
 	}
 }
