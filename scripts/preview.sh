@@ -14,13 +14,14 @@ cd "$(dirname "$0")/.."
 stack=${1:-dev}
 shift || true
 work=$(mktemp -d)
-cleanup() {
-	git worktree remove --force "$work/base" >/dev/null 2>&1 || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'rm -rf "$work"' EXIT
 go build -o "$work/berth" ./cmd/berth
-git worktree add --detach --quiet "$work/base" HEAD
+# The last commit's files, extracted without touching .git (a worktree
+# would change .git while other readers of the repository walk it), with
+# the modes a checkout gives them (the umask applied, as git does): the
+# image's content tag hashes file modes.
+mkdir "$work/base"
+git archive HEAD | tar -x --no-same-permissions -C "$work/base"
 echo "preview: planning stack $stack at the last commit" >&2
 "$work/berth" plan --stack "$stack" --dir "$work/base" --format json >"$work/base.json"
 echo "preview: planning stack $stack as the working tree has it${*:+, with $*}" >&2
