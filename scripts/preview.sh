@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # berth's main job, with no set-up (Go and git only; no credentials,
-# plugins or Pulumi CLI; network only the first time, for the Go modules):
-# plans a stack of this
-# repository's project as the working tree has it and as the last commit
-# had it, prints the plan, then berth diff of the two with its risk flags
-# and cost change: what a reviewer of a pull request gets. The first run
-# compiles the program (minutes); later runs reuse it.
+# plugins or Pulumi CLI; network only the first time, for the Go
+# modules): plans a stack of this repository's project as the working tree
+# has it and as the last commit had it, prints the plan, then berth diff of
+# the two with its risk flags and cost change: what a reviewer of a pull
+# request gets. The first run compiles the program (minutes); later runs
+# reuse it.
 #
 #   bash scripts/preview.sh                                 # the dev stack
 #   bash scripts/preview.sh prod                            # another stack
