@@ -28,6 +28,14 @@ func Find(root string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return cachedTool(Var, "pulumi-"+version, "pulumi", "Pulumi CLI", "builds it from tools/pulumi")
+}
+
+// cachedTool returns the binary bin that scripts/setup.sh installs into
+// $BERTH_TOOLS_CACHE (default: berth/ in the user's cache directory) as
+// dir/bin/bin, or an error naming the path, what setup does (how) and the
+// variable envVar that may point at another binary.
+func cachedTool(envVar, dir, bin, what, how string) (string, error) {
 	cache := os.Getenv("BERTH_TOOLS_CACHE")
 	if cache == "" {
 		base, err := os.UserCacheDir()
@@ -36,9 +44,9 @@ func Find(root string) (string, error) {
 		}
 		cache = filepath.Join(base, "berth")
 	}
-	p := filepath.Join(cache, "pulumi-"+version, "bin", "pulumi")
+	p := filepath.Join(cache, dir, "bin", bin)
 	if _, err := os.Stat(p); err != nil {
-		return "", fmt.Errorf("no Pulumi CLI at %s: run scripts/setup.sh, which builds it from tools/pulumi, or set %s", p, Var)
+		return "", fmt.Errorf("no %s at %s: run scripts/setup.sh, which %s, or set %s", what, p, how, envVar)
 	}
 	return p, nil
 }

@@ -1,9 +1,7 @@
 package pulumicli
 
 import (
-	"fmt"
 	"os"
-	"path/filepath"
 )
 
 // YAMLHostVar names the environment variable that may point at another
@@ -27,17 +25,5 @@ func FindYAMLHost() (string, error) {
 	if p := os.Getenv(YAMLHostVar); p != "" {
 		return p, nil
 	}
-	cache := os.Getenv("BERTH_TOOLS_CACHE")
-	if cache == "" {
-		base, err := os.UserCacheDir()
-		if err != nil {
-			return "", err
-		}
-		cache = filepath.Join(base, "berth")
-	}
-	p := filepath.Join(cache, "pulumi-language-yaml-"+YAMLHostVersion, "bin", "pulumi-language-yaml")
-	if _, err := os.Stat(p); err != nil {
-		return "", fmt.Errorf("no pulumi-language-yaml at %s: run scripts/setup.sh, which installs it, or set %s", p, YAMLHostVar)
-	}
-	return p, nil
+	return cachedTool(YAMLHostVar, "pulumi-language-yaml-"+YAMLHostVersion, "pulumi-language-yaml", "pulumi-language-yaml", "installs it")
 }
