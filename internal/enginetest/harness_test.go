@@ -472,31 +472,14 @@ func urnName(urn string) string {
 	return urn[strings.LastIndex(urn, "::")+2:]
 }
 
-// live returns "TYPE ID" of everything that exists in the fake cloud.
+// live returns what remains in the fake cloud (cloud.State.Remaining).
 func (e *env) live() []string {
 	e.t.Helper()
 	s, err := e.cloud.Read()
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	var out []string
-	for _, r := range s.Live() {
-		// components/fargate registers task definitions with skipDestroy,
-		// so that a rollback target is never deregistered; their deletion
-		// only leaves the state (documented in its doc.go). What must not
-		// remain is anything else, or a revision still ACTIVE in a service.
-		if r.Type == "aws:ecs/taskDefinition:TaskDefinition" && r.State["skipDestroy"] == true {
-			continue
-		}
-		out = append(out, r.Type+" "+r.ID)
-	}
-	for repo, tags := range s.Images {
-		for tag := range tags {
-			out = append(out, "image "+repo+":"+tag)
-		}
-	}
-	sort.Strings(out)
-	return out
+	return s.Remaining()
 }
 
 // state returns the fake cloud's state.

@@ -184,31 +184,14 @@ func command(t *testing.T) auto.PulumiCommand {
 	return cmd
 }
 
-// live returns "TYPE ID" of everything in the fake cloud, and "image
-// REPO:TAG" of every pushed image, sorted.
+// live returns what remains in the fake cloud (cloud.State.Remaining).
 func (w *world) live() []string {
 	w.t.Helper()
 	s, err := w.cloud.Read()
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	var out []string
-	for _, r := range s.Live() {
-		// components/fargate registers task definitions with skipDestroy so
-		// that a rollback target is never deregistered (its doc.go): a
-		// destroy only drops them from the state.
-		if r.Type == "aws:ecs/taskDefinition:TaskDefinition" && r.State["skipDestroy"] == true {
-			continue
-		}
-		out = append(out, r.Type+" "+r.ID)
-	}
-	for repo, tags := range s.Images {
-		for tag := range tags {
-			out = append(out, "image "+repo+":"+tag)
-		}
-	}
-	sort.Strings(out)
-	return out
+	return s.Remaining()
 }
 
 // outcome is what one engine operation did, read from its engine events

@@ -96,6 +96,30 @@ func (s *State) Live(types ...string) []*Record {
 	return out
 }
 
+// Remaining returns what a destroy must leave behind none of, sorted:
+// "TYPE ID" of every live record and "image REPO:TAG" of every pushed
+// image. Task definitions registered with skipDestroy are left out:
+// components/fargate registers them so, so that a rollback target is
+// never deregistered, and their deletion only leaves the state
+// (terraform-provider-aws internal/service/ecs/task_definition.go
+// resourceTaskDefinitionDelete; documented in components/fargate's doc.go).
+func (s *State) Remaining() []string {
+	var out []string
+	for _, r := range s.Live() {
+		if r.Type == "aws:ecs/taskDefinition:TaskDefinition" && r.State["skipDestroy"] == true {
+			continue
+		}
+		out = append(out, r.Type+" "+r.ID)
+	}
+	for repo, tags := range s.Images {
+		for tag := range tags {
+			out = append(out, "image "+repo+":"+tag)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Claim gives the unique keys to the resource key owner, or returns the
 // cloud's error for the first key another resource holds.
 func (s *State) Claim(owner string, keys []providers.Key) error {
