@@ -13,25 +13,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/blang/semver"
-	"github.com/pulumi/pulumi/pkg/v3/codegen/nodejs"
-	pschema "github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 
 	"github.com/berth-dev/berth/internal/ci"
-)
-
-// Versions from npm, exact. @pulumi/pulumi 3.274.1 is not published there;
-// 3.270.0 is the newest release below the CLI's version (as in
-// internal/provider/sdktest). The SDK's own TypeScript is what npm picks
-// for the range the generator writes into its package.json ("^4.7.0",
-// pkg/v3 v3.274.1 codegen/nodejs: MinimumTypescriptVersion): the last
-// TypeScript 4 release.
-const (
-	pulumiNodeVersion    = "3.270.0"
-	typescriptVersion    = "5.9.3"
-	nodeTypesVersion     = "20.19.43"
-	sdkTypescriptVersion = "4.9.5"
+	"github.com/berth-dev/berth/internal/provider/sdkgen"
 )
 
 // tsCase is the README's TypeScript program on one cloud, told by its
@@ -260,15 +245,7 @@ func maps(m map[string]string) map[string]string {
 func installSDK(t *testing.T, project string) {
 	t.Helper()
 	schema := w0pulumi(t, "package", "get-schema", berthPlugin)
-	var spec pschema.PackageSpec
-	if err := json.Unmarshal([]byte(schema), &spec); err != nil {
-		t.Fatalf("reading the schema: %v", err)
-	}
-	pkg, diags, err := pschema.BindSpec(spec, noLoader{}, pschema.ValidationOptions{})
-	if err != nil || diags.HasErrors() {
-		t.Fatalf("binding the schema: %v %v", err, diags)
-	}
-	files, err := nodejs.GeneratePackage("pulumi-language-nodejs", pkg, nil, nil, true, noLoader{})
+	files, err := sdkgen.Generate([]byte(schema), "nodejs")
 	if err != nil {
 		t.Fatalf("generating the TypeScript SDK: %v", err)
 	}
@@ -288,16 +265,16 @@ func installSDK(t *testing.T, project string) {
         "typescript": %q
     }
 }
-`, pulumiNodeVersion, nodeTypesVersion, typescriptVersion))
+`, sdkgen.PulumiNodeVersion, sdkgen.NodeTypesVersion, sdkgen.TypeScriptVersion))
 	runIn(t, project, nil, "npm", "install", "--no-audit", "--no-fund")
 
 	for dir, want := range map[string]map[string]string{
-		project: {"@pulumi/pulumi": pulumiNodeVersion, "typescript": typescriptVersion, "@types/node": nodeTypesVersion},
-		sdk:     {"typescript": sdkTypescriptVersion},
+		project: {"@pulumi/pulumi": sdkgen.PulumiNodeVersion, "typescript": sdkgen.TypeScriptVersion, "@types/node": sdkgen.NodeTypesVersion},
+		sdk:     {"typescript": sdkgen.SDKTypeScriptVersion},
 	} {
 		for name, version := range want {
-			if got := installedVersion(t, dir, name); got != version {
-				t.Errorf("npm installed %s %s in %s, want %s", name, got, dir, version)
+			if got, err := sdkgen.InstalledVersion(dir, name); err != nil || got != version {
+				t.Errorf("npm installed %s %q (%v) in %s, want %s", name, got, err, dir, version)
 			}
 		}
 	}
@@ -320,20 +297,6 @@ func w0pulumi(t *testing.T, args ...string) string {
 	return w.pulumi(home, args...)
 }
 
-// installedVersion is the version of pkg under dir's node_modules.
-func installedVersion(t *testing.T, dir, pkg string) string {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, "node_modules", pkg, "package.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var meta struct{ Version string }
-	if err := json.Unmarshal(data, &meta); err != nil {
-		t.Fatal(err)
-	}
-	return meta.Version
-}
-
 // runIn runs name with args in dir; a failure fails t.
 func runIn(t *testing.T, dir string, env []string, name string, args ...string) {
 	t.Helper()
@@ -346,23 +309,4 @@ func runIn(t *testing.T, dir string, env []string, name string, args ...string) 
 		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
 	}
 	t.Logf("%s %s: %s", filepath.Base(name), strings.Join(args, " "), time.Since(start).Round(time.Millisecond))
-}
-
-// noLoader refuses to load packages: berth's schema refers to no other.
-type noLoader struct{}
-
-func (noLoader) LoadPackage(pkg string, _ *semver.Version) (*pschema.Package, error) {
-	return nil, fmt.Errorf("the schema refers to package %s", pkg)
-}
-
-func (noLoader) LoadPackageV2(_ context.Context, d *pschema.PackageDescriptor) (*pschema.Package, error) {
-	return nil, fmt.Errorf("the schema refers to package %s", d.Name)
-}
-
-func (noLoader) LoadPackageReference(pkg string, _ *semver.Version) (pschema.PackageReference, error) {
-	return nil, fmt.Errorf("the schema refers to package %s", pkg)
-}
-
-func (noLoader) LoadPackageReferenceV2(_ context.Context, d *pschema.PackageDescriptor) (pschema.PackageReference, error) {
-	return nil, fmt.Errorf("the schema refers to package %s", d.Name)
 }

@@ -2,7 +2,6 @@ package sdktest
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -18,22 +17,11 @@ import (
 	"github.com/blang/semver"
 	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi-go-provider/integration"
-	"github.com/pulumi/pulumi/pkg/v3/codegen/nodejs"
-	"github.com/pulumi/pulumi/pkg/v3/codegen/python"
-	pschema "github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 
 	"github.com/berth-dev/berth/internal/ci"
 	"github.com/berth-dev/berth/internal/provider"
+	"github.com/berth-dev/berth/internal/provider/sdkgen"
 	"github.com/berth-dev/berth/internal/pulumicli"
-)
-
-// Versions of the TypeScript toolchain the SDK is compiled with, exact
-// versions published on npm. @pulumi/pulumi 3.274.1 is not published
-// there; 3.270.0 is the newest release below the CLI's version.
-const (
-	typescriptVersion = "5.9.3"
-	pulumiNodeVersion = "3.270.0"
-	nodeTypesVersion  = "20.19.43"
 )
 
 // root is the module root, from this package's directory.
@@ -143,20 +131,12 @@ func generateSDKs(t *testing.T) (nodeDir, pythonDir string) {
 	data := cliSchema(t)
 	nodeDir, pythonDir = filepath.Join(tmp, "sdk", "nodejs"), filepath.Join(tmp, "sdk", "python")
 	sdkOnce.step(t, func(t *testing.T) error {
-		var spec pschema.PackageSpec
-		if err := json.Unmarshal(data, &spec); err != nil {
-			return fmt.Errorf("reading the schema: %w", err)
-		}
-		pkg, diags, err := pschema.BindSpec(spec, noLoader{}, pschema.ValidationOptions{})
-		if err != nil || diags.HasErrors() {
-			return fmt.Errorf("binding the schema: %v %v", err, diags)
-		}
 		start := time.Now()
-		node, err := nodejs.GeneratePackage("pulumi-language-nodejs", pkg, nil, nil, true, noLoader{})
+		node, err := sdkgen.Generate(data, "nodejs")
 		if err != nil {
 			return fmt.Errorf("generating the TypeScript SDK: %w", err)
 		}
-		py, err := python.GeneratePackage("pulumi-language-python", pkg, nil, noLoader{})
+		py, err := sdkgen.Generate(data, "python")
 		if err != nil {
 			return fmt.Errorf("generating the Python SDK: %w", err)
 		}
@@ -175,25 +155,6 @@ func generateSDKs(t *testing.T) (nodeDir, pythonDir string) {
 		return nil
 	})
 	return nodeDir, pythonDir
-}
-
-// noLoader refuses to load packages: berth's schema refers to no other.
-type noLoader struct{}
-
-func (noLoader) LoadPackage(pkg string, _ *semver.Version) (*pschema.Package, error) {
-	return nil, fmt.Errorf("the schema refers to package %s", pkg)
-}
-
-func (noLoader) LoadPackageV2(_ context.Context, d *pschema.PackageDescriptor) (*pschema.Package, error) {
-	return nil, fmt.Errorf("the schema refers to package %s", d.Name)
-}
-
-func (noLoader) LoadPackageReference(pkg string, _ *semver.Version) (pschema.PackageReference, error) {
-	return nil, fmt.Errorf("the schema refers to package %s", pkg)
-}
-
-func (noLoader) LoadPackageReferenceV2(_ context.Context, d *pschema.PackageDescriptor) (pschema.PackageReference, error) {
-	return nil, fmt.Errorf("the schema refers to package %s", d.Name)
 }
 
 // inProcessSchema is the schema the provider serves in process.
@@ -237,10 +198,10 @@ func TestTypeScriptSDKAndTheREADMEProgramCompile(t *testing.T) {
 	// range; the test pins exact versions and skips the postinstall build,
 	// which it runs itself.
 	run(t, nodeDir, nil, "npm", "install", "--ignore-scripts", "--no-save", "--no-audit", "--no-fund",
-		"typescript@"+typescriptVersion, "@pulumi/pulumi@"+pulumiNodeVersion, "@types/node@"+nodeTypesVersion)
-	for pkg, want := range map[string]string{"typescript": typescriptVersion, "@pulumi/pulumi": pulumiNodeVersion} {
-		if got := installedVersion(t, nodeDir, pkg); got != want {
-			t.Fatalf("npm installed %s %s, want %s", pkg, got, want)
+		"typescript@"+sdkgen.TypeScriptVersion, "@pulumi/pulumi@"+sdkgen.PulumiNodeVersion, "@types/node@"+sdkgen.NodeTypesVersion)
+	for pkg, want := range map[string]string{"typescript": sdkgen.TypeScriptVersion, "@pulumi/pulumi": sdkgen.PulumiNodeVersion} {
+		if got, err := sdkgen.InstalledVersion(nodeDir, pkg); err != nil || got != want {
+			t.Fatalf("npm installed %s %q (%v), want %s", pkg, got, err, want)
 		}
 	}
 	tsc := filepath.Join(nodeDir, "node_modules", ".bin", "tsc")
@@ -312,20 +273,6 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 	write(t, to, string(data))
-}
-
-// installedVersion is the version of pkg under dir's node_modules.
-func installedVersion(t *testing.T, dir, pkg string) string {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, "node_modules", pkg, "package.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var meta struct{ Version string }
-	if err := json.Unmarshal(data, &meta); err != nil {
-		t.Fatal(err)
-	}
-	return meta.Version
 }
 
 func TestPythonSDKAndTheREADMEProgramCompile(t *testing.T) {
