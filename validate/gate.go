@@ -52,7 +52,7 @@ func Gate(component, name string, pending ...Pending) pulumi.ResourceArrayOutput
 	return pulumi.All(inputs...).ApplyT(func(vs []any) ([]pulumi.Resource, error) {
 		var ps Problems
 		for i, p := range pending {
-			// Resolved by now: IsSecret does not wait.
+			// IsSecret awaits the output, which has resolved by now.
 			if !pulumi.IsSecret(outputs[i]) {
 				p.Check(vs[i], &ps)
 				continue

@@ -107,11 +107,11 @@ func regular(path string, info fs.FileInfo, limit int64) error {
 }
 
 func tooLarge(path string, limit int64) error {
-	return fmt.Errorf("%s is %w: larger than %s (allowed: at most %s)", path, ErrTooLarge, Size(limit), Size(limit))
+	return fmt.Errorf("%s is %w: larger than %s (allowed: at most %s)", path, ErrTooLarge, size(limit), size(limit))
 }
 
-// Size prints a limit in the largest whole binary unit: "4 MiB".
-func Size(n int64) string {
+// size prints a limit in the largest whole binary unit: "4 MiB".
+func size(n int64) string {
 	switch {
 	case n >= 1<<30 && n%(1<<30) == 0:
 		return fmt.Sprintf("%d GiB", n>>30)

@@ -63,8 +63,8 @@ func TestSizeNamesTheLargestWholeUnit(t *testing.T) {
 	for n, want := range map[int64]string{
 		MaxProjectBytes: "4 MiB", MaxStateBytes: "512 MiB", 1 << 30: "1 GiB", 64 << 10: "64 KiB", 1500: "1500 bytes",
 	} {
-		if got := Size(n); got != want {
-			t.Errorf("Size(%d) = %q, want %q", n, got, want)
+		if got := size(n); got != want {
+			t.Errorf("size(%d) = %q, want %q", n, got, want)
 		}
 	}
 	if !strings.Contains(tooLarge("f", 1<<20).Error(), "1 MiB") {
