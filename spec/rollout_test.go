@@ -72,3 +72,57 @@ func TestRolloutNamesEveryProblemAtOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestCanaryTakesItsDefaults(t *testing.T) {
+	t.Parallel()
+	var ps validate.Problems
+	r := Resolve(Service{Rollout: &Rollout{Canary: &Canary{Stable: "api-1"}}}, "api", testDefaults, &ps)
+	want := ResolvedCanary{Stable: "api-1", Percent: 10, Observe: 30 * time.Minute, MinRequests: 100}
+	if !ps.Empty() || r.Rollout.Canary == nil || *r.Rollout.Canary != want {
+		t.Fatalf("Resolve = %+v, %v; want %+v", r.Rollout.Canary, ps.List(), want)
+	}
+	if got := r.Rollout.Canary.Share(); got != 10 {
+		t.Errorf("Share = %d, want 10", got)
+	}
+	aborted := want
+	aborted.Abort = true
+	if got := aborted.Share(); got != 0 {
+		t.Errorf("aborted Share = %d, want 0", got)
+	}
+}
+
+// TestCanaryNamesEveryProblemAtOnce: a share outside 1-99, an observation
+// the error budget cannot be judged within, a budget that fails nothing and
+// a single instance are each errors naming their field.
+func TestCanaryNamesEveryProblemAtOnce(t *testing.T) {
+	t.Parallel()
+	zero, hundred, one, all, none := 0, 100, 1, 100.0, 0
+	periods := 10
+	for _, tc := range []struct {
+		s    Service
+		want []string
+	}{
+		{Service{MaxInstances: &one, Rollout: &Rollout{ErrorRate: &all, Canary: &Canary{Percent: &zero, Observe: "4m", MinRequests: &none}}}, []string{
+			"service.rollout.errorRate: 100 lets every request of the canary fail, so no release could fail it (allowed with a canary: more than 0, below 100)",
+			"service.rollout.canary.stable: required: the release that serves the rest (`berth rollout promote --stack STACK` writes the one running now)",
+			"service.rollout.canary.percent: 0 is not a canary share (allowed: 1 to 99 percent; leave it out for 10, or set abort to send none)",
+			`service.rollout.canary.observe: "4m" is not an observation (allowed: whole minutes from "5m" to "24h"; leave it out for "30m")`,
+			"service.rollout.canary.minRequests: 0 is out of range (allowed: 1 to 1000000; leave it out for 100)",
+			"service.maxInstances: 1 leaves no instance for a canary beside the stable release (allowed with rollout.canary: 2 or more)",
+		}},
+		{Service{Rollout: &Rollout{Period: "5m", Periods: &periods, Canary: &Canary{Stable: "s", Percent: &hundred}}}, []string{
+			"service.rollout.canary.percent: 100 is not a canary share (allowed: 1 to 99 percent; leave it out for 10, or set abort to send none)",
+			`service.rollout.canary.observe: "30m" ends before the error budget is judged once: the alarms need 10 periods of 5m0s, 50m0s (allowed: at least 50m0s, or fewer or shorter periods)`,
+		}},
+	} {
+		var ps validate.Problems
+		Resolve(tc.s, "api", testDefaults, &ps)
+		var got []string
+		for _, p := range ps.List() {
+			got = append(got, p.Field+": "+p.Message)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("problems:\n%q\nwant\n%q", got, tc.want)
+		}
+	}
+}

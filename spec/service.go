@@ -314,6 +314,10 @@ func Resolve(s Service, name string, d Defaults, ps *validate.Problems) Resolved
 	}
 	checkSecrets(s.Secrets, env, &p)
 	r.Rollout = resolveRollout(s.Rollout, d, &p)
+	if r.Rollout.Canary != nil && r.MaxInstances < 2 {
+		// The new release and the stable one each need an instance.
+		p.Addf("maxInstances", "%d leaves no instance for a canary beside the stable release (allowed with rollout.canary: 2 or more)", r.MaxInstances)
+	}
 	ps.Merge("service", &p)
 	return r
 }

@@ -201,7 +201,10 @@ func (a *ServiceArgs) resolve(project, stack, name string) (*plan, error) {
 		ps.Addf("service.rollout.alarms", "%q is not available on Cloud Run: it has no deployment alarms to roll a revision back (allowed on Cloud Run: %q, or leave it out)", spec.AlarmsOn, spec.AlarmsOff)
 	}
 	for _, f := range s.Rollout.Tuned {
-		ps.Addf("service."+f, "tunes the alarms, which Cloud Run does not have (allowed on Cloud Run: leave it out)")
+		if f == "rollout.errorRate" && s.Rollout.Canary != nil {
+			continue // the canary's error budget
+		}
+		ps.Addf("service."+f, "tunes the alarms, which Cloud Run does not have (allowed on Cloud Run: leave it out, or errorRate with a canary as its error budget)")
 	}
 	p := &plan{
 		region:               g.Region,

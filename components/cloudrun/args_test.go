@@ -168,7 +168,7 @@ func TestValidationNamesTheField(t *testing.T) {
 		{"no alarms on Cloud Run", func(a *ServiceArgs) { a.Service.Rollout = &spec.Rollout{Alarms: spec.AlarmsOn} },
 			"service.rollout.alarms", `"on" is not available on Cloud Run: it has no deployment alarms to roll a revision back (allowed on Cloud Run: "off", or leave it out)`},
 		{"no alarm tuning on Cloud Run", func(a *ServiceArgs) { a.Service.Rollout = &spec.Rollout{Period: "2m"} },
-			"service.rollout.period", "tunes the alarms, which Cloud Run does not have (allowed on Cloud Run: leave it out)"},
+			"service.rollout.period", "tunes the alarms, which Cloud Run does not have (allowed on Cloud Run: leave it out, or errorRate with a canary as its error budget)"},
 		{"allowLatest only for files", func(a *ServiceArgs) {
 			a.Service.Secrets = envSecret(spec.Secret{Env: "DB", Version: pulumi.String("1"), AllowLatest: true})
 		}, "service.secrets[0].allowLatest", "only for a file secret"},

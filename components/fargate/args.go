@@ -278,6 +278,9 @@ func (a *ServiceArgs) resolve(project, stack, name string) (*plan, error) {
 	resolveTask(a, s, p, &ps)
 	resolveScaling(a, s, p, &ps)
 	resolveAlarms(s.Rollout, p)
+	if s.Rollout.Canary != nil {
+		ps.Addf("service.rollout.canary", "is not available on Fargate yet (allowed: leave it out; alarm-gated rolling deployments roll a failing release back)")
+	}
 	p.taskStatements = resolveTaskStatements(w.TaskPolicy, w.AllowWildcardResources, &ps)
 	p.tags = awstags.Resolve("aws.tags", w.Tags, &ps)
 

@@ -132,7 +132,7 @@ func TestSchemaTokensAreExplicit(t *testing.T) {
 		"berth:cloudrun:GCP", "berth:cloudrun:Ingress", "berth:cloudrun:VPC",
 		"berth:fargate:AWS", "berth:fargate:Architecture", "berth:fargate:HealthCheck", "berth:fargate:PolicyStatement",
 		"berth:image:ArtifactRegistry", "berth:image:Build", "berth:image:ECR", "berth:image:Registry",
-		"berth:index:Cloud", "berth:spec:Rollout", "berth:spec:Secret", "berth:spec:Service",
+		"berth:index:Cloud", "berth:spec:Canary", "berth:spec:Rollout", "berth:spec:Secret", "berth:spec:Service",
 	}
 	if got := slices.Sorted(maps.Keys(spec.Types)); !slices.Equal(got, wantTypes) {
 		t.Errorf("types = %v, want %v", got, wantTypes)
