@@ -181,6 +181,7 @@ type plan struct {
 	vpc                  *plannedVPC
 	labels               map[string]string
 	allowUnauthenticated bool
+	canary               *plannedCanary
 }
 
 var (
@@ -221,6 +222,7 @@ func (a *ServiceArgs) resolve(project, stack, name string) (*plan, error) {
 	p.seed = naming.Seed(project, stack, s.Name)
 	p.serviceName = naming.Physical(s.Name, p.seed, maxServiceName)
 	p.accountID = naming.Physical(s.Name, p.seed, maxAccountID)
+	resolveCanary(s.Rollout.Canary, p, &ps)
 
 	if a.Image == nil {
 		ps.Addf("image", "required (the image reference by digest, such as an image.Image's Ref)")

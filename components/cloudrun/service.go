@@ -253,6 +253,7 @@ func (p *plan) serviceArgs(image pulumi.StringInput, email pulumi.StringOutput, 
 	if len(volumes) > 0 {
 		template.Volumes = volumes
 	}
+	template.Revision = revisionName(p.serviceName, template)
 
 	args := &cloudrunv2.ServiceArgs{
 		Name:        pulumi.String(p.serviceName),
@@ -261,12 +262,7 @@ func (p *plan) serviceArgs(image pulumi.StringInput, email pulumi.StringOutput, 
 		LaunchStage: pulumi.String("GA"),
 		Labels:      pulumi.ToStringMap(p.labels),
 		Template:    template,
-		Traffics: cloudrunv2.ServiceTrafficArray{
-			cloudrunv2.ServiceTrafficArgs{
-				Type:    pulumi.String("TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST"),
-				Percent: pulumi.Int(100),
-			},
-		},
+		Traffics:    p.traffics(),
 	}
 	if p.project != "" {
 		args.Project = pulumi.String(p.project)

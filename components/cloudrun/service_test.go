@@ -228,7 +228,13 @@ func TestDefaultsReachTheTemplateExplicitly(t *testing.T) {
 			}},
 		},
 	}
-	assertEqual(t, "service inputs", svc.Inputs.Mappable(), want)
+	got := svc.Inputs.Mappable()
+	// The revision's name is a hash of the template (rollout_test.go).
+	if rev, _ := got["template"].(map[string]any)["revision"].(string); !revisionOf(testAccountID).MatchString(rev) {
+		t.Errorf("template.revision = %q, want %s-HASH", rev, testAccountID)
+	}
+	delete(got["template"].(map[string]any), "revision")
+	assertEqual(t, "service inputs", got, want)
 	if n := len(m.ByType(typeInvoker)); n != 0 {
 		t.Errorf("default service has %d invokers, want none", n)
 	}

@@ -1,7 +1,9 @@
 package providers
 
 import (
+	"encoding/json"
 	"fmt"
+	"maps"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
@@ -140,4 +142,63 @@ func CloudRunOperation(op, revision, previous string, outcome OperationOutcome) 
 	return previous, fmt.Errorf("Error waiting to %s Service: Error waiting for %s Service: Revision '%s' is not ready and cannot serve traffic. "+
 		"The user-provided container failed to start and listen on the port defined provided by the PORT=8080 environment variable.",
 		op, map[string]string{"create": "Creating", "update": "Updating"}[op], revision)
+}
+
+// CloudRunFingerprint is what identifies the template of a Cloud Run
+// service's state for CloudRunRevisionConflict: its JSON, keys sorted,
+// without the revision's name.
+func CloudRunFingerprint(state resource.PropertyMap) string {
+	t, _ := state["template"].Mappable().(map[string]any)
+	c := maps.Clone(t)
+	delete(c, "revision")
+	b, _ := json.Marshal(c)
+	return string(b)
+}
+
+// CloudRunRevisionConflict is the API's answer to an update (the
+// provider's one PATCH, [TPGB] resource_cloud_run_v2_service.go:1550-1575,
+// "Error updating Service %q: %s") whose template names a revision that an
+// earlier template of the service made: HTTP 409 "Revision named 'X' with
+// different configuration already exists" (googleapis/google-cloud-
+// python#14259, hashicorp/terraform-provider-google#14569), nothing
+// changed; nil when the name is new or made by the same template.
+func CloudRunRevisionConflict(id, revision, fingerprint string, revisions map[string]string) error {
+	if had, ok := revisions[revision]; !ok || had == fingerprint {
+		return nil
+	}
+	return fmt.Errorf("Error updating Service %q: googleapi: Error 409: Revision named '%s' with different configuration already exists.", id, revision)
+}
+
+// CloudRunTrafficProblem is why the operation of a Cloud Run create or
+// update fails for its traffic, "" when it does not: a target naming a
+// revision the service does not have ("Revision 'X' does not exist or is
+// deleted. Update all traffic to route to currently available revisions.",
+// the operation's error, terraform-google-modules/terraform-docs-
+// samples#269), or percentages that do not sum to 100 (Knative's
+// validateTrafficList, "Traffic targets sum to %d, want 100"; the v2
+// API's own wording is not published). No traffic is 100% to the latest
+// ready revision ([TPGB] crv2:888-894).
+func CloudRunTrafficProblem(traffics resource.PropertyValue, exists func(revision string) bool) string {
+	if !traffics.IsArray() || len(traffics.ArrayValue()) == 0 {
+		return ""
+	}
+	sum := 0
+	for _, t := range traffics.ArrayValue() {
+		if !t.IsObject() {
+			continue
+		}
+		m := t.ObjectValue()
+		if p := m["percent"]; p.IsNumber() {
+			sum += int(p.NumberValue())
+		}
+		if typ, _ := KnownString(m["type"]); typ == "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION" {
+			if rev, _ := KnownString(m["revision"]); !exists(rev) {
+				return fmt.Sprintf("Error code 13, message: Revision '%s' does not exist or is deleted. Update all traffic to route to currently available revisions.", rev)
+			}
+		}
+	}
+	if sum != 100 {
+		return fmt.Sprintf("Error code 3, message: Traffic targets sum to %d, want 100", sum)
+	}
+	return ""
 }

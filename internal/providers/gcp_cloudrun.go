@@ -123,11 +123,20 @@ func cloudRunTypes() []*Type {
 				name := c.Str("name")
 				out := c.labels()
 				out["project"] = S(c.project())
-				// Each create or update makes a revision NAME-NNNNN-xyz
-				// (Cloud Run docs, "Revisions").
-				rev := c.Next("cloudrun-revision/" + c.known(c.project()) + "/" + c.known(loc) + "/" + c.str("name"))
+				// Each create or update makes a revision: the one
+				// template.revision names, sent verbatim ([TPGB]
+				// crv2:525-529, 3232-3237), or NAME-NNNNN-xyz (Cloud Run
+				// docs, "Revisions").
 				revName := unknown()
-				if n, ok := rev.Known(); ok {
+				given := resource.PropertyValue{}
+				if t := c.In["template"]; t.IsObject() {
+					given = t.ObjectValue()["revision"]
+				}
+				if !given.IsNull() {
+					if s, known := KnownString(given); known {
+						revName = resource.NewProperty(s)
+					}
+				} else if n, ok := c.Next("cloudrun-revision/" + c.known(c.project()) + "/" + c.known(loc) + "/" + c.str("name")).Known(); ok {
 					if suffix, ok := c.IDs.Generate(LowerAlnum, 3); ok {
 						revName = resource.NewProperty(fmt.Sprintf("%s-%05s-%s", c.str("name"), n, suffix))
 					}

@@ -72,6 +72,11 @@ type State struct {
 	// Operations scripts how the next operations on a Cloud Run service,
 	// by service name, end.
 	Operations map[string]providers.OperationOutcome `json:"operations"`
+	// Revisions are the revisions of each Cloud Run service, by
+	// "PROJECT/LOCATION/NAME", then by revision name: the fingerprint of
+	// the template that made it (providers.CloudRunFingerprint). Cloud Run
+	// keeps a service's revisions until the service is deleted.
+	Revisions map[string]map[string]string `json:"revisions"`
 	// Log lists every change, in order: "create TYPE ID", "update ...",
 	// "delete ...", "deregister ...". Record appends to it.
 	Log []string `json:"log"`
@@ -231,6 +236,9 @@ func (c *Cloud) Update(fn func(*State) error) error {
 	}
 	if s.Deployments == nil {
 		s.Deployments = map[string]providers.DeploymentOutcome{}
+	}
+	if s.Revisions == nil {
+		s.Revisions = map[string]map[string]string{}
 	}
 	if s.Operations == nil {
 		s.Operations = map[string]providers.OperationOutcome{}

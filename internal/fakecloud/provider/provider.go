@@ -302,7 +302,25 @@ func (p *Provider) wait(s *cloud.State, t *providers.Type, op, id string, state,
 	case providers.CloudRunService:
 		svc := unsecretString(state["name"])
 		revision := unsecretString(state["latestCreatedRevision"])
-		serving, err := providers.CloudRunOperation(op, revision, unsecretString(old["latestReadyRevision"]), s.Operation(svc))
+		previous := unsecretString(old["latestReadyRevision"])
+		revisions := s.Revisions[cloudRunKey(state)]
+		if revisions == nil {
+			revisions = map[string]string{}
+			s.Revisions[cloudRunKey(state)] = revisions
+		}
+		// The revision exists once the operation starts, ready or not.
+		revisions[revision] = providers.CloudRunFingerprint(state)
+		serving, err := providers.CloudRunOperation(op, revision, previous, s.Operation(svc))
+		if err == nil {
+			// The traffic may name only revisions the service has (the new
+			// one included); otherwise the operation fails and the last
+			// serving state stays ([TPGB] crv2:1036-1042, reconciling).
+			exists := func(r string) bool { _, ok := revisions[r]; return ok }
+			if msg := providers.CloudRunTrafficProblem(state["traffics"], exists); msg != "" {
+				serving = previous
+				err = fmt.Errorf("Error waiting to %s Service: Error waiting for %s Service: %s", op, map[string]string{"create": "Creating", "update": "Updating"}[op], msg)
+			}
+		}
 		if err != nil {
 			state["latestReadyRevision"] = resource.NewProperty(serving)
 			s.Record(fmt.Sprintf("cloud run %s %s: revision %s failed, serving %q", op, svc, revision, serving))
@@ -310,6 +328,23 @@ func (p *Provider) wait(s *cloud.State, t *providers.Type, op, id string, state,
 		return err
 	}
 	return nil
+}
+
+// cloudRunKey is the key of a Cloud Run service's revisions in the fake
+// cloud's memory.
+func cloudRunKey(state resource.PropertyMap) string {
+	return unsecretString(state["project"]) + "/" + unsecretString(state["location"]) + "/" + unsecretString(state["name"])
+}
+
+// conflict is the cloud's synchronous refusal of an update, before it
+// changes anything: a Cloud Run template that reuses the name of a
+// revision another template made.
+func conflict(s *cloud.State, typ tokens.Type, id resource.ID, state resource.PropertyMap) error {
+	if typ != providers.CloudRunService {
+		return nil
+	}
+	return providers.CloudRunRevisionConflict(string(id), unsecretString(state["latestCreatedRevision"]),
+		providers.CloudRunFingerprint(state), s.Revisions[cloudRunKey(state)])
 }
 
 // failed is what the provider returns when the cloud kept a resource that
@@ -362,6 +397,9 @@ func (p *Provider) Update(_ context.Context, req plugin.UpdateRequest) (plugin.U
 		}
 		c := p.ctx(req.NewInputs, req.OldOutputs, req.ID, cloud.IDs{S: s})
 		_, state := t.Apply(c)
+		if err := conflict(s, req.Type, req.ID, state); err != nil {
+			return fmt.Errorf("updating %s %q: %w", req.Type, req.Name, err)
+		}
 		keys := t.UniqueKeys(c)
 		s.Release(key, old.Claims)
 		if err := s.Claim(key, keys); err != nil {
@@ -434,6 +472,10 @@ func (p *Provider) Delete(_ context.Context, req plugin.DeleteRequest) (plugin.D
 					delete(s.Images, repo)
 				}
 			}
+		case providers.CloudRunService:
+			// A service's revisions go with it (Cloud Run docs, "Delete
+			// services").
+			delete(s.Revisions, cloudRunKey(resource.NewPropertyMapFromMap(r.State)))
 		case providers.SecretsManagerSecret:
 			// With a recovery window the secret is only scheduled for
 			// deletion and its name stays taken until the window ends
