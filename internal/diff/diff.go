@@ -124,7 +124,9 @@ const (
 	// target group before it has healthy targets, a port closed in place.
 	KindDowntime Kind = "downtime"
 	// KindRollout flags a weaker guard on releases: deployment alarms or
-	// the circuit breaker turned off, an alarm that fires on other terms.
+	// the circuit breaker turned off, an alarm that fires on other terms,
+	// and on a production stack a split that sends requests to a release
+	// no canary observed.
 	KindRollout Kind = "rollout"
 	// KindCost flags a monthly cost estimate that rises by more than the
 	// threshold (see AddCost).
@@ -170,6 +172,9 @@ type Result struct {
 	// Cost is the change in the monthly cost estimate; nil when neither
 	// plan carries one.
 	Cost *cost.Delta
+	// Rollouts lists the changes of how services split requests between
+	// releases, in the order of Changes. Never nil.
+	Rollouts []Rollout
 
 	// names maps the URNs of both plans to "type name", for group
 	// headings.
@@ -197,7 +202,7 @@ func Compare(base, head *plan.Plan) (*Result, error) {
 	if base.Project != head.Project || base.Stack != head.Stack {
 		return nil, fmt.Errorf("%w: base is %s/%s, head is %s/%s", ErrDifferentStacks, base.Project, base.Stack, head.Project, head.Stack)
 	}
-	r := &Result{Project: head.Project, Stack: head.Stack, Changes: []Change{}, Flags: []Flag{}, names: map[string]string{}}
+	r := &Result{Project: head.Project, Stack: head.Stack, Changes: []Change{}, Flags: []Flag{}, Rollouts: []Rollout{}, names: map[string]string{}}
 	for _, p := range []*plan.Plan{base, head} {
 		for _, res := range p.Resources {
 			r.names[res.URN] = res.Type + " " + res.Name
@@ -269,7 +274,11 @@ func Compare(base, head *plan.Plan) (*Result, error) {
 			c.Options = []Value{}
 		}
 		component := (old != nil && baseComp[old.URN]) || (new != nil && headComp[new.URN])
-		r.Flags = append(r.Flags, flags(&change{Change: &c, old: old, new: new, head: lbs, users: users[c.URN]}, component)...)
+		ch := &change{Change: &c, old: old, new: new, head: lbs, users: users[c.URN], production: production(head.Stack)}
+		r.Flags = append(r.Flags, flags(ch, component)...)
+		if ro, ok := rolloutOf(ch); ok && !component {
+			r.Rollouts = append(r.Rollouts, ro)
+		}
 		r.Changes = append(r.Changes, c)
 		changed[c.URN] = c.Op
 		switch c.Op {
@@ -291,6 +300,7 @@ func Compare(base, head *plan.Plan) (*Result, error) {
 		}
 		return a.URN < b.URN
 	})
+	sort.SliceStable(r.Rollouts, func(i, j int) bool { return r.Rollouts[i].URN < r.Rollouts[j].URN })
 	sort.SliceStable(r.Flags, func(i, j int) bool {
 		a, b := r.Flags[i], r.Flags[j]
 		if a.Kind != b.Kind {

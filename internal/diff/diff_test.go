@@ -67,7 +67,8 @@ func TestEqualPlansGiveEmptyListsNotNull(t *testing.T) {
     "same": 3
   },
   "changes": [],
-  "flags": []
+  "flags": [],
+  "rollouts": []
 }
 `
 	if out["json"] != want {

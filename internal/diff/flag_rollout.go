@@ -23,10 +23,11 @@ var alarmTriggers = map[string]bool{"threshold": true, "evaluationPeriods": true
 
 // rolloutFindings raises rollout for a change that weakens what rolls a
 // failing release back: an ECS service's deployment alarms or circuit
-// breaker turned off, and a metric alarm that fires on other terms (its
-// threshold, periods, missing data).
+// breaker turned off, a metric alarm that fires on other terms (its
+// threshold, periods, missing data), and on a production stack a Cloud
+// Run split that sends requests to a release no canary observed.
 func rolloutFindings(c *change) []string {
-	var out []string
+	out := unobservedFindings(c, c.production)
 	switch c.Type {
 	case providers.ECSService:
 		if c.Op == Create || c.Op == Delete {

@@ -44,6 +44,8 @@ type change struct {
 	// users are the head plan's resources whose inputs come from this
 	// one (a listener of its target group), by logical name, sorted.
 	users []string
+	// production says the stack is a production one (see production).
+	production bool
 }
 
 // flags returns the risk flags of one change. old is nil for a created

@@ -33,8 +33,9 @@ func (r *Result) WriteJSON(w io.Writer) error {
 		Counts        Counts      `json:"counts"`
 		Changes       []Change    `json:"changes"`
 		Flags         []Flag      `json:"flags"`
+		Rollouts      []Rollout   `json:"rollouts"`
 		Cost          *cost.Delta `json:"cost,omitempty"`
-	}{Format, SchemaVersion, r.Project, r.Stack, r.Counts, r.Changes, r.Flags, r.Cost}
+	}{Format, SchemaVersion, r.Project, r.Stack, r.Counts, r.Changes, r.Flags, r.Rollouts, r.Cost}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
@@ -127,7 +128,8 @@ func opWords(c Change) string {
 }
 
 // WriteText writes the diff for people to read in a terminal: a summary,
-// the flags, then the changes by component with old -> new values.
+// the flags, the rollouts, then the changes by component with old -> new
+// values.
 func (r *Result) WriteText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "Diff of %s/%s: %s; %s\n", safetext.Line(r.Project), safetext.Line(r.Stack), r.summary(), english.Count(len(r.Flags), "flag"))
@@ -135,6 +137,12 @@ func (r *Result) WriteText(w io.Writer) error {
 		bw.WriteString("\nFlags:\n")
 		for _, f := range r.Flags {
 			fmt.Fprintf(bw, "  %-8s %s: %s\n", f.Kind, safetext.Line(nameOf(f.URN)), safetext.Line(f.Reason))
+		}
+	}
+	if len(r.Rollouts) > 0 {
+		bw.WriteString("\nRollouts:\n")
+		for _, ro := range r.Rollouts {
+			fmt.Fprintf(bw, "  %s: %s\n       before: %s\n       after:  %s\n", safetext.Line(nameOf(ro.URN)), safetext.Line(ro.Words), safetext.Line(orNone(ro.Before)), safetext.Line(ro.After))
 		}
 	}
 	if r.Cost != nil {
@@ -190,7 +198,27 @@ func (r *Result) WriteMarkdown(w io.Writer) error {
 // resources, and each component's details, collapsed. Another part is one
 // more function in this list.
 func (r *Result) markdownSections() []func(*bufio.Writer) {
-	return []func(*bufio.Writer){r.markdownFlags, r.markdownCost, r.markdownTable, r.markdownDetails}
+	return []func(*bufio.Writer){r.markdownFlags, r.markdownRollouts, r.markdownCost, r.markdownTable, r.markdownDetails}
+}
+
+// markdownRollouts writes one row per service whose split changes.
+func (r *Result) markdownRollouts(bw *bufio.Writer) {
+	if len(r.Rollouts) == 0 {
+		return
+	}
+	bw.WriteString("**Rollouts**\n\n| Service | What it does | Before | After |\n|---|---|---|---|\n")
+	for _, ro := range r.Rollouts {
+		fmt.Fprintf(bw, "| %s | %s | %s | %s |\n", markdown.Code(nameOf(ro.URN)), markdown.Text(ro.Words), markdown.Code(orNone(ro.Before)), markdown.Code(ro.After))
+	}
+	bw.WriteString("\n")
+}
+
+// orNone is s, or "(none)" when it is empty.
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
 }
 
 // markdownCost writes the cost section, when the plans carry estimates.

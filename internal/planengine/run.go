@@ -364,6 +364,7 @@ func assemble(cfg *stackconfig.Config, rec monitor.Run, red redactor) *plan.Plan
 		if r.Read {
 			res.ID = red.name(r.ID)
 		}
+		unknownDerivedRevision(&res)
 		p.Resources = append(p.Resources, res)
 	}
 	n := p.Normalized()

@@ -125,20 +125,15 @@ func cloudRunTypes() []*Type {
 				out["project"] = S(c.project())
 				// Each create or update makes a revision: the one
 				// template.revision names, sent verbatim ([TPGB]
-				// crv2:525-529, 3232-3237), or NAME-NNNNN-xyz (Cloud Run
-				// docs, "Revisions").
+				// crv2:525-529, 3232-3237), which the cloud reports once
+				// the operation ends (the fake cloud's wait), or one the
+				// cloud names NAME-NNNNN-xyz (Cloud Run docs, "Revisions").
 				revName := unknown()
-				given := resource.PropertyValue{}
-				if t := c.In["template"]; t.IsObject() {
-					given = t.ObjectValue()["revision"]
-				}
-				if !given.IsNull() {
-					if s, known := KnownString(given); known {
-						revName = resource.NewProperty(s)
-					}
-				} else if n, ok := c.Next("cloudrun-revision/" + c.known(c.project()) + "/" + c.known(loc) + "/" + c.str("name")).Known(); ok {
-					if suffix, ok := c.IDs.Generate(LowerAlnum, 3); ok {
-						revName = resource.NewProperty(fmt.Sprintf("%s-%05s-%s", c.str("name"), n, suffix))
+				if templateRevision(c.In).IsNull() {
+					if n, ok := c.Next("cloudrun-revision/" + c.known(c.project()) + "/" + c.known(loc) + "/" + c.str("name")).Known(); ok {
+						if suffix, ok := c.IDs.Generate(LowerAlnum, 3); ok {
+							revName = resource.NewProperty(fmt.Sprintf("%s-%05s-%s", c.str("name"), n, suffix))
+						}
 					}
 				}
 				out["latestReadyRevision"] = revName
@@ -188,3 +183,19 @@ func cloudRunTypes() []*Type {
 
 // lastSegment is the last path segment of s.
 func lastSegment(s string) string { return s[strings.LastIndexByte(s, '/')+1:] }
+
+// templateRevision is the revision name a Cloud Run service's template
+// gives, null when it gives none.
+func templateRevision(in resource.PropertyMap) resource.PropertyValue {
+	if t := in["template"]; t.IsObject() {
+		return t.ObjectValue()["revision"]
+	}
+	return resource.NewNullProperty()
+}
+
+// TemplateRevision is the revision name a Cloud Run service's template
+// gives, "" when it gives none or it is unknown.
+func TemplateRevision(in resource.PropertyMap) string {
+	s, _ := KnownString(templateRevision(in))
+	return s
+}

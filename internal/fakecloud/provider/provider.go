@@ -301,6 +301,11 @@ func (p *Provider) wait(s *cloud.State, t *providers.Type, op, id string, state,
 		return p.deploy(s, op, id, state, running)
 	case providers.CloudRunService:
 		svc := unsecretString(state["name"])
+		if r := providers.TemplateRevision(state); r != "" {
+			// The revision the template names is the one it makes.
+			state["latestCreatedRevision"] = resource.NewProperty(r)
+			state["latestReadyRevision"] = resource.NewProperty(r)
+		}
 		revision := unsecretString(state["latestCreatedRevision"])
 		previous := unsecretString(old["latestReadyRevision"])
 		revisions := s.Revisions[cloudRunKey(state)]
@@ -343,7 +348,7 @@ func conflict(s *cloud.State, typ tokens.Type, id resource.ID, state resource.Pr
 	if typ != providers.CloudRunService {
 		return nil
 	}
-	return providers.CloudRunRevisionConflict(string(id), unsecretString(state["latestCreatedRevision"]),
+	return providers.CloudRunRevisionConflict(string(id), providers.TemplateRevision(state),
 		providers.CloudRunFingerprint(state), s.Revisions[cloudRunKey(state)])
 }
 

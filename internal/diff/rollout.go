@@ -1,0 +1,201 @@
+package diff
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/internal/providers"
+)
+
+// Rollout is a change of how a service splits its requests between its
+// releases, in the words a reviewer reads: the split before and after, and
+// what the change does (a canary starts, a release is promoted or
+// aborted, a new release takes the canary's share).
+type Rollout struct {
+	// URN is the service whose split changes.
+	URN string `json:"urn"`
+	// Before and After are the splits, "REVISION 90%, latest (tag canary)
+	// 10%"; Before is empty for a new service.
+	Before string `json:"before"`
+	After  string `json:"after"`
+	// Words say what the change does.
+	Words string `json:"words"`
+}
+
+// split is a Cloud Run service's traffic as berth writes it: every
+// request to the latest ready revision (canary false), or the stable
+// revision at the rest and the latest at share (canary true).
+type split struct {
+	canary bool
+	stable string
+	share  int
+	// text is the split as Rollout shows it.
+	text string
+	// known says the traffic had one of berth's two shapes.
+	known bool
+}
+
+// Cloud Run's traffic types ([TPGB] resource_cloud_run_v2_service.go:
+// 911-916).
+const (
+	trafficLatest   = "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST"
+	trafficRevision = "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION"
+)
+
+// splitOf reads a Cloud Run service's traffics input.
+func splitOf(in map[string]any) split {
+	if in == nil {
+		return split{}
+	}
+	v, _ := plan.Lookup(in, "traffics")
+	list, _ := v.([]any)
+	var parts []string
+	var s split
+	latest, revision := -1, -1
+	for _, t := range list {
+		m, _ := t.(map[string]any)
+		pct, _ := m["percent"].(float64)
+		typ, _ := m["type"].(string)
+		name := "latest"
+		switch typ {
+		case trafficLatest:
+			latest = int(pct)
+		case trafficRevision:
+			name = render(m["revision"], true)
+			if r, ok := m["revision"].(string); ok {
+				name, s.stable, revision = r, r, int(pct)
+			}
+		}
+		if tag, ok := m["tag"].(string); ok {
+			name += " (tag " + tag + ")"
+		}
+		parts = append(parts, fmt.Sprintf("%s %d%%", name, int(pct)))
+	}
+	s.text = strings.Join(parts, ", ")
+	switch {
+	case len(list) == 0:
+		// No traffic is every request to the latest ready revision
+		// ([TPGB] crv2:888-894).
+		s.text, s.known = "latest 100%", true
+	case len(list) == 1 && latest == 100:
+		s.known = true
+	case len(list) == 2 && latest >= 0 && revision >= 0 && latest+revision == 100:
+		s.canary, s.share, s.known = true, latest, true
+	}
+	return s
+}
+
+// rolloutOf describes c's change of a Cloud Run service's split, or says
+// there is none. A new revision under a canary counts: it takes the
+// canary's share.
+func rolloutOf(c *change) (Rollout, bool) {
+	if c.Type != providers.CloudRunService || c.Op == Delete {
+		return Rollout{}, false
+	}
+	was, is := splitOf(c.oldIn), splitOf(c.newIn)
+	release := newTemplate(c)
+	if c.Op == Create {
+		was = split{}
+	}
+	if was.text == is.text && !(release && is.canary) {
+		return Rollout{}, false
+	}
+	return Rollout{URN: c.URN, Before: was.text, After: is.text, Words: rolloutWords(was, is, release && c.Op != Create, revisionOf(c.newIn))}, true
+}
+
+// newTemplate says c changes a Cloud Run service's template, which makes
+// a new revision (Cloud Run docs, "Revisions"; the 409 of a name reused
+// with another template).
+func newTemplate(c *change) bool {
+	for _, v := range applied(c.Values) {
+		if strings.HasPrefix(v.Path, "template.") {
+			return true
+		}
+	}
+	return false
+}
+
+// revisionOf is the revision a template makes, as text.
+func revisionOf(in map[string]any) string {
+	v, ok := plan.Lookup(in, "template", "revision")
+	if s, isString := v.(string); isString {
+		return s
+	}
+	if ok {
+		return "the new revision (named once its image is built)"
+	}
+	return "a new revision"
+}
+
+// rolloutWords says what a change from split was to split is does; release
+// says the template makes a new revision, named rev.
+func rolloutWords(was, is split, release bool, rev string) string {
+	var w []string
+	switch {
+	case !was.known || !is.known:
+		w = append(w, "the traffic split changes")
+	case !was.canary && is.canary:
+		w = append(w, fmt.Sprintf("canary starts: %s keeps %d%%, the latest revision takes %d%% under its tag", is.stable, 100-is.share, is.share))
+	case was.canary && !is.canary:
+		w = append(w, "canary ends: the latest revision takes every request")
+	case was.canary && is.canary && was.stable != is.stable:
+		w = append(w, fmt.Sprintf("promote: %s becomes the stable revision, %s stops serving", is.stable, was.stable))
+	}
+	if was.canary && is.canary {
+		switch {
+		case was.share > 0 && is.share == 0:
+			w = append(w, fmt.Sprintf("abort: every request goes to %s, the latest revision keeps its tag at 0%%", is.stable))
+		case was.share == 0 && is.share > 0:
+			w = append(w, fmt.Sprintf("resume: the latest revision takes %d%% again", is.share))
+		case was.share != is.share:
+			w = append(w, fmt.Sprintf("the latest revision's share goes from %d%% to %d%%", was.share, is.share))
+		}
+	}
+	if release {
+		switch {
+		case is.canary && is.share > 0:
+			w = append(w, fmt.Sprintf("release: %s takes the canary's %d%%", rev, is.share))
+		case is.canary:
+			w = append(w, fmt.Sprintf("release: %s is deployed without traffic (aborted)", rev))
+		default:
+			w = append(w, fmt.Sprintf("release: %s takes every request", rev))
+		}
+	}
+	return strings.Join(w, "; ")
+}
+
+// unobservedFindings raises rollout, on a production stack, for a change
+// of a Cloud Run service's split that sends every request (or the stable
+// share) to a revision the canary did not observe: a canary that ends in
+// the same change as a new release, or a promotion of a revision that was
+// not the latest serving a share (an aborted one, or another).
+func unobservedFindings(c *change, production bool) []string {
+	if !production || c.Type != providers.CloudRunService || c.Op != Update {
+		return nil
+	}
+	was, is := splitOf(c.oldIn), splitOf(c.newIn)
+	if !was.canary {
+		return nil
+	}
+	release := newTemplate(c)
+	oldRev, _ := plan.Lookup(c.oldIn, "template", "revision")
+	switch {
+	case !is.canary && release:
+		return []string{"the canary ends in the same change as a new release: every request goes to a revision no canary observed"}
+	case is.canary && is.stable != was.stable && (is.stable != oldRev || was.share == 0):
+		return []string{fmt.Sprintf("promotes %s, which served no canary share before (aborted, or not the latest revision): %d%% of requests go to a release nothing observed", is.stable, 100-is.share)}
+	}
+	return nil
+}
+
+// production says whether a stack is a production one, by name: "prod" or
+// "production", alone or before a hyphen ("prod-eu").
+func production(stack string) bool {
+	for _, p := range []string{"prod", "production"} {
+		if stack == p || strings.HasPrefix(stack, p+"-") {
+			return true
+		}
+	}
+	return false
+}
