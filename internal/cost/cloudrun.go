@@ -32,6 +32,12 @@ func (e *estimator) cloudRunService(r *plan.Resource) {
 	if !ok {
 		minInst = 0 // Cloud Run's default: scale to zero
 	}
+	// Revision-level minimum instances start for every revision the
+	// traffic names or tags, even at 0% (Cloud Run docs, "Set minimum
+	// instances", revisions and minimum instances): under a canary the
+	// stable revision and the tagged latest one each keep theirs.
+	revisions := servingRevisions(r)
+	minInst *= revisions
 	maxInst, okMax := number(r.Inputs, "template", "scaling", "maxInstanceCount")
 	cpu, mem, cpuIdle, okRes := cloudRunResources(r)
 	mode := "instance-based"
@@ -63,7 +69,7 @@ func (e *estimator) cloudRunService(r *plan.Resource) {
 		if idle := max(minInst*secondsPerMonth-busy, 0); idle > 0 {
 			idleCPU := line(r, fmt.Sprintf("Cloud Run idle minimum instances vCPU (%s)", region))
 			idleMem := line(r, fmt.Sprintf("Cloud Run idle minimum instances memory (%s)", region))
-			idleCPU.Quantity = fmt.Sprintf("%s vCPU x %s idle s (%s x %d h less busy time)", plain(cpu), plain(idle), countRange(minInst, minInst, "instance", "instances"), HoursPerMonth)
+			idleCPU.Quantity = fmt.Sprintf("%s vCPU x %s idle s (%s x %d h less busy time%s)", plain(cpu), plain(idle), countRange(minInst, minInst, "instance", "instances"), HoursPerMonth, canaryNote(revisions))
 			idleMem.Quantity = fmt.Sprintf("%s GiB x the same time", plain(mem))
 			e.lookup(idleCPU, runIdleVCPUSecond, region, "vCPU-second", idle*cpu, 0)
 			e.lookup(idleMem, runIdleGiBSecond, region, "GiB-second", idle*mem, 0)
@@ -77,7 +83,7 @@ func (e *estimator) cloudRunService(r *plan.Resource) {
 	} else {
 		lo := max(minInst*secondsPerMonth, busy)
 		inst := countRange(minInst, maxInst, "instance", "instances")
-		cpuLine.Quantity = fmt.Sprintf("%s vCPU x %s to %s instance-seconds (%s x %d h, at least the busy time of %s requests x %s s)", plain(cpu), plain(lo), plain(full), inst, HoursPerMonth, plain(requests), plain(billed))
+		cpuLine.Quantity = fmt.Sprintf("%s vCPU x %s to %s instance-seconds (%s x %d h, at least the busy time of %s requests x %s s%s)", plain(cpu), plain(lo), plain(full), inst, HoursPerMonth, plain(requests), plain(billed), canaryNote(revisions))
 		memLine.Quantity = fmt.Sprintf("%s GiB x the same time", plain(mem))
 		e.lookup(cpuLine, runInstanceVCPUSecond, region, "vCPU-second", lo*cpu, full*cpu)
 		e.lookup(memLine, runInstanceGiBSecond, region, "GiB-second", lo*mem, full*mem)
@@ -155,4 +161,33 @@ func (e *estimator) gcpRegion(r *plan.Resource, key string) string {
 		return s
 	}
 	return e.in.GCPRegion
+}
+
+// servingRevisions is how many revisions of a Cloud Run service keep their
+// minimum instances: 2 under berth's canary (the stable revision by name
+// and the latest ready one under a tag), else 1.
+func servingRevisions(r *plan.Resource) float64 {
+	list, _ := r.Inputs["traffics"].([]any)
+	named, tagged := false, false
+	for _, t := range list {
+		m, _ := t.(map[string]any)
+		if m["type"] == "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION" {
+			named = true
+		}
+		if _, ok := m["tag"]; ok && m["type"] == "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST" {
+			tagged = true
+		}
+	}
+	if named && tagged {
+		return 2
+	}
+	return 1
+}
+
+// canaryNote explains a doubled minimum in a quantity.
+func canaryNote(revisions float64) string {
+	if revisions > 1 {
+		return "; the canary's stable and latest revisions each keep the minimum"
+	}
+	return ""
 }

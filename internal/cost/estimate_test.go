@@ -453,3 +453,27 @@ func TestEachAWSLineTakesItsResourcesRegion(t *testing.T) {
 		}
 	}
 }
+
+// TestACloudRunCanaryKeepsTwoRevisionsMinimumInstances: revision-level
+// minimum instances start for each revision the traffic names or tags, so
+// under a canary the idle minimum is billed twice.
+func TestACloudRunCanaryKeepsTwoRevisionsMinimumInstances(t *testing.T) {
+	t.Parallel()
+	a := Defaults()
+	a.RequestsPerMonth = 0
+	canary := planOf(res(t, "gcp:cloudrunv2/service:Service", "run", `{"location": "europe-west1", "template": {
+		"scaling": {"minInstanceCount": 1, "maxInstanceCount": 4},
+		"containers": [{"resources": {"cpuIdle": true, "limits": {"cpu": "2000m", "memory": "1Gi"}}}]},
+		"traffics": [{"type": "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", "revision": "run-0123456789", "percent": 90},
+			{"type": "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", "percent": 10, "tag": "canary"}]}`))
+	const month = 730 * 3600.0
+	for name, tc := range map[string]struct {
+		p         *plan.Plan
+		instances float64
+	}{"one revision": {cloudRun(t, true, 1), 1}, "a canary": {canary, 2}} {
+		est := Compute(tc.p, Inputs{Assumptions: a})
+		if l := only(t, est, "Cloud Run idle minimum instances vCPU"); !near(l.Min, tc.instances*month*2*runTier1IdleVCPUSecond) {
+			t.Errorf("%s: idle vCPU = %+v, want %v instances' worth", name, l, tc.instances)
+		}
+	}
+}
