@@ -15,6 +15,8 @@
 package parity
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"maps"
@@ -97,7 +99,15 @@ type probe struct {
 	set   func(*spec.Service)
 }
 
-func intp(v int) *int                 { return &v }
+func intp(v int) *int { return &v }
+
+// hash7 is the hash naming.Physical appends for seed: the parity service
+// "api" of project berth, stack parity, is named "api-" + hash7 on both
+// clouds.
+func hash7(seed string) string {
+	sum := sha256.Sum256([]byte(seed))
+	return hex.EncodeToString(sum[:])[:7]
+}
 func floatp(v float64) *float64       { return &v }
 func ref(s string) pulumi.StringInput { return pulumi.String(s) }
 
@@ -186,6 +196,19 @@ var fields = []field{
 		{"alarms off", func(s *spec.Service) { s.Rollout = &spec.Rollout{Alarms: spec.AlarmsOff} }},
 		{"errorRate 2", func(s *spec.Service) { s.Rollout = &spec.Rollout{ErrorRate: floatp(2)} }},
 		{"period 30s", func(s *spec.Service) { s.Rollout = &spec.Rollout{Period: "30s"} }},
+		{"canary from a Cloud Run revision", func(s *spec.Service) {
+			s.Rollout = &spec.Rollout{Canary: &spec.Canary{Stable: "api-" + hash7("berth/parity/api") + "-00001-abc"}}
+		}},
+		{"canary from a task definition ARN", func(s *spec.Service) {
+			s.Rollout = &spec.Rollout{Canary: &spec.Canary{Stable: "arn:aws:ecs:us-east-1:123456789012:task-definition/api-" + hash7("berth/parity/api") + ":7"}}
+		}},
+		{"canary percent 100", func(s *spec.Service) {
+			s.Rollout = &spec.Rollout{Canary: &spec.Canary{Stable: "api-" + hash7("berth/parity/api") + "-00001-abc", Percent: intp(100)}}
+		}},
+		{"canary, maxInstances 1", func(s *spec.Service) {
+			s.MaxInstances = intp(1)
+			s.Rollout = &spec.Rollout{Canary: &spec.Canary{Stable: "api-" + hash7("berth/parity/api") + "-00001-abc"}}
+		}},
 	}},
 }
 
