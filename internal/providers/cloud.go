@@ -139,9 +139,15 @@ func CloudRunOperation(op, revision, previous string, outcome OperationOutcome) 
 	if outcome != RevisionFails {
 		return revision, nil
 	}
-	return previous, fmt.Errorf("Error waiting to %s Service: Error waiting for %s Service: Revision '%s' is not ready and cannot serve traffic. "+
-		"The user-provided container failed to start and listen on the port defined provided by the PORT=8080 environment variable.",
-		op, map[string]string{"create": "Creating", "update": "Updating"}[op], revision)
+	return previous, CloudRunOperationError(op, fmt.Sprintf("Revision '%s' is not ready and cannot serve traffic. "+
+		"The user-provided container failed to start and listen on the port defined provided by the PORT=8080 environment variable.", revision))
+}
+
+// CloudRunOperationError is a failed Cloud Run operation's message as the
+// resource wraps it after a create ("create") or update ("update") ([TPGB]
+// resource_cloud_run_v2_service.go:1294-1296, 1580-1586).
+func CloudRunOperationError(op, message string) error {
+	return fmt.Errorf("Error waiting to %s Service: Error waiting for %s Service: %s", op, map[string]string{"create": "Creating", "update": "Updating"}[op], message)
 }
 
 // CloudRunFingerprint is what identifies the template of a Cloud Run

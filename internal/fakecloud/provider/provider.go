@@ -323,7 +323,7 @@ func (p *Provider) wait(s *cloud.State, t *providers.Type, op, id string, state,
 			exists := func(r string) bool { _, ok := revisions[r]; return ok }
 			if msg := providers.CloudRunTrafficProblem(state["traffics"], exists); msg != "" {
 				serving = previous
-				err = fmt.Errorf("Error waiting to %s Service: Error waiting for %s Service: %s", op, map[string]string{"create": "Creating", "update": "Updating"}[op], msg)
+				err = providers.CloudRunOperationError(op, msg)
 			}
 		}
 		if err != nil {
