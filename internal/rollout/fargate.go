@@ -234,4 +234,3 @@ func loadBalancerOf(metrics []cwtypes.Metric) string {
 	}
 	return ""
 }
-

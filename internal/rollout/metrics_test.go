@@ -127,7 +127,9 @@ func TestCloudRunReleasesReadTheLatestReadyRevisionAsTheCanary(t *testing.T) {
 
 func TestCloudMonitoringSeriesAddUpByResponseCodeClass(t *testing.T) {
 	t.Parallel()
-	n := func(v int64) *monitoring.Point { return &monitoring.Point{Value: &monitoring.TypedValue{Int64Value: &v}} }
+	n := func(v int64) *monitoring.Point {
+		return &monitoring.Point{Value: &monitoring.TypedValue{Int64Value: &v}}
+	}
 	series := []*monitoring.TimeSeries{
 		{Metric: &monitoring.Metric{Labels: map[string]string{"response_code_class": "2xx"}}, Points: []*monitoring.Point{n(700), n(800)}},
 		{Metric: &monitoring.Metric{Labels: map[string]string{"response_code_class": "4xx"}}, Points: []*monitoring.Point{n(24)}},
