@@ -55,9 +55,7 @@ func NewCloudRun(ctx context.Context, s CloudRunService) (Metrics, error) {
 	return &cloudRun{svc: s, run: r, monitoring: m}, nil
 }
 
-func (c *cloudRun) Service() string {
-	return fmt.Sprintf("Cloud Run service %s (project %s, region %s)", c.svc.Name, c.svc.Project, c.svc.Location)
-}
+func (c *cloudRun) Service() string { return Target{CloudRun: &c.svc}.String() }
 
 // Releases reads the service (services.get): the canary is its latest
 // ready revision, the stable release the other revision with the largest

@@ -54,9 +54,7 @@ func NewFargate(ctx context.Context, s FargateService) (Metrics, error) {
 	return &fargate{svc: s, ecs: ecs.NewFromConfig(cfg), cw: cloudwatch.NewFromConfig(cfg), groups: map[Role]string{}}, nil
 }
 
-func (f *fargate) Service() string {
-	return fmt.Sprintf("Fargate service %s with canary lane %s (cluster %s, region %s)", f.svc.Stable, f.svc.Canary, lastSegment(f.svc.Cluster), f.svc.Region)
-}
+func (f *fargate) Service() string { return Target{Fargate: &f.svc}.String() }
 
 // Releases describes both lanes (ecs:DescribeServices): each runs its
 // service's task definition; the canary serves since its lane's PRIMARY

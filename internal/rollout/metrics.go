@@ -103,16 +103,19 @@ func Check(ctx context.Context, m Metrics, b Budget, now time.Time) (*Status, er
 }
 
 // WriteText writes the status for people: the service, each release with
-// its share, requests and 5xx rate, the budget, and the verdict last.
+// its share, requests and 5xx rate, in columns, the budget, and the verdict
+// last.
 func (s *Status) WriteText(w io.Writer) error {
+	stable, canary := Thousands(s.Stable.Requests), Thousands(s.Canary.Requests)
+	width := max(len(stable), len(canary))
 	_, err := fmt.Fprintf(w, "%s\n"+
-		"  stable  %3d%%  %s requests, %s 5xx  %s\n"+
-		"  canary  %3d%%  %s requests, %s 5xx  %s (serving for %s)\n"+
+		"  stable  %3d%%  %*s requests  %6s 5xx  %s\n"+
+		"  canary  %3d%%  %*s requests  %6s 5xx  %s, serving for %s\n"+
 		"budget: at most %s 5xx over at least %s requests, observed for %s\n"+
 		"%s\n",
 		s.Service,
-		s.Releases.Stable.Percent, Thousands(s.Stable.Requests), Rate(s.Stable.Rate()), s.Releases.Stable.Name,
-		s.Releases.Canary.Percent, Thousands(s.Canary.Requests), Rate(s.Canary.Rate()), s.Releases.Canary.Name, Duration(s.Served),
+		s.Releases.Stable.Percent, width, stable, Rate(s.Stable.Rate()), s.Releases.Stable.Name,
+		s.Releases.Canary.Percent, width, canary, Rate(s.Canary.Rate()), s.Releases.Canary.Name, Duration(s.Served),
 		Percent(s.Budget.ErrorRate), Thousands(s.Budget.MinRequests), Duration(s.Budget.Observe),
 		s.Verdict.Reason)
 	return err

@@ -60,8 +60,8 @@ func TestCheckJudgesTheCanaryOverTheTimeItServedAndShowsTheStableRateBesideIt(t 
 		t.Fatal(err)
 	}
 	const text = `Cloud Run service berth-app (project p, region r)
-  stable   90%  13,770 requests, 0.3% 5xx  berth-app-00a1b2c3
-  canary   10%  1,530 requests, 0.4% 5xx  berth-app-d4e5f6a7 (serving for 30m)
+  stable   90%  13,770 requests    0.3% 5xx  berth-app-00a1b2c3
+  canary   10%   1,530 requests    0.4% 5xx  berth-app-d4e5f6a7, serving for 30m
 budget: at most 5% 5xx over at least 100 requests, observed for 30m
 promote: 0.4% 5xx over 1,530 requests in 30m, within the 5% budget
 `

@@ -28,6 +28,21 @@ type Target struct {
 	Fargate *FargateService
 }
 
+// String names the service for people: "Cloud Run service S (project P,
+// region R)", "Fargate service S with canary lane C (cluster K, region
+// R)".
+func (t Target) String() string {
+	switch {
+	case t.CloudRun != nil:
+		return fmt.Sprintf("Cloud Run service %s (project %s, region %s)", t.CloudRun.Name, t.CloudRun.Project, t.CloudRun.Location)
+	case t.Fargate != nil:
+		f := t.Fargate
+		return fmt.Sprintf("Fargate service %s with canary lane %s (cluster %s, region %s)", f.Stable, f.Canary, lastSegment(f.Cluster), f.Region)
+	default:
+		return "no service"
+	}
+}
+
 // Locate finds the one service of the plan: a Cloud Run service, or a
 // Fargate service's two lanes (ECS services "NAME-svc" and
 // "NAME-canary-svc" under one component). awsRegion is the stack's
