@@ -9,13 +9,16 @@
 //	berth cost --stack prod                      what the prod stack costs a month
 //	berth diff base.json head.json               what changes between two plans
 //	berth diff base.json head.json --fail-on iam,exposure
+//	berth rollout status --stack prod             promote, wait or abort the canary
+//	berth rollout promote --stack prod            write the canary as the stable release
 //	berth version
 //
 // Run `berth <command> -h` for a command's flags and exit codes. Exit
 // status: 0 on success, 1 when the configuration, the program or an input
 // file is wrong (problems on stderr, one per line), 2 on a usage error, 3
-// when `berth diff --fail-on` finds a chosen flag, 130 on Ctrl-C (SIGINT)
-// and 143 on SIGTERM, at any point.
+// when `berth diff --fail-on` finds a chosen flag or `berth rollout` says
+// wait, 4 when it says abort, 130 on Ctrl-C (SIGINT) and 143 on SIGTERM,
+// at any point.
 package main
 
 import (
@@ -43,6 +46,8 @@ Commands:
   cost      estimate what a stack costs a month, from berth's price table
   diff      compare two plans and flag risky changes, with the change in the
             monthly cost
+  rollout   judge a canary (status) and write the change that promotes or
+            aborts it
   version   print berth's version
 
 Run 'berth <command> -h' for a command's flags and exit codes.
@@ -106,12 +111,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		err = runCost(ctx, args[1:], stdout, stderr)
 	case "diff":
 		err = runDiff(ctx, args[1:], stdout)
+	case "rollout":
+		err = runRollout(ctx, args[1:], stdout, stderr)
 	case "version":
 		err = runVersion(args[1:], stdout)
 	case "-h", "-help", "--help", "help":
 		_, err = io.WriteString(stdout, usage)
 	default:
-		err = usageErrorf("", "unknown command %q (commands: plan, cost, diff, version)", args[0])
+		err = usageErrorf("", "unknown command %q (commands: plan, cost, diff, rollout, version)", args[0])
 	}
 	return report(stderr, err)
 }
@@ -149,7 +156,12 @@ func report(stderr io.Writer, err error) error {
 	}
 	var ue *usageError
 	var pe *problemsError
+	var ve *verdictError
 	switch {
+	case errors.As(err, &ve):
+		if ve.msg != "" {
+			fmt.Fprintf(stderr, "berth: %s\n", ve.msg)
+		}
 	case errors.As(err, &ue):
 		cmd := "berth"
 		if ue.command != "" {
@@ -168,9 +180,12 @@ func report(stderr io.Writer, err error) error {
 func exitCode(err error) int {
 	var ue *usageError
 	var fe *flaggedError
+	var ve *verdictError
 	switch {
 	case err == nil:
 		return 0
+	case errors.As(err, &ve):
+		return ve.exitStatus()
 	case errors.As(err, &ue):
 		return 2
 	case errors.As(err, &fe):

@@ -117,6 +117,8 @@ type stackFlags struct {
 	command                     string
 	stack, format, dir, timeout onceString
 	sets, stackOutputs          listFlag
+	// cfg is the configuration planStack planned with.
+	cfg *stackconfig.Config
 }
 
 // parseStackFlags parses a stack command's flags; purpose ends the
@@ -161,8 +163,8 @@ func writeHelp(help bool, err error, stdout io.Writer, usage string) error {
 // plan's monthly cost. The plan carries the estimate in Cost, which its
 // JSON form writes so that berth diff can compare the base's and the
 // head's; every command estimates, so that bad berth:cost settings fail
-// every plan alike. It is the one way berth plan and berth cost plan a
-// stack.
+// every plan alike. It is the one way berth plan, berth cost and berth
+// rollout plan a stack; f.cfg keeps the configuration it planned with.
 func (f *stackFlags) planStack(ctx context.Context, stderr io.Writer) (*plan.Plan, *cost.Estimate, error) {
 	command, stack, dir := f.command, f.stack.value, f.dir.value
 	var runOpts planengine.RunOptions
@@ -190,21 +192,12 @@ func (f *stackFlags) planStack(ctx context.Context, stderr io.Writer) (*plan.Pla
 	}
 	opts.Passphrase = phrase
 
-	cfg, err := stackconfig.LoadConfig(opts)
-	var ce *stackconfig.ConfigError
-	switch {
-	case errors.Is(err, stackconfig.ErrStackNotFound):
-		return nil, nil, usageErrorf(command, "--stack %q: %v", stack, err)
-	case errors.Is(err, workspace.ErrProjectNotFound):
-		return nil, nil, usageErrorf(command, "no Pulumi.yaml in or above %s; run inside the project or pass --dir", orCwd(dir))
-	case errors.Is(err, stackconfig.ErrIncorrectPassphrase):
-		return nil, nil, fmt.Errorf("%w (from %s)", err, source)
-	case errors.As(err, &ce):
-		return nil, nil, &problemsError{fmt.Errorf("invalid configuration of stack %q:\n  %s", stack, strings.Join(ce.Problems, "\n  "))}
-	case err != nil:
+	cfg, err := loadConfig(command, opts, source)
+	if err != nil {
 		return nil, nil, err
 	}
 
+	f.cfg = cfg
 	runOpts.StackOutputs = stackrefs.First(files, stackrefs.Backend(cfg.BackendURL, dir, cfg.Project))
 	res, err := planengine.Run(ctx, cfg, runOpts)
 	var pe *planengine.ProgramError
@@ -226,6 +219,27 @@ func (f *stackFlags) planStack(ctx context.Context, stderr io.Writer) (*plan.Pla
 		return nil, nil, err
 	}
 	return res.Plan, est, nil
+}
+
+// loadConfig loads the stack's configuration for command, turning a
+// missing stack or project into a usage error and configuration problems
+// into lines of their own; source says where opts.Passphrase came from.
+func loadConfig(command string, opts stackconfig.LoadOptions, source string) (*stackconfig.Config, error) {
+	cfg, err := stackconfig.LoadConfig(opts)
+	var ce *stackconfig.ConfigError
+	switch {
+	case errors.Is(err, stackconfig.ErrStackNotFound):
+		return nil, usageErrorf(command, "--stack %q: %v", opts.Stack, err)
+	case errors.Is(err, workspace.ErrProjectNotFound):
+		return nil, usageErrorf(command, "no Pulumi.yaml in or above %s; run inside the project or pass --dir", orCwd(opts.Dir))
+	case errors.Is(err, stackconfig.ErrIncorrectPassphrase):
+		return nil, fmt.Errorf("%w (from %s)", err, source)
+	case errors.As(err, &ce):
+		return nil, &problemsError{fmt.Errorf("invalid configuration of stack %q:\n  %s", opts.Stack, strings.Join(ce.Problems, "\n  "))}
+	case err != nil:
+		return nil, err
+	}
+	return cfg, nil
 }
 
 // maxPassphraseFile bounds PULUMI_CONFIG_PASSPHRASE_FILE: a passphrase is

@@ -65,6 +65,9 @@ type Config struct {
 	// BackendURL is Pulumi.yaml's backend.url, where the project keeps
 	// its state. Default: empty, the backend the user is logged in to.
 	BackendURL string
+	// StackFile is the path of the stack's settings, Pulumi.<stack>.yaml
+	// (in Pulumi.yaml's stackConfigDir when it sets one).
+	StackFile string
 	// Values maps each full key ("namespace:name") to its value as the
 	// Pulumi engine passes it to programs: strings as they are, objects and
 	// lists as JSON. Secure values are decrypted or "[secret]".
@@ -229,6 +232,7 @@ func LoadConfig(opts LoadOptions) (*Config, error) {
 		ProgramDirectory: programDir,
 		Binary:           binary,
 		BackendURL:       backendURL(proj),
+		StackFile:        stackPath,
 		Values:           make(map[string]string, len(plain)),
 		secrets:          secrets,
 	}
