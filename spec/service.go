@@ -315,7 +315,10 @@ func Resolve(s Service, name string, d Defaults, ps *validate.Problems) Resolved
 	checkSecrets(s.Secrets, env, &p)
 	r.Rollout = resolveRollout(s.Rollout, d, &p)
 	if r.Rollout.Canary != nil && r.MaxInstances < 2 {
-		// The new release and the stable one each need an instance.
+		// A release under observation needs room beside the stable one: on
+		// Fargate the two lanes share the maximum; on Cloud Run, where the
+		// maximum bounds each revision, one instance cannot take the
+		// canary's share and a restart of the one instance at once.
 		p.Addf("maxInstances", "%d leaves no instance for a canary beside the stable release (allowed with rollout.canary: 2 or more)", r.MaxInstances)
 	}
 	ps.Merge("service", &p)

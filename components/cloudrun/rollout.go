@@ -24,11 +24,15 @@ import (
 //     revision with another template: "Error 409: Revision named 'X' with
 //     different configuration already exists" (googleapis/google-cloud-
 //     python#14259, hashicorp/terraform-provider-google#14569), and
-//     requires the service's name and a hyphen in front (terraform-
-//     provider-google#6491: "The revision name must be prefixed by the
-//     name of the enclosing Service"). So the name is SERVICE-HASH of the
-//     whole template: a new template is a new name, the same template the
-//     same name, and a rebuilt image (a new digest) never reuses one.
+//     requires the service's name and a hyphen in front (knative/
+//     serving#3562: "The name must be prefixed by the name of the
+//     enclosing Service or Configuration with a trailing -"). So the name
+//     is SERVICE-HASH of the whole template: a new template is a new name,
+//     the same template the same name, and a rebuilt image (a new digest)
+//     never reuses one. That the same name with the same template is
+//     accepted (a traffic-only change, a revert) follows from the
+//     provider sending the template from config on every update without
+//     an update mask (crv2:1525-1572); it is modelled, not verified live.
 //   - traffic is an Optional+Computed list compared by position
 //     (crv2:888-919); type, revision, percent and tag are sent only when
 //     not empty (crv2:4581-4622), so every entry names its type and the

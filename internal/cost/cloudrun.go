@@ -34,11 +34,13 @@ func (e *estimator) cloudRunService(r *plan.Resource) {
 	}
 	// Revision-level minimum instances start for every revision the
 	// traffic names or tags, even at 0% (Cloud Run docs, "Set minimum
-	// instances", revisions and minimum instances): under a canary the
-	// stable revision and the tagged latest one each keep theirs.
+	// instances", revisions and minimum instances), and the template's
+	// maximum bounds each revision ([TPGB] crv2:534-541): under a canary
+	// the stable revision and the tagged latest one each have both.
 	revisions := servingRevisions(r)
 	minInst *= revisions
 	maxInst, okMax := number(r.Inputs, "template", "scaling", "maxInstanceCount")
+	maxInst *= revisions
 	cpu, mem, cpuIdle, okRes := cloudRunResources(r)
 	mode := "instance-based"
 	if cpuIdle {

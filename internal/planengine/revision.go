@@ -1,69 +1,71 @@
 package planengine
 
 import (
-	"maps"
 	"regexp"
-	"sort"
 
-	"github.com/berth-dev/berth/internal/plan"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/berth-dev/berth/internal/monitor"
 	"github.com/berth-dev/berth/internal/providers"
 )
 
 // derivedRevision matches the revision names components/cloudrun derives
 // from a hash of the whole template (rollout.go revisionName): the
 // service's name, a hyphen and ten hex characters.
-var derivedRevision = regexp.MustCompile(`-[0-9a-f]{10}$`)
+var derivedRevision = regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?-[0-9a-f]{10}$`)
 
-// unknownDerivedRevision marks a Cloud Run template's derived revision
-// name unknown when another value of the template is: the program hashed
-// the offline plan's placeholder for it (an image digest, a secret
-// version), and the hash of a placeholder is not the name the cloud will
-// see, nor is it the same from one plan to the next.
-func unknownDerivedRevision(res *plan.Resource) {
-	if res.Type != providers.CloudRunService {
-		return
-	}
-	t, _ := res.Inputs["template"].(map[string]any)
-	rev, _ := t["revision"].(string)
-	name, _ := res.Inputs["name"].(string)
-	if rev == "" || name == "" || rev[:min(len(name), len(rev))] != name || !derivedRevision.MatchString(rev) {
-		return
-	}
-	rest := maps.Clone(t)
-	delete(rest, "revision")
-	if u, ok := firstUnknown(rest); ok {
-		t["revision"] = plan.Unknown{From: u.From, NewOnUpdate: true}
+// deriveRevisions records, as placeholders, the revision names of Cloud Run
+// templates that hold one: the program hashed the template, placeholder
+// and all (an image digest, a secret version), and the hash of a
+// placeholder is neither the name the cloud will see nor the same from one
+// plan to the next. The plan then shows the name unknown wherever it
+// appears: the template, the latest revision, the stack's outputs.
+func deriveRevisions(rec monitor.Run, holes *providers.Placeholders) {
+	for _, r := range rec.Resources {
+		if r.Type != providers.CloudRunService || !r.Inputs["template"].IsObject() {
+			continue
+		}
+		t := r.Inputs["template"].ObjectValue()
+		rev, _ := providers.KnownString(t["revision"])
+		name, _ := providers.KnownString(r.Inputs["name"])
+		if name == "" || len(rev) <= len(name) || rev[:len(name)+1] != name+"-" || !derivedRevision.MatchString(rev) {
+			continue
+		}
+		rest := t.Copy()
+		delete(rest, "revision")
+		if hole, ok := firstHole(resource.NewObjectProperty(rest), holes); ok {
+			holes.Derive(rev, hole)
+		}
 	}
 }
 
-// firstUnknown returns the first unknown in v, keys in order.
-func firstUnknown(v any) (plan.Unknown, bool) {
-	switch v := v.(type) {
-	case plan.Unknown:
-		return v, true
-	case plan.Partial:
-		for _, e := range v {
-			if u, ok := firstUnknown(e); ok {
-				return u, true
+// firstHole returns the first placeholder in v.
+func firstHole(v resource.PropertyValue, holes *providers.Placeholders) (providers.Piece, bool) {
+	switch {
+	case v.IsSecret():
+		return firstHole(v.SecretValue().Element, holes)
+	case v.IsString():
+		for _, p := range holes.Split(v.StringValue()) {
+			if p.Hole {
+				return p, true
 			}
 		}
-	case []any:
-		for _, e := range v {
-			if u, ok := firstUnknown(e); ok {
-				return u, true
+	case v.IsNumber():
+		if p, ok := holes.Number(v.NumberValue()); ok {
+			return p, true
+		}
+	case v.IsArray():
+		for _, e := range v.ArrayValue() {
+			if p, ok := firstHole(e, holes); ok {
+				return p, true
 			}
 		}
-	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			if u, ok := firstUnknown(v[k]); ok {
-				return u, true
+	case v.IsObject():
+		for _, k := range v.ObjectValue().StableKeys() {
+			if p, ok := firstHole(v.ObjectValue()[k], holes); ok {
+				return p, true
 			}
 		}
 	}
-	return plan.Unknown{}, false
+	return providers.Piece{}, false
 }

@@ -202,6 +202,7 @@ func Run(ctx context.Context, cfg *stackconfig.Config, opts RunOptions) (*Result
 		return fail(fmt.Sprintf("the program exited with status 0 before its run finished, after registering %d of its resources: a plan of part of a program is not its plan (does it call os.Exit?)", len(rec.Resources)), output.String())
 	}
 
+	deriveRevisions(rec, holes)
 	p := assemble(cfg, rec, red)
 	res := &Result{Plan: p, Compiled: compiled}
 	for _, w := range rec.Warnings {
@@ -364,7 +365,6 @@ func assemble(cfg *stackconfig.Config, rec monitor.Run, red redactor) *plan.Plan
 		if r.Read {
 			res.ID = red.name(r.ID)
 		}
-		unknownDerivedRevision(&res)
 		p.Resources = append(p.Resources, res)
 	}
 	n := p.Normalized()

@@ -129,6 +129,21 @@ func cloudRunTypes() []*Type {
 				// the operation ends (the fake cloud's wait), or one the
 				// cloud names NAME-NNNNN-xyz (Cloud Run docs, "Revisions").
 				revName := unknown()
+				if given, ok := KnownString(templateRevision(c.In)); ok && given != "" {
+					// Which revision is the latest ready one is the
+					// operation's outcome: the one the template names once
+					// it succeeds, as the fake cloud's wait records; a
+					// preview (no IDs to make) keeps the state's, as the
+					// bridge's does for an output-only attribute (bridge
+					// v3.89.1 provider.go:1546-1550 ProposedState; plugin
+					// SDK schema.go:1575-1581).
+					switch {
+					case c.IDs != (Unknown{}):
+						revName = resource.NewProperty(given)
+					case c.Old != nil && !c.Old["latestReadyRevision"].IsNull():
+						revName = c.Old["latestReadyRevision"]
+					}
+				}
 				if templateRevision(c.In).IsNull() {
 					if n, ok := c.Next("cloudrun-revision/" + c.known(c.project()) + "/" + c.known(loc) + "/" + c.str("name")).Known(); ok {
 						if suffix, ok := c.IDs.Generate(LowerAlnum, 3); ok {

@@ -112,6 +112,17 @@ func (p *Placeholders) record(s string, o origin) bool {
 	return true
 }
 
+// Derive records s, a value a program computed from the placeholder hole
+// in a way Split cannot see through (a hash), as a placeholder of the same
+// resource, new on each update: a plan then shows s as unknown, wherever
+// it appears, instead of a value that exists only because of the
+// placeholder.
+func (p *Placeholders) Derive(s string, hole Piece) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.record(s, origin{urn: hole.From})
+}
+
 // number returns a new placeholder sequence number of o.
 func (p *Placeholders) number(o origin) int {
 	p.mu.Lock()

@@ -98,7 +98,7 @@ func TestFailedCreatesLeaveWhatTheProvidersLeave(t *testing.T) {
 		}
 		in2 := p.mustCheck(providers.CloudRunService, "svc", in1, v("i:2"), "s")
 		u := p.update(providers.CloudRunService, "svc", c.id, in1, c.state, in2)
-		if u.err == nil || u.partial || !strings.HasPrefix(u.err.Error(), "Error waiting to update Service: ") {
+		if u.err == nil || u.partial || !strings.HasPrefix(u.err.Error(), "Error waiting for Updating Service: Error code 9, message: Revision '") {
 			t.Fatalf("update: err %v partial %t", u.err, u.partial)
 		}
 		if got := p.live(providers.CloudRunService)[0].State["latestReadyRevision"]; got != served {

@@ -321,9 +321,9 @@ func (p *Provider) wait(s *cloud.State, t *providers.Type, op, id string, state,
 			// one included); otherwise the operation fails and the last
 			// serving state stays ([TPGB] crv2:1036-1042, reconciling).
 			exists := func(r string) bool { _, ok := revisions[r]; return ok }
-			if msg := providers.CloudRunTrafficProblem(state["traffics"], exists); msg != "" {
+			if code, msg := providers.CloudRunTrafficProblem(state["traffics"], exists); msg != "" {
 				serving = previous
-				err = providers.CloudRunOperationError(op, msg)
+				err = providers.CloudRunOperationError(op, code, msg)
 			}
 		}
 		if err != nil {
