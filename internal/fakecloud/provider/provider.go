@@ -258,6 +258,11 @@ func (p *Provider) Create(_ context.Context, req plugin.CreateRequest) (plugin.C
 		idv, state := t.Apply(c)
 		id := knownID(idv)
 		key := recordKey(req.Type, id, state)
+		if req.Type == providers.ECSService {
+			if err := providers.ECSCreateServiceLoadBalancers(state, func(arn string) bool { return associated(s, arn) }); err != nil {
+				return err
+			}
+		}
 		keys := t.UniqueKeys(c)
 		if err := s.ClaimNew(key, keys); err != nil {
 			return fmt.Errorf("creating %s %q: %w", req.Type, req.Name, err)
@@ -482,6 +487,19 @@ func blocked(s *cloud.State, t *providers.Type, r *cloud.Record) error {
 		}
 	}
 	return nil
+}
+
+// associated reports whether a live listener or listener rule of s
+// forwards to the target group arn (providers.TargetGroupAssociated).
+func associated(s *cloud.State, arn string) bool {
+	states := func(typ string) []resource.PropertyMap {
+		var out []resource.PropertyMap
+		for _, r := range s.Live(typ) {
+			out = append(out, resource.NewPropertyMapFromMap(r.State))
+		}
+		return out
+	}
+	return providers.TargetGroupAssociated(arn, states(providers.Listener), states(providers.ListenerRule))
 }
 
 // deploy runs an ECS deployment of the service's task definition as the
