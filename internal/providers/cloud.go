@@ -94,6 +94,21 @@ func ECSCreateServiceLoadBalancers(service resource.PropertyMap, associated func
 	return nil
 }
 
+// ECSInactiveTaskDefinition is ECS's refusal of a CreateService, or of an
+// UpdateService that sends a new task definition (the provider sends it
+// only when task_definition changes: [TPA] service.go
+// resourceServiceUpdate), naming a deregistered revision: "You can't use
+// an INACTIVE task definition revision to run new tasks or create new
+// services. You also can't update an existing service to reference an
+// INACTIVE task definition revision" (Amazon ECS developer guide,
+// deregister-task-definition-v2.html). The provider wraps the API's error
+// as "creating ECS Service (NAME): ..." or "updating ECS Service (ARN):
+// ..." (index id 6687224974); the inner text is ECS's as users report it,
+// not read in a source.
+func ECSInactiveTaskDefinition(op, service, arn string) error {
+	return fmt.Errorf("%s ECS Service (%s): ClientException: TaskDefinition is inactive (%s)", op, service, arn)
+}
+
 // TaskDefinitionDeregisters reports whether deleting a task definition
 // deregisters its revision: it does unless skip_destroy is set, in which
 // case the revision stays ACTIVE (internal/service/ecs/task_definition.go

@@ -300,3 +300,35 @@ func TestWeightedForwardsAndRulePriorities(t *testing.T) {
 		t.Errorf("a second rule at priority 50000: %v, want PriorityInUse", r.err)
 	}
 }
+
+// TestECSRunsNoDeregisteredRevision: a task definition deleted without
+// skipDestroy is INACTIVE, and ECS neither creates a service on it nor
+// moves one to it; with skipDestroy the deleted revision stays usable
+// ([TPA] ecs/task_definition.go resourceTaskDefinitionDelete; ECS
+// developer guide, deregister-task-definition-v2.html).
+func TestECSRunsNoDeregisteredRevision(t *testing.T) {
+	t.Parallel()
+	p := start(t, "aws", awsConfig)
+	revision := func(name string, skip bool) string {
+		in := p.mustCheck(providers.ECSTaskDefinition, name, nil, props(map[string]any{"family": "api", "containerDefinitions": `[{"name":"app","image":"i"}]`, "skipDestroy": skip}), "s")
+		r := p.mustCreate(providers.ECSTaskDefinition, name, in)
+		if err := p.delete(providers.ECSTaskDefinition, name, r.id, in, r.state); err != nil {
+			t.Fatal(err)
+		}
+		return r.state["arn"].StringValue()
+	}
+	gone, kept := revision("gone", false), revision("kept", true)
+	svc := func(td string) resource.PropertyMap {
+		return props(map[string]any{"name": "api", "cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/c", "taskDefinition": td})
+	}
+	in := p.mustCheck(providers.ECSService, "svc", nil, svc(gone), "s")
+	if r := p.create(providers.ECSService, "svc", in); r.err == nil || !strings.Contains(r.err.Error(), "creating ECS Service (api): ClientException: TaskDefinition is inactive") {
+		t.Fatalf("a service on a deregistered revision: %v", r.err)
+	}
+	in = p.mustCheck(providers.ECSService, "svc", nil, svc(kept), "s")
+	created := p.mustCreate(providers.ECSService, "svc", in)
+	moved := p.mustCheck(providers.ECSService, "svc", in, svc(gone), "s")
+	if r := p.update(providers.ECSService, "svc", created.id, in, created.state, moved); r.err == nil || !strings.Contains(r.err.Error(), "updating ECS Service ("+created.id+"): ClientException: TaskDefinition is inactive") {
+		t.Errorf("moving a service to a deregistered revision: %v", r.err)
+	}
+}

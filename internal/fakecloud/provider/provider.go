@@ -262,6 +262,9 @@ func (p *Provider) Create(_ context.Context, req plugin.CreateRequest) (plugin.C
 			if err := providers.ECSCreateServiceLoadBalancers(state, func(arn string) bool { return associated(s, arn) }); err != nil {
 				return err
 			}
+			if td := unsecretString(state["taskDefinition"]); inactive(s, td) {
+				return providers.ECSInactiveTaskDefinition("creating", unsecretString(state["name"]), td)
+			}
 		}
 		keys := t.UniqueKeys(c)
 		if err := s.ClaimNew(key, keys); err != nil {
@@ -367,6 +370,11 @@ func (p *Provider) Update(_ context.Context, req plugin.UpdateRequest) (plugin.U
 		}
 		c := p.ctx(req.NewInputs, req.OldOutputs, req.ID, cloud.IDs{S: s})
 		_, state := t.Apply(c)
+		if req.Type == providers.ECSService {
+			if td := unsecretString(state["taskDefinition"]); td != unsecretString(req.OldOutputs["taskDefinition"]) && inactive(s, td) {
+				return providers.ECSInactiveTaskDefinition("updating", string(req.ID), td)
+			}
+		}
 		keys := t.UniqueKeys(c)
 		s.Release(key, old.Claims)
 		if err := s.Claim(key, keys); err != nil {
@@ -487,6 +495,13 @@ func blocked(s *cloud.State, t *providers.Type, r *cloud.Record) error {
 		}
 	}
 	return nil
+}
+
+// inactive reports whether the task definition revision arn is
+// deregistered in s (a task definition deleted without skipDestroy).
+func inactive(s *cloud.State, arn string) bool {
+	r, ok := s.Resources[cloud.Key(providers.ECSTaskDefinition, arn)]
+	return ok && r.Status == cloud.Inactive
 }
 
 // associated reports whether a live listener or listener rule of s
