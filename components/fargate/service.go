@@ -127,11 +127,11 @@ type Service struct {
 	// always the revision this deployment registered. When the deployment
 	// circuit breaker rolled the service back to an earlier revision, it
 	// resolves to an error naming the service instead, which fails
-	// `pulumi up` (see the package documentation). With a canary it is the
-	// revision the canary lane runs (the new release, which promoting pins
-	// as stable), and it fails the same way when either lane does not run
-	// what it should: the stable lane canary.stable, the canary lane this
-	// revision (canary.stable while aborted).
+	// `pulumi up` (see the package documentation). With a canary it is
+	// still the revision this update registered (the new release, which
+	// promoting pins as stable), and it fails the same way when either lane
+	// does not run what it should: the stable lane canary.stable, the
+	// canary lane this revision (canary.stable while aborted).
 	TaskDefinitionARN pulumi.StringOutput `pulumi:"taskDefinitionArn"`
 }
 
@@ -341,9 +341,10 @@ func deployedRevision(name string, l lane, service string, running *string, want
 }
 
 // serviceArgs builds the ECS service of the lane l, running
-// taskDefinition behind tg with the deployment alarms alarms: Fargate in the task subnets, rolling
-// deployments that never drop below the current capacity, the circuit
-// breaker with rollback, and a deployment that waits for steady state.
+// taskDefinition behind tg with the deployment alarms alarms: Fargate in
+// the task subnets, rolling deployments that never drop below the current
+// capacity, the circuit breaker with rollback, and a deployment that waits
+// for steady state.
 func (p *plan) serviceArgs(args *ServiceArgs, l lane, taskDefinition pulumi.StringOutput, tg *lb.TargetGroup, alarms *ecs.ServiceAlarmsArgs, c *Service, clusterARN pulumi.StringOutput, tags pulumi.StringMap) *ecs.ServiceArgs {
 	return &ecs.ServiceArgs{
 		Name:            pulumi.String(l.service),
