@@ -320,3 +320,31 @@ func registered(e *env, arn string) bool {
 	}
 	return false
 }
+
+// TestAFargateStackWithACanaryDestroysCleanly: destroying a stack while a
+// canary runs deletes both lanes, each rule before the groups it forwards
+// to (the fake cloud refuses a group a rule still uses), and leaves
+// nothing behind but the revisions skipDestroy keeps registered.
+func TestAFargateStackWithACanaryDestroysCleanly(t *testing.T) {
+	e := newEnv(t)
+	s := e.stack("prod", "infra", program.Run)
+	s.mustUp()
+	r1, _ := lanes(e)
+	s.setConfig(map[string]string{"berth:service.rollout.canary.stable": r1, "berth:service.env.FEATURE_FLAG": "on"}, false)
+	s.mustUp()
+	if stable, canary := lanes(e); stable != r1 || canary == r1 || canary == "" {
+		t.Fatalf("the lanes run %q and %q, want %s and a new release", stable, canary, r1)
+	}
+	d, err := s.destroy()
+	if err != nil {
+		t.Fatalf("destroy failed: %v\n%s", err, d.failure())
+	}
+	if left := e.live(); len(left) != 0 {
+		t.Errorf("destroy left in the fake cloud:\n%s", strings.Join(left, "\n"))
+	}
+	for _, l := range e.state().Log {
+		if strings.HasPrefix(l, "delete refused") {
+			t.Errorf("destroy: %s", l)
+		}
+	}
+}
