@@ -5,6 +5,7 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/berth-dev/berth/components/internal/naming"
@@ -27,7 +28,8 @@ const (
 // plannedAlarms are the resolved alarm settings and the alarms' names.
 type plannedAlarms struct {
 	spec.ResolvedRollout
-	// errors and unhealthy are the two alarms' names.
+	// errors and unhealthy are the two alarms' names (of the stable lane,
+	// with a canary; plannedCanary names the canary lane's).
 	errors, unhealthy string
 }
 
@@ -53,14 +55,14 @@ func resolveAlarms(r spec.ResolvedRollout, p *plan) {
 //     Balancing recommends alarming on a non-zero Minimum for more than
 //     one data point).
 //
-// Each fires after Periods failing periods in a row. The service names
-// them (serviceAlarms), so they exist before it does. They exist with
-// alarms off too (about $0.30 a month), so that the service's alarm block
-// stays whole: see serviceAlarms.
-func (c *Service) newAlarms(ctx *pulumi.Context, name string, p *plan, tags pulumi.StringMap, parent pulumi.ResourceOption) error {
+// Each fires after Periods failing periods in a row. They watch the target
+// group tg of the lane l, whose service names them (laneAlarms), so they
+// exist before it does. They exist with alarms off too (about $0.30 a
+// month), so that the service's alarm block stays whole: see laneAlarms.
+func (c *Service) newAlarms(ctx *pulumi.Context, l lane, tg *lb.TargetGroup, p *plan, tags pulumi.StringMap, parent pulumi.ResourceOption) (errorsAlarm, unhealthyAlarm *cloudwatch.MetricAlarm, err error) {
 	a := p.alarms
 	period := int(a.Period.Seconds())
-	dims := pulumi.StringMap{"TargetGroup": c.TargetGroup.ArnSuffix, "LoadBalancer": c.LoadBalancer.ArnSuffix}
+	dims := pulumi.StringMap{"TargetGroup": tg.ArnSuffix, "LoadBalancer": c.LoadBalancer.ArnSuffix}
 	metric := func(id, metricName string) cloudwatch.MetricAlarmMetricQueryArgs {
 		return cloudwatch.MetricAlarmMetricQueryArgs{
 			Id: pulumi.String(id),
@@ -71,10 +73,9 @@ func (c *Service) newAlarms(ctx *pulumi.Context, name string, p *plan, tags pulu
 			ReturnData: pulumi.Bool(false),
 		}
 	}
-	var err error
-	c.ErrorsAlarm, err = cloudwatch.NewMetricAlarm(ctx, name+"-5xx", &cloudwatch.MetricAlarmArgs{
-		Name:               pulumi.String(a.errors),
-		AlarmDescription:   pulumi.String(fmt.Sprintf("berth %s: more than %v%% of requests answer 5xx for %d periods of %s; rolls a deployment back", name, a.ErrorRate, a.Periods, a.Period)),
+	errorsAlarm, err = cloudwatch.NewMetricAlarm(ctx, l.key+"-5xx", &cloudwatch.MetricAlarmArgs{
+		Name:               pulumi.String(l.errorsAlarm),
+		AlarmDescription:   pulumi.String(fmt.Sprintf("berth %s: more than %v%% of requests answer 5xx for %d periods of %s; rolls a deployment back", l.title, a.ErrorRate, a.Periods, a.Period)),
 		ComparisonOperator: pulumi.String(greaterThan),
 		Threshold:          pulumi.Float64(a.ErrorRate),
 		EvaluationPeriods:  pulumi.Int(a.Periods),
@@ -93,11 +94,11 @@ func (c *Service) newAlarms(ctx *pulumi.Context, name string, p *plan, tags pulu
 		Tags: tags,
 	}, parent, naming.CreateFirst)
 	if err != nil {
-		return fmt.Errorf("creating 5xx alarm: %w", err)
+		return nil, nil, fmt.Errorf("creating %s5xx alarm: %w", l.rolePrefix(), err)
 	}
-	c.UnhealthyAlarm, err = cloudwatch.NewMetricAlarm(ctx, name+"-unhealthy", &cloudwatch.MetricAlarmArgs{
-		Name:               pulumi.String(a.unhealthy),
-		AlarmDescription:   pulumi.String(fmt.Sprintf("berth %s: a target is unhealthy for %d periods of %s; rolls a deployment back", name, a.Periods, a.Period)),
+	unhealthyAlarm, err = cloudwatch.NewMetricAlarm(ctx, l.key+"-unhealthy", &cloudwatch.MetricAlarmArgs{
+		Name:               pulumi.String(l.unhealthyAlarm),
+		AlarmDescription:   pulumi.String(fmt.Sprintf("berth %s: a target is unhealthy for %d periods of %s; rolls a deployment back", l.title, a.Periods, a.Period)),
 		Namespace:          pulumi.String(elbNamespace),
 		MetricName:         pulumi.String(metricUnhealthy),
 		Dimensions:         dims,
@@ -111,13 +112,13 @@ func (c *Service) newAlarms(ctx *pulumi.Context, name string, p *plan, tags pulu
 		Tags:               tags,
 	}, parent, naming.CreateFirst)
 	if err != nil {
-		return fmt.Errorf("creating unhealthy targets alarm: %w", err)
+		return nil, nil, fmt.Errorf("creating %sunhealthy targets alarm: %w", l.rolePrefix(), err)
 	}
-	return nil
+	return errorsAlarm, unhealthyAlarm, nil
 }
 
-// serviceAlarms is the service's deployment alarms: the two alarms,
-// enabled with rollback, or named but disabled with alarms off. The block
+// laneAlarms is a lane's deployment alarms: its two alarms, enabled with
+// rollback, or named but disabled with alarms off. The block
 // is always sent, whole: the provider keeps the cloud's alarms when a
 // program drops it (alarms is Optional, and its DiffSuppressFunc hides a
 // missing block: internal/providers aws_ecs.go models that as Computed),
@@ -126,10 +127,10 @@ func (c *Service) newAlarms(ctx *pulumi.Context, name string, p *plan, tags pulu
 // id 6687224974: a block of at most one with DiffSuppressFunc
 // SuppressMissingOptionalConfigurationBlock; alarm_names a Required set,
 // enable and rollback Required).
-func (c *Service) serviceAlarms(p *plan) *ecs.ServiceAlarmsArgs {
+func laneAlarms(p *plan, errorsAlarm, unhealthyAlarm *cloudwatch.MetricAlarm) *ecs.ServiceAlarmsArgs {
 	on := pulumi.Bool(p.alarms.Alarms)
 	return &ecs.ServiceAlarmsArgs{
-		AlarmNames: pulumi.StringArray{c.ErrorsAlarm.Name, c.UnhealthyAlarm.Name},
+		AlarmNames: pulumi.StringArray{errorsAlarm.Name, unhealthyAlarm.Name},
 		Enable:     on,
 		Rollback:   on,
 	}

@@ -219,6 +219,8 @@ type plan struct {
 	name, seed string
 	// alarms are the rollout's alarms.
 	alarms plannedAlarms
+	// canary is the canary lane; nil without service.rollout.canary.
+	canary *plannedCanary
 
 	port                int
 	cpu, memory         int
@@ -278,9 +280,7 @@ func (a *ServiceArgs) resolve(project, stack, name string) (*plan, error) {
 	resolveTask(a, s, p, &ps)
 	resolveScaling(a, s, p, &ps)
 	resolveAlarms(s.Rollout, p)
-	if s.Rollout.Canary != nil {
-		ps.Addf("service.rollout.canary", "is not available on Fargate yet (allowed: leave it out; alarm-gated rolling deployments roll a failing release back)")
-	}
+	resolveCanary(s.Rollout.Canary, name, a, p, &ps)
 	p.taskStatements = resolveTaskStatements(w.TaskPolicy, w.AllowWildcardResources, &ps)
 	p.tags = awstags.Resolve("aws.tags", w.Tags, &ps)
 

@@ -99,6 +99,22 @@
 // on the desired count (at least 3, at most 200), so a broken release fails
 // `pulumi up` after a few minutes, not at the provider's 20-minute timeout.
 //
+// # Canary
+//
+// With Service.Rollout.Canary the service runs in two lanes behind one
+// load balancer (docs/rollouts.md, CanaryLane): the stable lane, the
+// service's own resources running the task definition ARN Canary.Stable
+// pins, and a canary lane, with its own target group, alarms, scaling
+// (one task to service.maxInstances) and ECS service, running the revision
+// this update registers. A listener rule sends Canary.Percent of requests
+// to the canary lane and the rest to the stable lane; another sends every
+// request carrying the header X-Berth-Release: canary to the canary lane.
+// A release rolls out on the canary lane only, under its alarms; promoting
+// it is a change of Canary.Stable, aborting it Canary.Abort (weight 0, the
+// canary lane back on the stable release). Both lanes' revisions are
+// checked as above, so a canary release its alarms roll back fails
+// `pulumi up` naming the canary lane.
+//
 // # Changes that keep serving
 //
 // A new port keeps the target group (its port is only a default: ECS

@@ -181,9 +181,16 @@ func (c *Service) newLoadBalancer(ctx *pulumi.Context, name string, p *plan, arg
 		return fmt.Errorf("creating load balancer: %w", err)
 	}
 
+	c.TargetGroup, err = c.newTargetGroup(ctx, p.stableLane(name), p, args, tags, parent)
+	return err
+}
+
+// newTargetGroup creates the target group of the lane l, replaced
+// create-first under a new name (see resolveLoadBalancer).
+func (c *Service) newTargetGroup(ctx *pulumi.Context, l lane, p *plan, args *ServiceArgs, tags pulumi.StringMap, parent pulumi.ResourceOption) (*lb.TargetGroup, error) {
 	h := p.health
-	c.TargetGroup, err = lb.NewTargetGroup(ctx, name+"-tg", &lb.TargetGroupArgs{
-		Name:            pulumi.String(p.targetGroup),
+	tg, err := lb.NewTargetGroup(ctx, l.key+"-tg", &lb.TargetGroupArgs{
+		Name:            pulumi.String(l.targetGroup),
 		TargetType:      pulumi.String("ip"),
 		Protocol:        pulumi.String("HTTP"),
 		ProtocolVersion: pulumi.String("HTTP1"),
@@ -210,9 +217,9 @@ func (c *Service) newLoadBalancer(ctx *pulumi.Context, name string, p *plan, arg
 		Tags: tags,
 	}, parent, naming.CreateFirst, pulumi.IgnoreChanges([]string{"port"}))
 	if err != nil {
-		return fmt.Errorf("creating target group: %w", err)
+		return nil, fmt.Errorf("creating %starget group: %w", l.rolePrefix(), err)
 	}
-	return nil
+	return tg, nil
 }
 
 // newListeners creates the listeners: HTTPS forwarding to the target group
@@ -319,19 +326,7 @@ func resolveLoadBalancer(a *ServiceArgs, s spec.Resolved, p *plan, ps *validate.
 	w := a.AWS
 	base := naming.Sanitize(s.Name)
 	p.loadBalancer = albName(base, p.seed, p.internal)
-	// The VPC forces a replacement (the port would too, but the group keeps
-	// the port it was made with: see newNetwork), and so does a new load
-	// balancer (a new scheme): an ALB target group serves one load balancer
-	// only (ELB TargetGroupAssociationLimit). The provider would delete the
-	// old group first, since the program names it, and ELB refuses while the
-	// listener forwards to it; so the group is replaced create-first
-	// (naming.CreateFirst), and hashing both in keeps the two names apart.
-	vpc, _ := validate.Known(w.VPCID)
-	scheme := ""
-	if p.internal {
-		scheme = "/internal"
-	}
-	p.targetGroup = naming.Physical(base, p.seed+"/tg/"+vpc+scheme, maxLBName)
+	p.targetGroup = targetGroupName(a, p, base, "tg")
 
 	cidrs := w.AllowedCIDRs
 	if cidrs == nil {
@@ -406,6 +401,25 @@ func resolveLoadBalancer(a *ServiceArgs, s spec.Resolved, p *plan, ps *validate.
 	} else {
 		p.deregistrationDelay = int(s.Timeout / time.Second)
 	}
+}
+
+// targetGroupName names a target group of the service from the sanitized
+// base and its role ("tg" for the service's own, "tg-canary").
+//
+// The VPC forces a replacement (the port would too, but the group keeps
+// the port it was made with: see newNetwork), and so does a new load
+// balancer (a new scheme): an ALB target group serves one load balancer
+// only (ELB TargetGroupAssociationLimit). The provider would delete the
+// old group first, since the program names it, and ELB refuses while the
+// listener forwards to it; so the group is replaced create-first
+// (naming.CreateFirst), and hashing both in keeps the two names apart.
+func targetGroupName(a *ServiceArgs, p *plan, base, role string) string {
+	vpc, _ := validate.Known(a.AWS.VPCID)
+	scheme := ""
+	if p.internal {
+		scheme = "/internal"
+	}
+	return naming.Physical(base, p.seed+"/"+role+"/"+vpc+scheme, maxLBName)
 }
 
 // albName derives the ALB name from the sanitized service name; the scheme

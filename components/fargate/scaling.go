@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/appautoscaling"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/berth-dev/berth/components/internal/naming"
@@ -61,36 +63,36 @@ func requestsPerTargetPerMinute(concurrency int, latency time.Duration) int {
 	return max(n, 1)
 }
 
-// newScaling creates the scaling target and its CPU and request count
-// target tracking policies.
-func (c *Service) newScaling(ctx *pulumi.Context, name string, p *plan, clusterName pulumi.StringOutput, tags pulumi.StringMap, parent pulumi.ResourceOption) error {
-	var err error
-	c.ScalingTarget, err = appautoscaling.NewTarget(ctx, name+"-scaling", &appautoscaling.TargetArgs{
+// newScaling creates the scaling target of the lane l's service svc, from
+// l.minTasks to service.maxInstances, and its CPU and request count
+// target tracking policies, the latter on the lane's target group tg.
+func (c *Service) newScaling(ctx *pulumi.Context, l lane, svc *ecs.Service, tg *lb.TargetGroup, p *plan, clusterName pulumi.StringOutput, tags pulumi.StringMap, parent pulumi.ResourceOption) (target *appautoscaling.Target, cpu, requests *appautoscaling.Policy, err error) {
+	target, err = appautoscaling.NewTarget(ctx, l.key+"-scaling", &appautoscaling.TargetArgs{
 		ServiceNamespace:  pulumi.String("ecs"),
 		ScalableDimension: pulumi.String("ecs:service:DesiredCount"),
-		ResourceId:        pulumi.Sprintf("service/%s/%s", clusterName, c.Service.Name),
-		MinCapacity:       pulumi.Int(p.minTasks),
+		ResourceId:        pulumi.Sprintf("service/%s/%s", clusterName, svc.Name),
+		MinCapacity:       pulumi.Int(l.minTasks),
 		MaxCapacity:       pulumi.Int(p.maxTasks),
 		Tags:              tags,
 	}, parent)
 	if err != nil {
-		return fmt.Errorf("creating scaling target: %w", err)
+		return nil, nil, nil, fmt.Errorf("creating %sscaling target: %w", l.rolePrefix(), err)
 	}
-	policy := func(suffix, metric string, target int, label pulumi.StringInput) (*appautoscaling.Policy, error) {
+	policy := func(suffix, metric string, value int, label pulumi.StringInput) (*appautoscaling.Policy, error) {
 		spec := &appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs{
 			PredefinedMetricType: pulumi.String(metric),
 		}
 		if label != nil {
 			spec.ResourceLabel = label
 		}
-		return appautoscaling.NewPolicy(ctx, name+"-"+suffix, &appautoscaling.PolicyArgs{
-			Name:              pulumi.String(p.service + "-" + suffix),
+		return appautoscaling.NewPolicy(ctx, l.key+"-"+suffix, &appautoscaling.PolicyArgs{
+			Name:              pulumi.String(l.service + "-" + suffix),
 			PolicyType:        pulumi.String("TargetTrackingScaling"),
-			ServiceNamespace:  c.ScalingTarget.ServiceNamespace,
-			ScalableDimension: c.ScalingTarget.ScalableDimension,
-			ResourceId:        c.ScalingTarget.ResourceId,
+			ServiceNamespace:  target.ServiceNamespace,
+			ScalableDimension: target.ScalableDimension,
+			ResourceId:        target.ResourceId,
 			TargetTrackingScalingPolicyConfiguration: &appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs{
-				TargetValue:                   pulumi.Float64(float64(target)),
+				TargetValue:                   pulumi.Float64(float64(value)),
 				PredefinedMetricSpecification: spec,
 				ScaleOutCooldown:              pulumi.Int(scaleOutCooldown),
 				ScaleInCooldown:               pulumi.Int(scaleInCooldown),
@@ -98,15 +100,15 @@ func (c *Service) newScaling(ctx *pulumi.Context, name string, p *plan, clusterN
 			},
 		}, parent, naming.CreateFirst)
 	}
-	c.CPUScaling, err = policy("cpu", "ECSServiceAverageCPUUtilization", p.cpuTarget, nil)
+	cpu, err = policy("cpu", "ECSServiceAverageCPUUtilization", p.cpuTarget, nil)
 	if err != nil {
-		return fmt.Errorf("creating CPU scaling policy: %w", err)
+		return nil, nil, nil, fmt.Errorf("creating %sCPU scaling policy: %w", l.rolePrefix(), err)
 	}
 	// The metric's resource label is app/LB_NAME/LB_ID/targetgroup/TG_NAME/TG_ID.
-	label := pulumi.Sprintf("%s/%s", c.LoadBalancer.ArnSuffix, c.TargetGroup.ArnSuffix)
-	c.RequestScaling, err = policy("requests", "ALBRequestCountPerTarget", p.requestTarget, label)
+	label := pulumi.Sprintf("%s/%s", c.LoadBalancer.ArnSuffix, tg.ArnSuffix)
+	requests, err = policy("requests", "ALBRequestCountPerTarget", p.requestTarget, label)
 	if err != nil {
-		return fmt.Errorf("creating request scaling policy: %w", err)
+		return nil, nil, nil, fmt.Errorf("creating %srequest scaling policy: %w", l.rolePrefix(), err)
 	}
-	return nil
+	return target, cpu, requests, nil
 }

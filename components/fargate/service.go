@@ -97,6 +97,9 @@ type Service struct {
 	// RequestScaling tracks ALBRequestCountPerTarget at the target derived
 	// from Concurrency and Latency.
 	RequestScaling *appautoscaling.Policy
+	// Canary is the canary lane, and the fields above are the stable lane;
+	// nil without service.rollout.canary.
+	Canary *CanaryLane
 
 	// URL is "https://DNS_NAME" with a certificate, "http://DNS_NAME"
 	// without; point a DNS record at LoadBalancerDNSName to use your own
@@ -124,7 +127,11 @@ type Service struct {
 	// always the revision this deployment registered. When the deployment
 	// circuit breaker rolled the service back to an earlier revision, it
 	// resolves to an error naming the service instead, which fails
-	// `pulumi up` (see the package documentation).
+	// `pulumi up` (see the package documentation). With a canary it is
+	// still the revision this update registered (the new release, which
+	// promoting pins as stable), and it fails the same way when either lane
+	// does not run what it should: the stable lane canary.stable, the
+	// canary lane this revision (canary.stable while aborted).
 	TaskDefinitionARN pulumi.StringOutput `pulumi:"taskDefinitionArn"`
 }
 
@@ -183,7 +190,8 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	if err := c.newNetwork(ctx, name, p, args, tags, parent); err != nil {
 		return nil, err
 	}
-	if err := c.newAlarms(ctx, name, p, tags, parent); err != nil {
+	stable := p.stableLane(name)
+	if c.ErrorsAlarm, c.UnhealthyAlarm, err = c.newAlarms(ctx, stable, c.TargetGroup, p, tags, parent); err != nil {
 		return nil, err
 	}
 
@@ -220,15 +228,28 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	if c.TaskPolicy != nil {
 		deps = append(deps, c.TaskPolicy)
 	}
-	c.Service, err = ecs.NewService(ctx, name+"-svc", p.serviceArgs(args, c, clusterARN, tags), parent, naming.CreateFirst, c.kids.Long(),
+	// With a canary the stable lane runs the pinned release, whose
+	// revision stays registered when this update registers another
+	// (taskDefinitionArgs: skip_destroy).
+	stableTD := c.TaskDefinition.Arn.ToStringOutput()
+	if p.canary != nil {
+		stableTD = pulumi.String(p.canary.Stable).ToStringOutput()
+	}
+	c.Service, err = ecs.NewService(ctx, name+"-svc", p.serviceArgs(args, stable, stableTD, c.TargetGroup, laneAlarms(p, c.ErrorsAlarm, c.UnhealthyAlarm), c, clusterARN, tags),
+		parent, naming.CreateFirst, c.kids.Long(),
 		pulumi.DependsOn(deps),
 		// Autoscaling owns the task count after the first deployment.
 		pulumi.IgnoreChanges([]string{"desiredCount"}))
 	if err != nil {
 		return nil, fmt.Errorf("creating service: %w", err)
 	}
-	if err := c.newScaling(ctx, name, p, clusterName, tags, parent); err != nil {
+	if c.ScalingTarget, c.CPUScaling, c.RequestScaling, err = c.newScaling(ctx, stable, c.Service, c.TargetGroup, p, clusterName, tags, parent); err != nil {
 		return nil, err
+	}
+	if p.canary != nil {
+		if err := c.newCanary(ctx, name, p, args, deps, clusterARN, clusterName, tags, parent); err != nil {
+			return nil, err
+		}
 	}
 
 	scheme := "http://"
@@ -243,9 +264,7 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	c.TaskRoleARN = c.TaskRole.Arn
 	c.TaskSecurityGroupID = c.TaskSecurityGroup.ID().ToStringOutput()
 	c.LogGroupName = c.LogGroup.Name
-	c.TaskDefinitionARN = pulumi.All(c.Service.Name, c.Service.TaskDefinition, c.TaskDefinition.Arn).ApplyT(func(v []any) (string, error) {
-		return deployedRevision(name, v[0].(string), v[1].(*string), v[2].(string), p.alarms)
-	}).(pulumi.StringOutput)
+	c.TaskDefinitionARN = c.deployedRevisions(name, p)
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"taskDefinitionArn":   c.TaskDefinitionARN,
 		"url":                 c.URL,
@@ -266,8 +285,26 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 	return c, nil
 }
 
-// deployedRevision checks that the ECS service named service, of component
-// name, runs the task definition registered, and returns it.
+// deployedRevisions is the revision this update registered, once every
+// lane runs what it should (deployedRevision), else the lanes' errors.
+func (c *Service) deployedRevisions(name string, p *plan) pulumi.StringOutput {
+	in := []any{c.TaskDefinition.Arn, c.Service.Name, c.Service.TaskDefinition}
+	if c.Canary != nil {
+		in = append(in, c.Canary.Service.Name, c.Canary.Service.TaskDefinition)
+	}
+	return pulumi.All(in...).ApplyT(func(v []any) (string, error) {
+		registered := v[0].(string)
+		stable, canary := p.releases(registered)
+		err := deployedRevision(name, p.stableLane(name), v[1].(string), v[2].(*string), stable, p.alarms)
+		if c.Canary != nil {
+			err = errors.Join(err, deployedRevision(name, p.canary.lane, v[3].(string), v[4].(*string), canary, p.alarms))
+		}
+		return registered, err
+	}).(pulumi.StringOutput)
+}
+
+// deployedRevision checks that the ECS service named service, of the lane
+// l of component name, runs the task definition want.
 //
 // With wait_for_steady_state the provider waits until the service is
 // stable, and a deployment that ECS rolled back is stable too: the waiter
@@ -280,10 +317,10 @@ func NewService(ctx *pulumi.Context, name string, args *ServiceArgs, opts ...pul
 // rollback is the earlier one (the same file, resourceServiceRead:
 // d.Set("task_definition", service.TaskDefinition)). Comparing the two
 // turns a silent rollback into a failed `pulumi up` that names what may
-// have rolled it back: the circuit breaker, and the alarms a.
-func deployedRevision(name, service string, running *string, registered string, a plannedAlarms) (string, error) {
-	if running != nil && *running == registered {
-		return registered, nil
+// have rolled it back: the circuit breaker, and the lane's alarms.
+func deployedRevision(name string, l lane, service string, running *string, want release, a plannedAlarms) error {
+	if running != nil && *running == want.arn {
+		return nil
 	}
 	runs := "no task definition"
 	if running != nil {
@@ -292,22 +329,28 @@ func deployedRevision(name, service string, running *string, registered string, 
 	why := "the deployment circuit breaker rolled it back because the new tasks did not become healthy"
 	if a.Alarms {
 		why = fmt.Sprintf("ECS rolled it back: the deployment circuit breaker (the new tasks did not become healthy) or a deployment alarm, %s (%s) or %s (unhealthy targets), went into ALARM",
-			a.errors, fmt.Sprintf("more than %v%% 5xx for %d periods of %s", a.ErrorRate, a.Periods, a.Period), a.unhealthy)
+			l.errorsAlarm, fmt.Sprintf("more than %v%% 5xx for %d periods of %s", a.ErrorRate, a.Periods, a.Period), l.unhealthyAlarm)
 	}
-	return "", fmt.Errorf("fargate service %q: the deployment did not complete: ECS service %s runs %s, not %s, which this update registered; "+
+	deployment := "the deployment"
+	if l.role != "" {
+		deployment = "the " + l.role + "'s deployment"
+	}
+	return fmt.Errorf("fargate service %q: %s did not complete: ECS service %s runs %s, not %s, %s; "+
 		"%s (see `aws ecs describe-services --services %s` events, the alarms' history and the stopped tasks' reasons); "+
-		"fix the cause and run `pulumi up` again", name, service, runs, registered, why, service)
+		"fix the cause and run `pulumi up` again", name, deployment, service, runs, want.arn, want.what, why, service)
 }
 
-// serviceArgs builds the ECS service: Fargate in the task subnets, rolling
-// deployments that never drop below the current capacity, the circuit
-// breaker with rollback, and a deployment that waits for steady state.
-func (p *plan) serviceArgs(args *ServiceArgs, c *Service, clusterARN pulumi.StringOutput, tags pulumi.StringMap) *ecs.ServiceArgs {
+// serviceArgs builds the ECS service of the lane l, running
+// taskDefinition behind tg with the deployment alarms alarms: Fargate in
+// the task subnets, rolling deployments that never drop below the current
+// capacity, the circuit breaker with rollback, and a deployment that waits
+// for steady state.
+func (p *plan) serviceArgs(args *ServiceArgs, l lane, taskDefinition pulumi.StringOutput, tg *lb.TargetGroup, alarms *ecs.ServiceAlarmsArgs, c *Service, clusterARN pulumi.StringOutput, tags pulumi.StringMap) *ecs.ServiceArgs {
 	return &ecs.ServiceArgs{
-		Name:            pulumi.String(p.service),
+		Name:            pulumi.String(l.service),
 		Cluster:         clusterARN,
-		TaskDefinition:  c.TaskDefinition.Arn,
-		DesiredCount:    pulumi.Int(p.minTasks),
+		TaskDefinition:  taskDefinition,
+		DesiredCount:    pulumi.Int(l.minTasks),
 		LaunchType:      pulumi.String("FARGATE"),
 		PlatformVersion: pulumi.String(p.platformVersion),
 		NetworkConfiguration: &ecs.ServiceNetworkConfigurationArgs{
@@ -317,7 +360,7 @@ func (p *plan) serviceArgs(args *ServiceArgs, c *Service, clusterARN pulumi.Stri
 		},
 		LoadBalancers: ecs.ServiceLoadBalancerArray{
 			ecs.ServiceLoadBalancerArgs{
-				TargetGroupArn: c.TargetGroup.Arn,
+				TargetGroupArn: tg.Arn,
 				ContainerName:  pulumi.String(p.container),
 				ContainerPort:  pulumi.Int(p.port),
 			},
@@ -326,7 +369,7 @@ func (p *plan) serviceArgs(args *ServiceArgs, c *Service, clusterARN pulumi.Stri
 			Enable:   pulumi.Bool(true),
 			Rollback: pulumi.Bool(true),
 		},
-		Alarms:                          c.serviceAlarms(p),
+		Alarms:                          alarms,
 		DeploymentMinimumHealthyPercent: pulumi.Int(minHealthyPercent),
 		DeploymentMaximumPercent:        pulumi.Int(maxPercent),
 		HealthCheckGracePeriodSeconds:   pulumi.Int(p.gracePeriod),

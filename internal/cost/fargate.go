@@ -2,6 +2,7 @@ package cost
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/berth-dev/berth/internal/providers"
 
@@ -26,6 +27,9 @@ func (e *estimator) fargateService(r *plan.Resource) {
 	cpuLine := line(r, "Fargate vCPU")
 	memLine := line(r, "Fargate memory")
 	td := e.dependency(r, providers.ECSTaskDefinition)
+	if td == nil {
+		td = e.familyTaskDefinition(r)
+	}
 	if td == nil {
 		e.unpriced(cpuLine, "vCPU-hour", "the service's task definition is not in the plan")
 		e.unpriced(memLine, "GB-hour", "the service's task definition is not in the plan")
@@ -64,6 +68,33 @@ func (e *estimator) fargateService(r *plan.Resource) {
 		memLine.Quantity = fmt.Sprintf("%s x %s GB x %d h", tasks, plain(gb), HoursPerMonth)
 		e.lookup(memLine, fargateGBHour[arch], region, "GB-hour", lo*gb*HoursPerMonth, hi*gb*HoursPerMonth)
 	}
+}
+
+// familyTaskDefinition returns the task definition in the plan of the
+// family the service's taskDefinition ARN names
+// ("arn:aws:ecs:REGION:ACCOUNT:task-definition/FAMILY:REVISION"), nil for
+// none. A Fargate canary's stable lane runs a revision pinned by ARN
+// (components/fargate, service.rollout.canary.stable), registered by an
+// earlier deployment of the family this plan registers: it is priced at
+// this registration's size, which is its size unless the releases between
+// changed service.cpu or service.memory.
+func (e *estimator) familyTaskDefinition(svc *plan.Resource) *plan.Resource {
+	arn, ok := str(svc.Inputs, "taskDefinition")
+	_, rest, found := strings.Cut(arn, ":task-definition/")
+	if !ok || !found {
+		return nil
+	}
+	family := rest
+	if i := strings.LastIndex(rest, ":"); i >= 0 {
+		family = rest[:i]
+	}
+	for i := range e.plan.Resources {
+		td := &e.plan.Resources[i]
+		if f, _ := str(td.Inputs, "family"); td.Type == providers.ECSTaskDefinition && f == family {
+			return td
+		}
+	}
+	return nil
 }
 
 // taskCount returns the minimum and maximum task count of an ECS service.

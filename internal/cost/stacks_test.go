@@ -133,6 +133,46 @@ func TestProdStackCostsWhatItsTasksLoadBalancerLogsImagesAndSecretReadsCost(t *t
 	}
 }
 
+// TestAProdCanaryCostsASecondLaneAndItsAlarms: a Fargate canary adds the
+// canary lane's tasks (one to service.maxInstances) and its two alarms;
+// the stable lane, pinned by ARN, is still priced at the family's size.
+func TestAProdCanaryCostsASecondLaneAndItsAlarms(t *testing.T) {
+	t.Parallel()
+	est := shippedEstimate(t, "prod", `service.rollout.canary={stable: "arn:aws:ecs:us-east-1:123456789012:task-definition/berth-app-da1ef50:1", percent: 10}`)
+	if !est.Complete {
+		t.Errorf("prod canary estimate is incomplete: %+v", est.Unpriced())
+	}
+	const hours, vcpu, memGB, maxTasks = 730.0, 0.5, 1.0, 10.0
+	cpuPrice := fargateVCPUHour["X86_64"]["us-east-1"]
+	memPrice := fargateGBHour["X86_64"]["us-east-1"]
+	alarm := cloudWatchAlarmMetricMonth["us-east-1"]
+	wants := []want{
+		{"app-svc", "Fargate vCPU (X86_64, us-east-1)", 2 * vcpu * hours * cpuPrice, maxTasks * vcpu * hours * cpuPrice},
+		{"app-canary-svc", "Fargate vCPU (X86_64, us-east-1)", 1 * vcpu * hours * cpuPrice, maxTasks * vcpu * hours * cpuPrice},
+		{"app-canary-svc", "Fargate memory (X86_64, us-east-1)", 1 * memGB * hours * memPrice, maxTasks * memGB * hours * memPrice},
+		{"app-canary-5xx", "CloudWatch alarm, standard resolution (us-east-1)", 2 * alarm, 2 * alarm},
+		{"app-canary-unhealthy", "CloudWatch alarm, standard resolution (us-east-1)", alarm, alarm},
+	}
+	for _, w := range wants {
+		found := false
+		for _, l := range est.Lines {
+			if l.Resource == w.resource && l.Item == w.item {
+				found = true
+				if !l.Priced || !near(l.Min, w.min) || !near(l.Max, w.max) {
+					t.Errorf("%s / %s = %v - %v (priced %t), want %v - %v", w.resource, w.item, l.Min, l.Max, l.Priced, w.min, w.max)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("no line %s / %s", w.resource, w.item)
+		}
+	}
+	// Six alarm metrics now, still within the account's free ten.
+	if len(est.FreeTier) != 1 || !near(est.FreeTier[0].Max, 6*alarm) {
+		t.Errorf("prod canary free tier = %+v, want the CloudWatch alarm metrics, up to $0.60", est.FreeTier)
+	}
+}
+
 func TestDevStackCostsWhatCloudRunTheConnectorImagesAndSecretsCost(t *testing.T) {
 	t.Parallel()
 	est := shippedEstimate(t, "dev")

@@ -46,6 +46,9 @@ var variants = []variant{
 		"aws.kmsKeyArn=arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
 	}},
 	{name: "prod secret from a value", stack: "prod", cloud: "aws", mutate: addValueSecret},
+	{name: "prod canary", stack: "prod", cloud: "aws", sets: []string{
+		`service.rollout.canary={stable: "arn:aws:ecs:us-east-1:123456789012:task-definition/berth-app-da1ef50:1", percent: 10}`,
+	}},
 	{name: "dev", stack: "dev", cloud: "gcp"},
 	{name: "dev connector ID", stack: "dev", cloud: "gcp", sets: []string{
 		"gcp.vpc={connectorId: projects/berth-dev-467312/locations/us-central1/connectors/shared, egress: private-ranges-only}",

@@ -163,6 +163,12 @@ func TestPolicyScopesMatchBerthNames(t *testing.T) {
 		"aws:lb/listener:Listener": func(_ map[string]any, lb string) (string, []string) {
 			return "elbListener", []string{fmt.Sprintf(acct, "elasticloadbalancing", "listener/app/"+lb+"/50dc6c495c0c9188/f2f7dc8efc522ab2")}
 		},
+		"aws:lb/listenerRule:ListenerRule": func(_ map[string]any, lb string) (string, []string) {
+			return "elbListener", []string{
+				fmt.Sprintf(acct, "elasticloadbalancing", "listener-rule/app/"+lb+"/50dc6c495c0c9188/f2f7dc8efc522ab2/9e0e400edeaf430e"),
+				fmt.Sprintf(acct, "elasticloadbalancing", "listener/app/"+lb+"/50dc6c495c0c9188/f2f7dc8efc522ab2"),
+			}
+		},
 		"aws:cloudwatch/metricAlarm:MetricAlarm": func(in map[string]any, _ string) (string, []string) {
 			return "metricAlarm", []string{fmt.Sprintf(acct, "cloudwatch", "alarm:"+str(in, "name"))}
 		},

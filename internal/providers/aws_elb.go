@@ -164,11 +164,7 @@ func elbTypes() []*Type {
 			Source:   "[TPA] internal/service/elbv2/listener.go (index id 2388045155); [SDKA] lb/listener.go:492-497",
 			Schema: with(Schema{
 				// A list (order matters); a forward's target groups are a set.
-				"defaultActions": {Flags: Required, Elem: Schema{
-					"type":    {Flags: Required},
-					"order":   {Flags: Computed},
-					"forward": {Elem: Schema{"targetGroups": {Flags: Set}}},
-				}},
+				"defaultActions":       {Flags: Required, Elem: actionSchema()},
 				"loadBalancerArn":      {Flags: Required | ForceNew},
 				"port":                 {},
 				"protocol":             {Flags: Computed},
@@ -202,11 +198,18 @@ func elbTypes() []*Type {
 			Resource: "aws_lb_listener_rule",
 			Source:   "[TPA] internal/service/elbv2/listener_rule.go (index id 2058983980); [SDKA] lb/listenerRule.go:287-295",
 			Schema: with(Schema{
-				"actions":     {Flags: Required},
+				"actions": {Flags: Required, Elem: actionSchema()},
+				// A set of blocks, each one of host_header, http_header
+				// {http_header_name, values}, http_request_method,
+				// path_pattern, query_string or source_ip; expandRuleConditions
+				// refuses a block with none or more than one.
 				"conditions":  {Flags: Required | Set},
 				"listenerArn": {Flags: Required | ForceNew},
-				"priority":    {Flags: Computed},
-				"arn":         {Flags: Output},
+				// Optional and Computed, not ForceNew: a change is
+				// SetRulePriorities. Without one, Create takes the
+				// highest priority in use plus one (retryListenerRuleCreate).
+				"priority": {Flags: Computed, Validate: rulePriority},
+				"arn":      {Flags: Output},
 			}, tags),
 			Outputs: func(c *Ctx) (resource.PropertyValue, resource.PropertyMap) {
 				l, _ := c.Str("listenerArn").Known()
@@ -216,8 +219,87 @@ func elbTypes() []*Type {
 				})
 				return arn, resource.PropertyMap{"arn": arn}
 			},
+			// ELB CreateRule and SetRulePriorities: one rule per priority
+			// on a listener (Elastic Load Balancing API reference,
+			// CreateRule errors: "PriorityInUse: The specified priority is
+			// in use."). A rule created without a priority gets a free one.
+			Unique: func(c *Ctx) []Key {
+				p := Unsecret(c.In["priority"])
+				if !p.IsNumber() {
+					return nil
+				}
+				n := itoa(int(p.NumberValue()))
+				return []Key{{"listener-rule-priority/" + c.str("listenerArn") + "/" + n, "PriorityInUse: The specified priority is in use. (priority " + n + ")"}}
+			},
 		},
 	}
+}
+
+// actionSchema is an action of a listener's default actions and of a
+// rule's actions: type, order and a forward block whose target groups are
+// a set of {arn, weight}, each weight 0 to 999 and 1 when left out
+// ([TPA] listener_rule.go resourceListenerRule action.forward.target_group,
+// index id 2058983980; the listener's default_action has the same block,
+// [TPA] internal/service/elbv2/listener.go, index id 4164048996, as
+// research/issue16-fargate-canary.md §2 reads it). A weight left out
+// therefore lands as 1, not 0 (pulumi/pulumi-aws#5772).
+func actionSchema() Schema {
+	return Schema{
+		"type":  {Flags: Required},
+		"order": {Flags: Computed},
+		"forward": {Elem: Schema{"targetGroups": {Flags: Required | Set, Elem: Schema{
+			"arn":    {Flags: Required},
+			"weight": {Default: num(1), Validate: intBetween("weight", 0, 999)},
+		}}}},
+	}
+}
+
+// intBetween is terraform-plugin-sdk's validation.IntBetween, with its
+// message.
+func intBetween(attr string, lo, hi int) func(resource.PropertyValue) string {
+	return func(v resource.PropertyValue) string {
+		if !v.IsNumber() {
+			return ""
+		}
+		if n := int(v.NumberValue()); n < lo || n > hi {
+			return "expected " + attr + " to be in the range (" + itoa(lo) + " - " + itoa(hi) + "), got " + itoa(n)
+		}
+		return ""
+	}
+}
+
+// rulePriority is listener_rule.go validListenerRulePriority: 1 to 50000,
+// or 99999 for the default rule.
+func rulePriority(v resource.PropertyValue) string {
+	if !v.IsNumber() {
+		return ""
+	}
+	if n := int(v.NumberValue()); n < 1 || n > 50000 && n != 99999 {
+		return `"priority" must be in the range 1-50000 for normal rule or 99999 for the default rule`
+	}
+	return ""
+}
+
+// TargetGroupAssociated reports whether a listener's default actions or a
+// listener rule's actions forward to the target group arn, by its
+// targetGroupArn or in its weighted forward block, at any weight: a group
+// a rule names at weight 0 is associated with the load balancer and
+// health-checked (Elastic Load Balancing, "What is an Application Load
+// Balancer?": health checks run on "all targets registered to a target
+// group that is specified in a listener rule").
+func TargetGroupAssociated(arn string, listeners, rules []resource.PropertyMap) bool {
+	target := resource.PropertyMap{"arn": resource.NewProperty(arn)}
+	for _, l := range listeners {
+		if forwardsTo("defaultActions")(l, target) {
+			return true
+		}
+	}
+	for _, r := range rules {
+		if forwardsTo("actions")(r, target) {
+			return true
+		}
+	}
+	return false
 }
 
 // zoneID is the Route 53 hosted zone of an application load balancer's

@@ -75,6 +75,42 @@ func Deploy(running, want string, outcome DeploymentOutcome, waitForSteadyState,
 	return running, nil
 }
 
+// ECSCreateServiceLoadBalancers checks CreateService's load balancers:
+// ECS refuses a service whose target group no listener or listener rule
+// uses, as not associated with a load balancer; associated reports
+// whether one does (TargetGroupAssociated). The provider retries exactly
+// that refusal ("does not have an associated load balancer") for its
+// propagation timeout plus 2 minutes and then fails the create, before
+// the service has an ID ([TPA] internal/service/ecs/service.go
+// retryServiceCreate, index id 6687224974; resourceServiceCreate wraps it
+// as "creating ECS Service (%s): %s", index id 1269456002). The fake
+// fails at once; the rest of the message is ECS's as users report it
+// (InvalidParameterException), not read in a source.
+func ECSCreateServiceLoadBalancers(service resource.PropertyMap, associated func(arn string) bool) error {
+	for _, lb := range arrayOf(service["loadBalancers"]) {
+		if arn, ok := KnownString(objectOf(lb)["targetGroupArn"]); ok && arn != "" && !associated(arn) {
+			name, _ := KnownString(service["name"])
+			return fmt.Errorf("creating ECS Service (%s): InvalidParameterException: The target group with targetGroupArn %s does not have an associated load balancer.", name, arn)
+		}
+	}
+	return nil
+}
+
+// ECSInactiveTaskDefinition is ECS's refusal of a CreateService, or of an
+// UpdateService that sends a new task definition (the provider sends it
+// only when task_definition changes: [TPA] service.go
+// resourceServiceUpdate), naming a deregistered revision: "You can't use
+// an INACTIVE task definition revision to run new tasks or create new
+// services. You also can't update an existing service to reference an
+// INACTIVE task definition revision" (Amazon ECS developer guide,
+// deregister-task-definition-v2.html). The provider wraps the API's error
+// as "creating ECS Service (NAME): ..." or "updating ECS Service (ARN):
+// ..." (index id 6687224974); the inner text is ECS's as users report it,
+// not read in a source.
+func ECSInactiveTaskDefinition(op, service, arn string) error {
+	return fmt.Errorf("%s ECS Service (%s): ClientException: TaskDefinition is inactive (%s)", op, service, arn)
+}
+
 // TaskDefinitionDeregisters reports whether deleting a task definition
 // deregisters its revision: it does unless skip_destroy is set, in which
 // case the revision stays ACTIVE (internal/service/ecs/task_definition.go

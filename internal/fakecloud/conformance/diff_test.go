@@ -234,6 +234,9 @@ func TestDiffsAnswerAsTheProvidersDo(t *testing.T) {
 				config = gcpConfig
 			}
 			p := start(t, tt.pkg, config)
+			if tt.typ == providers.ECSService {
+				p.listenerFor("tg-1", "tg-2")
+			}
 			_, _, d := p.createThenDiff(tt.typ, "r", tt.v1, tt.v2)
 			got := "none"
 			if d.GetChanges() == pulumirpc.DiffResponse_DIFF_SOME {

@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -217,5 +218,117 @@ func TestStatesAndInvokesMarkSecretsAsTheProvidersDo(t *testing.T) {
 	}
 	if out["project"].StringValue() != "acme" || out["region"].StringValue() != "us-central1" {
 		t.Errorf("client config = %v", out)
+	}
+}
+
+// listenerFor creates a listener whose default action forwards to the
+// target groups arns, so that ECS creates services behind them
+// (providers.ECSCreateServiceLoadBalancers).
+func (p *plug) listenerFor(arns ...string) createResult {
+	p.t.Helper()
+	var groups []any
+	for _, arn := range arns {
+		groups = append(groups, map[string]any{"arn": arn, "weight": 1.0})
+	}
+	in := p.mustCheck(providers.Listener, "l", nil, props(map[string]any{"loadBalancerArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/lb/1",
+		"port": 80.0, "defaultActions": []any{map[string]any{"type": "forward", "forward": map[string]any{"targetGroups": groups}}}}), "s")
+	return p.mustCreate(providers.Listener, "l", in)
+}
+
+// TestECSCreatesAServiceOnlyBehindAnAssociatedTargetGroup: CreateService
+// fails while no listener or rule uses the service's target group, and a
+// rule that forwards on a header is enough ([TPA] ecs/service.go
+// retryServiceCreate retries "does not have an associated load balancer",
+// then resourceServiceCreate fails without an ID).
+func TestECSCreatesAServiceOnlyBehindAnAssociatedTargetGroup(t *testing.T) {
+	t.Parallel()
+	p := start(t, "aws", awsConfig)
+	tg := "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/canary/0123456789abcdef"
+	svc := props(map[string]any{"name": "api-canary", "cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/c", "taskDefinition": "arn:aws:ecs:us-east-1:123456789012:task-definition/api:1",
+		"loadBalancers": []any{map[string]any{"containerName": "app", "containerPort": 8080.0, "targetGroupArn": tg}}})
+	in := p.mustCheck(providers.ECSService, "svc", nil, svc, "s")
+	r := p.create(providers.ECSService, "svc", in)
+	if want := "creating ECS Service (api-canary): InvalidParameterException: The target group with targetGroupArn " + tg + " does not have an associated load balancer."; r.err == nil || r.partial || !strings.Contains(r.err.Error(), want) {
+		t.Fatalf("create behind an unassociated group: err %v (partial %t), want a plain %q", r.err, r.partial, want)
+	}
+	if n := len(p.live(providers.ECSService)); n != 0 {
+		t.Fatalf("the cloud holds %d services after the refusal, want none", n)
+	}
+	listener := p.listenerFor("arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/stable/0123456789abcdef")
+	ruleIn := p.mustCheck(providers.ListenerRule, "route", nil, props(map[string]any{"listenerArn": listener.state["arn"].StringValue(), "priority": 49999.0,
+		"conditions": []any{map[string]any{"httpHeader": map[string]any{"httpHeaderName": "X-Berth-Release", "values": []any{"canary"}}}},
+		"actions":    []any{map[string]any{"type": "forward", "targetGroupArn": tg}}}), "s")
+	p.mustCreate(providers.ListenerRule, "route", ruleIn)
+	p.mustCreate(providers.ECSService, "svc", in)
+}
+
+// TestWeightedForwardsAndRulePriorities: a forward's weight left out is
+// 1, a weight over 999 and a priority over 50000 fail Check, and two rules
+// cannot share a priority on one listener ([TPA] elbv2/listener_rule.go
+// action.forward.target_group weight IntBetween(0, 999) Default 1,
+// validListenerRulePriority; ELB CreateRule PriorityInUse).
+func TestWeightedForwardsAndRulePriorities(t *testing.T) {
+	t.Parallel()
+	p := start(t, "aws", awsConfig)
+	listener := p.listenerFor("tg-stable")
+	rule := func(priority float64, groups ...any) resource.PropertyMap {
+		return props(map[string]any{"listenerArn": listener.state["arn"].StringValue(), "priority": priority,
+			"conditions": []any{map[string]any{"pathPattern": map[string]any{"values": []any{"/*"}}}},
+			"actions":    []any{map[string]any{"type": "forward", "forward": map[string]any{"targetGroups": groups}}}})
+	}
+	in := p.mustCheck(providers.ListenerRule, "split", nil, rule(50000, map[string]any{"arn": "tg-stable", "weight": 100.0}, map[string]any{"arn": "tg-canary"}), "s")
+	split := p.mustCreate(providers.ListenerRule, "split", in)
+	groups := split.state["actions"].ArrayValue()[0].ObjectValue()["forward"].ObjectValue()["targetGroups"].ArrayValue()
+	if w := groups[1].ObjectValue()["weight"]; !w.IsNumber() || w.NumberValue() != 1 {
+		t.Errorf("a weight left out is %v in the state, want 1", w)
+	}
+	_, failures := p.check(providers.ListenerRule, "bad", nil, rule(50001, map[string]any{"arn": "tg-stable", "weight": 1000.0}), "s")
+	var reasons []string
+	for _, f := range failures {
+		reasons = append(reasons, f.GetProperty()+": "+f.GetReason())
+	}
+	slices.Sort(reasons)
+	want := []string{
+		"actions[0].forward.targetGroups[0].weight: expected weight to be in the range (0 - 999), got 1000",
+		`priority: "priority" must be in the range 1-50000 for normal rule or 99999 for the default rule`,
+	}
+	if !slices.Equal(reasons, want) {
+		t.Errorf("check failures %q, want %q", reasons, want)
+	}
+	again := p.mustCheck(providers.ListenerRule, "again", nil, rule(50000, map[string]any{"arn": "tg-stable"}), "s")
+	if r := p.create(providers.ListenerRule, "again", again); r.err == nil || !strings.Contains(r.err.Error(), "PriorityInUse") {
+		t.Errorf("a second rule at priority 50000: %v, want PriorityInUse", r.err)
+	}
+}
+
+// TestECSRunsNoDeregisteredRevision: a task definition deleted without
+// skipDestroy is INACTIVE, and ECS neither creates a service on it nor
+// moves one to it; with skipDestroy the deleted revision stays usable
+// ([TPA] ecs/task_definition.go resourceTaskDefinitionDelete; ECS
+// developer guide, deregister-task-definition-v2.html).
+func TestECSRunsNoDeregisteredRevision(t *testing.T) {
+	t.Parallel()
+	p := start(t, "aws", awsConfig)
+	revision := func(name string, skip bool) string {
+		in := p.mustCheck(providers.ECSTaskDefinition, name, nil, props(map[string]any{"family": "api", "containerDefinitions": `[{"name":"app","image":"i"}]`, "skipDestroy": skip}), "s")
+		r := p.mustCreate(providers.ECSTaskDefinition, name, in)
+		if err := p.delete(providers.ECSTaskDefinition, name, r.id, in, r.state); err != nil {
+			t.Fatal(err)
+		}
+		return r.state["arn"].StringValue()
+	}
+	gone, kept := revision("gone", false), revision("kept", true)
+	svc := func(td string) resource.PropertyMap {
+		return props(map[string]any{"name": "api", "cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/c", "taskDefinition": td})
+	}
+	in := p.mustCheck(providers.ECSService, "svc", nil, svc(gone), "s")
+	if r := p.create(providers.ECSService, "svc", in); r.err == nil || !strings.Contains(r.err.Error(), "creating ECS Service (api): ClientException: TaskDefinition is inactive") {
+		t.Fatalf("a service on a deregistered revision: %v", r.err)
+	}
+	in = p.mustCheck(providers.ECSService, "svc", nil, svc(kept), "s")
+	created := p.mustCreate(providers.ECSService, "svc", in)
+	moved := p.mustCheck(providers.ECSService, "svc", in, svc(gone), "s")
+	if r := p.update(providers.ECSService, "svc", created.id, in, created.state, moved); r.err == nil || !strings.Contains(r.err.Error(), "updating ECS Service ("+created.id+"): ClientException: TaskDefinition is inactive") {
+		t.Errorf("moving a service to a deregistered revision: %v", r.err)
 	}
 }

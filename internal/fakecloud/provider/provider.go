@@ -258,6 +258,14 @@ func (p *Provider) Create(_ context.Context, req plugin.CreateRequest) (plugin.C
 		idv, state := t.Apply(c)
 		id := knownID(idv)
 		key := recordKey(req.Type, id, state)
+		if req.Type == providers.ECSService {
+			if err := providers.ECSCreateServiceLoadBalancers(state, func(arn string) bool { return associated(s, arn) }); err != nil {
+				return err
+			}
+			if td := unsecretString(state["taskDefinition"]); inactive(s, td) {
+				return providers.ECSInactiveTaskDefinition("creating", unsecretString(state["name"]), td)
+			}
+		}
 		keys := t.UniqueKeys(c)
 		if err := s.ClaimNew(key, keys); err != nil {
 			return fmt.Errorf("creating %s %q: %w", req.Type, req.Name, err)
@@ -405,6 +413,11 @@ func (p *Provider) Update(_ context.Context, req plugin.UpdateRequest) (plugin.U
 		if err := conflict(s, req.Type, req.ID, state); err != nil {
 			return fmt.Errorf("updating %s %q: %w", req.Type, req.Name, err)
 		}
+		if req.Type == providers.ECSService {
+			if td := unsecretString(state["taskDefinition"]); td != unsecretString(req.OldOutputs["taskDefinition"]) && inactive(s, td) {
+				return providers.ECSInactiveTaskDefinition("updating", string(req.ID), td)
+			}
+		}
 		keys := t.UniqueKeys(c)
 		s.Release(key, old.Claims)
 		if err := s.Claim(key, keys); err != nil {
@@ -529,6 +542,26 @@ func blocked(s *cloud.State, t *providers.Type, r *cloud.Record) error {
 		}
 	}
 	return nil
+}
+
+// inactive reports whether the task definition revision arn is
+// deregistered in s (a task definition deleted without skipDestroy).
+func inactive(s *cloud.State, arn string) bool {
+	r, ok := s.Resources[cloud.Key(providers.ECSTaskDefinition, arn)]
+	return ok && r.Status == cloud.Inactive
+}
+
+// associated reports whether a live listener or listener rule of s
+// forwards to the target group arn (providers.TargetGroupAssociated).
+func associated(s *cloud.State, arn string) bool {
+	states := func(typ string) []resource.PropertyMap {
+		var out []resource.PropertyMap
+		for _, r := range s.Live(typ) {
+			out = append(out, resource.NewPropertyMapFromMap(r.State))
+		}
+		return out
+	}
+	return providers.TargetGroupAssociated(arn, states(providers.Listener), states(providers.ListenerRule))
 }
 
 // deploy runs an ECS deployment of the service's task definition as the
