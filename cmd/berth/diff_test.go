@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -61,6 +62,12 @@ type diffDoc struct {
 		URN    string `json:"urn"`
 		Reason string `json:"reason"`
 	} `json:"flags"`
+	Rollouts []struct {
+		URN    string `json:"urn"`
+		Before string `json:"before"`
+		After  string `json:"after"`
+		Words  string `json:"words"`
+	} `json:"rollouts"`
 }
 
 // diffJSON runs berth diff --format json and decodes its output.
@@ -530,5 +537,64 @@ func TestDiffFailOnExitsThreeAfterPrintingTheDiff(t *testing.T) {
 	}
 	if _, _, code := berth(t, "diff", base, head, "--fail-on", "delete,replace"); code != 0 {
 		t.Errorf("--fail-on of flags not raised: exit %d", code)
+	}
+}
+
+// TestDiffSaysWhatAFargateCanaryStepDoes plans the prod stack (Fargate)
+// through a canary's steps and checks the words berth diff gives each, and
+// that the weighted split, which waits for the canary lane's service, is
+// not flagged as forwarding to a group without targets (the header route,
+// which does not wait, is).
+func TestDiffSaysWhatAFargateCanaryStepDoes(t *testing.T) {
+	t.Parallel()
+	stable := "arn:aws:ecs:us-east-1:123456789012:task-definition/berth-app-da1ef50:7"
+	none := shippedPlan(t, "prod")
+	started := shippedPlan(t, "prod", "service.rollout.canary.stable="+stable)
+	aborted := shippedPlan(t, "prod", "service.rollout.canary.stable="+stable, "service.rollout.canary.abort=true")
+	promoted := shippedPlan(t, "prod", "service.rollout.canary.stable="+stable[:len(stable)-1]+"8")
+	words := func(d diffDoc) []string {
+		var out []string
+		for _, r := range d.Rollouts {
+			out = append(out, r.URN[strings.LastIndex(r.URN, "::")+2:]+": "+r.Words+" ["+r.Before+" -> "+r.After+"]")
+		}
+		return out
+	}
+	registered := `"arn:aws:ecs:us-east-1:123456789012:task-definition/berth-app-da1ef50:"+[unknown, from app-taskdef]`
+	for _, tc := range []struct {
+		name       string
+		base, head string
+		want       []string
+	}{
+		{"start", none, started, []string{
+			"app-svc: the stable lane app-svc is pinned to " + stable + " [" + registered + " -> " + stable + "]",
+			"app-canary-split: canary starts: app-tg keeps 90%, app-canary-tg takes 10% [ -> app-tg 90%, app-canary-tg 10%]",
+		}},
+		{"abort", started, aborted, []string{
+			"app-canary-svc: the canary lane app-canary-svc moves to " + stable + " (the stable release, when aborted) [" + registered + " -> " + stable + "]",
+			"app-canary-split: abort: every request goes to app-tg, app-canary-tg takes none [app-tg 90%, app-canary-tg 10% -> app-tg 100%, app-canary-tg 0%]",
+		}},
+		{"promote", started, promoted, []string{
+			"app-svc: promote: the stable lane app-svc moves to " + stable[:len(stable)-1] + "8 [" + stable + " -> " + stable[:len(stable)-1] + "8]",
+		}},
+		{"end", started, none, []string{
+			"app-canary-split: canary ends: the listener's default action takes every request [app-tg 90%, app-canary-tg 10% -> ]",
+		}},
+	} {
+		d := diffJSON(t, tc.base, tc.head)
+		if got := words(d); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: rollouts\n%q\nwant\n%q", tc.name, got, tc.want)
+		}
+		for _, f := range d.Flags {
+			if f.Kind == "downtime" && strings.HasSuffix(f.URN, "::app-canary-split") {
+				t.Errorf("%s: the split, which waits for the canary lane's service, is flagged: %s", tc.name, f.Reason)
+			}
+		}
+	}
+	var route bool
+	for _, f := range diffJSON(t, none, started).Flags {
+		route = route || f.Kind == "downtime" && strings.HasSuffix(f.URN, "::app-canary-route")
+	}
+	if !route {
+		t.Error("the header route, which forwards to the canary group before its service waits, is not flagged")
 	}
 }

@@ -19,7 +19,8 @@ import (
 // whatever the weights: a request carrying "X-Berth-Release: canary"
 // reaches the new release directly, as Cloud Run's tagged URL does. The
 // load balancer compares the header's name and values without regard to
-// case ([SDKA] lb/pulumiTypes.go:3766-3768, ListenerRuleConditionHttpHeaderArgs).
+// case ([SDKA] lb/pulumiTypes.go:3766-3768, on the HTTP header
+// condition).
 const (
 	CanaryHeader      = "X-Berth-Release"
 	CanaryHeaderValue = "canary"

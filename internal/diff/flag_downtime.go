@@ -70,7 +70,7 @@ func downtimeFindings(c *change) []string {
 	case Update, Create:
 		if c.Type == providers.Listener || c.Type == providers.ListenerRule {
 			for _, v := range applied(c.Values) {
-				if groups := renewedSources(v.New); forwardPath.MatchString(v.Path) && groups != "" {
+				if groups := renewedSources(v.New); forwardPath.MatchString(v.Path) && groups != "" && !c.waitsForTargets(v) {
 					out = append(out, fmt.Sprintf("%s forwards to the new target group %s as soon as it exists, before any target is registered in it and healthy: requests fail (503) until they are (%s)",
 						c.Name, groups, v.Path))
 				}
@@ -119,4 +119,50 @@ func minutes(d time.Duration) string {
 		return fmt.Sprintf("%d minutes", d/time.Minute)
 	}
 	return d.String()
+}
+
+// waitsForTargets says a forward to a new target group (v, an arn path)
+// sends it nothing until it has targets: its weight is 0, or the listener
+// or rule depends on the ECS service that registers its tasks in the group
+// and waits for them (the engine creates a resource only once its
+// dependencies are done, pkg v3.274.1 resource/deploy/step_executor.go:
+// 95-98; components/fargate waits for steady state).
+func (c *change) waitsForTargets(v Value) bool {
+	weight := strings.TrimSuffix(v.Path, ".arn") + ".weight"
+	for _, w := range c.Values {
+		if w.Path == weight && w.HasNew && w.New == float64(0) {
+			return true
+		}
+	}
+	if c.new == nil || c.head == nil {
+		return false
+	}
+	var renewed []string
+	var walk func(any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case unknownFrom:
+			if v.renewed {
+				renewed = append(renewed, strings.Split(v.urns, ",")...)
+			}
+		case plan.Partial:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	walk(v.New)
+	if len(renewed) == 0 {
+		return false
+	}
+	for _, g := range renewed {
+		waits := false
+		for _, d := range c.new.DependsOn {
+			waits = waits || c.head.registers[d][g]
+		}
+		if !waits {
+			return false
+		}
+	}
+	return true
 }

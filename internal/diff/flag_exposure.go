@@ -174,12 +174,59 @@ func redirectsToHTTPS(m map[string]any) bool {
 // resource it comes from.
 type lbIndex struct {
 	byName, byURN map[string]bool
+	// registers maps each ECS service's URN to the URNs of the target
+	// groups it registers its tasks in.
+	registers map[string]map[string]bool
+	// split holds the URNs of the target groups a listener rule forwards
+	// to with weights.
+	split map[string]bool
+}
+
+// canaryLane says the ECS service urn registers in a target group that a
+// weighted forward splits requests to.
+func (idx *lbIndex) canaryLane(urn string) bool {
+	if idx == nil {
+		return false
+	}
+	for g := range idx.registers[urn] {
+		if idx.split[g] {
+			return true
+		}
+	}
+	return false
 }
 
 // newLBIndex indexes the load balancers of p.
 func newLBIndex(p *plan.Plan) *lbIndex {
-	idx := &lbIndex{byName: map[string]bool{}, byURN: map[string]bool{}}
+	idx := &lbIndex{byName: map[string]bool{}, byURN: map[string]bool{}, registers: map[string]map[string]bool{}, split: map[string]bool{}}
 	for _, r := range p.Resources {
+		if r.Type == providers.ListenerRule {
+			actions, _ := r.Inputs["actions"].([]any)
+			for _, a := range actions {
+				m, _ := a.(map[string]any)
+				tgs, _ := plan.Lookup(m, "forward", "targetGroups")
+				if list, _ := tgs.([]any); len(list) >= 2 {
+					for _, t := range list {
+						tm, _ := t.(map[string]any)
+						for _, from := range unknownSources(tm["arn"]) {
+							idx.split[from] = true
+						}
+					}
+				}
+			}
+		}
+		if r.Type == providers.ECSService {
+			lbs, _ := r.Inputs["loadBalancers"].([]any)
+			for _, l := range lbs {
+				m, _ := l.(map[string]any)
+				for _, from := range unknownSources(m["targetGroupArn"]) {
+					if idx.registers[r.URN] == nil {
+						idx.registers[r.URN] = map[string]bool{}
+					}
+					idx.registers[r.URN][from] = true
+				}
+			}
+		}
 		if r.Type != providers.LoadBalancer && r.Type != "aws:alb/loadBalancer:LoadBalancer" {
 			continue
 		}
@@ -277,4 +324,22 @@ func ports(proto string, from, to any) string {
 		return proto + " port " + f
 	}
 	return proto + " ports " + f + "-" + t
+}
+
+// unknownSources returns the sources of the unknown parts of a plan value
+// (an ARN is often known text around an unknown suffix).
+func unknownSources(v any) []string {
+	switch v := v.(type) {
+	case plan.Unknown:
+		if v.From != "" {
+			return []string{v.From}
+		}
+	case plan.Partial:
+		var out []string
+		for _, e := range v {
+			out = append(out, unknownSources(e)...)
+		}
+		return out
+	}
+	return nil
 }

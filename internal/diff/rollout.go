@@ -86,10 +86,19 @@ func splitOf(in map[string]any) split {
 	return s
 }
 
-// rolloutOf describes c's change of a Cloud Run service's split, or says
-// there is none. A new revision under a canary counts: it takes the
-// canary's share.
+// rolloutOf describes c's change of a service's split between releases, or
+// says there is none: a Cloud Run service's traffic (a new revision under
+// a canary counts: it takes the canary's share), or a listener rule's
+// weighted forward between target groups (components/fargate's canary
+// split), and under such a split, the lanes' ECS services moving to other
+// task definitions.
 func rolloutOf(c *change) (Rollout, bool) {
+	switch c.Type {
+	case providers.ListenerRule:
+		return weightedRollout(c)
+	case providers.ECSService:
+		return laneRollout(c)
+	}
 	if c.Type != providers.CloudRunService || c.Op == Delete {
 		return Rollout{}, false
 	}
@@ -198,4 +207,149 @@ func production(stack string) bool {
 		}
 	}
 	return false
+}
+
+// weights are a weighted forward's target groups, by name, and their
+// weights, in order; nil when the rule forwards to fewer than two groups.
+type weights struct {
+	groups []string
+	weight []int
+}
+
+// weightsOf reads a listener rule's weighted forward (actions[].forward.
+// targetGroups[]{arn, weight}).
+func weightsOf(in map[string]any) *weights {
+	actions, _ := in["actions"].([]any)
+	for _, a := range actions {
+		tgs, _ := plan.Lookup(a.(map[string]any), "forward", "targetGroups")
+		list, _ := tgs.([]any)
+		if len(list) < 2 {
+			continue
+		}
+		w := &weights{}
+		for _, t := range list {
+			m, _ := t.(map[string]any)
+			name := render(m["arn"], true)
+			if u := sourceNames(m["arn"]); u != "" {
+				name = u
+			}
+			n, _ := m["weight"].(float64)
+			w.groups = append(w.groups, name)
+			w.weight = append(w.weight, int(n))
+		}
+		return w
+	}
+	return nil
+}
+
+// sourceNames is the logical name an annotated value's unknown parts come
+// from, "" when there is not exactly one.
+func sourceNames(v any) string {
+	var names []string
+	var walk func(any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case unknownFrom:
+			names = appendNew(names, v.names)
+		case plan.Partial:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	if len(names) != 1 || strings.Contains(names[0], ",") {
+		return ""
+	}
+	return names[0]
+}
+
+// text is the split as Rollout shows it.
+func (w *weights) text() string {
+	if w == nil {
+		return ""
+	}
+	parts := make([]string, len(w.groups))
+	for i := range w.groups {
+		parts[i] = fmt.Sprintf("%s %d%%", w.groups[i], w.weight[i])
+	}
+	return strings.Join(parts, ", ")
+}
+
+// weightedRollout describes a change of a weighted forward: created, the
+// canary starts; deleted, it ends; else the canary's (the last group's)
+// weight moves. Weights are percentages in berth's split (they sum to
+// 100); another rule's are shown as they are.
+func weightedRollout(c *change) (Rollout, bool) {
+	var was, is *weights
+	if c.Op != Create {
+		was = weightsOf(c.oldIn)
+	}
+	if c.Op != Delete {
+		is = weightsOf(c.newIn)
+	}
+	if was == nil && is == nil || was.text() == is.text() {
+		return Rollout{}, false
+	}
+	var words string
+	switch {
+	case was == nil:
+		last := len(is.groups) - 1
+		words = fmt.Sprintf("canary starts: %s keeps %d%%, %s takes %d%%", is.groups[0], is.weight[0], is.groups[last], is.weight[last])
+	case is == nil:
+		words = "canary ends: the listener's default action takes every request"
+	default:
+		last, lastWas := len(is.groups)-1, len(was.groups)-1
+		switch w, v := was.weight[lastWas], is.weight[last]; {
+		case w > 0 && v == 0:
+			words = fmt.Sprintf("abort: every request goes to %s, %s takes none", is.groups[0], is.groups[last])
+		case w == 0 && v > 0:
+			words = fmt.Sprintf("resume: %s takes %d%% again", is.groups[last], v)
+		default:
+			words = fmt.Sprintf("%s's share goes from %d%% to %d%%", is.groups[last], w, v)
+		}
+	}
+	return Rollout{URN: c.URN, Before: was.text(), After: is.text(), Words: words}, true
+}
+
+// laneRollout describes an ECS service behind a canary split moving to
+// another task definition: the canary lane's release or the stable lane's
+// promotion (components/fargate names the canary lane's service
+// NAME-canary-svc).
+func laneRollout(c *change) (Rollout, bool) {
+	if c.Op != Update {
+		return Rollout{}, false
+	}
+	var td *Value
+	for _, v := range applied(c.Values) {
+		if v.Path == "taskDefinition" {
+			td = &v
+		}
+	}
+	if td == nil || !c.head.canaryLane(c.URN) {
+		return Rollout{}, false
+	}
+	plain := func(v any, has bool) string {
+		if s, ok := v.(string); ok {
+			return s
+		}
+		return render(v, has)
+	}
+	was, is := plain(td.Old, td.HasOld), plain(td.New, td.HasNew)
+	_, wasPinned := td.Old.(string)
+	_, isPinned := td.New.(string)
+	var words string
+	switch {
+	case strings.HasSuffix(c.Name, "-canary-svc") && isPinned:
+		words = fmt.Sprintf("the canary lane %s moves to %s (the stable release, when aborted)", c.Name, is)
+	case strings.HasSuffix(c.Name, "-canary-svc"):
+		words = fmt.Sprintf("release: the canary lane %s runs the task definition this update registers", c.Name)
+	case isPinned && wasPinned:
+		words = fmt.Sprintf("promote: the stable lane %s moves to %s", c.Name, is)
+	case isPinned:
+		words = fmt.Sprintf("the stable lane %s is pinned to %s", c.Name, is)
+	default:
+		words = fmt.Sprintf("the stable lane %s runs the task definition this update registers", c.Name)
+	}
+	return Rollout{URN: c.URN, Before: was, After: is, Words: words}, true
 }

@@ -142,7 +142,7 @@ func (r *Result) WriteText(w io.Writer) error {
 	if len(r.Rollouts) > 0 {
 		bw.WriteString("\nRollouts:\n")
 		for _, ro := range r.Rollouts {
-			fmt.Fprintf(bw, "  %s: %s\n       before: %s\n       after:  %s\n", safetext.Line(nameOf(ro.URN)), safetext.Line(ro.Words), safetext.Line(orNone(ro.Before)), safetext.Line(ro.After))
+			fmt.Fprintf(bw, "  %s: %s\n       before: %s\n       after:  %s\n", safetext.Line(nameOf(ro.URN)), safetext.Line(ro.Words), safetext.Line(orNone(ro.Before)), safetext.Line(orNone(ro.After)))
 		}
 	}
 	if r.Cost != nil {
@@ -208,7 +208,7 @@ func (r *Result) markdownRollouts(bw *bufio.Writer) {
 	}
 	bw.WriteString("**Rollouts**\n\n| Service | What it does | Before | After |\n|---|---|---|---|\n")
 	for _, ro := range r.Rollouts {
-		fmt.Fprintf(bw, "| %s | %s | %s | %s |\n", markdown.Code(nameOf(ro.URN)), markdown.Text(ro.Words), markdown.Code(orNone(ro.Before)), markdown.Code(ro.After))
+		fmt.Fprintf(bw, "| %s | %s | %s | %s |\n", markdown.Code(nameOf(ro.URN)), markdown.Text(ro.Words), markdown.Code(orNone(ro.Before)), markdown.Code(orNone(ro.After)))
 	}
 	bw.WriteString("\n")
 }
