@@ -163,34 +163,51 @@ func (f *fargate) Counts(ctx context.Context, r Role, start, end time.Time) (Cou
 	in := &cloudwatch.GetMetricDataInput{
 		StartTime:         aws.Time(start),
 		EndTime:           aws.Time(end),
-		MetricDataQueries: []cwtypes.MetricDataQuery{query("requests", "RequestCount"), query("errors", "HTTPCode_Target_5XX_Count")},
+		MetricDataQueries: []cwtypes.MetricDataQuery{
+			query("requests", "RequestCount"), query("errors", "HTTPCode_Target_5XX_Count"),
+			query("ok2", "HTTPCode_Target_2XX_Count"), query("ok3", "HTTPCode_Target_3XX_Count"), query("ok4", "HTTPCode_Target_4XX_Count"),
+		},
 	}
-	var c Counts
+	var sums map[string]int64
 	p := cloudwatch.NewGetMetricDataPaginator(f.cw, in)
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
 			return Counts{}, fmt.Errorf("reading the metrics of %s: %w", group, err)
 		}
-		c = addResults(c, page.MetricDataResults)
+		sums = addResults(sums, page.MetricDataResults)
 	}
-	return c, nil
+	return laneCounts(sums), nil
 }
 
-// addResults adds the sums GetMetricData returned for the queries
-// "requests" and "errors" to c.
-func addResults(c Counts, results []cwtypes.MetricDataResult) Counts {
+// addResults adds the sums GetMetricData returned for each query to sums,
+// by query ID.
+func addResults(sums map[string]int64, results []cwtypes.MetricDataResult) map[string]int64 {
+	if sums == nil {
+		sums = map[string]int64{}
+	}
 	for _, r := range results {
 		var n float64
 		for _, v := range r.Values {
 			n += v
 		}
-		switch aws.ToString(r.Id) {
-		case "requests":
-			c.Requests += int64(n + 0.5)
-		case "errors":
-			c.Errors += int64(n + 0.5)
-		}
+		sums[aws.ToString(r.Id)] += int64(n + 0.5)
+	}
+	return sums
+}
+
+// laneCounts is a lane's requests and failures from its sums. RequestCount
+// counts every request the load balancer sent to a target, while the
+// HTTPCode_Target_*_Count metrics count only the codes the targets
+// themselves answered ("CloudWatch metrics for your Application Load
+// Balancer"): a request a target dropped, refused or did not answer in
+// time is answered by the load balancer (502, 504) and appears in no
+// target code. So a failure is a target's 5xx or a request no target
+// answered with 2xx, 3xx or 4xx, whichever count is larger.
+func laneCounts(sums map[string]int64) Counts {
+	c := Counts{Requests: sums["requests"], Errors: sums["errors"]}
+	if unanswered := c.Requests - sums["ok2"] - sums["ok3"] - sums["ok4"]; unanswered > c.Errors {
+		c.Errors = unanswered
 	}
 	return c
 }

@@ -172,11 +172,23 @@ func TestFargateLanesComeFromDescribeServices(t *testing.T) {
 
 func TestCloudWatchResultsAddUp(t *testing.T) {
 	t.Parallel()
-	got := addResults(Counts{}, []cwtypes.MetricDataResult{
+	// Targets answered 86 5xx; 1,204 requests reached a target, of which
+	// 1,100 were answered 2xx-4xx and 86 5xx, so 18 got no answer from
+	// their target (the load balancer's 502 or 504).
+	sums := addResults(nil, []cwtypes.MetricDataResult{
 		{Id: aws.String("requests"), Values: []float64{600, 604, 0}},
 		{Id: aws.String("errors"), Values: []float64{80, 6}},
+		{Id: aws.String("ok2"), Values: []float64{500, 500}},
+		{Id: aws.String("ok3"), Values: []float64{50}},
+		{Id: aws.String("ok4"), Values: []float64{30, 20}},
 	})
-	if want := (Counts{Requests: 1204, Errors: 86}); got != want {
+	if got, want := laneCounts(sums), (Counts{Requests: 1204, Errors: 104}); got != want {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+	// Every request answered by its target: the target 5xx are the
+	// failures.
+	sums["ok2"] = 1018
+	if got, want := laneCounts(sums), (Counts{Requests: 1204, Errors: 86}); got != want {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
 	lb := loadBalancerOf([]cwtypes.Metric{
@@ -219,6 +231,26 @@ func TestLocateFindsTheServiceInThePlan(t *testing.T) {
 		}
 		if err != nil || !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%s: got %+v, %v; want %+v", tt.name, got, err, tt.want)
+		}
+	}
+}
+
+// TestTheClusterIsNamedWhenItsARNIsNotKnownOffline: a plan knows a
+// created cluster's ARN only up to the account, and DescribeServices takes
+// the cluster's name as well.
+func TestTheClusterIsNamedWhenItsARNIsNotKnownOffline(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   any
+		want string
+	}{
+		{"arn:aws:ecs:us-east-1:123456789012:cluster/berth-app", "arn:aws:ecs:us-east-1:123456789012:cluster/berth-app"},
+		{plan.Partial{"arn:aws:ecs:us-east-1:", plan.Unknown{From: "config"}, ":cluster/berth-app-da1ef50"}, "berth-app-da1ef50"},
+		{plan.Partial{"arn:aws:ecs:us-east-1:123456789012:cluster/", plan.Unknown{}}, ""},
+		{plan.Unknown{}, ""},
+	} {
+		if got := clusterOf(tc.in); got != tc.want {
+			t.Errorf("clusterOf(%v) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }

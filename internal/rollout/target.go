@@ -114,7 +114,7 @@ func locateFargate(services []plan.Resource, region string, share int) (Target, 
 	}
 	s := FargateService{Region: region, CanaryPercent: share,
 		Stable: knownString(stable.Inputs["name"]), Canary: knownString(canary.Inputs["name"]),
-		Cluster: knownString(stable.Inputs["cluster"])}
+		Cluster: clusterOf(stable.Inputs["cluster"])}
 	if s.Stable == "" || s.Canary == "" || s.Cluster == "" {
 		return Target{}, fmt.Errorf("the plan does not know the names and cluster of ECS services %s and %s offline", stable.Name, canary.Name)
 	}
@@ -125,4 +125,23 @@ func locateFargate(services []plan.Resource, region string, share int) (Target, 
 func knownString(v any) string {
 	s, _ := v.(string)
 	return s
+}
+
+// clusterOf is an ECS service's cluster as DescribeServices takes it: the
+// ARN when the plan knows it, else the cluster's name, which the ARN ends
+// with after "cluster/" and which the plan knows even when the account
+// is not (DescribeServices takes "the short name or full Amazon Resource
+// Name (ARN) of the cluster", ECS API reference).
+func clusterOf(v any) string {
+	if s := knownString(v); s != "" {
+		return s
+	}
+	if p, ok := v.(plan.Partial); ok && len(p) > 0 {
+		if last, ok := p[len(p)-1].(string); ok {
+			if _, name, found := strings.Cut(last, ":cluster/"); found && name != "" {
+				return name
+			}
+		}
+	}
+	return ""
 }
