@@ -135,14 +135,8 @@ func parseStackFlags(command, purpose string, args []string) (f *stackFlags, hel
 	fs.Var(&f.format, "format", "")
 	fs.Var(&f.dir, "dir", "")
 	fs.Var(&f.timeout, "timeout", "")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, true, nil
-		}
-		return nil, false, usageErrorf(command, "%s", doubleDash(err.Error()))
-	}
-	if fs.NArg() > 0 {
-		return nil, false, usageErrorf(command, "unexpected argument %q: berth %s takes only flags", fs.Arg(0), command)
+	if help, err := parseOnlyFlags(fs, args, command); help || err != nil {
+		return nil, help, err
 	}
 	if f.stack.value == "" {
 		return nil, false, usageErrorf(command, "--stack is required: the stack whose Pulumi.NAME.yaml to %s", purpose)
@@ -281,4 +275,20 @@ func isTerminal(w io.Writer) bool {
 	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+// parseOnlyFlags parses the flags of a command that takes no arguments:
+// help says -h or --help was given; a bad flag or an argument is a usage
+// error naming command.
+func parseOnlyFlags(fs *flag.FlagSet, args []string, command string) (help bool, err error) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return true, nil
+		}
+		return false, usageErrorf(command, "%s", doubleDash(err.Error()))
+	}
+	if fs.NArg() > 0 {
+		return false, usageErrorf(command, "unexpected argument %q: berth %s takes only flags", fs.Arg(0), command)
+	}
+	return false, nil
 }

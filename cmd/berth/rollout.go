@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -182,14 +181,8 @@ func parseRolloutFlags(sub string, args []string) (*rolloutFlags, bool, error) {
 		fs.Var(&f.release, "release", "")
 		fs.BoolVar(&f.force, "force", false, "")
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, true, nil
-		}
-		return nil, false, usageErrorf(command, "%s", doubleDash(err.Error()))
-	}
-	if fs.NArg() > 0 {
-		return nil, false, usageErrorf(command, "unexpected argument %q: berth %s takes only flags", fs.Arg(0), command)
+	if help, err := parseOnlyFlags(fs, args, command); help || err != nil {
+		return nil, help, err
 	}
 	if f.stack.value == "" {
 		return nil, false, usageErrorf(command, "--stack is required: the stack whose Pulumi.NAME.yaml to read")

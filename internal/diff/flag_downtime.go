@@ -93,21 +93,25 @@ func downtimeFindings(c *change) []string {
 // that unknown parts of v come from, or "".
 func renewedSources(v any) string {
 	var names []string
-	var walk func(any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case unknownFrom:
-			if v.renewed && v.names != "" {
-				names = appendNew(names, v.names)
-			}
-		case plan.Partial:
-			for _, e := range v {
-				walk(e)
-			}
+	eachUnknown(v, func(u unknownFrom) {
+		if u.renewed && u.names != "" {
+			names = appendNew(names, u.names)
+		}
+	})
+	return strings.Join(names, ", ")
+}
+
+// eachUnknown calls f with each unknown part of an annotated value: the
+// value itself, or the unknown pieces of a partly known string.
+func eachUnknown(v any, f func(unknownFrom)) {
+	switch v := v.(type) {
+	case unknownFrom:
+		f(v)
+	case plan.Partial:
+		for _, e := range v {
+			eachUnknown(e, f)
 		}
 	}
-	walk(v)
-	return strings.Join(names, ", ")
 }
 
 // minutes renders a timeout as people say it: "20 minutes".
@@ -138,20 +142,11 @@ func (c *change) waitsForTargets(v Value) bool {
 		return false
 	}
 	var renewed []string
-	var walk func(any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case unknownFrom:
-			if v.renewed {
-				renewed = append(renewed, strings.Split(v.urns, ",")...)
-			}
-		case plan.Partial:
-			for _, e := range v {
-				walk(e)
-			}
+	eachUnknown(v.New, func(u unknownFrom) {
+		if u.renewed {
+			renewed = append(renewed, strings.Split(u.urns, ",")...)
 		}
-	}
-	walk(v.New)
+	})
 	if len(renewed) == 0 {
 		return false
 	}

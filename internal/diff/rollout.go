@@ -246,18 +246,7 @@ func weightsOf(in map[string]any) *weights {
 // from, "" when there is not exactly one.
 func sourceNames(v any) string {
 	var names []string
-	var walk func(any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case unknownFrom:
-			names = appendNew(names, v.names)
-		case plan.Partial:
-			for _, e := range v {
-				walk(e)
-			}
-		}
-	}
-	walk(v)
+	eachUnknown(v, func(u unknownFrom) { names = appendNew(names, u.names) })
 	if len(names) != 1 || strings.Contains(names[0], ",") {
 		return ""
 	}
