@@ -140,6 +140,8 @@ func TestAFargateCanaryUnderTheEngine(t *testing.T) {
 	e := newEnv(t)
 	s := e.stack("prod", "infra", program.Run)
 	s.mustUp()
+	created := len(e.state().Steps)
+	defer func() { checkNoStrandedShare(t, e, created) }()
 	checkNoOp(t, s, "without a canary")
 	r1, _ := lanes(e)
 	if !strings.Contains(r1, ":task-definition/berth-app-") {
@@ -292,6 +294,22 @@ func TestAFargateCanaryUnderTheEngine(t *testing.T) {
 		t.Errorf("after removing the canary the lanes run %q and %q, want the new release and no canary lane", stable, canary)
 	}
 	checkNoOp(t, s, "after removing the canary")
+}
+
+// checkNoStrandedShare asserts that from the fake cloud's step from on, no
+// step sent a share of requests to a target group no task serves, but for
+// the header route: it associates the canary group with the load balancer
+// before the canary service can exist, so requests that ask for the
+// canary fail until it does (docs/rollouts.md).
+func checkNoStrandedShare(t *testing.T, e *env, from int) {
+	t.Helper()
+	for _, st := range e.state().Steps[from:] {
+		for _, x := range st.Stranded {
+			if !strings.HasPrefix(x, "app-canary-route: ") {
+				t.Errorf("after %q requests went to a group no task serves: %s", st.After, x)
+			}
+		}
+	}
 }
 
 // canaryCreates is what a preview of enabling the canary lists.

@@ -161,8 +161,8 @@ func (f *fargate) Counts(ctx context.Context, r Role, start, end time.Time) (Cou
 		}}
 	}
 	in := &cloudwatch.GetMetricDataInput{
-		StartTime:         aws.Time(start),
-		EndTime:           aws.Time(end),
+		StartTime: aws.Time(start),
+		EndTime:   aws.Time(end),
 		MetricDataQueries: []cwtypes.MetricDataQuery{
 			query("requests", "RequestCount"), query("errors", "HTTPCode_Target_5XX_Count"),
 			query("ok2", "HTTPCode_Target_2XX_Count"), query("ok3", "HTTPCode_Target_3XX_Count"), query("ok4", "HTTPCode_Target_4XX_Count"),

@@ -2,6 +2,7 @@ package cloud
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -15,6 +16,9 @@ type Step struct {
 	After string `json:"after"`
 	// Endpoints are the endpoints that answer requests (see Serving).
 	Endpoints []string `json:"endpoints"`
+	// Stranded are the shares of requests sent to a target group that no
+	// task serves (see Stranded).
+	Stranded []string `json:"stranded,omitempty"`
 }
 
 // Record appends a change to the log and, to Steps, the endpoints that
@@ -22,7 +26,67 @@ type Step struct {
 // through every step of an update.
 func (s *State) Record(change string) {
 	s.Log = append(s.Log, change)
-	s.Steps = append(s.Steps, Step{After: change, Endpoints: s.Serving()})
+	s.Steps = append(s.Steps, Step{After: change, Endpoints: s.Serving(), Stranded: s.Stranded()})
+}
+
+// Stranded returns, sorted, "NAME: N% to GROUP-ARN" for each share of a
+// listener's default action or a listener rule's forward that goes to a
+// target group in which no task answers (groupServes): a weight above 0,
+// the default 1 when none is given ([TPA] listener_rule.go and
+// listener.go, forward.target_group.weight), or the whole of a plain
+// forward. The load balancer weights groups without regard to their
+// targets' health (Elastic Load Balancing guide, "Forward actions"), so
+// such a share fails, while the rest is served.
+func (s *State) Stranded() []string {
+	var out []string
+	lbGroups := func(listenerARN string) []string {
+		for _, l := range s.Live(providers.Listener) {
+			if str(l.State["arn"]) != listenerARN {
+				continue
+			}
+			for _, lb := range s.Live(providers.LoadBalancer) {
+				if str(lb.State["arn"]) == str(l.State["loadBalancerArn"]) {
+					return strs(lb.State["securityGroups"])
+				}
+			}
+		}
+		return nil
+	}
+	check := func(name string, actions any, groups []string) {
+		for _, a := range list(actions) {
+			am, _ := a.(map[string]any)
+			if str(am["type"]) != "forward" {
+				continue
+			}
+			shares := map[string]float64{}
+			total := 0.0
+			if tg := str(am["targetGroupArn"]); tg != "" && at(am, "forward", "targetGroups") == nil {
+				shares[tg], total = 1, 1
+			}
+			for _, g := range list(at(am, "forward", "targetGroups")) {
+				gm, _ := g.(map[string]any)
+				w := 1.0
+				if v, ok := gm["weight"].(float64); ok {
+					w = v
+				}
+				shares[str(gm["arn"])] += w
+				total += w
+			}
+			for tg, w := range shares {
+				if w > 0 && !s.groupServes(tg, groups) {
+					out = append(out, fmt.Sprintf("%s: %.0f%% to %s", name, 100*w/total, tg))
+				}
+			}
+		}
+	}
+	for _, l := range s.Live(providers.Listener) {
+		check(l.Name, l.State["defaultActions"], lbGroups(str(l.State["arn"])))
+	}
+	for _, r := range s.Live(providers.ListenerRule) {
+		check(r.Name, r.State["actions"], lbGroups(str(r.State["listenerArn"])))
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Serving returns the endpoints that would answer a request now, sorted:
