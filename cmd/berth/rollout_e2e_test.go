@@ -258,3 +258,31 @@ func TestRolloutStatusJudgesTheCanaryAndPromoteWritesItOnlyOnAPromoteVerdict(t *
 		t.Errorf("status of an aborted canary: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestRolloutStatusFindsTheFargateLanesInTheProdPlan: on the prod stack
+// (Fargate) berth plans the program offline and finds both lanes, their
+// cluster and the region, then judges the scripted counts; without
+// aws:allowedAccountIds the plan does not know the account in the
+// cluster's ARN, and the cluster is found by name.
+func TestRolloutStatusFindsTheFargateLanesInTheProdPlan(t *testing.T) {
+	t.Parallel()
+	dir := stacksCopy(t)
+	prod := filepath.Join(dir, "Pulumi.prod.yaml")
+	noAccount := strings.Replace(read(t, prod), "  aws:allowedAccountIds:\n    - \"123456789012\"\n", "", 1)
+	if noAccount == read(t, prod) {
+		t.Fatal("Pulumi.prod.yaml no longer pins aws:allowedAccountIds as this test expects")
+	}
+	if err := os.WriteFile(prod, []byte(noAccount), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bin := fakeBinary(t)
+	stable := "arn:aws:ecs:us-east-1:123456789012:task-definition/berth-app-da1ef50:7"
+	if _, stderr, code := runIn(t, bin, dir, nil, "rollout", "promote", "--stack", "prod", "--release", stable); code != 0 {
+		t.Fatalf("promote --release: exit %d: %s", code, stderr)
+	}
+	stdout, stderr, code := runIn(t, bin, dir, []string{"BERTH_FAKE_METRICS=" + script(t, "2026-12-07T18:06:00Z", 1204, 86)}, "rollout", "status", "--stack", "prod")
+	const want = "Fargate service berth-app-da1ef50 with canary lane berth-app-canary-da1ef50 (cluster berth-app-da1ef50, region us-east-1)\n"
+	if code != 4 || !strings.HasPrefix(stdout, want) || !strings.HasSuffix(stdout, "abort: 7.1% of 1,204 requests answered 5xx, above the 5% budget\n") {
+		t.Errorf("status on prod: exit %d, want 4\nstdout:\n%s\nwant it to start with %q and end with the abort verdict\nstderr: %s", code, stdout, want, stderr)
+	}
+}
