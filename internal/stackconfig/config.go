@@ -95,17 +95,17 @@ func (e *ConfigError) Error() string { return strings.Join(e.Problems, "\n") }
 // first: what a plan must redact wherever it appears.
 func (c *Config) Secrets() []string { return c.secrets }
 
+//go:generate go run ./keygen -root ../.. -out providerkeys.go
+
+// autonamingKey is the stack setting of Pulumi's autonaming configuration.
+var autonamingKey = config.MustParseKey("pulumi:autonaming")
+
 // LoadConfig reads the project and stack files as the Pulumi CLI does and
 // returns the configuration the program sees: Pulumi.yaml's `config:`
 // defaults for keys the stack does not set, the stack's `config:` values,
 // then opts.Overrides. Values of keys with a type in Pulumi.yaml's schema are
 // checked against it; a *ConfigError lists every mismatch and every missing
 // required value.
-//go:generate go run ./keygen -root ../.. -out providerkeys.go
-
-// autonamingKey is the stack setting of Pulumi's autonaming configuration.
-var autonamingKey = config.MustParseKey("pulumi:autonaming")
-
 func LoadConfig(opts LoadOptions) (*Config, error) {
 	if err := checkStackName(opts.Stack); err != nil {
 		return nil, err
