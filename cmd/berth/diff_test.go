@@ -593,8 +593,22 @@ func TestDiffSaysWhatAFargateCanaryStepDoes(t *testing.T) {
 	var route bool
 	for _, f := range diffJSON(t, none, started).Flags {
 		route = route || f.Kind == "downtime" && strings.HasSuffix(f.URN, "::app-canary-route")
+		if f.Kind == "rollout" {
+			t.Errorf("a canary started on its own is flagged: %s", f.Reason)
+		}
 	}
 	if !route {
 		t.Error("the header route, which forwards to the canary group before its service waits, is not flagged")
+	}
+	// Started with a release, the new lane runs a release that has not
+	// passed a health check when the split starts.
+	var withRelease []string
+	for _, f := range diffJSON(t, none, shippedPlan(t, "prod", "service.rollout.canary.stable="+stable, "service.env.NEW=1")).Flags {
+		if f.Kind == "rollout" {
+			withRelease = append(withRelease, f.URN[strings.LastIndex(f.URN, "::")+2:]+": "+f.Reason)
+		}
+	}
+	if want := []string{"app-canary-split: the canary starts in the same change as a new release: the new canary lane runs it, and its share can reach tasks that have not passed a health check yet (ECS counts a new service steady once its tasks run); start the canary in a change of its own"}; !slices.Equal(withRelease, want) {
+		t.Errorf("a canary started with a release: rollout flags %q, want %q", withRelease, want)
 	}
 }

@@ -301,6 +301,7 @@ func Compare(base, head *plan.Plan) (*Result, error) {
 		return a.URN < b.URN
 	})
 	sort.SliceStable(r.Rollouts, func(i, j int) bool { return r.Rollouts[i].URN < r.Rollouts[j].URN })
+	r.Flags = append(r.Flags, newLaneFindings(r)...)
 	sort.SliceStable(r.Flags, func(i, j int) bool {
 		a, b := r.Flags[i], r.Flags[j]
 		if a.Kind != b.Kind {

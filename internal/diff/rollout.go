@@ -342,3 +342,31 @@ func laneRollout(c *change) (Rollout, bool) {
 	}
 	return Rollout{URN: c.URN, Before: was, After: is, Words: words}, true
 }
+
+// newLaneFindings raises rollout for a Fargate canary that starts in the
+// same change as a new release (a task definition registered again): the
+// new canary lane's service is created running that release, and the
+// provider counts a new ECS service steady once its tasks run
+// (terraform-provider-aws internal/service/ecs/service.go
+// statusServiceWaitForStable: one deployment, running count equal to
+// desired), before they pass the target group's health checks, so the
+// split can send the canary's share to tasks that are not healthy yet,
+// or never will be. Started on its own, the lane runs the release already
+// serving.
+func newLaneFindings(r *Result) []Flag {
+	released := map[string]bool{}
+	for _, c := range r.Changes {
+		if c.Type == providers.ECSTaskDefinition && c.Op != Delete {
+			released[c.Component] = true
+		}
+	}
+	var out []Flag
+	for _, ro := range r.Rollouts {
+		for _, c := range r.Changes {
+			if c.URN == ro.URN && c.Type == providers.ListenerRule && c.Op == Create && released[c.Component] {
+				out = append(out, Flag{Kind: KindRollout, URN: c.URN, Reason: "the canary starts in the same change as a new release: the new canary lane runs it, and its share can reach tasks that have not passed a health check yet (ECS counts a new service steady once its tasks run); start the canary in a change of its own"})
+			}
+		}
+	}
+	return out
+}
