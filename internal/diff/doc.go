@@ -113,7 +113,14 @@
 //   - rollout: what rolls a failing release back weakens: an ECS
 //     service's deployment alarms (enable, rollback) or circuit breaker
 //     turned off, or a CloudWatch metric alarm whose threshold, periods,
-//     comparison or missing-data treatment changes.
+//     comparison or missing-data treatment changes; on a production stack
+//     a Cloud Run split that sends requests to a release no canary
+//     observed; and a Fargate canary that starts in the same change as a
+//     release.
+//
+// Rollouts say in words how a change moves requests between releases: a
+// canary's start, a release under it, a promotion, an abort or its end,
+// with the split before and after (Rollout).
 //   - cost: the plans' monthly cost estimates (internal/cost, which `berth
 //     plan --format json` embeds) rise by more than a threshold; raised on
 //     the stack by AddCost, which also records the cost section that every
