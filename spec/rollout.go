@@ -204,7 +204,7 @@ func resolveCanary(c Canary, r ResolvedRollout, q *validate.Problems) *ResolvedC
 	out := &ResolvedCanary{Stable: c.Stable, Percent: DefaultCanaryPercent, MinRequests: DefaultMinRequests, Abort: c.Abort}
 	var p validate.Problems
 	if c.Stable == "" {
-		p.Addf("stable", "required: the release that serves the rest (`berth rollout promote --stack STACK` writes the one running now)")
+		p.Addf("stable", "required: the release that serves the rest (`berth rollout promote --stack STACK --release NAME` writes it: the release running now)")
 	}
 	if c.Percent != nil {
 		if n := *c.Percent; n < 1 || n > 99 {

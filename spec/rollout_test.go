@@ -104,7 +104,7 @@ func TestCanaryNamesEveryProblemAtOnce(t *testing.T) {
 	}{
 		{Service{MaxInstances: &one, Rollout: &Rollout{ErrorRate: &all, Canary: &Canary{Percent: &zero, Observe: "4m", MinRequests: &none}}}, []string{
 			"service.rollout.errorRate: 100 lets every request of the canary fail, so no release could fail it (allowed with a canary: more than 0, below 100)",
-			"service.rollout.canary.stable: required: the release that serves the rest (`berth rollout promote --stack STACK` writes the one running now)",
+			"service.rollout.canary.stable: required: the release that serves the rest (`berth rollout promote --stack STACK --release NAME` writes it: the release running now)",
 			"service.rollout.canary.percent: 0 is not a canary share (allowed: 1 to 99 percent; leave it out for 10, or set abort to send none)",
 			`service.rollout.canary.observe: "4m" is not an observation (allowed: whole minutes from "5m" to "24h"; leave it out for "30m")`,
 			"service.rollout.canary.minRequests: 0 is out of range (allowed: 1 to 1000000; leave it out for 100)",

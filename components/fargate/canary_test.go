@@ -281,7 +281,7 @@ func TestCanaryValidation(t *testing.T) {
 			"service.rollout.canary.percent: 0 is not a canary share (allowed: 1 to 99 percent; leave it out for 10, or set abort to send none)",
 			`service.rollout.canary.stable: "arn:aws:ecs:us-east-1:123456789012:cluster/x" is not a task definition revision of this service ` + allowed,
 		}},
-		{"required", "", 10, []string{"service.rollout.canary.stable: required: the release that serves the rest (`berth rollout promote --stack STACK` writes the one running now)"}},
+		{"required", "", 10, []string{"service.rollout.canary.stable: required: the release that serves the rest (`berth rollout promote --stack STACK --release NAME` writes it: the release running now)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
