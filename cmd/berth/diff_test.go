@@ -600,6 +600,25 @@ func TestDiffSaysWhatAFargateCanaryStepDoes(t *testing.T) {
 	if !route {
 		t.Error("the header route, which forwards to the canary group before its service waits, is not flagged")
 	}
+	// A promotion while the canary is aborted moves the stable lane to a
+	// release that served no canary share; one after a served canary does
+	// not raise it.
+	rolloutFlags := func(d diffDoc) []string {
+		var out []string
+		for _, f := range d.Flags {
+			if f.Kind == "rollout" {
+				out = append(out, f.URN[strings.LastIndex(f.URN, "::")+2:]+": "+f.Reason)
+			}
+		}
+		return out
+	}
+	if got := rolloutFlags(diffJSON(t, started, promoted)); len(got) != 0 {
+		t.Errorf("a promotion after a served canary is flagged: %q", got)
+	}
+	eight := stable[:len(stable)-1] + "8"
+	if got, want := rolloutFlags(diffJSON(t, aborted, promoted)), []string{"app-svc: promotes " + eight + " while the canary is aborted: the stable lane moves to a release that served no canary share"}; !slices.Equal(got, want) {
+		t.Errorf("a promotion while aborted: rollout flags %q, want %q", got, want)
+	}
 	// Started with a release, the new lane runs a release that has not
 	// passed a health check when the split starts.
 	var withRelease []string

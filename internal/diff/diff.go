@@ -302,6 +302,7 @@ func Compare(base, head *plan.Plan) (*Result, error) {
 	})
 	sort.SliceStable(r.Rollouts, func(i, j int) bool { return r.Rollouts[i].URN < r.Rollouts[j].URN })
 	r.Flags = append(r.Flags, newLaneFindings(r)...)
+	r.Flags = append(r.Flags, abortedPromotionFindings(r, base)...)
 	sort.SliceStable(r.Flags, func(i, j int) bool {
 		a, b := r.Flags[i], r.Flags[j]
 		if a.Kind != b.Kind {

@@ -114,9 +114,10 @@
 //     service's deployment alarms (enable, rollback) or circuit breaker
 //     turned off, or a CloudWatch metric alarm whose threshold, periods,
 //     comparison or missing-data treatment changes; on a production stack
-//     a Cloud Run split that sends requests to a release no canary
-//     observed; and a Fargate canary that starts in the same change as a
-//     release.
+//     a split that sends requests to a release no canary observed (a
+//     Cloud Run canary ending with a release, a promotion of a revision
+//     or task definition that served no canary share); and a Fargate
+//     canary that starts in the same change as a release.
 //
 // Rollouts say in words how a change moves requests between releases: a
 // canary's start, a release under it, a promotion, an abort or its end,

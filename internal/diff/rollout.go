@@ -343,6 +343,37 @@ func laneRollout(c *change) (Rollout, bool) {
 	return Rollout{URN: c.URN, Before: was, After: is, Words: words}, true
 }
 
+// abortedPromotionFindings raises rollout, on a production stack, for a
+// Fargate stable lane promoted while the canary was aborted in base (its
+// split gave the canary lane 0): the release it moves to served no canary
+// share, as on Cloud Run (unobservedFindings).
+func abortedPromotionFindings(r *Result, base *plan.Plan) []Flag {
+	if !production(r.Stack) {
+		return nil
+	}
+	aborted := map[string]bool{}
+	for _, res := range base.Resources {
+		if res.Type != providers.ListenerRule {
+			continue
+		}
+		if w := weightsOf(res.Inputs); w != nil && w.weight[len(w.weight)-1] == 0 {
+			aborted[res.Parent] = true
+		}
+	}
+	var out []Flag
+	for _, ro := range r.Rollouts {
+		if !strings.HasPrefix(ro.Words, "promote: the stable lane ") {
+			continue
+		}
+		for _, c := range r.Changes {
+			if c.URN == ro.URN && aborted[c.Component] {
+				out = append(out, Flag{Kind: KindRollout, URN: c.URN, Reason: fmt.Sprintf("promotes %s while the canary is aborted: the stable lane moves to a release that served no canary share", ro.After)})
+			}
+		}
+	}
+	return out
+}
+
 // newLaneFindings raises rollout for a Fargate canary that starts in the
 // same change as a new release (a task definition registered again): the
 // new canary lane's service is created running that release, and the
