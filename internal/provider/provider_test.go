@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -439,6 +441,7 @@ func gcpService() (*spec.Service, map[string]any) {
 			{Env: "DATABASE_URL", Ref: pulumi.String("orders-db-url"), Version: pulumi.String("3")},
 			{Path: "/etc/orders/api-key", Value: pulumi.String("s3cret-api-key"), Mode: intp(0o400)},
 		},
+		Rollout: &spec.Rollout{ErrorRate: floatp(2), Canary: &spec.Canary{Stable: ordersName + "-0123456789", Percent: intp(20), Observe: "1h"}},
 	}
 	sdkSpec := map[string]any{
 		"name": "orders", "port": 9000, "cpu": 2, "memory": "1Gi", "concurrency": 40,
@@ -448,9 +451,18 @@ func gcpService() (*spec.Service, map[string]any) {
 			map[string]any{"env": "DATABASE_URL", "ref": "orders-db-url", "version": "3"},
 			map[string]any{"path": "/etc/orders/api-key", "value": secret("s3cret-api-key"), "mode": 0o400},
 		},
+		"rollout": map[string]any{"errorRate": 2, "canary": map[string]any{"stable": ordersName + "-0123456789", "percent": 20, "observe": "1h"}},
 	}
 	return goSpec, sdkSpec
 }
+
+// ordersName is the physical name berth derives for the service "orders"
+// of project berth, stack test: the Cloud Run service, the task
+// definition family.
+var ordersName = func() string {
+	sum := sha256.Sum256([]byte("berth/test/orders"))
+	return "orders-" + hex.EncodeToString(sum[:])[:7]
+}()
 
 func gcpBlock() (*cloudrun.GCP, map[string]any) {
 	goGCP := &cloudrun.GCP{
@@ -483,6 +495,7 @@ func awsService() (*spec.Service, map[string]any) {
 			{Env: "DATABASE_URL", Ref: pulumi.String(dbARN), Key: "url"},
 			{Env: "API_TOKEN", Value: pulumi.String("s3cret-token")},
 		},
+		Rollout: &spec.Rollout{Canary: &spec.Canary{Stable: "arn:aws:ecs:us-east-1:123456789012:task-definition/" + ordersName + ":7", Abort: true}},
 	}
 	sdkSpec := map[string]any{
 		"name": "orders", "cpu": 1, "memory": "2Gi", "minInstances": 2, "maxInstances": 8, "public": true,
@@ -490,6 +503,7 @@ func awsService() (*spec.Service, map[string]any) {
 			map[string]any{"env": "DATABASE_URL", "ref": dbARN, "key": "url"},
 			map[string]any{"env": "API_TOKEN", "value": secret("s3cret-token")},
 		},
+		"rollout": map[string]any{"canary": map[string]any{"stable": "arn:aws:ecs:us-east-1:123456789012:task-definition/" + ordersName + ":7", "abort": true}},
 	}
 	return goSpec, sdkSpec
 }
@@ -632,6 +646,18 @@ func TestConstructRegistersWhatTheGoConstructorRegisters(t *testing.T) {
 			}
 			assertSameRecordings(t, direct, constructed)
 			constructed.NoPlaintext(t, "s3cret-api-key", "s3cret-token")
+			// The canary settings reach the clouds through the provider.
+			switch tt.token {
+			case cloudrun.TypeToken:
+				if got := jsonOf(testkit.Prop(t, constructed.One(t, "gcp:cloudrunv2/service:Service"), "traffics")); got != `[{"percent":80,"revision":"`+ordersName+`-0123456789","type":"TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION"},{"percent":20,"tag":"canary","type":"TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST"}]` {
+					t.Errorf("traffics = %s", got)
+				}
+			case fargate.TypeToken:
+				split := constructed.Named(t, "aws:lb/listenerRule:ListenerRule", "api-canary-split")
+				if got := jsonOf(testkit.Prop(t, split, "actions", 0, "forward", "targetGroups", 1, "weight")); got != "0" {
+					t.Errorf("the aborted canary's weight = %s, want 0", got)
+				}
+			}
 		})
 	}
 }
@@ -720,4 +746,10 @@ func TestTheReleaseTagIsThePackageVersion(t *testing.T) {
 			t.Errorf("HEAD is tagged %s but the package version is %s (set Version in provider.go to %s)", tag, Version, strings.TrimPrefix(tag, "v"))
 		}
 	}
+}
+
+// jsonOf encodes v as JSON, keys sorted.
+func jsonOf(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }
