@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/internal/providers"
 )
 
 // cloudRunService prices a Cloud Run service by its billing mode
@@ -173,10 +174,10 @@ func servingRevisions(r *plan.Resource) float64 {
 	named, tagged := false, false
 	for _, t := range list {
 		m, _ := t.(map[string]any)
-		if m["type"] == "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION" {
+		if m["type"] == providers.CloudRunTrafficRevision {
 			named = true
 		}
-		if _, ok := m["tag"]; ok && m["type"] == "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST" {
+		if _, ok := m["tag"]; ok && m["type"] == providers.CloudRunTrafficLatest {
 			tagged = true
 		}
 	}

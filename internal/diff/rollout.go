@@ -36,13 +36,6 @@ type split struct {
 	known bool
 }
 
-// Cloud Run's traffic types ([TPGB] resource_cloud_run_v2_service.go:
-// 911-916).
-const (
-	trafficLatest   = "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST"
-	trafficRevision = "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION"
-)
-
 // splitOf reads a Cloud Run service's traffics input.
 func splitOf(in map[string]any) split {
 	if in == nil {
@@ -59,9 +52,9 @@ func splitOf(in map[string]any) split {
 		typ, _ := m["type"].(string)
 		name := "latest"
 		switch typ {
-		case trafficLatest:
+		case providers.CloudRunTrafficLatest:
 			latest = int(pct)
-		case trafficRevision:
+		case providers.CloudRunTrafficRevision:
 			name = render(m["revision"], true)
 			if r, ok := m["revision"].(string); ok {
 				name, s.stable, revision = r, r, int(pct)

@@ -25,7 +25,7 @@ func cloudRunPlan(stack string, rev any, traffics ...any) *plan.Plan {
 }
 
 func latest(pct float64, tag string) map[string]any {
-	m := map[string]any{"type": trafficLatest, "percent": pct}
+	m := map[string]any{"type": providers.CloudRunTrafficLatest, "percent": pct}
 	if tag != "" {
 		m["tag"] = tag
 	}
@@ -33,7 +33,7 @@ func latest(pct float64, tag string) map[string]any {
 }
 
 func pinned(rev string, pct float64) map[string]any {
-	return map[string]any{"type": trafficRevision, "revision": rev, "percent": pct}
+	return map[string]any{"type": providers.CloudRunTrafficRevision, "revision": rev, "percent": pct}
 }
 
 // TestRolloutsSayWhatASplitChangeDoes: each step of a canary's life, with

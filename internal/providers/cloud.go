@@ -236,7 +236,7 @@ func CloudRunTrafficProblem(traffics resource.PropertyValue, exists func(revisio
 			continue
 		}
 		m := t.ObjectValue()
-		if typ, _ := KnownString(m["type"]); typ == "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION" {
+		if typ, _ := KnownString(m["type"]); typ == CloudRunTrafficRevision {
 			if rev, _ := KnownString(m["revision"]); !exists(rev) {
 				return 13, fmt.Sprintf("Revision '%s' does not exist or is deleted. Update all traffic to route to currently available revisions.", rev)
 			}

@@ -8,6 +8,14 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
+// Cloud Run's traffic target types: every request to the latest ready
+// revision, or to the named one ([TPGB] resource_cloud_run_v2_service.go:
+// 911-916, ValidateEnum).
+const (
+	CloudRunTrafficLatest   = "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST"
+	CloudRunTrafficRevision = "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION"
+)
+
 // probe is a Cloud Run container probe: Optional+Computed, with the
 // Terraform defaults its fields take when the block is given ([TPGB]
 // cloudrunv2/resource_cloud_run_v2_service.go:182-290, 359-466).
