@@ -201,16 +201,10 @@ func newLBIndex(p *plan.Plan) *lbIndex {
 	idx := &lbIndex{byName: map[string]bool{}, byURN: map[string]bool{}, registers: map[string]map[string]bool{}, split: map[string]bool{}}
 	for _, r := range p.Resources {
 		if r.Type == providers.ListenerRule {
-			actions, _ := r.Inputs["actions"].([]any)
-			for _, a := range actions {
-				m, _ := a.(map[string]any)
-				tgs, _ := plan.Lookup(m, "forward", "targetGroups")
-				if list, _ := tgs.([]any); len(list) >= 2 {
-					for _, t := range list {
-						tm, _ := t.(map[string]any)
-						for _, from := range unknownSources(tm["arn"]) {
-							idx.split[from] = true
-						}
+			for _, groups := range weightedForwards(r.Inputs) {
+				for _, g := range groups {
+					for _, from := range unknownSources(g["arn"]) {
+						idx.split[from] = true
 					}
 				}
 			}

@@ -209,19 +209,12 @@ type weights struct {
 	weight []int
 }
 
-// weightsOf reads a listener rule's weighted forward (actions[].forward.
-// targetGroups[]{arn, weight}).
+// weightsOf reads a listener rule's first weighted forward (actions[].
+// forward.targetGroups[]{arn, weight}).
 func weightsOf(in map[string]any) *weights {
-	actions, _ := in["actions"].([]any)
-	for _, a := range actions {
-		tgs, _ := plan.Lookup(a.(map[string]any), "forward", "targetGroups")
-		list, _ := tgs.([]any)
-		if len(list) < 2 {
-			continue
-		}
+	for _, groups := range weightedForwards(in) {
 		w := &weights{}
-		for _, t := range list {
-			m, _ := t.(map[string]any)
+		for _, m := range groups {
 			name := render(m["arn"], true)
 			if u := sourceNames(m["arn"]); u != "" {
 				name = u
@@ -233,6 +226,28 @@ func weightsOf(in map[string]any) *weights {
 		return w
 	}
 	return nil
+}
+
+// weightedForwards returns the target groups of each forward action of a
+// listener rule's inputs that splits requests between two or more groups,
+// in order.
+func weightedForwards(in map[string]any) [][]map[string]any {
+	var out [][]map[string]any
+	actions, _ := in["actions"].([]any)
+	for _, a := range actions {
+		m, _ := a.(map[string]any)
+		tgs, _ := plan.Lookup(m, "forward", "targetGroups")
+		list, _ := tgs.([]any)
+		if len(list) < 2 {
+			continue
+		}
+		groups := make([]map[string]any, len(list))
+		for i, t := range list {
+			groups[i], _ = t.(map[string]any)
+		}
+		out = append(out, groups)
+	}
+	return out
 }
 
 // sourceNames is the logical name an annotated value's unknown parts come

@@ -31,10 +31,8 @@ func (s *State) Record(change string) {
 
 // Stranded returns, sorted, "NAME: N% to GROUP-ARN" for each share of a
 // listener's default action or a listener rule's forward that goes to a
-// target group in which no task answers (groupServes): a weight above 0,
-// the default 1 when none is given ([TPA] listener_rule.go and
-// listener.go, forward.target_group.weight), or the whole of a plain
-// forward. The load balancer weights groups without regard to their
+// target group in which no task answers (groupServes): a weight above 0
+// (forwardShares), or the whole of a plain forward. The load balancer weights groups without regard to their
 // targets' health (Elastic Load Balancing guide, "Forward actions"), so
 // such a share fails, while the rest is served.
 func (s *State) Stranded() []string {
@@ -54,22 +52,9 @@ func (s *State) Stranded() []string {
 	}
 	check := func(name string, actions any, groups []string) {
 		for _, a := range list(actions) {
-			am, _ := a.(map[string]any)
-			if str(am["type"]) != "forward" {
-				continue
-			}
-			shares := map[string]float64{}
+			shares := forwardShares(a)
 			total := 0.0
-			if tg := str(am["targetGroupArn"]); tg != "" && at(am, "forward", "targetGroups") == nil {
-				shares[tg], total = 1, 1
-			}
-			for _, g := range list(at(am, "forward", "targetGroups")) {
-				gm, _ := g.(map[string]any)
-				w := 1.0
-				if v, ok := gm["weight"].(float64); ok {
-					w = v
-				}
-				shares[str(gm["arn"])] += w
+			for _, w := range shares {
 				total += w
 			}
 			for tg, w := range shares {
@@ -144,23 +129,46 @@ func (s *State) lbServes(lb *Record) bool {
 }
 
 // forwardedGroups lists the target group ARNs a listener's default
-// actions forward to.
+// actions forward to, whatever their weights.
 func forwardedGroups(listener map[string]any) []string {
 	var out []string
 	for _, a := range list(listener["defaultActions"]) {
-		am, _ := a.(map[string]any)
-		if str(am["type"]) != "forward" {
-			continue
-		}
-		if tg := str(am["targetGroupArn"]); tg != "" {
+		for tg := range forwardShares(a) {
 			out = append(out, tg)
-		}
-		for _, g := range list(at(am, "forward", "targetGroups")) {
-			gm, _ := g.(map[string]any)
-			out = append(out, str(gm["arn"]))
 		}
 	}
 	return out
+}
+
+// forwardShares returns the target groups a forward action sends requests
+// to, by ARN, with their weights; nil for another action. A weighted
+// forward's weights decide, each 0 to 999 and 1 when none is given ([TPA]
+// listener.go and listener_rule.go, forward.target_group.weight); a plain
+// targetGroupArn takes every request. The provider takes both only when
+// they name the same group ([TPA] listener.go
+// listenerActionPlantimeValidate), so the weighted list then holds it.
+func forwardShares(action any) map[string]float64 {
+	am, _ := action.(map[string]any)
+	if str(am["type"]) != "forward" {
+		return nil
+	}
+	groups := list(at(am, "forward", "targetGroups"))
+	if len(groups) == 0 {
+		if tg := str(am["targetGroupArn"]); tg != "" {
+			return map[string]float64{tg: 1}
+		}
+		return nil
+	}
+	shares := map[string]float64{}
+	for _, g := range groups {
+		gm, _ := g.(map[string]any)
+		w := 1.0
+		if v, ok := gm["weight"].(float64); ok {
+			w = v
+		}
+		shares[str(gm["arn"])] += w
+	}
+	return shares
 }
 
 // groupServes reports whether an ECS service registers a task in the
