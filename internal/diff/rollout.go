@@ -219,7 +219,12 @@ func weightsOf(in map[string]any) *weights {
 			if u := sourceNames(m["arn"]); u != "" {
 				name = u
 			}
-			n, _ := m["weight"].(float64)
+			// A weight left out is 1 ([TPA] listener_rule.go
+			// action.forward.target_group.weight, Default 1).
+			n, ok := m["weight"].(float64)
+			if !ok {
+				n = 1
+			}
 			w.groups = append(w.groups, name)
 			w.weight = append(w.weight, int(n))
 		}
@@ -268,9 +273,23 @@ func (w *weights) text() string {
 	}
 	parts := make([]string, len(w.groups))
 	for i := range w.groups {
-		parts[i] = fmt.Sprintf("%s %d%%", w.groups[i], w.weight[i])
+		if w.percent() {
+			parts[i] = fmt.Sprintf("%s %d%%", w.groups[i], w.weight[i])
+		} else {
+			parts[i] = fmt.Sprintf("%s weight %d", w.groups[i], w.weight[i])
+		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// percent says the weights sum to 100, as berth's split does: each is
+// then a percentage of requests.
+func (w *weights) percent() bool {
+	sum := 0
+	for _, n := range w.weight {
+		sum += n
+	}
+	return sum == 100
 }
 
 // weightedRollout describes a change of a weighted forward: created, the
@@ -290,11 +309,15 @@ func weightedRollout(c *change) (Rollout, bool) {
 	}
 	var words string
 	switch {
-	case was == nil:
+	case was == nil && is.percent():
 		last := len(is.groups) - 1
 		words = fmt.Sprintf("canary starts: %s keeps %d%%, %s takes %d%%", is.groups[0], is.weight[0], is.groups[last], is.weight[last])
+	case was == nil:
+		words = "a weighted split starts"
 	case is == nil:
 		words = "canary ends: the listener's default action takes every request"
+	case !was.percent() || !is.percent():
+		words = "the split's weights change"
 	default:
 		last, lastWas := len(is.groups)-1, len(was.groups)-1
 		switch w, v := was.weight[lastWas], is.weight[last]; {

@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -115,5 +116,32 @@ func TestProductionStacksAreNamedSo(t *testing.T) {
 		if got := production(stack); got != want {
 			t.Errorf("production(%q) = %v, want %v", stack, got, want)
 		}
+	}
+}
+
+// TestAnAdoptersWeightedRuleShowsTheProvidersWeights: weights left out are
+// the provider's default 1, and weights that do not sum to 100 are shown
+// as weights, not percentages.
+func TestAnAdoptersWeightedRuleShowsTheProvidersWeights(t *testing.T) {
+	t.Parallel()
+	rule := func(weights ...any) *plan.Plan {
+		var groups []any
+		for i, w := range weights {
+			g := map[string]any{"arn": fmt.Sprintf("arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/g%d/0", i)}
+			if w != nil {
+				g["weight"] = w
+			}
+			groups = append(groups, g)
+		}
+		return plnOf(res(providers.ListenerRule, "split", "", map[string]any{"actions": []any{map[string]any{"type": "forward", "forward": map[string]any{"targetGroups": groups}}}}))
+	}
+	r := compare(t, rule(nil, nil), rule(float64(3), nil))
+	g := func(i int) string {
+		return fmt.Sprintf("\"arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/g%d/0\"", i)
+	}
+	want := Rollout{URN: r.Changes[0].URN, Before: g(0) + " weight 1, " + g(1) + " weight 1", After: g(0) + " weight 3, " + g(1) + " weight 1",
+		Words: "the split's weights change"}
+	if len(r.Rollouts) != 1 || r.Rollouts[0] != want {
+		t.Errorf("rollouts = %+v\nwant %+v", r.Rollouts, want)
 	}
 }
