@@ -573,6 +573,10 @@ func TestDiffSaysWhatAFargateCanaryStepDoes(t *testing.T) {
 			"app-canary-svc: the canary lane app-canary-svc moves to " + stable + " (the stable release, when aborted) [" + registered + " -> " + stable + "]",
 			"app-canary-split: abort: every request goes to app-tg, app-canary-tg takes none [app-tg 90%, app-canary-tg 10% -> app-tg 100%, app-canary-tg 0%]",
 		}},
+		{"end of the abort", aborted, started, []string{
+			"app-canary-svc: release: the canary lane app-canary-svc runs the task definition this update registers [" + stable + " -> " + registered + "]",
+			"app-canary-split: app-canary-tg takes 10%, up from none (the end of an abort, or a first share) [app-tg 100%, app-canary-tg 0% -> app-tg 90%, app-canary-tg 10%]",
+		}},
 		{"promote", started, promoted, []string{
 			"app-svc: promote: the stable lane app-svc moves to " + stable[:len(stable)-1] + "8 [" + stable + " -> " + stable[:len(stable)-1] + "8]",
 		}},

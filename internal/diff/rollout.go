@@ -324,7 +324,7 @@ func weightedRollout(c *change) (Rollout, bool) {
 		case w > 0 && v == 0:
 			words = fmt.Sprintf("abort: every request goes to %s, %s takes none", is.groups[0], is.groups[last])
 		case w == 0 && v > 0:
-			words = fmt.Sprintf("resume: %s takes %d%% again", is.groups[last], v)
+			words = fmt.Sprintf("%s takes %d%%, up from none (the end of an abort, or a first share)", is.groups[last], v)
 		default:
 			words = fmt.Sprintf("%s's share goes from %d%% to %d%%", is.groups[last], w, v)
 		}
